@@ -113,6 +113,20 @@ func (r TeamsUserTokenRequest) String() string {
 // GoString is String, so that %#v does not show the token either.
 func (r TeamsUserTokenRequest) GoString() string { return r.String() }
 
+// Validate checks that the three fields are present. It returns an
+// *ArgumentError naming the first missing one.
+func (r TeamsUserTokenRequest) Validate() error {
+	switch {
+	case r.Token == "":
+		return argErr("token", "the Teams user's Entra token is required")
+	case r.AppID == "":
+		return argErr("appID", "the client id of the Entra app is required; take it from your configuration, not from the token")
+	case r.UserID == "":
+		return argErr("userID", "the Teams user's object id is required; take it from your authenticated session, not from the token")
+	}
+	return nil
+}
+
 // ExchangeTeamsUserTokenOptions are the optional parameters of ExchangeTeamsUserToken.
 type ExchangeTeamsUserTokenOptions struct {
 	// SkipClaimsCheck sends the token without first reading its claims.
