@@ -150,18 +150,28 @@ func Parse(s string) (ConnectionString, error) {
 	if problem != "" {
 		return ConnectionString{}, &ParseError{Problem: problem}
 	}
+	key, err := DecodeKey(accessKey)
+	if err != nil {
+		return ConnectionString{}, err
+	}
+	return ConnectionString{Endpoint: ep, AccessKey: key}, nil
+}
+
+// DecodeKey decodes a base64 access key as Parse does (standard alphabet,
+// padding optional). Its error never quotes the key.
+func DecodeKey(accessKey string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(accessKey)
 	if err != nil {
 		// Tolerate a key whose "=" padding was lost.
 		key, err = base64.RawStdEncoding.DecodeString(accessKey)
 	}
 	if err != nil {
-		return ConnectionString{}, &ParseError{Problem: "accesskey is not valid base64"}
+		return nil, &ParseError{Problem: "accesskey is not valid base64"}
 	}
 	if len(key) == 0 {
-		return ConnectionString{}, &ParseError{Problem: "accesskey is empty"}
+		return nil, &ParseError{Problem: "accesskey is empty"}
 	}
-	return ConnectionString{Endpoint: ep, AccessKey: key}, nil
+	return key, nil
 }
 
 // normaliseEndpoint checks that s is an absolute http or https URL with a
