@@ -165,7 +165,7 @@ func CheckTeamsUserToken(token, appID, userID string, now time.Time) (EntraToken
 	switch {
 	case c.Audience == "":
 		return c, malformedClaim(tokenKindEntra, "aud", "is missing")
-	case !isTeamsAudience(c.Audience):
+	case !IsTeamsAudience(c.Audience):
 		want := TeamsAudience
 		if c.Version == "2.0" {
 			want = TeamsAudienceAppID
@@ -206,7 +206,10 @@ func CheckTeamsUserToken(token, appID, userID string, now time.Time) (EntraToken
 	return c, nil
 }
 
-func isTeamsAudience(aud string) bool {
+// IsTeamsAudience reports whether aud, the "aud" claim of an Entra token, names
+// the Communication Services resource for Teams users: TeamsAudience (v1.0
+// tokens) or TeamsAudienceAppID (v2.0 tokens).
+func IsTeamsAudience(aud string) bool {
 	return aud == TeamsAudience || aud == TeamsAudience+"/" || strings.EqualFold(aud, TeamsAudienceAppID)
 }
 

@@ -1,0 +1,62 @@
+package identity_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+// handExchange is the plain alternative the benchmarks compare the client
+// with: the exchange written by hand on net/http and crypto/hmac, as a Go
+// developer without this SDK would write it.
+func handExchange(ctx context.Context, hc *http.Client, endpoint, accessKey string, r identity.TeamsUserTokenRequest) error {
+	body, err := json.Marshal(map[string]string{"token": r.Token, "appId": r.AppID, "userId": r.UserID})
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(endpoint + "/teamsUser/:exchangeAccessToken?api-version=2025-06-30")
+	if err != nil {
+		return err
+	}
+	key, err := base64.StdEncoding.DecodeString(accessKey)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	hash := base64.StdEncoding.EncodeToString(sum[:])
+	date := time.Now().UTC().Format(http.TimeFormat)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("POST\n" + u.RequestURI() + "\n" + date + ";" + u.Host + ";" + hash))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-ms-date", date)
+	req.Header.Set("x-ms-content-sha256", hash)
+	req.Header.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("status %d: %s", resp.StatusCode, b)
+	}
+	var out struct {
+		Token     string    `json:"token"`
+		ExpiresOn time.Time `json:"expiresOn"`
+	}
+	return json.NewDecoder(resp.Body).Decode(&out)
+}

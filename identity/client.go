@@ -1,0 +1,337 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
+)
+
+// DefaultAPIVersion is the identity REST API version the client speaks unless
+// ClientOptions.APIVersion says otherwise.
+const DefaultAPIVersion = identitywire.DefaultAPIVersion
+
+// ClientOptions are the optional parameters of the client constructors. The
+// embedded azcore.ClientOptions configure transport, retries, logging and
+// tracing the Azure way; APIVersion overrides DefaultAPIVersion.
+//
+// Request and response bodies are never logged, whatever Logging.IncludeBody
+// says, because they carry tokens.
+type ClientOptions struct {
+	azcore.ClientOptions
+
+	// Now is the clock used to check Entra token expiry before an exchange;
+	// nil means time.Now.
+	Now func() time.Time
+}
+
+// Client is the ACS identity client. It is safe for concurrent use.
+type Client struct {
+	c          *acsclient.Client
+	apiVersion string
+	now        func() time.Time
+}
+
+var _ Service = (*Client)(nil)
+
+// NewClient returns a client for the ACS resource at endpoint
+// ("https://<resource>.communication.azure.com") that authenticates with an
+// Entra ID credential (scope https://communication.azure.com//.default), for
+// example one from azidentity.
+func NewClient(endpoint string, cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
+	if cred == nil {
+		return nil, argErr("credential", "nil")
+	}
+	return newClient(endpoint, acsclient.Auth{Credential: cred}, opts)
+}
+
+// NewClientWithAccessKey returns a client that signs its requests with the
+// resource's access key (base64, as shown in the Azure portal).
+func NewClientWithAccessKey(endpoint, accessKey string, opts *ClientOptions) (*Client, error) {
+	key, err := decodeKey(accessKey)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(endpoint, acsclient.Auth{AccessKey: key}, opts)
+}
+
+// NewClientFromConnectionString returns a client for the resource and access
+// key named by an ACS connection string
+// ("endpoint=https://<resource>.communication.azure.com/;accesskey=<base64>").
+func NewClientFromConnectionString(connectionString string, opts *ClientOptions) (*Client, error) {
+	endpoint, key, err := acsclient.ParseConnectionString(connectionString)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(endpoint, acsclient.Auth{AccessKey: key}, opts)
+}
+
+func newClient(endpoint string, auth acsclient.Auth, opts *ClientOptions) (*Client, error) {
+	var o ClientOptions
+	if opts != nil {
+		o = *opts
+	}
+	c, err := acsclient.New(endpoint, auth, &o.ClientOptions)
+	if err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
+	}
+	v := o.APIVersion
+	if v == "" {
+		v = DefaultAPIVersion
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Client{c: c, apiVersion: v, now: now}, nil
+}
+
+// Endpoint returns the endpoint the client talks to.
+func (c *Client) Endpoint() string { return c.c.Endpoint }
+
+func (c *Client) newRequest(ctx context.Context, method, path string, body any) (*policy.Request, error) {
+	req, err := runtime.NewRequest(ctx, method, c.c.Endpoint+path)
+	if err != nil {
+		return nil, err
+	}
+	q := req.Raw().URL.Query()
+	q.Set("api-version", c.apiVersion)
+	req.Raw().URL.RawQuery = q.Encode()
+	req.Raw().Header.Set("Accept", "application/json")
+	if body != nil {
+		if err := runtime.MarshalAsJSON(req, body); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+func (c *Client) send(ctx context.Context, method, path string, body, out any, ok ...int) error {
+	if ctx == nil {
+		return argErr("ctx", "nil context")
+	}
+	req, err := c.newRequest(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	resp, err := c.c.Do(req, ok...)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return resp.Body.Close()
+	}
+	if err := runtime.UnmarshalAsJSON(resp, out); err != nil {
+		return fmt.Errorf("identity: decoding the %s response: %w", path, err)
+	}
+	return nil
+}
+
+// ValidateScopes checks token scopes the way IssueToken does before sending:
+// at least one, each one the service knows. It returns an *ArgumentError.
+func ValidateScopes(scopes []Scope) error {
+	_, err := checkScopes(scopes, true)
+	return err
+}
+
+// Validate checks the options the way CreateUser does before sending: known
+// scopes, a lifetime of zero or whole minutes from 60 to 1440, and no
+// lifetime without scopes. It returns an *ArgumentError.
+func (o CreateUserOptions) Validate() error {
+	_, err := o.wire()
+	return err
+}
+
+func (o CreateUserOptions) wire() (identitywire.CreateRequest, error) {
+	scopes, err := checkScopes(o.TokenScopes, false)
+	if err != nil {
+		return identitywire.CreateRequest{}, err
+	}
+	mins, err := checkExpiry("tokenExpiresIn", o.TokenExpiresIn)
+	if err != nil {
+		return identitywire.CreateRequest{}, err
+	}
+	if mins != nil && scopes == nil {
+		return identitywire.CreateRequest{}, argErr("tokenExpiresIn", "set without token scopes")
+	}
+	return identitywire.CreateRequest{CreateTokenWithScopes: scopes, ExpiresInMinutes: mins, CustomID: o.CustomID}, nil
+}
+
+// Validate checks the options the way IssueToken does before sending: a
+// lifetime of zero (the service default) or whole minutes from 60 to 1440.
+// It returns an *ArgumentError.
+func (o IssueTokenOptions) Validate() error {
+	_, err := checkExpiry("expiresIn", o.ExpiresIn)
+	return err
+}
+
+func issueRequest(scopes []Scope, o IssueTokenOptions) (identitywire.IssueRequest, error) {
+	names, err := checkScopes(scopes, true)
+	if err != nil {
+		return identitywire.IssueRequest{}, err
+	}
+	mins, err := checkExpiry("expiresIn", o.ExpiresIn)
+	if err != nil {
+		return identitywire.IssueRequest{}, err
+	}
+	return identitywire.IssueRequest{Scopes: names, ExpiresInMinutes: mins}, nil
+}
+
+func checkScopes(scopes []Scope, required bool) ([]string, error) {
+	if len(scopes) == 0 {
+		if required {
+			return nil, argErr("scopes", "at least one scope is required (chat, voip, chat.join, chat.join.limited, voip.join)")
+		}
+		return nil, nil
+	}
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		if !s.Valid() {
+			return nil, argErr("scopes", fmt.Sprintf("unknown scope %q; use chat, voip, chat.join, chat.join.limited or voip.join", string(s)))
+		}
+		out[i] = string(s)
+	}
+	return out, nil
+}
+
+func checkExpiry(arg string, d time.Duration) (*int, error) {
+	if d == 0 {
+		return nil, nil
+	}
+	if d < MinTokenExpiry || d > MaxTokenExpiry || d%time.Minute != 0 {
+		return nil, argErr(arg, fmt.Sprintf("%v is outside the service's range: whole minutes from 60 to 1440", d))
+	}
+	m := int(d / time.Minute)
+	return &m, nil
+}
+
+func checkUser(u CommunicationUserIdentifier) error {
+	if strings.TrimSpace(u.ID) == "" {
+		return argErr("user", "empty id")
+	}
+	return nil
+}
+
+func fromWire(t identitywire.AccessToken) AccessToken {
+	return AccessToken{Token: t.Token, ExpiresOn: t.ExpiresOn.Time}
+}
+
+// CreateUser creates an ACS user; with opts.TokenScopes it also issues a token.
+func (c *Client) CreateUser(ctx context.Context, opts *CreateUserOptions) (CreateUserResponse, error) {
+	var o CreateUserOptions
+	if opts != nil {
+		o = *opts
+	}
+	req, err := o.wire()
+	if err != nil {
+		return CreateUserResponse{}, err
+	}
+	var out identitywire.CreateResponse
+	err = c.send(ctx, http.MethodPost, identitywire.PathIdentities, req, &out, http.StatusCreated)
+	if err != nil {
+		return CreateUserResponse{}, err
+	}
+	r := CreateUserResponse{User: CommunicationUserIdentifier{ID: out.Identity.ID}}
+	if out.AccessToken != nil {
+		t := fromWire(*out.AccessToken)
+		r.Token = &t
+	}
+	return r, nil
+}
+
+// GetUser reads an ACS user.
+func (c *Client) GetUser(ctx context.Context, user CommunicationUserIdentifier, _ *GetUserOptions) (GetUserResponse, error) {
+	if err := checkUser(user); err != nil {
+		return GetUserResponse{}, err
+	}
+	var out identitywire.IdentityResult
+	if err := c.send(ctx, http.MethodGet, identitywire.IdentityPath(user.ID), nil, &out, http.StatusOK); err != nil {
+		return GetUserResponse{}, err
+	}
+	u := User{ID: CommunicationUserIdentifier{ID: out.ID}, CustomID: out.CustomID}
+	if out.LastTokenIssuedAt != nil {
+		u.LastTokenIssuedAt = out.LastTokenIssuedAt.Time
+	}
+	return GetUserResponse{User: u}, nil
+}
+
+// DeleteUser deletes an ACS user and revokes its tokens.
+func (c *Client) DeleteUser(ctx context.Context, user CommunicationUserIdentifier, _ *DeleteUserOptions) (DeleteUserResponse, error) {
+	if err := checkUser(user); err != nil {
+		return DeleteUserResponse{}, err
+	}
+	return DeleteUserResponse{}, c.send(ctx, http.MethodDelete, identitywire.IdentityPath(user.ID), nil, nil, http.StatusNoContent)
+}
+
+// IssueToken issues an access token with the given scopes for an ACS user.
+// The scopes and the optional lifetime are checked before anything is sent.
+func (c *Client) IssueToken(ctx context.Context, user CommunicationUserIdentifier, scopes []Scope, opts *IssueTokenOptions) (IssueTokenResponse, error) {
+	if err := checkUser(user); err != nil {
+		return IssueTokenResponse{}, err
+	}
+	var o IssueTokenOptions
+	if opts != nil {
+		o = *opts
+	}
+	req, err := issueRequest(scopes, o)
+	if err != nil {
+		return IssueTokenResponse{}, err
+	}
+	var out identitywire.AccessToken
+	err = c.send(ctx, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionIssue, req, &out, http.StatusOK)
+	if err != nil {
+		return IssueTokenResponse{}, err
+	}
+	return IssueTokenResponse{AccessToken: fromWire(out)}, nil
+}
+
+// RevokeTokens revokes every token issued to an ACS user so far.
+func (c *Client) RevokeTokens(ctx context.Context, user CommunicationUserIdentifier, _ *RevokeTokensOptions) (RevokeTokensResponse, error) {
+	if err := checkUser(user); err != nil {
+		return RevokeTokensResponse{}, err
+	}
+	return RevokeTokensResponse{}, c.send(ctx, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionRevoke, nil, nil, http.StatusNoContent)
+}
+
+// ExchangeTeamsUserToken exchanges a Teams user's Entra ID access token for an
+// ACS access token (POST /teamsUser/:exchangeAccessToken).
+//
+// Token, AppID and UserID are all required and are never taken from the token
+// itself. Unless opts.SkipClaimsCheck is set, the token's claims are read
+// first (not verified: the service verifies) and a token that cannot work
+// (malformed, expired, another audience, without the Teams.ManageCalls and
+// Teams.ManageChats scopes, issued to another app or another user) fails with
+// an *InvalidTokenError before anything is sent.
+func (c *Client) ExchangeTeamsUserToken(ctx context.Context, req TeamsUserTokenRequest, opts *ExchangeTeamsUserTokenOptions) (ExchangeTeamsUserTokenResponse, error) {
+	if opts == nil || !opts.SkipClaimsCheck {
+		if _, err := CheckTeamsUserToken(req.Token, req.AppID, req.UserID, c.now()); err != nil {
+			return ExchangeTeamsUserTokenResponse{}, err
+		}
+	} else if err := req.Validate(); err != nil {
+		return ExchangeTeamsUserTokenResponse{}, err
+	}
+	var out identitywire.AccessToken
+	err := c.send(ctx, http.MethodPost, identitywire.PathExchange,
+		identitywire.ExchangeRequest{Token: req.Token, AppID: req.AppID, UserID: req.UserID}, &out, http.StatusOK)
+	if err != nil {
+		return ExchangeTeamsUserTokenResponse{}, err
+	}
+	return ExchangeTeamsUserTokenResponse{AccessToken: fromWire(out)}, nil
+}
+
+func decodeKey(accessKey string) ([]byte, error) {
+	key, err := connstr.DecodeKey(accessKey)
+	if err != nil {
+		return nil, argErr("accessKey", "not a base64 access key")
+	}
+	return key, nil
+}

@@ -1,0 +1,279 @@
+package identity_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	azlog "github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/identitytest"
+)
+
+// world is one fake Entra, one fake ACS service and one Teams user of a test tenant.
+type world struct {
+	entra *fake.Entra
+	acs   *fake.Service
+	user  fake.TestUser
+	other fake.TestUser
+	appID string
+}
+
+const contosoAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
+
+func newWorld(t testing.TB) *world {
+	entra := fake.NewEntra(nil)
+	tenant := entra.AddTenant("fabrikam")
+	w := &world{
+		entra: entra,
+		acs:   fake.New(&fake.Options{Entra: entra}),
+		appID: contosoAppID,
+	}
+	w.user = entra.AddUser(tenant.ID, "Adele Vance")
+	w.other = entra.AddUser(tenant.ID, "Alex Wilber")
+	return w
+}
+
+func (w *world) token(t *testing.T, v identitytest.Variant) string {
+	t.Helper()
+	var (
+		tok string
+		err error
+	)
+	switch v {
+	case identitytest.Valid:
+		tok, _, err = w.entra.TeamsUserToken(w.user, w.appID)
+	case identitytest.Expired:
+		tok, _, err = w.entra.TeamsUserToken(w.user, w.appID, fake.Expired())
+	case identitytest.OtherApp:
+		tok, _, err = w.entra.TeamsUserToken(w.user, "11111111-2222-3333-4444-555555555555")
+	case identitytest.OtherUser:
+		tok, _, err = w.entra.TeamsUserToken(w.other, w.appID)
+	case identitytest.WrongAudience:
+		tok, _, err = w.entra.TeamsUserToken(w.user, w.appID, fake.WithAudience("https://graph.microsoft.com"))
+	case identitytest.MissingScope:
+		tok, _, err = w.entra.TeamsUserToken(w.user, w.appID, fake.WithScopes("Teams.ManageCalls"))
+	}
+	require.NoError(t, err)
+	return tok
+}
+
+func (w *world) env(svc identity.Service) identitytest.Env {
+	return identitytest.Env{Service: svc, AppID: w.appID, UserID: w.user.ObjectID, EntraToken: w.token}
+}
+
+// serve starts the fake's HTTP face on loopback and returns a real client for it.
+func (w *world) serve(t testing.TB, opts *identity.ClientOptions) *identity.Client {
+	srv := w.acs.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := identity.NewClientFromConnectionString(w.acs.ConnectionString(srv.URL), withHTTP(opts))
+	require.NoError(t, err)
+	return c
+}
+
+func withHTTP(opts *identity.ClientOptions) *identity.ClientOptions {
+	var o identity.ClientOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.InsecureAllowCredentialWithHTTP = true // the fake serves plain http on loopback
+	return &o
+}
+
+func TestConformanceFakeGoFace(t *testing.T) {
+	identitytest.Run(t, func(t *testing.T) identitytest.Env {
+		w := newWorld(t)
+		return w.env(w.acs)
+	})
+}
+
+func TestConformanceClientOnFakeHTTP(t *testing.T) {
+	identitytest.Run(t, func(t *testing.T) identitytest.Env {
+		w := newWorld(t)
+		return w.env(w.serve(t, nil))
+	})
+}
+
+// entraForACS is an Entra credential of the service itself, for Entra auth to ACS.
+type staticEntra struct{ calls atomic.Int32 }
+
+func (s *staticEntra) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	s.calls.Add(1)
+	if len(o.Scopes) != 1 || o.Scopes[0] != "https://communication.azure.com//.default" {
+		return azcore.AccessToken{}, errors.New("unexpected scopes " + strings.Join(o.Scopes, ","))
+	}
+	return azcore.AccessToken{Token: "service-principal-token", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestConformanceClientWithEntraAuth(t *testing.T) {
+	identitytest.Run(t, func(t *testing.T) identitytest.Env {
+		w := newWorld(t)
+		srv := w.acs.NewServer()
+		t.Cleanup(srv.Close)
+		c, err := identity.NewClient(srv.URL, &staticEntra{}, withHTTP(nil))
+		require.NoError(t, err)
+		return w.env(c)
+	})
+}
+
+func TestWrongAccessKeyIsUnauthorized(t *testing.T) {
+	w := newWorld(t)
+	srv := w.acs.NewServer()
+	defer srv.Close()
+	other := fake.New(nil) // a different random key
+	c, err := identity.NewClientFromConnectionString(other.ConnectionString(srv.URL), withHTTP(nil))
+	require.NoError(t, err)
+	_, err = c.CreateUser(context.Background(), nil)
+	require.True(t, identity.IsUnauthorized(err), "got %v", err)
+	require.Empty(t, w.acs.Users())
+}
+
+func TestConstructorsRefuseBadInput(t *testing.T) {
+	for _, ep := range []string{"", "not a url", "ftp://x.communication.azure.com", "https://", "https://x.communication.azure.com/?a=b"} {
+		_, err := identity.NewClient(ep, &staticEntra{}, nil)
+		require.Error(t, err, ep)
+	}
+	_, err := identity.NewClient("http://x.communication.azure.com", &staticEntra{}, nil)
+	require.ErrorContains(t, err, "http")
+	_, err = identity.NewClient("https://x.communication.azure.com", nil, nil)
+	require.Error(t, err)
+	_, err = identity.NewClientWithAccessKey("https://x.communication.azure.com", "%%%not base64", nil)
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "%%%not base64")
+	_, err = identity.NewClientFromConnectionString("endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0LWtleS1tYXRlcmlhbA==x", nil)
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "c2VjcmV0LWtleS1tYXRlcmlhbA")
+}
+
+func TestThrottlingIsRetriedHonouringRetryAfter(t *testing.T) {
+	w := newWorld(t)
+	c := w.serve(t, &identity.ClientOptions{ClientOptions: azcore.ClientOptions{
+		Retry: policy.RetryOptions{MaxRetries: 3, RetryDelay: time.Millisecond, MaxRetryDelay: 2 * time.Second},
+	}})
+	w.acs.InjectFault(fake.Fault{Op: "create", Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: 1})
+	w.acs.InjectFault(fake.Fault{Op: "create", Status: http.StatusServiceUnavailable, Times: 1})
+	start := time.Now()
+	r, err := c.CreateUser(context.Background(), nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, r.User.ID)
+	require.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After was not honoured")
+	require.Len(t, w.acs.Users(), 1)
+
+	// Past the retries, the caller sees the 429 and can tell.
+	w.acs.InjectFault(fake.Fault{Op: "issue", Status: http.StatusTooManyRequests, Times: 10})
+	_, err = c.IssueToken(context.Background(), r.User, []identity.Scope{identity.ScopeChat}, nil)
+	require.True(t, identity.IsThrottled(err), "got %v", err)
+	require.Equal(t, "TooManyRequests", identity.ErrorCode(err))
+}
+
+func TestDelayHonoursContext(t *testing.T) {
+	w := newWorld(t)
+	c := w.serve(t, nil)
+	w.acs.InjectFault(fake.Fault{Op: "create", Delay: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.CreateUser(ctx, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// TestNoSecretsInLogsOrErrors runs the client with azcore logging at its most
+// verbose (bodies included) and checks that neither the access key, nor the
+// Entra token, nor any issued ACS token appears in the log or in an error.
+func TestNoSecretsInLogsOrErrors(t *testing.T) {
+	w := newWorld(t)
+	var mu sync.Mutex
+	var logged strings.Builder
+	azlog.SetListener(func(_ azlog.Event, msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged.WriteString(msg)
+		logged.WriteByte('\n')
+	})
+	t.Cleanup(func() { azlog.SetListener(nil) })
+	azlog.SetEvents() // all events
+
+	c := w.serve(t, &identity.ClientOptions{ClientOptions: azcore.ClientOptions{
+		Logging: policy.LogOptions{IncludeBody: true, AllowedHeaders: []string{"Authorization"}},
+		Retry:   policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond},
+	}})
+	entraTok := w.token(t, identitytest.Valid)
+	secrets := []string{w.acs.AccessKey(), entraTok}
+	var errs []error
+	ctx := context.Background()
+
+	u, err := c.CreateUser(ctx, &identity.CreateUserOptions{TokenScopes: []identity.Scope{identity.ScopeChat}})
+	require.NoError(t, err)
+	secrets = append(secrets, u.Token.Token)
+	tok, err := c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.user.ObjectID}, nil)
+	require.NoError(t, err)
+	secrets = append(secrets, tok.Token)
+	// failures of every kind
+	_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.other.ObjectID}, nil)
+	errs = append(errs, err)
+	_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.other.ObjectID}, &identity.ExchangeTeamsUserTokenOptions{SkipClaimsCheck: true})
+	errs = append(errs, err)
+	w.acs.InjectFault(fake.Fault{Status: 500, Times: 5})
+	_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.user.ObjectID}, nil)
+	errs = append(errs, err)
+	w.acs.ClearFaults()
+	bad, err := identity.NewClientFromConnectionString(fake.New(nil).ConnectionString("http://127.0.0.1:1"), withHTTP(&identity.ClientOptions{ClientOptions: azcore.ClientOptions{Retry: policy.RetryOptions{MaxRetries: 1, RetryDelay: time.Millisecond}}}))
+	require.NoError(t, err)
+	_, err = bad.CreateUser(ctx, nil)
+	errs = append(errs, err)
+
+	mu.Lock()
+	out := logged.String()
+	mu.Unlock()
+	require.Contains(t, out, "/teamsUser/:exchangeAccessToken", "the log is not verbose: nothing was logged")
+	for _, s := range secrets {
+		require.NotContains(t, out, s)
+		require.NotContains(t, out, s[:len(s)/2])
+		for _, e := range errs {
+			require.Error(t, e)
+			require.NotContains(t, e.Error(), s)
+		}
+		require.NotContains(t, tok.String(), s)
+	}
+}
+
+func BenchmarkExchange(b *testing.B) {
+	w := newWorld(b)
+	srv := httptest.NewServer(w.acs.Handler())
+	defer srv.Close()
+	c, err := identity.NewClientFromConnectionString(w.acs.ConnectionString(srv.URL), withHTTP(nil))
+	require.NoError(b, err)
+	entraTok, _, err := w.entra.TeamsUserToken(w.user, w.appID)
+	require.NoError(b, err)
+	req := identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.user.ObjectID}
+	ctx := context.Background()
+
+	b.Run("client", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.ExchangeTeamsUserToken(ctx, req, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("nethttp", func(b *testing.B) {
+		hc := &http.Client{}
+		key := w.acs.AccessKey()
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := handExchange(ctx, hc, srv.URL, key, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,164 @@
+package fake
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
+)
+
+// maxBody bounds request bodies; the service's are small.
+const maxBody = 64 << 10
+
+// supportedVersions are the api-versions the HTTP face answers.
+var supportedVersions = map[string]bool{
+	"2021-03-07": true, "2022-06-01": true, "2022-10-01": true, "2023-10-01": true, "2025-06-30": true,
+}
+
+// Handler returns the HTTP face: the ACS identity REST API on this state.
+// Requests must be signed with the access key (HMAC-SHA256) or carry an
+// accepted bearer token; a bad signature gets 401.
+func (s *Service) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /identities", s.serve("create", func(r *http.Request, body []byte) (int, any, *apiError) {
+		var req identitywire.CreateRequest
+		if e := decode(body, &req); e != nil {
+			return 0, nil, e
+		}
+		out, e := s.create(req)
+		return http.StatusCreated, out, e
+	}))
+	mux.HandleFunc("GET /identities/{id}", s.serve("get", func(r *http.Request, _ []byte) (int, any, *apiError) {
+		out, e := s.get(r.PathValue("id"))
+		return http.StatusOK, out, e
+	}))
+	mux.HandleFunc("DELETE /identities/{id}", s.serve("delete", func(r *http.Request, _ []byte) (int, any, *apiError) {
+		return http.StatusNoContent, nil, s.delete(r.PathValue("id"))
+	}))
+	mux.HandleFunc("POST /identities/{id}/{action}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("action") {
+		case ":issueAccessToken":
+			s.serve("issue", func(r *http.Request, body []byte) (int, any, *apiError) {
+				var req identitywire.IssueRequest
+				if e := decode(body, &req); e != nil {
+					return 0, nil, e
+				}
+				out, e := s.issue(r.PathValue("id"), req)
+				return http.StatusOK, out, e
+			})(w, r)
+		case ":revokeAccessTokens":
+			s.serve("revoke", func(r *http.Request, _ []byte) (int, any, *apiError) {
+				return http.StatusNoContent, nil, s.revoke(r.PathValue("id"))
+			})(w, r)
+		default:
+			writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
+		}
+	})
+	mux.HandleFunc("POST /teamsUser/:exchangeAccessToken", s.serve("exchange", func(r *http.Request, body []byte) (int, any, *apiError) {
+		var req identitywire.ExchangeRequest
+		if e := decode(body, &req); e != nil {
+			return 0, nil, e
+		}
+		out, e := s.exchange(req)
+		return http.StatusOK, out, e
+	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
+	})
+	return mux
+}
+
+// NewServer serves the HTTP face on a loopback port. Close the server when done.
+func (s *Service) NewServer() *httptest.Server { return httptest.NewServer(s.Handler()) }
+
+func decode(body []byte, v any) *apiError {
+	if len(body) == 0 {
+		return validation("A non-empty request body is required.", "body")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return validation("The request body is not valid JSON.", "body")
+	}
+	return nil
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(int((e.retryAfter+time.Second-1)/time.Second)))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	_, _ = w.Write(e.body())
+}
+
+func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, any, *apiError)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, code: "RequestTooLarge", msg: "The request body is too large."})
+				return
+			}
+			writeError(w, validation("The request body could not be read.", "body"))
+			return
+		}
+		if e := s.authenticate(r, body); e != nil {
+			writeError(w, e)
+			return
+		}
+		v := r.URL.Query().Get("api-version")
+		if v == "" {
+			writeError(w, &apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."})
+			return
+		}
+		if !supportedVersions[v] {
+			writeError(w, &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion", msg: "The HTTP resource does not support the API version '" + v + "'."})
+			return
+		}
+		if d := s.takeDelay(op); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		status, out, e := h(r, body)
+		if e != nil {
+			writeError(w, e)
+			return
+		}
+		w.Header().Set("MS-CV", newGUID())
+		if out == nil {
+			w.WriteHeader(status)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(out)
+	}
+}
+
+var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
+
+func (s *Service) authenticate(r *http.Request, body []byte) *apiError {
+	auth := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok {
+		if tok == "" || (s.opts.AllowBearer != nil && !s.opts.AllowBearer(tok)) {
+			return denied
+		}
+		return nil
+	}
+	if err := hmacauth.Verify(r, body, s.key, s.now(), 15*time.Minute); err != nil {
+		return denied
+	}
+	return nil
+}
