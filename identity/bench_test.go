@@ -24,28 +24,7 @@ func handExchange(ctx context.Context, hc *http.Client, endpoint, accessKey stri
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(endpoint + "/teamsUser/:exchangeAccessToken?api-version=2025-06-30")
-	if err != nil {
-		return err
-	}
-	key, err := base64.StdEncoding.DecodeString(accessKey)
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(body)
-	hash := base64.StdEncoding.EncodeToString(sum[:])
-	date := time.Now().UTC().Format(http.TimeFormat)
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("POST\n" + u.RequestURI() + "\n" + date + ";" + u.Host + ";" + hash))
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("x-ms-date", date)
-	req.Header.Set("x-ms-content-sha256", hash)
-	req.Header.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	resp, err := hc.Do(req)
+	resp, err := handSigned(ctx, hc, endpoint, accessKey, "/teamsUser/:exchangeAccessToken", body)
 	if err != nil {
 		return err
 	}
@@ -59,4 +38,31 @@ func handExchange(ctx context.Context, hc *http.Client, endpoint, accessKey stri
 		ExpiresOn time.Time `json:"expiresOn"`
 	}
 	return json.NewDecoder(resp.Body).Decode(&out)
+}
+
+// handSigned POSTs body to path with the HMAC-SHA256 signature written by
+// hand from the documented string-to-sign, independent of internal/hmacauth.
+func handSigned(ctx context.Context, hc *http.Client, endpoint, accessKey, path string, body []byte) (*http.Response, error) {
+	u, err := url.Parse(endpoint + path + "?api-version=2025-06-30")
+	if err != nil {
+		return nil, err
+	}
+	key, err := base64.StdEncoding.DecodeString(accessKey)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	hash := base64.StdEncoding.EncodeToString(sum[:])
+	date := time.Now().UTC().Format(http.TimeFormat)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("POST\n" + u.RequestURI() + "\n" + date + ";" + u.Host + ";" + hash))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-ms-date", date)
+	req.Header.Set("x-ms-content-sha256", hash)
+	req.Header.Set("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	return hc.Do(req)
 }

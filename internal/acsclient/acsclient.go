@@ -117,7 +117,10 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 		"x-ms-date", "Repeatability-Request-ID", "Repeatability-First-Sent", "Repeatability-Result", "MS-CV", "X-Microsoft-Skype-Chain-ID", "Retry-After")
 	o.Logging.AllowedQueryParams = append(append([]string(nil), o.Logging.AllowedQueryParams...), "api-version", "maxPageSize")
 	c, err := azcore.NewClient(ModuleName, ModuleVersion, runtime.PipelineOptions{
-		PerRetry: []policy.Policy{authPolicy},
+		// ClientOptions.APIVersion, when set, replaces the api-version query
+		// parameter each client writes with its default.
+		APIVersion: runtime.APIVersionOptions{Name: "api-version", Location: runtime.APIVersionLocationQueryParam},
+		PerRetry:   []policy.Policy{authPolicy},
 	}, &o)
 	if err != nil {
 		return nil, err

@@ -12,14 +12,12 @@
 package jwt
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -173,48 +171,100 @@ const (
 // 7515 section 4 lets a recipient refuse them, and doing so removes any doubt
 // about which value a check saw). Errors never carry the input.
 func objectMembers(data []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
+	obj, rest := splitObject(data)
+	if obj == nil {
 		return nil, errNotObject
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	if len(trimJSONSpace(rest)) > 0 {
+		if json.Valid(obj) {
+			return nil, errTrailing
+		}
 		return nil, errNotObject
 	}
-	m := make(map[string]json.RawMessage)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, errNotObject
-		}
-		name, ok := tok.(string)
-		if !ok {
-			return nil, errNotObject
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, errNotObject
-		}
-		if _, dup := m[name]; dup {
-			return nil, errDuplicate
-		}
-		if len(m) >= maxClaimCount {
-			return nil, errTooMany
-		}
-		m[name] = v
+	n := topLevelMembers(obj)
+	if n > maxClaimCount {
+		return nil, errTooMany
 	}
-	tok, err = dec.Token()
-	if err != nil {
+	// json.Unmarshal validates the whole object; a repeated name leaves
+	// fewer map entries than members, which is how repeats are found.
+	m := make(map[string]json.RawMessage, n)
+	if err := json.Unmarshal(obj, &m); err != nil {
 		return nil, errNotObject
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '}' {
-		return nil, errNotObject
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errTrailing
+	if len(m) != n {
+		return nil, errDuplicate
 	}
 	return m, nil
+}
+
+func trimJSONSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// splitObject returns the JSON object data starts with (after whitespace)
+// and what follows it, or nil when data does not start with a balanced
+// object. It tracks only strings and nesting; json.Unmarshal validates.
+func splitObject(data []byte) (obj, rest []byte) {
+	b := trimJSONSpace(data)
+	if len(b) == 0 || b[0] != '{' {
+		return nil, nil
+	}
+	depth, inString := 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return b[:i+1], b[i+1:]
+			}
+		}
+	}
+	return nil, nil
+}
+
+// topLevelMembers counts the members of a balanced JSON object by its
+// top-level commas.
+func topLevelMembers(obj []byte) int {
+	if len(trimJSONSpace(obj[1:len(obj)-1])) == 0 {
+		return 0
+	}
+	n, depth, inString := 1, 0, false
+	for i := 0; i < len(obj); i++ {
+		c := obj[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ',' && depth == 1:
+			n++
+		}
+	}
+	return n
 }
 
 func readHeader(m map[string]json.RawMessage, h *Header) error {
