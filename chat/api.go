@@ -1,0 +1,452 @@
+package chat
+
+import (
+	"context"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxPageSize is the largest page Microsoft Graph serves for chats and
+// messages ($top ≤ 50); a larger Top is refused before anything is sent.
+const MaxPageSize = 50
+
+// Service is Teams chat over Microsoft Graph as one signed-in user sees it.
+// The real client in this package implements it, and so does the in-memory
+// fake in chat/fake (its Go face), so code written against Service can be
+// tested offline. Package chat/chattest checks that an implementation
+// behaves like the service.
+//
+// Bad arguments are refused with an *ArgumentError before anything is sent;
+// failures of the service are *Error (see IsNotFound, IsForbidden,
+// IsThrottled). Implementations are safe for concurrent use.
+type Service interface {
+	// ListChats lists the chats the signed-in user is a member of.
+	ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq2[Chat, error]
+	// ListChatsPage reads one page of ListChats; pass the returned NextLink
+	// in opts.NextLink to read the next one.
+	ListChatsPage(ctx context.Context, opts *ListChatsOptions) (ListChatsPageResponse, error)
+	// GetChat reads a chat the signed-in user is a member of.
+	GetChat(ctx context.Context, chatID string, opts *GetChatOptions) (GetChatResponse, error)
+	// CreateOneOnOneChat returns the one-on-one chat of the signed-in user
+	// and another user, creating it if it does not exist yet. otherUserID is
+	// an Entra object id or a user principal name.
+	CreateOneOnOneChat(ctx context.Context, otherUserID string, opts *CreateOneOnOneChatOptions) (CreateOneOnOneChatResponse, error)
+	// CreateGroupChat creates a group chat of the signed-in user (added as an
+	// owner) and the given users (Entra object ids or user principal names, at
+	// least two, without the signed-in user). topic may be empty.
+	CreateGroupChat(ctx context.Context, topic string, userIDs []string, opts *CreateGroupChatOptions) (CreateGroupChatResponse, error)
+	// ListMembers lists a chat's members.
+	ListMembers(ctx context.Context, chatID string, opts *ListMembersOptions) (ListMembersResponse, error)
+	// AddMember adds a user (Entra object id or user principal name) to a
+	// group or meeting chat.
+	AddMember(ctx context.Context, chatID, userID string, opts *AddMemberOptions) (AddMemberResponse, error)
+	// RemoveMember removes a membership (Member.ID, not the user id) from a
+	// group or meeting chat.
+	RemoveMember(ctx context.Context, chatID, membershipID string, opts *RemoveMemberOptions) (RemoveMemberResponse, error)
+
+	// GetOnlineMeetingByJoinURL finds an online meeting the signed-in user
+	// organizes by its join link, and with it the meeting's chat id. A
+	// meeting the user does not organize is not found (IsNotFound).
+	GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *GetOnlineMeetingByJoinURLOptions) (GetOnlineMeetingByJoinURLResponse, error)
+	// FindMeetingChat finds, among the meeting chats the signed-in user is a
+	// member of, the chat of the meeting with this join link (matched by the
+	// thread id in the link). IsNotFound reports that there is none.
+	FindMeetingChat(ctx context.Context, joinURL string, opts *FindMeetingChatOptions) (FindMeetingChatResponse, error)
+
+	// SendMessage sends a message to a chat as the signed-in user.
+	SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (SendMessageResponse, error)
+	// ListMessages lists a chat's messages, newest first (at most
+	// MaxPageSize per request).
+	ListMessages(ctx context.Context, chatID string, opts *ListMessagesOptions) iter.Seq2[Message, error]
+	// ListMessagesPage reads one page of ListMessages.
+	ListMessagesPage(ctx context.Context, chatID string, opts *ListMessagesOptions) (ListMessagesPageResponse, error)
+	// GetMessage reads one message of a chat.
+	GetMessage(ctx context.Context, chatID, messageID string, opts *GetMessageOptions) (GetMessageResponse, error)
+	// EditMessage replaces the body (and mentions) of a message the signed-in
+	// user sent.
+	EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (EditMessageResponse, error)
+	// SoftDeleteMessage deletes a message the signed-in user sent, so that it
+	// can be restored with UndoSoftDeleteMessage.
+	SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (SoftDeleteMessageResponse, error)
+	// UndoSoftDeleteMessage restores a soft-deleted message.
+	UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (UndoSoftDeleteMessageResponse, error)
+	// SetReaction sets the signed-in user's reaction (a Unicode emoji or a
+	// legacy name such as "like") to a chat message.
+	SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *SetReactionOptions) (SetReactionResponse, error)
+	// UnsetReaction removes the signed-in user's reaction from a chat message.
+	UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *UnsetReactionOptions) (UnsetReactionResponse, error)
+
+	// SendChannelMessage posts a new message in a channel of a team.
+	SendChannelMessage(ctx context.Context, teamID, channelID string, msg NewMessage, opts *SendChannelMessageOptions) (SendChannelMessageResponse, error)
+	// ListChannelMessages lists the top-level messages of a channel (without
+	// their replies).
+	ListChannelMessages(ctx context.Context, teamID, channelID string, opts *ListChannelMessagesOptions) iter.Seq2[Message, error]
+	// ListChannelMessagesPage reads one page of ListChannelMessages.
+	ListChannelMessagesPage(ctx context.Context, teamID, channelID string, opts *ListChannelMessagesOptions) (ListChannelMessagesPageResponse, error)
+	// ReplyToChannelMessage replies to a top-level message of a channel.
+	ReplyToChannelMessage(ctx context.Context, teamID, channelID, messageID string, msg NewMessage, opts *ReplyToChannelMessageOptions) (ReplyToChannelMessageResponse, error)
+	// ListReplies lists the replies to a top-level channel message.
+	ListReplies(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) iter.Seq2[Message, error]
+	// ListRepliesPage reads one page of ListReplies.
+	ListRepliesPage(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) (ListRepliesPageResponse, error)
+}
+
+// ListChatsOptions are the optional parameters of ListChats and ListChatsPage.
+type ListChatsOptions struct {
+	// Type, when set, lists only chats of this type ($filter=chatType eq '…').
+	Type ChatType
+	// ExpandMembers fills each Chat's Members ($expand=members).
+	ExpandMembers bool
+	// Top is the page size, 1..MaxPageSize; zero means the service default.
+	Top int
+	// NextLink continues a listing from the NextLink of an earlier page; the
+	// other fields are then ignored (the link carries them).
+	NextLink string
+}
+
+// ListChatsPageResponse is one page of chats.
+type ListChatsPageResponse struct {
+	// Chats are the page's chats.
+	Chats []Chat
+	// NextLink reads the next page; empty on the last page.
+	NextLink string
+}
+
+// GetChatOptions are the optional parameters of GetChat.
+type GetChatOptions struct {
+	// ExpandMembers fills the Chat's Members ($expand=members).
+	ExpandMembers bool
+}
+
+// GetChatResponse is the result of GetChat.
+type GetChatResponse struct {
+	// Chat is the chat.
+	Chat Chat
+}
+
+// CreateOneOnOneChatOptions are the optional parameters of CreateOneOnOneChat.
+type CreateOneOnOneChatOptions struct{}
+
+// CreateOneOnOneChatResponse is the result of CreateOneOnOneChat.
+type CreateOneOnOneChatResponse struct {
+	// Chat is the one-on-one chat, new or existing, with its members.
+	Chat Chat
+}
+
+// CreateGroupChatOptions are the optional parameters of CreateGroupChat.
+type CreateGroupChatOptions struct{}
+
+// CreateGroupChatResponse is the result of CreateGroupChat.
+type CreateGroupChatResponse struct {
+	// Chat is the new chat, with its members.
+	Chat Chat
+}
+
+// ListMembersOptions are the optional parameters of ListMembers.
+type ListMembersOptions struct{}
+
+// ListMembersResponse is the result of ListMembers.
+type ListMembersResponse struct {
+	// Members are the chat's members.
+	Members []Member
+}
+
+// AddMemberOptions are the optional parameters of AddMember.
+type AddMemberOptions struct {
+	// Roles are the new member's roles; nil means [RoleOwner].
+	Roles []string
+	// VisibleHistoryStartAt lets the new member see the chat's history from
+	// this time on; the zero time means none of it (unless ShareAllHistory).
+	VisibleHistoryStartAt time.Time
+	// ShareAllHistory lets the new member see all of the chat's history.
+	ShareAllHistory bool
+}
+
+// AddMemberResponse is the result of AddMember.
+type AddMemberResponse struct {
+	// Member is the new membership.
+	Member Member
+}
+
+// RemoveMemberOptions are the optional parameters of RemoveMember.
+type RemoveMemberOptions struct{}
+
+// RemoveMemberResponse is the result of RemoveMember.
+type RemoveMemberResponse struct{}
+
+// GetOnlineMeetingByJoinURLOptions are the optional parameters of
+// GetOnlineMeetingByJoinURL.
+type GetOnlineMeetingByJoinURLOptions struct{}
+
+// GetOnlineMeetingByJoinURLResponse is the result of GetOnlineMeetingByJoinURL.
+type GetOnlineMeetingByJoinURLResponse struct {
+	// Meeting is the meeting; Meeting.ChatID is its chat.
+	Meeting OnlineMeeting
+}
+
+// FindMeetingChatOptions are the optional parameters of FindMeetingChat.
+type FindMeetingChatOptions struct{}
+
+// FindMeetingChatResponse is the result of FindMeetingChat.
+type FindMeetingChatResponse struct {
+	// Chat is the meeting's chat.
+	Chat Chat
+}
+
+// SendMessageOptions are the optional parameters of SendMessage.
+type SendMessageOptions struct{}
+
+// SendMessageResponse is the result of SendMessage.
+type SendMessageResponse struct {
+	// Message is the message as the service stored it.
+	Message Message
+}
+
+// MessageOrder is the order of ListMessages: always newest first, by one of
+// two times.
+type MessageOrder string
+
+// The orders of ListMessages.
+const (
+	// OrderByLastModified orders by LastModifiedAt, newest first (the
+	// service's default).
+	OrderByLastModified MessageOrder = "lastModifiedDateTime"
+	// OrderByCreated orders by CreatedAt, newest first.
+	OrderByCreated MessageOrder = "createdDateTime"
+)
+
+// ListMessagesOptions are the optional parameters of ListMessages and
+// ListMessagesPage.
+//
+// Graph applies a date filter only when the listing is ordered by the same
+// time, and ignores it silently otherwise; these options make that mistake
+// impossible: ModifiedAfter and ModifiedBefore need OrderBy
+// OrderByLastModified (or empty), CreatedBefore needs OrderByCreated, and the
+// two kinds cannot be mixed.
+type ListMessagesOptions struct {
+	// OrderBy is the order, newest first; empty means OrderByLastModified.
+	OrderBy MessageOrder
+	// ModifiedAfter, when set, lists only messages changed after it.
+	ModifiedAfter time.Time
+	// ModifiedBefore, when set, lists only messages changed before it.
+	ModifiedBefore time.Time
+	// CreatedBefore, when set, lists only messages created before it.
+	CreatedBefore time.Time
+	// Top is the page size, 1..MaxPageSize; zero means the service default.
+	Top int
+	// NextLink continues a listing from the NextLink of an earlier page; the
+	// other fields are then ignored.
+	NextLink string
+}
+
+// ListMessagesPageResponse is one page of chat messages.
+type ListMessagesPageResponse struct {
+	// Messages are the page's messages.
+	Messages []Message
+	// NextLink reads the next page; empty on the last page.
+	NextLink string
+}
+
+// GetMessageOptions are the optional parameters of GetMessage.
+type GetMessageOptions struct{}
+
+// GetMessageResponse is the result of GetMessage.
+type GetMessageResponse struct {
+	// Message is the message.
+	Message Message
+}
+
+// EditMessageOptions are the optional parameters of EditMessage.
+type EditMessageOptions struct{}
+
+// EditMessageResponse is the result of EditMessage.
+type EditMessageResponse struct{}
+
+// SoftDeleteMessageOptions are the optional parameters of SoftDeleteMessage.
+type SoftDeleteMessageOptions struct{}
+
+// SoftDeleteMessageResponse is the result of SoftDeleteMessage.
+type SoftDeleteMessageResponse struct{}
+
+// UndoSoftDeleteMessageOptions are the optional parameters of
+// UndoSoftDeleteMessage.
+type UndoSoftDeleteMessageOptions struct{}
+
+// UndoSoftDeleteMessageResponse is the result of UndoSoftDeleteMessage.
+type UndoSoftDeleteMessageResponse struct{}
+
+// SetReactionOptions are the optional parameters of SetReaction.
+type SetReactionOptions struct{}
+
+// SetReactionResponse is the result of SetReaction.
+type SetReactionResponse struct{}
+
+// UnsetReactionOptions are the optional parameters of UnsetReaction.
+type UnsetReactionOptions struct{}
+
+// UnsetReactionResponse is the result of UnsetReaction.
+type UnsetReactionResponse struct{}
+
+// SendChannelMessageOptions are the optional parameters of SendChannelMessage.
+type SendChannelMessageOptions struct{}
+
+// SendChannelMessageResponse is the result of SendChannelMessage.
+type SendChannelMessageResponse struct {
+	// Message is the message as the service stored it.
+	Message Message
+}
+
+// ListChannelMessagesOptions are the optional parameters of
+// ListChannelMessages and ListChannelMessagesPage.
+type ListChannelMessagesOptions struct {
+	// Top is the page size, 1..MaxPageSize; zero means the service default.
+	Top int
+	// NextLink continues a listing from the NextLink of an earlier page.
+	NextLink string
+}
+
+// ListChannelMessagesPageResponse is one page of channel messages.
+type ListChannelMessagesPageResponse struct {
+	// Messages are the page's messages.
+	Messages []Message
+	// NextLink reads the next page; empty on the last page.
+	NextLink string
+}
+
+// ReplyToChannelMessageOptions are the optional parameters of
+// ReplyToChannelMessage.
+type ReplyToChannelMessageOptions struct{}
+
+// ReplyToChannelMessageResponse is the result of ReplyToChannelMessage.
+type ReplyToChannelMessageResponse struct {
+	// Message is the reply as the service stored it.
+	Message Message
+}
+
+// ListRepliesOptions are the optional parameters of ListReplies and
+// ListRepliesPage.
+type ListRepliesOptions struct {
+	// Top is the page size, 1..MaxPageSize; zero means the service default.
+	Top int
+	// NextLink continues a listing from the NextLink of an earlier page.
+	NextLink string
+}
+
+// ListRepliesPageResponse is one page of replies.
+type ListRepliesPageResponse struct {
+	// Messages are the page's replies.
+	Messages []Message
+	// NextLink reads the next page; empty on the last page.
+	NextLink string
+}
+
+func checkTop(top int) error {
+	if top < 0 || top > MaxPageSize {
+		return &ArgumentError{Arg: "opts.Top", Problem: "must be between 1 and " + strconv.Itoa(MaxPageSize) + " (or 0 for the default)"}
+	}
+	return nil
+}
+
+func checkNextLink(link string) error {
+	if link == "" {
+		return nil
+	}
+	if len(link) > 8192 || !utf8.ValidString(link) || !(strings.HasPrefix(link, "https://") || strings.HasPrefix(link, "http://")) {
+		return &ArgumentError{Arg: "opts.NextLink", Problem: "must be the absolute link of an earlier page"}
+	}
+	return nil
+}
+
+// Validate reports, as an *ArgumentError, options that cannot work. A nil
+// *ListChatsOptions is valid.
+func (o *ListChatsOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	switch o.Type {
+	case "", ChatTypeOneOnOne, ChatTypeGroup, ChatTypeMeeting:
+	default:
+		return &ArgumentError{Arg: "opts.Type", Problem: `must be "oneOnOne", "group" or "meeting"`}
+	}
+	if err := checkTop(o.Top); err != nil {
+		return err
+	}
+	return checkNextLink(o.NextLink)
+}
+
+// Validate reports, as an *ArgumentError, options that cannot work: a Top
+// out of range, an unknown order, or a date filter Graph would silently
+// ignore because the listing is not ordered by the same time. A nil
+// *ListMessagesOptions is valid.
+func (o *ListMessagesOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := checkTop(o.Top); err != nil {
+		return err
+	}
+	if err := checkNextLink(o.NextLink); err != nil {
+		return err
+	}
+	switch o.OrderBy {
+	case "", OrderByLastModified:
+		if !o.CreatedBefore.IsZero() {
+			return &ArgumentError{Arg: "opts.CreatedBefore", Problem: "needs OrderBy OrderByCreated (graph ignores a createdDateTime filter otherwise)"}
+		}
+	case OrderByCreated:
+		if !o.ModifiedAfter.IsZero() || !o.ModifiedBefore.IsZero() {
+			return &ArgumentError{Arg: "opts.ModifiedAfter", Problem: "needs OrderBy OrderByLastModified (graph ignores a lastModifiedDateTime filter otherwise)"}
+		}
+	default:
+		return &ArgumentError{Arg: "opts.OrderBy", Problem: `must be "lastModifiedDateTime" or "createdDateTime"`}
+	}
+	if !o.ModifiedAfter.IsZero() && !o.ModifiedBefore.IsZero() && !o.ModifiedAfter.Before(o.ModifiedBefore) {
+		return &ArgumentError{Arg: "opts.ModifiedBefore", Problem: "must be after ModifiedAfter"}
+	}
+	return nil
+}
+
+// Validate reports, as an *ArgumentError, options that cannot work. A nil
+// *ListChannelMessagesOptions is valid.
+func (o *ListChannelMessagesOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := checkTop(o.Top); err != nil {
+		return err
+	}
+	return checkNextLink(o.NextLink)
+}
+
+// Validate reports, as an *ArgumentError, options that cannot work. A nil
+// *ListRepliesOptions is valid.
+func (o *ListRepliesOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := checkTop(o.Top); err != nil {
+		return err
+	}
+	return checkNextLink(o.NextLink)
+}
+
+// Validate reports, as an *ArgumentError, options that cannot work: an
+// unknown role, or both VisibleHistoryStartAt and ShareAllHistory. A nil
+// *AddMemberOptions is valid.
+func (o *AddMemberOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	for _, r := range o.Roles {
+		if r != RoleOwner && r != RoleGuest {
+			return &ArgumentError{Arg: "opts.Roles", Problem: `must hold only "owner" or "guest"`}
+		}
+	}
+	if o.ShareAllHistory && !o.VisibleHistoryStartAt.IsZero() {
+		return &ArgumentError{Arg: "opts.VisibleHistoryStartAt", Problem: "cannot be set together with ShareAllHistory"}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package graphwire
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Chat id forms.
+const (
+	// SelfChatID is the id of the signed-in user's chat with themselves.
+	SelfChatID     = "48:notes"
+	oneOnOneDomain = "unq.gbl.spaces"
+	threadDomain   = "thread.v2"
+	legacyThread   = "thread.skype"
+	channelDomain  = "thread.tacv2"
+	meetingPrefix  = "meeting_"
+	maxIDLen       = 512
+	chatIDPrefix   = "19:"
+)
+
+// ChatIDKind is the form of a chat id.
+type ChatIDKind int
+
+// The chat id forms.
+const (
+	ChatIDUnknown  ChatIDKind = iota // a 19:…@… id of an unknown domain
+	ChatIDOneOnOne                   // 19:<oid>_<oid>@unq.gbl.spaces
+	ChatIDGroup                      // 19:<hex>@thread.v2 (or @thread.skype)
+	ChatIDMeeting                    // 19:meeting_<…>@thread.v2
+	ChatIDSelf                       // 48:notes
+)
+
+// ParsedChatID is a chat id taken apart.
+type ParsedChatID struct {
+	Kind ChatIDKind
+	// Users are the two object ids of a one-on-one chat id, as written.
+	Users [2]string
+}
+
+// ParseChatID checks a chat id and classifies it. It returns a lowercase
+// problem ("" when the id is acceptable). It never panics.
+func ParseChatID(id string) (ParsedChatID, string) {
+	if p := checkOpaque(id); p != "" {
+		return ParsedChatID{}, p
+	}
+	if id == SelfChatID {
+		return ParsedChatID{Kind: ChatIDSelf}, ""
+	}
+	if !strings.HasPrefix(id, chatIDPrefix) {
+		return ParsedChatID{}, `must start with "19:" (or be "48:notes")`
+	}
+	rest := id[len(chatIDPrefix):]
+	at := strings.LastIndexByte(rest, '@')
+	if at <= 0 || at == len(rest)-1 {
+		return ParsedChatID{}, `must have the form "19:<thread>@<domain>"`
+	}
+	local, domain := rest[:at], rest[at+1:]
+	if strings.ContainsAny(local, "@:") {
+		return ParsedChatID{}, "thread part must not contain '@' or ':'"
+	}
+	switch strings.ToLower(domain) {
+	case oneOnOneDomain:
+		a, b, ok := strings.Cut(local, "_")
+		if !ok || !IsGUID(a) || !IsGUID(b) {
+			return ParsedChatID{}, "a one-on-one chat id must name two user object ids: 19:<oid>_<oid>@unq.gbl.spaces"
+		}
+		return ParsedChatID{Kind: ChatIDOneOnOne, Users: [2]string{a, b}}, ""
+	case threadDomain, legacyThread:
+		if strings.HasPrefix(local, meetingPrefix) {
+			if len(local) == len(meetingPrefix) {
+				return ParsedChatID{}, "meeting thread id is empty"
+			}
+			return ParsedChatID{Kind: ChatIDMeeting}, ""
+		}
+		return ParsedChatID{Kind: ChatIDGroup}, ""
+	case channelDomain:
+		return ParsedChatID{}, "is a channel id (@thread.tacv2), not a chat id"
+	}
+	return ParsedChatID{Kind: ChatIDUnknown}, ""
+}
+
+// CheckChannelID checks a channel id (19:…@thread.tacv2 or @thread.skype).
+func CheckChannelID(id string) string {
+	if p := checkOpaque(id); p != "" {
+		return p
+	}
+	if !strings.HasPrefix(id, chatIDPrefix) {
+		return `must start with "19:"`
+	}
+	at := strings.LastIndexByte(id, '@')
+	if at <= len(chatIDPrefix) || at == len(id)-1 {
+		return `must have the form "19:<thread>@thread.tacv2"`
+	}
+	return ""
+}
+
+// CheckTeamID checks a team id (the object id of the team's group).
+func CheckTeamID(id string) string {
+	if id == "" {
+		return "is empty"
+	}
+	if !IsGUID(id) {
+		return "must be a GUID (the team's group id)"
+	}
+	return ""
+}
+
+// CheckUserID checks a user given as an Entra object id or a user principal
+// name.
+func CheckUserID(id string) string {
+	if p := checkOpaque(id); p != "" {
+		return p
+	}
+	if IsGUID(id) {
+		return ""
+	}
+	name, domain, ok := strings.Cut(id, "@")
+	if !ok || name == "" || domain == "" || strings.ContainsAny(domain, "@ ") || strings.Contains(name, " ") {
+		return "must be an object id (GUID) or a user principal name (name@domain)"
+	}
+	return ""
+}
+
+// CheckID checks an opaque id (a message, membership or meeting id): not
+// empty, not too long, valid UTF-8 without control characters or the URL
+// delimiters '/', '?' and '#'.
+func CheckID(id string) string { return checkOpaque(id) }
+
+func checkOpaque(id string) string {
+	if id == "" {
+		return "is empty"
+	}
+	if len(id) > maxIDLen {
+		return "is too long"
+	}
+	if !utf8.ValidString(id) {
+		return "is not valid utf-8"
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f || r == ' ' || r == '/' || r == '?' || r == '#' || r == '\\' {
+			return "contains a character not allowed in an id"
+		}
+	}
+	return ""
+}
+
+// IsGUID reports whether s has the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
+// (hex digits, either case).
+func IsGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHex(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// ThreadIDFromJoinURL returns the meeting thread id (19:meeting_…@thread.v2)
+// carried by a Teams meeting join link
+// (https://teams.microsoft.com/l/meetup-join/<escaped thread id>/…). Links
+// without a thread id (for example teams.live.com/meet/…) give "" and a
+// problem.
+func ThreadIDFromJoinURL(joinURL string) (string, string) {
+	if joinURL == "" {
+		return "", "is empty"
+	}
+	if len(joinURL) > 4096 {
+		return "", "is too long"
+	}
+	u, err := url.Parse(joinURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", "must be an absolute https url"
+	}
+	p := u.EscapedPath()
+	const marker = "/meetup-join/"
+	i := strings.Index(strings.ToLower(p), marker)
+	if i < 0 {
+		return "", "carries no meeting thread id"
+	}
+	seg := p[i+len(marker):]
+	if j := strings.IndexByte(seg, '/'); j >= 0 {
+		seg = seg[:j]
+	}
+	tid, err := url.PathUnescape(seg)
+	if err != nil {
+		return "", "has a badly escaped thread id"
+	}
+	pid, prob := ParseChatID(tid)
+	if prob != "" || (pid.Kind != ChatIDMeeting && pid.Kind != ChatIDGroup) {
+		return "", "carries no valid meeting thread id"
+	}
+	return tid, ""
+}
+
+// CheckJoinURL checks that a join URL is an absolute http(s) URL.
+func CheckJoinURL(joinURL string) string {
+	if joinURL == "" {
+		return "is empty"
+	}
+	if len(joinURL) > 4096 {
+		return "is too long"
+	}
+	u, err := url.Parse(joinURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "must be an absolute https url"
+	}
+	return ""
+}
