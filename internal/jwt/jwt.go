@@ -171,17 +171,18 @@ const (
 // 7515 section 4 lets a recipient refuse them, and doing so removes any doubt
 // about which value a check saw). Errors never carry the input.
 func objectMembers(data []byte) (map[string]json.RawMessage, error) {
-	obj, rest := splitObject(data)
-	if obj == nil {
+	b := trimJSONSpace(data)
+	end, n := scanObject(b)
+	if end < 0 {
 		return nil, errNotObject
 	}
-	if len(trimJSONSpace(rest)) > 0 {
+	obj := b[:end]
+	if len(trimJSONSpace(b[end:])) > 0 {
 		if json.Valid(obj) {
 			return nil, errTrailing
 		}
 		return nil, errNotObject
 	}
-	n := topLevelMembers(obj)
 	if n > maxClaimCount {
 		return nil, errTooMany
 	}
@@ -204,15 +205,15 @@ func trimJSONSpace(b []byte) []byte {
 	return b
 }
 
-// splitObject returns the JSON object data starts with (after whitespace)
-// and what follows it, or nil when data does not start with a balanced
-// object. It tracks only strings and nesting; json.Unmarshal validates.
-func splitObject(data []byte) (obj, rest []byte) {
-	b := trimJSONSpace(data)
+// scanObject finds the JSON object b starts with: it returns the offset just
+// past its closing brace and its number of top-level members (counted by
+// top-level commas), or -1 when b does not start with a balanced object. It
+// tracks only strings and nesting; json.Unmarshal does the validating.
+func scanObject(b []byte) (end, members int) {
 	if len(b) == 0 || b[0] != '{' {
-		return nil, nil
+		return -1, 0
 	}
-	depth, inString := 0, false
+	depth, commas, inString := 0, 0, false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
@@ -227,44 +228,19 @@ func splitObject(data []byte) (obj, rest []byte) {
 			inString = true
 		case c == '{' || c == '[':
 			depth++
+		case c == ',' && depth == 1:
+			commas++
 		case c == '}' || c == ']':
 			depth--
 			if depth == 0 {
-				return b[:i+1], b[i+1:]
+				if len(trimJSONSpace(b[1:i])) == 0 {
+					return i + 1, 0
+				}
+				return i + 1, commas + 1
 			}
 		}
 	}
-	return nil, nil
-}
-
-// topLevelMembers counts the members of a balanced JSON object by its
-// top-level commas.
-func topLevelMembers(obj []byte) int {
-	if len(trimJSONSpace(obj[1:len(obj)-1])) == 0 {
-		return 0
-	}
-	n, depth, inString := 1, 0, false
-	for i := 0; i < len(obj); i++ {
-		c := obj[i]
-		switch {
-		case inString:
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		case c == ',' && depth == 1:
-			n++
-		}
-	}
-	return n
+	return -1, 0
 }
 
 func readHeader(m map[string]json.RawMessage, h *Header) error {
