@@ -208,10 +208,13 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("unexpected problem %q", pe.Problem)
 			}
 			msg := err.Error()
+			// The message is fixed wording; a key that happens to be a
+			// piece of that wording ("dpoint") is not a leak.
+			fixed := "invalid connection string: " + genericProblem(pe.Problem)
 			for _, seg := range strings.Split(s, ";") {
 				k, v, _ := strings.Cut(seg, "=")
 				// Short values can occur in any message by chance.
-				if v = strings.TrimSpace(v); len(v) >= 6 && strings.EqualFold(strings.TrimSpace(k), "accesskey") && strings.Contains(msg, v) {
+				if v = strings.TrimSpace(v); len(v) >= 6 && strings.EqualFold(strings.TrimSpace(k), "accesskey") && strings.Contains(msg, v) && !strings.Contains(fixed, v) {
 					t.Fatalf("error %q contains the accesskey value", msg)
 				}
 			}
