@@ -183,9 +183,11 @@ type Message struct {
 	Reactions []Reaction
 	// Attachments are the message's attachments (files, cards, …).
 	Attachments []Attachment
-	// HostedContents are the images and other content hosted in the message.
-	// When a message is read, only ID and ContentType are filled; Data is set
-	// only in messages being sent.
+	// HostedContents are the images and other content hosted in the message,
+	// as far as the reading API returns them (Graph's message GET does not:
+	// a read message references its hosted content from Body, with URLs
+	// ending in /hostedContents/{id}/$value). Data is never filled in a read
+	// message.
 	HostedContents []HostedContent
 	// MessageType is the kind of message.
 	MessageType MessageType

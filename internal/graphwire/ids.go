@@ -222,3 +222,23 @@ func CheckJoinURL(joinURL string) string {
 	}
 	return ""
 }
+
+// CheckReactionType checks a reaction: a Unicode emoji or a legacy name,
+// not empty, short, valid UTF-8 without control characters or spaces.
+func CheckReactionType(r string) string {
+	if r == "" {
+		return "is empty"
+	}
+	if len(r) > 64 {
+		return "is too long"
+	}
+	if !utf8.ValidString(r) {
+		return "is not valid utf-8"
+	}
+	for _, c := range r {
+		if c < 0x20 || c == 0x7f || c == ' ' {
+			return "contains a control character or space"
+		}
+	}
+	return ""
+}
