@@ -1,0 +1,143 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+)
+
+// parseJoinURL validates a Teams join link with calling.ParseJoinLink.
+func parseJoinURL(joinURL string) (calling.MeetingLocator, error) {
+	loc, err := calling.ParseJoinLink(joinURL)
+	if err != nil {
+		var jle *calling.JoinLinkError
+		if errors.As(err, &jle) {
+			return loc, &ArgumentError{Arg: "joinURL", Problem: jle.Problem}
+		}
+		return loc, &ArgumentError{Arg: "joinURL", Problem: "is not a teams meeting join link"}
+	}
+	return loc, nil
+}
+
+// GetOnlineMeetingByJoinURL finds an online meeting the signed-in user
+// organizes by its join link (GET /me/onlineMeetings?$filter=JoinWebUrl eq
+// '…'), and with it the meeting's chat id. The link is validated and put in
+// normal form with calling.ParseJoinLink before anything is sent; when the
+// normal form finds nothing and differs from the link as given, the link as
+// given is tried too. A meeting the user does not organize is not found
+// (IsNotFound). Needs OnlineMeetings.Read.
+func (c *Client) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *GetOnlineMeetingByJoinURLOptions) (GetOnlineMeetingByJoinURLResponse, error) {
+	loc, err := parseJoinURL(joinURL)
+	if err != nil {
+		return GetOnlineMeetingByJoinURLResponse{}, err
+	}
+	candidates := []string{loc.JoinURL}
+	if given := strings.TrimSpace(joinURL); given != loc.JoinURL {
+		candidates = append(candidates, given)
+	}
+	for _, link := range candidates {
+		m, found, err := c.meetingByJoinURL(ctx, link)
+		if err != nil {
+			return GetOnlineMeetingByJoinURLResponse{}, err
+		}
+		if found {
+			return GetOnlineMeetingByJoinURLResponse{Meeting: m}, nil
+		}
+	}
+	return GetOnlineMeetingByJoinURLResponse{}, notFound("no online meeting organized by the signed-in user has this join link")
+}
+
+func (c *Client) meetingByJoinURL(ctx context.Context, link string) (OnlineMeeting, bool, error) {
+	cfg := &users.ItemOnlineMeetingsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemOnlineMeetingsRequestBuilderGetQueryParameters{
+			Filter: ptr("JoinWebUrl eq '" + odataQuote(link) + "'"),
+		},
+		Options: c.reqOpts,
+	}
+	var out OnlineMeeting
+	found := false
+	err := c.call("get online meeting", func() error {
+		resp, err := c.me().OnlineMeetings().Get(ctx, cfg)
+		if err != nil || resp == nil {
+			return err
+		}
+		for _, m := range resp.GetValue() {
+			if m != nil {
+				out, found = onlineMeetingFromGraph(m), true
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, found, err
+}
+
+// FindMeetingChat finds the chat of the meeting with this join link among
+// the chats the signed-in user is a member of. A classic link carries the
+// chat's thread id, which is read directly (GET /chats/{thread id}); for a
+// short link (/meet/…) the meeting is looked up among those the user
+// organizes (GetOnlineMeetingByJoinURL), and otherwise among the user's
+// meeting chats (GET /me/chats?$filter=chatType eq 'meeting'), by join link.
+// IsNotFound reports that the user is in no such chat. A channel meeting has
+// no chat of its own (its conversation is the channel post): that link is an
+// *ArgumentError. Needs Chat.ReadBasic or Chat.Read, and OnlineMeetings.Read
+// for short links.
+func (c *Client) FindMeetingChat(ctx context.Context, joinURL string, opts *FindMeetingChatOptions) (FindMeetingChatResponse, error) {
+	loc, err := parseJoinURL(joinURL)
+	if err != nil {
+		return FindMeetingChatResponse{}, err
+	}
+	if loc.IsChannelMeeting {
+		return FindMeetingChatResponse{}, &ArgumentError{Arg: "joinURL", Problem: "is a channel meeting's link; its conversation is the channel post, not a chat"}
+	}
+	const none = "the signed-in user is in no chat of the meeting with this join link"
+	thread := loc.ChatThreadID()
+	if thread == "" {
+		resp, err := c.GetOnlineMeetingByJoinURL(ctx, joinURL, nil)
+		switch {
+		case err == nil:
+			thread = resp.Meeting.ChatID
+		case IsNotFound(err) || IsForbidden(err):
+			// Not the organizer (or no OnlineMeetings.Read): search the chats.
+		default:
+			return FindMeetingChatResponse{}, err
+		}
+	}
+	if thread != "" {
+		if err := checkChatID(thread); err != nil {
+			return FindMeetingChatResponse{}, notFound(none)
+		}
+		ch, err := c.getChat(ctx, thread, false)
+		if err != nil {
+			if IsNotFound(err) || IsForbidden(err) {
+				return FindMeetingChatResponse{}, notFound(none)
+			}
+			return FindMeetingChatResponse{}, err
+		}
+		return FindMeetingChatResponse{Chat: ch}, nil
+	}
+	for ch, err := range c.ListChats(ctx, &ListChatsOptions{Type: ChatTypeMeeting, Top: MaxPageSize}) {
+		if err != nil {
+			return FindMeetingChatResponse{}, err
+		}
+		if ch.OnlineMeeting.JoinURL == "" {
+			continue
+		}
+		if other, err := calling.ParseJoinLink(ch.OnlineMeeting.JoinURL); err == nil && sameMeeting(loc, other) {
+			return FindMeetingChatResponse{Chat: ch}, nil
+		}
+	}
+	return FindMeetingChatResponse{}, notFound(none)
+}
+
+// sameMeeting compares two parsed join links.
+func sameMeeting(a, b calling.MeetingLocator) bool {
+	if a.JoinURL != "" && a.JoinURL == b.JoinURL {
+		return true
+	}
+	return a.MeetingID != "" && a.MeetingID == b.MeetingID
+}

@@ -1,0 +1,271 @@
+package chat
+
+import (
+	"context"
+	"iter"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/chats"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// SendMessage sends a message to a chat as the signed-in user
+// (POST /chats/{id}/messages): text or HTML, with @mentions and inline images
+// (hosted contents) referenced from an HTML body. The message is checked
+// with NewMessage.Validate before anything is sent. Needs ChatMessage.Send
+// or Chat.ReadWrite.
+//
+// The request is sent again only after a 429 or a 503 with Retry-After, which
+// Graph answers before it processes a message; after a 500, a 504 or a
+// connection that broke once the request was out, the message may or may not
+// have been posted, and the error is returned rather than risking a second
+// post.
+func (c *Client) SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (SendMessageResponse, error) {
+	if err := checkChatID(chatID); err != nil {
+		return SendMessageResponse{}, err
+	}
+	if err := msg.Validate(); err != nil {
+		return SendMessageResponse{}, err
+	}
+	body := messageToGraph(msg)
+	var out Message
+	err := c.call("send message", func() error {
+		resp, err := c.chatsRoot().ByChatId(chatID).Messages().Post(ctx, body, &chats.ItemMessagesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+		out = messageFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return SendMessageResponse{}, err
+	}
+	if out.ChatID == "" {
+		out.ChatID = chatID
+	}
+	return SendMessageResponse{Message: out}, nil
+}
+
+// ListMessages lists a chat's messages, newest first, page after page
+// (GET /chats/{id}/messages with $top ≤ 50, $orderby and, for the time
+// bounds, a $filter on the same property, which Graph needs to apply it).
+// Memory is bounded by one page, whatever the chat's history. It stops at
+// the first error, which it yields once. Needs Chat.Read or Chat.ReadWrite.
+func (c *Client) ListMessages(ctx context.Context, chatID string, opts *ListMessagesOptions) iter.Seq2[Message, error] {
+	var o ListMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	return graphwire.Pages(o.NextLink, func(link string) ([]Message, string, error) {
+		p := o
+		p.NextLink = link
+		resp, err := c.ListMessagesPage(ctx, chatID, &p)
+		return resp.Messages, resp.NextLink, err
+	})
+}
+
+// ListMessagesPage reads one page of ListMessages.
+func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *ListMessagesOptions) (ListMessagesPageResponse, error) {
+	if err := checkChatID(chatID); err != nil {
+		return ListMessagesPageResponse{}, err
+	}
+	if err := opts.Validate(); err != nil {
+		return ListMessagesPageResponse{}, err
+	}
+	var o ListMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	b := c.chatsRoot().ByChatId(chatID).Messages()
+	cfg := &chats.ItemMessagesRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
+	if o.NextLink != "" {
+		if err := c.checkLink("opts.NextLink", o.NextLink); err != nil {
+			return ListMessagesPageResponse{}, err
+		}
+		b = b.WithUrl(o.NextLink)
+	} else {
+		cfg.QueryParameters = messagesQuery(o)
+	}
+	var out ListMessagesPageResponse
+	err := c.call("list messages", func() error {
+		resp, err := b.Get(ctx, cfg)
+		if err != nil || resp == nil {
+			return err
+		}
+		vals := resp.GetValue()
+		out.Messages = make([]Message, 0, len(vals))
+		for _, v := range vals {
+			m := messageFromGraph(v)
+			if m.ChatID == "" {
+				m.ChatID = chatID
+			}
+			out.Messages = append(out.Messages, m)
+		}
+		out.NextLink = str(resp.GetOdataNextLink())
+		return nil
+	})
+	if err != nil {
+		return ListMessagesPageResponse{}, err
+	}
+	return out, nil
+}
+
+// messagesQuery builds the query of ListMessagesOptions that Validate
+// accepted. Graph applies a $filter on a time only when $orderby names the
+// same time; Validate refuses the combinations it would ignore.
+func messagesQuery(o ListMessagesOptions) *chats.ItemMessagesRequestBuilderGetQueryParameters {
+	q := &chats.ItemMessagesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
+	order := o.OrderBy
+	var filters []string
+	if !o.ModifiedAfter.IsZero() {
+		filters = append(filters, "lastModifiedDateTime gt "+graphwire.TimeOf(o.ModifiedAfter).String())
+	}
+	if !o.ModifiedBefore.IsZero() {
+		filters = append(filters, "lastModifiedDateTime lt "+graphwire.TimeOf(o.ModifiedBefore).String())
+	}
+	if !o.CreatedBefore.IsZero() {
+		filters = append(filters, "createdDateTime lt "+graphwire.TimeOf(o.CreatedBefore).String())
+	}
+	if order == "" && len(filters) > 0 {
+		order = OrderByLastModified
+	}
+	if order != "" {
+		q.Orderby = []string{string(order) + " desc"}
+	}
+	if len(filters) > 0 {
+		q.Filter = ptr(strings.Join(filters, " and "))
+	}
+	return q
+}
+
+// GetMessage reads one message of a chat (GET /chats/{id}/messages/{id}).
+// Needs Chat.Read or Chat.ReadWrite.
+func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts *GetMessageOptions) (GetMessageResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return GetMessageResponse{}, err
+	}
+	var out Message
+	err := c.call("get message", func() error {
+		resp, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Get(ctx,
+			&chats.ItemMessagesChatMessageItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
+		out = messageFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return GetMessageResponse{}, err
+	}
+	if out.ChatID == "" {
+		out.ChatID = chatID
+	}
+	return GetMessageResponse{Message: out}, nil
+}
+
+// EditMessage replaces the body (and mentions) of a message the signed-in
+// user sent (PATCH /chats/{id}/messages/{id}). Needs Chat.ReadWrite.
+func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (EditMessageResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return EditMessageResponse{}, err
+	}
+	if err := msg.Validate(); err != nil {
+		return EditMessageResponse{}, err
+	}
+	body := messageToGraph(msg)
+	err := c.call("edit message", func() error {
+		_, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Patch(ctx, body,
+			&chats.ItemMessagesChatMessageItemRequestBuilderPatchRequestConfiguration{Options: c.reqOpts})
+		return err
+	})
+	return EditMessageResponse{}, err
+}
+
+// SoftDeleteMessage deletes a message the signed-in user sent, restorably
+// (POST /chats/{id}/messages/{id}/softDelete). Needs Chat.ReadWrite.
+func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (SoftDeleteMessageResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return SoftDeleteMessageResponse{}, err
+	}
+	err := c.call("soft-delete message", func() error {
+		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SoftDelete().Post(ctx,
+			&chats.ItemMessagesItemSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+	})
+	return SoftDeleteMessageResponse{}, err
+}
+
+// UndoSoftDeleteMessage restores a soft-deleted message
+// (POST /chats/{id}/messages/{id}/undoSoftDelete). Needs Chat.ReadWrite.
+func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (UndoSoftDeleteMessageResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return UndoSoftDeleteMessageResponse{}, err
+	}
+	err := c.call("undo soft-delete", func() error {
+		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UndoSoftDelete().Post(ctx,
+			&chats.ItemMessagesItemUndoSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+	})
+	return UndoSoftDeleteMessageResponse{}, err
+}
+
+// SetReaction sets the signed-in user's reaction to a chat message
+// (POST /chats/{id}/messages/{id}/setReaction). Needs Chat.ReadWrite or
+// ChatMessage.Send.
+func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *SetReactionOptions) (SetReactionResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return SetReactionResponse{}, err
+	}
+	if err := checkReaction(reactionType); err != nil {
+		return SetReactionResponse{}, err
+	}
+	body := chats.NewItemMessagesItemSetReactionPostRequestBody()
+	body.SetReactionType(ptr(reactionType))
+	err := c.call("set reaction", func() error {
+		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SetReaction().Post(ctx, body,
+			&chats.ItemMessagesItemSetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+	})
+	return SetReactionResponse{}, err
+}
+
+// UnsetReaction removes the signed-in user's reaction from a chat message
+// (POST /chats/{id}/messages/{id}/unsetReaction). Needs Chat.ReadWrite or
+// ChatMessage.Send.
+func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *UnsetReactionOptions) (UnsetReactionResponse, error) {
+	if err := c.checkMessage(chatID, messageID); err != nil {
+		return UnsetReactionResponse{}, err
+	}
+	if err := checkReaction(reactionType); err != nil {
+		return UnsetReactionResponse{}, err
+	}
+	body := chats.NewItemMessagesItemUnsetReactionPostRequestBody()
+	body.SetReactionType(ptr(reactionType))
+	err := c.call("unset reaction", func() error {
+		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UnsetReaction().Post(ctx, body,
+			&chats.ItemMessagesItemUnsetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+	})
+	return UnsetReactionResponse{}, err
+}
+
+func (c *Client) checkMessage(chatID, messageID string) error {
+	if err := checkChatID(chatID); err != nil {
+		return err
+	}
+	return checkArg("messageID", graphwire.CheckID(messageID))
+}
+
+// checkReaction accepts a Unicode emoji or a legacy reaction name: short,
+// valid UTF-8, without spaces or control characters.
+func checkReaction(r string) error {
+	bad := func(p string) error { return &ArgumentError{Arg: "reactionType", Problem: p} }
+	if r == "" {
+		return bad("is empty")
+	}
+	if len(r) > 64 {
+		return bad("is longer than 64 bytes")
+	}
+	if !utf8.ValidString(r) {
+		return bad("is not valid utf-8")
+	}
+	for _, c := range r {
+		if unicode.IsControl(c) || unicode.IsSpace(c) {
+			return bad("contains a space or a control character")
+		}
+	}
+	return nil
+}
