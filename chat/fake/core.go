@@ -1,0 +1,682 @@
+package fake
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// opError is a failure of an operation, as Graph would report it.
+type opError struct {
+	status     int
+	code       string
+	msg        string
+	retryAfter time.Duration
+}
+
+func errBadRequest(msg string) *opError {
+	return &opError{status: http.StatusBadRequest, code: gw.CodeBadRequest, msg: msg}
+}
+func errNotFound(msg string) *opError {
+	return &opError{status: http.StatusNotFound, code: gw.CodeNotFound, msg: msg}
+}
+func errForbidden(msg string) *opError {
+	return &opError{status: http.StatusForbidden, code: gw.CodeForbidden, msg: msg}
+}
+func errUnauthorized(msg string) *opError {
+	return &opError{status: http.StatusUnauthorized, code: gw.CodeUnauthorized, msg: msg}
+}
+
+// goError turns an opError into the *chat.Error the Go face returns: the
+// same fields the client reads from the HTTP face's answer.
+func (s *Service) goError(oe *opError, clientRequestID string) error {
+	s.mu.Lock()
+	rid := s.guidLocked('r')
+	s.mu.Unlock()
+	return &chat.Error{
+		StatusCode:      oe.status,
+		Code:            oe.code,
+		Message:         oe.msg,
+		RequestID:       rid,
+		ClientRequestID: clientRequestID,
+		Date:            s.now().UTC().Truncate(time.Second),
+		RetryAfter:      oe.retryAfter.Truncate(time.Second),
+	}
+}
+
+// signedIn returns the signed-in user, or 401.
+func (s *Service) signedInLocked(userID string) (*User, *opError) {
+	u := s.users[userID]
+	if u == nil {
+		return nil, errUnauthorized("Access token validation failure. Invalid audience or unknown user.")
+	}
+	return u, nil
+}
+
+// chatForLocked returns a chat the user is a member of: 404 if there is no
+// such chat, 403 if the user is not a member.
+func (s *Service) chatForLocked(u *User, chatID string) (*chatState, *memberState, *opError) {
+	c := s.chats[chatID]
+	if c == nil {
+		return nil, nil, errNotFound("Chat " + quote(chatID) + " was not found.")
+	}
+	m := c.member(u.ID)
+	if m == nil {
+		return nil, nil, errForbidden("Forbidden: the signed-in user is not a member of the chat.")
+	}
+	return c, m, nil
+}
+
+func quote(s string) string {
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return "'" + s + "'"
+}
+
+// --- chats ---
+
+// chatQuery is a parsed listing of chats.
+type chatQuery struct {
+	top    int
+	typ    chat.ChatType
+	expand bool
+	after  *cursor // at = CreatedAt, num = seq
+}
+
+func (s *Service) listChats(userID string, q chatQuery) ([]chat.Chat, *cursor, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	out := make([]chat.Chat, 0, q.top)
+	var last *chatState
+	for i := len(s.chatList) - 1; i >= 0; i-- {
+		c := s.chatList[i]
+		if q.after != nil && c.seq >= q.after.num {
+			continue
+		}
+		if c.member(u.ID) == nil || (q.typ != "" && c.c.Type != q.typ) {
+			continue
+		}
+		if len(out) == q.top {
+			return out, &cursor{at: last.c.CreatedAt, num: last.seq}, nil
+		}
+		out = append(out, c.view(q.expand))
+		last = c
+	}
+	return out, nil, nil
+}
+
+func (s *Service) getChat(userID, chatID string, expand bool) (chat.Chat, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Chat{}, oe
+	}
+	c, _, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return chat.Chat{}, oe
+	}
+	return c.view(expand), nil
+}
+
+// newMember is a member in a request to create a chat or add a member.
+type newMember struct {
+	user  string // object id or UPN
+	roles []string
+}
+
+// createChat creates a chat as Graph's POST /chats does: every member,
+// the caller included, is listed; an existing one-on-one chat is returned.
+func (s *Service) createChat(userID string, typ chat.ChatType, topic string, members []newMember) (chat.Chat, bool, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Chat{}, false, oe
+	}
+	users := make([]*User, 0, len(members))
+	roles := make([][]string, 0, len(members))
+	seen := map[string]bool{}
+	callerListed := false
+	for _, m := range members {
+		mu := s.userLocked(m.user)
+		if mu == nil {
+			return chat.Chat{}, false, errNotFound("User " + quote(m.user) + " was not found.")
+		}
+		if seen[mu.ID] {
+			return chat.Chat{}, false, errBadRequest("Duplicate member " + quote(mu.ID) + " in the request.")
+		}
+		seen[mu.ID] = true
+		for _, r := range m.roles {
+			if r != chat.RoleOwner && r != chat.RoleGuest {
+				return chat.Chat{}, false, errBadRequest("Invalid role " + quote(r) + ".")
+			}
+		}
+		if mu.ID == u.ID {
+			callerListed = true
+		}
+		users = append(users, mu)
+		roles = append(roles, m.roles)
+	}
+	if !callerListed {
+		return chat.Chat{}, false, errBadRequest("The signed-in user must be one of the members of the chat.")
+	}
+	now := s.clock()
+	switch typ {
+	case chat.ChatTypeOneOnOne:
+		if len(users) != 2 {
+			return chat.Chat{}, false, errBadRequest("A oneOnOne chat must have exactly two members.")
+		}
+		if topic != "" {
+			return chat.Chat{}, false, errBadRequest("A oneOnOne chat cannot have a topic.")
+		}
+		a, b := users[0].ID, users[1].ID
+		if a > b {
+			a, b = b, a
+		}
+		if c := s.oneOnOne[[2]string{a, b}]; c != nil {
+			return c.view(true), false, nil
+		}
+		c := s.newChatLocked("19:"+a+"_"+b+"@unq.gbl.spaces", chat.ChatTypeOneOnOne, "", u.TenantID, now)
+		for i, mu := range users {
+			s.addMemberLocked(c, mu, roles[i], time.Time{}, now)
+		}
+		s.oneOnOne[[2]string{a, b}] = c
+		return c.view(true), true, nil
+	case chat.ChatTypeGroup:
+		if len(users) < 3 {
+			return chat.Chat{}, false, errBadRequest("A group chat must have at least three members.")
+		}
+		if len(users) > 250 {
+			return chat.Chat{}, false, errBadRequest("A group chat can have at most 250 members when created.")
+		}
+		s.seq++
+		id := "19:" + strconv.FormatUint(uint64(s.seq)*0x9e3779b97f4a7c15, 16) + strconv.FormatInt(s.seq, 16) + "@thread.v2"
+		c := s.newChatLocked(id, chat.ChatTypeGroup, topic, u.TenantID, now)
+		for i, mu := range users {
+			s.addMemberLocked(c, mu, roles[i], time.Time{}, now)
+		}
+		return c.view(true), true, nil
+	case chat.ChatTypeMeeting:
+		return chat.Chat{}, false, errBadRequest("Meeting chats are created with their online meeting.")
+	}
+	return chat.Chat{}, false, errBadRequest("Invalid chatType " + quote(string(typ)) + ".")
+}
+
+func (s *Service) listMembers(userID, chatID string) ([]chat.Member, *opError) {
+	c, oe := s.getChat(userID, chatID, true)
+	if oe != nil {
+		return nil, oe
+	}
+	return c.Members, nil
+}
+
+// addMember adds a member; visibleFrom nil means "from now", the zero time
+// all history.
+func (s *Service) addMember(userID, chatID string, nm newMember, visibleFrom *time.Time) (chat.Member, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Member{}, oe
+	}
+	c, _, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return chat.Member{}, oe
+	}
+	if c.c.Type == chat.ChatTypeOneOnOne {
+		return chat.Member{}, errBadRequest("Members cannot be added to a oneOnOne chat.")
+	}
+	nu := s.userLocked(nm.user)
+	if nu == nil {
+		return chat.Member{}, errNotFound("User " + quote(nm.user) + " was not found.")
+	}
+	for _, r := range nm.roles {
+		if r != chat.RoleOwner && r != chat.RoleGuest {
+			return chat.Member{}, errBadRequest("Invalid role " + quote(r) + ".")
+		}
+	}
+	if c.member(nu.ID) != nil {
+		return chat.Member{}, &opError{status: http.StatusConflict, code: gw.CodeConflict, msg: "The user is already a member of the chat."}
+	}
+	now := s.clock()
+	from := now
+	if visibleFrom != nil {
+		from = *visibleFrom
+	}
+	m := s.addMemberLocked(c, nu, nm.roles, from, now)
+	mm := m.m
+	mm.Roles = cloneSlice(m.m.Roles)
+	return mm, nil
+}
+
+func (s *Service) removeMember(userID, chatID, membershipID string) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return oe
+	}
+	c, _, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return oe
+	}
+	if c.c.Type == chat.ChatTypeOneOnOne {
+		return errBadRequest("Members cannot be removed from a oneOnOne chat.")
+	}
+	for i, m := range c.members {
+		if m.m.ID == membershipID {
+			c.members = append(c.members[:i], c.members[i+1:]...)
+			c.c.LastUpdatedAt = s.clock()
+			return nil
+		}
+	}
+	return errNotFound("Membership " + quote(membershipID) + " was not found.")
+}
+
+// --- meetings ---
+
+// meetingsByJoinURL returns the meetings the user organizes with this join
+// URL (as /me/onlineMeetings?$filter=JoinWebUrl eq '…').
+func (s *Service) meetingsByJoinURL(userID, joinURL string) ([]chat.OnlineMeeting, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, oe
+	}
+	var out []chat.OnlineMeeting
+	for _, id := range sortedKeys(s.meetings) {
+		m := s.meetings[id]
+		if m.m.OrganizerID == u.ID && sameJoinURL(m.m.JoinURL, joinURL) {
+			out = append(out, m.m.OnlineMeeting)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) meetingByID(userID, id string) (chat.OnlineMeeting, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.OnlineMeeting{}, oe
+	}
+	m := s.meetings[id]
+	if m == nil || m.m.OrganizerID != u.ID {
+		return chat.OnlineMeeting{}, errNotFound("The online meeting was not found.")
+	}
+	return m.m.OnlineMeeting, nil
+}
+
+// sameJoinURL compares join links as Teams does in practice: the escapes of
+// the thread id and the context are case-insensitive.
+func sameJoinURL(a, b string) bool {
+	return a == b || strings.EqualFold(a, b)
+}
+
+// --- messages ---
+
+// rewriteHosted gives hosted contents their service ids and points the
+// body's references at them.
+func (s *Service) rewriteHostedLocked(base string, msg chat.NewMessage, body string) (string, []hostedState) {
+	if len(msg.HostedContents) == 0 {
+		return body, nil
+	}
+	hs := make([]hostedState, len(msg.HostedContents))
+	for i, h := range msg.HostedContents {
+		s.seq++
+		id := base64.RawURLEncoding.EncodeToString([]byte("id=x_" + strconv.FormatInt(s.seq, 10) + ",type=1"))
+		hs[i] = hostedState{id: id, contentType: h.ContentType, data: append([]byte(nil), h.Data...)}
+		body = strings.ReplaceAll(body, chat.HostedContentRef(h.ID), base+"/hostedContents/"+id+"/$value")
+	}
+	return body, hs
+}
+
+// buildMessageLocked makes the stored form of a new message.
+func (s *Service) buildMessageLocked(u *User, l *msgList, msgURL func(id string) string, msg chat.NewMessage, now time.Time) (*msgState, *opError) {
+	msg.Mentions = cloneSlice(msg.Mentions)
+	for i, mn := range msg.Mentions {
+		mu := s.userLocked(mn.UserID)
+		if mu == nil {
+			return nil, errBadRequest("Mentioned user " + quote(mn.UserID) + " was not found.")
+		}
+		msg.Mentions[i].UserID = mu.ID
+		if msg.Mentions[i].DisplayName == "" {
+			msg.Mentions[i].DisplayName = mu.DisplayName
+		}
+	}
+	num := l.nextID(now)
+	id := strconv.FormatInt(num, 10)
+	ct := msg.Body.ContentType
+	if ct == "" {
+		ct = chat.ContentText
+	}
+	imp := msg.Importance
+	if imp == "" {
+		imp = chat.ImportanceNormal
+	}
+	body, hosted := s.rewriteHostedLocked(msgURL(id), msg, msg.Body.Content)
+	st := &msgState{num: num, hosted: hosted}
+	st.m = chat.Message{
+		ID:             id,
+		From:           chat.Sender{UserID: u.ID, DisplayName: u.DisplayName, TenantID: u.TenantID},
+		Body:           chat.Body{ContentType: ct, Content: body},
+		Subject:        msg.Subject,
+		CreatedAt:      now,
+		LastModifiedAt: now,
+		Mentions:       cloneSlice(msg.Mentions),
+		Attachments:    cloneSlice(msg.Attachments),
+		MessageType:    chat.MessageTypeMessage,
+		Importance:     imp,
+		ETag:           strconv.FormatInt(now.UnixMilli(), 10),
+	}
+	return st, nil
+}
+
+// sendMessage stores a message in a chat; it is the one path of SendMessage
+// on both faces and of Post.
+func (s *Service) sendMessage(userID, chatID string, msg chat.NewMessage) (chat.Message, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	c, _, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	now := s.clock()
+	st, oe := s.buildMessageLocked(u, c.msgs, func(id string) string { return DefaultBaseURL + "/chats/" + chatID + "/messages/" + id }, msg, now)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	st.m.ChatID = chatID
+	c.msgs.add(st)
+	s.notify.chatMessageLocked(c, st, gw.ChangeCreated)
+	return st.view(), nil
+}
+
+// visible reports whether a member may see a message (history sharing).
+func visible(m *memberState, st *msgState) bool {
+	from := m.m.VisibleHistoryStartAt
+	return from.IsZero() || !st.m.CreatedAt.Before(from)
+}
+
+func (s *Service) listMessages(userID, chatID string, q listQuery) ([]chat.Message, *cursor, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	c, m, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	var keep func(*msgState) bool
+	if !m.m.VisibleHistoryStartAt.IsZero() {
+		keep = func(st *msgState) bool { return visible(m, st) }
+	}
+	items, next := c.msgs.page(q, keep)
+	return items, next, nil
+}
+
+// messageLocked finds a message of a chat the user may see.
+func (s *Service) messageLocked(userID, chatID, messageID string) (*User, *chatState, *msgState, *opError) {
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, nil, nil, oe
+	}
+	c, m, oe := s.chatForLocked(u, chatID)
+	if oe != nil {
+		return nil, nil, nil, oe
+	}
+	st := c.msgs.byID[messageID]
+	if st == nil || !visible(m, st) {
+		return nil, nil, nil, errNotFound("Message " + quote(messageID) + " was not found.")
+	}
+	return u, c, st, nil
+}
+
+func (s *Service) getMessage(userID, chatID, messageID string) (chat.Message, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _, st, oe := s.messageLocked(userID, chatID, messageID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	return st.view(), nil
+}
+
+func (s *Service) editMessage(userID, chatID, messageID string, msg chat.NewMessage) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	if oe != nil {
+		return oe
+	}
+	if st.m.From.UserID != u.ID {
+		return errForbidden("Only the sender of a message can edit it.")
+	}
+	if !st.m.DeletedAt.IsZero() {
+		return errBadRequest("A deleted message cannot be edited.")
+	}
+	now := s.clock()
+	tmp, oe := s.buildMessageLocked(u, newMsgList(), func(string) string { return DefaultBaseURL + "/chats/" + chatID + "/messages/" + messageID }, msg, now)
+	if oe != nil {
+		return oe
+	}
+	st.m.Body = tmp.m.Body
+	st.m.Mentions = tmp.m.Mentions
+	st.m.Attachments = tmp.m.Attachments
+	if msg.Subject != "" {
+		st.m.Subject = msg.Subject
+	}
+	if msg.Importance != "" {
+		st.m.Importance = msg.Importance
+	}
+	st.hosted = append(st.hosted, tmp.hosted...)
+	st.m.LastEditedAt = now
+	c.msgs.touch(st, now)
+	s.notify.chatMessageLocked(c, st, gw.ChangeUpdated)
+	return nil
+}
+
+// softDelete deletes (undo false) or restores (undo true) a message; both
+// are idempotent.
+func (s *Service) softDelete(userID, chatID, messageID string, undo bool) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	if oe != nil {
+		return oe
+	}
+	if st.m.From.UserID != u.ID {
+		return errForbidden("Only the sender of a message can delete or restore it.")
+	}
+	if st.m.DeletedAt.IsZero() == undo {
+		return nil
+	}
+	now := s.clock()
+	change := gw.ChangeDeleted
+	if undo {
+		st.m.DeletedAt = time.Time{}
+		change = gw.ChangeUpdated
+	} else {
+		st.m.DeletedAt = now
+	}
+	c.msgs.touch(st, now)
+	s.notify.chatMessageLocked(c, st, change)
+	return nil
+}
+
+func (s *Service) setReaction(userID, chatID, messageID, reaction string, unset bool) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	if oe != nil {
+		return oe
+	}
+	if !st.m.DeletedAt.IsZero() {
+		return errBadRequest("A deleted message cannot be reacted to.")
+	}
+	idx := -1
+	for i, r := range st.m.Reactions {
+		if r.UserID == u.ID && r.Type == reaction {
+			idx = i
+			break
+		}
+	}
+	now := s.clock()
+	switch {
+	case unset && idx >= 0:
+		st.m.Reactions = append(st.m.Reactions[:idx:idx], st.m.Reactions[idx+1:]...)
+	case !unset && idx < 0:
+		st.m.Reactions = append(st.m.Reactions, chat.Reaction{Type: reaction, UserID: u.ID, CreatedAt: now})
+	default:
+		return nil
+	}
+	c.msgs.touch(st, now)
+	s.notify.chatMessageLocked(c, st, gw.ChangeUpdated)
+	return nil
+}
+
+func (s *Service) hostedContents(userID, chatID, messageID string) ([]hostedState, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _, st, oe := s.messageLocked(userID, chatID, messageID)
+	if oe != nil {
+		return nil, oe
+	}
+	return cloneSlice(st.hosted), nil
+}
+
+// --- channels ---
+
+func (s *Service) channelLocked(u *User, teamID, channelID string) (*channelState, *opError) {
+	t := s.teams[teamID]
+	if t == nil {
+		return nil, errNotFound("Team " + quote(teamID) + " was not found.")
+	}
+	if !t.members[u.ID] {
+		return nil, errForbidden("Forbidden: the signed-in user is not a member of the team.")
+	}
+	ch := t.channels[channelID]
+	if ch == nil {
+		return nil, errNotFound("Channel " + quote(channelID) + " was not found.")
+	}
+	return ch, nil
+}
+
+// sendChannelMessage posts a top-level message (replyTo "") or a reply.
+func (s *Service) sendChannelMessage(userID, teamID, channelID, replyTo string, msg chat.NewMessage) (chat.Message, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	ch, oe := s.channelLocked(u, teamID, channelID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	list := ch.msgs
+	base := DefaultBaseURL + "/teams/" + teamID + "/channels/" + channelID
+	var root *msgState
+	if replyTo != "" {
+		root = ch.msgs.byID[replyTo]
+		if root == nil {
+			return chat.Message{}, errNotFound("Message " + quote(replyTo) + " was not found.")
+		}
+		if !root.m.DeletedAt.IsZero() {
+			return chat.Message{}, errBadRequest("A deleted message cannot be replied to.")
+		}
+		if root.replies == nil {
+			root.replies = newMsgList()
+		}
+		list = root.replies
+		base += "/messages/" + replyTo + "/replies/"
+	} else {
+		base += "/messages/"
+	}
+	now := s.clock()
+	st, oe := s.buildMessageLocked(u, list, func(id string) string { return base + id }, msg, now)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	st.m.TeamID, st.m.ChannelID, st.m.ReplyToID = teamID, channelID, replyTo
+	if replyTo == "" {
+		st.m.WebURL = "https://teams.microsoft.com/l/message/" + channelID + "/" + st.m.ID + "?groupId=" + teamID + "&tenantId=" + u.TenantID
+	} else {
+		st.m.WebURL = "https://teams.microsoft.com/l/message/" + channelID + "/" + st.m.ID + "?groupId=" + teamID + "&tenantId=" + u.TenantID + "&parentMessageId=" + replyTo
+	}
+	list.add(st)
+	if root != nil {
+		ch.msgs.touch(root, now)
+	}
+	s.notify.channelMessageLocked(ch, st, gw.ChangeCreated)
+	return st.view(), nil
+}
+
+func (s *Service) listChannelMessages(userID, teamID, channelID, replyTo string, q listQuery) ([]chat.Message, *cursor, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	ch, oe := s.channelLocked(u, teamID, channelID)
+	if oe != nil {
+		return nil, nil, oe
+	}
+	list := ch.msgs
+	if replyTo != "" {
+		root := ch.msgs.byID[replyTo]
+		if root == nil {
+			return nil, nil, errNotFound("Message " + quote(replyTo) + " was not found.")
+		}
+		if root.replies == nil {
+			return []chat.Message{}, nil, nil
+		}
+		list = root.replies
+	}
+	items, next := list.page(q, nil)
+	return items, next, nil
+}
+
+func (s *Service) getChannelMessage(userID, teamID, channelID, messageID, replyID string) (chat.Message, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	ch, oe := s.channelLocked(u, teamID, channelID)
+	if oe != nil {
+		return chat.Message{}, oe
+	}
+	st := ch.msgs.byID[messageID]
+	if st != nil && replyID != "" {
+		if st.replies == nil {
+			st = nil
+		} else {
+			st = st.replies.byID[replyID]
+		}
+	}
+	if st == nil {
+		return chat.Message{}, errNotFound("Message was not found.")
+	}
+	return st.view(), nil
+}

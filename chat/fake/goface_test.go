@@ -1,0 +1,36 @@
+package fake_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+)
+
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// newGoEnv is a seeded service, its clock, and the suite's environment on
+// the Go face.
+func newGoEnv(t *testing.T) (*fake.Service, fake.Seeded, chattest.Env) {
+	clock := identityfake.NewClock(start)
+	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
+	t.Cleanup(svc.Close)
+	user := func(u fake.User) chattest.User {
+		return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName, Service: svc.As(u.ID)}
+	}
+	return svc, sd, chattest.Env{
+		Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
+		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
+		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
+		Advance: clock.Advance,
+	}
+}
+
+func TestConformanceGoFace(t *testing.T) {
+	chattest.Run(t, func(t *testing.T) chattest.Env {
+		_, _, env := newGoEnv(t)
+		return env
+	})
+}

@@ -1,0 +1,683 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// Subscription limits of chat messages, as Graph enforces them.
+const (
+	// MaxExpiryWithoutLifecycle is the furthest expiry of a subscription
+	// without a lifecycle notification URL.
+	MaxExpiryWithoutLifecycle = time.Hour
+	// MaxExpiry is the furthest expiry of a chat-message subscription.
+	MaxExpiry = 4320 * time.Minute
+	// ValidationTimeout is how long the fake waits for a notification URL to
+	// answer the validation request.
+	ValidationTimeout = 10 * time.Second
+)
+
+type subKind int
+
+const (
+	subChat subKind = iota
+	subAllMyChats
+	subChannel
+)
+
+type subscription struct {
+	w       gw.Subscription
+	creator string
+	tenant  string
+	kind    subKind
+	chatID  string
+	teamID  string
+	chanID  string
+	changes map[string]bool
+}
+
+// Subscription is a live subscription, for tests to inspect.
+type Subscription struct {
+	// ID is the subscription id.
+	ID string
+	// Resource is the subscribed resource as given.
+	Resource string
+	// ChangeTypes are the subscribed change types.
+	ChangeTypes []string
+	// NotificationURL and LifecycleNotificationURL are where notifications go.
+	NotificationURL, LifecycleNotificationURL string
+	// ClientState is the secret echoed in notifications.
+	ClientState string
+	// ExpiresAt is when the subscription ends.
+	ExpiresAt time.Time
+	// CreatorID is the user who created it.
+	CreatorID string
+}
+
+// Notification is one notification the fake delivered.
+type Notification struct {
+	SubscriptionID string
+	// ChangeType is created, updated or deleted; empty for a lifecycle
+	// notification.
+	ChangeType string
+	// LifecycleEvent is reauthorizationRequired, subscriptionRemoved or
+	// missed; empty for a change notification.
+	LifecycleEvent string
+	// Resource is the changed resource, for example chats('…')/messages('…').
+	Resource string
+	// ResourceID is the changed message's id.
+	ResourceID string
+	// ClientState is the subscription's client state.
+	ClientState string
+}
+
+// Delivery is one POST of notifications to a webhook.
+type Delivery struct {
+	// URL is where the notifications were posted.
+	URL string
+	// Notifications are what the POST carried.
+	Notifications []Notification
+	// Status is the webhook's answer; 0 if it gave none.
+	Status int
+	// Err is the transport error, if any.
+	Err error
+}
+
+// Subscriptions returns the live (unexpired) subscriptions.
+func (s *Service) Subscriptions() []Subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock()
+	var out []Subscription
+	for _, id := range sortedKeys(s.subs) {
+		sub := s.subs[id]
+		if !sub.w.ExpirationDateTime.After(now) {
+			continue
+		}
+		out = append(out, Subscription{
+			ID: sub.w.ID, Resource: sub.w.Resource, ChangeTypes: strings.Split(sub.w.ChangeType, ","),
+			NotificationURL: sub.w.NotificationURL, LifecycleNotificationURL: sub.w.LifecycleNotificationURL,
+			ClientState: sub.w.ClientState, ExpiresAt: sub.w.ExpirationDateTime.Time, CreatorID: sub.creator,
+		})
+	}
+	return out
+}
+
+// SendLifecycleNotification sends a lifecycle notification (for example
+// graphwire's "reauthorizationRequired", "subscriptionRemoved" or
+// "missed") for a subscription to its lifecycle URL. A subscriptionRemoved
+// event also ends the subscription.
+func (s *Service) SendLifecycleNotification(subscriptionID, event string) error {
+	switch event {
+	case gw.LifecycleReauthorizationRequired, gw.LifecycleSubscriptionRemoved, gw.LifecycleMissed:
+	default:
+		return errors.New("fake: unknown lifecycle event " + event)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub := s.subs[subscriptionID]
+	if sub == nil {
+		return errors.New("fake: no subscription " + subscriptionID)
+	}
+	if sub.w.LifecycleNotificationURL == "" {
+		return errors.New("fake: subscription " + subscriptionID + " has no lifecycle notification url")
+	}
+	s.notify.enqueue([]queued{{url: sub.w.LifecycleNotificationURL, n: gw.ChangeNotification{
+		SubscriptionID:                 sub.w.ID,
+		SubscriptionExpirationDateTime: sub.w.ExpirationDateTime,
+		ClientState:                    sub.w.ClientState,
+		LifecycleEvent:                 event,
+		TenantID:                       sub.tenant,
+	}}})
+	if event == gw.LifecycleSubscriptionRemoved {
+		delete(s.subs, subscriptionID)
+	}
+	return nil
+}
+
+// Deliveries returns the notification POSTs made so far, oldest first.
+func (s *Service) Deliveries() []Delivery {
+	n := &s.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]Delivery(nil), n.log...)
+}
+
+// Flush waits until every notification queued so far has been delivered
+// (or has failed), or ctx ends.
+func (s *Service) Flush(ctx context.Context) error { return s.notify.flush(ctx) }
+
+// --- matching changes to subscriptions (called with s.mu held) ---
+
+func (n *notifier) chatMessageLocked(c *chatState, st *msgState, change string) {
+	s := n.s
+	if len(s.subs) == 0 {
+		return
+	}
+	now := s.clock()
+	res := gw.MessageResource(c.c.ID, st.m.ID)
+	var out []queued
+	for _, id := range sortedKeys(s.subs) {
+		sub := s.subs[id]
+		if !sub.changes[change] || !sub.w.ExpirationDateTime.After(now) {
+			continue
+		}
+		switch sub.kind {
+		case subChat:
+			if sub.chatID != c.c.ID {
+				continue
+			}
+		case subAllMyChats:
+			if c.member(sub.creator) == nil {
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, st.m.ID)})
+	}
+	n.enqueue(out)
+}
+
+func (n *notifier) channelMessageLocked(ch *channelState, st *msgState, change string) {
+	s := n.s
+	if len(s.subs) == 0 {
+		return
+	}
+	now := s.clock()
+	root, reply := st.m.ID, ""
+	if st.m.ReplyToID != "" {
+		root, reply = st.m.ReplyToID, st.m.ID
+	}
+	res := gw.ChannelMessageResource(ch.ch.TeamID, ch.ch.ID, root, reply)
+	var out []queued
+	for _, id := range sortedKeys(s.subs) {
+		sub := s.subs[id]
+		if sub.kind != subChannel || sub.teamID != ch.ch.TeamID || sub.chanID != ch.ch.ID ||
+			!sub.changes[change] || !sub.w.ExpirationDateTime.After(now) {
+			continue
+		}
+		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, st.m.ID)})
+	}
+	n.enqueue(out)
+}
+
+func changeOf(sub *subscription, change, res, id string) gw.ChangeNotification {
+	return gw.ChangeNotification{
+		SubscriptionID:                 sub.w.ID,
+		SubscriptionExpirationDateTime: sub.w.ExpirationDateTime,
+		ClientState:                    sub.w.ClientState,
+		ChangeType:                     change,
+		Resource:                       res,
+		ResourceData:                   &gw.ResourceData{ODataType: gw.TypeChatMessage, ODataID: res, ID: id},
+		TenantID:                       sub.tenant,
+	}
+}
+
+// --- delivery ---
+
+type queued struct {
+	url string
+	n   gw.ChangeNotification
+}
+
+// notifier delivers queued notifications from one goroutine, started on
+// the first notification and stopped by Close.
+type notifier struct {
+	s *Service
+
+	mu      sync.Mutex
+	queue   []queued
+	busy    bool
+	started bool
+	closed  bool
+	wake    chan struct{}
+	idle    chan struct{} // closed while there is nothing to deliver
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{}
+	log     []Delivery
+}
+
+func (n *notifier) init(s *Service) {
+	n.s = s
+	n.wake = make(chan struct{}, 1)
+	n.idle = make(chan struct{})
+	close(n.idle)
+	n.done = make(chan struct{})
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+}
+
+func (n *notifier) enqueue(items []queued) {
+	if len(items) == 0 {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		for _, it := range items {
+			n.log = append(n.log, Delivery{URL: it.url, Notifications: []Notification{publicOf(it.n)}, Err: errors.New("fake: service closed")})
+		}
+		return
+	}
+	if len(n.queue) == 0 && !n.busy {
+		n.idle = make(chan struct{})
+	}
+	n.queue = append(n.queue, items...)
+	if !n.started {
+		n.started = true
+		go n.run()
+	}
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (n *notifier) run() {
+	defer close(n.done)
+	for {
+		select {
+		case <-n.wake:
+		case <-n.ctx.Done():
+			return
+		}
+		for {
+			n.mu.Lock()
+			if len(n.queue) == 0 || n.ctx.Err() != nil {
+				n.busy = false
+				select {
+				case <-n.idle:
+				default:
+					close(n.idle)
+				}
+				n.mu.Unlock()
+				break
+			}
+			batch := n.queue
+			n.queue = nil
+			n.busy = true
+			n.mu.Unlock()
+			n.deliver(batch)
+		}
+	}
+}
+
+// deliver posts a batch, one POST per URL, in the order of first appearance.
+func (n *notifier) deliver(batch []queued) {
+	var urls []string
+	byURL := map[string][]gw.ChangeNotification{}
+	for _, q := range batch {
+		if _, ok := byURL[q.url]; !ok {
+			urls = append(urls, q.url)
+		}
+		byURL[q.url] = append(byURL[q.url], q.n)
+	}
+	for _, u := range urls {
+		ns := byURL[u]
+		d := Delivery{URL: u}
+		for _, x := range ns {
+			d.Notifications = append(d.Notifications, publicOf(x))
+		}
+		body, _ := json.Marshal(gw.NotificationCollection{Value: ns})
+		d.Status, d.Err = n.post(u, body)
+		n.mu.Lock()
+		n.log = append(n.log, d)
+		n.mu.Unlock()
+	}
+}
+
+func (n *notifier) post(u string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := n.s.webhookClient().Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func publicOf(x gw.ChangeNotification) Notification {
+	p := Notification{SubscriptionID: x.SubscriptionID, ChangeType: x.ChangeType, LifecycleEvent: x.LifecycleEvent, Resource: x.Resource, ClientState: x.ClientState}
+	if x.ResourceData != nil {
+		p.ResourceID = x.ResourceData.ID
+	}
+	return p
+}
+
+func (n *notifier) flush(ctx context.Context) error {
+	n.mu.Lock()
+	idle := n.idle
+	n.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (n *notifier) close() {
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return
+	}
+	n.closed = true
+	started := n.started
+	n.cancel()
+	n.mu.Unlock()
+	if started {
+		<-n.done
+	}
+	n.mu.Lock()
+	for _, it := range n.queue {
+		n.log = append(n.log, Delivery{URL: it.url, Notifications: []Notification{publicOf(it.n)}, Err: errors.New("fake: service closed")})
+	}
+	n.queue = nil
+	select {
+	case <-n.idle:
+	default:
+		close(n.idle)
+	}
+	n.mu.Unlock()
+}
+
+func (s *Service) webhookClient() *http.Client {
+	if s.opts.WebhookClient != nil {
+		return s.opts.WebhookClient
+	}
+	return defaultWebhookClient
+}
+
+var defaultWebhookClient = &http.Client{Timeout: ValidationTimeout}
+
+// checkWebhookURL checks a notification or lifecycle URL.
+func (s *Service) checkWebhookURL(field, raw string) *opError {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return errBadRequest("Invalid " + field + ": it must be an absolute https URL.")
+	}
+	loop := isLoopback(u.Hostname())
+	if u.Scheme == "http" && !loop {
+		return errBadRequest("Invalid " + field + ": it must use https.")
+	}
+	if !loop && !s.opts.AllowRemoteWebhooks {
+		return errBadRequest("Invalid " + field + ": the fake delivers only to loopback hosts (see Options.AllowRemoteWebhooks).")
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validateWebhook performs Graph's validation handshake: POST
+// url?validationToken=<token>, expecting 200 with the token as text.
+func (s *Service) validateWebhook(ctx context.Context, raw, token string) *opError {
+	u, _ := url.Parse(raw)
+	q := u.Query()
+	q.Set(gw.ValidationTokenParam, token)
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, ValidationTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
+	if err != nil {
+		return errBadRequest("Subscription validation request failed: invalid URL.")
+	}
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	resp, err := s.webhookClient().Do(req)
+	if err != nil {
+		return errBadRequest("Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.")
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return errBadRequest("Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.")
+	}
+	if strings.TrimSpace(string(b)) != token {
+		return errBadRequest("Subscription validation request failed. Response must exactly match validationToken query parameter.")
+	}
+	return nil
+}
+
+// parseSubResource reads a subscription resource, in the path form
+// (/chats/{id}/messages) or the key form (chats('{id}')/messages).
+func parseSubResource(res string) (subscription, *opError) {
+	var sub subscription
+	bad := errBadRequest("Unsupported resource " + quote(res) + " for chat message subscriptions.")
+	var parts []string
+	if strings.Contains(res, "('") {
+		p, ok := gw.ParseResource(res)
+		if !ok {
+			return sub, bad
+		}
+		for _, seg := range p {
+			parts = append(parts, seg.Name)
+			if seg.Key != "" {
+				parts = append(parts, seg.Key)
+			}
+		}
+	} else {
+		parts = strings.Split(strings.Trim(res, "/"), "/")
+	}
+	for _, p := range parts {
+		if p == "" {
+			return sub, bad
+		}
+	}
+	is := func(i int, name string) bool { return strings.EqualFold(parts[i], name) }
+	switch {
+	case len(parts) == 2 && is(0, "chats") && is(1, "getAllMessages"):
+		return sub, errForbidden("/chats/getAllMessages needs application permissions.")
+	case len(parts) == 3 && is(0, "chats") && is(2, "messages"):
+		sub.kind, sub.chatID = subChat, parts[1]
+	case len(parts) == 3 && is(0, "me") && is(1, "chats") && is(2, "getAllMessages"):
+		sub.kind = subAllMyChats
+	case len(parts) == 4 && is(0, "users") && is(2, "chats") && is(3, "getAllMessages"):
+		sub.kind, sub.chatID = subAllMyChats, parts[1] // chatID holds the user until checked
+	case len(parts) == 5 && is(0, "teams") && is(2, "channels") && is(4, "messages"):
+		sub.kind, sub.teamID, sub.chanID = subChannel, parts[1], parts[3]
+	default:
+		return sub, bad
+	}
+	return sub, nil
+}
+
+// createSubscription is POST /subscriptions.
+func (s *Service) createSubscription(ctx context.Context, userID, appID string, in gw.Subscription) (gw.Subscription, *opError) {
+	sub, oe := parseSubResource(in.Resource)
+	if oe != nil {
+		return gw.Subscription{}, oe
+	}
+	sub.changes = map[string]bool{}
+	for _, c := range strings.Split(in.ChangeType, ",") {
+		c = strings.TrimSpace(c)
+		switch c {
+		case gw.ChangeCreated, gw.ChangeUpdated, gw.ChangeDeleted:
+			sub.changes[c] = true
+		default:
+			return gw.Subscription{}, errBadRequest("Invalid changeType " + quote(c) + ".")
+		}
+	}
+	if len(in.ClientState) > gw.MaxClientStateLen {
+		return gw.Subscription{}, errBadRequest("clientState is longer than 128 characters.")
+	}
+	if in.IncludeResourceData {
+		return gw.Subscription{}, errBadRequest("includeResourceData needs an encryptionCertificate; the fake does not encrypt resource data.")
+	}
+	if oe := s.checkWebhookURL("notificationUrl", in.NotificationURL); oe != nil {
+		return gw.Subscription{}, oe
+	}
+	if in.LifecycleNotificationURL != "" {
+		if oe := s.checkWebhookURL("lifecycleNotificationUrl", in.LifecycleNotificationURL); oe != nil {
+			return gw.Subscription{}, oe
+		}
+	}
+	s.mu.Lock()
+	u, oe := s.signedInLocked(userID)
+	if oe == nil {
+		oe = s.checkExpiryLocked(in.ExpirationDateTime.Time, in.LifecycleNotificationURL != "")
+	}
+	if oe == nil {
+		oe = s.checkSubAccessLocked(u, &sub)
+	}
+	token := "Validation: Testing client application reachability for subscription Request-Id: " + s.guidLocked('v')
+	s.mu.Unlock()
+	if oe != nil {
+		return gw.Subscription{}, oe
+	}
+	if oe := s.validateWebhook(ctx, in.NotificationURL, token); oe != nil {
+		return gw.Subscription{}, oe
+	}
+	if in.LifecycleNotificationURL != "" && in.LifecycleNotificationURL != in.NotificationURL {
+		if oe := s.validateWebhook(ctx, in.LifecycleNotificationURL, token); oe != nil {
+			return gw.Subscription{}, oe
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub.w = gw.Subscription{
+		ID:                        s.guidLocked('s'),
+		Resource:                  in.Resource,
+		ChangeType:                in.ChangeType,
+		NotificationURL:           in.NotificationURL,
+		LifecycleNotificationURL:  in.LifecycleNotificationURL,
+		ExpirationDateTime:        gw.TimeOf(in.ExpirationDateTime.UTC().Truncate(time.Millisecond)),
+		ClientState:               in.ClientState,
+		ApplicationID:             appID,
+		CreatorID:                 u.ID,
+		LatestSupportedTLSVersion: "v1_2",
+	}
+	sub.creator, sub.tenant = u.ID, u.TenantID
+	s.subs[sub.w.ID] = &sub
+	return sub.w, nil
+}
+
+func (s *Service) checkExpiryLocked(exp time.Time, lifecycle bool) *opError {
+	now := s.clock()
+	if exp.IsZero() || !exp.After(now) {
+		return errBadRequest("expirationDateTime must be in the future.")
+	}
+	if !lifecycle && exp.Sub(now) > MaxExpiryWithoutLifecycle {
+		return errBadRequest("lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour.")
+	}
+	if exp.Sub(now) > MaxExpiry {
+		return errBadRequest("Subscription expiration can only be 4320 minutes in the future.")
+	}
+	return nil
+}
+
+func (s *Service) checkSubAccessLocked(u *User, sub *subscription) *opError {
+	switch sub.kind {
+	case subChat:
+		_, _, oe := s.chatForLocked(u, sub.chatID)
+		return oe
+	case subAllMyChats:
+		if sub.chatID != "" && s.userLocked(sub.chatID) != u {
+			return errForbidden("A user can subscribe only to their own chats.")
+		}
+		sub.chatID = ""
+	case subChannel:
+		_, oe := s.channelLocked(u, sub.teamID, sub.chanID)
+		return oe
+	}
+	return nil
+}
+
+// subForLocked returns a live subscription of the user: 404 otherwise.
+func (s *Service) subForLocked(userID, id string) (*subscription, *opError) {
+	sub := s.subs[id]
+	if sub == nil || !sub.w.ExpirationDateTime.After(s.clock()) {
+		return nil, errNotFound("The subscription " + quote(id) + " was not found.")
+	}
+	if sub.creator != userID {
+		return nil, errForbidden("The subscription was created by another user.")
+	}
+	return sub, nil
+}
+
+func (s *Service) getSubscription(userID, id string) (gw.Subscription, *opError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, oe := s.subForLocked(userID, id)
+	if oe != nil {
+		return gw.Subscription{}, oe
+	}
+	return sub.w, nil
+}
+
+func (s *Service) listSubscriptions(userID string) []gw.Subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []gw.Subscription{}
+	for _, id := range sortedKeys(s.subs) {
+		if sub, oe := s.subForLocked(userID, id); oe == nil {
+			out = append(out, sub.w)
+		}
+	}
+	return out
+}
+
+// updateSubscription renews a subscription (PATCH expirationDateTime, and
+// optionally notificationUrl).
+func (s *Service) updateSubscription(userID, id string, in gw.Subscription) (gw.Subscription, *opError) {
+	if in.NotificationURL != "" {
+		if oe := s.checkWebhookURL("notificationUrl", in.NotificationURL); oe != nil {
+			return gw.Subscription{}, oe
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, oe := s.subForLocked(userID, id)
+	if oe != nil {
+		return gw.Subscription{}, oe
+	}
+	if !in.ExpirationDateTime.IsZero() {
+		if oe := s.checkExpiryLocked(in.ExpirationDateTime.Time, sub.w.LifecycleNotificationURL != ""); oe != nil {
+			return gw.Subscription{}, oe
+		}
+		sub.w.ExpirationDateTime = gw.TimeOf(in.ExpirationDateTime.UTC().Truncate(time.Millisecond))
+	}
+	if in.NotificationURL != "" {
+		sub.w.NotificationURL = in.NotificationURL
+	}
+	return sub.w, nil
+}
+
+func (s *Service) deleteSubscription(userID, id string) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, oe := s.subForLocked(userID, id); oe != nil {
+		return oe
+	}
+	delete(s.subs, id)
+	return nil
+}
+
+func (s *Service) reauthorizeSubscription(userID, id string) *opError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, oe := s.subForLocked(userID, id)
+	return oe
+}
