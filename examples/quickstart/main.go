@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -106,12 +107,16 @@ func runOffline(ctx context.Context) error {
 	if again.Token != tok.Token {
 		return errors.New("the credential did not cache the token")
 	}
-	body, _ := json.MarshalIndent(map[string]any{
+	var body strings.Builder
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("   ", "  ")
+	_ = enc.Encode(map[string]any{
 		"token":     identity.Redact(tok.Token),
 		"expiresOn": tok.ExpiresOn.UTC().Format(time.RFC3339),
 		"user":      map[string]string{"kind": string(claims.Identifier().Kind()), "rawId": claims.Identifier().RawID()},
-	}, "   ", "  ")
-	step(4, "the calling client gets (token redacted here; the client gets it whole):\n   %s", body)
+	})
+	step(4, "the calling client gets (token redacted here; the client gets it whole):\n   %s", strings.TrimSpace(body.String()))
 	fmt.Printf("   second Token call served from the cache: %d exchange(s) in all\n", len(acs.Exchanges()))
 
 	// 5. The checks that protect against a confused deputy: a token another
