@@ -209,6 +209,19 @@ func (e *Entra) User(oid string) (TestUser, bool) {
 	return u, ok
 }
 
+// UserByUPN returns the user whose user principal name is upn (compared
+// without regard to case), if this issuer has one.
+func (e *Entra) UserByUPN(upn string) (TestUser, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, u := range e.users {
+		if strings.EqualFold(u.UPN, upn) {
+			return u, true
+		}
+	}
+	return TestUser{}, false
+}
+
 // Tenant returns the tenant with the id tenantID, if this issuer has it.
 func (e *Entra) Tenant(tenantID string) (Tenant, bool) {
 	e.mu.Lock()
