@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -48,13 +49,16 @@ func main() {
 	}
 }
 
+// out is where the quickstart writes its story; tests capture it.
+var out io.Writer = os.Stdout
+
 func step(n int, format string, args ...any) {
-	fmt.Printf("%d. "+format+"\n", append([]any{n}, args...)...)
+	fmt.Fprintf(out, "%d. "+format+"\n", append([]any{n}, args...)...)
 }
 
 func runOffline(ctx context.Context) error {
-	fmt.Println("teamsuser-go quickstart (offline: fake Entra ID and fake ACS on loopback)")
-	fmt.Println()
+	fmt.Fprintln(out, "teamsuser-go quickstart (offline: fake Entra ID and fake ACS on loopback)")
+	fmt.Fprintln(out)
 
 	// The world: Fabrikam's tenant with a Teams user, and an ACS resource.
 	entra := fake.NewEntra(nil)
@@ -97,7 +101,7 @@ func runOffline(ctx context.Context) error {
 		return err
 	}
 	step(3, "exchanged the Entra token for an ACS token: %s", tok)
-	fmt.Printf("   identity %s, scopes %v, resource %s\n", claims.Identifier().RawID(), claims.Scopes, claims.ResourceID)
+	fmt.Fprintf(out, "   identity %s, scopes %v, resource %s\n", claims.Identifier().RawID(), claims.Scopes, claims.ResourceID)
 
 	// 4. What the web or mobile calling client receives from Contoso's backend.
 	again, err := cred.Token(ctx)
@@ -117,7 +121,7 @@ func runOffline(ctx context.Context) error {
 		"user":      map[string]string{"kind": string(claims.Identifier().Kind()), "rawId": claims.Identifier().RawID()},
 	})
 	step(4, "the calling client gets (token redacted here; the client gets it whole):\n   %s", strings.TrimSpace(body.String()))
-	fmt.Printf("   second Token call served from the cache: %d exchange(s) in all\n", len(acs.Exchanges()))
+	fmt.Fprintf(out, "   second Token call served from the cache: %d exchange(s) in all\n", len(acs.Exchanges()))
 
 	// 5. The checks that protect against a confused deputy: a token another
 	// app obtained for the same user is refused before anything is sent.
@@ -131,8 +135,8 @@ func runOffline(ctx context.Context) error {
 		return fmt.Errorf("a token of another app was not refused: %v", err)
 	}
 	step(5, "a token obtained by another app is refused before sending:\n   %v", err)
-	fmt.Println()
-	fmt.Println("done: the identity flow ran offline end to end")
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "done: the identity flow ran offline end to end")
 	return nil
 }
 
@@ -155,7 +159,7 @@ func runAzure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("teamsuser-go quickstart (Azure:", client.Endpoint()+")")
+	fmt.Fprintln(out, "teamsuser-go quickstart (Azure:", client.Endpoint()+")")
 	// The user's Entra token comes from the environment here; a service
 	// would use azidentity's OnBehalfOfCredential instead.
 	entra := staticEntra(token)
@@ -168,7 +172,7 @@ func runAzure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("ACS token for the calling client:", tok)
+	fmt.Fprintln(out, "ACS token for the calling client:", tok)
 	return nil
 }
 
