@@ -218,13 +218,17 @@ func checkBaseURL(raw string) (string, *url.URL, error) {
 // call runs one request of the Graph SDK and normalises what goes wrong: a
 // panic of the SDK on a response it cannot read becomes an error, and every
 // error goes through graphError.
-func (c *Client) call(op string, f func() error) (err error) {
+func (c *Client) call(ctx context.Context, op string, f func(ctx context.Context) error) (err error) {
+	fr := &failedResponse{}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("chat: %s: the graph sdk failed to read the response: %v", op, r)
 		}
+		if err != nil {
+			err = graphError(op, err, fr, c.clock.Now())
+		}
 	}()
-	return graphError(op, f(), c.clock.Now())
+	return f(withFailedResponse(ctx, fr))
 }
 
 // checkLink refuses a NextLink that does not point at the Graph endpoint of
@@ -268,7 +272,7 @@ func (c *Client) myID(ctx context.Context) (string, error) {
 		return c.meID, nil
 	}
 	var id string
-	err := c.call("get signed-in user", func() error {
+	err := c.call(ctx, "get signed-in user", func(ctx context.Context) error {
 		u, err := c.me().Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
 			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id"}},
 			Options:         c.reqOpts,

@@ -35,7 +35,7 @@ func (c *Client) SendChannelMessage(ctx context.Context, teamID, channelID strin
 	}
 	body := messageToGraph(msg)
 	var out Message
-	err := c.call("send channel message", func() error {
+	err := c.call(ctx, "send channel message", func(ctx context.Context) error {
 		resp, err := c.channelMessages(teamID, channelID).Post(ctx, body, &teams.ItemChannelsItemMessagesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 		out = messageFromGraph(resp)
 		return err
@@ -86,7 +86,7 @@ func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 		cfg.QueryParameters = &teams.ItemChannelsItemMessagesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
 	}
 	var out ListChannelMessagesPageResponse
-	err := c.call("list channel messages", func() error {
+	err := c.call(ctx, "list channel messages", func(ctx context.Context) error {
 		resp, err := b.Get(ctx, cfg)
 		if err != nil || resp == nil {
 			return err
@@ -115,7 +115,7 @@ func (c *Client) ReplyToChannelMessage(ctx context.Context, teamID, channelID, m
 	}
 	body := messageToGraph(msg)
 	var out Message
-	err := c.call("reply to channel message", func() error {
+	err := c.call(ctx, "reply to channel message", func(ctx context.Context) error {
 		resp, err := c.channelMessages(teamID, channelID).ByChatMessageId(messageID).Replies().Post(ctx, body,
 			&teams.ItemChannelsItemMessagesItemRepliesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 		out = messageFromGraph(resp)
@@ -170,7 +170,7 @@ func (c *Client) ListRepliesPage(ctx context.Context, teamID, channelID, message
 		cfg.QueryParameters = &teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
 	}
 	var out ListRepliesPageResponse
-	err := c.call("list replies", func() error {
+	err := c.call(ctx, "list replies", func(ctx context.Context) error {
 		resp, err := b.Get(ctx, cfg)
 		if err != nil || resp == nil {
 			return err

@@ -56,7 +56,7 @@ func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (Lis
 		cfg.QueryParameters = q
 	}
 	var out ListChatsPageResponse
-	err := c.call("list chats", func() error {
+	err := c.call(ctx, "list chats", func(ctx context.Context) error {
 		resp, err := b.Get(ctx, cfg)
 		if err != nil || resp == nil {
 			return err
@@ -92,7 +92,7 @@ func (c *Client) getChat(ctx context.Context, chatID string, expand bool) (Chat,
 		cfg.QueryParameters = &chats.ChatItemRequestBuilderGetQueryParameters{Expand: []string{"members"}}
 	}
 	var out Chat
-	err := c.call("get chat", func() error {
+	err := c.call(ctx, "get chat", func(ctx context.Context) error {
 		resp, err := c.chatsRoot().ByChatId(chatID).Get(ctx, cfg)
 		out = chatFromGraph(resp)
 		return err
@@ -177,7 +177,7 @@ func (c *Client) CreateGroupChat(ctx context.Context, topic string, userIDs []st
 // response leaves them out, as Graph's does, they are read back.
 func (c *Client) createChat(ctx context.Context, body models.Chatable) (Chat, error) {
 	var out Chat
-	err := c.call("create chat", func() error {
+	err := c.call(ctx, "create chat", func(ctx context.Context) error {
 		resp, err := c.chatsRoot().Post(ctx, body, &chats.ChatsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 		out = chatFromGraph(resp)
 		return err
@@ -212,7 +212,7 @@ func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembe
 			b = b.WithUrl(link)
 		}
 		next := ""
-		err := c.call("list members", func() error {
+		err := c.call(ctx, "list members", func(ctx context.Context) error {
 			resp, err := b.Get(ctx, &chats.ItemMembersRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
 			if err != nil || resp == nil {
 				return err
@@ -251,7 +251,7 @@ func (c *Client) AddMember(ctx context.Context, chatID, userID string, opts *Add
 	}
 	body := memberToGraph(c.baseURL, userID, o.Roles, o.VisibleHistoryStartAt, o.ShareAllHistory)
 	var out Member
-	err := c.call("add member", func() error {
+	err := c.call(ctx, "add member", func(ctx context.Context) error {
 		resp, err := c.chatsRoot().ByChatId(chatID).Members().Post(ctx, body, &chats.ItemMembersRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 		out = memberFromGraph(resp)
 		return err
@@ -271,7 +271,7 @@ func (c *Client) RemoveMember(ctx context.Context, chatID, membershipID string, 
 	if err := checkArg("membershipID", graphwire.CheckID(membershipID)); err != nil {
 		return RemoveMemberResponse{}, err
 	}
-	err := c.call("remove member", func() error {
+	err := c.call(ctx, "remove member", func(ctx context.Context) error {
 		return c.chatsRoot().ByChatId(chatID).Members().ByConversationMemberId(membershipID).Delete(ctx,
 			&chats.ItemMembersConversationMemberItemRequestBuilderDeleteRequestConfiguration{Options: c.reqOpts})
 	})

@@ -60,7 +60,7 @@ func (c *Client) meetingByJoinURL(ctx context.Context, link string) (OnlineMeeti
 	}
 	var out OnlineMeeting
 	found := false
-	err := c.call("get online meeting", func() error {
+	err := c.call(ctx, "get online meeting", func(ctx context.Context) error {
 		resp, err := c.me().OnlineMeetings().Get(ctx, cfg)
 		if err != nil || resp == nil {
 			return err

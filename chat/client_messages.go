@@ -32,7 +32,7 @@ func (c *Client) SendMessage(ctx context.Context, chatID string, msg NewMessage,
 	}
 	body := messageToGraph(msg)
 	var out Message
-	err := c.call("send message", func() error {
+	err := c.call(ctx, "send message", func(ctx context.Context) error {
 		resp, err := c.chatsRoot().ByChatId(chatID).Messages().Post(ctx, body, &chats.ItemMessagesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 		out = messageFromGraph(resp)
 		return err
@@ -87,7 +87,7 @@ func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *List
 		cfg.QueryParameters = messagesQuery(o)
 	}
 	var out ListMessagesPageResponse
-	err := c.call("list messages", func() error {
+	err := c.call(ctx, "list messages", func(ctx context.Context) error {
 		resp, err := b.Get(ctx, cfg)
 		if err != nil || resp == nil {
 			return err
@@ -145,7 +145,7 @@ func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts 
 		return GetMessageResponse{}, err
 	}
 	var out Message
-	err := c.call("get message", func() error {
+	err := c.call(ctx, "get message", func(ctx context.Context) error {
 		resp, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Get(ctx,
 			&chats.ItemMessagesChatMessageItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
 		out = messageFromGraph(resp)
@@ -170,7 +170,7 @@ func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg 
 		return EditMessageResponse{}, err
 	}
 	body := messageToGraph(msg)
-	err := c.call("edit message", func() error {
+	err := c.call(ctx, "edit message", func(ctx context.Context) error {
 		_, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Patch(ctx, body,
 			&chats.ItemMessagesChatMessageItemRequestBuilderPatchRequestConfiguration{Options: c.reqOpts})
 		return err
@@ -184,7 +184,7 @@ func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return SoftDeleteMessageResponse{}, err
 	}
-	err := c.call("soft-delete message", func() error {
+	err := c.call(ctx, "soft-delete message", func(ctx context.Context) error {
 		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SoftDelete().Post(ctx,
 			&chats.ItemMessagesItemSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 	})
@@ -197,7 +197,7 @@ func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID st
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return UndoSoftDeleteMessageResponse{}, err
 	}
-	err := c.call("undo soft-delete", func() error {
+	err := c.call(ctx, "undo soft-delete", func(ctx context.Context) error {
 		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UndoSoftDelete().Post(ctx,
 			&chats.ItemMessagesItemUndoSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 	})
@@ -216,7 +216,7 @@ func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionTyp
 	}
 	body := chats.NewItemMessagesItemSetReactionPostRequestBody()
 	body.SetReactionType(ptr(reactionType))
-	err := c.call("set reaction", func() error {
+	err := c.call(ctx, "set reaction", func(ctx context.Context) error {
 		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SetReaction().Post(ctx, body,
 			&chats.ItemMessagesItemSetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 	})
@@ -235,7 +235,7 @@ func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionT
 	}
 	body := chats.NewItemMessagesItemUnsetReactionPostRequestBody()
 	body.SetReactionType(ptr(reactionType))
-	err := c.call("unset reaction", func() error {
+	err := c.call(ctx, "unset reaction", func(ctx context.Context) error {
 		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UnsetReaction().Post(ctx, body,
 			&chats.ItemMessagesItemUnsetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
 	})

@@ -16,6 +16,9 @@ import (
 // graphError is the one place where what the Graph stack returns becomes
 // what callers of this package see:
 //
+//   - for a Client made by NewClient, the raw last failed response of the
+//     call (status, headers, body), read by ErrorFromResponse with the same
+//     codec as the fake: this covers bodies the SDK could not read at all;
 //   - *odataerrors.ODataError (a failed response whose body the SDK could
 //     read) becomes an *Error with the status, Graph's code and message, the
 //     request ids, innerError's date and the Retry-After delay. Its own
@@ -31,7 +34,7 @@ import (
 //
 // op names the operation, for example "send message"; now reads HTTP-date
 // Retry-After values.
-func graphError(op string, err error, now time.Time) error {
+func graphError(op string, err error, fr *failedResponse, now time.Time) error {
 	if err == nil {
 		return nil
 	}
@@ -42,6 +45,11 @@ func graphError(op string, err error, now time.Time) error {
 	var ae *ArgumentError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if status, header, body := fr.get(); status >= 400 && !isTransport(err) {
+		// The call's last response failed: read it as it came, with the
+		// same codec as the fake (the SDK may have failed to read it).
+		return ErrorFromResponse(status, header, body, now)
 	}
 	var od *odataerrors.ODataError
 	if errors.As(err, &od) {
@@ -55,10 +63,14 @@ func graphError(op string, err error, now time.Time) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("chat: %s: %w", op, err)
-	}
 	return fmt.Errorf("chat: %s: %w", op, err)
+}
+
+// isTransport reports an error of the connection or of ctx rather than of
+// a response.
+func isTransport(err error) bool {
+	var ue *url.Error
+	return errors.As(err, &ue) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // errorFromOData reads an ODataError through its getters only.

@@ -1,12 +1,14 @@
 package chat
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -89,13 +91,15 @@ func newGraphAdapter(cred azcore.TokenCredential, cfg pipelineConfig) (*khttp.Ne
 	// Bodies carry message content and subscription client states: they are
 	// never logged, whatever Logging.IncludeBody says.
 	az.Logging.IncludeBody = false
+	// Whatever the allow-list says, credentials are never logged.
+	az.Logging.AllowedHeaders = withoutSecretHeaders(az.Logging.AllowedHeaders)
 	u, _ := url.Parse(cfg.baseURL) // checked by the caller
 	bearer := runtime.NewBearerTokenPolicy(cred, cfg.scopes, &policy.BearerTokenOptions{
 		InsecureAllowCredentialWithHTTP: az.InsecureAllowCredentialWithHTTP || isLoopbackHTTP(u),
 	})
 	pl := runtime.NewPipeline(moduleName, moduleVersion, runtime.PipelineOptions{
 		PerCall:                []policy.Policy{clientRequestIDPolicy{}},
-		PerRetry:               []policy.Policy{&graphRetryPolicy{rules: cfg.retry, clock: cfg.clock}, bearer},
+		PerRetry:               []policy.Policy{&graphRetryPolicy{rules: cfg.retry, clock: cfg.clock}, bearer, failedResponsePolicy{}},
 		AllowedHeaders:         loggedHeaders,
 		AllowedQueryParameters: loggedQuery,
 	}, &az)
@@ -119,6 +123,19 @@ func newGraphAdapter(cred azcore.TokenCredential, cfg pipelineConfig) (*khttp.Ne
 	}
 	adapter.SetBaseUrl(cfg.baseURL)
 	return adapter, nil
+}
+
+// secretHeaders are never taken into the logging allow-list.
+var secretHeaders = map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true}
+
+func withoutSecretHeaders(in []string) []string {
+	var out []string
+	for _, h := range in {
+		if !secretHeaders[strings.ToLower(strings.TrimSpace(h))] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // newParseNodeFactory returns a registry of its own (not kiota's global one,
@@ -164,6 +181,56 @@ func (clientRequestIDPolicy) Do(req *policy.Request) (*http.Response, error) {
 		req.Raw().Header.Set("client-request-id", newUUID())
 	}
 	return req.Next()
+}
+
+// failedResponse keeps the last failed response (status ≥ 400) of one call,
+// so that graphError can build the *Error from the raw status, headers and
+// body when the Graph SDK could not read the body (not JSON, truncated) and
+// returned only a parse error.
+type failedResponse struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+	body   []byte
+}
+
+type failedResponseKey struct{}
+
+func withFailedResponse(ctx context.Context, fr *failedResponse) context.Context {
+	return context.WithValue(ctx, failedResponseKey{}, fr)
+}
+
+func (fr *failedResponse) get() (int, http.Header, []byte) {
+	if fr == nil {
+		return 0, nil, nil
+	}
+	fr.mu.Lock()
+	defer fr.mu.Unlock()
+	return fr.status, fr.header, fr.body
+}
+
+// failedResponsePolicy records failed responses into the call's
+// failedResponse. It sits below the body download, so the body is in memory.
+type failedResponsePolicy struct{}
+
+// Do implements policy.Policy.
+func (failedResponsePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp == nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	fr, _ := req.Raw().Context().Value(failedResponseKey{}).(*failedResponse)
+	if fr == nil {
+		return resp, err
+	}
+	body, perr := runtime.Payload(resp) // keeps the body readable for the SDK
+	if perr != nil {
+		body = nil
+	}
+	fr.mu.Lock()
+	fr.status, fr.header, fr.body = resp.StatusCode, resp.Header.Clone(), body
+	fr.mu.Unlock()
+	return resp, err
 }
 
 // newUUID returns a random (version 4) UUID.

@@ -1,0 +1,338 @@
+package chat
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// NotificationKind is what a Notification reports.
+type NotificationKind string
+
+// The kinds of notifications: three changes, and three lifecycle events.
+const (
+	// NotificationCreated reports a new message.
+	NotificationCreated NotificationKind = graphwire.ChangeCreated
+	// NotificationUpdated reports a message that changed (edited, reacted
+	// to, soft-deleted or restored).
+	NotificationUpdated NotificationKind = graphwire.ChangeUpdated
+	// NotificationDeleted reports a message that was deleted.
+	NotificationDeleted NotificationKind = graphwire.ChangeDeleted
+	// NotificationReauthorizationRequired asks for the subscription to be
+	// renewed (the user's token behind it needs refreshing).
+	NotificationReauthorizationRequired NotificationKind = graphwire.LifecycleReauthorizationRequired
+	// NotificationSubscriptionRemoved says Graph ended the subscription;
+	// create it again.
+	NotificationSubscriptionRemoved NotificationKind = graphwire.LifecycleSubscriptionRemoved
+	// NotificationMissed says notifications were lost; read the resource
+	// again to catch up.
+	NotificationMissed NotificationKind = graphwire.LifecycleMissed
+)
+
+// Notification is one change or lifecycle notification Graph delivered and
+// NotificationHandler checked.
+type Notification struct {
+	// Kind is what happened.
+	Kind NotificationKind
+	// SubscriptionID is the subscription the notification belongs to.
+	SubscriptionID string
+	// SubscriptionExpiresAt is the subscription's expiry as Graph sees it.
+	SubscriptionExpiresAt time.Time
+	// TenantID is the tenant of the resource.
+	TenantID string
+	// Resource is the changed resource as Graph wrote it, for example
+	// chats('19:…@thread.v2')/messages('1700000000000').
+	Resource string
+	// ChatID and MessageID identify a changed chat message.
+	ChatID, MessageID string
+	// TeamID, ChannelID, MessageID and ReplyID identify a changed channel
+	// message (ReplyID for a reply).
+	TeamID, ChannelID, ReplyID string
+}
+
+// IsLifecycle reports a lifecycle notification (about the subscription,
+// not about a message).
+func (n Notification) IsLifecycle() bool {
+	switch n.Kind {
+	case NotificationReauthorizationRequired, NotificationSubscriptionRemoved, NotificationMissed:
+		return true
+	}
+	return false
+}
+
+// ClientStateSource gives the client state expected from a subscription's
+// notifications. SubscriptionManager is one.
+type ClientStateSource interface {
+	// ClientState returns the client state of subscriptionID, and false for
+	// a subscription it does not know.
+	ClientState(subscriptionID string) (string, bool)
+}
+
+// NotificationHandlerOptions are the parameters of NewNotificationHandler.
+// Exactly one of ClientState and ClientStates is needed.
+type NotificationHandlerOptions struct {
+	// ClientState is the one client state of every subscription served.
+	ClientState string
+	// ClientStates gives the client state of each subscription, for example
+	// a SubscriptionManager. Notifications of unknown subscriptions are
+	// refused.
+	ClientStates ClientStateSource
+	// MaxBodyBytes bounds a notification POST body; zero means 1 MiB.
+	MaxBodyBytes int64
+	// Buffer is the capacity of the Notifications channel; zero means 1024.
+	// When it is full, deliveries are refused with 503 and Graph sends them
+	// again later.
+	Buffer int
+}
+
+// MaxValidationTokenBytes is the longest validationToken the handler echoes.
+const MaxValidationTokenBytes = 4096
+
+// NotificationHandler is the http.Handler to serve at a subscription's
+// notification URL (and lifecycle URL). It
+//
+//   - answers Graph's URL validation (a POST with ?validationToken=…) at
+//     once with the token as text/plain and 200, before and without reading
+//     any body;
+//   - reads a notification POST of at most MaxBodyBytes, checks each
+//     notification's client state in constant time against the expected
+//     one, and puts the valid ones, typed, on Notifications() without
+//     waiting for anybody to read them;
+//   - answers 202 Accepted as soon as they are queued, 400 for a body that
+//     is not a notification collection, 403 when no notification had the
+//     right client state, 413 for a body too large, 415 for a body that is
+//     not JSON, 405 for other methods, and 503 when the channel is full or
+//     the handler is closed (Graph then sends the notifications again).
+//
+// It never panics on a request and never writes a client state or a body
+// into a response. It is safe for concurrent use.
+type NotificationHandler struct {
+	single    [sha256.Size]byte
+	hasSingle bool
+	states    ClientStateSource
+	maxBody   int64
+
+	mu     sync.Mutex // orders sends and Close
+	closed bool
+	out    chan Notification
+}
+
+// NewNotificationHandler returns a handler for the subscriptions whose
+// client states opts gives.
+func NewNotificationHandler(opts *NotificationHandlerOptions) (*NotificationHandler, error) {
+	var o NotificationHandlerOptions
+	if opts != nil {
+		o = *opts
+	}
+	h := &NotificationHandler{states: o.ClientStates, maxBody: o.MaxBodyBytes}
+	switch {
+	case o.ClientState != "" && o.ClientStates != nil:
+		return nil, &ArgumentError{Arg: "opts", Problem: "must set ClientState or ClientStates, not both"}
+	case o.ClientState != "":
+		if err := checkClientState("opts.ClientState", o.ClientState); err != nil {
+			return nil, err
+		}
+		h.single, h.hasSingle = sha256.Sum256([]byte(o.ClientState)), true
+	case o.ClientStates == nil:
+		return nil, &ArgumentError{Arg: "opts", Problem: "must set ClientState or ClientStates"}
+	}
+	if h.maxBody <= 0 {
+		h.maxBody = 1 << 20
+	}
+	n := o.Buffer
+	if n <= 0 {
+		n = 1024
+	}
+	h.out = make(chan Notification, n)
+	return h, nil
+}
+
+// Notifications returns the channel on which checked notifications arrive,
+// in the order of their deliveries. It is closed by Close.
+func (h *NotificationHandler) Notifications() <-chan Notification { return h.out }
+
+// Close stops accepting notifications (later deliveries get 503) and closes
+// the Notifications channel once what was queued can still be read.
+func (h *NotificationHandler) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.closed {
+		h.closed = true
+		close(h.out)
+	}
+}
+
+// validClientState compares in constant time (over SHA-256 digests, so the
+// length of the expected state does not show either).
+func (h *NotificationHandler) validClientState(subscriptionID, got string) bool {
+	gotSum := sha256.Sum256([]byte(got))
+	if h.hasSingle {
+		return subtle.ConstantTimeCompare(gotSum[:], h.single[:]) == 1
+	}
+	want, ok := h.states.ClientState(subscriptionID)
+	if !ok || want == "" {
+		return false
+	}
+	wantSum := sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(gotSum[:], wantSum[:]) == 1
+}
+
+// ServeHTTP implements http.Handler.
+func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	if token, ok, valid := validationToken(r.URL.RawQuery); ok {
+		if !valid {
+			http.Error(w, "bad validation token", http.StatusBadRequest)
+			return
+		}
+		if r.Body != nil {
+			// Graph's validation POST has an empty body; do not read it.
+			_ = r.Body.Close()
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(token)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, token)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			http.Error(w, "notifications are application/json", http.StatusUnsupportedMediaType)
+			return
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	ns, rejected, err := decodeNotifications(body, h.validClientState)
+	if err != nil {
+		http.Error(w, "not a change-notification collection", http.StatusBadRequest)
+		return
+	}
+	if len(ns) == 0 && rejected > 0 {
+		http.Error(w, "client state does not match", http.StatusForbidden)
+		return
+	}
+	if !h.enqueue(ns) {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// enqueue puts all of ns on the channel, or none of them.
+func (h *NotificationHandler) enqueue(ns []Notification) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || cap(h.out)-len(h.out) < len(ns) {
+		return false
+	}
+	for _, n := range ns {
+		h.out <- n // cannot block: there is room and only enqueue sends
+	}
+	return true
+}
+
+// validationToken finds ?validationToken=… in a raw query. ok reports that
+// the parameter is there; valid that it is a single, decodable value of at
+// most MaxValidationTokenBytes bytes of UTF-8 text.
+func validationToken(rawQuery string) (token string, ok, valid bool) {
+	if rawQuery == "" {
+		return "", false, false
+	}
+	q, err := url.ParseQuery(rawQuery)
+	vals, ok := q[graphwire.ValidationTokenParam]
+	if !ok {
+		return "", false, false
+	}
+	if err != nil || len(vals) != 1 || vals[0] == "" || len(vals[0]) > MaxValidationTokenBytes || !utf8.ValidString(vals[0]) {
+		return "", true, false
+	}
+	return vals[0], true, true
+}
+
+// decodeNotifications reads a notification POST body with the shared wire
+// codec and turns each notification whose client state check accepts into
+// a Notification. rejected counts the others (wrong client state, unknown
+// subscription, or neither a change nor a lifecycle event). It never panics.
+func decodeNotifications(body []byte, check func(subscriptionID, clientState string) bool) (out []Notification, rejected int, err error) {
+	coll, err := graphwire.DecodeNotifications(body)
+	if err != nil {
+		return nil, 0, err
+	}
+	out = make([]Notification, 0, len(coll.Value))
+	for _, cn := range coll.Value {
+		n, ok := notificationFromWire(cn)
+		if !ok || !check(cn.SubscriptionID, cn.ClientState) {
+			rejected++
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, rejected, nil
+}
+
+func notificationFromWire(cn graphwire.ChangeNotification) (Notification, bool) {
+	if cn.SubscriptionID == "" || len(cn.SubscriptionID) > 256 {
+		return Notification{}, false
+	}
+	n := Notification{
+		SubscriptionID:        cn.SubscriptionID,
+		SubscriptionExpiresAt: cn.SubscriptionExpirationDateTime.Time,
+		TenantID:              cn.TenantID,
+		Resource:              cn.Resource,
+	}
+	switch {
+	case cn.LifecycleEvent != "" && cn.ChangeType == "":
+		switch k := NotificationKind(cn.LifecycleEvent); k {
+		case NotificationReauthorizationRequired, NotificationSubscriptionRemoved, NotificationMissed:
+			n.Kind = k
+		default:
+			return Notification{}, false
+		}
+	case cn.ChangeType != "" && cn.LifecycleEvent == "":
+		switch k := NotificationKind(cn.ChangeType); k {
+		case NotificationCreated, NotificationUpdated, NotificationDeleted:
+			n.Kind = k
+		default:
+			return Notification{}, false
+		}
+	default:
+		return Notification{}, false
+	}
+	if p, ok := graphwire.ParseResource(cn.Resource); ok {
+		n.ChatID, _ = p.Key("chats")
+		n.TeamID, _ = p.Key("teams")
+		n.ChannelID, _ = p.Key("channels")
+		n.MessageID, _ = p.Key("messages")
+		n.ReplyID, _ = p.Key("replies")
+	}
+	if n.MessageID == "" && cn.ResourceData != nil && !n.IsLifecycle() {
+		n.MessageID = cn.ResourceData.ID
+	}
+	return n, true
+}

@@ -1,0 +1,344 @@
+package chat
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/subscriptions"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// Change notifications for chat and channel messages.
+//
+// A subscription asks Graph to POST a notification to an HTTPS URL of the
+// application when messages of a chat or a channel are created, updated or
+// deleted. Graph first validates the URL (NotificationHandler answers that),
+// sends every notification with the subscription's client state (a secret
+// the handler checks), and ends the subscription at its expiration time
+// unless it is renewed (SubscriptionManager does that). The notifications of
+// this package carry no resource data: they say which message changed, and
+// the application reads it with GetMessage.
+
+// Subscription lifetimes for chat and channel messages.
+const (
+	// MaxLifetimeWithoutLifecycleURL is the longest lifetime Graph grants a
+	// subscription that has no lifecycle notification URL.
+	MaxLifetimeWithoutLifecycleURL = time.Hour
+	// MaxSubscriptionLifetime is the longest lifetime Graph grants a
+	// subscription to chat or channel messages (under three days), which
+	// needs a lifecycle notification URL.
+	MaxSubscriptionLifetime = 4320 * time.Minute
+	// MinSubscriptionLifetime is the shortest lifetime this package asks for.
+	MinSubscriptionLifetime = 2 * time.Minute
+)
+
+// ChangeType is a kind of change a subscription reports.
+type ChangeType string
+
+// The change types of message subscriptions.
+const (
+	ChangeCreated ChangeType = graphwire.ChangeCreated
+	ChangeUpdated ChangeType = graphwire.ChangeUpdated
+	ChangeDeleted ChangeType = graphwire.ChangeDeleted
+)
+
+// ChatMessagesResource is the subscription resource of the messages of a
+// chat: /chats/{chatID}/messages.
+func ChatMessagesResource(chatID string) string { return "/chats/" + chatID + "/messages" }
+
+// ChannelMessagesResource is the subscription resource of the messages (and
+// replies) of a channel: /teams/{teamID}/channels/{channelID}/messages.
+func ChannelMessagesResource(teamID, channelID string) string {
+	return "/teams/" + teamID + "/channels/" + channelID + "/messages"
+}
+
+// checkResource accepts the two resource forms above.
+func checkResource(resource string) error {
+	bad := &ArgumentError{Arg: "resource", Problem: "must be /chats/{chat id}/messages or /teams/{team id}/channels/{channel id}/messages"}
+	parts := strings.Split(strings.TrimPrefix(resource, "/"), "/")
+	switch {
+	case len(parts) == 3 && parts[0] == "chats" && parts[2] == "messages":
+		if _, p := graphwire.ParseChatID(parts[1]); p != "" {
+			return &ArgumentError{Arg: "resource", Problem: "chat id " + p}
+		}
+		return nil
+	case len(parts) == 5 && parts[0] == "teams" && parts[2] == "channels" && parts[4] == "messages":
+		if p := graphwire.CheckTeamID(parts[1]); p != "" {
+			return &ArgumentError{Arg: "resource", Problem: "team id " + p}
+		}
+		if p := graphwire.CheckChannelID(parts[3]); p != "" {
+			return &ArgumentError{Arg: "resource", Problem: "channel id " + p}
+		}
+		return nil
+	}
+	return bad
+}
+
+// checkHookURL checks a notification or lifecycle URL: absolute https (http
+// only on a loopback address, for tests), without fragment or user info.
+func checkHookURL(arg, raw string) error {
+	bad := func(p string) error { return &ArgumentError{Arg: arg, Problem: p} }
+	if raw == "" {
+		return bad("is empty")
+	}
+	if len(raw) > 2048 {
+		return bad("is longer than 2048 bytes")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return bad("is not an absolute url")
+	}
+	if u.User != nil || u.Fragment != "" {
+		return bad("must not have user info or a fragment")
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname())) {
+		return bad("must be https")
+	}
+	return nil
+}
+
+// checkClientState checks a client state: 1 to 128 printable ASCII
+// characters. Its value is never quoted in errors.
+func checkClientState(arg, s string) error {
+	if s == "" {
+		return &ArgumentError{Arg: arg, Problem: "is empty: a client state lets the notification handler tell Graph's notifications from forged ones"}
+	}
+	if len(s) > graphwire.MaxClientStateLen {
+		return &ArgumentError{Arg: arg, Problem: "is longer than 128 characters"}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return &ArgumentError{Arg: arg, Problem: "must be printable ascii without spaces"}
+		}
+	}
+	return nil
+}
+
+// Subscription is a change-notification subscription. It does not hold the
+// client state, which is a secret.
+type Subscription struct {
+	// ID is the subscription's id.
+	ID string
+	// Resource is what the subscription watches, for example
+	// /chats/19:…@thread.v2/messages.
+	Resource string
+	// ChangeTypes are the changes it reports.
+	ChangeTypes []ChangeType
+	// NotificationURL receives the change notifications.
+	NotificationURL string
+	// LifecycleNotificationURL receives the lifecycle notifications; empty if
+	// none.
+	LifecycleNotificationURL string
+	// ExpiresAt is when Graph ends the subscription unless it is renewed.
+	ExpiresAt time.Time
+	// ApplicationID is the application that created the subscription.
+	ApplicationID string
+	// CreatorID is the user (or service principal) that created it.
+	CreatorID string
+}
+
+// CreateSubscriptionOptions are the parameters of CreateSubscription.
+type CreateSubscriptionOptions struct {
+	// ClientState is a secret of 1 to 128 printable ASCII characters that
+	// Graph sends with every notification; NotificationHandler checks it.
+	// Required. SubscriptionManager makes a random one per subscription.
+	ClientState string
+	// ChangeTypes are the changes to report; nil means created, updated and
+	// deleted.
+	ChangeTypes []ChangeType
+	// Lifetime is how long the subscription lasts; 0 means
+	// MaxLifetimeWithoutLifecycleURL less five minutes. Above
+	// MaxLifetimeWithoutLifecycleURL it needs LifecycleNotificationURL; it
+	// cannot exceed MaxSubscriptionLifetime.
+	Lifetime time.Duration
+	// LifecycleNotificationURL receives lifecycle notifications
+	// (reauthorization required, subscription removed, missed
+	// notifications). Graph validates it like the notification URL.
+	LifecycleNotificationURL string
+}
+
+// CreateSubscriptionResponse is the result of CreateSubscription.
+type CreateSubscriptionResponse struct {
+	// Subscription is the new subscription.
+	Subscription Subscription
+}
+
+// defaultLifetime stays clear of Graph's one-hour limit even when this
+// machine's clock is a little ahead of Graph's.
+const defaultLifetime = MaxLifetimeWithoutLifecycleURL - 5*time.Minute
+
+// checkLifetime applies Graph's limits to a requested lifetime.
+func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
+	switch {
+	case d < MinSubscriptionLifetime:
+		return &ArgumentError{Arg: arg, Problem: "must be at least " + MinSubscriptionLifetime.String()}
+	case d > MaxSubscriptionLifetime:
+		return &ArgumentError{Arg: arg, Problem: "must be at most " + MaxSubscriptionLifetime.String()}
+	case d > MaxLifetimeWithoutLifecycleURL && !hasLifecycleURL:
+		return &ArgumentError{Arg: arg, Problem: "above 1h needs a LifecycleNotificationURL (graph refuses longer subscriptions without one)"}
+	}
+	return nil
+}
+
+// CreateSubscription subscribes notificationURL to the changes of resource
+// (ChatMessagesResource or ChannelMessagesResource) with POST /subscriptions.
+// Graph validates notificationURL (and LifecycleNotificationURL) before it
+// answers: serve a NotificationHandler there first. Everything is checked
+// before anything is sent: the resource, https URLs, the client state, and
+// the lifetime (above one hour only with a lifecycle URL). Needs Chat.Read
+// (chat messages) or ChannelMessage.Read.All (channel messages).
+func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL string, opts *CreateSubscriptionOptions) (CreateSubscriptionResponse, error) {
+	var o CreateSubscriptionOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := checkResource(resource); err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	if err := checkHookURL("notificationURL", notificationURL); err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	if o.LifecycleNotificationURL != "" {
+		if err := checkHookURL("opts.LifecycleNotificationURL", o.LifecycleNotificationURL); err != nil {
+			return CreateSubscriptionResponse{}, err
+		}
+	}
+	if err := checkClientState("opts.ClientState", o.ClientState); err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	if o.Lifetime == 0 {
+		o.Lifetime = defaultLifetime
+	}
+	if err := checkLifetime("opts.Lifetime", o.Lifetime, o.LifecycleNotificationURL != ""); err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	changes, err := changeTypes(o.ChangeTypes)
+	if err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	body := models.NewSubscription()
+	body.SetResource(ptr(resource))
+	body.SetChangeType(ptr(changes))
+	body.SetNotificationUrl(ptr(notificationURL))
+	if o.LifecycleNotificationURL != "" {
+		body.SetLifecycleNotificationUrl(ptr(o.LifecycleNotificationURL))
+	}
+	body.SetClientState(ptr(o.ClientState))
+	body.SetExpirationDateTime(ptr(c.clock.Now().Add(o.Lifetime).UTC().Truncate(time.Second)))
+	var out Subscription
+	err = c.call(ctx, "create subscription", func(ctx context.Context) error {
+		resp, err := subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).Post(ctx, body,
+			&subscriptions.SubscriptionsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+		out = subscriptionFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return CreateSubscriptionResponse{}, err
+	}
+	return CreateSubscriptionResponse{Subscription: out}, nil
+}
+
+func changeTypes(in []ChangeType) (string, error) {
+	if len(in) == 0 {
+		return "created,updated,deleted", nil
+	}
+	seen := map[ChangeType]bool{}
+	parts := make([]string, 0, len(in))
+	for _, ct := range in {
+		switch ct {
+		case ChangeCreated, ChangeUpdated, ChangeDeleted:
+		default:
+			return "", &ArgumentError{Arg: "opts.ChangeTypes", Problem: `must hold only "created", "updated" or "deleted"`}
+		}
+		if !seen[ct] {
+			seen[ct] = true
+			parts = append(parts, string(ct))
+		}
+	}
+	return strings.Join(parts, ","), nil
+}
+
+func subscriptionFromGraph(s models.Subscriptionable) Subscription {
+	if s == nil {
+		return Subscription{}
+	}
+	out := Subscription{
+		ID:                       str(s.GetId()),
+		Resource:                 str(s.GetResource()),
+		NotificationURL:          str(s.GetNotificationUrl()),
+		LifecycleNotificationURL: str(s.GetLifecycleNotificationUrl()),
+		ExpiresAt:                tm(s.GetExpirationDateTime()),
+		ApplicationID:            str(s.GetApplicationId()),
+		CreatorID:                str(s.GetCreatorId()),
+	}
+	for _, ct := range strings.Split(str(s.GetChangeType()), ",") {
+		if ct = strings.TrimSpace(ct); ct != "" {
+			out.ChangeTypes = append(out.ChangeTypes, ChangeType(ct))
+		}
+	}
+	return out
+}
+
+// RenewSubscriptionOptions are the optional parameters of RenewSubscription.
+type RenewSubscriptionOptions struct {
+	// HasLifecycleURL tells that the subscription has a lifecycle
+	// notification URL, which Graph needs for a lifetime above one hour.
+	HasLifecycleURL bool
+}
+
+// RenewSubscriptionResponse is the result of RenewSubscription.
+type RenewSubscriptionResponse struct {
+	// Subscription is the renewed subscription.
+	Subscription Subscription
+}
+
+// RenewSubscription extends a subscription to lifetime from now
+// (PATCH /subscriptions/{id} with a new expirationDateTime); a renewal also
+// answers a reauthorizationRequired lifecycle notification.
+func (c *Client) RenewSubscription(ctx context.Context, subscriptionID string, lifetime time.Duration, opts *RenewSubscriptionOptions) (RenewSubscriptionResponse, error) {
+	if err := checkArg("subscriptionID", graphwire.CheckID(subscriptionID)); err != nil {
+		return RenewSubscriptionResponse{}, err
+	}
+	hasLifecycle := opts != nil && opts.HasLifecycleURL
+	if err := checkLifetime("lifetime", lifetime, hasLifecycle); err != nil {
+		return RenewSubscriptionResponse{}, err
+	}
+	body := models.NewSubscription()
+	body.SetExpirationDateTime(ptr(c.clock.Now().Add(lifetime).UTC().Truncate(time.Second)))
+	var out Subscription
+	err := c.call(ctx, "renew subscription", func(ctx context.Context) error {
+		resp, err := subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).BySubscriptionId(subscriptionID).Patch(ctx, body,
+			&subscriptions.SubscriptionItemRequestBuilderPatchRequestConfiguration{Options: c.reqOpts})
+		out = subscriptionFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return RenewSubscriptionResponse{}, err
+	}
+	if out.ID == "" {
+		out.ID = subscriptionID
+	}
+	return RenewSubscriptionResponse{Subscription: out}, nil
+}
+
+// DeleteSubscriptionOptions are the optional parameters of DeleteSubscription.
+type DeleteSubscriptionOptions struct{}
+
+// DeleteSubscriptionResponse is the result of DeleteSubscription.
+type DeleteSubscriptionResponse struct{}
+
+// DeleteSubscription ends a subscription (DELETE /subscriptions/{id}).
+func (c *Client) DeleteSubscription(ctx context.Context, subscriptionID string, opts *DeleteSubscriptionOptions) (DeleteSubscriptionResponse, error) {
+	if err := checkArg("subscriptionID", graphwire.CheckID(subscriptionID)); err != nil {
+		return DeleteSubscriptionResponse{}, err
+	}
+	err := c.call(ctx, "delete subscription", func(ctx context.Context) error {
+		return subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).BySubscriptionId(subscriptionID).Delete(ctx,
+			&subscriptions.SubscriptionItemRequestBuilderDeleteRequestConfiguration{Options: c.reqOpts})
+	})
+	return DeleteSubscriptionResponse{}, err
+}
