@@ -146,7 +146,16 @@ func ParseResource(resource string) (ResourcePath, bool) {
 	if strings.Contains(s, "('") {
 		for s != "" {
 			open := strings.Index(s, "('")
-			if open <= 0 {
+			if open < 0 { // trailing segments without keys: …/messages
+				for _, name := range strings.Split(s, "/") {
+					if name == "" || strings.ContainsAny(name, "'()") {
+						return nil, false
+					}
+					out = append(out, ResourceSegment{Name: name})
+				}
+				return out, true
+			}
+			if open == 0 {
 				return nil, false
 			}
 			name := s[:open]

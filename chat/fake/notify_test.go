@@ -1,0 +1,253 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// webhook is a notification endpoint that answers validations and records
+// notification collections.
+type webhook struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	tokens []string
+	got    []gw.NotificationCollection
+	echo   func(token string) (int, string) // nil answers correctly
+}
+
+func newWebhook(t *testing.T) *webhook {
+	w := &webhook{}
+	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			w.mu.Lock()
+			w.tokens = append(w.tokens, tok)
+			echo := w.echo
+			w.mu.Unlock()
+			status, body := http.StatusOK, tok
+			if echo != nil {
+				status, body = echo(tok)
+			}
+			rw.Header().Set("Content-Type", "text/plain")
+			rw.WriteHeader(status)
+			_, _ = io.WriteString(rw, body)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		col, err := gw.DecodeNotifications(b)
+		if err != nil {
+			rw.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.mu.Lock()
+		w.got = append(w.got, col)
+		w.mu.Unlock()
+		rw.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+func (w *webhook) notifications() []gw.ChangeNotification {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []gw.ChangeNotification
+	for _, c := range w.got {
+		out = append(out, c.Value...)
+	}
+	return out
+}
+
+func subBody(resource, notifyURL, lifecycleURL string, exp time.Time) string {
+	b, _ := json.Marshal(gw.Subscription{
+		Resource: resource, ChangeType: "created,updated,deleted", NotificationURL: notifyURL,
+		LifecycleNotificationURL: lifecycleURL, ExpirationDateTime: gw.TimeOf(exp), ClientState: "s3cret",
+	})
+	return string(b)
+}
+
+func TestSubscriptionLifecycle(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	ctx := context.Background()
+	hook := newWebhook(t)
+	tok := svc.TokenFor(sd.Bob.ID)
+	now := svc.clock()
+	res := "/chats/" + sd.Meeting.ChatID + "/messages"
+
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL+"/n", "", now.Add(2*time.Hour)))
+	assert.Equal(t, 400, r.status, "more than 1 h needs a lifecycle URL")
+	assert.Contains(t, graphError(t, r).Message, "lifecycleNotificationUrl")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL+"/n", hook.srv.URL+"/l", now.Add(4321*time.Minute)))
+	assert.Equal(t, 400, r.status, "at most 4320 minutes")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, "https://example.com/n", "", now.Add(time.Minute)))
+	assert.Equal(t, 400, r.status, "only loopback webhooks by default")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody("/chats/getAllMessages", hook.srv.URL+"/n", "", now.Add(time.Minute)))
+	assert.Equal(t, 403, r.status, "tenant-wide chats need application permissions")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Carol.ID), subBody(res, hook.srv.URL+"/n", "", now.Add(time.Minute)))
+	assert.Equal(t, 403, r.status, "Carol is not in the meeting chat")
+
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL+"/n", hook.srv.URL+"/l", now.Add(3*time.Hour)))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var sub gw.Subscription
+	require.NoError(t, json.Unmarshal(r.body, &sub))
+	assert.NotEmpty(t, sub.ID)
+	assert.Equal(t, sd.Bob.ID, sub.CreatorID)
+	hook.mu.Lock()
+	require.Len(t, hook.tokens, 2, "both URLs are validated")
+	assert.Contains(t, hook.tokens[0], " ", "validation tokens hold spaces: the endpoint must decode the query")
+	hook.mu.Unlock()
+
+	m, err := env.Alice.Service.SendMessage(ctx, sd.Meeting.ChatID, chat.TextMessage("ping"), nil)
+	require.NoError(t, err)
+	_, err = env.Bob.Service.SetReaction(ctx, sd.Meeting.ChatID, m.Message.ID, "👍", nil)
+	require.NoError(t, err)
+	_, err = env.Alice.Service.SoftDeleteMessage(ctx, sd.Meeting.ChatID, m.Message.ID, nil)
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+	got := hook.notifications()
+	require.Len(t, got, 3)
+	for i, want := range []string{"created", "updated", "deleted"} {
+		assert.Equal(t, want, got[i].ChangeType)
+		assert.Equal(t, sub.ID, got[i].SubscriptionID)
+		assert.Equal(t, "s3cret", got[i].ClientState)
+		assert.Equal(t, sd.Tenant.ID, got[i].TenantID)
+		require.NotNil(t, got[i].ResourceData)
+		assert.Equal(t, m.Message.ID, got[i].ResourceData.ID)
+		p, ok := gw.ParseResource(got[i].Resource)
+		require.True(t, ok, got[i].Resource)
+		chatID, _ := p.Key("chats")
+		msgID, _ := p.Key("messages")
+		assert.Equal(t, sd.Meeting.ChatID, chatID)
+		assert.Equal(t, m.Message.ID, msgID)
+	}
+	ds := svc.Deliveries()
+	require.NotEmpty(t, ds)
+	assert.Equal(t, http.StatusAccepted, ds[0].Status)
+
+	// Renew, list, lifecycle, delete.
+	r = rawDo(t, "PATCH", srv.URL+"/v1.0/subscriptions/"+sub.ID, tok, `{"expirationDateTime":"`+gw.TimeOf(now.Add(48*time.Hour)).String()+`"}`)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	r = rawDo(t, "PATCH", srv.URL+"/v1.0/subscriptions/"+sub.ID, svc.TokenFor(sd.Alice.ID), `{"expirationDateTime":"`+gw.TimeOf(now.Add(48*time.Hour)).String()+`"}`)
+	assert.Equal(t, 403, r.status, "only the creator renews")
+	r = rawDo(t, "GET", srv.URL+"/v1.0/subscriptions", tok, "")
+	require.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), sub.ID)
+	require.NoError(t, svc.SendLifecycleNotification(sub.ID, gw.LifecycleReauthorizationRequired))
+	require.NoError(t, svc.Flush(ctx))
+	got = hook.notifications()
+	require.Len(t, got, 4)
+	assert.Equal(t, gw.LifecycleReauthorizationRequired, got[3].LifecycleEvent)
+	assert.Empty(t, got[3].ChangeType)
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions/"+sub.ID+"/reauthorize", tok, "")
+	assert.Equal(t, 204, r.status)
+	r = rawDo(t, "DELETE", srv.URL+"/v1.0/subscriptions/"+sub.ID, tok, "")
+	assert.Equal(t, 204, r.status)
+	_, err = env.Alice.Service.SendMessage(ctx, sd.Meeting.ChatID, chat.TextMessage("after delete"), nil)
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+	assert.Len(t, hook.notifications(), 4, "no notification after delete")
+}
+
+func TestSubscriptionValidationFailures(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	hook := newWebhook(t)
+	tok := svc.TokenFor(sd.Alice.ID)
+	res := "/chats/" + sd.Meeting.ChatID + "/messages"
+	exp := svc.clock().Add(30 * time.Minute)
+	for name, echo := range map[string]func(string) (int, string){
+		"wrong token": func(string) (int, string) { return 200, "nope" },
+		"500":         func(tok string) (int, string) { return 500, tok },
+		"url-encoded": func(tok string) (int, string) { return 200, url.QueryEscape(tok) },
+	} {
+		hook.mu.Lock()
+		hook.echo = echo
+		hook.mu.Unlock()
+		r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL, "", exp))
+		assert.Equal(t, 400, r.status, name)
+		assert.True(t, strings.Contains(graphError(t, r).Message, "validation"), name)
+	}
+	assert.Empty(t, svc.Subscriptions())
+}
+
+func TestSubscriptionAllMyChatsAndChannels(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	ctx := context.Background()
+	hook := newWebhook(t)
+	exp := svc.clock().Add(30 * time.Minute)
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Carol.ID), subBody("/me/chats/getAllMessages", hook.srv.URL+"/carol", "", exp))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID), subBody("teams('"+sd.Team.ID+"')/channels('"+sd.Channel.ID+"')/messages", hook.srv.URL+"/bob", "", exp))
+	require.Equal(t, 201, r.status, "%s", r.body)
+
+	_, err := env.Alice.Service.SendMessage(ctx, sd.Meeting.ChatID, chat.TextMessage("Carol is not here"), nil)
+	require.NoError(t, err)
+	g, err := env.Alice.Service.CreateGroupChat(ctx, "with Carol", []string{sd.Bob.ID, sd.Carol.ID}, nil)
+	require.NoError(t, err)
+	_, err = env.Bob.Service.SendMessage(ctx, g.Chat.ID, chat.TextMessage("hi Carol"), nil)
+	require.NoError(t, err)
+	root, err := env.Alice.Service.SendChannelMessage(ctx, sd.Team.ID, sd.Channel.ID, chat.TextMessage("ship it"), nil)
+	require.NoError(t, err)
+	_, err = env.Bob.Service.ReplyToChannelMessage(ctx, sd.Team.ID, sd.Channel.ID, root.Message.ID, chat.TextMessage("shipped"), nil)
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+
+	var carol, bob []Notification
+	for _, d := range svc.Deliveries() {
+		switch {
+		case strings.HasSuffix(d.URL, "/carol"):
+			carol = append(carol, d.Notifications...)
+		case strings.HasSuffix(d.URL, "/bob"):
+			bob = append(bob, d.Notifications...)
+		}
+	}
+	require.Len(t, carol, 1, "Carol hears only of chats she is in")
+	assert.Contains(t, carol[0].Resource, g.Chat.ID)
+	require.Len(t, bob, 2, "created root and reply")
+	assert.Contains(t, bob[1].Resource, "/replies('")
+}
+
+func TestNotifierCloseWithoutSubscriptions(t *testing.T) {
+	svc := New(nil)
+	svc.Close()
+	svc.Close()
+	require.NoError(t, svc.Flush(context.Background()))
+}
+
+func TestFlushHonoursContext(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	_ = srv
+	block := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			_, _ = io.WriteString(rw, tok)
+			return
+		}
+		<-block
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(block) })
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID), subBody("/chats/"+sd.Meeting.ChatID+"/messages", slow.URL, "", svc.clock().Add(time.Minute)))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	_, err := env.Alice.Service.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage("x"), nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, svc.Flush(ctx), context.Canceled)
+	svc.Close() // cancels the blocked delivery and waits for the goroutine
+	ds := svc.Deliveries()
+	require.Len(t, ds, 1)
+	assert.Error(t, ds[0].Err)
+}

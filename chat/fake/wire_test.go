@@ -1,0 +1,304 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+type rawResp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func rawDo(t *testing.T, method, target, token, body string) rawResp {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, target, rd)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("client-request-id", "test-crid")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return rawResp{resp.StatusCode, resp.Header, b}
+}
+
+func graphError(t *testing.T, r rawResp) gw.ErrorDetail {
+	t.Helper()
+	var eb gw.ErrorBody
+	require.NoError(t, json.Unmarshal(r.body, &eb), "body %s", r.body)
+	require.NotNil(t, eb.Error.InnerError, "innerError missing in %s", r.body)
+	assert.NotEmpty(t, eb.Error.InnerError.RequestID)
+	assert.NotEmpty(t, eb.Error.InnerError.Date)
+	assert.Equal(t, "test-crid", eb.Error.InnerError.ClientRequestID)
+	assert.Equal(t, r.header.Get("request-id"), eb.Error.InnerError.RequestID)
+	return eb.Error
+}
+
+func TestHTTPAuth(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	base := srv.URL + "/v1.0"
+	r := rawDo(t, "GET", base+"/me/chats", "", "")
+	assert.Equal(t, 401, r.status)
+	assert.Equal(t, gw.CodeUnauthorized, graphError(t, r).Code)
+	assert.Contains(t, r.header.Get("WWW-Authenticate"), "Bearer")
+
+	r = rawDo(t, "GET", base+"/me/chats", "not-a-token", "")
+	assert.Equal(t, 401, r.status)
+	assert.NotContains(t, string(r.body), "not-a-token", "a refused token must not be echoed")
+
+	tok := svc.TokenFor(sd.Carol.ID)
+	r = rawDo(t, "GET", base+"/me/chats", tok, "")
+	assert.Equal(t, 200, r.status)
+	svc.RevokeTokens(sd.Carol.ID)
+	r = rawDo(t, "GET", base+"/me/chats", tok, "")
+	assert.Equal(t, 401, r.status)
+
+	// Acting for another user through /users/{id} is refused.
+	r = rawDo(t, "GET", base+"/users/"+sd.Alice.ID+"/chats/"+url.PathEscape(sd.Meeting.ChatID), svc.TokenFor(sd.Bob.ID), "")
+	assert.Equal(t, 403, r.status)
+	r = rawDo(t, "GET", base+"/users/"+sd.Bob.UPN+"/chats/"+url.PathEscape(sd.Meeting.ChatID), svc.TokenFor(sd.Bob.ID), "")
+	assert.Equal(t, 200, r.status)
+}
+
+func TestHTTPQueryRules(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	ch := sd.Meeting.ChatID
+	sent := make([]chat.Message, 5)
+	for i := range sent {
+		var err error
+		sent[i], err = svc.Post(sd.Alice.ID, ch, fmt.Sprintf("m%d", i))
+		require.NoError(t, err)
+		env.Advance(time.Second)
+	}
+	tok := svc.TokenFor(sd.Bob.ID)
+	msgs := srv.URL + "/v1.0/chats/" + url.PathEscape(ch) + "/messages"
+	list := func(query string) (rawResp, gw.Collection[gw.ChatMessage]) {
+		r := rawDo(t, "GET", msgs+"?"+query, tok, "")
+		var col gw.Collection[gw.ChatMessage]
+		if r.status == 200 {
+			require.NoError(t, json.Unmarshal(r.body, &col))
+		}
+		return r, col
+	}
+	for _, q := range []string{"$top=51", "$top=0", "$top=x", "$orderby=createdDateTime", "$orderby=createdDateTime%20asc",
+		"$orderby=subject%20desc", "$orderby=createdDateTime%20desc&$filter=createdDateTime%20gt%202026-03-02T09:00:00Z",
+		"$skiptoken=garbage", "$orderby=lastModifiedDateTime%20desc&$filter=subject%20eq%20'x'"} {
+		r, _ := list(q)
+		assert.Equal(t, 400, r.status, "query %s", q)
+		if r.status == 400 {
+			assert.Equal(t, gw.CodeBadRequest, graphError(t, r).Code)
+		}
+	}
+	cut := gw.TimeOf(sent[2].LastModifiedAt).String()
+	// The trap: a date filter without $orderby on the same property is ignored.
+	_, col := list("$filter=lastModifiedDateTime%20gt%20" + cut)
+	assert.Len(t, col.Value, 5, "filter without $orderby must be ignored, as Graph does")
+	_, col = list("$orderby=createdDateTime%20desc&$filter=lastModifiedDateTime%20gt%20" + cut)
+	assert.Len(t, col.Value, 5, "filter on another property than $orderby must be ignored")
+	_, col = list("$orderby=lastModifiedDateTime%20desc&$filter=lastModifiedDateTime%20gt%20" + cut)
+	assert.Len(t, col.Value, 2, "filter with $orderby on the same property applies")
+	// Parameter names arrive escaped from kiota (%24top) or not.
+	_, col = list("%24top=2")
+	assert.Len(t, col.Value, 2)
+	assert.True(t, strings.HasPrefix(col.NextLink, srv.URL+"/v1.0/chats/"), "next link %q must point back at the server", col.NextLink)
+	assert.Contains(t, col.NextLink, "$top=2")
+	assert.Equal(t, 2, *col.Count)
+	// Following links to the end gives every message once.
+	var got []string
+	next := msgs + "?$top=2"
+	for next != "" {
+		r := rawDo(t, "GET", next, tok, "")
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var page gw.Collection[gw.ChatMessage]
+		require.NoError(t, json.Unmarshal(r.body, &page))
+		for _, m := range page.Value {
+			got = append(got, m.ID)
+		}
+		next = page.NextLink
+	}
+	assert.Equal(t, []string{sent[4].ID, sent[3].ID, sent[2].ID, sent[1].ID, sent[0].ID}, got)
+
+	// Chats: $top and $filter.
+	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$top=51", tok, "")
+	assert.Equal(t, 400, r.status)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$filter=topic%20eq%20'x'", tok, "")
+	assert.Equal(t, 400, r.status)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$filter=chatType%20eq%20'meeting'&$expand=members", tok, "")
+	require.Equal(t, 200, r.status)
+	var chats gw.Collection[gw.Chat]
+	require.NoError(t, json.Unmarshal(r.body, &chats))
+	require.Len(t, chats.Value, 1)
+	assert.Len(t, chats.Value[0].Members, 2)
+	assert.Equal(t, sd.Meeting.JoinURL, chats.Value[0].OnlineMeetingInfo.JoinWebURL)
+}
+
+func TestHTTPPathsAndMethods(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	tok := svc.TokenFor(sd.Alice.ID)
+	base := srv.URL + "/v1.0"
+	cases := []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/v2.0/me/chats", 404},
+		{"GET", "/v1.0/nothing", 400},
+		{"GET", "/v1.0/chats/not-an-id", 400},
+		{"DELETE", "/v1.0/chats/" + url.PathEscape(sd.Meeting.ChatID), 405},
+		{"GET", "/v1.0/chats/" + url.PathEscape(sd.Meeting.ChatID) + "/bogus", 400},
+		{"PUT", "/v1.0/chats", 405},
+		{"GET", "/v1.0/me/onlineMeetings", 400},
+		{"GET", "/v1.0/teams/x/channels/y/messages", 400},
+		{"GET", "/v1.0/teams/" + sd.Team.ID + "/channels/" + url.PathEscape(sd.Channel.ID) + "/messages", 200},
+		{"GET", "/v1.0/teams/" + sd.Team.ID + "/channels/" + url.PathEscape("19:nope@thread.tacv2") + "/messages", 404},
+		{"POST", "/v1.0/chats", 400},
+		{"GET", "/v1.0/subscriptions/unknown", 404},
+	}
+	for _, c := range cases {
+		r := rawDo(t, c.method, srv.URL+c.path, tok, "")
+		assert.Equal(t, c.status, r.status, "%s %s: %s", c.method, c.path, r.body)
+		if c.status >= 400 && c.status != 404 || strings.HasPrefix(c.path, "/v1.0") && c.status >= 400 {
+			graphError(t, r)
+		}
+	}
+	// The chat id may come escaped (kiota) or not.
+	r := rawDo(t, "GET", base+"/chats/"+sd.Meeting.ChatID, tok, "")
+	assert.Equal(t, 200, r.status)
+	// Bad JSON and bad messages are 400.
+	msgs := base + "/chats/" + url.PathEscape(sd.Meeting.ChatID) + "/messages"
+	for _, body := range []string{"{", `{"body":{"contentType":"text","content":""}}`, `{"subject":"no body"}`,
+		`{"body":{"contentType":"html","content":"hi"},"mentions":[{"id":0,"mentionText":"x","mentioned":{"user":{"id":"` + sd.Bob.ID + `"}}}]}`} {
+		r := rawDo(t, "POST", msgs, tok, body)
+		assert.Equal(t, 400, r.status, "body %s: %s", body, r.body)
+	}
+	assert.Empty(t, svc.Messages(sd.Meeting.ChatID), "refused messages must not be stored")
+}
+
+func TestHTTPCreateChatBody(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	tok := svc.TokenFor(sd.Alice.ID)
+	body := `{"chatType":"oneOnOne","members":[
+	  {"@odata.type":"#microsoft.graph.aadUserConversationMember","roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Alice.ID + `')"},
+	  {"@odata.type":"#microsoft.graph.aadUserConversationMember","roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Bob.UPN + `')"}]}`
+	r := rawDo(t, "POST", srv.URL+"/v1.0/chats", tok, body)
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var c gw.Chat
+	require.NoError(t, json.Unmarshal(r.body, &c))
+	assert.Equal(t, "oneOnOne", c.ChatType)
+	assert.Nil(t, c.Topic)
+	assert.Contains(t, string(r.body), `"topic":null`)
+	assert.Len(t, c.Members, 2)
+	assert.Contains(t, string(r.body), `"visibleHistoryStartDateTime":"0001-01-01T00:00:00Z"`)
+	// Without the caller among the members: 400.
+	body = `{"chatType":"group","topic":"x","members":[
+	  {"roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Bob.ID + `')"},
+	  {"roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Carol.ID + `')"},
+	  {"roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Dave.ID + `')"}]}`
+	r = rawDo(t, "POST", srv.URL+"/v1.0/chats", tok, body)
+	assert.Equal(t, 400, r.status)
+}
+
+func TestHostedContentsServed(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	msg := chat.HTMLMessage(`<img src="` + chat.HostedContentRef("7") + `">`)
+	msg.HostedContents = []chat.HostedContent{{ID: "7", ContentType: "image/png", Data: []byte("PNGDATA")}}
+	m, err := svc.PostMessage(sd.Alice.ID, sd.Meeting.ChatID, msg)
+	require.NoError(t, err)
+	stored := svc.Messages(sd.Meeting.ChatID)
+	require.Len(t, stored, 1)
+	require.Len(t, stored[0].HostedContents, 1)
+	hid := stored[0].HostedContents[0].ID
+	assert.Contains(t, m.Body.Content, "/hostedContents/"+hid+"/$value")
+	tok := svc.TokenFor(sd.Bob.ID)
+	base := srv.URL + "/v1.0/chats/" + url.PathEscape(sd.Meeting.ChatID) + "/messages/" + m.ID + "/hostedContents"
+	r := rawDo(t, "GET", base, tok, "")
+	require.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), hid)
+	r = rawDo(t, "GET", base+"/"+hid+"/$value", tok, "")
+	require.Equal(t, 200, r.status)
+	assert.Equal(t, "PNGDATA", string(r.body))
+	assert.Equal(t, "image/png", r.header.Get("Content-Type"))
+	r = rawDo(t, "GET", base+"/nope/$value", tok, "")
+	assert.Equal(t, 404, r.status)
+}
+
+func TestEntraTokens(t *testing.T) {
+	entra := identityfakeEntra(t)
+	tenant := entra.AddTenant("Contoso")
+	eu := entra.AddUser(tenant.ID, "Erin Entra")
+	svc := New(&Options{Entra: entra})
+	t.Cleanup(svc.Close)
+	srv := httptestServer(t, svc)
+	cred := entra.Credential(eu, "11111111-2222-4333-8444-555555555555", nil)
+	graphTok, err := cred.GetToken(context.Background(), policyScopes("https://graph.microsoft.com/Chat.ReadWrite"))
+	require.NoError(t, err)
+	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats", graphTok.Token, "")
+	assert.Equal(t, 200, r.status, "%s", r.body)
+	u, ok := svc.User(eu.ObjectID)
+	require.True(t, ok, "an Entra user is added on first use")
+	assert.Equal(t, eu.UPN, u.UPN)
+	// A token for another audience (the Teams resource of ACS) is refused.
+	teamsTok, _, err := entra.TeamsUserToken(eu, "11111111-2222-4333-8444-555555555555")
+	require.NoError(t, err)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats", teamsTok, "")
+	assert.Equal(t, 401, r.status)
+}
+
+func TestGoFaceErrors(t *testing.T) {
+	svc, sd := NewSeeded(nil)
+	t.Cleanup(svc.Close)
+	_, err := svc.As("00000000-0000-4000-8000-000000000000").GetChat(context.Background(), sd.Meeting.ChatID, nil)
+	var ce *chat.Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 401, ce.StatusCode)
+	assert.True(t, chat.IsUnauthorized(err))
+	assert.NotEmpty(t, ce.RequestID)
+	assert.False(t, ce.Date.IsZero())
+	_, err = svc.As(sd.Carol.ID).GetChat(context.Background(), sd.Meeting.ChatID, nil)
+	assert.True(t, chat.IsForbidden(err))
+	_, err = svc.As(sd.Alice.ID).ListMessagesPage(context.Background(), sd.Meeting.ChatID, &chat.ListMessagesOptions{NextLink: "https://graph.microsoft.com/v1.0/chats/19:other@thread.v2/messages?$skiptoken=x"})
+	var ae *chat.ArgumentError
+	assert.ErrorAs(t, err, &ae, "a link of another listing is refused")
+	assert.False(t, errors.Is(err, context.Canceled))
+}
+
+func identityfakeEntra(t *testing.T) *identityfake.Entra {
+	t.Helper()
+	return identityfake.NewEntra(nil)
+}
+
+func httptestServer(t *testing.T, svc *Service) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(svc.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func policyScopes(scopes ...string) policy.TokenRequestOptions {
+	return policy.TokenRequestOptions{Scopes: scopes}
+}
