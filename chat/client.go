@@ -15,6 +15,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // Client is Teams chat over Microsoft Graph as one signed-in user: the
@@ -83,6 +84,13 @@ type ClientOptions struct {
 	// Clock is the time source of retry waits; nil means the system clock.
 	// Tests pass a manual clock (identity/fake.NewClock).
 	Clock identity.Clock
+
+	// UserID is the signed-in user's Entra object id, if the application
+	// knows it (for example from azidentity's AuthenticationRecord, whose
+	// HomeAccountID is "<object id>.<tenant id>"). The operations that
+	// create chats need it; when it is empty, the client asks Graph once
+	// (GET /me?$select=id, which needs User.Read).
+	UserID string
 }
 
 // NewClient returns a Client that calls Graph as the user whose token cred
@@ -104,6 +112,9 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if o.Clock == nil {
 		o.Clock = identity.SystemClock()
 	}
+	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
+		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
+	}
 	scopes := o.Scopes
 	if len(scopes) == 0 {
 		scopes = defaultScopes(u)
@@ -118,7 +129,9 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if err != nil {
 		return nil, fmt.Errorf("chat: building the graph request adapter: %w", err)
 	}
-	return newClient(adapter, base, u, o.Clock, nil), nil
+	c := newClient(adapter, base, u, o.Clock, nil)
+	c.meID = o.UserID
+	return c, nil
 }
 
 // GraphServiceClient is what NewClientFromGraph needs of a
@@ -139,6 +152,8 @@ type FromGraphOptions struct {
 	MaxRetries int
 	// Clock is the time source for this Client; nil means the system clock.
 	Clock identity.Clock
+	// UserID is the signed-in user's object id; see ClientOptions.UserID.
+	UserID string
 }
 
 // NewClientFromGraph returns a Client that sends its requests through an
@@ -172,8 +187,13 @@ func NewClientFromGraph(gc GraphServiceClient, opts *FromGraphOptions) (*Client,
 	if err != nil {
 		return nil, &ArgumentError{Arg: "gc", Problem: "has a base url that is not usable: " + err.(*ArgumentError).Problem}
 	}
+	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
+		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
+	}
 	rules := newRetryRules(azRetry(o.MaxRetries))
-	return newClient(adapter, base, u, o.Clock, []abs.RequestOption{externalRetryOption(rules)}), nil
+	c := newClient(adapter, base, u, o.Clock, []abs.RequestOption{externalRetryOption(rules)})
+	c.meID = o.UserID
+	return c, nil
 }
 
 func newClient(adapter abs.RequestAdapter, base string, u *url.URL, clock identity.Clock, reqOpts []abs.RequestOption) *Client {
