@@ -1,0 +1,124 @@
+package graphwire
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParseChatID(f *testing.F) {
+	for _, s := range []string{
+		"19:" + oidA + "_" + oidB + "@unq.gbl.spaces", "19:2da4c29f6d7041eca70b638b43d45437@thread.v2",
+		"19:meeting_MjdhNjM4YzUtYzExZi00OTFk@thread.v2", "48:notes", "19:abc@thread.tacv2", "19:a@b@c", "", "19:\xff@x",
+		"19:" + oidA + "_" + oidB + "@UNQ.gbl.spaces",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		p, problem := ParseChatID(id)
+		if problem != "" {
+			if p != (ParsedChatID{}) {
+				t.Fatalf("refused id %q gave %+v", id, p)
+			}
+			return
+		}
+		if !utf8.ValidString(id) || strings.ContainsAny(id, " /?#\\\x00") || len(id) > maxIDLen {
+			t.Fatalf("accepted id %q with characters not allowed", id)
+		}
+		switch p.Kind {
+		case ChatIDOneOnOne:
+			if !IsGUID(p.Users[0]) || !IsGUID(p.Users[1]) || !strings.Contains(id, p.Users[0]+"_"+p.Users[1]+"@") {
+				t.Fatalf("one-on-one %q gave users %v", id, p.Users)
+			}
+		case ChatIDSelf:
+			if id != SelfChatID {
+				t.Fatalf("self chat from %q", id)
+			}
+		default:
+			if !strings.HasPrefix(id, "19:") || strings.Count(id, "@") != 1 {
+				t.Fatalf("accepted %q as kind %d", id, p.Kind)
+			}
+		}
+		// An accepted id survives the path escaping clients use.
+		back, err := url.PathUnescape(url.PathEscape(id))
+		if err != nil || back != id {
+			t.Fatalf("id %q does not survive path escaping: %q %v", id, back, err)
+		}
+	})
+}
+
+func FuzzThreadIDFromJoinURL(f *testing.F) {
+	for _, s := range []string{
+		"https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZmFicmlrYW0%40thread.v2/0?context=%7b%7d",
+		"https://teams.microsoft.com/l/meetup-join/19:meeting_abc@thread.v2/0", "https://teams.live.com/meet/123",
+		"https://x/l/meetup-join/%zz", "", "https://x/L/MEETUP-JOIN/19%3aa%40thread.v2",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, link string) {
+		tid, problem := ThreadIDFromJoinURL(link)
+		if (tid == "") == (problem == "") {
+			t.Fatalf("%q: thread %q and problem %q", link, tid, problem)
+		}
+		if tid != "" {
+			if p, pr := ParseChatID(tid); pr != "" || (p.Kind != ChatIDMeeting && p.Kind != ChatIDGroup) {
+				t.Fatalf("%q gave thread id %q that is no meeting chat id (%s)", link, tid, pr)
+			}
+		}
+	})
+}
+
+func FuzzParseResource(f *testing.F) {
+	for _, s := range []string{
+		"chats('19:a@thread.v2')/messages('1')", "/chats/19:a@thread.v2/messages", "teams('t')/channels('c')/messages('1')/replies('2')",
+		"chats('a''b')/messages", "", "chats('", "me/chats/getAllMessages",
+	} {
+		f.Add(s, "19:x@thread.v2", "1")
+	}
+	f.Fuzz(func(t *testing.T, res, chatID, msgID string) {
+		if p, ok := ParseResource(res); ok && len(p) == 0 {
+			t.Fatalf("%q parsed to an empty path", res)
+		}
+		// What MessageResource writes, ParseResource reads back.
+		if chatID == "" || msgID == "" {
+			return
+		}
+		p, ok := ParseResource(MessageResource(chatID, msgID))
+		if !ok {
+			t.Fatalf("MessageResource(%q, %q) = %q does not parse", chatID, msgID, MessageResource(chatID, msgID))
+		}
+		c, _ := p.Key("chats")
+		m, _ := p.Key("messages")
+		if c != chatID || m != msgID {
+			t.Fatalf("round trip of (%q, %q) gave (%q, %q)", chatID, msgID, c, m)
+		}
+	})
+}
+
+func FuzzDecodeNotifications(f *testing.F) {
+	for _, s := range []string{
+		`{"value":[{"subscriptionId":"s","changeType":"created","resource":"chats('a')/messages('1')","resourceData":{"id":"1"},"subscriptionExpirationDateTime":"2026-03-02T10:00:00Z"}]}`,
+		`{"value":[{"lifecycleEvent":"missed"}]}`, `{"value":null}`, `{}`, `[`, `{"value":[{"subscriptionExpirationDateTime":5}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		col, err := DecodeNotifications(body)
+		if err != nil {
+			if err != ErrNotificationBody {
+				t.Fatalf("unexpected error type %v", err)
+			}
+			return
+		}
+		if col.Value == nil {
+			t.Fatalf("accepted body without a value array: %q", body)
+		}
+		for _, n := range col.Value {
+			if n.ResourceData != nil {
+				_ = n.ResourceData.ID
+			}
+			_, _ = ParseResource(n.Resource)
+		}
+	})
+}

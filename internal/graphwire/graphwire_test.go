@@ -1,0 +1,257 @@
+package graphwire
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	oidA = "8b081ef6-4792-4def-b2c9-c363a1bf41d5"
+	oidB = "48d31887-5fad-4d73-a9f5-3c356e68a038"
+)
+
+func TestParseChatID(t *testing.T) {
+	cases := []struct {
+		id   string
+		kind ChatIDKind
+		ok   bool
+	}{
+		{"19:" + oidA + "_" + oidB + "@unq.gbl.spaces", ChatIDOneOnOne, true},
+		{"19:" + oidA + "_" + oidB + "@UNQ.GBL.SPACES", ChatIDOneOnOne, true},
+		{"19:2da4c29f6d7041eca70b638b43d45437@thread.v2", ChatIDGroup, true},
+		{"19:2da4c29f6d7041eca70b638b43d45437@thread.skype", ChatIDGroup, true},
+		{"19:meeting_MjdhNjM4YzUtYzExZi00OTFkLTkzZTAtNTVlNmZmMDhkNGU2@thread.v2", ChatIDMeeting, true},
+		{"48:notes", ChatIDSelf, true},
+		{"19:abc@some.future.domain", ChatIDUnknown, true},
+		{"", 0, false},
+		{"19:", 0, false},
+		{"19:@thread.v2", 0, false},
+		{"19:abc@", 0, false},
+		{"20:abc@thread.v2", 0, false},
+		{"48:other", 0, false},
+		{"19:abc@thread.tacv2", 0, false}, // a channel
+		{"19:meeting_@thread.v2", 0, false},
+		{"19:" + oidA + "@unq.gbl.spaces", 0, false},
+		{"19:" + oidA + "_nope@unq.gbl.spaces", 0, false},
+		{"19:a b@thread.v2", 0, false},
+		{"19:a/b@thread.v2", 0, false},
+		{"19:a?b@thread.v2", 0, false},
+		{"19:a\x00b@thread.v2", 0, false},
+		{"19:a:b@thread.v2", 0, false},
+		{"19:a@b@thread.v2", 0, false},
+		{"19:\xff@thread.v2", 0, false},
+		{"19:" + strings.Repeat("a", 600) + "@thread.v2", 0, false},
+	}
+	for _, c := range cases {
+		p, problem := ParseChatID(c.id)
+		if c.ok {
+			assert.Empty(t, problem, "%q", c.id)
+			assert.Equal(t, c.kind, p.Kind, "%q", c.id)
+		} else {
+			assert.NotEmpty(t, problem, "%q should be refused", c.id)
+			assert.Equal(t, strings.ToLower(problem[:1]), problem[:1], "problem %q starts lowercase", problem)
+		}
+	}
+	p, _ := ParseChatID("19:" + oidA + "_" + oidB + "@unq.gbl.spaces")
+	assert.Equal(t, [2]string{oidA, oidB}, p.Users)
+}
+
+func TestIDChecks(t *testing.T) {
+	assert.Empty(t, CheckUserID(oidA))
+	assert.Empty(t, CheckUserID("adele@contoso.onmicrosoft.com"))
+	for _, bad := range []string{"", "adele", "@contoso.com", "adele@", "a b@c.d", "a@b@c", "x/y@z"} {
+		assert.NotEmpty(t, CheckUserID(bad), "%q", bad)
+	}
+	assert.Empty(t, CheckTeamID(oidA))
+	assert.NotEmpty(t, CheckTeamID("team"))
+	assert.Empty(t, CheckChannelID("19:abc@thread.tacv2"))
+	assert.NotEmpty(t, CheckChannelID("general"))
+	assert.Empty(t, CheckID("1616990032035"))
+	assert.NotEmpty(t, CheckID("1/2"))
+	assert.Empty(t, CheckReactionType("👍"))
+	assert.Empty(t, CheckReactionType("like"))
+	assert.NotEmpty(t, CheckReactionType(""))
+	assert.NotEmpty(t, CheckReactionType("a b"))
+	assert.True(t, IsGUID(strings.ToUpper(oidA)))
+	assert.False(t, IsGUID(oidA[:35]+"g"))
+}
+
+func TestThreadIDFromJoinURL(t *testing.T) {
+	link := "https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZmFicmlrYW0%40thread.v2/0?context=%7b%22Tid%22%3a%22x%22%7d"
+	tid, problem := ThreadIDFromJoinURL(link)
+	require.Empty(t, problem)
+	assert.Equal(t, "19:meeting_ZmFicmlrYW0@thread.v2", tid)
+	tid, problem = ThreadIDFromJoinURL("https://teams.microsoft.com/l/meetup-join/19:meeting_abc@thread.v2/0")
+	require.Empty(t, problem)
+	assert.Equal(t, "19:meeting_abc@thread.v2", tid)
+	for _, bad := range []string{"", "teams.microsoft.com/l/meetup-join/x", "https://teams.live.com/meet/1234567890",
+		"https://teams.microsoft.com/l/meetup-join/%zz/0", "https://teams.microsoft.com/l/meetup-join/19%3aabc%40thread.tacv2/0", "ftp://x/l/meetup-join/19%3ameeting_a%40thread.v2"} {
+		_, problem := ThreadIDFromJoinURL(bad)
+		assert.NotEmpty(t, problem, "%q", bad)
+	}
+	assert.Empty(t, CheckJoinURL("https://teams.live.com/meet/1234567890"))
+	assert.NotEmpty(t, CheckJoinURL("/meet/1"))
+}
+
+func TestErrorBody(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 30, 15, 0, time.UTC)
+	b, err := json.Marshal(NewErrorBody(CodeNotFound, "Resource not found.", "rid", "crid", at))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"error":{"code":"NotFound","message":"Resource not found.","innerError":{"date":"2026-03-02T09:30:15","request-id":"rid","client-request-id":"crid"}}}`, string(b))
+	eb, ok := ParseErrorBody(b)
+	require.True(t, ok)
+	assert.Equal(t, "rid", eb.Error.InnerError.RequestID)
+	for _, bad := range []string{"", "null", "{}", `{"error":null}`, `{"error":"x"}`, "<html>", `{"error":{"code":5}}`} {
+		_, ok := ParseErrorBody([]byte(bad))
+		assert.False(t, ok, "%q", bad)
+	}
+	_, ok = ParseErrorBody([]byte(`{"error":{"code":"Forbidden"}}`))
+	assert.True(t, ok, "a body without message is still an error body")
+	assert.Equal(t, http.StatusTooManyRequests, StatusCode(CodeTooManyRequests))
+	assert.Equal(t, http.StatusInternalServerError, StatusCode("Weird"))
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	assert.Equal(t, 5*time.Second, ParseRetryAfter("5", now))
+	assert.Equal(t, 5*time.Second, ParseRetryAfter(" 5 ", now))
+	assert.Equal(t, time.Duration(0), ParseRetryAfter("", now))
+	assert.Equal(t, time.Duration(0), ParseRetryAfter("-3", now))
+	assert.Equal(t, time.Duration(0), ParseRetryAfter("soon", now))
+	assert.Equal(t, 30*time.Second, ParseRetryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now))
+	assert.Equal(t, time.Duration(0), ParseRetryAfter(now.Add(-time.Hour).Format(http.TimeFormat), now))
+	assert.Positive(t, ParseRetryAfter("99999999999999999", now), "huge values saturate, never overflow")
+}
+
+func TestTime(t *testing.T) {
+	var v struct {
+		A Time  `json:"a"`
+		B Time  `json:"b,omitzero"`
+		C *Time `json:"c,omitempty"`
+	}
+	v.A = TimeOf(time.Date(2021, 3, 29, 3, 53, 52, 35_000_000, time.FixedZone("x", 3600)))
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":"2021-03-29T02:53:52.035Z"}`, string(b))
+	var zero struct{ A Time }
+	b, _ = json.Marshal(zero)
+	assert.Equal(t, `{"A":null}`, string(b))
+	for in, want := range map[string]time.Time{
+		`"2021-03-29T03:53:52.035Z"`:     time.Date(2021, 3, 29, 3, 53, 52, 35_000_000, time.UTC),
+		`"2021-03-29T03:53:52.0350000Z"`: time.Date(2021, 3, 29, 3, 53, 52, 35_000_000, time.UTC),
+		`"2021-03-29T03:53:52Z"`:         time.Date(2021, 3, 29, 3, 53, 52, 0, time.UTC),
+		`"2021-03-29T05:53:52+02:00"`:    time.Date(2021, 3, 29, 3, 53, 52, 0, time.UTC),
+		`"2021-03-29T03:53:52.1234567"`:  time.Date(2021, 3, 29, 3, 53, 52, 123456700, time.UTC),
+		`null`:                           {},
+		`""`:                             {},
+		`"0001-01-01T00:00:00Z"`:         {},
+	} {
+		var got Time
+		require.NoError(t, json.Unmarshal([]byte(in), &got), in)
+		assert.True(t, want.Equal(got.Time), "%s: got %v", in, got.Time)
+	}
+	for _, bad := range []string{`5`, `"yesterday"`, `{}`, `"2021-13-01T00:00:00Z"`} {
+		var got Time
+		assert.Error(t, json.Unmarshal([]byte(bad), &got), bad)
+	}
+	b, _ = json.Marshal(struct{ V FullTime }{})
+	assert.Equal(t, `{"V":"0001-01-01T00:00:00Z"}`, string(b))
+}
+
+func TestUserBind(t *testing.T) {
+	for _, u := range []string{oidA, "adele@contoso.com", "o'brien@contoso.com"} {
+		got, ok := UserFromBind(UserBind(u))
+		assert.True(t, ok)
+		assert.Equal(t, u, got)
+	}
+	got, ok := UserFromBind("https://graph.microsoft.com/beta/users/" + oidA)
+	assert.True(t, ok)
+	assert.Equal(t, oidA, got)
+	for _, bad := range []string{"", "https://graph.microsoft.com/v1.0/groups('x')", "https://graph.microsoft.com/v1.0/users('')", "https://graph.microsoft.com/v1.0/users('a/b')", "https://graph.microsoft.com/v1.0/users"} {
+		_, ok := UserFromBind(bad)
+		assert.False(t, ok, "%q", bad)
+	}
+}
+
+func TestResources(t *testing.T) {
+	chatID := "19:2da4c29f6d7041eca70b638b43d45437@thread.v2"
+	p, ok := ParseResource(MessageResource(chatID, "1612289765949"))
+	require.True(t, ok)
+	c, _ := p.Key("chats")
+	m, _ := p.Key("messages")
+	assert.Equal(t, chatID, c)
+	assert.Equal(t, "1612289765949", m)
+
+	p, ok = ParseResource(ChannelMessageResource(oidA, "19:x@thread.tacv2", "1", "2"))
+	require.True(t, ok)
+	r, _ := p.Key("replies")
+	assert.Equal(t, "2", r)
+
+	p, ok = ParseResource("/chats/" + chatID + "/messages/1")
+	require.True(t, ok)
+	c, _ = p.Key("chats")
+	assert.Equal(t, chatID, c)
+
+	p, ok = ParseResource("chats('a''b')/messages")
+	require.True(t, ok)
+	c, _ = p.Key("chats")
+	assert.Equal(t, "a'b", c)
+	assert.Equal(t, ResourcePath{{Name: "chats", Key: "a'b"}, {Name: "messages"}}, p)
+
+	for _, bad := range []string{"", "/", "chats('x'", "chats('x')x", "('x')", "chats('x')/", "chats//messages", "chats('x')/m'"} {
+		_, ok := ParseResource(bad)
+		assert.False(t, ok, "%q", bad)
+	}
+}
+
+func TestDecodeNotifications(t *testing.T) {
+	body := `{"value":[{"subscriptionId":"s1","changeType":"created","clientState":"cs","subscriptionExpirationDateTime":"2026-03-02T10:00:00Z",
+	  "resource":"chats('19:a@thread.v2')/messages('1')","resourceData":{"id":"1","@odata.type":"#Microsoft.Graph.chatMessage","@odata.id":"chats('19:a@thread.v2')/messages('1')"},
+	  "tenantId":"t"}],"validationTokens":["jwt"]}`
+	col, err := DecodeNotifications([]byte(body))
+	require.NoError(t, err)
+	require.Len(t, col.Value, 1)
+	n := col.Value[0]
+	assert.Equal(t, "created", n.ChangeType)
+	assert.Equal(t, "1", n.ResourceData.ID)
+	assert.Equal(t, []string{"jwt"}, col.ValidationTokens)
+	col, err = DecodeNotifications([]byte(`{"value":[{"subscriptionId":"s1","lifecycleEvent":"missed","subscriptionExpirationDateTime":"2026-03-02T10:00:00Z"}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, LifecycleMissed, col.Value[0].LifecycleEvent)
+	for _, bad := range []string{"", "{}", `{"value":null}`, `{"value":{}}`, `[]`, `{"value":[{"subscriptionExpirationDateTime":"tomorrow"}]}`} {
+		_, err := DecodeNotifications([]byte(bad))
+		assert.ErrorIs(t, err, ErrNotificationBody, "%q", bad)
+	}
+}
+
+func TestPages(t *testing.T) {
+	pages := map[string]struct {
+		items []int
+		next  string
+	}{"": {[]int{1, 2}, "p2"}, "p2": {[]int{3}, "p3"}, "p3": {nil, ""}}
+	var got []int
+	for v, err := range Pages("", func(link string) ([]int, string, error) { p := pages[link]; return p.items, p.next, nil }) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	assert.Equal(t, []int{1, 2, 3}, got)
+	calls := 0
+	for _, err := range Pages("", func(link string) ([]int, string, error) { calls++; return []int{1}, "same", nil }) {
+		if err != nil {
+			assert.ErrorIs(t, err, ErrPagingLoop)
+			break
+		}
+	}
+	assert.Equal(t, 2, calls)
+	calls = 0
+	for range Pages("", func(string) ([]int, string, error) { calls++; return []int{1, 2, 3}, "more", nil }) {
+		break
+	}
+	assert.Equal(t, 1, calls, "stopping early fetches no more pages")
+}
