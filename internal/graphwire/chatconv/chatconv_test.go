@@ -44,9 +44,9 @@ func TestChatRoundTrip(t *testing.T) {
 func TestMessageRoundTrip(t *testing.T) {
 	m := chat.Message{
 		ID: "1616990032035", ChatID: "19:a@thread.v2",
-		From:        chat.Sender{UserID: "u", DisplayName: "A", TenantID: "t"},
-		Body:        chat.Body{ContentType: chat.ContentHTML, Content: `<at id="0">B</at> hi`},
-		Subject:     "s", CreatedAt: at, LastModifiedAt: at, LastEditedAt: at.Add(time.Second), DeletedAt: at.Add(2 * time.Second),
+		From:    chat.Sender{UserID: "u", DisplayName: "A", TenantID: "t"},
+		Body:    chat.Body{ContentType: chat.ContentHTML, Content: `<at id="0">B</at> hi`},
+		Subject: "s", CreatedAt: at, LastModifiedAt: at, LastEditedAt: at.Add(time.Second), DeletedAt: at.Add(2 * time.Second),
 		Mentions:    []chat.Mention{{ID: 0, Text: "B", UserID: "u2", DisplayName: "Bea"}},
 		Reactions:   []chat.Reaction{{Type: "👍", UserID: "u2", CreatedAt: at}},
 		Attachments: []chat.Attachment{{ID: "a", ContentType: "reference", ContentURL: "https://x/f.docx", Name: "f.docx"}},
