@@ -1,0 +1,158 @@
+package chat_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+)
+
+const (
+	hookState = "hook-client-state-0123456789"
+	oneChange = `{"value":[{"subscriptionId":"sub-1","subscriptionExpirationDateTime":"2026-03-02T10:00:00.000Z","changeType":"created","resource":"chats('19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2')/messages('1700000000001')","resourceData":{"@odata.type":"#Microsoft.Graph.chatMessage","@odata.id":"chats('19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2')/messages('1700000000001')","id":"1700000000001"},"clientState":"` + hookState + `","tenantId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"}]}`
+)
+
+func post(h http.Handler, target, contentType, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func newHandler(t *testing.T, o *chat.NotificationHandlerOptions) *chat.NotificationHandler {
+	t.Helper()
+	h, err := chat.NewNotificationHandler(o)
+	require.NoError(t, err)
+	return h
+}
+
+func TestNotificationHandlerValidation(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState})
+	w := post(h, "/hook?validationToken=Validation%3A+Testing+client+application+reachability+for+subscription+Request-Id%3A+abc", "text/plain", "")
+	require.Equal(t, http.StatusOK, w.Code)
+	require.Equal(t, "text/plain; charset=utf-8", w.Header().Get("Content-Type"))
+	require.Equal(t, "nosniff", w.Header().Get("X-Content-Type-Options"))
+	require.Equal(t, "Validation: Testing client application reachability for subscription Request-Id: abc", w.Body.String())
+
+	for name, q := range map[string]string{
+		"empty":    "validationToken=",
+		"twice":    "validationToken=a&validationToken=b",
+		"too long": "validationToken=" + strings.Repeat("x", chat.MaxValidationTokenBytes+1),
+		"bad utf8": "validationToken=%ff%fe",
+		"bad enc":  "validationToken=%zz",
+	} {
+		w := post(h, "/hook?"+q, "", "")
+		require.Equal(t, http.StatusBadRequest, w.Code, name)
+	}
+}
+
+func TestNotificationHandlerDelivers(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState})
+	w := post(h, "/hook", "application/json; charset=utf-8", oneChange)
+	require.Equal(t, http.StatusAccepted, w.Code)
+	require.Empty(t, w.Body.String())
+	n := <-h.Notifications()
+	require.Equal(t, chat.Notification{
+		Kind:                  chat.NotificationCreated,
+		SubscriptionID:        "sub-1",
+		SubscriptionExpiresAt: n.SubscriptionExpiresAt,
+		TenantID:              "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+		Resource:              "chats('19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2')/messages('1700000000001')",
+		ChatID:                "19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2",
+		MessageID:             "1700000000001",
+	}, n)
+	require.Equal(t, "2026-03-02T10:00:00Z", n.SubscriptionExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
+
+	channel := `{"value":[{"subscriptionId":"sub-2","changeType":"updated","resource":"teams('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0')/channels('19:abc@thread.tacv2')/messages('17')/replies('18')","clientState":"` + hookState + `"},` +
+		`{"subscriptionId":"sub-2","lifecycleEvent":"missed","clientState":"` + hookState + `"}]}`
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", channel).Code)
+	n = <-h.Notifications()
+	require.Equal(t, chat.NotificationUpdated, n.Kind)
+	require.Equal(t, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", n.TeamID)
+	require.Equal(t, "19:abc@thread.tacv2", n.ChannelID)
+	require.Equal(t, "17", n.MessageID)
+	require.Equal(t, "18", n.ReplyID)
+	n = <-h.Notifications()
+	require.Equal(t, chat.NotificationMissed, n.Kind)
+	require.True(t, n.IsLifecycle())
+}
+
+func TestNotificationHandlerRefuses(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, MaxBodyBytes: 4096, Buffer: 2})
+	forged := strings.ReplaceAll(oneChange, hookState, "hook-client-state-0123456788")
+	cases := []struct {
+		name, method, ctype, body string
+		status                    int
+	}{
+		{"wrong client state", http.MethodPost, "application/json", forged, http.StatusForbidden},
+		{"no client state", http.MethodPost, "application/json", strings.ReplaceAll(oneChange, `"clientState":"`+hookState+`",`, ""), http.StatusForbidden},
+		{"not json", http.MethodPost, "application/json", "value=1", http.StatusBadRequest},
+		{"no value", http.MethodPost, "application/json", `{"values":[]}`, http.StatusBadRequest},
+		{"text body", http.MethodPost, "text/plain", oneChange, http.StatusUnsupportedMediaType},
+		{"too large", http.MethodPost, "application/json", `{"value":[],"x":"` + strings.Repeat("a", 5000) + `"}`, http.StatusRequestEntityTooLarge},
+		{"get", http.MethodGet, "", "", http.StatusMethodNotAllowed},
+		{"both kinds", http.MethodPost, "application/json", strings.Replace(oneChange, `"changeType":"created"`, `"changeType":"created","lifecycleEvent":"missed"`, 1), http.StatusForbidden},
+		{"unknown change", http.MethodPost, "application/json", strings.Replace(oneChange, `"created"`, `"moved"`, 1), http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		r := httptest.NewRequest(tc.method, "/hook", strings.NewReader(tc.body))
+		if tc.ctype != "" {
+			r.Header.Set("Content-Type", tc.ctype)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		require.Equal(t, tc.status, w.Code, tc.name)
+		require.NotContains(t, w.Body.String(), hookState, tc.name)
+	}
+	require.Empty(t, h.Notifications(), "nothing was delivered")
+
+	// A batch with one good and one forged notification delivers the good one.
+	mixed := `{"value":[` + oneChange[len(`{"value":[`):len(oneChange)-2] + `,` + forged[len(`{"value":[`):len(forged)-2] + `]}`
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", mixed).Code)
+	require.Len(t, h.Notifications(), 1)
+
+	// A full channel refuses the whole delivery, so Graph sends it again.
+	two := `{"value":[` + oneChange[len(`{"value":[`):len(oneChange)-2] + `,` + oneChange[len(`{"value":[`):len(oneChange)-2] + `]}`
+	w := post(h, "/hook", "application/json", two)
+	require.Equal(t, http.StatusServiceUnavailable, w.Code)
+	require.Len(t, h.Notifications(), 1)
+	<-h.Notifications()
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", two).Code)
+
+	h.Close()
+	h.Close()
+	require.Equal(t, http.StatusServiceUnavailable, post(h, "/hook", "application/json", oneChange).Code)
+	got := 0
+	for range h.Notifications() {
+		got++
+	}
+	require.Equal(t, 2, got, "what was queued is still read after Close")
+}
+
+type states map[string]string
+
+func (s states) ClientState(id string) (string, bool) { v, ok := s[id]; return v, ok }
+
+func TestNotificationHandlerPerSubscriptionStates(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientStates: states{"sub-1": hookState, "sub-2": "other"}})
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", oneChange).Code)
+	require.Equal(t, http.StatusForbidden, post(h, "/hook", "application/json", strings.ReplaceAll(oneChange, "sub-1", "sub-2")).Code)
+	require.Equal(t, http.StatusForbidden, post(h, "/hook", "application/json", strings.ReplaceAll(oneChange, "sub-1", "sub-3")).Code, "unknown subscription")
+
+	var ae *chat.ArgumentError
+	_, err := chat.NewNotificationHandler(nil)
+	require.True(t, errors.As(err, &ae))
+	_, err = chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "x", ClientStates: states{}})
+	require.True(t, errors.As(err, &ae))
+	_, err = chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "has space"})
+	require.True(t, errors.As(err, &ae))
+	require.NotContains(t, err.Error(), "has space")
+}

@@ -1,0 +1,210 @@
+package chat_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+)
+
+// hookServer serves a NotificationHandler on loopback at /hook and
+// /lifecycle.
+func hookServer(t *testing.T, h *chat.NotificationHandler) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/hook", h)
+	mux.Handle("/lifecycle", h)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// lateHandler lets a server start before its handler exists.
+type lateHandler struct{ h http.Handler }
+
+func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { l.h.ServeHTTP(w, r) }
+
+func nextNotification(t *testing.T, h *chat.NotificationHandler) chat.Notification {
+	t.Helper()
+	select {
+	case n := <-h.Notifications():
+		return n
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification arrived")
+		return chat.Notification{}
+	}
+}
+
+func TestSubscriptionEndToEnd(t *testing.T) {
+	g := newFakeGraph(t)
+	alice := g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock })
+	ctx := context.Background()
+	chatID := g.seeded.Meeting.ChatID
+
+	late := &lateHandler{}
+	mux := http.NewServeMux()
+	mux.Handle("/", late)
+	hooks := httptest.NewServer(mux)
+	t.Cleanup(hooks.Close)
+
+	mgr, err := chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{
+		NotificationURL:          hooks.URL + "/hook",
+		LifecycleNotificationURL: hooks.URL + "/lifecycle",
+	})
+	require.NoError(t, err)
+	h, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientStates: mgr})
+	require.NoError(t, err)
+	late.h = h
+
+	sub, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(chatID))
+	require.NoError(t, err, "the fake validated both URLs through the handler")
+	require.NotEmpty(t, sub.ID)
+	require.Equal(t, g.clock.Now().Add(24*time.Hour), sub.ExpiresAt, "24 h with a lifecycle URL")
+	subs := g.svc.Subscriptions()
+	require.Len(t, subs, 1)
+	state, ok := mgr.ClientState(sub.ID)
+	require.True(t, ok)
+	require.Equal(t, subs[0].ClientState, state)
+	require.Len(t, state, 43, "a random 32-byte client state")
+
+	// Bob writes: Alice's webhook hears of it.
+	posted, err := g.svc.Post(g.seeded.Bob.ID, chatID, "are you there?")
+	require.NoError(t, err)
+	require.NoError(t, g.svc.Flush(ctx))
+	n := nextNotification(t, h)
+	require.Equal(t, chat.NotificationCreated, n.Kind)
+	require.Equal(t, sub.ID, n.SubscriptionID)
+	require.Equal(t, chatID, n.ChatID)
+	require.Equal(t, posted.ID, n.MessageID)
+	require.False(t, n.IsLifecycle())
+	got, err := alice.GetMessage(ctx, n.ChatID, n.MessageID, nil)
+	require.NoError(t, err)
+	require.Equal(t, "are you there?", got.Message.Body.Content)
+
+	// Lifecycle: reauthorization renews the subscription.
+	updatesBefore, _ := g.svc.CountRequests(fake.OpUpdateSubscription)
+	require.NoError(t, g.svc.SendLifecycleNotification(sub.ID, "reauthorizationRequired"))
+	require.NoError(t, g.svc.Flush(ctx))
+	n = nextNotification(t, h)
+	require.Equal(t, chat.NotificationReauthorizationRequired, n.Kind)
+	require.True(t, n.IsLifecycle())
+	require.NoError(t, mgr.Handle(ctx, n))
+	updates, _ := g.svc.CountRequests(fake.OpUpdateSubscription)
+	require.Equal(t, updatesBefore+1, updates)
+
+	// Lifecycle: a removed subscription is created again.
+	require.NoError(t, g.svc.SendLifecycleNotification(sub.ID, "subscriptionRemoved"))
+	require.NoError(t, g.svc.Flush(ctx))
+	n = nextNotification(t, h)
+	require.Equal(t, chat.NotificationSubscriptionRemoved, n.Kind)
+	require.NoError(t, mgr.Handle(ctx, n))
+	now := mgr.Subscriptions()
+	require.Len(t, now, 1)
+	require.NotEqual(t, sub.ID, now[0].ID)
+	_, ok = mgr.ClientState(sub.ID)
+	require.False(t, ok, "the old subscription's notifications are refused from now on")
+	require.Len(t, g.svc.Subscriptions(), 1)
+
+	// Close deletes what is left.
+	require.NoError(t, mgr.Close(ctx))
+	require.Empty(t, g.svc.Subscriptions())
+	require.Empty(t, mgr.Subscriptions())
+}
+
+func TestSubscriptionManagerRenewsBeforeExpiry(t *testing.T) {
+	g := newFakeGraph(t)
+	alice := g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock })
+	ctx := context.Background()
+	h, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "unused-by-this-test"})
+	require.NoError(t, err)
+	hooks := hookServer(t, h)
+	failures := make(chan error, 10)
+	mgr, err := chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{
+		NotificationURL: hooks.URL + "/hook",
+		Clock:           g.clock,
+		OnError:         func(_ string, err error) { failures <- err },
+	})
+	require.NoError(t, err)
+	sub, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(g.seeded.Meeting.ChatID))
+	require.NoError(t, err)
+	require.Equal(t, g.clock.Now().Add(55*time.Minute), sub.ExpiresAt, "55 min without a lifecycle URL")
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- mgr.Run(runCtx) }()
+	wait, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+
+	for round := 1; round <= 3; round++ {
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+		due := mgr.Subscriptions()[0].ExpiresAt.Add(-55 * time.Minute / 4)
+		require.Equal(t, []time.Time{due}, g.clock.Deadlines(), "round %d: renewal armed a quarter of the lifetime before expiry", round)
+		g.clock.Set(due)
+		// The renewal happens, then Run arms the next one.
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+		require.Equal(t, due.Add(55*time.Minute), g.svc.Subscriptions()[0].ExpiresAt, "round %d", round)
+	}
+	// A failing renewal is reported and tried again later.
+	g.svc.Inject(fake.Fault{Op: fake.OpUpdateSubscription, Status: 503, RetryAfter: 30 * time.Second})
+	g.clock.Set(g.clock.Deadlines()[0])
+	require.NoError(t, g.clock.BlockUntil(wait, 1))
+	require.Len(t, failures, 1)
+	require.Equal(t, 503, chat.StatusCode(<-failures))
+	require.Equal(t, []time.Time{g.clock.Now().Add(30 * time.Second)}, g.clock.Deadlines(), "the next try honours Retry-After")
+	g.clock.Advance(30 * time.Second)
+	require.NoError(t, g.clock.BlockUntil(wait, 1))
+	require.Equal(t, g.clock.Now().Add(55*time.Minute), g.svc.Subscriptions()[0].ExpiresAt)
+
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+}
+
+func TestSubscriptionArgumentsCheckedBeforeSending(t *testing.T) {
+	g := newFakeGraph(t)
+	alice := g.client(t, g.seeded.Alice, nil)
+	ctx := context.Background()
+	res := chat.ChatMessagesResource(g.seeded.Meeting.ChatID)
+	hook := "https://hooks.contoso.example/graph"
+	cases := map[string]struct {
+		resource, url string
+		opts          *chat.CreateSubscriptionOptions
+		arg           string
+	}{
+		"over 1h without lifecycle url": {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: 2 * time.Hour}, "opts.Lifetime"},
+		"over the maximum":              {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: 4 * 24 * time.Hour, LifecycleNotificationURL: hook}, "opts.Lifetime"},
+		"too short":                     {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: time.Second}, "opts.Lifetime"},
+		"no client state":               {res, hook, nil, "opts.ClientState"},
+		"long client state":             {res, hook, &chat.CreateSubscriptionOptions{ClientState: strings.Repeat("x", 129)}, "opts.ClientState"},
+		"http url":                      {res, "http://hooks.contoso.example/graph", &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "notificationURL"},
+		"relative url":                  {res, "/graph", &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "notificationURL"},
+		"bad resource":                  {"/me/events", hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "resource"},
+		"channel id as chat":            {"/chats/19:abc@thread.tacv2/messages", hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "resource"},
+		"bad change type":               {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", ChangeTypes: []chat.ChangeType{"moved"}}, "opts.ChangeTypes"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := alice.CreateSubscription(ctx, tc.resource, tc.url, tc.opts)
+			var ae *chat.ArgumentError
+			require.True(t, errors.As(err, &ae), "%v", err)
+			require.Equal(t, tc.arg, ae.Arg)
+			require.NotContains(t, err.Error(), "s3cret")
+		})
+	}
+	total, _ := g.svc.CountRequests(fake.OpCreateSubscription)
+	require.Zero(t, total, "nothing was sent")
+
+	// The same rules apply to renewals.
+	_, err := alice.RenewSubscription(ctx, "sub-1", 2*time.Hour, nil)
+	var ae *chat.ArgumentError
+	require.True(t, errors.As(err, &ae))
+	_, err = chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{NotificationURL: hook, Lifetime: 3 * time.Hour})
+	require.True(t, errors.As(err, &ae))
+}
