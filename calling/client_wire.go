@@ -1,0 +1,407 @@
+package calling
+
+// Argument checks and the conversions between this package's types and the
+// wire structs of internal/callwire for the client: requests out, responses
+// in. The fake's HTTP face converts the other way with
+// internal/callwire/callconv, whose tests hold the two directions together.
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+)
+
+// checkIdentifier checks an identifier and returns its wire model. A new
+// target (dialled, invited, transferred to) that is a phone number must be
+// in E.164 form; a participant already in a call may carry an asserted id
+// or be anonymous, so it only needs a number.
+func checkIdentifier(arg string, id identity.Identifier, newTarget bool) (identity.IdentifierModel, error) {
+	if id == nil {
+		return identity.IdentifierModel{}, argErr(arg, "nil identifier")
+	}
+	m := identity.ModelFromIdentifier(id)
+	if m.Kind == "" {
+		return identity.IdentifierModel{}, argErr(arg, "nil identifier")
+	}
+	if _, err := m.Identifier(); err != nil {
+		var me *identity.IdentifierModelError
+		if errors.As(err, &me) {
+			if me.Property != "" {
+				return identity.IdentifierModel{}, argErr(arg, me.Property+": "+me.Problem)
+			}
+			return identity.IdentifierModel{}, argErr(arg, me.Problem)
+		}
+		return identity.IdentifierModel{}, argErr(arg, "not a valid identifier")
+	}
+	if newTarget && m.PhoneNumber != nil && !callwire.IsE164(m.PhoneNumber.Value) {
+		return identity.IdentifierModel{}, argErr(arg, "a phone number to call must be in E.164 form: '+' and up to 15 digits")
+	}
+	return m, nil
+}
+
+// checkCallerID checks an optional caller id: an E.164 number.
+func checkCallerID(arg string, p *identity.PhoneNumberIdentifier) (*identity.PhoneNumberModel, error) {
+	if p == nil {
+		return nil, nil
+	}
+	if !callwire.IsE164(p.PhoneNumber) {
+		return nil, argErr(arg, "a caller id must be a phone number in E.164 form: '+' and up to 15 digits")
+	}
+	return callwire.PhoneModel(p), nil
+}
+
+func checkCallbackURL(arg, u string, required bool) error {
+	if u == "" && !required {
+		return nil
+	}
+	if err := callwire.CheckCallbackURL(u); err != nil {
+		return argErr(arg, err.Error())
+	}
+	return nil
+}
+
+func checkIncomingCallContext(s string) error {
+	if s == "" {
+		return argErr("incomingCallContext", "empty: pass the incomingCallContext of the IncomingCall event")
+	}
+	return nil
+}
+
+func intelligenceWire(o *CallIntelligenceOptions) *callwire.CallIntelligenceOptions {
+	if o == nil {
+		return nil
+	}
+	return &callwire.CallIntelligenceOptions{CognitiveServicesEndpoint: o.CognitiveServicesEndpoint}
+}
+
+func mediaStreamingWire(arg string, o *MediaStreamingOptions) (*callwire.MediaStreamingOptions, error) {
+	if o == nil {
+		return nil, nil
+	}
+	if o.AudioChannelType == "" {
+		return nil, argErr(arg+".AudioChannelType", "empty: use \"mixed\" or \"unmixed\"")
+	}
+	return &callwire.MediaStreamingOptions{
+		TransportType:       callwire.TransportWebSocket,
+		AudioChannelType:    o.AudioChannelType,
+		TransportURL:        o.TransportURL,
+		ContentType:         o.ContentType,
+		StartMediaStreaming: o.StartMediaStreaming,
+		EnableBidirectional: o.EnableBidirectional,
+		AudioFormat:         o.AudioFormat,
+		EnableDtmfTones:     o.EnableDTMFTones,
+	}, nil
+}
+
+func transcriptionWire(arg string, o *TranscriptionOptions) (*callwire.TranscriptionOptions, error) {
+	if o == nil {
+		return nil, nil
+	}
+	if o.Locale == "" {
+		return nil, argErr(arg+".Locale", "empty: name the spoken language, such as \"en-US\"")
+	}
+	return &callwire.TranscriptionOptions{
+		TransportType:             callwire.TransportWebSocket,
+		Locale:                    o.Locale,
+		TransportURL:              o.TransportURL,
+		SpeechModelEndpointID:     o.SpeechModelEndpointID,
+		StartTranscription:        o.StartTranscription,
+		EnableIntermediateResults: o.EnableIntermediateResults,
+	}, nil
+}
+
+func customContextWire(o *CustomCallingContext) *callwire.CustomCallingContext {
+	if o == nil || len(o.VoIPHeaders) == 0 && len(o.SIPHeaders) == 0 {
+		return nil
+	}
+	return &callwire.CustomCallingContext{VoipHeaders: o.VoIPHeaders, SipHeaders: o.SIPHeaders}
+}
+
+func playSourceWire(arg string, p *PlaySource) (*callwire.PlaySource, error) {
+	if p == nil {
+		return nil, nil
+	}
+	w := &callwire.PlaySource{Kind: string(p.Kind), PlaySourceCacheID: p.CacheID}
+	switch p.Kind {
+	case PlayFile:
+		if p.URL == "" {
+			return nil, argErr(arg+".URL", "empty: a file source needs the audio file's url")
+		}
+		w.File = &callwire.FileSource{URI: p.URL}
+	case PlayText:
+		if p.Text == "" {
+			return nil, argErr(arg+".Text", "empty: a text source needs text")
+		}
+		w.Text = &callwire.TextSource{Text: p.Text, SourceLocale: p.SourceLocale, VoiceKind: p.VoiceKind, VoiceName: p.VoiceName, CustomVoiceEndpointID: p.CustomVoiceEndpointID}
+	case PlaySSML:
+		if p.Text == "" {
+			return nil, argErr(arg+".Text", "empty: an ssml source needs the ssml document")
+		}
+		w.SSML = &callwire.SSMLSource{SSMLText: p.Text, CustomVoiceEndpointID: p.CustomVoiceEndpointID}
+	default:
+		return nil, argErr(arg+".Kind", fmt.Sprintf("unknown play source kind %q: use PlayFile, PlayText or PlaySSML", string(p.Kind)))
+	}
+	return w, nil
+}
+
+func locatorWire(l CallLocator) (callwire.CallLocator, error) {
+	if l.ID == "" {
+		return callwire.CallLocator{}, argErr("locator.ID", "empty")
+	}
+	w := callwire.CallLocator{Kind: string(l.Kind)}
+	switch l.Kind {
+	case GroupCall:
+		w.GroupCallID = l.ID
+	case ServerCall:
+		w.ServerCallID = l.ID
+	case RoomCall:
+		w.RoomID = l.ID
+	default:
+		return callwire.CallLocator{}, argErr("locator.Kind", fmt.Sprintf("unknown call locator kind %q: use GroupCall, ServerCall or RoomCall", string(l.Kind)))
+	}
+	return w, nil
+}
+
+func invitationTimeout(d time.Duration) (*int, error) {
+	if d == 0 {
+		return nil, nil
+	}
+	if d < time.Second || d > MaxInvitationTimeout || d%time.Second != 0 {
+		return nil, argErr("opts.InvitationTimeout", fmt.Sprintf("%v: use whole seconds from 1s to %v, or zero for the service default", d, MaxInvitationTimeout))
+	}
+	s := int(d / time.Second)
+	return &s, nil
+}
+
+func rejectReason(r RejectReason) (string, error) {
+	switch r {
+	case "", RejectReasonNone, RejectReasonBusy, RejectReasonForbidden:
+		return string(r), nil
+	}
+	return "", argErr("opts.Reason", fmt.Sprintf("unknown reject reason %q: use none, busy or forbidden", string(r)))
+}
+
+// createCallWire checks CreateCall's arguments and builds its body.
+func createCallWire(targets []identity.Identifier, callbackURL string, o CreateCallOptions) (*callwire.CreateCallRequest, error) {
+	if len(targets) == 0 {
+		return nil, argErr("targets", "no target: pass at least one identifier to call")
+	}
+	req := &callwire.CreateCallRequest{
+		Targets:           make([]identity.IdentifierModel, len(targets)),
+		SourceDisplayName: o.SourceDisplayName,
+		Source:            callwire.UserModel(o.Source),
+		OperationContext:  o.OperationContext,
+		CallbackURI:       callbackURL,
+	}
+	phone := false
+	for i, t := range targets {
+		m, err := checkIdentifier(fmt.Sprintf("targets[%d]", i), t, true)
+		if err != nil {
+			return nil, err
+		}
+		phone = phone || m.Kind == identity.KindPhoneNumber
+		req.Targets[i] = m
+	}
+	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+		return nil, err
+	}
+	var err error
+	if req.SourceCallerIDNumber, err = checkCallerID("opts.SourceCallerID", o.SourceCallerID); err != nil {
+		return nil, err
+	}
+	if phone && req.SourceCallerIDNumber == nil {
+		return nil, missingCallerID("opts.SourceCallerID")
+	}
+	if o.Source != nil && o.Source.ID == "" {
+		return nil, argErr("opts.Source", "empty id")
+	}
+	if o.TeamsAppSource != nil {
+		if o.TeamsAppSource.AppID == "" {
+			return nil, argErr("opts.TeamsAppSource", "empty app id")
+		}
+		req.TeamsAppSource = callwire.TeamsAppModel(o.TeamsAppSource)
+	}
+	req.CallIntelligenceOptions = intelligenceWire(o.CallIntelligence)
+	if req.MediaStreamingOptions, err = mediaStreamingWire("opts.MediaStreaming", o.MediaStreaming); err != nil {
+		return nil, err
+	}
+	if req.TranscriptionOptions, err = transcriptionWire("opts.Transcription", o.Transcription); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func answerCallWire(incomingCallContext, callbackURL string, o AnswerCallOptions) (*callwire.AnswerCallRequest, error) {
+	if err := checkIncomingCallContext(incomingCallContext); err != nil {
+		return nil, err
+	}
+	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+		return nil, err
+	}
+	if o.AnsweredBy != nil && o.AnsweredBy.ID == "" {
+		return nil, argErr("opts.AnsweredBy", "empty id")
+	}
+	req := &callwire.AnswerCallRequest{
+		IncomingCallContext:     incomingCallContext,
+		CallbackURI:             callbackURL,
+		OperationContext:        o.OperationContext,
+		CallIntelligenceOptions: intelligenceWire(o.CallIntelligence),
+		AnsweredBy:              callwire.UserModel(o.AnsweredBy),
+	}
+	var err error
+	if req.MediaStreamingOptions, err = mediaStreamingWire("opts.MediaStreaming", o.MediaStreaming); err != nil {
+		return nil, err
+	}
+	if req.TranscriptionOptions, err = transcriptionWire("opts.Transcription", o.Transcription); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func connectWire(locator CallLocator, callbackURL string, o ConnectCallOptions) (*callwire.ConnectRequest, error) {
+	loc, err := locatorWire(locator)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+		return nil, err
+	}
+	req := &callwire.ConnectRequest{
+		CallLocator:             loc,
+		CallbackURI:             callbackURL,
+		OperationContext:        o.OperationContext,
+		CallIntelligenceOptions: intelligenceWire(o.CallIntelligence),
+	}
+	if req.MediaStreamingOptions, err = mediaStreamingWire("opts.MediaStreaming", o.MediaStreaming); err != nil {
+		return nil, err
+	}
+	if req.TranscriptionOptions, err = transcriptionWire("opts.Transcription", o.Transcription); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func addParticipantWire(participant identity.Identifier, o AddParticipantOptions) (*callwire.AddParticipantRequest, error) {
+	m, err := checkIdentifier("participant", participant, true)
+	if err != nil {
+		return nil, err
+	}
+	caller, err := checkCallerID("opts.SourceCallerID", o.SourceCallerID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Kind == identity.KindPhoneNumber && caller == nil {
+		return nil, missingCallerID("opts.SourceCallerID")
+	}
+	timeout, err := invitationTimeout(o.InvitationTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+		return nil, err
+	}
+	return &callwire.AddParticipantRequest{
+		SourceCallerIDNumber:       caller,
+		SourceDisplayName:          o.SourceDisplayName,
+		ParticipantToAdd:           m,
+		InvitationTimeoutInSeconds: timeout,
+		OperationContext:           o.OperationContext,
+		OperationCallbackURI:       o.OperationCallbackURL,
+		CustomCallingContext:       customContextWire(o.CustomContext),
+	}, nil
+}
+
+func transferWire(target identity.Identifier, o TransferToParticipantOptions) (*callwire.TransferToParticipantRequest, error) {
+	m, err := checkIdentifier("target", target, true)
+	if err != nil {
+		return nil, err
+	}
+	req := &callwire.TransferToParticipantRequest{
+		TargetParticipant:    m,
+		OperationContext:     o.OperationContext,
+		OperationCallbackURI: o.OperationCallbackURL,
+		CustomCallingContext: customContextWire(o.CustomContext),
+	}
+	if o.Transferee != nil {
+		t, err := checkIdentifier("opts.Transferee", o.Transferee, false)
+		if err != nil {
+			return nil, err
+		}
+		req.Transferee = &t
+	}
+	if req.SourceCallerIDNumber, err = checkCallerID("opts.SourceCallerID", o.SourceCallerID); err != nil {
+		return nil, err
+	}
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// Responses.
+
+func propertiesFromWire(w callwire.CallConnectionProperties) (CallConnectionProperties, error) {
+	targets, err := callwire.Identifiers("targets", w.Targets)
+	if err != nil {
+		return CallConnectionProperties{}, err
+	}
+	source, err := callwire.OptionalIdentifier("source", w.Source)
+	if err != nil {
+		return CallConnectionProperties{}, err
+	}
+	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
+	if err != nil {
+		return CallConnectionProperties{}, err
+	}
+	answeredBy, err := callwire.User("answeredBy", w.AnsweredBy)
+	if err != nil {
+		return CallConnectionProperties{}, err
+	}
+	answeredFor, err := callwire.Phone("answeredFor", w.AnsweredFor)
+	if err != nil {
+		return CallConnectionProperties{}, err
+	}
+	p := CallConnectionProperties{
+		CallConnectionID:  w.CallConnectionID,
+		ServerCallID:      w.ServerCallID,
+		Targets:           targets,
+		State:             CallConnectionState(w.CallConnectionState),
+		CallbackURL:       w.CallbackURI,
+		SourceCallerID:    caller,
+		SourceDisplayName: w.SourceDisplayName,
+		Source:            source,
+		CorrelationID:     w.CorrelationID,
+		AnsweredBy:        answeredBy,
+		AnsweredFor:       answeredFor,
+	}
+	if s := w.MediaStreamingSubscription; s != nil {
+		p.MediaStreaming = &MediaStreamingSubscription{ID: s.ID, State: s.State, ContentTypes: s.SubscribedContentTypes}
+	}
+	if s := w.TranscriptionSubscription; s != nil {
+		p.Transcription = &TranscriptionSubscription{ID: s.ID, State: s.State, ResultTypes: s.SubscribedResultTypes, Locale: s.Locale}
+	}
+	return p, nil
+}
+
+func participantFromWire(property string, w callwire.CallParticipant) (CallParticipant, error) {
+	id, err := callwire.OptionalIdentifier(property+".identifier", w.Identifier)
+	if err != nil {
+		return CallParticipant{}, err
+	}
+	return CallParticipant{Identifier: id, IsMuted: w.IsMuted, IsOnHold: w.IsOnHold}, nil
+}
+
+func participantsFromWire(w callwire.GetParticipantsResponse) (ParticipantsPage, error) {
+	page := ParticipantsPage{Participants: make([]CallParticipant, len(w.Value)), NextLink: w.NextLink}
+	for i, p := range w.Value {
+		cp, err := participantFromWire(fmt.Sprintf("value[%d]", i), p)
+		if err != nil {
+			return ParticipantsPage{}, err
+		}
+		page.Participants[i] = cp
+	}
+	return page, nil
+}

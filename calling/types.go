@@ -1,0 +1,220 @@
+package calling
+
+import (
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+)
+
+// DefaultAPIVersion is the Call Automation REST API version the client
+// speaks unless ClientOptions.APIVersion says otherwise.
+const DefaultAPIVersion = callwire.DefaultAPIVersion
+
+// CallConnectionState is the state of a call connection. Values other than
+// the constants may appear as the service adds states.
+type CallConnectionState string
+
+// Call connection states.
+const (
+	StateUnknown          CallConnectionState = callwire.StateUnknown
+	StateConnecting       CallConnectionState = callwire.StateConnecting
+	StateConnected        CallConnectionState = callwire.StateConnected
+	StateTransferring     CallConnectionState = callwire.StateTransferring
+	StateTransferAccepted CallConnectionState = callwire.StateTransferAccepted
+	StateDisconnecting    CallConnectionState = callwire.StateDisconnecting
+	StateDisconnected     CallConnectionState = callwire.StateDisconnected
+)
+
+// CallConnectionProperties describes a call connection: the service's leg
+// in a call, which this client controls.
+type CallConnectionProperties struct {
+	// CallConnectionID identifies the call connection in later operations.
+	CallConnectionID string
+	// ServerCallID identifies the call itself (for recording, for example).
+	ServerCallID string
+	// Targets are the callees of an outgoing call, or the callee of an
+	// answered one.
+	Targets []identity.Identifier
+	// State is the connection's state.
+	State CallConnectionState
+	// CallbackURL is where the service posts the call's events.
+	CallbackURL string
+	// SourceCallerID is the caller id shown to phone callees; nil if none.
+	SourceCallerID *identity.PhoneNumberIdentifier
+	// SourceDisplayName is the display name shown to phone callees.
+	SourceDisplayName string
+	// Source is the caller; nil if the service did not say.
+	Source identity.Identifier
+	// CorrelationID correlates the call across ACS logs (the chain id).
+	CorrelationID string
+	// AnsweredBy is the ACS identity that answered the call, when one was
+	// given in the answer.
+	AnsweredBy *identity.CommunicationUserIdentifier
+	// AnsweredFor is the original phone number target of an answered
+	// incoming call, when it was a phone number.
+	AnsweredFor *identity.PhoneNumberIdentifier
+	// MediaStreaming is the media streaming subscription; nil if none.
+	MediaStreaming *MediaStreamingSubscription
+	// Transcription is the transcription subscription; nil if none.
+	Transcription *TranscriptionSubscription
+}
+
+// MediaStreamingSubscription is the state of a call's media streaming.
+type MediaStreamingSubscription struct {
+	// ID is the subscription's id.
+	ID string
+	// State is "disabled", "inactive" or "active".
+	State string
+	// ContentTypes are the streamed content types ("audio").
+	ContentTypes []string
+}
+
+// TranscriptionSubscription is the state of a call's live transcription.
+type TranscriptionSubscription struct {
+	// ID is the subscription's id.
+	ID string
+	// State is "disabled", "inactive" or "active".
+	State string
+	// ResultTypes are the subscribed result types ("final", "intermediate").
+	ResultTypes []string
+	// Locale is the transcription's locale, such as "en-US".
+	Locale string
+}
+
+// CallParticipant is a participant of a call.
+type CallParticipant struct {
+	// Identifier identifies the participant; nil only if the service sent
+	// none.
+	Identifier identity.Identifier
+	// IsMuted is true when the participant is muted.
+	IsMuted bool
+	// IsOnHold is true when the participant is on hold.
+	IsOnHold bool
+}
+
+// RejectReason is why an incoming call is rejected.
+type RejectReason string
+
+// Reject reasons.
+const (
+	// RejectReasonNone rejects without a reason.
+	RejectReasonNone RejectReason = callwire.RejectNone
+	// RejectReasonBusy tells the caller the callee is busy.
+	RejectReasonBusy RejectReason = callwire.RejectBusy
+	// RejectReasonForbidden tells the caller the call is not allowed.
+	RejectReasonForbidden RejectReason = callwire.RejectForbidden
+)
+
+// CallLocatorKind is the kind of an existing call to connect to.
+type CallLocatorKind string
+
+// Call locator kinds.
+const (
+	// GroupCall is an ACS group call, named by its group id.
+	GroupCall CallLocatorKind = callwire.LocatorGroupCall
+	// ServerCall is a call named by its server call id.
+	ServerCall CallLocatorKind = callwire.LocatorServerCall
+	// RoomCall is the call of an ACS room, named by the room id.
+	RoomCall CallLocatorKind = callwire.LocatorRoomCall
+)
+
+// CallLocator names an existing call for ConnectCall. It is not a Teams
+// meeting locator: the service cannot join Teams meetings (see
+// MeetingLocator for what a client SDK needs to join one).
+type CallLocator struct {
+	// Kind is the kind of call.
+	Kind CallLocatorKind
+	// ID is the group call id, server call id or room id.
+	ID string
+}
+
+// CallIntelligenceOptions are the AI options of a call.
+type CallIntelligenceOptions struct {
+	// CognitiveServicesEndpoint is the endpoint of the Azure AI services
+	// resource used for speech in the call.
+	CognitiveServicesEndpoint string
+}
+
+// MediaStreamingOptions ask for a call's audio to be streamed over a
+// websocket.
+type MediaStreamingOptions struct {
+	// TransportURL is the websocket URL the service connects to.
+	TransportURL string
+	// AudioChannelType is "mixed" or "unmixed" (required).
+	AudioChannelType string
+	// ContentType is what is streamed; empty means the service default
+	// ("audio").
+	ContentType string
+	// AudioFormat is "pcm16KMono" or "pcm24KMono"; empty means the service
+	// default (pcm16KMono).
+	AudioFormat string
+	// StartMediaStreaming starts streaming as soon as the call connects.
+	StartMediaStreaming bool
+	// EnableBidirectional lets the application stream audio into the call.
+	EnableBidirectional bool
+	// EnableDTMFTones streams the DTMF tones too.
+	EnableDTMFTones bool
+}
+
+// TranscriptionOptions ask for a call's live transcription over a websocket.
+type TranscriptionOptions struct {
+	// TransportURL is the websocket URL the service connects to.
+	TransportURL string
+	// Locale is the spoken language, such as "en-US" (required).
+	Locale string
+	// SpeechModelEndpointID is a custom speech model's endpoint id.
+	SpeechModelEndpointID string
+	// StartTranscription starts transcribing as soon as the call connects.
+	StartTranscription bool
+	// EnableIntermediateResults sends intermediate results too.
+	EnableIntermediateResults bool
+}
+
+// CustomCallingContext is custom data sent to an invitee with the
+// invitation: VoIP headers for ACS and Teams callees, SIP headers for phone
+// callees (names "User-To-User", or starting "X-MS-Custom-").
+type CustomCallingContext struct {
+	// VoIPHeaders are sent to VoIP callees.
+	VoIPHeaders map[string]string
+	// SIPHeaders are sent to PSTN callees.
+	SIPHeaders map[string]string
+}
+
+// PlaySourceKind is the kind of a PlaySource.
+type PlaySourceKind string
+
+// Play source kinds.
+const (
+	// PlayFile plays an audio file (WAV, 16 kHz mono) from a URL.
+	PlayFile PlaySourceKind = callwire.PlaySourceFile
+	// PlayText speaks text with Azure AI speech.
+	PlayText PlaySourceKind = callwire.PlaySourceText
+	// PlaySSML speaks SSML with Azure AI speech.
+	PlaySSML PlaySourceKind = callwire.PlaySourceSSML
+)
+
+// PlaySource is audio played in a call, for example to a participant on
+// hold.
+type PlaySource struct {
+	// Kind says which of the fields below apply.
+	Kind PlaySourceKind
+	// URL is the audio file's URL (PlayFile).
+	URL string
+	// Text is the text to speak (PlayText), or the SSML document (PlaySSML).
+	Text string
+	// SourceLocale is the text's locale (PlayText).
+	SourceLocale string
+	// VoiceName is the speech voice (PlayText), such as "en-US-JennyNeural".
+	VoiceName string
+	// VoiceKind is "male" or "female" (PlayText).
+	VoiceKind string
+	// CustomVoiceEndpointID is a custom voice's endpoint id (PlayText, PlaySSML).
+	CustomVoiceEndpointID string
+	// CacheID lets the service cache the audio under this id.
+	CacheID string
+}
+
+// MaxInvitationTimeout is the longest time an invitee may take to answer
+// an add-participant invitation.
+const MaxInvitationTimeout = callwire.MaxInvitationTimeoutSeconds * time.Second
