@@ -219,15 +219,18 @@ func (s *Service) logRequest(r Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.log) >= s.opts.MaxRequestLog {
-		drop := len(s.log) - s.opts.MaxRequestLog + 1
+		// Drop the oldest tenth at once, so a full log costs one copy per
+		// tenth of its size rather than one per request.
+		drop := len(s.log) - s.opts.MaxRequestLog + 1 + s.opts.MaxRequestLog/10
+		drop = min(drop, len(s.log))
 		s.log = append(s.log[:0], s.log[drop:]...)
-		s.logDrop += drop
 	}
 	s.log = append(s.log, r)
 }
 
 // Requests returns the requests answered so far, oldest first (at most
-// Options.MaxRequestLog of them).
+// Options.MaxRequestLog of them; when the log is full its oldest tenth is
+// dropped).
 func (s *Service) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

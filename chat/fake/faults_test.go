@@ -160,3 +160,20 @@ func TestSendLoopUnder30PercentThrottling(t *testing.T) {
 	t.Logf("%d sends, %d answered 429 (%.1f%%)", total, injected, 100*float64(injected)/float64(total))
 	_ = http.StatusOK
 }
+
+func TestRequestLogIsBounded(t *testing.T) {
+	svc, sd := NewSeeded(&Options{MaxRequestLog: 10})
+	t.Cleanup(svc.Close)
+	alice := svc.As(sd.Alice.ID)
+	for i := range 25 {
+		_, err := alice.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage(fmt.Sprint(i)), nil)
+		require.NoError(t, err)
+	}
+	reqs := svc.Requests()
+	assert.LessOrEqual(t, len(reqs), 10)
+	assert.NotEmpty(t, reqs)
+	last := reqs[len(reqs)-1]
+	assert.Equal(t, "/v1.0/chats/"+sd.Meeting.ChatID+"/messages", last.Path, "the Go face logs the unescaped path")
+	svc.ResetRequests()
+	assert.Empty(t, svc.Requests())
+}

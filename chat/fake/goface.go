@@ -59,7 +59,11 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 		return err
 	}
 	s := g.s
-	req := Request{Face: "go", Op: op, Method: method, Path: "/v1.0" + path, Query: encodeQuery(query), UserID: g.user, At: s.clock()}
+	logPath := path
+	if p, err := url.PathUnescape(path); err == nil {
+		logPath = p
+	}
+	req := Request{Face: "go", Op: op, Method: method, Path: "/v1.0" + logPath, Query: encodeQuery(query), UserID: g.user, At: s.clock()}
 	var oe *opError
 	if f := s.takeFault(op); f != nil {
 		if f.Delay > 0 {

@@ -124,7 +124,6 @@ type Service struct {
 	subs     map[string]*subscription
 	faults   []*faultState
 	log      []Request
-	logDrop  int
 
 	notify notifier
 }

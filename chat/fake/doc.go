@@ -1,0 +1,29 @@
+// Package fake is an in-memory Microsoft Graph chat service for tests that
+// must run offline: many tenants and users, their one-on-one, group and
+// meeting chats, messages with mentions, inline images and reactions,
+// channels of teams, online meetings, and chat-message subscriptions.
+//
+// One Service holds the state and shows two faces:
+//
+//   - the Go face, As(userID), is a chat.Service acting as that user, for
+//     fast unit tests of code written against chat.Service;
+//   - the HTTP face, Handler, serves the Graph v1.0 paths the chat client
+//     uses, with Graph's JSON, status codes, error bodies, paging by
+//     @odata.nextLink and query rules, so the real client can run against it
+//     on loopback. Requests authenticate with tokens from TokenFor, or with
+//     Graph tokens of a fake Entra issuer (Options.Entra).
+//
+// Both faces run the same operations, so they answer alike; package
+// chat/chattest checks both. On top of the service, tests get what Graph
+// cannot give: a seeded cast (Seed), other users who speak (Post), an
+// injectable clock (Options.Now), deterministic failures (Inject: 429 with
+// Retry-After, 5xx before or after the request takes effect, delays,
+// dropped connections, by count or by exact ratio), a request log
+// (Requests), the stored messages (Messages), and change notifications
+// delivered by real HTTP POSTs to subscribed webhooks after Graph's
+// validation handshake (Deliveries, Flush, SendLifecycleNotification).
+//
+// What the fake does not model: system event messages, message history
+// beyond one edit, chat renames, encrypted resource data in notifications,
+// channel message edits and reactions, and Graph's throttling (inject it).
+package fake
