@@ -32,7 +32,9 @@ type Error struct {
 // Error implements error.
 func (e *Error) Error() string { return e.Property + ": " + e.Problem }
 
-func missing(property string) error { return &Error{Property: property, Problem: "required property is missing or empty"} }
+func missing(property string) error {
+	return &Error{Property: property, Problem: "required property is missing or empty"}
+}
 
 // CreateCall is a decoded create-call request.
 type CreateCall struct {
