@@ -84,7 +84,14 @@ func FuzzParseResource(f *testing.F) {
 		if chatID == "" || msgID == "" {
 			return
 		}
-		p, ok := ParseResource(MessageResource(chatID, msgID))
+		res = MessageResource(chatID, msgID)
+		if len(res) > MaxResourceLen {
+			if _, ok := ParseResource(res); ok {
+				t.Fatalf("accepted a resource of %d bytes", len(res))
+			}
+			return
+		}
+		p, ok := ParseResource(res)
 		if !ok {
 			t.Fatalf("MessageResource(%q, %q) = %q does not parse", chatID, msgID, MessageResource(chatID, msgID))
 		}

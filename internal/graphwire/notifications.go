@@ -134,12 +134,18 @@ func (p ResourcePath) Key(name string) (string, bool) {
 	return "", false
 }
 
+// MaxResourceLen is the longest notification resource ParseResource reads.
+const MaxResourceLen = 4096
+
 // ParseResource reads a notification resource in the key form
 // (chats('x')/messages('y')) or the path form (/chats/x/messages/y; a key
 // in this form cannot contain '/'). It never panics.
 func ParseResource(resource string) (ResourcePath, bool) {
+	if len(resource) > MaxResourceLen {
+		return nil, false
+	}
 	s := strings.TrimPrefix(resource, "/")
-	if s == "" || len(s) > 4096 {
+	if s == "" {
 		return nil, false
 	}
 	var out ResourcePath
