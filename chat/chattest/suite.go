@@ -714,6 +714,15 @@ func testChannels(t *testing.T, env Env) {
 	if !seen[root.ID] || !seen[other.ID] {
 		t.Errorf("channel messages = %v, want %q and %q", ids(roots), root.ID, other.ID)
 	}
+	page := must(env.Alice.Service.ListChannelMessagesPage(c, env.TeamID, env.ChannelID, &chat.ListChannelMessagesOptions{Top: 1}))(t)
+	if len(page.Messages) != 1 || page.NextLink == "" {
+		t.Errorf("first page of channel messages: %d, next %q; want 1 and a link", len(page.Messages), page.NextLink)
+	} else {
+		next := must(env.Alice.Service.ListChannelMessagesPage(c, env.TeamID, env.ChannelID, &chat.ListChannelMessagesOptions{NextLink: page.NextLink}))(t)
+		if len(next.Messages) != 1 || next.Messages[0].ID == page.Messages[0].ID || next.NextLink != "" {
+			t.Errorf("second page of channel messages = %v, next %q; want the other message and no link", ids(next.Messages), next.NextLink)
+		}
+	}
 	got := collect(t, env.Alice.Service.ListReplies(c, env.TeamID, env.ChannelID, root.ID, &chat.ListRepliesOptions{Top: 2}))
 	if want := reversed(replies); !equalIDs(ids(got), want) {
 		t.Errorf("replies = %v, want newest first %v", ids(got), want)
