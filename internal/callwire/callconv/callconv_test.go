@@ -1,0 +1,337 @@
+package callconv_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
+)
+
+// transport answers every request in memory with status and body, and
+// keeps the last request's body.
+type transport struct {
+	status int
+	body   []byte
+	last   []byte
+	path   string
+}
+
+func (t *transport) Do(req *http.Request) (*http.Response, error) {
+	t.last = nil
+	if req.Body != nil {
+		t.last, _ = io.ReadAll(req.Body)
+	}
+	t.path = req.URL.EscapedPath()
+	return &http.Response{
+		StatusCode: t.status,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader(t.body)),
+		Request:    req,
+	}, nil
+}
+
+func client(t testing.TB, tr *transport) *calling.Client {
+	t.Helper()
+	c, err := calling.NewClientWithAccessKey("https://contoso.communication.azure.com", "a2V5", &calling.ClientOptions{
+		ClientOptions: azcore.ClientOptions{Transport: tr, Retry: policy.RetryOptions{MaxRetries: -1}},
+	})
+	require.NoError(t, err)
+	return c
+}
+
+var (
+	teams  = identity.MicrosoftTeamsUserIdentifier{UserID: "u1", Cloud: identity.CloudPublic}
+	gov    = identity.MicrosoftTeamsUserIdentifier{UserID: "u2", Cloud: identity.CloudGCCH}
+	phone  = identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"}
+	acs    = identity.CommunicationUserIdentifier{ID: "8:acs:r_u"}
+	app    = identity.MicrosoftTeamsAppIdentifier{AppID: "a1", Cloud: identity.CloudPublic}
+	caller = &identity.PhoneNumberIdentifier{PhoneNumber: "+18005550100"}
+	media  = &calling.MediaStreamingOptions{TransportURL: "wss://media.contoso.com/", AudioChannelType: "unmixed", ContentType: "audio", AudioFormat: "pcm24KMono", StartMediaStreaming: true, EnableBidirectional: true, EnableDTMFTones: true}
+	trans  = &calling.TranscriptionOptions{TransportURL: "wss://speech.contoso.com/", Locale: "en-GB", SpeechModelEndpointID: "m1", StartTranscription: true, EnableIntermediateResults: true}
+	intel  = &calling.CallIntelligenceOptions{CognitiveServicesEndpoint: "https://ai.contoso.com/"}
+	custom = &calling.CustomCallingContext{VoIPHeaders: map[string]string{"k": "v"}, SIPHeaders: map[string]string{"X-MS-Custom-k": "v"}}
+)
+
+const cb = "https://app.contoso.com/cb"
+
+func unmarshal[T any](t testing.TB, b []byte) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(b, &v), "%s", b)
+	return v
+}
+
+// TestRequestsRoundTrip sends requests with every option set through the
+// real client and decodes them with callconv: the fake must read exactly
+// what the client meant.
+func TestRequestsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	tr := &transport{}
+	c := client(t, tr)
+
+	tr.status, tr.body = 201, []byte(`{"callConnectionId":"c1"}`)
+	co := calling.CreateCallOptions{SourceCallerID: caller, SourceDisplayName: "Contoso", Source: &acs, TeamsAppSource: &app, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans}
+	_, err := c.CreateCall(ctx, []identity.Identifier{teams, gov, phone, acs, app}, cb, &co)
+	require.NoError(t, err)
+	cc, err := callconv.DecodeCreateCall(unmarshal[callwire.CreateCallRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, []identity.Identifier{teams, gov, phone, acs, app}, cc.Targets)
+	require.Equal(t, cb, cc.CallbackURL)
+	require.Equal(t, co, cc.Options)
+
+	tr.status = 200
+	ao := calling.AnswerCallOptions{AnsweredBy: &acs, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans}
+	_, err = c.AnswerCall(ctx, "icc", cb, &ao)
+	require.NoError(t, err)
+	ac, err := callconv.DecodeAnswerCall(unmarshal[callwire.AnswerCallRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.AnswerCall{IncomingCallContext: "icc", CallbackURL: cb, Options: ao}, ac)
+
+	for _, loc := range []calling.CallLocator{{Kind: calling.GroupCall, ID: "g"}, {Kind: calling.ServerCall, ID: "s"}, {Kind: calling.RoomCall, ID: "r"}} {
+		oo := calling.ConnectCallOptions{OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans}
+		_, err = c.ConnectCall(ctx, loc, cb, &oo)
+		require.NoError(t, err)
+		cn, err := callconv.DecodeConnectCall(unmarshal[callwire.ConnectRequest](t, tr.last))
+		require.NoError(t, err)
+		require.Equal(t, callconv.ConnectCall{Locator: loc, CallbackURL: cb, Options: oo}, cn)
+	}
+
+	tr.status, tr.body = 204, nil
+	_, err = c.RedirectCall(ctx, "icc", gov, nil)
+	require.NoError(t, err)
+	rd, err := callconv.DecodeRedirectCall(unmarshal[callwire.RedirectCallRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.RedirectCall{IncomingCallContext: "icc", Target: gov}, rd)
+
+	_, err = c.RejectCall(ctx, "icc", &calling.RejectCallOptions{Reason: calling.RejectReasonForbidden})
+	require.NoError(t, err)
+	rj, err := callconv.DecodeRejectCall(unmarshal[callwire.RejectCallRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, calling.RejectReasonForbidden, rj.Options.Reason)
+
+	tr.status, tr.body = 202, []byte(`{}`)
+	po := calling.AddParticipantOptions{SourceCallerID: caller, SourceDisplayName: "Contoso", InvitationTimeout: 45 * time.Second, OperationContext: "op", OperationCallbackURL: cb + "/add", CustomContext: custom}
+	_, err = c.AddParticipant(ctx, "c1", phone, &po)
+	require.NoError(t, err)
+	ad, err := callconv.DecodeAddParticipant(unmarshal[callwire.AddParticipantRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.AddParticipant{Participant: phone, Options: po}, ad)
+
+	ro := calling.RemoveParticipantOptions{OperationContext: "op", OperationCallbackURL: cb}
+	_, err = c.RemoveParticipant(ctx, "c1", teams, &ro)
+	require.NoError(t, err)
+	rm, err := callconv.DecodeRemoveParticipant(unmarshal[callwire.RemoveParticipantRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.RemoveParticipant{Participant: teams, Options: ro}, rm)
+
+	xo := calling.CancelAddParticipantOptions{OperationContext: "op", OperationCallbackURL: cb}
+	_, err = c.CancelAddParticipant(ctx, "c1", "inv", &xo)
+	require.NoError(t, err)
+	cx, err := callconv.DecodeCancelAddParticipant(unmarshal[callwire.CancelAddParticipantRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.CancelAddParticipant{InvitationID: "inv", Options: xo}, cx)
+
+	to := calling.TransferToParticipantOptions{Transferee: acs, SourceCallerID: caller, OperationContext: "op", OperationCallbackURL: cb, CustomContext: custom}
+	_, err = c.TransferToParticipant(ctx, "c1", phone, &to)
+	require.NoError(t, err)
+	tf, err := callconv.DecodeTransferToParticipant(unmarshal[callwire.TransferToParticipantRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.TransferToParticipant{Target: phone, Options: to}, tf)
+
+	tr.status = 200
+	_, err = c.MuteParticipant(ctx, "c1", acs, &calling.MuteParticipantOptions{OperationContext: "op"})
+	require.NoError(t, err)
+	mu, err := callconv.DecodeMuteParticipants(unmarshal[callwire.MuteParticipantsRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.MuteParticipants{Participants: []identity.Identifier{acs}, Options: calling.MuteParticipantOptions{OperationContext: "op"}}, mu)
+
+	for _, src := range []*calling.PlaySource{
+		nil,
+		{Kind: calling.PlayFile, URL: "https://x/a.wav", CacheID: "c"},
+		{Kind: calling.PlayText, Text: "please hold", SourceLocale: "en-US", VoiceName: "en-US-JennyNeural", VoiceKind: "female", CustomVoiceEndpointID: "v"},
+		{Kind: calling.PlaySSML, Text: "<speak/>", CustomVoiceEndpointID: "v"},
+	} {
+		ho := calling.HoldParticipantOptions{PlaySource: src, OperationContext: "op", OperationCallbackURL: cb}
+		_, err = c.HoldParticipant(ctx, "c1", phone, &ho)
+		require.NoError(t, err)
+		h, err := callconv.DecodeHold(unmarshal[callwire.HoldRequest](t, tr.last))
+		require.NoError(t, err)
+		require.Equal(t, callconv.HoldParticipant{Participant: phone, Options: ho}, h)
+	}
+	uo := calling.UnholdParticipantOptions{OperationContext: "op", OperationCallbackURL: cb}
+	_, err = c.UnholdParticipant(ctx, "c1", phone, &uo)
+	require.NoError(t, err)
+	u, err := callconv.DecodeUnhold(unmarshal[callwire.UnholdRequest](t, tr.last))
+	require.NoError(t, err)
+	require.Equal(t, callconv.UnholdParticipant{Participant: phone, Options: uo}, u)
+}
+
+// TestResponsesRoundTrip writes full results with callconv and reads them
+// with the real client.
+func TestResponsesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	tr := &transport{status: 200}
+	c := client(t, tr)
+
+	props := calling.CallConnectionProperties{
+		CallConnectionID: "c1", ServerCallID: "s1", Targets: []identity.Identifier{teams, phone},
+		State: calling.StateTransferAccepted, CallbackURL: cb, SourceCallerID: caller, SourceDisplayName: "Contoso",
+		Source: acs, CorrelationID: "corr", AnsweredBy: &acs, AnsweredFor: &phone,
+		MediaStreaming: &calling.MediaStreamingSubscription{ID: "m", State: "active", ContentTypes: []string{"audio"}},
+		Transcription:  &calling.TranscriptionSubscription{ID: "t", State: "inactive", ResultTypes: []string{"final", "intermediate"}, Locale: "en-US"},
+	}
+	tr.body, _ = json.Marshal(callconv.Properties(props))
+	got, err := c.GetCall(ctx, "c1", nil)
+	require.NoError(t, err)
+	require.Equal(t, props, got.CallConnectionProperties)
+
+	page := calling.ParticipantsPage{Participants: []calling.CallParticipant{{Identifier: teams, IsMuted: true}, {Identifier: phone, IsOnHold: true}, {Identifier: identity.UnknownIdentifier{ID: "99:x"}}}, NextLink: "/next"}
+	tr.body, _ = json.Marshal(callconv.Participants(page))
+	gotPage, err := c.ListParticipantsPage(ctx, "c1", "", nil)
+	require.NoError(t, err)
+	require.Equal(t, page, gotPage)
+
+	p := calling.CallParticipant{Identifier: gov, IsMuted: true, IsOnHold: true}
+	tr.body, _ = json.Marshal(callconv.Participant(p))
+	gp, err := c.GetParticipant(ctx, "c1", gov, nil)
+	require.NoError(t, err)
+	require.Equal(t, p, gp.CallParticipant)
+	require.Equal(t, "/calling/callConnections/c1/participants/8%3Agcch%3Au2", tr.path)
+
+	tr.status = 202
+	ar := calling.AddParticipantResponse{Participant: p, InvitationID: "inv", OperationContext: "op"}
+	tr.body, _ = json.Marshal(callconv.AddParticipantResponse(ar))
+	gotAdd, err := c.AddParticipant(ctx, "c1", gov, nil)
+	require.NoError(t, err)
+	require.Equal(t, ar, gotAdd)
+
+	cr := calling.CancelAddParticipantResponse{InvitationID: "inv", OperationContext: "op"}
+	tr.body, _ = json.Marshal(callconv.CancelAddParticipantResponse(cr))
+	gotCancel, err := c.CancelAddParticipant(ctx, "c1", "inv", nil)
+	require.NoError(t, err)
+	require.Equal(t, cr, gotCancel)
+
+	tr.body, _ = json.Marshal(callconv.OperationContext("op"))
+	gotRemove, err := c.RemoveParticipant(ctx, "c1", gov, nil)
+	require.NoError(t, err)
+	require.Equal(t, "op", gotRemove.OperationContext)
+}
+
+func TestDecodeRefusesWhatTheServiceRefuses(t *testing.T) {
+	_, err := callconv.DecodeCreateCall(callwire.CreateCallRequest{CallbackURI: cb})
+	var e *callconv.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "targets", e.Property)
+
+	_, err = callconv.DecodeCreateCall(callwire.CreateCallRequest{CallbackURI: cb, Targets: []identity.IdentifierModel{{Kind: identity.KindPhoneNumber, PhoneNumber: &identity.PhoneNumberModel{}}}})
+	var pe *callwire.PropertyError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "targets[0]", pe.Property)
+	var me *identity.IdentifierModelError
+	require.True(t, errors.As(err, &me))
+
+	_, err = callconv.DecodeAddParticipant(callwire.AddParticipantRequest{ParticipantToAdd: identity.ModelFromIdentifier(teams), InvitationTimeoutInSeconds: ptr(181)})
+	require.ErrorAs(t, err, &e)
+	_, err = callconv.DecodeConnectCall(callwire.ConnectRequest{CallbackURI: cb, CallLocator: callwire.CallLocator{Kind: "roomCallLocator"}})
+	require.ErrorAs(t, err, &e)
+	_, err = callconv.DecodeHold(callwire.HoldRequest{TargetParticipant: identity.ModelFromIdentifier(acs), PlaySourceInfo: &callwire.PlaySource{Kind: "file"}})
+	require.ErrorAs(t, err, &e)
+	_, err = callconv.DecodeRejectCall(callwire.RejectCallRequest{})
+	require.ErrorAs(t, err, &e)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// FuzzRequestRoundTrip decodes arbitrary create-call and add-participant
+// bodies as the fake would; whatever the client accepts to send again must
+// decode to the same values, so the two directions agree on every input.
+func FuzzRequestRoundTrip(f *testing.F) {
+	f.Add([]byte(`{"targets":[{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u","cloud":"public"}}],"callbackUri":"https://a/cb"}`), false)
+	f.Add([]byte(`{"targets":[{"phoneNumber":{"value":"+14255550123"}}],"sourceCallerIdNumber":{"value":"+18005550100"},"callbackUri":"https://a/cb","mediaStreamingOptions":{"transportType":"websocket","audioChannelType":"mixed","enableDtmfTones":true}}`), false)
+	f.Add([]byte(`{"targets":[{"rawId":"28:orgid:x","kind":"microsoftTeamsApp","microsoftTeamsApp":{"appId":"x","cloud":"dod"}}],"callbackUri":"http://127.0.0.1/cb","teamsAppSource":{"appId":"a","cloud":"gcch"}}`), false)
+	f.Add([]byte(`{"participantToAdd":{"kind":"communicationUser","communicationUser":{"id":"8:acs:x"}},"invitationTimeoutInSeconds":30,"customCallingContext":{"voipHeaders":{"a":"b"}}}`), true)
+	f.Add([]byte(`{"participantToAdd":{"kind":"unknown","rawId":"99:z"},"operationCallbackUri":"https://a/b"}`), true)
+	f.Fuzz(func(t *testing.T, body []byte, add bool) {
+		ctx := context.Background()
+		tr := &transport{status: 201, body: []byte(`{"callConnectionId":"c1"}`)}
+		c := client(t, tr)
+		if !add {
+			var w callwire.CreateCallRequest
+			if json.Unmarshal(body, &w) != nil {
+				return
+			}
+			in, err := callconv.DecodeCreateCall(w)
+			if err != nil {
+				return
+			}
+			if _, err := c.CreateCall(ctx, in.Targets, in.CallbackURL, &in.Options); err != nil {
+				var ae *calling.ArgumentError
+				if !errors.As(err, &ae) {
+					t.Fatalf("client failed without an argument error: %v", err)
+				}
+				return
+			}
+			again, err := callconv.DecodeCreateCall(unmarshal[callwire.CreateCallRequest](t, tr.last))
+			if err != nil {
+				t.Fatalf("the client sent what callconv cannot read: %s: %v", tr.last, err)
+			}
+			requireSameCreate(t, in, again)
+			return
+		}
+		tr.status, tr.body = 202, []byte(`{}`)
+		var w callwire.AddParticipantRequest
+		if json.Unmarshal(body, &w) != nil {
+			return
+		}
+		in, err := callconv.DecodeAddParticipant(w)
+		if err != nil {
+			return
+		}
+		if _, err := c.AddParticipant(ctx, "c1", in.Participant, &in.Options); err != nil {
+			var ae *calling.ArgumentError
+			if !errors.As(err, &ae) {
+				t.Fatalf("client failed without an argument error: %v", err)
+			}
+			return
+		}
+		again, err := callconv.DecodeAddParticipant(unmarshal[callwire.AddParticipantRequest](t, tr.last))
+		if err != nil {
+			t.Fatalf("the client sent what callconv cannot read: %s: %v", tr.last, err)
+		}
+		if !identity.Equal(in.Participant, again.Participant) {
+			t.Fatalf("participant %#v became %#v", in.Participant, again.Participant)
+		}
+		in.Participant, again.Participant = nil, nil
+		if in.Options.CustomContext != nil && len(in.Options.CustomContext.VoIPHeaders) == 0 && len(in.Options.CustomContext.SIPHeaders) == 0 {
+			in.Options.CustomContext = nil // an empty context is not sent
+		}
+		require.Equal(t, in, again)
+	})
+}
+
+func requireSameCreate(t *testing.T, a, b callconv.CreateCall) {
+	t.Helper()
+	if len(a.Targets) != len(b.Targets) {
+		t.Fatalf("targets %v became %v", a.Targets, b.Targets)
+	}
+	for i := range a.Targets {
+		if !identity.Equal(a.Targets[i], b.Targets[i]) {
+			t.Fatalf("target %d: %#v became %#v", i, a.Targets[i], b.Targets[i])
+		}
+	}
+	a.Targets, b.Targets = nil, nil
+	require.Equal(t, a, b)
+}
