@@ -30,9 +30,9 @@ func TestIsUUIDv4(t *testing.T) {
 	require.True(t, callwire.IsUUIDv4("7B4244F8-D2FF-46D1-B629-4F9FB5F73D40"))
 	for _, s := range []string{
 		"", "7b4244f8d2ff46d1a6294f9fb5f73d40", "7b4244f8-d2ff-16d1-a629-4f9fb5f73d40", // version 1
-		"7b4244f8-d2ff-46d1-c629-4f9fb5f73d40",  // variant 110
-		"7b4244f8-d2ff-46d1-a629-4f9fb5f73d4g",  // not hex
-		"7b4244f8-d2ff-46d1-a629_4f9fb5f73d40",  // separator
+		"7b4244f8-d2ff-46d1-c629-4f9fb5f73d40",   // variant 110
+		"7b4244f8-d2ff-46d1-a629-4f9fb5f73d4g",   // not hex
+		"7b4244f8-d2ff-46d1-a629_4f9fb5f73d40",   // separator
 		"{7b4244f8-d2ff-46d1-a629-4f9fb5f73d40}", // braces
 	} {
 		require.False(t, callwire.IsUUIDv4(s), s)
