@@ -46,9 +46,9 @@ func OptionalIdentifier(property string, m *identity.IdentifierModel) (identity.
 	return Identifier(property, *m)
 }
 
-// Identifiers reads a list of identifier models.
+// Identifiers reads a list of identifier models; an empty list gives nil.
 func Identifiers(property string, ms []identity.IdentifierModel) ([]identity.Identifier, error) {
-	if ms == nil {
+	if len(ms) == 0 {
 		return nil, nil
 	}
 	out := make([]identity.Identifier, len(ms))
