@@ -1,0 +1,68 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// FuzzHandler sends arbitrary requests to the HTTP face: it never panics,
+// answers every request, and every error is Graph's error body.
+func FuzzHandler(f *testing.F) {
+	svc, sd := NewSeeded(nil)
+	f.Cleanup(svc.Close)
+	tok := svc.TokenFor(sd.Alice.ID)
+	chatPath := "/v1.0/chats/" + sd.Meeting.ChatID
+	f.Add("GET", "/v1.0/me/chats", "$top=2&$expand=members", "", true)
+	f.Add("POST", "/v1.0/chats", "", `{"chatType":"oneOnOne","members":[{"user@odata.bind":"https://graph.microsoft.com/v1.0/users('`+sd.Alice.ID+`')"},{"user@odata.bind":"https://graph.microsoft.com/v1.0/users('`+sd.Bob.ID+`')"}]}`, true)
+	f.Add("POST", chatPath+"/messages", "", `{"body":{"contentType":"html","content":"<at id=\"0\">B</at>"},"mentions":[{"id":0,"mentionText":"B","mentioned":{"user":{"id":"`+sd.Bob.ID+`"}}}]}`, true)
+	f.Add("GET", chatPath+"/messages", "$orderby=lastModifiedDateTime%20desc&$filter=lastModifiedDateTime%20gt%202026-01-01T00:00:00Z", "", true)
+	f.Add("GET", chatPath+"/messages", "$skiptoken=djEuMS4y", "", true)
+	f.Add("POST", chatPath+"/messages/1/setReaction", "", `{"reactionType":"👍"}`, true)
+	f.Add("PATCH", chatPath+"/messages/1", "", `{"body":null}`, true)
+	f.Add("POST", chatPath+"/members", "", `{"roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('x')","visibleHistoryStartDateTime":"0001-01-01T00:00:00Z"}`, true)
+	f.Add("GET", "/v1.0/me/onlineMeetings", "$filter=JoinWebUrl%20eq%20'"+sd.Meeting.JoinURL+"'", "", true)
+	f.Add("POST", "/v1.0/subscriptions", "", `{"resource":"/chats/x/messages","changeType":"created","notificationUrl":"http://127.0.0.1:1/","expirationDateTime":"2000-01-01T00:00:00Z"}`, true)
+	f.Add("GET", "/v1.0/teams/"+sd.Team.ID+"/channels/"+sd.Channel.ID+"/messages/1/replies", "$top=1", "", true)
+	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
+	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {
+			return
+		}
+		req := httptest.NewRequest(http.MethodGet, "http://graph.test/", strings.NewReader(body))
+		req.Method = method
+		req.URL.RawPath = ""
+		req.URL.Path = ""
+		req.URL.Opaque = ""
+		req.RequestURI = path
+		req.URL.RawQuery = query
+		if u, err := req.URL.Parse(path); err == nil {
+			req.URL.Path, req.URL.RawPath = u.Path, u.RawPath
+		} else {
+			return
+		}
+		if auth {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		rec := httptest.NewRecorder()
+		svc.Handler().ServeHTTP(rec, req)
+		if rec.Code == 0 {
+			t.Fatalf("no answer")
+		}
+		if rec.Code >= 400 {
+			var eb struct {
+				Error struct {
+					Code, Message string
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &eb); err != nil || eb.Error.Code == "" || eb.Error.Message == "" {
+				t.Fatalf("%s %s?%s: %d with body %q", method, path, query, rec.Code, rec.Body.String())
+			}
+		}
+		if strings.Contains(rec.Body.String(), tok) {
+			t.Fatalf("the token reached a response body")
+		}
+	})
+}
