@@ -378,12 +378,21 @@ func propertiesFromWire(w callwire.CallConnectionProperties) (CallConnectionProp
 		AnsweredFor:       answeredFor,
 	}
 	if s := w.MediaStreamingSubscription; s != nil {
-		p.MediaStreaming = &MediaStreamingSubscription{ID: s.ID, State: s.State, ContentTypes: s.SubscribedContentTypes}
+		p.MediaStreaming = &MediaStreamingSubscription{ID: s.ID, State: s.State, ContentTypes: nonEmpty(s.SubscribedContentTypes)}
 	}
 	if s := w.TranscriptionSubscription; s != nil {
-		p.Transcription = &TranscriptionSubscription{ID: s.ID, State: s.State, ResultTypes: s.SubscribedResultTypes, Locale: s.Locale}
+		p.Transcription = &TranscriptionSubscription{ID: s.ID, State: s.State, ResultTypes: nonEmpty(s.SubscribedResultTypes), Locale: s.Locale}
 	}
 	return p, nil
+}
+
+// nonEmpty returns nil for an empty list, so that an absent and an empty
+// list read the same.
+func nonEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 func participantFromWire(property string, w callwire.CallParticipant) (CallParticipant, error) {

@@ -38,9 +38,12 @@ func missing(property string) error {
 
 // CreateCall is a decoded create-call request.
 type CreateCall struct {
-	Targets     []identity.Identifier
+	// Targets are the callees.
+	Targets []identity.Identifier
+	// CallbackURL is where the call's events go.
 	CallbackURL string
-	Options     calling.CreateCallOptions
+	// Options are the optional parameters.
+	Options calling.CreateCallOptions
 }
 
 // DecodeCreateCall reads a create-call request.
@@ -85,9 +88,12 @@ func DecodeCreateCall(w callwire.CreateCallRequest) (CreateCall, error) {
 
 // AnswerCall is a decoded answer request.
 type AnswerCall struct {
+	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
-	CallbackURL         string
-	Options             calling.AnswerCallOptions
+	// CallbackURL is where the call's events go.
+	CallbackURL string
+	// Options are the optional parameters.
+	Options calling.AnswerCallOptions
 }
 
 // DecodeAnswerCall reads an answer request.
@@ -117,8 +123,10 @@ func DecodeAnswerCall(w callwire.AnswerCallRequest) (AnswerCall, error) {
 
 // RedirectCall is a decoded redirect request.
 type RedirectCall struct {
+	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
-	Target              identity.Identifier
+	// Target is where the call is sent.
+	Target identity.Identifier
 }
 
 // DecodeRedirectCall reads a redirect request.
@@ -135,8 +143,10 @@ func DecodeRedirectCall(w callwire.RedirectCallRequest) (RedirectCall, error) {
 
 // RejectCall is a decoded reject request.
 type RejectCall struct {
+	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
-	Options             calling.RejectCallOptions
+	// Options are the optional parameters.
+	Options calling.RejectCallOptions
 }
 
 // DecodeRejectCall reads a reject request.
@@ -149,9 +159,12 @@ func DecodeRejectCall(w callwire.RejectCallRequest) (RejectCall, error) {
 
 // ConnectCall is a decoded connect request.
 type ConnectCall struct {
-	Locator     calling.CallLocator
+	// Locator names the call to connect to.
+	Locator calling.CallLocator
+	// CallbackURL is where the call's events go.
 	CallbackURL string
-	Options     calling.ConnectCallOptions
+	// Options are the optional parameters.
+	Options calling.ConnectCallOptions
 }
 
 // DecodeConnectCall reads a connect request.
@@ -187,8 +200,10 @@ func DecodeConnectCall(w callwire.ConnectRequest) (ConnectCall, error) {
 
 // AddParticipant is a decoded add-participant request.
 type AddParticipant struct {
+	// Participant is the participant acted on.
 	Participant identity.Identifier
-	Options     calling.AddParticipantOptions
+	// Options are the optional parameters.
+	Options calling.AddParticipantOptions
 }
 
 // DecodeAddParticipant reads an add-participant request.
@@ -219,8 +234,10 @@ func DecodeAddParticipant(w callwire.AddParticipantRequest) (AddParticipant, err
 
 // RemoveParticipant is a decoded remove-participant request.
 type RemoveParticipant struct {
+	// Participant is the participant acted on.
 	Participant identity.Identifier
-	Options     calling.RemoveParticipantOptions
+	// Options are the optional parameters.
+	Options calling.RemoveParticipantOptions
 }
 
 // DecodeRemoveParticipant reads a remove-participant request.
@@ -234,8 +251,10 @@ func DecodeRemoveParticipant(w callwire.RemoveParticipantRequest) (RemovePartici
 
 // CancelAddParticipant is a decoded cancel request.
 type CancelAddParticipant struct {
+	// InvitationID names the invitation.
 	InvitationID string
-	Options      calling.CancelAddParticipantOptions
+	// Options are the optional parameters.
+	Options calling.CancelAddParticipantOptions
 }
 
 // DecodeCancelAddParticipant reads a cancel-add-participant request.
@@ -249,8 +268,10 @@ func DecodeCancelAddParticipant(w callwire.CancelAddParticipantRequest) (CancelA
 // MuteParticipants is a decoded mute request. The API takes a list; the
 // service, like package calling, mutes one participant per request.
 type MuteParticipants struct {
+	// Participants are the participants to mute.
 	Participants []identity.Identifier
-	Options      calling.MuteParticipantOptions
+	// Options are the optional parameters.
+	Options calling.MuteParticipantOptions
 }
 
 // DecodeMuteParticipants reads a mute request.
@@ -267,7 +288,9 @@ func DecodeMuteParticipants(w callwire.MuteParticipantsRequest) (MuteParticipant
 
 // TransferToParticipant is a decoded transfer request.
 type TransferToParticipant struct {
-	Target  identity.Identifier
+	// Target is where the call is transferred.
+	Target identity.Identifier
+	// Options are the optional parameters.
 	Options calling.TransferToParticipantOptions
 }
 
@@ -296,8 +319,10 @@ func DecodeTransferToParticipant(w callwire.TransferToParticipantRequest) (Trans
 
 // HoldParticipant is a decoded hold request.
 type HoldParticipant struct {
+	// Participant is the participant acted on.
 	Participant identity.Identifier
-	Options     calling.HoldParticipantOptions
+	// Options are the optional parameters.
+	Options calling.HoldParticipantOptions
 }
 
 // DecodeHold reads a hold request.
@@ -315,8 +340,10 @@ func DecodeHold(w callwire.HoldRequest) (HoldParticipant, error) {
 
 // UnholdParticipant is a decoded unhold request.
 type UnholdParticipant struct {
+	// Participant is the participant acted on.
 	Participant identity.Identifier
-	Options     calling.UnholdParticipantOptions
+	// Options are the optional parameters.
+	Options calling.UnholdParticipantOptions
 }
 
 // DecodeUnhold reads an unhold request.
