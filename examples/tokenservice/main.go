@@ -1,0 +1,269 @@
+// Command tokenservice serves the teamsuser token service: the backend that a
+// web or mobile client of Teams users calls with the user's Entra ID token
+// for the service, and that answers with the user's Azure Communication
+// Services token for the ACS calling and chat SDKs (see
+// teamsuser.TokenService for the request and answer).
+//
+// By default it runs offline: a fake Entra ID (tenant Fabrikam, user Adele
+// Vance) and a fake ACS identity service run on loopback, the service
+// listens on 127.0.0.1 (-addr to choose), and it prints a readiness line with
+// its URL and a curl command carrying a freshly minted caller token, then
+// serves until interrupted. With -check it makes that request itself, prints
+// the answer (token redacted) and exits.
+//
+// Against Azure, set ACS_CONNECTION_STRING and:
+//
+//	TOKENSERVICE_CLIENT_ID         client id of the service's app registration: the
+//	                               audience of caller tokens, and the client of the
+//	                               on-behalf-of flow
+//	TOKENSERVICE_TENANT_IDS        comma-separated ids of the tenants whose users may
+//	                               call, or "*" for every tenant
+//	TOKENSERVICE_CLIENT_SECRET     the app's client secret, for the on-behalf-of flow
+//	                               (without it, clients must forward the Teams token)
+//	TOKENSERVICE_APP_ID_URI        optional: the app's App ID URI (api://...), also
+//	                               accepted as audience (v1.0 tokens)
+//	TOKENSERVICE_FORWARDED_APP_ID  optional: client id of the app that obtains the
+//	                               Teams tokens clients forward, if not the service's
+//	TOKENSERVICE_ALLOWED_ORIGINS   optional: comma-separated origins of browser clients
+//	TOKENSERVICE_ADDR              listen address (default ":8080")
+//
+// The service's app registration exposes a delegated scope (for example
+// api://.../access_as_user) that clients request, and has the delegated
+// permissions Teams.ManageCalls and Teams.ManageChats of Azure Communication
+// Services, which the on-behalf-of flow needs.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+)
+
+// The (fake) app registrations of Contoso's offline world.
+const (
+	offlineAPIAppID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" // the token service
+	offlineWebAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac" // its web client
+	offlineScope    = "access_as_user"
+	path            = "/api/token"
+)
+
+func main() {
+	addr := flag.String("addr", "", "listen address (offline default 127.0.0.1:0, Azure default :8080)")
+	check := flag.Bool("check", false, "offline: make the sample request, print the answer and exit")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var err error
+	if os.Getenv("ACS_CONNECTION_STRING") != "" {
+		err = runAzure(ctx, logger, *addr)
+	} else {
+		err = runOffline(ctx, logger, *addr, *check)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tokenservice:", err)
+		os.Exit(1)
+	}
+}
+
+func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool) error {
+	// The world: Fabrikam's tenant with a Teams user at a fake Entra ID, and
+	// an ACS resource, both on loopback.
+	entra := fake.NewEntra(nil)
+	fabrikam := entra.AddTenant("Fabrikam")
+	adele := entra.AddUser(fabrikam.ID, "Adele Vance")
+	entraSrv := httptest.NewServer(entra.Handler())
+	defer entraSrv.Close()
+	acs := fake.New(&fake.Options{Entra: entra})
+	acsSrv := acs.NewServer()
+	defer acsSrv.Close()
+	client, err := identity.NewClientFromConnectionString(acs.ConnectionString(acsSrv.URL),
+		&identity.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return err
+	}
+
+	svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+		Exchanger:      client,
+		AppID:          offlineAPIAppID,
+		ForwardedAppID: offlineWebAppID,
+		Audiences:      []string{offlineAPIAppID, "api://contoso-token-service"},
+		Tenants:        []string{fabrikam.ID},
+		RequiredScopes: []string{offlineScope},
+		// The on-behalf-of step at the fake Entra: the caller's Teams token,
+		// issued to the service's app. In Azure, azidentity does it.
+		OnBehalfOf: teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, _ string) (azcore.TokenCredential, error) {
+			u, ok := entra.User(c.ObjectID)
+			if !ok {
+				return nil, errors.New("no such user at the fake entra")
+			}
+			return entra.Credential(u, offlineAPIAppID, nil), nil
+		}),
+		AuthorityHost: entraSrv.URL,
+		HTTPClient:    entraSrv.Client(),
+		CORS:          &teamsuser.CORS{AllowedOrigins: []string{"http://localhost:3000"}},
+		Logger:        logger,
+	})
+	if err != nil {
+		return err
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String() + path
+
+	// What the web client holds after Adele signs in: her token for the
+	// service's API (a fake one, valid for an hour).
+	callerToken, _, err := entra.TeamsUserToken(adele, offlineWebAppID, fake.V2(),
+		fake.WithAudience(offlineAPIAppID), fake.WithScopes(offlineScope))
+	if err != nil {
+		return err
+	}
+
+	srv := &http.Server{Handler: mux(svc), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Printf("tokenservice: ready at %s (offline: fake Entra ID at %s, fake ACS at %s; caller %s of %s)\n",
+		url, entraSrv.URL, acsSrv.URL, adele.UPN, fabrikam.Name)
+	fmt.Printf("try:\n  curl -s -X POST -H 'Authorization: Bearer %s' %s\n", callerToken, url)
+
+	if check {
+		err := sample(ctx, url, callerToken)
+		return errors.Join(err, shutdown(srv, served))
+	}
+	<-ctx.Done()
+	return shutdown(srv, served)
+}
+
+func mux(svc http.Handler) http.Handler {
+	m := http.NewServeMux()
+	m.Handle(path, svc)
+	return m
+}
+
+func shutdown(srv *http.Server, served <-chan error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// sample makes the request the curl command shows and prints the answer,
+// with the ACS token redacted.
+func sample(ctx context.Context, url, callerToken string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+callerToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("sample request: %d %s", resp.StatusCode, body)
+	}
+	var out teamsuser.TokenServiceResponse
+	if err := json.Unmarshal(body, &out); err != nil {
+		return err
+	}
+	fmt.Printf("check: %d %v\n", resp.StatusCode, out)
+	return nil
+}
+
+func runAzure(ctx context.Context, logger *slog.Logger, addr string) error {
+	clientID := os.Getenv("TOKENSERVICE_CLIENT_ID")
+	tenants := splitList(os.Getenv("TOKENSERVICE_TENANT_IDS"))
+	if clientID == "" || len(tenants) == 0 {
+		return errors.New("set TOKENSERVICE_CLIENT_ID and TOKENSERVICE_TENANT_IDS (see the doc comment)")
+	}
+	client, err := identity.NewClientFromConnectionString(os.Getenv("ACS_CONNECTION_STRING"), nil)
+	if err != nil {
+		return err
+	}
+	cfg := teamsuser.TokenServiceConfig{
+		Exchanger:      client,
+		AppID:          clientID,
+		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
+		Audiences:      []string{clientID},
+		Logger:         logger,
+	}
+	if uri := os.Getenv("TOKENSERVICE_APP_ID_URI"); uri != "" {
+		cfg.Audiences = append(cfg.Audiences, uri)
+	}
+	if len(tenants) == 1 && tenants[0] == "*" {
+		cfg.AnyTenant = true
+	} else {
+		cfg.Tenants = tenants
+	}
+	if secret := os.Getenv("TOKENSERVICE_CLIENT_SECRET"); secret != "" {
+		cfg.OnBehalfOf = teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+			return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, clientID, assertion, secret, nil)
+		})
+	}
+	if origins := splitList(os.Getenv("TOKENSERVICE_ALLOWED_ORIGINS")); len(origins) > 0 {
+		cfg.CORS = &teamsuser.CORS{AllowedOrigins: origins}
+	}
+	svc, err := teamsuser.NewTokenService(cfg)
+	if err != nil {
+		return err
+	}
+	if addr == "" {
+		addr = os.Getenv("TOKENSERVICE_ADDR")
+	}
+	if addr == "" {
+		addr = ":8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux(svc), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Printf("tokenservice: ready at http://%s%s (ACS %s, tenants %s)\n", ln.Addr(), path, client.Endpoint(), strings.Join(tenants, ","))
+	<-ctx.Done()
+	return shutdown(srv, served)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

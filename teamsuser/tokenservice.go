@@ -1,0 +1,568 @@
+package teamsuser
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
+)
+
+// TeamsTokenHeader is the request header in which a client may forward the
+// Teams user's Entra ID token (for the Teams.ManageCalls and
+// Teams.ManageChats scopes) instead of the "teamsToken" member of the body.
+const TeamsTokenHeader = "X-Teams-User-Token"
+
+// DefaultAuthorityHost is the Microsoft Entra ID authority of the public
+// cloud.
+const DefaultAuthorityHost = "https://login.microsoftonline.com"
+
+// DefaultMaxBodyBytes is the default limit of a request body.
+const DefaultMaxBodyBytes = 32 << 10
+
+// Defaults of RateLimit.
+const (
+	DefaultRateLimitBurst    = 5
+	DefaultRateLimitEvery    = 12 * time.Second
+	DefaultRateLimitMaxUsers = 10000
+)
+
+// DefaultCORSMaxAge is how long browsers may cache a preflight answer when
+// CORS.MaxAge is zero.
+const DefaultCORSMaxAge = 10 * time.Minute
+
+// teamsScopes are the scopes of the Teams user's Entra token that ACS
+// exchanges.
+var teamsScopes = []string{
+	identity.TeamsAudience + "/" + identity.TeamsManageCalls,
+	identity.TeamsAudience + "/" + identity.TeamsManageChats,
+}
+
+// KeySet finds the RSA public key that verifies caller tokens with a given
+// key id. Set TokenServiceConfig.Keys to one to validate caller tokens
+// without fetching the issuer's keys.
+type KeySet interface {
+	// Key returns the key with that kid, or an error if there is none.
+	Key(kid string) (*rsa.PublicKey, error)
+}
+
+// StaticKeys is a KeySet of fixed keys by key id.
+type StaticKeys map[string]*rsa.PublicKey
+
+// Key implements KeySet.
+func (k StaticKeys) Key(kid string) (*rsa.PublicKey, error) {
+	if pub, ok := k[kid]; ok && pub != nil {
+		return pub, nil
+	}
+	return nil, errors.New("teamsuser: no key with that key id")
+}
+
+// OnBehalfOfFunc obtains the Teams user's Entra ID token for the Teams
+// scopes of Communication Services on behalf of the authenticated caller,
+// from the caller's own token (the OAuth 2.0 on-behalf-of flow). The
+// token must be issued to TokenServiceConfig.AppID. OnBehalfOfCredential
+// makes one from azidentity's OnBehalfOfCredential.
+type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error)
+
+// OnBehalfOfCredential returns an OnBehalfOfFunc that asks newCredential for
+// a credential for each caller and gets a token for the Teams scopes
+// (Teams.ManageCalls and Teams.ManageChats of
+// https://auth.msft.communication.azure.com) from it, in the caller's
+// tenant. The real implementation is azidentity's on-behalf-of credential of
+// the token service's own app registration:
+//
+//	teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
+//	})
+func OnBehalfOfCredential(newCredential func(caller Caller, userAssertion string) (azcore.TokenCredential, error)) OnBehalfOfFunc {
+	return func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error) {
+		if newCredential == nil {
+			return azcore.AccessToken{}, errors.New("teamsuser: no on-behalf-of credential factory")
+		}
+		cred, err := newCredential(caller, callerToken)
+		if err != nil {
+			return azcore.AccessToken{}, err
+		}
+		if cred == nil {
+			return azcore.AccessToken{}, errors.New("teamsuser: the on-behalf-of credential factory returned nil")
+		}
+		return cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: append([]string(nil), teamsScopes...), TenantID: caller.TenantID})
+	}
+}
+
+// RateLimit is the per-user rate limit of a TokenService: a token bucket per
+// caller (tenant and object id) that holds Burst requests and gains one every
+// Every. At most MaxUsers buckets are kept; the least recently used one goes
+// first. The zero value means the defaults.
+type RateLimit struct {
+	// Burst is how many requests a user can make at once; zero means
+	// DefaultRateLimitBurst.
+	Burst int
+	// Every is how often a user regains one request; zero means
+	// DefaultRateLimitEvery.
+	Every time.Duration
+	// MaxUsers bounds the users tracked; zero means
+	// DefaultRateLimitMaxUsers.
+	MaxUsers int
+	// Disabled turns the limit off.
+	Disabled bool
+}
+
+// CORS lets browser clients of other origins call the token service.
+type CORS struct {
+	// AllowedOrigins are the origins allowed to call, such as
+	// "https://app.contoso.com" (scheme, host and port, no path). "*"
+	// allows every origin and cannot be combined with AllowCredentials.
+	// Requests that carry another Origin are refused with 403, so list the
+	// service's own origin too if a page on it calls the service.
+	AllowedOrigins []string
+	// AllowCredentials lets the browser send cookies and HTTP
+	// authentication along; the service itself needs neither (the caller's
+	// token is a bearer token).
+	AllowCredentials bool
+	// MaxAge is how long browsers may cache a preflight answer; zero means
+	// DefaultCORSMaxAge.
+	MaxAge time.Duration
+}
+
+// TokenServiceConfig configures a TokenService. Exchanger, AppID,
+// Audiences, and Tenants or AnyTenant are required.
+type TokenServiceConfig struct {
+	// Exchanger exchanges the Teams user's Entra token for an ACS token:
+	// an *identity.Client, or identity/fake's Service in tests.
+	Exchanger identity.TokenExchanger
+	// AppID is the client (application) id of the Entra app the Teams
+	// users' Entra tokens are issued to, sent with every exchange. With
+	// OnBehalfOf it is the token service's own app registration.
+	AppID string
+	// ForwardedAppID, if set, is the app id sent with exchanges of
+	// forwarded Teams tokens, when the client app that obtains them is
+	// another registration than AppID.
+	ForwardedAppID string
+
+	// Audiences are the accepted audiences of caller tokens: the token
+	// service's app id (v2.0 tokens) and/or its App ID URI, such as
+	// "api://contoso-token-service" (v1.0 tokens).
+	Audiences []string
+	// Tenants are the ids of the tenants whose users may call. With one
+	// tenant the service is single-tenant and reads that tenant's OpenID
+	// metadata; with more it reads the "organizations" metadata.
+	Tenants []string
+	// AnyTenant accepts callers of every tenant instead of a list.
+	AnyTenant bool
+	// RequiredScopes, if set, are delegated scopes of which the caller's
+	// token must carry at least one, such as "access_as_user".
+	RequiredScopes []string
+
+	// OnBehalfOf, if set, obtains the Teams user's Entra token from the
+	// caller's token when the request does not forward one. Without it,
+	// every request must forward the Teams token.
+	OnBehalfOf OnBehalfOfFunc
+	// Cloud is the cloud of the Teams users, used for their identifier in
+	// responses; empty means identity.CloudPublic.
+	Cloud identity.CloudEnvironment
+
+	// AuthorityHost is the Entra ID authority; empty means
+	// DefaultAuthorityHost. Tests point it at identity/fake's Entra
+	// handler on loopback.
+	AuthorityHost string
+	// MetadataURL, if set, is the OpenID discovery document to read
+	// instead of AuthorityHost + "/{tenant}/v2.0/.well-known/openid-configuration".
+	MetadataURL string
+	// Issuers, if set, are the accepted issuers of caller tokens, in which
+	// "{tenantid}" stands for the token's tenant id. Empty means the issuer
+	// of the metadata document (v2.0 tokens) and, in the public cloud,
+	// "https://sts.windows.net/{tenantid}/" (v1.0 tokens).
+	Issuers []string
+	// Keys, if set, are the keys caller tokens are verified with; nothing
+	// is fetched (AuthorityHost, MetadataURL and HTTPClient are unused), and
+	// Issuers defaults to the public cloud's v2.0 and v1.0 issuers.
+	Keys KeySet
+	// HTTPClient fetches the OpenID metadata and keys; nil means
+	// http.DefaultClient.
+	HTTPClient *http.Client
+	// KeyRefreshInterval is the least time between two fetches of the
+	// keys caused by tokens that name an unknown key; zero means five
+	// minutes.
+	KeyRefreshInterval time.Duration
+	// ClockSkew is the tolerance on the times of caller tokens; zero means
+	// two minutes.
+	ClockSkew time.Duration
+	// Clock is the source of time (token times, rate limit); nil means
+	// identity.SystemClock.
+	Clock identity.Clock
+
+	// RateLimit limits requests per user.
+	RateLimit RateLimit
+	// CORS, if set, lets browsers of the allowed origins call the service.
+	CORS *CORS
+	// Logger receives one record per request (status, error code, tenant,
+	// user, and the cause of a failure), never a token; nil means no
+	// logging.
+	Logger *slog.Logger
+	// MaxBodyBytes limits the request body; zero means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// TokenService is an http.Handler that is the backend of a web or mobile
+// client of Teams users: it authenticates the caller with the caller's
+// Microsoft Entra ID access token for the service (Authorization: Bearer),
+// checks that the caller's tenant is allowed and that the caller is within
+// the rate limit, and answers with an ACS access token for the caller as a
+// Teams user, exchanged from the caller's Teams Entra token (forwarded by the
+// client or obtained on behalf of the caller). The user is always the
+// caller: the exchange is made with the object id of the authenticated
+// caller token, and a request cannot name a user.
+//
+// Mount it on a path of your choice; it answers POST (and OPTIONS for CORS
+// preflights). The request:
+//
+//	POST /api/token
+//	Authorization: Bearer <caller's Entra token for the service>
+//	Content-Type: application/json
+//
+//	{"teamsToken": "<Teams user's Entra token>"}
+//
+// The body is optional when OnBehalfOf is configured; the Teams token may
+// also come in the TeamsTokenHeader header. The answer is a
+// TokenServiceResponse:
+//
+//	200 OK
+//	Cache-Control: no-store
+//
+//	{"token": "<ACS token>", "expiresOn": "2026-05-01T10:00:00Z",
+//	 "user": {"kind": "microsoftTeamsUser", "rawId": "8:orgid:<oid>",
+//	          "microsoftTeamsUser": {"userId": "<oid>", "isAnonymous": false, "cloud": "public"}}}
+//
+// or an error, {"error": {"code": "...", "message": "..."}}, with the codes
+// of ErrorCode. Responses never contain the caller's or the Teams token.
+//
+// A TokenService is safe for concurrent use.
+type TokenService struct {
+	exchanger      identity.TokenExchanger
+	appID          string
+	forwardedAppID string
+	obo            OnBehalfOfFunc
+	cloud          identity.CloudEnvironment
+	auth           *callerAuth
+	limiter        *limiter // nil when disabled
+	cors           *corsPolicy
+	log            *slog.Logger
+	clock          identity.Clock
+	maxBody        int64
+}
+
+// NewTokenService checks cfg and returns the service. Errors are
+// *identity.ArgumentError naming the field at fault. Nothing is fetched
+// until the first request.
+func NewTokenService(cfg TokenServiceConfig) (*TokenService, error) {
+	argErr := func(arg, format string, a ...any) error {
+		return &identity.ArgumentError{Arg: arg, Problem: fmt.Sprintf(format, a...)}
+	}
+	if cfg.Exchanger == nil {
+		return nil, argErr("Exchanger", "is required (an *identity.Client)")
+	}
+	if !isGUID(cfg.AppID) {
+		return nil, argErr("AppID", "must be the client id (a GUID) of the Entra app the Teams tokens are issued to")
+	}
+	if cfg.ForwardedAppID != "" && !isGUID(cfg.ForwardedAppID) {
+		return nil, argErr("ForwardedAppID", "must be a client id (a GUID)")
+	}
+	if len(cfg.Audiences) == 0 {
+		return nil, argErr("Audiences", "is required: the service's app id and/or App ID URI")
+	}
+	for _, a := range cfg.Audiences {
+		if strings.TrimSpace(a) == "" || strings.TrimSpace(a) != a {
+			return nil, argErr("Audiences", "holds an empty audience or one with spaces")
+		}
+	}
+	switch {
+	case cfg.AnyTenant && len(cfg.Tenants) > 0:
+		return nil, argErr("Tenants", "cannot be combined with AnyTenant")
+	case !cfg.AnyTenant && len(cfg.Tenants) == 0:
+		return nil, argErr("Tenants", "must list the tenants whose users may call, or set AnyTenant")
+	}
+	tenants := make(map[string]bool, len(cfg.Tenants))
+	for _, t := range cfg.Tenants {
+		if !isGUID(t) {
+			return nil, argErr("Tenants", "must hold tenant ids (GUIDs), not %q", t)
+		}
+		tenants[strings.ToLower(t)] = true
+	}
+	for _, s := range cfg.RequiredScopes {
+		if s == "" || strings.ContainsAny(s, " \t") {
+			return nil, argErr("RequiredScopes", "holds an empty scope or one with spaces")
+		}
+	}
+	for _, is := range cfg.Issuers {
+		if err := oidc.CheckURL(strings.ReplaceAll(is, "{tenantid}", "t")); err != nil {
+			return nil, argErr("Issuers", "holds %q, which %v", is, err)
+		}
+	}
+	switch cfg.Cloud {
+	case "", identity.CloudPublic, identity.CloudDoD, identity.CloudGCCH:
+	default:
+		return nil, argErr("Cloud", "is not a known cloud")
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, argErr("MaxBodyBytes", "is negative")
+	}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = identity.SystemClock()
+	}
+	s := &TokenService{
+		exchanger:      cfg.Exchanger,
+		appID:          cfg.AppID,
+		forwardedAppID: cfg.ForwardedAppID,
+		obo:            cfg.OnBehalfOf,
+		cloud:          cfg.Cloud,
+		clock:          clock,
+		maxBody:        cfg.MaxBodyBytes,
+		log:            cfg.Logger,
+	}
+	if s.forwardedAppID == "" {
+		s.forwardedAppID = s.appID
+	}
+	if s.cloud == "" {
+		s.cloud = identity.CloudPublic
+	}
+	if s.maxBody == 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+
+	var provider *oidc.Provider
+	issuers := append([]string(nil), cfg.Issuers...)
+	if cfg.Keys != nil {
+		provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: publicV2Issuer}, cfg.Keys, clock.Now)
+		if len(issuers) == 0 {
+			issuers = []string{publicV2Issuer, publicV1Issuer}
+		}
+	} else {
+		metadataURL := cfg.MetadataURL
+		if metadataURL == "" {
+			host := cfg.AuthorityHost
+			if host == "" {
+				host = DefaultAuthorityHost
+			}
+			host = strings.TrimRight(host, "/")
+			if err := oidc.CheckURL(host); err != nil {
+				return nil, argErr("AuthorityHost", "%v", err)
+			}
+			if u, _ := url.Parse(host); u.RawQuery != "" {
+				return nil, argErr("AuthorityHost", "has a query")
+			}
+			seg := "organizations"
+			if len(cfg.Tenants) == 1 {
+				seg = strings.ToLower(cfg.Tenants[0])
+			}
+			metadataURL = host + "/" + seg + "/v2.0/.well-known/openid-configuration"
+		} else if err := oidc.CheckURL(metadataURL); err != nil {
+			return nil, argErr("MetadataURL", "%v", err)
+		}
+		var err error
+		provider, err = oidc.NewProvider(metadataURL, &oidc.ProviderOptions{
+			HTTPClient:         cfg.HTTPClient,
+			Now:                clock.Now,
+			MinRefreshInterval: cfg.KeyRefreshInterval,
+		})
+		if err != nil {
+			return nil, argErr("MetadataURL", "%v", err)
+		}
+	}
+	s.auth = &callerAuth{
+		provider:       provider,
+		audiences:      append([]string(nil), cfg.Audiences...),
+		tenants:        tenants,
+		anyTenant:      cfg.AnyTenant,
+		issuers:        issuers,
+		requiredScopes: append([]string(nil), cfg.RequiredScopes...),
+		skew:           cfg.ClockSkew,
+	}
+	if !cfg.RateLimit.Disabled {
+		rl := cfg.RateLimit
+		if rl.Burst < 0 || rl.Every < 0 || rl.MaxUsers < 0 {
+			return nil, argErr("RateLimit", "has a negative field")
+		}
+		s.limiter = newLimiter(rl)
+	}
+	if cfg.CORS != nil {
+		p, err := newCORSPolicy(*cfg.CORS)
+		if err != nil {
+			return nil, err
+		}
+		s.cors = p
+	}
+	return s, nil
+}
+
+// Caller is the authenticated caller of a TokenService: the claims of the
+// caller's verified Entra ID token that identify the user.
+type Caller struct {
+	// TenantID is the user's tenant ("tid").
+	TenantID string
+	// ObjectID is the user's object id ("oid"), the Teams user id.
+	ObjectID string
+	// ClientAppID is the client app that obtained the caller's token
+	// ("azp" in v2.0 tokens, "appid" in v1.0 tokens).
+	ClientAppID string
+	// Name is the user's display name ("name"), if given.
+	Name string
+	// Username is the user's sign-in name ("preferred_username" or "upn"),
+	// if given.
+	Username string
+	// Scopes are the delegated scopes granted to the client ("scp").
+	Scopes []string
+	// ExpiresOn is when the caller's token expires ("exp").
+	ExpiresOn time.Time
+}
+
+// TeamsUser returns the caller as a Teams user identifier of cloud (empty
+// means identity.CloudPublic).
+func (c Caller) TeamsUser(cloud identity.CloudEnvironment) identity.MicrosoftTeamsUserIdentifier {
+	return identity.MicrosoftTeamsUserIdentifier{UserID: c.ObjectID, Cloud: cloud}
+}
+
+// TokenServiceResponse is the JSON body of a TokenService's 200 answer.
+// Printing it with fmt or log/slog never shows the token.
+type TokenServiceResponse struct {
+	// Token is the caller's ACS access token. It is a secret.
+	Token string `json:"token"`
+	// ExpiresOn is when the token expires (RFC 3339).
+	ExpiresOn time.Time `json:"expiresOn"`
+	// User is the caller as a Teams user, in the CommunicationIdentifierModel
+	// shape of the ACS SDKs (kind, rawId, microsoftTeamsUser).
+	User identity.IdentifierModel `json:"user"`
+}
+
+// String returns a description without the token.
+func (r TokenServiceResponse) String() string {
+	return fmt.Sprintf("TokenServiceResponse{Token: %s, ExpiresOn: %s, User: %s}",
+		identity.Redact(r.Token), r.ExpiresOn.UTC().Format(time.RFC3339), r.User.RawID)
+}
+
+// GoString is String.
+func (r TokenServiceResponse) GoString() string { return r.String() }
+
+// Format implements fmt.Formatter so that every verb prints String.
+func (r TokenServiceResponse) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue implements slog.LogValuer without the token.
+func (r TokenServiceResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// ErrorCode is the stable code of a TokenService error answer.
+type ErrorCode string
+
+// The error codes of a TokenService, with their HTTP status.
+const (
+	// CodeMissingToken (401): no bearer token in Authorization.
+	CodeMissingToken ErrorCode = "missing_token"
+	// CodeInvalidToken (401): the caller's token is malformed, forged,
+	// expired, not yet valid, for another audience or from another issuer.
+	CodeInvalidToken ErrorCode = "invalid_token"
+	// CodeTenantNotAllowed (403): the caller's tenant is not allowed.
+	CodeTenantNotAllowed ErrorCode = "tenant_not_allowed"
+	// CodeUserTokenRequired (403): the caller's token is not a delegated
+	// token of a user (an app-only token, for example).
+	CodeUserTokenRequired ErrorCode = "user_token_required"
+	// CodeInsufficientScope (403): the caller's token has none of the
+	// required scopes.
+	CodeInsufficientScope ErrorCode = "insufficient_scope"
+	// CodeOriginNotAllowed (403): the request's Origin is not allowed.
+	CodeOriginNotAllowed ErrorCode = "origin_not_allowed"
+	// CodeTeamsTokenWrongUser (403): the forwarded Teams token belongs to
+	// another user than the caller.
+	CodeTeamsTokenWrongUser ErrorCode = "teams_token_wrong_user"
+	// CodeBadRequest (400): the request is not of the documented shape
+	// (unknown members, a member that names a user, duplicates, ...).
+	CodeBadRequest ErrorCode = "bad_request"
+	// CodeTeamsTokenRequired (400): no Teams token was forwarded and the
+	// service does not obtain one on behalf of the caller.
+	CodeTeamsTokenRequired ErrorCode = "teams_token_required"
+	// CodeInvalidTeamsToken (400): the forwarded Teams token cannot be
+	// exchanged (malformed, expired, wrong audience or scopes, another app).
+	CodeInvalidTeamsToken ErrorCode = "invalid_teams_token"
+	// CodeMethodNotAllowed (405): a method other than POST or OPTIONS.
+	CodeMethodNotAllowed ErrorCode = "method_not_allowed"
+	// CodeRequestTooLarge (413): the body is larger than the limit.
+	CodeRequestTooLarge ErrorCode = "request_too_large"
+	// CodeUnsupportedMediaType (415): a body that is not application/json.
+	CodeUnsupportedMediaType ErrorCode = "unsupported_media_type"
+	// CodeRateLimited (429): the caller made too many requests; see
+	// Retry-After.
+	CodeRateLimited ErrorCode = "rate_limited"
+	// CodeOnBehalfOfFailed (502): the Teams token could not be obtained on
+	// behalf of the caller.
+	CodeOnBehalfOfFailed ErrorCode = "on_behalf_of_failed"
+	// CodeExchangeFailed (502): Communication Services did not exchange the
+	// token.
+	CodeExchangeFailed ErrorCode = "exchange_failed"
+	// CodeExchangeThrottled (503): Communication Services throttled the
+	// exchange; see Retry-After.
+	CodeExchangeThrottled ErrorCode = "exchange_throttled"
+	// CodeAuthorityUnavailable (503): the Entra ID keys could not be
+	// fetched, so the caller could not be authenticated.
+	CodeAuthorityUnavailable ErrorCode = "authority_unavailable"
+)
+
+// TokenServiceError is an error answer of a TokenService, and the error of
+// TokenService.Authenticate. Its message never contains a token.
+type TokenServiceError struct {
+	// Status is the HTTP status.
+	Status int
+	// Code is the stable error code.
+	Code ErrorCode
+	// Message explains the error to the client developer.
+	Message string
+	// RetryAfter, if positive, is sent as Retry-After.
+	RetryAfter time.Duration
+	// Err is the cause, for logs; it is not sent to the client.
+	Err error
+}
+
+// Error implements error.
+func (e *TokenServiceError) Error() string {
+	return "teamsuser: " + string(e.Code) + ": " + e.Message
+}
+
+// Unwrap returns the cause.
+func (e *TokenServiceError) Unwrap() error { return e.Err }
+
+func svcErr(status int, code ErrorCode, msg string, cause error) *TokenServiceError {
+	return &TokenServiceError{Status: status, Code: code, Message: msg, Err: cause}
+}
+
+// isGUID reports whether s is a GUID in its usual 8-4-4-4-12 hex form.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
