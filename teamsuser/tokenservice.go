@@ -196,7 +196,7 @@ type TokenServiceConfig struct {
 	// minutes.
 	KeyRefreshInterval time.Duration
 	// ClockSkew is the tolerance on the times of caller tokens; zero means
-	// two minutes.
+	// two minutes, a negative value none.
 	ClockSkew time.Duration
 	// Clock is the source of time (token times, rate limit); nil means
 	// identity.SystemClock.

@@ -64,9 +64,11 @@ type entraFront struct {
 	mu      sync.Mutex
 	extra   []jwt.JWK
 	fail    bool
+	paths   sync.Map // paths requested
 }
 
 func (f *entraFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.paths.Store(r.URL.Path, true)
 	f.mu.Lock()
 	extra, fail := append([]jwt.JWK(nil), f.extra...), f.fail
 	f.mu.Unlock()
@@ -129,6 +131,7 @@ type world struct {
 	oboCalls  atomic.Int32
 	oboSeen   sync.Map // caller oid -> caller token the OBO function got
 	logs      *syncBuffer
+	cfg       teamsuser.TokenServiceConfig
 	svc       *teamsuser.TokenService
 	srv       *httptest.Server
 }
@@ -177,14 +180,27 @@ func newWorld(t *testing.T, mod func(*teamsuser.TokenServiceConfig)) *world {
 		RateLimit:      teamsuser.RateLimit{Burst: 1000},
 		Logger:         slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
+	w.cfg = cfg
+	w.restart(mod)
+	return w
+}
+
+// restart serves a new token service of the world's base configuration
+// changed by mod.
+func (w *world) restart(mod func(*teamsuser.TokenServiceConfig)) {
+	w.t.Helper()
+	cfg := w.cfg
 	if mod != nil {
 		mod(&cfg)
 	}
+	var err error
 	w.svc, err = teamsuser.NewTokenService(cfg)
-	require.NoError(t, err)
+	require.NoError(w.t, err)
+	if w.srv != nil {
+		w.srv.Close()
+	}
 	w.srv = httptest.NewServer(w.svc)
-	t.Cleanup(w.srv.Close)
-	return w
+	w.t.Cleanup(w.srv.Close)
 }
 
 // oboCredential is the on-behalf-of step against the fake Entra: the Teams
@@ -315,6 +331,8 @@ func TestTokenServiceForwardedToken(t *testing.T) {
 	}
 	assert.Zero(t, w.oboCalls.Load(), "a forwarded token needs no on-behalf-of step")
 	assert.EqualValues(t, 1, w.front.keyGets.Load(), "the keys are fetched once and cached")
+	_, single := w.front.paths.Load("/" + w.fabrikam.ID + "/v2.0/.well-known/openid-configuration")
+	assert.True(t, single, "single-tenant mode reads the tenant's metadata")
 }
 
 func TestTokenServiceOnBehalfOf(t *testing.T) {
@@ -942,4 +960,41 @@ func TestTokenServiceResponseNeverPrintsTheToken(t *testing.T) {
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"token":"eyJsecret.eyJpayload.signature-part-1234"`, "the JSON is the wire form")
+}
+
+func TestTokenServiceMultiTenant(t *testing.T) {
+	w := newWorld(t, nil)
+	w.restart(func(c *teamsuser.TokenServiceConfig) {
+		c.Tenants = []string{w.fabrikam.ID, strings.ToUpper(w.northwind.ID)}
+	})
+	contoso := w.entra.AddTenant("Contoso")
+	carol := w.entra.AddUser(contoso.ID, "Carol Smith")
+
+	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(w.callerToken(w.adele)), ""), w.adele)
+	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(w.callerToken(w.alex)), ""), w.alex)
+	v1, _, err := w.entra.TeamsUserToken(w.alex, spaAppID, fake.WithAudience(apiAppIDURI), fake.WithScopes(apiScope))
+	require.NoError(t, err)
+	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(v1), ""), w.alex)
+	a := w.do(http.MethodPost, bearer(w.callerToken(carol)), "")
+	assert.Equal(t, http.StatusForbidden, a.status)
+	assert.Equal(t, teamsuser.CodeTenantNotAllowed, a.err.Code)
+	_, multi := w.front.paths.Load("/organizations/v2.0/.well-known/openid-configuration")
+	assert.True(t, multi, "multi-tenant mode reads the organizations metadata")
+	// Each caller's exchange is in the caller's tenant.
+	for _, ex := range w.acs.Exchanges() {
+		u, _ := w.entra.User(ex.UserID)
+		assert.Equal(t, u.TenantID, ex.TenantID)
+	}
+
+	// Every tenant, v2.0 issuers only.
+	w2 := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
+		c.Tenants, c.AnyTenant = nil, true
+		c.Issuers = []string{"https://login.microsoftonline.com/{tenantid}/v2.0"}
+	})
+	w2.assertTeamsAnswer(w2.do(http.MethodPost, bearer(w2.callerToken(w2.alex)), ""), w2.alex)
+	v1, _, err = w2.entra.TeamsUserToken(w2.alex, spaAppID, fake.WithAudience(apiAppIDURI), fake.WithScopes(apiScope))
+	require.NoError(t, err)
+	a = w2.do(http.MethodPost, bearer(v1), "")
+	assert.Equal(t, http.StatusUnauthorized, a.status)
+	assert.Equal(t, teamsuser.CodeInvalidToken, a.err.Code)
 }
