@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"time"
@@ -27,6 +28,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
@@ -57,7 +61,7 @@ func step(n int, format string, args ...any) {
 }
 
 func runOffline(ctx context.Context) error {
-	fmt.Fprintln(out, "teamsuser-go quickstart (offline: fake Entra ID and fake ACS on loopback)")
+	fmt.Fprintln(out, "teamsuser-go quickstart (offline: fake Entra ID, fake ACS and fake Graph on loopback)")
 	fmt.Fprintln(out)
 
 	// The world: Fabrikam's tenant with a Teams user, and an ACS resource.
@@ -135,8 +139,102 @@ func runOffline(ctx context.Context) error {
 		return fmt.Errorf("a token of another app was not refused: %v", err)
 	}
 	step(5, "a token obtained by another app is refused before sending:\n   %v", err)
+
+	// 6-8. Chat as Adele through Microsoft Graph: the real chat client on the
+	// fake Graph's HTTP face, which accepts the fake Entra's Graph tokens.
+	if err := chatOffline(ctx, entra, fabrikam, adele, signIn); err != nil {
+		return err
+	}
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "done: the identity flow ran offline end to end")
+	fmt.Fprintln(out, "done: sign-in, token exchange and chat ran offline end to end")
+	return nil
+}
+
+func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, adele fake.TestUser, signIn azcore.TokenCredential) error {
+	graph := chatfake.New(&chatfake.Options{Entra: entra})
+	defer graph.Close()
+	gsrv := httptest.NewServer(graph.Handler())
+	defer gsrv.Close()
+	alex := entra.AddUser(tenant.ID, "Alex Wilber")
+	megan := entra.AddUser(tenant.ID, "Megan Bowen")
+	for _, u := range []fake.TestUser{adele, alex, megan} {
+		if err := graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}); err != nil {
+			return err
+		}
+	}
+	cc, err := chat.NewClient(signIn, &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: adele.ObjectID})
+	if err != nil {
+		return err
+	}
+	show := func(chatID string, n int) error {
+		i := 0
+		for m, err := range cc.ListMessages(ctx, chatID, &chat.ListMessagesOptions{Top: 10}) {
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "   %s: %s\n", m.From.DisplayName, m.Body.Content)
+			if i++; i == n {
+				break
+			}
+		}
+		return nil
+	}
+
+	// 6. A 1:1 chat: created once (asking again returns the same chat).
+	one, err := cc.CreateOneOnOneChat(ctx, alex.ObjectID, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := cc.SendMessage(ctx, one.Chat.ID, chat.TextMessage("Hi Alex, are you free at 3?"), nil); err != nil {
+		return err
+	}
+	if _, err := graph.Post(alex.ObjectID, one.Chat.ID, "Yes, call me then."); err != nil {
+		return err
+	}
+	step(6, "1:1 chat %s with %s, newest first:", one.Chat.ID, alex.DisplayName)
+	if err := show(one.Chat.ID, 2); err != nil {
+		return err
+	}
+
+	// 7. A group chat with an @mention.
+	group, err := cc.CreateGroupChat(ctx, "Fabrikam rollout", []string{alex.ObjectID, megan.ObjectID}, nil)
+	if err != nil {
+		return err
+	}
+	mention := chat.Mention{ID: 0, Text: megan.DisplayName, UserID: megan.ObjectID, DisplayName: megan.DisplayName}
+	msg := chat.HTMLMessage("Kick-off tomorrow, " + chat.MentionTag(mention) + " can you share the plan?")
+	msg.Mentions = []chat.Mention{mention}
+	if _, err := cc.SendMessage(ctx, group.Chat.ID, msg, nil); err != nil {
+		return err
+	}
+	step(7, "group chat %q with %d members:", group.Chat.Topic, len(group.Chat.Members))
+	if err := show(group.Chat.ID, 1); err != nil {
+		return err
+	}
+
+	// 8. A meeting's chat, found from the join link the user has; the same
+	// link gives the calling client its validated locator.
+	meeting := graph.AddMeeting(alex.ObjectID, "Contoso onboarding", adele.ObjectID)
+	mc, err := cc.FindMeetingChat(ctx, meeting.JoinURL, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := cc.SendMessage(ctx, mc.Chat.ID, chat.TextMessage("Joining in a minute."), nil); err != nil {
+		return err
+	}
+	loc, err := calling.ParseJoinLink(meeting.JoinURL)
+	if err != nil {
+		return err
+	}
+	cl, err := json.Marshal(loc.ClientLocator())
+	if err != nil {
+		return err
+	}
+	step(8, "meeting chat of %q (%s):", meeting.Subject, mc.Chat.ID)
+	if err := show(mc.Chat.ID, 1); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "   the calling client joins with %s\n", cl)
 	return nil
 }
 

@@ -25,6 +25,11 @@ func TestQuickstartOffline(t *testing.T) {
 		`"kind": "microsoftTeamsUser"`,
 		"1 exchange(s) in all",
 		"a token obtained by another app is refused before sending",
+		"Alex Wilber: Yes, call me then.\n   Adele Vance: Hi Alex, are you free at 3?",
+		`group chat "Fabrikam rollout" with 3 members`,
+		`<at id="0">Megan Bowen</at>`,
+		"@thread.v2):\n   Adele Vance: Joining in a minute.",
+		`the calling client joins with {"meetingLink":"https://teams.microsoft.com/l/meetup-join/`,
 		"done:",
 	} {
 		if !strings.Contains(got, want) {
