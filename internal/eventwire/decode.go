@@ -150,7 +150,7 @@ func (e *DecodeError) Error() string {
 	b = append(b, e.Problem...)
 	if e.Err != nil {
 		b = append(b, ": "...)
-		b = append(b, jsonErrorText(e.Err)...)
+		b = append(b, ErrorText(e.Err)...)
 	}
 	return string(b)
 }
@@ -158,10 +158,11 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the cause.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// jsonErrorText describes an encoding/json error without quoting input:
-// a syntax error's text may hold a character of it, a type error names
-// only the member and the JSON type.
-func jsonErrorText(err error) string {
+// ErrorText describes err for an error message without quoting input: an
+// encoding/json syntax error becomes its offset (its text may hold a
+// character of the input), a type error names only the member and the JSON
+// types; other errors are their own text.
+func ErrorText(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return "invalid json at offset " + strconv.FormatInt(se.Offset, 10)
@@ -221,41 +222,87 @@ func Decode(body []byte) ([]Envelope, error) {
 	default:
 		return nil, &DecodeError{Index: -1, Problem: "not a json array or object of events"}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if _, err := dec.Token(); err != nil { // '['
-		return nil, &DecodeError{Index: -1, Problem: "not an array of events", Err: err}
+	if n, ok := countElements(body); ok && n > MaxEvents {
+		return nil, &DecodeError{Index: -1, Problem: "more than " + strconv.Itoa(MaxEvents) + " events"}
 	}
-	out := make([]Envelope, 0, estimateEvents(body))
-	for dec.More() {
-		if len(out) == MaxEvents {
-			return nil, &DecodeError{Index: -1, Problem: "more than " + strconv.Itoa(MaxEvents) + " events"}
-		}
-		out = append(out, Envelope{})
-		e := &out[len(out)-1]
-		if err := dec.Decode(e); err != nil {
-			return nil, &DecodeError{Index: len(out) - 1, Problem: "not an event", Err: fixEOF(err)}
-		}
-		if e.Schema() == 0 {
-			return nil, &DecodeError{Index: len(out) - 1, Problem: "event has no type"}
-		}
+	var out []Envelope
+	if err := unmarshal(body, &out); err != nil {
+		return nil, arrayError(body, err)
 	}
-	if _, err := dec.Token(); err != nil { // ']'
-		return nil, &DecodeError{Index: -1, Problem: "not an array of events", Err: fixEOF(err)}
-	}
-	if len(bytes.TrimSpace(body[dec.InputOffset():])) != 0 {
-		return nil, &DecodeError{Index: -1, Problem: "data after the array of events"}
+	for i := range out {
+		if out[i].Schema() == 0 {
+			return nil, &DecodeError{Index: i, Problem: "event has no type"}
+		}
 	}
 	return out, nil
 }
 
-// estimateEvents guesses the number of events from the body size, to size
-// the result once in the common cases (one to a few small events).
-func estimateEvents(body []byte) int {
-	n := len(body)/400 + 1
-	if n > 64 {
-		n = 64
+// countElements counts the elements of the JSON array body without
+// decoding them, so that a body of many tiny events is refused before
+// they are allocated. ok is false when body is not an array; a body that
+// is not valid JSON gives some count, and the decoder finds the fault.
+func countElements(body []byte) (n int, ok bool) {
+	if len(body) == 0 || body[0] != '[' {
+		return 0, false
 	}
-	return n
+	depth, inString, escaped, empty := 0, false, false, true
+	for _, c := range body {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		if depth >= 1 && c != '[' || depth > 1 {
+			empty = false
+		}
+	}
+	if empty {
+		return 0, true
+	}
+	return n + 1, true
+}
+
+// arrayError finds which element of an array body made err, for the
+// error's index, by decoding the elements one by one (the slow path, for
+// bodies that are wrong anyway).
+func arrayError(body []byte, err error) *DecodeError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil { // '['
+		return &DecodeError{Index: -1, Problem: "not an array of events", Err: fixEOF(err)}
+	}
+	for i := 0; dec.More(); i++ {
+		var e Envelope
+		if err := dec.Decode(&e); err != nil {
+			return &DecodeError{Index: i, Problem: "not an event", Err: fixEOF(err)}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // ']'
+		return &DecodeError{Index: -1, Problem: "not an array of events", Err: fixEOF(err)}
+	}
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) != 0 {
+		return &DecodeError{Index: -1, Problem: "data after the array of events"}
+	}
+	return &DecodeError{Index: -1, Problem: "not an array of events", Err: err}
 }
 
 func fixEOF(err error) error {

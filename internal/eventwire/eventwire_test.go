@@ -1,6 +1,7 @@
 package eventwire
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -177,6 +178,23 @@ func TestDecodeDataErrorsNameNoValues(t *testing.T) {
 	}
 }
 
+func TestCountElements(t *testing.T) {
+	cases := map[string]int{
+		`[]`: 0, ` [ ] `: 0, "[\n]": 0, `[{}]`: 1, `[{},{}]`: 2, `[1,2,3]`: 3, `["a,b"]`: 1,
+		`["\"],["]`: 1, `[[1,2],{"a":[3,4]}]`: 2, `[{"a":"\\"},{}]`: 2, `[[]]`: 1,
+	}
+	for body, want := range cases {
+		n, ok := countElements(bytes.TrimSpace([]byte(body)))
+		assert.True(t, ok, body)
+		assert.Equal(t, want, n, body)
+		var v []any
+		require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(body)), &v), body)
+		assert.Len(t, v, want, body)
+	}
+	_, ok := countElements([]byte(`{}`))
+	assert.False(t, ok)
+}
+
 func TestTooManyEvents(t *testing.T) {
 	var b strings.Builder
 	b.WriteByte('[')
@@ -312,6 +330,11 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("error is %T, not *DecodeError", err)
 			}
 			return
+		}
+		if trimmed := bytes.TrimSpace(body); trimmed[0] == '[' {
+			if n, _ := countElements(trimmed); n != len(envs) {
+				t.Fatalf("countElements says %d, Decode read %d", n, len(envs))
+			}
 		}
 		for i := range envs {
 			var d EventData
