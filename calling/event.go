@@ -290,7 +290,9 @@ type UnknownEvent struct {
 	Type string
 	// Data is the event's data as JSON: the data member (unwrapped when it
 	// was a JSON string holding JSON), or data_base64 decoded when that is
-	// JSON; nil when the event had no data.
+	// JSON; nil when the event had no data. When encoding (see
+	// MarshalCloudEvents), Data is sent as it is; a nil Data sends the
+	// members of EventInfo that are set.
 	Data json.RawMessage
 	// BinaryData is data_base64 decoded, when it is not JSON.
 	BinaryData []byte

@@ -3,6 +3,7 @@ package calling
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"strconv"
 
@@ -441,6 +442,10 @@ func firstNonEmpty(a, b string) string {
 // as it is (data nil means: use d).
 func wireData(ev Event) (d *eventwire.EventData, data json.RawMessage, err error) {
 	info := ev.Info()
+	if r := info.ResultInformation; r != nil && !(fitsInt32(r.Code) && fitsInt32(r.SubCode) &&
+		(r.SIPDetails == nil || fitsInt32(r.SIPDetails.Code)) && (r.Q850Details == nil || fitsInt32(r.Q850Details.Code))) {
+		return nil, nil, errors.New("result code out of range")
+	}
 	d = &eventwire.EventData{
 		CallConnectionID:  info.CallConnectionID,
 		ServerCallID:      info.ServerCallID,
@@ -471,7 +476,7 @@ func wireData(ev Event) (d *eventwire.EventData, data json.RawMessage, err error
 	case *MoveParticipantFailed:
 		d.Participant, d.FromCall = modelOf(e.Participant), e.FromCall
 	case *ParticipantsUpdated:
-		if e.SequenceNumber < 0 || e.SequenceNumber > 1<<31-1 {
+		if !fitsInt32(e.SequenceNumber) {
 			return nil, nil, errors.New("sequence number out of range")
 		}
 		d.SequenceNumber = int32(e.SequenceNumber)
@@ -496,6 +501,10 @@ func wireData(ev Event) (d *eventwire.EventData, data json.RawMessage, err error
 				return nil, nil, errors.New("data is not json")
 			}
 			return d, e.Data, nil
+		}
+		if info.CallConnectionID != "" || info.ServerCallID != "" || info.CorrelationID != "" ||
+			info.OperationContext != "" || info.ResultInformation != nil {
+			return d, nil, nil // the members every event has
 		}
 		return d, json.RawMessage("null"), nil
 	default:
@@ -534,3 +543,5 @@ func diagToWire(d *SIPDiagnosticInfo) *eventwire.DiagnosticInfo {
 	}
 	return &eventwire.DiagnosticInfo{Code: int32(d.Code), Message: d.Message}
 }
+
+func fitsInt32(n int) bool { return n >= math.MinInt32 && n <= math.MaxInt32 }

@@ -347,7 +347,8 @@ func TestMarshalErrors(t *testing.T) {
 		"typed nil":     nilEvent,
 		"unknown empty": &UnknownEvent{},
 		"unknown data":  &UnknownEvent{Type: "T", Data: json.RawMessage("{")},
-		"sequence":      &ParticipantsUpdated{SequenceNumber: -1},
+		"sequence":      &ParticipantsUpdated{SequenceNumber: 1 << 40},
+		"result code":   &CallConnected{EventInfo{ResultInformation: &ResultInformation{Code: -1 << 40}}},
 		"foreign":       foreignEvent{},
 	} {
 		t.Run(name, func(t *testing.T) {

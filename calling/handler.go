@@ -1,0 +1,671 @@
+package calling
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
+)
+
+// Defaults of CallbackHandlerOptions.
+const (
+	// DefaultMaxCallbackBodySize is the largest request body a
+	// CallbackHandler reads: Event Grid events are at most 1 MB, Call
+	// Automation callbacks a few KB.
+	DefaultMaxCallbackBodySize = 2 << 20
+	// DefaultCallbackWorkers is the number of goroutines that run event
+	// handlers.
+	DefaultCallbackWorkers = 4
+	// DefaultCallbackQueueSize is how many events may wait for a worker
+	// before deliveries wait (and, if the sender gives up, get 503).
+	DefaultCallbackQueueSize = 1024
+	// DefaultEventGridSecretParameter is the query parameter that carries
+	// CallbackHandlerOptions.EventGridSecret.
+	DefaultEventGridSecretParameter = "secret"
+	// EventGridOrigin is the WebHook-Request-Origin of Event Grid's
+	// CloudEvents validation handshake.
+	EventGridOrigin = "eventgrid.azure.net"
+)
+
+// CallbackHandlerOptions configure a CallbackHandler. The embedded
+// CallbackAuthOptions say how Call Automation callbacks are authenticated
+// (Audience is required); the EventGrid options say how Event Grid
+// deliveries are.
+//
+// # Event Grid deliveries
+//
+// Event Grid (IncomingCall, and its subscription validation) does not sign
+// its deliveries the way Call Automation does. It authenticates to a
+// webhook in one of two ways, and the handler takes either, or both:
+//
+//   - a secret in the endpoint URL's query, for example
+//     https://app.example/acs/events?secret=<random>, configured as
+//     EventGridSecret (checked in constant time);
+//   - a Microsoft Entra token in "Authorization: Bearer" (a subscription
+//     to an Entra-protected endpoint), checked by EventGridValidator, for
+//     example with an OpenID Connect library for the application's tenant
+//     and app id URI.
+//
+// When both are set, a delivery must pass both. When neither is set,
+// Event Grid deliveries are refused (401): only Call Automation callbacks
+// are accepted. A request whose bearer token claims Call Automation's
+// issuer is always checked as a callback; any other request is checked
+// as an Event Grid delivery, and then may hold only Event Grid events
+// (IncomingCall, SubscriptionValidation, and other types kept as
+// UnknownEvent): Call Automation callback events in it are refused with
+// AuthCallbackEventNeedsToken, so that the weaker secret can never forge
+// call events.
+type CallbackHandlerOptions struct {
+	CallbackAuthOptions
+
+	// EventGridSecret, when set, is the secret the query parameter
+	// EventGridSecretParameter of Event Grid deliveries must equal.
+	EventGridSecret string
+	// EventGridSecretParameter names the query parameter of
+	// EventGridSecret; empty means DefaultEventGridSecretParameter.
+	EventGridSecretParameter string
+	// EventGridValidator, when set, must accept (return nil for) every
+	// Event Grid delivery. Its error is kept in the CallbackAuthError
+	// passed to OnError. It must not read the body. To accept Event Grid
+	// deliveries without any check (for example behind a gateway that
+	// checks them), set a validator that returns nil.
+	EventGridValidator func(r *http.Request) error
+	// WebhookAllowedOrigins are the origins whose CloudEvents webhook
+	// validation (an OPTIONS request with WebHook-Request-Origin) is
+	// answered; nil means {EventGridOrigin}, "*" any origin.
+	WebhookAllowedOrigins []string
+
+	// MaxBodySize is the largest body read; zero means
+	// DefaultMaxCallbackBodySize. A larger body gets 413.
+	MaxBodySize int64
+	// Synchronous runs the event handlers in the request, before the
+	// response, with the request's context: the sender waits for them, and
+	// the handler starts no goroutine. By default the handler answers as
+	// soon as a delivery is authenticated and read, and workers run the
+	// event handlers.
+	Synchronous bool
+	// Workers is the number of worker goroutines; zero means
+	// DefaultCallbackWorkers. Events of one call (one call connection id,
+	// or one server call id for an IncomingCall) always go to the same
+	// worker, in the order they arrived.
+	Workers int
+	// QueueSize is the number of events that may wait for the workers;
+	// zero means DefaultCallbackQueueSize.
+	QueueSize int
+	// OnError, when set, is told what went wrong: requests refused
+	// (*CallbackAuthError, *EventError, *CallbackRequestError) and event
+	// handlers that panicked (*HandlerPanicError). It may be called from
+	// several goroutines at once. Errors never hold tokens or secrets.
+	OnError func(error)
+}
+
+// EventHandlerFunc handles an event. The event is shared by all the
+// handlers it is dispatched to: do not modify it.
+type EventHandlerFunc func(ctx context.Context, ev Event)
+
+// CallbackHandler is the http.Handler of an application's Call Automation
+// callback URL and Event Grid webhook. It
+//
+//   - authenticates every request (see CallbackHandlerOptions): refused
+//     requests get 401 and reach no event handler;
+//   - answers Event Grid's subscription validation (200 with
+//     {"validationResponse": code}) and the CloudEvents webhook validation
+//     (OPTIONS, WebHook-Request-Origin to WebHook-Allowed-Origin);
+//   - reads deliveries of either schema (bad ones get 400), answers 200
+//     at once, and dispatches each event to the handlers registered with
+//     OnCall (by call connection id), OnOperation (by operation context),
+//     OnIncomingCall and OnEvent, in that order.
+//
+// An event handler that panics is recovered and reported to OnError; the
+// handler itself never panics on a request. Deliveries may repeat events
+// (Event Grid and Call Automation retry): EventInfo.ID tells repeats.
+//
+// Unless Synchronous is set, workers run the event handlers: call Shutdown
+// or Close when done, so that they end. A CallbackHandler is safe for
+// concurrent use; handlers may be registered and removed at any time.
+type CallbackHandler struct {
+	opts    CallbackHandlerOptions
+	auth    *CallbackAuthenticator
+	origins []string
+	secret  [32]byte // sha256 of EventGridSecret
+	param   string
+
+	mu        sync.RWMutex
+	byCall    map[string][]*registration
+	byOp      map[string][]*registration
+	incoming  []*registration
+	all       []*registration
+	nextRegID uint64
+
+	startOnce sync.Once
+	queues    []chan queued
+	seed      maphash.Seed
+	ctx       context.Context // of the event handlers run by workers
+	cancel    context.CancelFunc
+	running   atomic.Int32  // workers not yet ended
+	done      chan struct{} // closed when the last worker ends (or none started)
+	stopping  chan struct{} // closed when Shutdown or Close begins
+	closeMu   sync.RWMutex  // held for reading while enqueueing
+	closed    atomic.Bool
+	closeOnce sync.Once
+}
+
+type registration struct {
+	id uint64
+	fn EventHandlerFunc
+}
+
+type queued struct {
+	ev Event
+}
+
+// NewCallbackHandler returns a handler configured by opts. Errors are
+// *ArgumentError.
+func NewCallbackHandler(opts CallbackHandlerOptions) (*CallbackHandler, error) {
+	auth, err := NewCallbackAuthenticator(opts.CallbackAuthOptions)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case opts.MaxBodySize < 0:
+		return nil, &ArgumentError{Arg: "opts.MaxBodySize", Problem: "must not be negative"}
+	case opts.Workers < 0:
+		return nil, &ArgumentError{Arg: "opts.Workers", Problem: "must not be negative"}
+	case opts.QueueSize < 0:
+		return nil, &ArgumentError{Arg: "opts.QueueSize", Problem: "must not be negative"}
+	}
+	if opts.MaxBodySize == 0 {
+		opts.MaxBodySize = DefaultMaxCallbackBodySize
+	}
+	if opts.Workers == 0 {
+		opts.Workers = DefaultCallbackWorkers
+	}
+	if opts.QueueSize == 0 {
+		opts.QueueSize = DefaultCallbackQueueSize
+	}
+	h := &CallbackHandler{
+		opts:     opts,
+		auth:     auth,
+		param:    opts.EventGridSecretParameter,
+		byCall:   map[string][]*registration{},
+		byOp:     map[string][]*registration{},
+		seed:     maphash.MakeSeed(),
+		done:     make(chan struct{}),
+		stopping: make(chan struct{}),
+	}
+	if h.param == "" {
+		h.param = DefaultEventGridSecretParameter
+	}
+	if opts.EventGridSecret != "" {
+		h.secret = sha256.Sum256([]byte(opts.EventGridSecret))
+	}
+	h.origins = opts.WebhookAllowedOrigins
+	if h.origins == nil {
+		h.origins = []string{EventGridOrigin}
+	}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	return h, nil
+}
+
+// OnCall registers fn for the events of one call connection (those whose
+// CallConnectionID is callConnectionID), and returns the function that
+// removes it; call it after CallDisconnected. An empty id or a nil fn
+// registers nothing.
+func (h *CallbackHandler) OnCall(callConnectionID string, fn EventHandlerFunc) (remove func()) {
+	return h.register(h.byCall, callConnectionID, fn)
+}
+
+// OnOperation registers fn for the events of an operation: those whose
+// OperationContext is operationContext (the OperationContext option of
+// the request, for example of AddParticipant). It returns the function
+// that removes it. An empty context or a nil fn registers nothing.
+func (h *CallbackHandler) OnOperation(operationContext string, fn EventHandlerFunc) (remove func()) {
+	return h.register(h.byOp, operationContext, fn)
+}
+
+// OnIncomingCall registers fn for IncomingCall events, and returns the
+// function that removes it. A nil fn registers nothing.
+func (h *CallbackHandler) OnIncomingCall(fn func(ctx context.Context, call *IncomingCall)) (remove func()) {
+	if fn == nil {
+		return func() {}
+	}
+	return h.registerList(&h.incoming, func(ctx context.Context, ev Event) {
+		if ic, ok := ev.(*IncomingCall); ok {
+			fn(ctx, ic)
+		}
+	})
+}
+
+// OnEvent registers fn for every event (after the handlers of OnCall,
+// OnOperation and OnIncomingCall), and returns the function that removes
+// it. A nil fn registers nothing.
+func (h *CallbackHandler) OnEvent(fn EventHandlerFunc) (remove func()) {
+	if fn == nil {
+		return func() {}
+	}
+	return h.registerList(&h.all, fn)
+}
+
+func (h *CallbackHandler) register(m map[string][]*registration, key string, fn EventHandlerFunc) func() {
+	if key == "" || fn == nil {
+		return func() {}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.nextRegID++
+	r := &registration{id: h.nextRegID, fn: fn}
+	// A new slice each time: dispatch reads the old one without the lock.
+	m[key] = append(slices.Clip(m[key]), r)
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		regs := m[key]
+		if i := slices.Index(regs, r); i >= 0 {
+			regs = slices.Delete(slices.Clone(regs), i, i+1)
+			if len(regs) == 0 {
+				delete(m, key)
+			} else {
+				m[key] = regs
+			}
+		}
+	}
+}
+
+func (h *CallbackHandler) registerList(list *[]*registration, fn EventHandlerFunc) func() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.nextRegID++
+	r := &registration{id: h.nextRegID, fn: fn}
+	*list = append(slices.Clip(*list), r)
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if i := slices.Index(*list, r); i >= 0 {
+			*list = slices.Delete(slices.Clone(*list), i, i+1)
+		}
+	}
+}
+
+// handlersFor returns the handlers of ev, in dispatch order.
+func (h *CallbackHandler) handlersFor(ev Event, buf []*registration) []*registration {
+	info := ev.Info()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if info.CallConnectionID != "" {
+		buf = append(buf, h.byCall[info.CallConnectionID]...)
+	}
+	if info.OperationContext != "" {
+		buf = append(buf, h.byOp[info.OperationContext]...)
+	}
+	if _, ok := ev.(*IncomingCall); ok {
+		buf = append(buf, h.incoming...)
+	}
+	return append(buf, h.all...)
+}
+
+// dispatch runs the handlers of ev, each protected from its own panic.
+func (h *CallbackHandler) dispatch(ctx context.Context, ev Event) {
+	var arr [8]*registration
+	for _, r := range h.handlersFor(ev, arr[:0]) {
+		h.call(ctx, r.fn, ev)
+	}
+}
+
+func (h *CallbackHandler) call(ctx context.Context, fn EventHandlerFunc, ev Event) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.report(&HandlerPanicError{EventType: ev.EventType(), EventID: ev.Info().ID, Value: v, Stack: debug.Stack()})
+		}
+	}()
+	fn(ctx, ev)
+}
+
+func (h *CallbackHandler) report(err error) {
+	if h.opts.OnError == nil {
+		return
+	}
+	defer func() { _ = recover() }() // a panicking OnError must not take the server down
+	h.opts.OnError(err)
+}
+
+// ServeHTTP implements http.Handler.
+func (h *CallbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.report(&CallbackRequestError{Status: http.StatusInternalServerError, Problem: "internal error"})
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+	}()
+	switch r.Method {
+	case http.MethodOptions:
+		h.serveOptions(w, r)
+		return
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", "POST, OPTIONS")
+		h.fail(w, &CallbackRequestError{Status: http.StatusMethodNotAllowed, Problem: "method not allowed"})
+		return
+	}
+	if h.closed.Load() {
+		h.unavailable(w, &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"})
+		return
+	}
+
+	channel, err := h.authenticate(r)
+	if err != nil {
+		var ae *CallbackAuthError
+		if !errors.As(err, &ae) || ae.Reason == AuthKeysUnavailable {
+			// Not the request's fault: the keys cannot be fetched (or the
+			// sender left while they were fetched).
+			h.report(err)
+			h.unavailable(w, &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "cannot authenticate now"})
+			return
+		}
+		h.unauthorized(w, err)
+		return
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodySize))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.fail(w, &CallbackRequestError{Status: http.StatusRequestEntityTooLarge, Problem: "body too large"})
+			return
+		}
+		h.fail(w, &CallbackRequestError{Status: http.StatusBadRequest, Problem: "cannot read body"})
+		return
+	}
+	events, err := ParseEvents(body)
+	if err != nil {
+		h.report(err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if channel == channelEventGrid {
+		for i, ev := range events {
+			if isCallbackEvent(ev) {
+				h.unauthorized(w, &CallbackAuthError{Reason: AuthCallbackEventNeedsToken, Detail: fmt.Sprintf("event %d", i)})
+				return
+			}
+		}
+	}
+
+	var validation *SubscriptionValidation
+	rest := events[:0:0]
+	for _, ev := range events {
+		if v, ok := ev.(*SubscriptionValidation); ok {
+			if validation == nil {
+				validation = v
+			}
+			continue
+		}
+		rest = append(rest, ev)
+	}
+	if len(rest) > 0 {
+		if h.opts.Synchronous {
+			for _, ev := range rest {
+				h.dispatch(r.Context(), ev)
+			}
+		} else if err := h.enqueue(r.Context(), rest); err != nil {
+			h.report(err)
+			h.unavailable(w, err.(*CallbackRequestError))
+			return
+		}
+	}
+	if validation != nil {
+		b, _ := json.Marshal(eventwire.ValidationResponse{ValidationResponse: validation.ValidationCode})
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+type channel int
+
+const (
+	channelCallback channel = iota + 1
+	channelEventGrid
+)
+
+// authenticate decides which channel a request came by and checks it.
+func (h *CallbackHandler) authenticate(r *http.Request) (channel, error) {
+	if tok, ok := bearerToken(r); ok && h.auth.issuedHere(tok) {
+		if err := h.auth.AuthenticateToken(r.Context(), tok); err != nil {
+			return 0, err
+		}
+		return channelCallback, nil
+	}
+	secretSet := h.opts.EventGridSecret != ""
+	if !secretSet && h.opts.EventGridValidator == nil {
+		return 0, &CallbackAuthError{Reason: AuthMissingCredentials}
+	}
+	if secretSet {
+		got := r.URL.Query().Get(h.param)
+		sum := sha256.Sum256([]byte(got))
+		if got == "" || subtle.ConstantTimeCompare(sum[:], h.secret[:]) != 1 {
+			return 0, &CallbackAuthError{Reason: AuthEventGridRefused, Detail: "the secret does not match"}
+		}
+	}
+	if v := h.opts.EventGridValidator; v != nil {
+		if err := callValidator(v, r); err != nil {
+			return 0, &CallbackAuthError{Reason: AuthEventGridRefused, Detail: "the validator refused it", Err: err}
+		}
+	}
+	return channelEventGrid, nil
+}
+
+var errValidatorPanicked = errors.New("event grid validator panicked")
+
+func callValidator(v func(*http.Request) error, r *http.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errValidatorPanicked
+		}
+	}()
+	return v(r)
+}
+
+// isCallbackEvent reports whether ev is a Call Automation callback event,
+// which only Call Automation sends.
+func isCallbackEvent(ev Event) bool {
+	switch ev.(type) {
+	case *IncomingCall, *SubscriptionValidation, *UnknownEvent:
+		return false
+	}
+	return true
+}
+
+// serveOptions answers the CloudEvents webhook validation handshake.
+func (h *CallbackHandler) serveOptions(w http.ResponseWriter, r *http.Request) {
+	origin := strings.TrimSpace(r.Header.Get("WebHook-Request-Origin"))
+	w.Header().Set("Allow", "POST, OPTIONS")
+	if origin == "" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !slices.Contains(h.origins, "*") && !slices.ContainsFunc(h.origins, func(o string) bool { return strings.EqualFold(o, origin) }) {
+		h.fail(w, &CallbackRequestError{Status: http.StatusForbidden, Problem: "webhook origin not allowed"})
+		return
+	}
+	w.Header().Set("WebHook-Allowed-Origin", origin)
+	w.Header().Set("WebHook-Allowed-Rate", "*")
+	w.WriteHeader(http.StatusOK)
+}
+
+func (h *CallbackHandler) fail(w http.ResponseWriter, e *CallbackRequestError) {
+	h.report(e)
+	http.Error(w, e.Problem, e.Status)
+}
+
+func (h *CallbackHandler) unavailable(w http.ResponseWriter, e *CallbackRequestError) {
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, e.Problem, e.Status)
+}
+
+func (h *CallbackHandler) unauthorized(w http.ResponseWriter, err error) {
+	h.report(err)
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	http.Error(w, "unauthorized", http.StatusUnauthorized)
+}
+
+// start starts the workers, once.
+func (h *CallbackHandler) start() {
+	h.startOnce.Do(func() {
+		n := h.opts.Workers
+		size := max(1, h.opts.QueueSize/n)
+		h.queues = make([]chan queued, n)
+		h.running.Store(int32(n))
+		for i := range h.queues {
+			q := make(chan queued, size)
+			h.queues[i] = q
+			go h.work(q)
+		}
+	})
+}
+
+func (h *CallbackHandler) work(q chan queued) {
+	defer func() {
+		if h.running.Add(-1) == 0 {
+			close(h.done)
+		}
+	}()
+	for item := range q {
+		if h.ctx.Err() != nil {
+			continue // closed: drop what is left
+		}
+		h.dispatch(h.ctx, item.ev)
+	}
+}
+
+// shardKey keeps the events of one call on one worker.
+func shardKey(ev Event) string {
+	i := ev.Info()
+	switch {
+	case i.CallConnectionID != "":
+		return i.CallConnectionID
+	case i.ServerCallID != "":
+		return i.ServerCallID
+	}
+	return i.ID
+}
+
+// enqueue hands events to the workers, waiting while their queues are
+// full until ctx ends.
+func (h *CallbackHandler) enqueue(ctx context.Context, events []Event) error {
+	h.closeMu.RLock()
+	defer h.closeMu.RUnlock()
+	if h.closed.Load() {
+		return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"}
+	}
+	h.start()
+	for _, ev := range events {
+		q := h.queues[maphash.String(h.seed, shardKey(ev))%uint64(len(h.queues))]
+		select {
+		case q <- queued{ev: ev}:
+			continue
+		default:
+		}
+		select {
+		case q <- queued{ev: ev}:
+		case <-ctx.Done():
+			return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "event queue is full"}
+		case <-h.stopping:
+			return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"}
+		}
+	}
+	return nil
+}
+
+// Shutdown stops accepting deliveries (they get 503 and are retried by
+// their senders), lets the workers handle the events already queued, and
+// waits for them to end. If ctx ends first, it cancels the context of the
+// running event handlers, drops the events still queued and returns
+// ctx's error without waiting further: the workers end as soon as the
+// running handlers return.
+func (h *CallbackHandler) Shutdown(ctx context.Context) error {
+	h.stop()
+	select {
+	case <-h.done:
+		h.cancel()
+		return nil
+	case <-ctx.Done():
+		h.cancel()
+		return ctx.Err()
+	}
+}
+
+// Close stops accepting deliveries, cancels the context of the running
+// event handlers, drops the events still queued, and waits for the
+// running handlers to return. It returns nil.
+func (h *CallbackHandler) Close() error {
+	h.stop()
+	h.cancel()
+	<-h.done
+	return nil
+}
+
+// stop marks the handler closed and, once no request is enqueueing,
+// closes the queues, which ends the workers when they are empty.
+func (h *CallbackHandler) stop() {
+	h.closeOnce.Do(func() {
+		h.closed.Store(true)
+		close(h.stopping) // enqueues waiting for room give up
+		h.closeMu.Lock()  // wait for enqueues in progress
+		defer h.closeMu.Unlock()
+		if h.queues == nil { // never started: no worker to wait for
+			close(h.done)
+			return
+		}
+		for _, q := range h.queues {
+			close(q)
+		}
+	})
+}
+
+// CallbackRequestError reports a request a CallbackHandler refused for
+// other reasons than authentication or event decoding.
+type CallbackRequestError struct {
+	// Status is the HTTP status the request got.
+	Status int
+	// Problem says what was wrong, in a lowercase phrase.
+	Problem string
+}
+
+// Error implements error.
+func (e *CallbackRequestError) Error() string {
+	return fmt.Sprintf("calling: callback request refused (%d): %s", e.Status, e.Problem)
+}
+
+// HandlerPanicError reports an event handler that panicked. The panic was
+// recovered: the other handlers of the event, and the following events,
+// still ran.
+type HandlerPanicError struct {
+	// EventType and EventID identify the event.
+	EventType, EventID string
+	// Value is the value the handler panicked with.
+	Value any
+	// Stack is the goroutine's stack at the panic.
+	Stack []byte
+}
+
+// Error implements error. It does not print Value, which may hold
+// anything the handler had.
+func (e *HandlerPanicError) Error() string {
+	return "calling: event handler panicked on " + appendTypeNameString(e.EventType)
+}
+
+func appendTypeNameString(t string) string { return string(appendTypeName(nil, t)) }

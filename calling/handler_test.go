@@ -1,0 +1,719 @@
+package calling_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
+)
+
+const testAudience = "6e1c6f4c-0000-4000-8000-acs000000001"
+
+// Keys are slow to generate under -race: make two once.
+var testKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
+	var ks [2]*rsa.PrivateKey
+	for i := range ks {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		ks[i] = k
+	}
+	return ks
+})
+
+func newIssuer(t testing.TB) *callbacktest.Issuer {
+	t.Helper()
+	return callbacktest.NewIssuer(testAudience, &callbacktest.IssuerOptions{Key: testKeys()[0]})
+}
+
+// errs collects what OnError reports.
+type errs struct {
+	mu   sync.Mutex
+	list []error
+}
+
+func (e *errs) add(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.list = append(e.list, err)
+}
+
+func (e *errs) all() []error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]error(nil), e.list...)
+}
+
+// newHandler returns a synchronous handler trusting iss, with its errors
+// collected.
+func newHandler(t testing.TB, iss *callbacktest.Issuer, edit func(*calling.CallbackHandlerOptions)) (*calling.CallbackHandler, *errs) {
+	t.Helper()
+	opts := iss.HandlerOptions()
+	opts.Synchronous = true
+	e := &errs{}
+	opts.OnError = e.add
+	if edit != nil {
+		edit(&opts)
+	}
+	h, err := calling.NewCallbackHandler(opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = h.Close() })
+	return h, e
+}
+
+// serve runs one request through h.
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func signedPost(t testing.TB, iss *callbacktest.Issuer, url string, body []byte, opts ...callbacktest.TokenOption) *http.Request {
+	t.Helper()
+	r, err := iss.NewRequest(context.Background(), url, body, opts...)
+	require.NoError(t, err)
+	return r
+}
+
+func mustMarshal(t testing.TB, evs ...calling.Event) []byte {
+	t.Helper()
+	b, err := calling.MarshalCloudEvents(evs...)
+	require.NoError(t, err)
+	return b
+}
+
+func info(cc, op string) calling.EventInfo {
+	return calling.EventInfo{CallConnectionID: cc, OperationContext: op, ServerCallID: "sc-" + cc, CorrelationID: "co-" + cc}
+}
+
+func readExample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "events", name))
+	require.NoError(t, err)
+	return b
+}
+
+func TestHandlerDispatch(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, nil)
+	var got []string
+	rec := func(tag string) calling.EventHandlerFunc {
+		return func(ctx context.Context, ev calling.Event) {
+			require.NotNil(t, ctx)
+			got = append(got, tag+":"+strings.TrimPrefix(ev.EventType(), "Microsoft.Communication."))
+		}
+	}
+	removeCall := h.OnCall("cc-1", rec("call"))
+	h.OnOperation("add-1", rec("op"))
+	h.OnEvent(rec("all"))
+	h.OnIncomingCall(func(ctx context.Context, ic *calling.IncomingCall) { got = append(got, "incoming:"+ic.ServerCallID) })
+	// Registrations that match nothing, or are refused.
+	h.OnCall("", rec("never"))
+	h.OnCall("cc-1", nil)
+	h.OnOperation("", rec("never"))
+	h.OnEvent(nil)
+	h.OnIncomingCall(nil)
+
+	teams := identity.MicrosoftTeamsUserIdentifier{UserID: "00000000-0000-0000-0000-00000000000a", Cloud: identity.CloudPublic}
+	body := mustMarshal(t,
+		&calling.CallConnected{EventInfo: info("cc-1", "create-1")},
+		&calling.AddParticipantSucceeded{EventInfo: info("cc-1", "add-1"), Participant: teams},
+		&calling.AddParticipantFailed{EventInfo: info("cc-2", "add-1"), Participant: teams},
+		&calling.CallDisconnected{EventInfo: info("cc-2", "")},
+		&calling.IncomingCall{EventInfo: calling.EventInfo{ServerCallID: "sc-9", Topic: "/t"}, IncomingCallContext: "ctx"},
+		&calling.UnknownEvent{EventInfo: info("cc-1", ""), Type: "Microsoft.Communication.PlayCompleted"},
+	)
+	w := serve(h, signedPost(t, iss, "/callbacks", body))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Equal(t, []string{
+		"call:CallConnected", "all:CallConnected",
+		"call:AddParticipantSucceeded", "op:AddParticipantSucceeded", "all:AddParticipantSucceeded",
+		"op:AddParticipantFailed", "all:AddParticipantFailed",
+		"all:CallDisconnected",
+		"incoming:sc-9", "all:IncomingCall",
+		"call:PlayCompleted", "all:PlayCompleted",
+	}, got)
+
+	// Removing a handler stops it; removing twice is harmless.
+	got = nil
+	removeCall()
+	removeCall()
+	w = serve(h, signedPost(t, iss, "/callbacks", mustMarshal(t, &calling.CallDisconnected{EventInfo: info("cc-1", "")})))
+	require.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, []string{"all:CallDisconnected"}, got)
+}
+
+func TestHandlerSpecCallbacks(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, nil)
+	var got []calling.Event
+	h.OnEvent(func(_ context.Context, ev calling.Event) { got = append(got, ev) })
+	for _, name := range []string{"callback_CallConnected_cloudevent.json", "callback_ParticipantsUpdated_cloudevent.json"} {
+		w := serve(h, signedPost(t, iss, "/cb", readExample(t, name)))
+		require.Equal(t, http.StatusOK, w.Code, name)
+	}
+	require.Len(t, got, 2)
+	assert.Equal(t, "441f1200-fd54-422e-9566-a867d187dca7", got[0].(*calling.CallConnected).CallConnectionID)
+	assert.Len(t, got[1].(*calling.ParticipantsUpdated).Participants, 1)
+}
+
+func TestHandlerRefusesUnauthenticated(t *testing.T) {
+	iss := newIssuer(t)
+	forger := callbacktest.NewIssuer(testAudience, &callbacktest.IssuerOptions{Key: testKeys()[1], KeyID: iss.KeyID()})
+	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
+	noneToken := func() string {
+		// An unsigned token ("alg":"none") with the right claims.
+		tok, err := iss.Token()
+		require.NoError(t, err)
+		parts := strings.Split(tok, ".")
+		return "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + parts[1] + "."
+	}()
+	cases := map[string]struct {
+		auth   func(r *http.Request)
+		reason calling.CallbackAuthReason
+	}{
+		"no header":      {func(r *http.Request) { r.Header.Del("Authorization") }, calling.AuthMissingCredentials},
+		"basic":          {func(r *http.Request) { r.Header.Set("Authorization", "Basic dXNlcjpwYXNz") }, calling.AuthMissingCredentials},
+		"empty bearer":   {func(r *http.Request) { r.Header.Set("Authorization", "Bearer ") }, calling.AuthMissingCredentials},
+		"garbage bearer": {func(r *http.Request) { r.Header.Set("Authorization", "Bearer not.a.jwt") }, calling.AuthMissingCredentials},
+		"alg none":       {func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+noneToken) }, calling.AuthMalformedToken},
+		"wrong audience": {func(r *http.Request) {
+			require.NoError(t, iss.Authorize(r, callbacktest.WithAudience("other-resource")))
+		}, calling.AuthWrongAudience},
+		"audience array": {func(r *http.Request) {
+			require.NoError(t, iss.Authorize(r, callbacktest.WithClaim("aud", []string{"a", "b"})))
+		}, calling.AuthWrongAudience},
+		"expired":        {func(r *http.Request) { require.NoError(t, iss.Authorize(r, callbacktest.Expired())) }, calling.AuthExpiredToken},
+		"not yet valid":  {func(r *http.Request) { require.NoError(t, iss.Authorize(r, callbacktest.NotYetValid())) }, calling.AuthTokenNotYetValid},
+		"no exp":         {func(r *http.Request) { require.NoError(t, iss.Authorize(r, callbacktest.WithClaim("exp", 0))) }, calling.AuthExpiredToken},
+		"forged":         {func(r *http.Request) { require.NoError(t, forger.Authorize(r)) }, calling.AuthUntrustedToken},
+		"forged own kid": {func(r *http.Request) { require.NoError(t, iss.Authorize(r, callbacktest.SignedWith(testKeys()[1]))) }, calling.AuthUntrustedToken},
+		"unknown kid":    {func(r *http.Request) { require.NoError(t, iss.Authorize(r, callbacktest.WithKeyID("nope"))) }, calling.AuthUntrustedToken},
+		// A token of another issuer is not routed to the callback check:
+		// with no Event Grid check configured, nothing accepts it.
+		"other issuer": {func(r *http.Request) {
+			require.NoError(t, iss.Authorize(r, callbacktest.WithIssuer("https://login.microsoftonline.com/x/v2.0")))
+		}, calling.AuthMissingCredentials},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			h, e := newHandler(t, iss, nil)
+			called := false
+			h.OnEvent(func(context.Context, calling.Event) { called = true })
+			r := signedPost(t, iss, "/cb", body)
+			c.auth(r)
+			w := serve(h, r)
+			assert.Equal(t, http.StatusUnauthorized, w.Code)
+			assert.Contains(t, w.Header().Get("WWW-Authenticate"), "Bearer")
+			assert.False(t, called, "an unauthenticated callback reached a handler")
+			errList := e.all()
+			require.Len(t, errList, 1)
+			var ae *calling.CallbackAuthError
+			require.ErrorAs(t, errList[0], &ae)
+			assert.Equal(t, c.reason, ae.Reason, ae.Error())
+			// Nothing of the token in the error or the response.
+			if tok := r.Header.Get("Authorization"); len(tok) > 20 {
+				assert.NotContains(t, ae.Error(), tok[len(tok)-20:])
+				assert.NotContains(t, w.Body.String(), tok[len(tok)-20:])
+			}
+		})
+	}
+}
+
+func TestHandlerAcceptsSkewAndExtraAudiences(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.ExtraAudiences = []string{"second-resource"} })
+	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
+	for name, opts := range map[string][]callbacktest.TokenOption{
+		"plain":           nil,
+		"second audience": {callbacktest.WithAudience("second-resource")},
+		"audience array":  {callbacktest.WithClaim("aud", []string{"x", testAudience})},
+		"a minute early":  {callbacktest.IssuedAt(time.Now().Add(time.Minute))},
+		"just expired":    {callbacktest.IssuedAt(time.Now().Add(-callbacktest.TokenLifetime - time.Minute))},
+		"lowercase":       nil,
+	} {
+		r := signedPost(t, iss, "/cb", body, opts...)
+		if name == "lowercase" {
+			r.Header.Set("Authorization", "bearer "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		}
+		assert.Equal(t, http.StatusOK, serve(h, r).Code, name)
+	}
+}
+
+func TestHandlerDiscoveryAndKeyRotation(t *testing.T) {
+	iss := newIssuer(t)
+	keys := httptest.NewServer(iss.Handler())
+	defer keys.Close()
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.KeySet = nil
+		o.OpenIDConfigurationURL = keys.URL + callbacktest.OpenIDConfigurationPath
+		o.HTTPClient = keys.Client()
+		o.KeyRefreshInterval = time.Minute
+		o.Now = clock
+	})
+	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
+	post := func(opts ...callbacktest.TokenOption) int {
+		return serve(h, signedPost(t, iss, "/cb", body, append(opts, callbacktest.IssuedAt(clock()))...)).Code
+	}
+
+	require.Equal(t, http.StatusOK, post())
+	require.Equal(t, 2, iss.Requests(), "discovery document and keys fetched once")
+	require.Equal(t, http.StatusOK, post())
+	require.Equal(t, 2, iss.Requests(), "keys cached")
+
+	// Forged key ids: at most one refresh per interval.
+	advance(time.Minute + time.Second)
+	for range 20 {
+		require.Equal(t, http.StatusUnauthorized, post(callbacktest.WithKeyID("forged")))
+	}
+	assert.Equal(t, 4, iss.Requests(), "one refresh for the unknown kid, then none within the interval")
+
+	// A new key within the interval is not fetched yet...
+	iss.RotateKey(testKeys()[1], "")
+	assert.Equal(t, http.StatusUnauthorized, post())
+	// ...and is once the interval has passed.
+	advance(time.Minute + time.Second)
+	assert.Equal(t, http.StatusOK, post())
+	assert.Equal(t, 6, iss.Requests())
+	assert.NotEmpty(t, e.all())
+}
+
+func TestHandlerKeysUnavailable(t *testing.T) {
+	iss := newIssuer(t)
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.KeySet = nil
+		o.OpenIDConfigurationURL = down.URL + callbacktest.OpenIDConfigurationPath
+		o.HTTPClient = down.Client()
+	})
+	called := false
+	h.OnEvent(func(context.Context, calling.Event) { called = true })
+	w := serve(h, signedPost(t, iss, "/cb", mustMarshal(t, &calling.CallConnected{EventInfo: info("cc", "")})))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Equal(t, "1", w.Header().Get("Retry-After"))
+	assert.False(t, called)
+	var ae *calling.CallbackAuthError
+	require.ErrorAs(t, e.all()[0], &ae)
+	assert.Equal(t, calling.AuthKeysUnavailable, ae.Reason)
+}
+
+func TestEventGridValidationHandshake(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.EventGridSecret = "s3cret" })
+	called := false
+	h.OnEvent(func(context.Context, calling.Event) { called = true })
+
+	post := func(url string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, url, bytes.NewReader(readExample(t, "eventgrid_SubscriptionValidationEvent.json")))
+		r.Header.Set("aeg-event-type", "SubscriptionValidation")
+		r.Header.Set("Content-Type", "application/json")
+		return serve(h, r)
+	}
+	w := post("/events?secret=s3cret")
+	require.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+	assert.JSONEq(t, string(readExample(t, "eventgrid_SubscriptionValidationResponse.json")), w.Body.String())
+	assert.False(t, called, "the handshake is answered, not dispatched")
+
+	for _, url := range []string{"/events", "/events?secret=wrong", "/events?secret=s3cret0", "/events?other=s3cret"} {
+		assert.Equal(t, http.StatusUnauthorized, post(url).Code, url)
+	}
+}
+
+func TestEventGridIncomingCall(t *testing.T) {
+	iss := newIssuer(t)
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.EventGridSecret = "s3cret"
+		o.EventGridSecretParameter = "code"
+	})
+	var calls []*calling.IncomingCall
+	h.OnIncomingCall(func(_ context.Context, ic *calling.IncomingCall) { calls = append(calls, ic) })
+
+	// The Event Grid schema, as published.
+	r := httptest.NewRequest(http.MethodPost, "/events?code=s3cret", bytes.NewReader(readExample(t, "eventgrid_IncomingCall.json")))
+	w := serve(h, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Len(t, calls, 1)
+	assert.Equal(t, "{incoming-call-contextValue}", calls[0].IncomingCallContext)
+
+	// The CloudEvents schema, as an Event Grid subscription with that
+	// schema delivers it (a single event, application/cloudevents+json).
+	data := readExample(t, "eventgrid_IncomingCall_TeamsResourceAccount_data.json")
+	body := `{"id":"1","source":"/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/r","type":"Microsoft.Communication.IncomingCall","specversion":"1.0","subject":"/caller/4:+12065551212/recipient/28:orgid:cc123456-5678-5678-1234-ccc123456789","time":"2024-05-01T10:00:00Z","data":` + string(data) + `}`
+	r = httptest.NewRequest(http.MethodPost, "/events?code=s3cret", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/cloudevents+json; charset=utf-8")
+	w = serve(h, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Len(t, calls, 2)
+	assert.Equal(t, identity.PhoneNumberIdentifier{PhoneNumber: "+12065551212"}, calls[1].From)
+
+	// Other Event Grid events of ACS are kept as unknown events.
+	var unknown []calling.Event
+	h.OnEvent(func(_ context.Context, ev calling.Event) { unknown = append(unknown, ev) })
+	r = httptest.NewRequest(http.MethodPost, "/events?code=s3cret", strings.NewReader(`[{"id":"2","eventType":"Microsoft.Communication.CallStarted","subject":"s","data":{"serverCallId":"x"},"eventTime":"2024-05-01T10:00:00Z","dataVersion":"1.0","metadataVersion":"1"}]`))
+	require.Equal(t, http.StatusOK, serve(h, r).Code)
+	require.Len(t, unknown, 1)
+	assert.IsType(t, &calling.UnknownEvent{}, unknown[0])
+	assert.Empty(t, e.all())
+}
+
+func TestEventGridCannotCarryCallbackEvents(t *testing.T) {
+	iss := newIssuer(t)
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.EventGridSecret = "s3cret" })
+	called := false
+	h.OnEvent(func(context.Context, calling.Event) { called = true })
+	body := mustMarshal(t,
+		&calling.IncomingCall{EventInfo: calling.EventInfo{ServerCallID: "sc", Topic: "/t"}},
+		&calling.CallConnected{EventInfo: info("cc-1", "")},
+	)
+	r := httptest.NewRequest(http.MethodPost, "/cb?secret=s3cret", bytes.NewReader(body))
+	assert.Equal(t, http.StatusUnauthorized, serve(h, r).Code)
+	assert.False(t, called, "nothing of the delivery is dispatched")
+	var ae *calling.CallbackAuthError
+	require.ErrorAs(t, e.all()[0], &ae)
+	assert.Equal(t, calling.AuthCallbackEventNeedsToken, ae.Reason)
+
+	// With the Call Automation token the same body is fine.
+	r = signedPost(t, iss, "/cb", body)
+	assert.Equal(t, http.StatusOK, serve(h, r).Code)
+	assert.True(t, called)
+}
+
+func TestEventGridValidator(t *testing.T) {
+	iss := newIssuer(t)
+	errNo := errors.New("no entra token")
+	validator := func(r *http.Request) error {
+		switch r.Header.Get("Authorization") {
+		case "Bearer entra-ok":
+			return nil
+		case "Bearer entra-panic":
+			panic("validator bug")
+		}
+		return errNo
+	}
+	body := readExample(t, "eventgrid_IncomingCall.json")
+	post := func(h http.Handler, url, auth string) int {
+		r := httptest.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		return serve(h, r).Code
+	}
+
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.EventGridValidator = validator })
+	assert.Equal(t, http.StatusOK, post(h, "/events", "Bearer entra-ok"))
+	assert.Equal(t, http.StatusUnauthorized, post(h, "/events", "Bearer other"))
+	assert.Equal(t, http.StatusUnauthorized, post(h, "/events", "Bearer entra-panic"), "a panicking validator refuses")
+	assert.Equal(t, http.StatusUnauthorized, post(h, "/events", ""))
+	var ae *calling.CallbackAuthError
+	require.ErrorAs(t, e.all()[0], &ae)
+	assert.Equal(t, calling.AuthEventGridRefused, ae.Reason)
+	assert.ErrorIs(t, e.all()[0], errNo)
+
+	// Both configured: both must pass.
+	h, _ = newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.EventGridValidator = validator
+		o.EventGridSecret = "s3cret"
+	})
+	assert.Equal(t, http.StatusOK, post(h, "/events?secret=s3cret", "Bearer entra-ok"))
+	assert.Equal(t, http.StatusUnauthorized, post(h, "/events", "Bearer entra-ok"))
+	assert.Equal(t, http.StatusUnauthorized, post(h, "/events?secret=s3cret", "Bearer other"))
+}
+
+func TestWebhookValidationHandshake(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, nil)
+	options := func(h http.Handler, origin string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodOptions, "/events", nil)
+		if origin != "" {
+			r.Header.Set("WebHook-Request-Origin", origin)
+		}
+		return serve(h, r)
+	}
+	w := options(h, "eventgrid.azure.net")
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, "eventgrid.azure.net", w.Header().Get("WebHook-Allowed-Origin"))
+	assert.Equal(t, http.StatusForbidden, options(h, "evil.example").Code)
+	w = options(h, "")
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Empty(t, w.Header().Get("WebHook-Allowed-Origin"))
+
+	h, _ = newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.WebhookAllowedOrigins = []string{"*"} })
+	assert.Equal(t, "any.example", options(h, "any.example").Header().Get("WebHook-Allowed-Origin"))
+}
+
+func TestHandlerRequestErrors(t *testing.T) {
+	iss := newIssuer(t)
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.MaxBodySize = 1024 })
+	called := false
+	h.OnEvent(func(context.Context, calling.Event) { called = true })
+
+	r := httptest.NewRequest(http.MethodGet, "/cb", nil)
+	w := serve(h, r)
+	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
+	assert.Equal(t, "POST, OPTIONS", w.Header().Get("Allow"))
+
+	big := mustMarshal(t, &calling.UnknownEvent{Type: "T", Data: []byte(`"` + strings.Repeat("x", 2000) + `"`)})
+	assert.Equal(t, http.StatusRequestEntityTooLarge, serve(h, signedPost(t, iss, "/cb", big)).Code)
+
+	for _, body := range []string{``, `[`, `{}`, `[{"id":"1"}]`, `[{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":5}}]`, `"x"`} {
+		w := serve(h, signedPost(t, iss, "/cb", []byte(body)))
+		assert.Equal(t, http.StatusBadRequest, w.Code, body)
+	}
+	assert.False(t, called)
+	var ee *calling.EventError
+	assert.True(t, errors.As(e.all()[len(e.all())-1], &ee))
+
+	// An empty array is a valid, empty delivery.
+	assert.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", []byte(`[]`))).Code)
+}
+
+func TestHandlerPanicsAreRecovered(t *testing.T) {
+	for _, synchronous := range []bool{true, false} {
+		t.Run(map[bool]string{true: "synchronous", false: "workers"}[synchronous], func(t *testing.T) {
+			iss := newIssuer(t)
+			h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+				o.Synchronous = synchronous
+				o.Workers = 1
+			})
+			seen := make(chan string, 4)
+			h.OnCall("cc-1", func(_ context.Context, ev calling.Event) {
+				if _, ok := ev.(*calling.CallConnected); ok {
+					panic("handler bug with a secret")
+				}
+			})
+			h.OnEvent(func(_ context.Context, ev calling.Event) { seen <- ev.EventType() })
+			body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")}, &calling.CallDisconnected{EventInfo: info("cc-1", "")})
+			require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body)).Code)
+			assert.Equal(t, calling.EventTypeCallConnected, <-seen, "the next handler of the event still runs")
+			assert.Equal(t, calling.EventTypeCallDisconnected, <-seen, "the next event still runs")
+			require.NoError(t, h.Shutdown(context.Background()))
+			var pe *calling.HandlerPanicError
+			require.ErrorAs(t, e.all()[0], &pe)
+			assert.Equal(t, "handler bug with a secret", pe.Value)
+			assert.NotContains(t, pe.Error(), "secret")
+			assert.NotEmpty(t, pe.Stack)
+		})
+	}
+}
+
+func TestHandlerOnErrorPanicIsContained(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.OnError = func(error) { panic("bad logger") } })
+	r := signedPost(t, iss, "/cb", []byte(`[]`))
+	r.Header.Del("Authorization")
+	assert.Equal(t, http.StatusUnauthorized, serve(h, r).Code)
+}
+
+func TestHandlerWorkersKeepPerCallOrder(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.Workers = 3
+		o.QueueSize = 8
+	})
+	var mu sync.Mutex
+	seq := map[string][]int{}
+	h.OnEvent(func(_ context.Context, ev calling.Event) {
+		pu := ev.(*calling.ParticipantsUpdated)
+		mu.Lock()
+		seq[pu.CallConnectionID] = append(seq[pu.CallConnectionID], pu.SequenceNumber)
+		mu.Unlock()
+	})
+	calls := []string{"a", "b", "c", "d", "e"}
+	const perCall = 40
+	for n := range perCall {
+		var evs []calling.Event
+		for _, c := range calls {
+			evs = append(evs, &calling.ParticipantsUpdated{EventInfo: info(c, ""), SequenceNumber: n})
+		}
+		require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", mustMarshal(t, evs...))).Code)
+	}
+	require.NoError(t, h.Shutdown(context.Background()))
+	for _, c := range calls {
+		require.Len(t, seq[c], perCall, c)
+		for i, n := range seq[c] {
+			require.Equal(t, i, n, "call %s out of order", c)
+		}
+	}
+	// Closed: deliveries are refused, and retried by the sender.
+	w := serve(h, signedPost(t, iss, "/cb", []byte(`[]`)))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Equal(t, "1", w.Header().Get("Retry-After"))
+}
+
+func TestHandlerQueueFullAndShutdownTimeout(t *testing.T) {
+	iss := newIssuer(t)
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.Workers = 1
+		o.QueueSize = 1
+	})
+	started := make(chan struct{}, 10)
+	release := make(chan struct{})
+	var handlerCtx context.Context
+	h.OnEvent(func(ctx context.Context, _ calling.Event) {
+		handlerCtx = ctx
+		started <- struct{}{}
+		<-release
+	})
+	one := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc", "")})
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", one)).Code)
+	<-started // the worker holds the first event
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", one)).Code, "the second waits in the queue")
+
+	// The third finds the queue full and waits until its sender gives up.
+	ctx, cancel := context.WithCancel(context.Background())
+	r := signedPost(t, iss, "/cb", one).WithContext(ctx)
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- serve(h, r) }()
+	cancel()
+	w := <-done
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	var re *calling.CallbackRequestError
+	require.ErrorAs(t, e.all()[0], &re)
+
+	// Shutdown cannot drain while the handler blocks: it gives up when
+	// its context ends, and cancels the handlers' context.
+	sctx, scancel := context.WithCancel(context.Background())
+	scancel()
+	assert.ErrorIs(t, h.Shutdown(sctx), context.Canceled)
+	assert.Error(t, handlerCtx.Err(), "the handlers' context is cancelled")
+	close(release)
+	require.NoError(t, h.Close(), "Close waits for the running handler")
+	require.NoError(t, h.Close(), "and may be called again")
+}
+
+func TestHandlerCloseUnused(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = false })
+	require.NoError(t, h.Shutdown(context.Background()))
+	require.NoError(t, h.Close())
+}
+
+func TestNewCallbackHandlerArguments(t *testing.T) {
+	for name, o := range map[string]calling.CallbackHandlerOptions{
+		"no audience":      {},
+		"blank audience":   {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: " "}},
+		"http openid":      {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a", OpenIDConfigurationURL: "http://example.com/x"}},
+		"relative openid":  {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a", OpenIDConfigurationURL: "/x"}},
+		"negative body":    {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, MaxBodySize: -1},
+		"negative workers": {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, Workers: -1},
+		"negative queue":   {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, QueueSize: -1},
+	} {
+		_, err := calling.NewCallbackHandler(o)
+		var ae *calling.ArgumentError
+		assert.ErrorAs(t, err, &ae, name)
+	}
+	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}})
+	require.NoError(t, err, "the defaults need only the audience")
+	require.NoError(t, h.Close())
+}
+
+func TestCallbackAuthenticatorDirect(t *testing.T) {
+	iss := newIssuer(t)
+	a, err := calling.NewCallbackAuthenticator(iss.AuthOptions())
+	require.NoError(t, err)
+	assert.Equal(t, calling.CallbackIssuer, a.Issuer())
+	tok, err := iss.Token()
+	require.NoError(t, err)
+	require.NoError(t, a.AuthenticateToken(context.Background(), tok))
+	err = a.AuthenticateToken(context.Background(), "")
+	var ae *calling.CallbackAuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, calling.AuthMissingCredentials, ae.Reason)
+
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	require.Error(t, a.AuthenticateRequest(context.Background(), r))
+	r.Header.Set("Authorization", "Bearer "+tok)
+	require.NoError(t, a.AuthenticateRequest(context.Background(), r))
+
+	// A token of the right issuer but signed for another issuer URL.
+	other := callbacktest.NewIssuer(testAudience, &callbacktest.IssuerOptions{Key: testKeys()[0], Issuer: "https://other.example"})
+	tok, err = other.Token()
+	require.NoError(t, err)
+	require.ErrorAs(t, a.AuthenticateToken(context.Background(), tok), &ae)
+	assert.Equal(t, calling.AuthWrongIssuer, ae.Reason)
+	assert.NotContains(t, ae.Error(), tok[len(tok)-16:])
+}
+
+func TestCallbacktestIssuer(t *testing.T) {
+	iss := newIssuer(t)
+	tok, err := iss.Token()
+	require.NoError(t, err)
+	parsed, err := jwt.ParseVerifiedRS256(tok, iss.KeySet())
+	require.NoError(t, err)
+	assert.Equal(t, iss.KeyID(), parsed.Header.Kid)
+	var claims struct {
+		Iss string `json:"iss"`
+		Aud string `json:"aud"`
+		Iat int64  `json:"iat"`
+		Nbf int64  `json:"nbf"`
+		Exp int64  `json:"exp"`
+	}
+	require.NoError(t, parsed.Decode(&claims))
+	assert.Equal(t, calling.CallbackIssuer, claims.Iss)
+	assert.Equal(t, testAudience, claims.Aud)
+	assert.Equal(t, int64(callbacktest.TokenLifetime/time.Second), claims.Exp-claims.Iat)
+
+	srv := httptest.NewServer(iss.Handler())
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + callbacktest.OpenIDConfigurationPath)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(b), `"jwks_uri":"`+srv.URL+callbacktest.KeysPath+`"`)
+	resp, err = srv.Client().Get(srv.URL + "/nope")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	// Post delivers signed events to a real server.
+	h, _ := newHandler(t, iss, nil)
+	got := make(chan calling.Event, 1)
+	h.OnEvent(func(_ context.Context, ev calling.Event) { got <- ev })
+	cb := httptest.NewServer(h)
+	defer cb.Close()
+	resp, err = iss.Post(context.Background(), cb.Client(), cb.URL, &calling.CallConnected{EventInfo: info("cc-7", "")})
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "cc-7", (<-got).Info().CallConnectionID)
+
+	// Rotation keeps the old key published until retired.
+	oldKid := iss.KeyID()
+	iss.RotateKey(testKeys()[1], "k2")
+	assert.Equal(t, "k2", iss.KeyID())
+	_, err = iss.KeySet().Key(oldKid)
+	assert.NoError(t, err)
+	iss.RetireOldKeys()
+	_, err = iss.KeySet().Key(oldKid)
+	assert.Error(t, err)
+}
