@@ -1,0 +1,621 @@
+package callingtest
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+func testArgumentErrors(t *testing.T, s *suite) {
+	ctx := s.ctx()
+	svc := s.Service
+	teams := identity.MicrosoftTeamsUserIdentifier{UserID: "00000000-0000-4000-8000-00000000aaaa"}
+	phone := identity.PhoneNumberIdentifier{PhoneNumber: "+14255550100"}
+
+	_, err := svc.CreateCall(ctx, []identity.Identifier{phone}, s.CallbackURL, nil)
+	wantArgErr(t, "CreateCall to a phone without a caller id", err, calling.ErrMissingCallerID)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{teams, phone}, s.CallbackURL, &calling.CreateCallOptions{SourceDisplayName: "x"})
+	wantArgErr(t, "group CreateCall with a phone and no caller id", err, calling.ErrMissingCallerID)
+	_, err = svc.CreateCall(ctx, nil, s.CallbackURL, nil)
+	wantArgErr(t, "CreateCall without targets", err, nil)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{teams}, "", nil)
+	wantArgErr(t, "CreateCall without a callback URL", err, nil)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{teams}, "ftp://example.com/cb", nil)
+	wantArgErr(t, "CreateCall with an ftp callback URL", err, nil)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{identity.PhoneNumberIdentifier{PhoneNumber: "4255550100"}}, s.CallbackURL, &calling.CreateCallOptions{SourceCallerID: &s.CallerID})
+	wantArgErr(t, "CreateCall to a number not in E.164 form", err, nil)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{nil}, s.CallbackURL, nil)
+	wantArgErr(t, "CreateCall to a nil target", err, nil)
+
+	_, err = svc.AnswerCall(ctx, "", s.CallbackURL, nil)
+	wantArgErr(t, "AnswerCall without a context", err, nil)
+	_, err = svc.RedirectCall(ctx, "ctx", nil, nil)
+	wantArgErr(t, "RedirectCall to nil", err, nil)
+	_, err = svc.RejectCall(ctx, "ctx", &calling.RejectCallOptions{Reason: "sulking"})
+	wantArgErr(t, "RejectCall with an unknown reason", err, nil)
+	_, err = svc.GetCall(ctx, "", nil)
+	wantArgErr(t, "GetCall without an id", err, nil)
+	_, err = svc.AddParticipant(ctx, "call", phone, nil)
+	wantArgErr(t, "AddParticipant of a phone without a caller id", err, calling.ErrMissingCallerID)
+	_, err = svc.AddParticipant(ctx, "call", teams, &calling.AddParticipantOptions{InvitationTimeout: 181 * time.Second})
+	wantArgErr(t, "AddParticipant with a too long invitation timeout", err, nil)
+	_, err = svc.CancelAddParticipant(ctx, "call", "", nil)
+	wantArgErr(t, "CancelAddParticipant without an invitation id", err, nil)
+	_, err = svc.HoldParticipant(ctx, "call", teams, &calling.HoldParticipantOptions{PlaySource: &calling.PlaySource{Kind: calling.PlayFile}})
+	wantArgErr(t, "HoldParticipant with a file source without a URL", err, nil)
+	_, err = svc.ConnectCall(ctx, calling.CallLocator{Kind: "meeting", ID: "x"}, s.CallbackURL, nil)
+	wantArgErr(t, "ConnectCall with an unknown locator kind", err, nil)
+}
+
+func testNotFound(t *testing.T, s *suite) {
+	ctx := s.ctx()
+	svc := s.Service
+	const id = "00000000-0000-4000-8000-0000deadbeef"
+	user := identity.CommunicationUserIdentifier{ID: "8:acs:00000000-0000-4000-8000-000000000000_nobody"}
+	_, err := svc.GetCall(ctx, id, nil)
+	wantStatus(t, "GetCall", err, http.StatusNotFound)
+	if !calling.IsNotFound(err) {
+		t.Errorf("calling.IsNotFound(%v) = false", err)
+	}
+	_, err = svc.ListParticipantsPage(ctx, id, "", nil)
+	wantStatus(t, "ListParticipantsPage", err, http.StatusNotFound)
+	_, err = svc.GetParticipant(ctx, id, user, nil)
+	wantStatus(t, "GetParticipant", err, http.StatusNotFound)
+	_, err = svc.AddParticipant(ctx, id, user, nil)
+	wantStatus(t, "AddParticipant", err, http.StatusNotFound)
+	_, err = svc.RemoveParticipant(ctx, id, user, nil)
+	wantStatus(t, "RemoveParticipant", err, http.StatusNotFound)
+	_, err = svc.MuteParticipant(ctx, id, user, nil)
+	wantStatus(t, "MuteParticipant", err, http.StatusNotFound)
+	_, err = svc.TransferToParticipant(ctx, id, user, nil)
+	wantStatus(t, "TransferToParticipant", err, http.StatusNotFound)
+	_, err = svc.HoldParticipant(ctx, id, user, nil)
+	wantStatus(t, "HoldParticipant", err, http.StatusNotFound)
+	_, err = svc.HangUp(ctx, id, nil)
+	wantStatus(t, "HangUp", err, http.StatusNotFound)
+	_, err = svc.TerminateCall(ctx, id, nil)
+	wantStatus(t, "TerminateCall", err, http.StatusNotFound)
+	var n int
+	for _, err := range calling.NewCallConnection(svc, id).ListParticipants(ctx, nil) {
+		n++
+		if !calling.IsNotFound(err) {
+			t.Errorf("ListParticipants: got %v, want a 404", err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("ListParticipants yielded %d values, want 1 error", n)
+	}
+}
+
+func testVoIPCall(t *testing.T, s *suite) {
+	alice := s.teamsUser(fake.Answers())
+	resp, err := s.Service.CreateCall(s.ctx(), []identity.Identifier{alice}, s.CallbackURL, &calling.CreateCallOptions{OperationContext: "voip"})
+	if err != nil {
+		t.Fatalf("CreateCall: %v", err)
+	}
+	id := resp.CallConnectionID
+	if resp.State != calling.StateConnecting && resp.State != calling.StateConnected {
+		t.Errorf("CreateCall state %q, want connecting", resp.State)
+	}
+	if len(resp.Targets) != 1 || !identity.Equal(resp.Targets[0], alice) {
+		t.Errorf("CreateCall targets %v, want [%s]", resp.Targets, alice.RawID())
+	}
+	if resp.CallbackURL != s.CallbackURL {
+		t.Errorf("CreateCall callback URL %q, want %q", resp.CallbackURL, s.CallbackURL)
+	}
+	if resp.ServerCallID == "" || resp.CorrelationID == "" {
+		t.Errorf("CreateCall: server call id %q, correlation id %q; want both", resp.ServerCallID, resp.CorrelationID)
+	}
+	cc := expect[*calling.CallConnected](s, id)
+	if cc.OperationContext != "voip" {
+		t.Errorf("CallConnected operation context %q, want voip", cc.OperationContext)
+	}
+	if cc.ServerCallID != resp.ServerCallID || cc.CorrelationID != resp.CorrelationID {
+		t.Errorf("CallConnected ids (%q, %q) differ from CreateCall's (%q, %q)", cc.ServerCallID, cc.CorrelationID, resp.ServerCallID, resp.CorrelationID)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("ParticipantsUpdated", pu.Participants, []identity.Identifier{alice}, nil)
+	got := must(s.Service.GetCall(s.ctx(), id, nil))(t, "GetCall")
+	if got.State != calling.StateConnected {
+		t.Errorf("GetCall state %q, want connected", got.State)
+	}
+	if got.CallConnectionID != id {
+		t.Errorf("GetCall id %q, want %q", got.CallConnectionID, id)
+	}
+	p := must(s.Service.GetParticipant(s.ctx(), id, alice, nil))(t, "GetParticipant")
+	if !identity.Equal(p.Identifier, alice) || p.IsMuted || p.IsOnHold {
+		t.Errorf("GetParticipant = %+v, want the Teams user, not muted, not on hold", p.CallParticipant)
+	}
+}
+
+func testPSTNCall(t *testing.T, s *suite) {
+	phone := s.phone(fake.Answers())
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{phone}, s.CallbackURL, &calling.CreateCallOptions{SourceCallerID: &s.CallerID, SourceDisplayName: "Contoso"}))(t, "CreateCall")
+	if resp.SourceCallerID == nil || resp.SourceCallerID.PhoneNumber != s.CallerID.PhoneNumber {
+		t.Errorf("CreateCall source caller id %v, want %s", resp.SourceCallerID, s.CallerID.PhoneNumber)
+	}
+	expect[*calling.CallConnected](s, resp.CallConnectionID)
+	pu := expect[*calling.ParticipantsUpdated](s, resp.CallConnectionID)
+	s.wantRoster("ParticipantsUpdated", pu.Participants, []identity.Identifier{phone}, nil)
+}
+
+func testGroupCall(t *testing.T, s *suite) {
+	a, b := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	phone := s.phone(fake.Rejects())
+	id, _ := s.connectedCall(a, b, phone)
+	pu := until[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("group call", pu.Participants, []identity.Identifier{a, b}, []identity.Identifier{phone})
+}
+
+func testUnavailable(t *testing.T, s *suite) {
+	bob := s.teamsUser(fake.Answers())
+	s.Parties.SetAvailability(bob.UserID, fake.Offline)
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{bob}, s.CallbackURL, &calling.CreateCallOptions{OperationContext: "offline"}))(t, "CreateCall")
+	ev := expect[*calling.CreateCallFailed](s, resp.CallConnectionID)
+	wantResult(t, ev, 480)
+	if ev.OperationContext != "offline" {
+		t.Errorf("CreateCallFailed operation context %q, want offline", ev.OperationContext)
+	}
+	_, err := s.Service.GetCall(s.ctx(), resp.CallConnectionID, nil)
+	wantStatus(t, "GetCall after CreateCallFailed", err, http.StatusNotFound)
+
+	carol := s.teamsUser(fake.Answers())
+	s.Parties.SetAvailability(carol.UserID, fake.Busy)
+	resp = must(s.Service.CreateCall(s.ctx(), []identity.Identifier{carol}, s.CallbackURL, nil))(t, "CreateCall")
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 486)
+}
+
+func testDeclined(t *testing.T, s *suite) {
+	bob := s.teamsUser(fake.Rejects())
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{bob}, s.CallbackURL, nil))(t, "CreateCall")
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 603)
+}
+
+func testNotAnswered(t *testing.T, s *suite) {
+	bob := s.teamsUser(fake.NoAnswer())
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{bob}, s.CallbackURL, nil))(t, "CreateCall")
+	got := must(s.Service.GetCall(s.ctx(), resp.CallConnectionID, nil))(t, "GetCall while ringing")
+	if got.State != calling.StateConnecting {
+		t.Errorf("state while ringing %q, want connecting", got.State)
+	}
+	s.Advance(s.RingTimeout + time.Second)
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 408)
+}
+
+// incoming announces a call from from to the application and returns its
+// context.
+func (s *suite) incoming(from identity.Identifier) string {
+	s.t.Helper()
+	in, err := s.Parties.IncomingCall(s.ctx(), from, s.Parties.ApplicationID(), nil)
+	if err != nil {
+		s.t.Fatalf("IncomingCall: %v", err)
+	}
+	if in.IncomingCallContext == "" {
+		s.t.Fatal("IncomingCall has no incoming call context")
+	}
+	return in.IncomingCallContext
+}
+
+func (s *suite) incomingState(icc string) fake.IncomingCall {
+	for _, in := range s.Parties.IncomingCalls() {
+		if in.IncomingCallContext == icc {
+			return in
+		}
+	}
+	s.t.Fatalf("the incoming call is not known")
+	return fake.IncomingCall{}
+}
+
+func testIncomingAnswer(t *testing.T, s *suite) {
+	alice := s.teamsUser(fake.Answers())
+	icc := s.incoming(alice)
+	resp := must(s.Service.AnswerCall(s.ctx(), icc, s.CallbackURL, &calling.AnswerCallOptions{OperationContext: "answer"}))(t, "AnswerCall")
+	id := resp.CallConnectionID
+	cc := expect[*calling.CallConnected](s, id)
+	if cc.OperationContext != "answer" {
+		t.Errorf("CallConnected operation context %q, want answer", cc.OperationContext)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("answered call", pu.Participants, []identity.Identifier{alice}, nil)
+	if resp.Source == nil || !identity.Equal(resp.Source, alice) {
+		t.Errorf("answered call source %v, want the caller", resp.Source)
+	}
+	_, err := s.Service.AnswerCall(s.ctx(), icc, s.CallbackURL, nil)
+	if err == nil {
+		t.Error("answering an answered call again succeeded")
+	}
+	_, err = s.Service.RejectCall(s.ctx(), icc, nil)
+	if err == nil {
+		t.Error("rejecting an answered call succeeded")
+	}
+}
+
+func testIncomingRedirect(t *testing.T, s *suite) {
+	caller := s.teamsUser(fake.Answers())
+	target := s.teamsUser(fake.Answers())
+	icc := s.incoming(caller)
+	must(s.Service.RedirectCall(s.ctx(), icc, target, nil))(t, "RedirectCall")
+	in := s.incomingState(icc)
+	if in.State != fake.IncomingRedirected || in.RedirectedTo == nil || !identity.Equal(in.RedirectedTo, target) {
+		t.Errorf("after RedirectCall: state %q to %v, want redirected to %s", in.State, in.RedirectedTo, target.RawID())
+	}
+	_, err := s.Service.AnswerCall(s.ctx(), icc, s.CallbackURL, nil)
+	if err == nil {
+		t.Error("answering a redirected call succeeded")
+	}
+}
+
+func testIncomingReject(t *testing.T, s *suite) {
+	for _, reason := range []calling.RejectReason{"", calling.RejectReasonNone, calling.RejectReasonBusy, calling.RejectReasonForbidden} {
+		caller := s.teamsUser(fake.Answers())
+		icc := s.incoming(caller)
+		must(s.Service.RejectCall(s.ctx(), icc, &calling.RejectCallOptions{Reason: reason}))(t, "RejectCall "+string(reason))
+		in := s.incomingState(icc)
+		if in.State != fake.IncomingRejected || in.RejectReason != reason {
+			t.Errorf("after RejectCall(%q): state %q reason %q", reason, in.State, in.RejectReason)
+		}
+		_, err := s.Service.RejectCall(s.ctx(), icc, nil)
+		if err == nil {
+			t.Errorf("rejecting a rejected call (%q) again succeeded", reason)
+		}
+	}
+}
+
+func testIncomingPhoneRedirect(t *testing.T, s *suite) {
+	caller := s.phone(fake.Answers())
+	target := s.teamsUser(fake.Answers())
+	icc := s.incoming(caller)
+	must(s.Service.RedirectCall(s.ctx(), icc, target, nil))(t, "RedirectCall")
+	if in := s.incomingState(icc); in.State != fake.IncomingRedirected {
+		t.Errorf("after RedirectCall: state %q, want redirected", in.State)
+	}
+}
+
+func testIncomingPhoneTransfer(t *testing.T, s *suite) {
+	caller := s.phone(fake.Answers())
+	agent := s.teamsUser(fake.Answers())
+	icc := s.incoming(caller)
+	resp := must(s.Service.AnswerCall(s.ctx(), icc, s.CallbackURL, nil))(t, "AnswerCall")
+	id := resp.CallConnectionID
+	expect[*calling.CallConnected](s, id)
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("answered phone call", pu.Participants, []identity.Identifier{caller}, nil)
+	tr := must(s.Service.TransferToParticipant(s.ctx(), id, agent, &calling.TransferToParticipantOptions{OperationContext: "to-agent"}))(t, "TransferToParticipant")
+	if tr.OperationContext != "to-agent" {
+		t.Errorf("transfer response operation context %q", tr.OperationContext)
+	}
+	acc := expect[*calling.CallTransferAccepted](s, id)
+	if acc.OperationContext != "to-agent" {
+		t.Errorf("CallTransferAccepted operation context %q, want to-agent", acc.OperationContext)
+	}
+	if acc.TransferTarget == nil || !identity.Equal(acc.TransferTarget, agent) {
+		t.Errorf("CallTransferAccepted target %v, want the agent", acc.TransferTarget)
+	}
+	if acc.Transferee == nil || !identity.Equal(acc.Transferee, caller) {
+		t.Errorf("CallTransferAccepted transferee %v, want the caller", acc.Transferee)
+	}
+	expect[*calling.CallDisconnected](s, id)
+	_, err := s.Service.GetCall(s.ctx(), id, nil)
+	wantStatus(t, "GetCall after the transfer", err, http.StatusNotFound)
+}
+
+func testAddAnswers(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice)
+	r := must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{OperationContext: "add-bob", InvitationTimeout: 20 * time.Second}))(t, "AddParticipant")
+	if r.InvitationID == "" {
+		t.Error("AddParticipant returned no invitation id")
+	}
+	if r.OperationContext != "add-bob" {
+		t.Errorf("AddParticipant operation context %q", r.OperationContext)
+	}
+	if r.Participant.Identifier == nil || !identity.Equal(r.Participant.Identifier, bob) {
+		t.Errorf("AddParticipant participant %v, want the invitee", r.Participant.Identifier)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("after the add", pu.Participants, []identity.Identifier{alice, bob}, nil)
+	ok := expect[*calling.AddParticipantSucceeded](s, id)
+	if ok.OperationContext != "add-bob" || ok.Participant == nil || !identity.Equal(ok.Participant, bob) {
+		t.Errorf("AddParticipantSucceeded context %q participant %v", ok.OperationContext, ok.Participant)
+	}
+	_, err := s.Service.AddParticipant(s.ctx(), id, bob, nil)
+	wantStatus(t, "adding a participant twice", err, http.StatusConflict)
+}
+
+func testAddDeclines(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Rejects())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{OperationContext: "add-bob"}))(t, "AddParticipant")
+	ev := expect[*calling.AddParticipantFailed](s, id)
+	wantResult(t, ev, 603)
+	if ev.OperationContext != "add-bob" || ev.Participant == nil || !identity.Equal(ev.Participant, bob) {
+		t.Errorf("AddParticipantFailed context %q participant %v", ev.OperationContext, ev.Participant)
+	}
+	ps := collect(t, s, id)
+	s.wantRoster("after the declined add", ps, []identity.Identifier{alice}, []identity.Identifier{bob})
+}
+
+func testAddTimesOut(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.NoAnswer())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{InvitationTimeout: 10 * time.Second}))(t, "AddParticipant")
+	s.Advance(10 * time.Second)
+	wantResult(t, expect[*calling.AddParticipantFailed](s, id), 408)
+}
+
+func testCancelAdd(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.NoAnswer())
+	id, _ := s.connectedCall(alice)
+	r := must(s.Service.AddParticipant(s.ctx(), id, bob, nil))(t, "AddParticipant")
+	c := must(s.Service.CancelAddParticipant(s.ctx(), id, r.InvitationID, &calling.CancelAddParticipantOptions{OperationContext: "cancel"}))(t, "CancelAddParticipant")
+	if c.InvitationID != r.InvitationID {
+		t.Errorf("CancelAddParticipant invitation %q, want %q", c.InvitationID, r.InvitationID)
+	}
+	ev := expect[*calling.CancelAddParticipantSucceeded](s, id)
+	if ev.InvitationID != r.InvitationID || ev.OperationContext != "cancel" {
+		t.Errorf("CancelAddParticipantSucceeded invitation %q context %q", ev.InvitationID, ev.OperationContext)
+	}
+	must(s.Service.CancelAddParticipant(s.ctx(), id, r.InvitationID, nil))(t, "CancelAddParticipant again")
+	ev2 := expect[*calling.CancelAddParticipantFailed](s, id)
+	if ev2.InvitationID != r.InvitationID {
+		t.Errorf("CancelAddParticipantFailed invitation %q, want %q", ev2.InvitationID, r.InvitationID)
+	}
+}
+
+func testAddPhone(t *testing.T, s *suite) {
+	alice := s.teamsUser(fake.Answers())
+	phone := s.phone(fake.Answers())
+	id, _ := s.connectedCall(alice)
+	_, err := s.Service.AddParticipant(s.ctx(), id, phone, nil)
+	wantArgErr(t, "AddParticipant of a phone without a caller id", err, calling.ErrMissingCallerID)
+	must(s.Service.AddParticipant(s.ctx(), id, phone, &calling.AddParticipantOptions{SourceCallerID: &s.CallerID}))(t, "AddParticipant")
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("after adding the phone", pu.Participants, []identity.Identifier{alice, phone}, nil)
+	expect[*calling.AddParticipantSucceeded](s, id)
+}
+
+func testRemove(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice, bob)
+	until[*calling.ParticipantsUpdated](s, id) // bob joins
+	r := must(s.Service.RemoveParticipant(s.ctx(), id, bob, &calling.RemoveParticipantOptions{OperationContext: "rm"}))(t, "RemoveParticipant")
+	if r.OperationContext != "rm" {
+		t.Errorf("RemoveParticipant operation context %q", r.OperationContext)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("after the removal", pu.Participants, []identity.Identifier{alice}, []identity.Identifier{bob})
+	ev := expect[*calling.RemoveParticipantSucceeded](s, id)
+	if ev.Participant == nil || !identity.Equal(ev.Participant, bob) || ev.OperationContext != "rm" {
+		t.Errorf("RemoveParticipantSucceeded participant %v context %q", ev.Participant, ev.OperationContext)
+	}
+	_, err := s.Service.GetParticipant(s.ctx(), id, bob, nil)
+	wantStatus(t, "GetParticipant of the removed participant", err, http.StatusNotFound)
+	_, err = s.Service.RemoveParticipant(s.ctx(), id, bob, nil)
+	wantStatus(t, "RemoveParticipant twice", err, http.StatusNotFound)
+}
+
+func testMute(t *testing.T, s *suite) {
+	acs := s.acsUser(fake.Answers())
+	teams := s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(acs, teams)
+	until[*calling.ParticipantsUpdated](s, id)
+	r := must(s.Service.MuteParticipant(s.ctx(), id, acs, &calling.MuteParticipantOptions{OperationContext: "mute"}))(t, "MuteParticipant")
+	if r.OperationContext != "mute" {
+		t.Errorf("MuteParticipant operation context %q", r.OperationContext)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	for _, p := range pu.Participants {
+		if p.Identifier != nil && identity.Equal(p.Identifier, acs) && !p.IsMuted {
+			t.Error("ParticipantsUpdated after the mute shows the ACS user unmuted")
+		}
+	}
+	p := must(s.Service.GetParticipant(s.ctx(), id, acs, nil))(t, "GetParticipant")
+	if !p.IsMuted {
+		t.Error("GetParticipant after the mute: not muted")
+	}
+	_, err := s.Service.MuteParticipant(s.ctx(), id, teams, nil)
+	wantStatus(t, "muting a Teams user", err, http.StatusBadRequest)
+}
+
+func testHold(t *testing.T, s *suite) {
+	phone := s.phone(fake.Answers())
+	id, _ := s.connectedCall(phone)
+	must(s.Service.HoldParticipant(s.ctx(), id, phone, &calling.HoldParticipantOptions{PlaySource: &calling.PlaySource{Kind: calling.PlayFile, URL: "https://example.com/hold.wav"}}))(t, "HoldParticipant")
+	if p := must(s.Service.GetParticipant(s.ctx(), id, phone, nil))(t, "GetParticipant"); !p.IsOnHold {
+		t.Error("not on hold after HoldParticipant")
+	}
+	if pu := expect[*calling.ParticipantsUpdated](s, id); !pu.Participants[indexOf(pu.Participants, phone)].IsOnHold {
+		t.Error("ParticipantsUpdated after the hold shows the participant not on hold")
+	}
+	must(s.Service.UnholdParticipant(s.ctx(), id, phone, nil))(t, "UnholdParticipant")
+	if p := must(s.Service.GetParticipant(s.ctx(), id, phone, nil))(t, "GetParticipant"); p.IsOnHold {
+		t.Error("still on hold after UnholdParticipant")
+	}
+	expect[*calling.ParticipantsUpdated](s, id)
+}
+
+func indexOf(ps []calling.CallParticipant, id identity.Identifier) int {
+	for i, p := range ps {
+		if p.Identifier != nil && identity.Equal(p.Identifier, id) {
+			return i
+		}
+	}
+	return 0
+}
+
+func testTransfer(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.TransferToParticipant(s.ctx(), id, bob, &calling.TransferToParticipantOptions{OperationContext: "xfer"}))(t, "TransferToParticipant")
+	acc := expect[*calling.CallTransferAccepted](s, id)
+	if acc.OperationContext != "xfer" {
+		t.Errorf("CallTransferAccepted operation context %q", acc.OperationContext)
+	}
+	expect[*calling.CallDisconnected](s, id)
+	_, err := s.Service.GetCall(s.ctx(), id, nil)
+	wantStatus(t, "GetCall after the transfer", err, http.StatusNotFound)
+}
+
+func testTransferDeclined(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Rejects())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.TransferToParticipant(s.ctx(), id, bob, &calling.TransferToParticipantOptions{OperationContext: "xfer"}))(t, "TransferToParticipant")
+	ev := expect[*calling.CallTransferFailed](s, id)
+	wantResult(t, ev, 603)
+	if ev.OperationContext != "xfer" {
+		t.Errorf("CallTransferFailed operation context %q", ev.OperationContext)
+	}
+	got := must(s.Service.GetCall(s.ctx(), id, nil))(t, "GetCall")
+	if got.State != calling.StateConnected {
+		t.Errorf("state after a failed transfer %q, want connected", got.State)
+	}
+}
+
+func testTransferGroup(t *testing.T, s *suite) {
+	alice, bob, carol := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice, bob)
+	until[*calling.ParticipantsUpdated](s, id)
+	_, err := s.Service.TransferToParticipant(s.ctx(), id, carol, nil)
+	wantStatus(t, "transfer in a group call without a transferee", err, http.StatusBadRequest)
+	must(s.Service.TransferToParticipant(s.ctx(), id, carol, &calling.TransferToParticipantOptions{Transferee: bob}))(t, "TransferToParticipant")
+	acc := expect[*calling.CallTransferAccepted](s, id)
+	if acc.Transferee == nil || !identity.Equal(acc.Transferee, bob) {
+		t.Errorf("CallTransferAccepted transferee %v, want bob", acc.Transferee)
+	}
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("after the group transfer", pu.Participants, []identity.Identifier{alice}, []identity.Identifier{bob, carol})
+	if got := must(s.Service.GetCall(s.ctx(), id, nil))(t, "GetCall"); got.State != calling.StateConnected {
+		t.Errorf("state after a group transfer %q, want connected", got.State)
+	}
+}
+
+// collect lists a call's participants page by page, checking that no
+// participant appears twice.
+func collect(t *testing.T, s *suite, id string) []calling.CallParticipant {
+	t.Helper()
+	var out []calling.CallParticipant
+	seen := map[string]bool{}
+	for p, err := range calling.NewCallConnection(s.Service, id).ListParticipants(s.ctx(), nil) {
+		if err != nil {
+			t.Fatalf("ListParticipants after %d: %v", len(out), err)
+		}
+		if p.Identifier == nil {
+			t.Fatal("ListParticipants yielded a participant without identifier")
+		}
+		if seen[p.Identifier.RawID()] {
+			t.Errorf("ListParticipants yielded %s twice", p.Identifier.RawID())
+		}
+		seen[p.Identifier.RawID()] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+func testListParticipants(t *testing.T, s *suite) {
+	a, b, c := s.teamsUser(fake.Answers()), s.phone(fake.Answers()), s.acsUser(fake.Answers())
+	id, _ := s.connectedCall(a, b, c)
+	want := []identity.Identifier{a, b, c}
+	for {
+		pu := until[*calling.ParticipantsUpdated](s, id)
+		if len(pu.Participants) >= 4 {
+			break
+		}
+	}
+	all := collect(t, s, id)
+	s.wantRoster("ListParticipants", all, want, nil)
+	// The pages, followed by hand, hold the same participants.
+	var paged []calling.CallParticipant
+	next := ""
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("more than 10 pages for 4 participants")
+		}
+		page := must(s.Service.ListParticipantsPage(s.ctx(), id, next, nil))(t, "ListParticipantsPage")
+		paged = append(paged, page.Participants...)
+		if page.NextLink == "" {
+			break
+		}
+		next = page.NextLink
+	}
+	if len(paged) != len(all) {
+		t.Errorf("the pages hold %d participants, the iterator %d", len(paged), len(all))
+	}
+	s.wantRoster("ListParticipantsPage", paged, want, nil)
+}
+
+func testHangUpOneToOne(t *testing.T, s *suite) {
+	alice := s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.HangUp(s.ctx(), id, nil))(t, "HangUp")
+	expect[*calling.CallDisconnected](s, id)
+	_, err := s.Service.GetCall(s.ctx(), id, nil)
+	wantStatus(t, "GetCall after HangUp", err, http.StatusNotFound)
+	_, err = s.Service.HangUp(s.ctx(), id, nil)
+	wantStatus(t, "HangUp twice", err, http.StatusNotFound)
+}
+
+func testHangUpGroup(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice, bob)
+	until[*calling.ParticipantsUpdated](s, id)
+	must(s.Service.HangUp(s.ctx(), id, nil))(t, "HangUp")
+	expect[*calling.CallDisconnected](s, id)
+	_, err := s.Service.GetCall(s.ctx(), id, nil)
+	wantStatus(t, "GetCall after HangUp", err, http.StatusNotFound)
+}
+
+func testTerminate(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(alice, bob)
+	until[*calling.ParticipantsUpdated](s, id)
+	must(s.Service.TerminateCall(s.ctx(), id, nil))(t, "TerminateCall")
+	expect[*calling.CallDisconnected](s, id)
+	_, err := s.Service.GetCall(s.ctx(), id, nil)
+	wantStatus(t, "GetCall after TerminateCall", err, http.StatusNotFound)
+}
+
+func testParticipantHangsUp(t *testing.T, s *suite) {
+	alice := s.teamsUser(fake.HangsUpAfter(time.Minute))
+	id, _ := s.connectedCall(alice)
+	s.Advance(time.Minute)
+	pu := expect[*calling.ParticipantsUpdated](s, id)
+	s.wantRoster("after the hang-up", pu.Participants, nil, []identity.Identifier{alice})
+	expect[*calling.CallDisconnected](s, id)
+}
+
+func testRosterOrder(t *testing.T, s *suite) {
+	acs, bob := s.acsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	id, _ := s.connectedCall(acs)
+	last := 0
+	// read reads events up to one of type T, checking the order of the
+	// ParticipantsUpdated events on the way.
+	read := func(stop func(calling.Event) bool) {
+		t.Helper()
+		for {
+			ev := s.next(id)
+			if pu, ok := ev.(*calling.ParticipantsUpdated); ok {
+				if pu.SequenceNumber <= last {
+					t.Errorf("ParticipantsUpdated sequence number %d after %d", pu.SequenceNumber, last)
+				}
+				last = pu.SequenceNumber
+			}
+			if stop(ev) {
+				return
+			}
+		}
+	}
+	must(s.Service.AddParticipant(s.ctx(), id, bob, nil))(t, "AddParticipant")
+	read(func(ev calling.Event) bool { _, ok := ev.(*calling.AddParticipantSucceeded); return ok })
+	must(s.Service.MuteParticipant(s.ctx(), id, acs, nil))(t, "MuteParticipant")
+	must(s.Service.HoldParticipant(s.ctx(), id, bob, nil))(t, "HoldParticipant")
+	must(s.Service.UnholdParticipant(s.ctx(), id, bob, nil))(t, "UnholdParticipant")
+	must(s.Service.TerminateCall(s.ctx(), id, nil))(t, "TerminateCall")
+	read(func(ev calling.Event) bool { _, ok := ev.(*calling.CallDisconnected); return ok })
+	if last < 4 {
+		t.Errorf("saw ParticipantsUpdated up to sequence number %d, want at least 4 (join, mute, hold, unhold)", last)
+	}
+}

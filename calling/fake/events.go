@@ -1,0 +1,156 @@
+package fake
+
+import (
+	"slices"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
+)
+
+// CloudEvent types of the callbacks the switchboard sends (the same
+// strings as calling's EventType constants).
+const (
+	TypeCallConnected                 = eventwire.TypeCallConnected
+	TypeCallDisconnected              = eventwire.TypeCallDisconnected
+	TypeCreateCallFailed              = eventwire.TypeCreateCallFailed
+	TypeConnectFailed                 = eventwire.TypeConnectFailed
+	TypeParticipantsUpdated           = eventwire.TypeParticipantsUpdated
+	TypeAddParticipantSucceeded       = eventwire.TypeAddParticipantSucceeded
+	TypeAddParticipantFailed          = eventwire.TypeAddParticipantFailed
+	TypeRemoveParticipantSucceeded    = eventwire.TypeRemoveParticipantSucceeded
+	TypeCancelAddParticipantSucceeded = eventwire.TypeCancelAddParticipantSucceeded
+	TypeCancelAddParticipantFailed    = eventwire.TypeCancelAddParticipantFailed
+	TypeCallTransferAccepted          = eventwire.TypeCallTransferAccepted
+	TypeCallTransferFailed            = eventwire.TypeCallTransferFailed
+	// TypeIncomingCall is the Event Grid event type of an incoming call.
+	TypeIncomingCall = eventwire.TypeIncomingCall
+)
+
+// ResultInformation is the outcome an event reports: a SIP-like code, a
+// sub-code and a message.
+type ResultInformation struct {
+	// Code is the SIP-like status: 200, 202, 404, 408, 480, 486, 487, 603...
+	Code int
+	// SubCode refines Code; the switchboard's sub-codes are its own.
+	SubCode int
+	// Message describes the outcome.
+	Message string
+}
+
+// Event is a callback event the switchboard raised for a call connection,
+// with the fate of its delivery.
+type Event struct {
+	// Type is the CloudEvent type, one of the Type constants.
+	Type string
+	// ID is the CloudEvent id, unique per event.
+	ID string
+	// Time is the switchboard's time when the event was raised.
+	Time time.Time
+	// Seq numbers the events of one call connection from 1, in the order
+	// they are delivered.
+	Seq int
+	// CallbackURL is where the event is delivered: the call's callback URL,
+	// or an operation's own.
+	CallbackURL string
+
+	// CallConnectionID, ServerCallID and CorrelationID identify the call.
+	CallConnectionID, ServerCallID, CorrelationID string
+	// OperationContext is that of the request the event answers (or of the
+	// request that created, answered or connected the call).
+	OperationContext string
+	// Result is the event's resultInformation; nil when it has none.
+	Result *ResultInformation
+	// Participants is the roster of a ParticipantsUpdated event, and
+	// SequenceNumber its place in the call's roster changes, from 1.
+	Participants   []calling.CallParticipant
+	SequenceNumber int
+	// Participant is the participant of an add or remove event.
+	Participant identity.Identifier
+	// InvitationID is the invitation of an add or cancel-add event.
+	InvitationID string
+	// Transferee and TransferTarget are those of a transfer event.
+	Transferee, TransferTarget identity.Identifier
+
+	// Delivered is true once the receiver took the event (a 2xx answer, or
+	// the return of Options.OnEvent).
+	Delivered bool
+	// Attempts counts the POSTs made.
+	Attempts int
+	// DeliveryError is why the event was not delivered, when it was given up.
+	DeliveryError string
+}
+
+func (e *Event) clone() Event {
+	c := *e
+	c.Participants = slices.Clone(e.Participants)
+	if e.Result != nil {
+		r := *e.Result
+		c.Result = &r
+	}
+	return c
+}
+
+// IncomingCall is an incoming call the switchboard announced through Event
+// Grid, and what became of it.
+type IncomingCall struct {
+	// From is the caller; To is who was called (a number or an identity of
+	// the resource).
+	From, To identity.Identifier
+	// CallerDisplayName is the caller's display name.
+	CallerDisplayName string
+	// ServerCallID and CorrelationID identify the call.
+	ServerCallID, CorrelationID string
+	// IncomingCallContext names the call for AnswerCall, RedirectCall and
+	// RejectCall.
+	IncomingCallContext string
+	// CustomContext is the custom data that came with the call.
+	CustomContext *calling.CustomCallingContext
+	// EventID is the Event Grid event's id.
+	EventID string
+	// Time is when the call came in, on the switchboard's clock.
+	Time time.Time
+
+	// State is "ringing", "answered", "redirected", "rejected" or
+	// "abandoned" (the caller gave up, or hung up, before the application
+	// acted).
+	State string
+	// CallConnectionID is the connection of an answered call.
+	CallConnectionID string
+	// RedirectedTo is the target of a redirected call, and RedirectResult
+	// what became of it once the target acted (nil while it rings).
+	RedirectedTo   identity.Identifier
+	RedirectResult *ResultInformation
+	// RejectReason is the reason given to a rejected call.
+	RejectReason calling.RejectReason
+
+	// Delivered, Attempts and DeliveryError tell the fate of the Event
+	// Grid delivery.
+	Delivered     bool
+	Attempts      int
+	DeliveryError string
+}
+
+// Incoming call states.
+const (
+	IncomingRinging    = "ringing"
+	IncomingAnswered   = "answered"
+	IncomingRedirected = "redirected"
+	IncomingRejected   = "rejected"
+	IncomingAbandoned  = "abandoned"
+)
+
+// Delivery is one POST of the switchboard, or its in-process equivalent
+// through Options.OnEvent or Options.OnIncomingCall.
+type Delivery struct {
+	// URL is the callback URL or the Event Grid URL.
+	URL string
+	// Body is the JSON that is POSTed: an array of one CloudEvent for a
+	// callback, an array of one Event Grid event for an incoming call.
+	Body []byte
+	// Event is the callback event; nil for an incoming call.
+	Event *Event
+	// IncomingCall is the incoming call; nil for a callback.
+	IncomingCall *IncomingCall
+}

@@ -1,0 +1,64 @@
+package fake
+
+import (
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
+)
+
+// Topic is the resource path the switchboard's Event Grid events come from.
+const Topic = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/switchboard/providers/Microsoft.Communication/communicationServices/switchboard"
+
+// encodeCallback writes an event as Call Automation POSTs it: a JSON array
+// of one CloudEvent, with internal/eventwire, the codec the client's event
+// parser reads.
+func encodeCallback(e *Event) ([]byte, error) {
+	d := &eventwire.EventData{
+		CallConnectionID: e.CallConnectionID,
+		ServerCallID:     e.ServerCallID,
+		CorrelationID:    e.CorrelationID,
+		OperationContext: e.OperationContext,
+		Participant:      callwire.OptionalModel(e.Participant),
+		Transferee:       callwire.OptionalModel(e.Transferee),
+		TransferTarget:   callwire.OptionalModel(e.TransferTarget),
+		SequenceNumber:   int32(e.SequenceNumber),
+	}
+	if r := e.Result; r != nil {
+		d.ResultInformation = &eventwire.ResultInformation{Code: int32(r.Code), SubCode: int32(r.SubCode), Message: r.Message}
+	}
+	switch e.Type {
+	case TypeCancelAddParticipantSucceeded, TypeCancelAddParticipantFailed:
+		// Only the cancel events carry the invitation id on the wire.
+		d.InvitationID = e.InvitationID
+	case TypeParticipantsUpdated:
+		d.Participants = make([]eventwire.CallParticipant, len(e.Participants))
+		for i, p := range e.Participants {
+			d.Participants[i] = eventwire.CallParticipant{Identifier: callwire.OptionalModel(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
+		}
+	}
+	ce, err := eventwire.NewCallbackEvent(e.Type, d, e.ID, e.Time)
+	if err != nil {
+		return nil, err
+	}
+	return eventwire.MarshalCloudEvents([]eventwire.CloudEvent{ce})
+}
+
+// encodeIncomingCall writes an incoming call as an Event Grid webhook
+// subscription delivers it: a JSON array of one Event Grid event.
+func encodeIncomingCall(in *IncomingCall) ([]byte, error) {
+	d := &eventwire.EventData{
+		To:                  callwire.OptionalModel(in.To),
+		From:                callwire.OptionalModel(in.From),
+		ServerCallID:        in.ServerCallID,
+		CorrelationID:       in.CorrelationID,
+		CallerDisplayName:   in.CallerDisplayName,
+		IncomingCallContext: in.IncomingCallContext,
+	}
+	if cc := in.CustomContext; cc != nil && (len(cc.SIPHeaders) > 0 || len(cc.VoIPHeaders) > 0) {
+		d.CustomContext = &eventwire.CustomContext{SIPHeaders: cc.SIPHeaders, VoIPHeaders: cc.VoIPHeaders}
+	}
+	ev, err := eventwire.NewIncomingCallEvent(Topic, d, in.EventID, in.Time)
+	if err != nil {
+		return nil, err
+	}
+	return eventwire.MarshalEventGridEvents([]eventwire.EventGridEvent{ev})
+}

@@ -1,0 +1,546 @@
+package fake
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+)
+
+// The HTTP face: the Call Automation REST API on the switchboard's state.
+// Requests are decoded and responses encoded with internal/callwire and
+// converted with internal/callwire/callconv, the codec the real client
+// uses, then run by the same operations as the Go face.
+
+// maxBody bounds request bodies; the API's are small.
+const maxBody = 256 << 10
+
+// SupportedAPIVersions are the api-versions the HTTP face answers: the
+// stable Call Automation versions.
+var SupportedAPIVersions = []string{
+	"2023-03-15", "2023-10-15", "2024-09-15", "2025-05-15", "2025-06-15", callwire.DefaultAPIVersion,
+}
+
+// Paths of the callback keys the HTTP face serves (no authentication, no
+// api-version), for a callback handler's OpenID configuration.
+const (
+	PathOpenIDConfiguration = "/calling/.well-known/acsopenidconfiguration"
+	PathCallbackKeys        = "/calling/keys"
+)
+
+// replay is the stored answer of a repeatable request.
+type replay struct {
+	path   string
+	status int
+	body   []byte
+}
+
+// handlerFunc runs one routed operation: the call connection id and the
+// participant raw id of the path (if any), the body read.
+type handlerFunc func(sb *Switchboard, r *http.Request, id, raw string, body []byte) (status int, out any, e *apiError)
+
+// Handler returns the HTTP face. Requests must carry a valid HMAC-SHA256
+// signature made with AccessKey (dated within 15 minutes of the machine's
+// time), or a bearer token that Options.AllowBearer accepts, and a
+// supported api-version.
+func (sb *Switchboard) Handler() http.Handler { return http.HandlerFunc(sb.serveHTTP) }
+
+// NewServer serves the HTTP face on a loopback port. Close the server
+// before the switchboard.
+func (sb *Switchboard) NewServer() *httptest.Server { return httptest.NewServer(sb.Handler()) }
+
+func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.EscapedPath()
+	switch path {
+	case PathOpenIDConfiguration, PathCallbackKeys:
+		sb.serveKeys(w, r, path)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, code: "RequestTooLarge", msg: "The request body is too large."})
+			return
+		}
+		writeError(w, badRequest("The request body could not be read."))
+		return
+	}
+	op, h, id, raw, e := route(r.Method, path)
+	rq := Request{Op: op, Face: "http", Method: r.Method, Path: path}
+	answer := func(e *apiError) {
+		rq.Status = e.status
+		sb.logRequest(rq)
+		writeError(w, e)
+	}
+	if e := sb.authenticate(r, body); e != nil {
+		answer(e)
+		return
+	}
+	if e != nil {
+		answer(e)
+		return
+	}
+	if e := checkAPIVersion(r.URL.Query().Get("api-version")); e != nil {
+		answer(e)
+		return
+	}
+	sb.mu.Lock()
+	closed := sb.closed
+	sb.mu.Unlock()
+	if closed {
+		answer(&apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The switchboard is closed."})
+		return
+	}
+	repeatID := ""
+	if r.Method == http.MethodPost {
+		rp, err := callwire.ParseRepeatability(r.Header)
+		switch {
+		case err == nil:
+			repeatID = rp.RequestID
+			rq.RepeatabilityID = repeatID
+		case !errors.Is(err, callwire.ErrNoRepeatability):
+			answer(badRequest("Invalid repeatability headers: " + err.Error() + "."))
+			return
+		}
+	}
+	if repeatID != "" {
+		sb.mu.Lock()
+		prev, ok := sb.repeat[repeatID]
+		sb.mu.Unlock()
+		if ok {
+			if prev.path != path {
+				answer(badRequest("The Repeatability-Request-ID was used for another request."))
+				return
+			}
+			rq.Status, rq.Replayed = prev.status, true
+			sb.logRequest(rq)
+			w.Header().Set(callwire.HeaderRepeatabilityResult, "accepted")
+			writeRaw(w, prev.status, prev.body)
+			return
+		}
+	}
+	f := sb.takeFault(op)
+	rq.Fault = f != nil
+	if err := f.wait(r.Context()); err != nil {
+		sb.logRequest(rq)
+		return
+	}
+	if f != nil && !f.AfterProcessing {
+		if f.Drop {
+			sb.logRequest(rq)
+			panic(http.ErrAbortHandler)
+		}
+		if e := f.apiError(); e != nil {
+			answer(e)
+			return
+		}
+	}
+	status, out, e := h(sb, r, id, raw, body)
+	if e != nil {
+		answer(e)
+		return
+	}
+	var payload []byte
+	if out != nil {
+		payload, _ = json.Marshal(out)
+	}
+	if repeatID != "" {
+		sb.mu.Lock()
+		sb.repeat[repeatID] = &replay{path: path, status: status, body: payload}
+		sb.mu.Unlock()
+		w.Header().Set(callwire.HeaderRepeatabilityResult, "accepted")
+	}
+	if f != nil && f.AfterProcessing {
+		if f.Drop {
+			sb.logRequest(rq)
+			panic(http.ErrAbortHandler)
+		}
+		if e := f.apiError(); e != nil {
+			w.Header().Del(callwire.HeaderRepeatabilityResult)
+			answer(e)
+			return
+		}
+	}
+	rq.Status = status
+	sb.logRequest(rq)
+	writeRaw(w, status, payload)
+}
+
+func writeRaw(w http.ResponseWriter, status int, payload []byte) {
+	if payload == nil {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(payload)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", retryAfterSeconds(e.retryAfter))
+	}
+	b, _ := json.Marshal(e.body())
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(e.status)
+	_, _ = w.Write(b)
+}
+
+func checkAPIVersion(v string) *apiError {
+	if v == "" {
+		return &apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."}
+	}
+	for _, s := range SupportedAPIVersions {
+		if v == s {
+			return nil
+		}
+	}
+	return &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion", msg: "The HTTP resource does not support the API version '" + url.QueryEscape(v) + "'."}
+}
+
+var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
+
+// authenticate checks the HMAC signature (against the machine's time: the
+// client dates its signature with its own wall clock, whatever the
+// switchboard's clock says) or the bearer token.
+func (sb *Switchboard) authenticate(r *http.Request, body []byte) *apiError {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		if tok == "" || (sb.opts.AllowBearer != nil && !sb.opts.AllowBearer(tok)) {
+			return denied
+		}
+		return nil
+	}
+	if hmacauth.Verify(r, body, sb.key, time.Now(), 15*time.Minute) != nil {
+		return denied
+	}
+	return nil
+}
+
+func (sb *Switchboard) serveKeys(w http.ResponseWriter, r *http.Request, path string) {
+	if r.Method != http.MethodGet {
+		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed", msg: "Use GET."})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if path == PathCallbackKeys {
+		_, _ = w.Write(sb.CallbackKeysJSON())
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	b, _ := json.Marshal(map[string]any{
+		"issuer":                                Issuer,
+		"jwks_uri":                              scheme + "://" + r.Host + PathCallbackKeys,
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+	})
+	_, _ = w.Write(b)
+}
+
+// route maps a request to its operation. The path is the escaped one, so
+// that an escaped ':' or '/' in an id cannot change the route.
+func route(method, path string) (op string, h handlerFunc, id, raw string, e *apiError) {
+	notFound := &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."}
+	badMethod := &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed", msg: "The method is not allowed on this resource."}
+	rest, ok := strings.CutPrefix(path, callwire.PathCallConnections)
+	if !ok {
+		return "", nil, "", "", notFound
+	}
+	post := func(op string, h handlerFunc) (string, handlerFunc, string, string, *apiError) {
+		if method != http.MethodPost {
+			return op, nil, "", "", badMethod
+		}
+		return op, h, id, raw, nil
+	}
+	switch rest {
+	case "":
+		return post(OpCreateCall, (*Switchboard).httpCreate)
+	case ":answer":
+		return post(OpAnswerCall, (*Switchboard).httpAnswer)
+	case ":redirect":
+		return post(OpRedirectCall, (*Switchboard).httpRedirect)
+	case ":reject":
+		return post(OpRejectCall, (*Switchboard).httpReject)
+	case ":connect":
+		return post(OpConnectCall, (*Switchboard).httpConnect)
+	}
+	rest, ok = strings.CutPrefix(rest, "/")
+	if !ok {
+		return "", nil, "", "", notFound
+	}
+	seg, tail, hasTail := strings.Cut(rest, "/")
+	escID, action, _ := strings.Cut(seg, ":")
+	var err error
+	if id, err = url.PathUnescape(escID); err != nil || id == "" {
+		return "", nil, "", "", notFound
+	}
+	if !hasTail {
+		switch action {
+		case "":
+			switch method {
+			case http.MethodGet:
+				return OpGetCall, (*Switchboard).httpGetCall, id, "", nil
+			case http.MethodDelete:
+				return OpHangUp, (*Switchboard).httpHangUp, id, "", nil
+			}
+			return OpGetCall, nil, "", "", badMethod
+		case "terminate":
+			return post(OpTerminateCall, (*Switchboard).httpTerminate)
+		case "transferToParticipant":
+			return post(OpTransfer, (*Switchboard).httpTransfer)
+		case "hold":
+			return post(OpHold, (*Switchboard).httpHold)
+		case "unhold":
+			return post(OpUnhold, (*Switchboard).httpUnhold)
+		}
+		return "", nil, "", "", notFound
+	}
+	if action != "" {
+		return "", nil, "", "", notFound
+	}
+	switch tail {
+	case "participants":
+		if method != http.MethodGet {
+			return OpListParticipants, nil, "", "", badMethod
+		}
+		return OpListParticipants, (*Switchboard).httpListParticipants, id, "", nil
+	case "participants:add":
+		return post(OpAddParticipant, (*Switchboard).httpAdd)
+	case "participants:remove":
+		return post(OpRemoveParticipant, (*Switchboard).httpRemove)
+	case "participants:mute":
+		return post(OpMuteParticipant, (*Switchboard).httpMute)
+	case "participants:cancelAddParticipant":
+		return post(OpCancelAddParticipant, (*Switchboard).httpCancel)
+	}
+	escRaw, ok := strings.CutPrefix(tail, "participants/")
+	if !ok || strings.Contains(escRaw, "/") {
+		return "", nil, "", "", notFound
+	}
+	if raw, err = url.PathUnescape(escRaw); err != nil || raw == "" {
+		return "", nil, "", "", notFound
+	}
+	if method != http.MethodGet {
+		return OpGetParticipant, nil, "", "", badMethod
+	}
+	return OpGetParticipant, (*Switchboard).httpGetParticipant, id, raw, nil
+}
+
+// decode reads a JSON body into v.
+func decode(body []byte, v any) *apiError {
+	if len(body) == 0 {
+		return badRequest("A request body is required.")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return badRequest("The request body is not valid JSON for this operation.")
+	}
+	return nil
+}
+
+// invalid turns a callconv decoding error into the service's 400.
+func invalid(err error) *apiError {
+	return badRequest("Invalid request: " + err.Error() + ".")
+}
+
+func (sb *Switchboard) httpCreate(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.CreateCallRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeCreateCall(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	p, e := sb.createCall(req.Targets, req.CallbackURL, req.Options)
+	return http.StatusCreated, callconv.Properties(p), e
+}
+
+func (sb *Switchboard) httpAnswer(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.AnswerCallRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeAnswerCall(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	p, e := sb.answerCall(req.IncomingCallContext, req.CallbackURL, req.Options)
+	return http.StatusOK, callconv.Properties(p), e
+}
+
+func (sb *Switchboard) httpRedirect(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.RedirectCallRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeRedirectCall(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	return http.StatusNoContent, nil, sb.redirectCall(req.IncomingCallContext, req.Target)
+}
+
+func (sb *Switchboard) httpReject(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.RejectCallRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeRejectCall(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	return http.StatusNoContent, nil, sb.rejectCall(req.IncomingCallContext, req.Options.Reason)
+}
+
+func (sb *Switchboard) httpConnect(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.ConnectRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeConnectCall(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	p, e := sb.connectCall(req.Locator, req.CallbackURL, req.Options)
+	return http.StatusOK, callconv.Properties(p), e
+}
+
+func (sb *Switchboard) httpGetCall(_ *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
+	p, e := sb.getCall(id)
+	return http.StatusOK, callconv.Properties(p), e
+}
+
+func (sb *Switchboard) httpListParticipants(r *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
+	q := r.URL.Query()
+	skip := 0
+	if s := q.Get("skip"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return 0, nil, badRequest("The skip parameter is not valid.")
+		}
+		skip = n
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	v := q.Get("api-version")
+	page, e := sb.participantsPage(id, skip, func(skip int) string {
+		return scheme + "://" + r.Host + nextLinkPath(id, skip) + "&api-version=" + url.QueryEscape(v)
+	})
+	return http.StatusOK, callconv.Participants(page), e
+}
+
+func (sb *Switchboard) httpGetParticipant(_ *http.Request, id, raw string, _ []byte) (int, any, *apiError) {
+	p, e := sb.getParticipant(id, identity.ParseRawID(raw))
+	return http.StatusOK, callconv.Participant(p), e
+}
+
+func (sb *Switchboard) httpAdd(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.AddParticipantRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeAddParticipant(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	out, e := sb.addParticipant(id, req.Participant, req.Options)
+	return http.StatusAccepted, callconv.AddParticipantResponse(out), e
+}
+
+func (sb *Switchboard) httpRemove(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.RemoveParticipantRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeRemoveParticipant(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	out, e := sb.removeParticipant(id, req.Participant, req.Options)
+	return http.StatusAccepted, callconv.OperationContext(out.OperationContext), e
+}
+
+func (sb *Switchboard) httpCancel(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.CancelAddParticipantRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeCancelAddParticipant(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	out, e := sb.cancelAddParticipant(id, req.InvitationID, req.Options)
+	return http.StatusAccepted, callconv.CancelAddParticipantResponse(out), e
+}
+
+func (sb *Switchboard) httpMute(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.MuteParticipantsRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeMuteParticipants(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	out, e := sb.muteParticipants(id, req.Participants, req.Options)
+	return http.StatusOK, callconv.OperationContext(out.OperationContext), e
+}
+
+func (sb *Switchboard) httpTransfer(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.TransferToParticipantRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeTransferToParticipant(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	out, e := sb.transferCall(id, req.Target, req.Options)
+	return http.StatusAccepted, callconv.OperationContext(out.OperationContext), e
+}
+
+func (sb *Switchboard) httpHold(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.HoldRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeHold(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	return http.StatusOK, nil, sb.setHold(id, req.Participant, true, req.Options.OperationCallbackURL)
+}
+
+func (sb *Switchboard) httpUnhold(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
+	var w callwire.UnholdRequest
+	if e := decode(body, &w); e != nil {
+		return 0, nil, e
+	}
+	req, err := callconv.DecodeUnhold(w)
+	if err != nil {
+		return 0, nil, invalid(err)
+	}
+	return http.StatusOK, nil, sb.setHold(id, req.Participant, false, req.Options.OperationCallbackURL)
+}
+
+func (sb *Switchboard) httpHangUp(_ *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
+	return http.StatusNoContent, nil, sb.hangUp(id)
+}
+
+func (sb *Switchboard) httpTerminate(_ *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
+	return http.StatusNoContent, nil, sb.terminate(id)
+}

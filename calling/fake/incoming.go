@@ -1,0 +1,143 @@
+package fake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+// IncomingCallOptions are the optional parameters of IncomingCall.
+type IncomingCallOptions struct {
+	// CallerDisplayName is the caller's display name; empty means the
+	// caller's number for a phone, or a name made up from the id.
+	CallerDisplayName string
+	// CustomContext is custom data that comes with the call (SIP headers
+	// from a phone, VoIP headers from a client).
+	CustomContext *calling.CustomCallingContext
+}
+
+// IncomingCall makes from call to, an identity or number of the resource,
+// and announces the call as a Microsoft.Communication.IncomingCall Event
+// Grid event: to Options.OnIncomingCall, or POSTed to Options.EventGridURL.
+// The caller behaves as its Script says (added with AddTeamsUser,
+// AddPhoneNumber... ; a caller never added stays until the call ends).
+//
+// The returned value carries the incomingCallContext that AnswerCall,
+// RedirectCall and RejectCall take. The call rings for the ring timeout;
+// after it the caller gives up and the context no longer works.
+func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Identifier, opts *IncomingCallOptions) (IncomingCall, error) {
+	if ctx == nil {
+		return IncomingCall{}, errors.New("fake: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return IncomingCall{}, err
+	}
+	if from == nil || to == nil || from.RawID() == "" || to.RawID() == "" {
+		return IncomingCall{}, errors.New("fake: an incoming call needs a caller and a callee")
+	}
+	var o IncomingCallOptions
+	if opts != nil {
+		o = *opts
+	}
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	if sb.closed {
+		return IncomingCall{}, errClosed
+	}
+	now := sb.clock.Now()
+	script := Answers()
+	if p, ok := sb.parties[from.RawID()]; ok {
+		script = p.script
+	}
+	name := o.CallerDisplayName
+	if name == "" {
+		if p, ok := from.(identity.PhoneNumberIdentifier); ok {
+			name = p.PhoneNumber
+		} else {
+			name = "Caller " + shortName(from.RawID())
+		}
+	}
+	in := &incoming{
+		script: script,
+		info: IncomingCall{
+			From:                from,
+			To:                  to,
+			CallerDisplayName:   name,
+			ServerCallID:        serverCallID(),
+			CorrelationID:       newID(),
+			IncomingCallContext: newCallContext(),
+			CustomContext:       o.CustomContext,
+			EventID:             newID(),
+			Time:                now,
+			State:               IncomingRinging,
+		},
+	}
+	sb.incoming[in.info.IncomingCallContext] = in
+	sb.inOrder = append(sb.inOrder, in)
+	in.timeout = sb.sched.at(now.Add(sb.ringFor), func(time.Time) {
+		if in.info.State == IncomingRinging {
+			in.info.State = IncomingAbandoned
+		}
+	})
+	sb.delivery.enqueue(sb.delivery.grid, &item{in: in})
+	return sb.incomingSnapshot(in), nil
+}
+
+// AbandonIncomingCall makes the caller of a ringing incoming call hang up
+// before the application acted: its context stops working. It reports
+// whether the call was still ringing.
+func (sb *Switchboard) AbandonIncomingCall(incomingCallContext string) bool {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	in, ok := sb.incoming[incomingCallContext]
+	if !ok || in.info.State != IncomingRinging {
+		return false
+	}
+	in.timeout.cancel()
+	in.info.State = IncomingAbandoned
+	return true
+}
+
+// IncomingCalls returns every incoming call so far, oldest first.
+func (sb *Switchboard) IncomingCalls() []IncomingCall {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	out := make([]IncomingCall, len(sb.inOrder))
+	for i, in := range sb.inOrder {
+		out[i] = sb.incomingSnapshot(in)
+	}
+	return out
+}
+
+// incomingSnapshot copies the incoming call with its delivery state. Call
+// with sb.mu held.
+func (sb *Switchboard) incomingSnapshot(in *incoming) IncomingCall {
+	c := in.info
+	if in.info.RedirectResult != nil {
+		r := *in.info.RedirectResult
+		c.RedirectResult = &r
+	}
+	sb.delivery.mu.Lock()
+	c.Delivered, c.Attempts, c.DeliveryError = in.st.delivered, in.st.attempts, in.st.err
+	sb.delivery.mu.Unlock()
+	return c
+}
+
+// newCallContext returns an opaque incoming call context.
+func newCallContext() string {
+	var b [48]byte
+	_, _ = rand.Read(b[:])
+	return "fake." + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func shortName(raw string) string {
+	if len(raw) > 12 {
+		return raw[len(raw)-12:]
+	}
+	return raw
+}

@@ -1,0 +1,166 @@
+package fake
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+// CallInfo is what the switchboard knows of a call connection, for tests
+// to inspect.
+type CallInfo struct {
+	// CallConnectionProperties are the connection's properties, as GetCall
+	// returns them (State is StateDisconnected once it ended).
+	calling.CallConnectionProperties
+	// Participants is the roster, the application first.
+	Participants []calling.CallParticipant
+	// Ringing are the callees of CreateCall still ringing.
+	Ringing []identity.Identifier
+	// Invitations are the pending invitations, by invitation id.
+	Invitations map[string]identity.Identifier
+	// TransferTarget is the target of a transfer in progress.
+	TransferTarget identity.Identifier
+	// TransferredTo is where a 1:1 call was transferred, once it was.
+	TransferredTo identity.Identifier
+	// Ended is true once the connection ended; EndReason says how.
+	Ended     bool
+	EndReason string
+	// Created is when the connection was created.
+	Created time.Time
+	// Events counts the events raised for the connection.
+	Events int
+}
+
+// Calls returns every call connection so far, oldest first.
+func (sb *Switchboard) Calls() []CallInfo {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	out := make([]CallInfo, len(sb.order))
+	for i, c := range sb.order {
+		out[i] = c.info()
+	}
+	return out
+}
+
+// Call returns a call connection by id.
+func (sb *Switchboard) Call(callConnectionID string) (CallInfo, bool) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	c, ok := sb.calls[callConnectionID]
+	if !ok {
+		return CallInfo{}, false
+	}
+	return c.info(), true
+}
+
+func (c *call) info() CallInfo {
+	ci := CallInfo{
+		CallConnectionProperties: c.snapshot(),
+		Participants:             c.roster(),
+		TransferredTo:            c.transTo,
+		Ended:                    c.ended,
+		EndReason:                c.endReason,
+		Created:                  c.created,
+		Events:                   len(c.events),
+		Invitations:              map[string]identity.Identifier{},
+	}
+	for _, r := range c.rings {
+		ci.Ringing = append(ci.Ringing, r.target)
+	}
+	for id, r := range c.invites {
+		ci.Invitations[id] = r.target
+	}
+	if c.transfer != nil {
+		ci.TransferTarget = c.transfer.target
+	}
+	return ci
+}
+
+// Events returns the events raised for a call connection so far, in
+// order, with the fate of their delivery.
+func (sb *Switchboard) Events(callConnectionID string) []Event {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	c, ok := sb.calls[callConnectionID]
+	if !ok {
+		return nil
+	}
+	return sb.eventsOf(c)
+}
+
+// AllEvents returns the events of every call connection, connection by
+// connection in the order they were created.
+func (sb *Switchboard) AllEvents() []Event {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	var out []Event
+	for _, c := range sb.order {
+		out = append(out, sb.eventsOf(c)...)
+	}
+	return out
+}
+
+// eventsOf copies the events of c. Call with sb.mu held.
+func (sb *Switchboard) eventsOf(c *call) []Event {
+	out := make([]Event, len(c.events))
+	sb.delivery.mu.Lock()
+	defer sb.delivery.mu.Unlock()
+	for i, r := range c.events {
+		out[i] = r.ev.clone()
+		out[i].Delivered, out[i].Attempts, out[i].DeliveryError = r.st.delivered, r.st.attempts, r.st.err
+	}
+	return out
+}
+
+// Leave makes a participant of a call hang up now, as a scripted
+// HangsUpAfter would: the others get a ParticipantsUpdated event, and the
+// call ends when nobody but the application is left. It reports whether
+// the participant was in the call.
+func (sb *Switchboard) Leave(callConnectionID string, participant identity.Identifier) bool {
+	if participant == nil {
+		return false
+	}
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	c, ok := sb.calls[callConnectionID]
+	if !ok || c.ended {
+		return false
+	}
+	m := c.member(participant)
+	if m == nil || m == c.app {
+		return false
+	}
+	sb.leave(c, m, sb.clock.Now())
+	return true
+}
+
+// Flush waits until every event raised so far was delivered or given up,
+// or ctx ends. Events raised later by the clock (a ring timeout, a
+// scripted hang-up) are not waited for: advance the clock first.
+func (sb *Switchboard) Flush(ctx context.Context) error { return sb.delivery.flush(ctx) }
+
+// Pending returns the number of timed steps waiting for the clock: rings,
+// ring timeouts and scripted hang-ups.
+func (sb *Switchboard) Pending() int {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.sched.pending()
+}
+
+// Deadlines returns when the timed steps waiting for the clock are due,
+// earliest first.
+func (sb *Switchboard) Deadlines() []time.Time {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	var out []time.Time
+	for _, j := range sb.sched.jobs {
+		if !j.canceled {
+			out = append(out, j.at)
+		}
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
+}

@@ -1,0 +1,125 @@
+package fake
+
+import (
+	"fmt"
+	"time"
+)
+
+// Action is what a scripted party does when the switchboard rings it.
+type Action int
+
+// Actions of a Script.
+const (
+	// Answer picks up after Script.RingFor.
+	Answer Action = iota + 1
+	// Reject declines after Script.RingFor (SIP 603).
+	Reject
+	// Ignore lets it ring until the caller gives up (SIP 408).
+	Ignore
+)
+
+// String names the action.
+func (a Action) String() string {
+	switch a {
+	case Answer:
+		return "answer"
+	case Reject:
+		return "reject"
+	case Ignore:
+		return "ignore"
+	}
+	return fmt.Sprintf("Action(%d)", int(a))
+}
+
+// Script is how a simulated party (a Teams user, a phone, an ACS user)
+// behaves when it is called, invited or transferred to, and how it behaves
+// as the caller of an incoming call. The zero Script answers at once and
+// never hangs up.
+//
+// Build one with Answers, Rejects, NoAnswer or HangsUpAfter, and adjust it
+// with After:
+//
+//	fake.Answers().After(3 * time.Second)            // rings 3 s, then answers
+//	fake.HangsUpAfter(time.Minute)                   // answers, leaves after a minute
+//	fake.Rejects().After(2 * time.Second)            // declines after 2 s
+type Script struct {
+	// Action is what the party does when rung; zero means Answer.
+	Action Action
+	// RingFor is how long the party lets it ring before it answers or
+	// rejects. A ring longer than the ring timeout ends as no answer.
+	RingFor time.Duration
+	// HangUpAfter, when positive, makes the party leave the call this long
+	// after it joined it. As the caller of an incoming call, it leaves this
+	// long after the application answered.
+	HangUpAfter time.Duration
+}
+
+// Answers is a party that answers at once and stays in the call.
+func Answers() Script { return Script{Action: Answer} }
+
+// Rejects is a party that declines the call at once (SIP 603 Decline).
+func Rejects() Script { return Script{Action: Reject} }
+
+// NoAnswer is a party that lets it ring until the ring timeout (SIP 408).
+func NoAnswer() Script { return Script{Action: Ignore} }
+
+// HangsUpAfter is a party that answers at once and leaves the call d later.
+func HangsUpAfter(d time.Duration) Script { return Script{Action: Answer, HangUpAfter: d} }
+
+// After returns s with the party letting it ring for d before acting.
+func (s Script) After(d time.Duration) Script {
+	s.RingFor = d
+	return s
+}
+
+// String describes the script.
+func (s Script) String() string {
+	a := s.Action
+	if a == 0 {
+		a = Answer
+	}
+	out := a.String()
+	if s.RingFor > 0 && a != Ignore {
+		out += " after " + s.RingFor.String()
+	}
+	if s.HangUpAfter > 0 {
+		out += ", hang up after " + s.HangUpAfter.String()
+	}
+	return out
+}
+
+func (s Script) action() Action {
+	if s.Action == 0 {
+		return Answer
+	}
+	return s.Action
+}
+
+// Availability is a Teams user's presence, which decides whether a call can
+// reach them at all.
+type Availability string
+
+// Availabilities of a Teams user. Available, Away and BeRightBack users
+// are rung and act as their Script says; Busy users refuse the call as busy
+// (SIP 486, as with Teams' busy-on-busy policy); DoNotDisturb and Offline
+// users cannot be reached (SIP 480).
+const (
+	Available    Availability = "Available"
+	Away         Availability = "Away"
+	BeRightBack  Availability = "BeRightBack"
+	Busy         Availability = "Busy"
+	DoNotDisturb Availability = "DoNotDisturb"
+	Offline      Availability = "Offline"
+)
+
+// refusal returns the result of calling a user with this presence: nil
+// when the call rings.
+func (a Availability) refusal() *ResultInformation {
+	switch a {
+	case Busy:
+		return &ResultInformation{Code: 486, Message: "The callee is busy."}
+	case DoNotDisturb, Offline:
+		return &ResultInformation{Code: 480, Message: "The callee is not available."}
+	}
+	return nil
+}
