@@ -135,9 +135,9 @@ func (i *Issuer) RetireOldKeys() {
 	i.old = nil
 }
 
-// JWKS returns the published key set: the current key and those not yet
+// jwks returns the published key set: the current key and those not yet
 // retired.
-func (i *Issuer) JWKS() jwt.JWKS {
+func (i *Issuer) jwks() jwt.JWKS {
 	i.mu.RLock()
 	defer i.mu.RUnlock()
 	keys := append([]jwt.JWK{jwt.JWKFromPublicKey(i.kid, &i.key.PublicKey)}, i.old...)
@@ -150,7 +150,7 @@ func (i *Issuer) KeySet() calling.CallbackKeySet { return keySet{i} }
 
 type keySet struct{ i *Issuer }
 
-func (k keySet) Key(kid string) (*rsa.PublicKey, error) { return k.i.JWKS().Key(kid) }
+func (k keySet) Key(kid string) (*rsa.PublicKey, error) { return k.i.jwks().Key(kid) }
 
 // HandlerOptions returns handler options that trust this Issuer's keys
 // (KeySet) for its audience and issuer, with the handler's defaults for
@@ -325,7 +325,7 @@ func (i *Issuer) Handler() http.Handler {
 				"id_token_signing_alg_values_supported": []string{"RS256"},
 			}
 		case KeysPath:
-			doc = i.JWKS()
+			doc = i.jwks()
 		default:
 			http.NotFound(w, r)
 			return
