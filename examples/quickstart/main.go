@@ -22,6 +22,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -29,6 +30,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
@@ -142,29 +144,111 @@ func runOffline(ctx context.Context) error {
 
 	// 6-8. Chat as Adele through Microsoft Graph: the real chat client on the
 	// fake Graph's HTTP face, which accepts the fake Entra's Graph tokens.
-	if err := chatOffline(ctx, entra, fabrikam, adele, signIn); err != nil {
+	alex, megan, err := chatOffline(ctx, entra, fabrikam, adele, signIn)
+	if err != nil {
+		return err
+	}
+
+	// 9-10. Call signaling: Contoso's service calls a Teams user and
+	// transfers the call, through the real Call Automation client on the
+	// fake switchboard, with the events arriving as signed callbacks.
+	if err := callOffline(ctx, alex, megan); err != nil {
 		return err
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "done: sign-in, token exchange and chat ran offline end to end")
+	fmt.Fprintln(out, "done: sign-in, token exchange, chat and a call ran offline end to end")
 	return nil
 }
 
-func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, adele fake.TestUser, signIn azcore.TokenCredential) error {
+func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
+	sb := callfake.New(nil)
+	defer sb.Close()
+	alexID := sb.AddTeamsUser(alex.ObjectID, callfake.Answers())
+	meganID := sb.AddTeamsUser(megan.ObjectID, callfake.Answers())
+	acsSrv := sb.NewServer()
+	defer acsSrv.Close()
+	client, err := calling.NewClientFromConnectionString(sb.ConnectionString(acsSrv.URL),
+		&calling.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return err
+	}
+
+	// The callback endpoint: every callback's RS256 token is checked against
+	// the resource's published keys (the switchboard's, here); a tracker
+	// follows each call's state from the events.
+	handler, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+		CallbackAuthOptions: calling.CallbackAuthOptions{
+			Audience:               sb.ResourceID(),
+			OpenIDConfigurationURL: acsSrv.URL + callfake.PathOpenIDConfiguration,
+		},
+		Synchronous: true,
+	})
+	if err != nil {
+		return err
+	}
+	defer handler.Close()
+	tracker, err := calling.NewTracker(client, nil)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	var seen []string
+	handler.OnEvent(func(ctx context.Context, ev calling.Event) {
+		tracker.Handle(ctx, ev)
+		mu.Lock()
+		seen = append(seen, strings.TrimPrefix(ev.EventType(), "Microsoft.Communication."))
+		mu.Unlock()
+	})
+	cbSrv := httptest.NewServer(handler)
+	defer cbSrv.Close()
+
+	created, err := client.CreateCall(ctx, []identity.Identifier{alexID}, cbSrv.URL+"/acs/callbacks",
+		&calling.CreateCallOptions{OperationContext: "quickstart-call"})
+	if err != nil {
+		return err
+	}
+	id := created.CallConnectionID
+	if err := sb.Flush(ctx); err != nil {
+		return err
+	}
+	st, err := tracker.Status(ctx, id)
+	if err != nil {
+		return err
+	}
+	step(9, "called %s (%s): the call is %s with %d participants", alex.DisplayName, alexID.RawID(), st.State, len(st.Participants))
+
+	if _, err := client.CallConnection(id).TransferToParticipant(ctx, meganID, nil); err != nil {
+		return err
+	}
+	if err := sb.Flush(ctx); err != nil {
+		return err
+	}
+	st, err = tracker.Status(ctx, id)
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	events := strings.Join(seen, ", ")
+	mu.Unlock()
+	step(10, "transferred the call to %s: Contoso's leg is %s\n   events, authenticated and in order: %s", megan.DisplayName, st.State, events)
+	return nil
+}
+
+func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, adele fake.TestUser, signIn azcore.TokenCredential) (alex, megan fake.TestUser, err error) {
 	graph := chatfake.New(&chatfake.Options{Entra: entra})
 	defer graph.Close()
 	gsrv := httptest.NewServer(graph.Handler())
 	defer gsrv.Close()
-	alex := entra.AddUser(tenant.ID, "Alex Wilber")
-	megan := entra.AddUser(tenant.ID, "Megan Bowen")
+	alex = entra.AddUser(tenant.ID, "Alex Wilber")
+	megan = entra.AddUser(tenant.ID, "Megan Bowen")
 	for _, u := range []fake.TestUser{adele, alex, megan} {
 		if err := graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}); err != nil {
-			return err
+			return alex, megan, err
 		}
 	}
 	cc, err := chat.NewClient(signIn, &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: adele.ObjectID})
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	show := func(chatID string, n int) error {
 		i := 0
@@ -183,33 +267,33 @@ func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, ade
 	// 6. A 1:1 chat: created once (asking again returns the same chat).
 	one, err := cc.CreateOneOnOneChat(ctx, alex.ObjectID, nil)
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	if _, err := cc.SendMessage(ctx, one.Chat.ID, chat.TextMessage("Hi Alex, are you free at 3?"), nil); err != nil {
-		return err
+		return alex, megan, err
 	}
 	if _, err := graph.Post(alex.ObjectID, one.Chat.ID, "Yes, call me then."); err != nil {
-		return err
+		return alex, megan, err
 	}
 	step(6, "1:1 chat %s with %s, newest first:", one.Chat.ID, alex.DisplayName)
 	if err := show(one.Chat.ID, 2); err != nil {
-		return err
+		return alex, megan, err
 	}
 
 	// 7. A group chat with an @mention.
 	group, err := cc.CreateGroupChat(ctx, "Fabrikam rollout", []string{alex.ObjectID, megan.ObjectID}, nil)
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	mention := chat.Mention{ID: 0, Text: megan.DisplayName, UserID: megan.ObjectID, DisplayName: megan.DisplayName}
 	msg := chat.HTMLMessage("Kick-off tomorrow, " + chat.MentionTag(mention) + " can you share the plan?")
 	msg.Mentions = []chat.Mention{mention}
 	if _, err := cc.SendMessage(ctx, group.Chat.ID, msg, nil); err != nil {
-		return err
+		return alex, megan, err
 	}
 	step(7, "group chat %q with %d members:", group.Chat.Topic, len(group.Chat.Members))
 	if err := show(group.Chat.ID, 1); err != nil {
-		return err
+		return alex, megan, err
 	}
 
 	// 8. A meeting's chat, found from the join link the user has; the same
@@ -217,25 +301,25 @@ func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, ade
 	meeting := graph.AddMeeting(alex.ObjectID, "Contoso onboarding", adele.ObjectID)
 	mc, err := cc.FindMeetingChat(ctx, meeting.JoinURL, nil)
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	if _, err := cc.SendMessage(ctx, mc.Chat.ID, chat.TextMessage("Joining in a minute."), nil); err != nil {
-		return err
+		return alex, megan, err
 	}
 	loc, err := calling.ParseJoinLink(meeting.JoinURL)
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	cl, err := json.Marshal(loc.ClientLocator())
 	if err != nil {
-		return err
+		return alex, megan, err
 	}
 	step(8, "meeting chat of %q (%s):", meeting.Subject, mc.Chat.ID)
 	if err := show(mc.Chat.ID, 1); err != nil {
-		return err
+		return alex, megan, err
 	}
 	fmt.Fprintf(out, "   the calling client joins with %s\n", cl)
-	return nil
+	return alex, megan, nil
 }
 
 func runAzure(ctx context.Context) error {

@@ -30,6 +30,9 @@ func TestQuickstartOffline(t *testing.T) {
 		`<at id="0">Megan Bowen</at>`,
 		"@thread.v2):\n   Adele Vance: Joining in a minute.",
 		`the calling client joins with {"meetingLink":"https://teams.microsoft.com/l/meetup-join/`,
+		"the call is connected with 2 participants",
+		"transferred the call to Megan Bowen: Contoso's leg is disconnected",
+		"events, authenticated and in order: CallConnected, ParticipantsUpdated, CallTransferAccepted, CallDisconnected",
 		"done:",
 	} {
 		if !strings.Contains(got, want) {
