@@ -12,12 +12,19 @@
 //     ["<optional scp values>"], "lifetimeSeconds": 3600}, which answers
 //     {"access_token", "token_type", "expires_on"} (by default a Teams-user
 //     token for the Communication Services audience);
-//   - acs: the ACS identity REST API (/identities, /teamsUser/:exchangeAccessToken),
-//     HMAC-signed with the access key of the printed connection string.
+//   - acs: one ACS resource — the identity REST API (/identities,
+//     /teamsUser/:exchangeAccessToken) and the Call Automation REST API
+//     (/calling/...) of calling/fake's switchboard, where every seeded user is
+//     a Teams user who answers — HMAC-signed with the access key of the
+//     printed connection string; the switchboard's callback signing keys are
+//     at /calling/.well-known/acsopenidconfiguration;
+//   - graph: Microsoft Graph chat (chat/fake's HTTP face under /v1.0) for the
+//     seeded users, accepting tokens from the token endpoint with
+//     "audience": "https://graph.microsoft.com".
 //
 // When every listener is up it prints one line to standard output:
 //
-//	teamsuser-emulator ready {"entra":"http://127.0.0.1:...","acs":"http://...","acsConnectionString":"endpoint=...;accesskey=...","tenants":[...]}
+//	teamsuser-emulator ready {"entra":"http://127.0.0.1:...","acs":"http://...","graph":"http://.../v1.0","acsConnectionString":"endpoint=...;accesskey=...","acsResourceId":"...","tenants":[...]}
 //
 // The JSON after "ready " names the endpoints and every seeded tenant and
 // user with their ids; a test harness reads that line and starts. The process
@@ -28,6 +35,7 @@
 //	-host 127.0.0.1      the address to listen on (loopback by default)
 //	-entra-port 0        ports; 0 picks a free one
 //	-acs-port 0
+//	-graph-port 0
 //	-seed file.json      tenants and users to create, as
 //	                     {"tenants":[{"name":"fabrikam","users":["Adele Vance","Alex Wilber"]}]};
 //	                     by default the tenant "fabrikam" with three users
@@ -39,6 +47,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -54,6 +63,8 @@ import (
 	"syscall"
 	"time"
 
+	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
 
@@ -74,7 +85,9 @@ var defaultSeed = Seed{Tenants: []SeedTenant{{Name: "fabrikam", Users: []string{
 type Ready struct {
 	Entra               string        `json:"entra"`
 	ACS                 string        `json:"acs"`
+	Graph               string        `json:"graph"`
 	ACSConnectionString string        `json:"acsConnectionString"`
+	ACSResourceID       string        `json:"acsResourceId"`
 	Tenants             []ReadyTenant `json:"tenants"`
 }
 
@@ -105,6 +118,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	host := fs.String("host", "127.0.0.1", "address to listen on")
 	entraPort := fs.Int("entra-port", 0, "port of the fake Entra ID issuer (0: any free port)")
 	acsPort := fs.Int("acs-port", 0, "port of the fake ACS resource (0: any free port)")
+	graphPort := fs.Int("graph-port", 0, "port of the fake Microsoft Graph (0: any free port)")
 	seedFile := fs.String("seed", "", "JSON file of tenants and users to create")
 	accessKey := fs.String("access-key", "", "base64 ACS access key (default: random)")
 	if err := fs.Parse(args); err != nil {
@@ -121,17 +135,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("seed %s: %w", *seedFile, err)
 		}
 	}
-	var key []byte
-	if *accessKey != "" {
-		k, err := base64.StdEncoding.DecodeString(*accessKey)
-		if err != nil || len(k) == 0 {
-			return errors.New("-access-key is not base64")
-		}
-		key = k
+	if *accessKey == "" {
+		k := make([]byte, 32)
+		_, _ = rand.Read(k)
+		*accessKey = base64.StdEncoding.EncodeToString(k)
+	}
+	key, err := base64.StdEncoding.DecodeString(*accessKey)
+	if err != nil || len(key) == 0 {
+		return errors.New("-access-key is not base64")
 	}
 
 	entra := fake.NewEntra(nil)
 	acs := fake.New(&fake.Options{Entra: entra, AccessKey: key})
+	// One ACS resource: the switchboard shares the identity service's key
+	// and resource id.
+	sb := callfake.New(&callfake.Options{AccessKey: *accessKey, ResourceID: acs.ResourceID()})
+	defer sb.Close()
+	graph := chatfake.New(&chatfake.Options{Entra: entra})
+	defer graph.Close()
 	ready := Ready{}
 	for _, st := range seed.Tenants {
 		if strings.TrimSpace(st.Name) == "" {
@@ -142,6 +163,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		for _, name := range st.Users {
 			u := entra.AddUser(t.ID, name)
 			rt.Users = append(rt.Users, ReadyUser{ObjectID: u.ObjectID, UPN: u.UPN, DisplayName: u.DisplayName})
+			sb.AddTeamsUser(u.ObjectID, callfake.Answers())
+			if err := graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}); err != nil {
+				return err
+			}
 		}
 		ready.Tenants = append(ready.Tenants, rt)
 	}
@@ -157,13 +182,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer stopEntra()
-	acsURL, stopACS, err := serve(ctx, *host, *acsPort, acs.Handler())
+	acsMux := http.NewServeMux()
+	acsMux.Handle("/calling/", sb.Handler())
+	acsMux.Handle("/", acs.Handler())
+	acsURL, stopACS, err := serve(ctx, *host, *acsPort, acsMux)
 	if err != nil {
 		return err
 	}
 	defer stopACS()
-	ready.Entra, ready.ACS = entraURL, acsURL
+	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graph.Handler())
+	if err != nil {
+		return err
+	}
+	defer stopGraph()
+	ready.Entra, ready.ACS, ready.Graph = entraURL, acsURL, graphURL+"/v1.0"
 	ready.ACSConnectionString = acs.ConnectionString(acsURL)
+	ready.ACSResourceID = acs.ResourceID()
 
 	line, err := json.Marshal(ready)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
@@ -80,6 +81,44 @@ func TestEmulator(t *testing.T) {
 	}
 	if got := claims.Identifier().RawID(); got != "8:orgid:"+adele.ObjectID {
 		t.Fatalf("exchanged for %s", got)
+	}
+
+	// The same ACS resource runs Call Automation: call a seeded Teams user.
+	cc, err := calling.NewClientFromConnectionString(ready.ACSConnectionString, &calling.ClientOptions{
+		ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := cc.CreateCall(cctx, []identity.Identifier{identity.MicrosoftTeamsUserIdentifier{UserID: ready.Tenants[0].Users[1].ObjectID}},
+		"http://127.0.0.1:1/callbacks", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.CallConnectionID == "" {
+		t.Fatal("no call connection id")
+	}
+
+	// Graph chat with a Graph token of the token endpoint.
+	gresp, err := http.Post(ready.Entra+"/_emulator/token", "application/json",
+		strings.NewReader(`{"user":"`+adele.ObjectID+`","appId":"`+appID+`","audience":"https://graph.microsoft.com","scopes":["Chat.ReadWrite"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gtok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(gresp.Body).Decode(&gtok)
+	gresp.Body.Close()
+	req, _ := http.NewRequestWithContext(cctx, http.MethodGet, ready.Graph+"/me/chats", nil)
+	req.Header.Set("Authorization", "Bearer "+gtok.AccessToken)
+	chats, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats.Body.Close()
+	if chats.StatusCode != http.StatusOK {
+		t.Fatalf("graph /me/chats: %d", chats.StatusCode)
 	}
 
 	// An unknown user gets a clear error, not a token.
