@@ -197,6 +197,19 @@ func (s *suite) incoming(from identity.Identifier) string {
 	if in.IncomingCallContext == "" {
 		s.t.Fatal("IncomingCall has no incoming call context")
 	}
+	if s.IncomingCallEvents {
+		ev, ok := s.next("").(*calling.IncomingCall)
+		switch {
+		case !ok:
+			s.t.Fatalf("the first event without a call connection is not an IncomingCall")
+		case ev.IncomingCallContext != in.IncomingCallContext:
+			s.t.Errorf("the IncomingCall event carries another incoming call context than the call announced")
+		case ev.From == nil || !identity.Equal(ev.From, from):
+			s.t.Errorf("the IncomingCall event is from %v, want %s", ev.From, from.RawID())
+		case ev.ServerCallID != in.ServerCallID:
+			s.t.Errorf("the IncomingCall event's server call id %q, want %q", ev.ServerCallID, in.ServerCallID)
+		}
+	}
 	return in.IncomingCallContext
 }
 

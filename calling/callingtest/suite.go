@@ -49,6 +49,10 @@ type Env struct {
 	// RingTimeout is how long a call rings unanswered before it fails; the
 	// cases that need Advance move the clock past it.
 	RingTimeout time.Duration
+	// IncomingCallEvents says that the IncomingCall events of the calls
+	// Parties announces reach Events (under the empty call connection id,
+	// as they have none): the suite then checks each before acting on it.
+	IncomingCallEvents bool
 }
 
 // Events gives the callback events of call connections.

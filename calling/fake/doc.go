@@ -38,9 +38,9 @@
 // calling.ParseCloudEvents reads. With Options.OnEvent they are handed to a
 // Go function; otherwise they are POSTed to the call's callback URL with
 // an "Authorization: Bearer" RS256 token of issuer Issuer and audience
-// ResourceID, whose key the HTTP face publishes at PathOpenIDConfiguration
-// (and CallbackKeysJSON returns), so calling's callback authentication can
-// be pointed at the switchboard. The events of one call connection are
+// ResourceID, minted by a calling/callbacktest Issuer (CallbackIssuer)
+// whose key the HTTP face publishes at PathOpenIDConfiguration, so
+// calling's CallbackHandler can be pointed at the switchboard. The events of one call connection are
 // delivered one at a time, in the order they were raised, none lost and
 // none twice; Events, AllEvents and Flush inspect and wait for them.
 //

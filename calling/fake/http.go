@@ -31,13 +31,6 @@ var SupportedAPIVersions = []string{
 	"2023-03-15", "2023-10-15", "2024-09-15", "2025-05-15", "2025-06-15", callwire.DefaultAPIVersion,
 }
 
-// Paths of the callback keys the HTTP face serves (no authentication, no
-// api-version), for a callback handler's OpenID configuration.
-const (
-	PathOpenIDConfiguration = "/calling/.well-known/acsopenidconfiguration"
-	PathCallbackKeys        = "/calling/keys"
-)
-
 // replay is the stored answer of a repeatable request.
 type replay struct {
 	path   string
@@ -63,7 +56,7 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	switch path {
 	case PathOpenIDConfiguration, PathCallbackKeys:
-		sb.serveKeys(w, r, path)
+		sb.serveKeys(w, r)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -227,26 +220,12 @@ func (sb *Switchboard) authenticate(r *http.Request, body []byte) *apiError {
 	return nil
 }
 
-func (sb *Switchboard) serveKeys(w http.ResponseWriter, r *http.Request, path string) {
+func (sb *Switchboard) serveKeys(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed", msg: "Use GET."})
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if path == PathCallbackKeys {
-		_, _ = w.Write(sb.CallbackKeysJSON())
-		return
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	b, _ := json.Marshal(map[string]any{
-		"issuer":                                Issuer,
-		"jwks_uri":                              scheme + "://" + r.Host + PathCallbackKeys,
-		"id_token_signing_alg_values_supported": []string{"RS256"},
-	})
-	_, _ = w.Write(b)
+	sb.signer.iss.Handler().ServeHTTP(w, r)
 }
 
 // route maps a request to its operation. The path is the escaped one, so

@@ -142,6 +142,40 @@ func (sb *Switchboard) Leave(callConnectionID string, participant identity.Ident
 // scripted hang-up) are not waited for: advance the clock first.
 func (sb *Switchboard) Flush(ctx context.Context) error { return sb.delivery.flush(ctx) }
 
+// Settle waits until every timed step due at the clock's current time has
+// run (a party that answers at once has answered) and every event raised
+// has been delivered or given up, or ctx ends. It does not move the clock.
+func (sb *Switchboard) Settle(ctx context.Context) error {
+	for {
+		sb.mu.Lock()
+		if sb.closed {
+			sb.mu.Unlock()
+			return errClosed
+		}
+		due := sb.sched.due(sb.clock.Now())
+		passed := sb.sched.passed
+		sb.mu.Unlock()
+		if due {
+			sb.sched.poke()
+			select {
+			case <-passed:
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err := sb.delivery.flush(ctx); err != nil {
+			return err
+		}
+		sb.mu.Lock()
+		due = sb.sched.due(sb.clock.Now())
+		sb.mu.Unlock()
+		if !due {
+			return nil
+		}
+	}
+}
+
 // Pending returns the number of timed steps waiting for the clock: rings,
 // ring timeouts and scripted hang-ups.
 func (sb *Switchboard) Pending() int {

@@ -3,108 +3,79 @@ package fake
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"sync"
 	"time"
 
-	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
+	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 )
 
 // Callbacks are signed the way ACS signs them: an Authorization: Bearer
-// JWT, RS256, issuer Issuer, audience the resource's immutable id. The
-// switchboard's key pair is a test key generated once per process; its
-// public half is published by the HTTP face (OpenID configuration at
-// /calling/.well-known/acsopenidconfiguration, keys at /calling/keys) and
-// by CallbackKeysJSON, so that a callback handler can be pointed at it.
+// JWT, RS256, issuer Issuer, audience the resource's immutable id, minted
+// by a calling/callbacktest Issuer. Its public key is published by the HTTP
+// face (OpenID configuration at PathOpenIDConfiguration, keys at
+// PathCallbackKeys) and by CallbackIssuer, so that calling's callback
+// handler can be pointed at the switchboard.
 
-// tokenLifetime is how long a callback token is valid (five minutes, as
-// ACS's); tokens are reused until tokenRenew before they expire.
+// Paths of the callback keys the HTTP face serves (no authentication, no
+// api-version), for a callback handler's OpenID configuration.
 const (
-	tokenLifetime = 5 * time.Minute
-	tokenRenew    = 2 * time.Minute
+	PathOpenIDConfiguration = callbacktest.OpenIDConfigurationPath
+	PathCallbackKeys        = callbacktest.KeysPath
 )
+
+// tokenRenew is how long before its expiry a cached token is replaced.
+const tokenRenew = 2 * time.Minute
 
 var (
 	testKeyOnce sync.Once
 	testKey     *rsa.PrivateKey
-	testKeyErr  error
 )
 
-func signingKey() (*rsa.PrivateKey, error) {
-	testKeyOnce.Do(func() { testKey, testKeyErr = rsa.GenerateKey(rand.Reader, 2048) })
-	return testKey, testKeyErr
+// sharedKey is the signing key of the switchboards that were not given an
+// issuer: generated once per process, as generating one takes a while.
+func sharedKey() *rsa.PrivateKey {
+	testKeyOnce.Do(func() { testKey, _ = rsa.GenerateKey(rand.Reader, 2048) })
+	return testKey
 }
 
-// signer mints callback tokens and caches the current one.
+// signer caches the current callback token: minting one is an RSA
+// signature, too slow to make for every event of a busy test.
 type signer struct {
-	audience string
+	iss *callbacktest.Issuer
 
-	mu    sync.Mutex
-	tok   string
-	iat   time.Time
-	exp   time.Time
-	mints int
+	mu  sync.Mutex
+	tok string
+	iat time.Time
+	exp time.Time
 }
 
-func newSigner(audience string) *signer { return &signer{audience: audience} }
-
-type callbackClaims struct {
-	Iss string `json:"iss"`
-	Aud string `json:"aud"`
-	Iat int64  `json:"iat"`
-	Nbf int64  `json:"nbf"`
-	Exp int64  `json:"exp"`
-}
+func newSigner(iss *callbacktest.Issuer) *signer { return &signer{iss: iss} }
 
 // token returns a token valid at now, minting one when the cached token is
-// not (or will not be for long). It returns "" if the key is unusable,
-// which makes the receiver refuse the callback.
+// not (or will not be for long). It returns "" if minting fails, which
+// makes the receiver refuse the callback.
 func (s *signer) token(now time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tok != "" && !now.Before(s.iat) && now.Before(s.exp.Add(-tokenRenew)) {
 		return s.tok
 	}
-	key, err := signingKey()
-	if err != nil {
-		return ""
-	}
 	iat := now.Truncate(time.Second)
-	exp := iat.Add(tokenLifetime)
-	tok, err := jwt.SignRS256(callbackClaims{Iss: Issuer, Aud: s.audience, Iat: iat.Unix(), Nbf: iat.Unix(), Exp: exp.Unix()}, keyID(&key.PublicKey), key)
+	tok, err := s.iss.Token(callbacktest.IssuedAt(iat))
 	if err != nil {
 		return ""
 	}
-	s.tok, s.iat, s.exp = tok, iat, exp
-	s.mints++
+	s.tok, s.iat, s.exp = tok, iat, iat.Add(callbacktest.TokenLifetime)
 	return tok
 }
 
-func keyID(pub *rsa.PublicKey) string { return jwt.Thumbprint(pub) }
+// CallbackIssuer returns the issuer that signs the switchboard's callbacks:
+// calling.NewCallbackHandler(sb.CallbackIssuer().HandlerOptions()) accepts
+// them without fetching anything. Its tokens are dated by the
+// switchboard's clock (give the handler the same clock, CallbackAuthOptions.Now,
+// when it is a manual one far from the machine's time).
+func (sb *Switchboard) CallbackIssuer() *callbacktest.Issuer { return sb.signer.iss }
 
 // CallbackToken returns a callback token as the switchboard signs its
-// callbacks at the switchboard's current time, for tests of a handler's
-// authentication.
+// callbacks at the switchboard's current time.
 func (sb *Switchboard) CallbackToken() string { return sb.signer.token(sb.clock.Now()) }
-
-// CallbackPublicKey returns the public key that verifies the switchboard's
-// callback tokens, and its key id (the "kid" of the tokens).
-func (sb *Switchboard) CallbackPublicKey() (kid string, key *rsa.PublicKey) {
-	k, err := signingKey()
-	if err != nil {
-		return "", nil
-	}
-	return keyID(&k.PublicKey), &k.PublicKey
-}
-
-// CallbackKeysJSON returns the JSON Web Key Set document ({"keys": [...]})
-// that verifies the switchboard's callback tokens, as the HTTP face serves
-// it.
-func (sb *Switchboard) CallbackKeysJSON() []byte {
-	kid, pub := sb.CallbackPublicKey()
-	if pub == nil {
-		return []byte(`{"keys":[]}`)
-	}
-	b, _ := json.Marshal(jwt.JWKS{Keys: []jwt.JWK{jwt.JWKFromPublicKey(kid, pub)}})
-	return b
-}

@@ -167,7 +167,6 @@ func (sb *Switchboard) connectCall(loc calling.CallLocator, callbackURL string, 
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
 	c := sb.newCall(callbackURL, o.OperationContext, sb.appID, now)
-	c.props.Source = sb.appID
 	c.props.MediaStreaming = mediaSubscription(o.MediaStreaming)
 	c.props.Transcription = transcriptionSubscription(o.Transcription)
 	people, known := sb.groups[string(loc.Kind)+"/"+loc.ID]

@@ -54,15 +54,34 @@ func (h *jobHeap) Pop() any {
 // scheduler runs jobs when the switchboard's clock reaches their time. One
 // goroutine waits on one clock timer, for the earliest job.
 type scheduler struct {
-	sb   *Switchboard
-	jobs jobHeap // guarded by sb.mu
-	seq  uint64  // guarded by sb.mu
-	wake chan struct{}
+	sb     *Switchboard
+	jobs   jobHeap       // guarded by sb.mu
+	seq    uint64        // guarded by sb.mu
+	passed chan struct{} // guarded by sb.mu; closed and replaced after each pass over the due jobs
+	wake   chan struct{}
 }
 
 func (s *scheduler) init(sb *Switchboard) {
 	s.sb = sb
 	s.wake = make(chan struct{}, 1)
+	s.passed = make(chan struct{})
+}
+
+func (s *scheduler) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// due reports whether a job is due at now. Call with sb.mu held.
+func (s *scheduler) due(now time.Time) bool {
+	for _, j := range s.jobs {
+		if !j.canceled && !j.at.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // at schedules fn at t. Call with sb.mu held.
@@ -71,10 +90,7 @@ func (s *scheduler) at(t time.Time, fn func(at time.Time)) *job {
 	j := &job{at: t, seq: s.seq, fn: fn}
 	heap.Push(&s.jobs, j)
 	if s.jobs[0] == j {
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
+		s.poke()
 	}
 	return j
 }
@@ -106,6 +122,8 @@ func (s *scheduler) run(ctx context.Context) {
 		for len(s.jobs) > 0 && s.jobs[0].canceled {
 			heap.Pop(&s.jobs)
 		}
+		close(s.passed)
+		s.passed = make(chan struct{})
 		var next time.Time
 		has := len(s.jobs) > 0
 		if has {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callingtest"
 	"github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
@@ -34,6 +35,13 @@ func TestConformanceGoFace(t *testing.T) {
 					t.Errorf("the switchboard sent a callback calling cannot parse: %v", err)
 				}
 			},
+			OnIncomingCall: func(_ context.Context, d fake.Delivery) {
+				evs, err := calling.ParseEventGridEvents(d.Body)
+				if err != nil {
+					t.Errorf("the switchboard sent an Event Grid delivery calling cannot parse: %v", err)
+				}
+				rec.Record(evs...)
+			},
 		})
 		t.Cleanup(func() { sb.Close() })
 		return callingtest.Env{
@@ -44,6 +52,8 @@ func TestConformanceGoFace(t *testing.T) {
 			Parties:     sb,
 			Advance:     clock.Advance,
 			RingTimeout: fake.DefaultRingTimeout,
+
+			IncomingCallEvents: true,
 		}
 	})
 }

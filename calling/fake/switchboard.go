@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
@@ -52,6 +53,11 @@ type Options struct {
 	// ParticipantPageSize is the number of participants per page of a
 	// listing; zero means DefaultParticipantPageSize.
 	ParticipantPageSize int
+	// CallbackIssuer signs the callbacks; nil means an issuer of the
+	// switchboard's own for audience ResourceID, dated by Clock, with a test
+	// key shared by the process's switchboards. Pass one to rotate keys or
+	// to share it with a callback handler built before the switchboard.
+	CallbackIssuer *callbacktest.Issuer
 	// Unknown, when not nil, is the script of parties that were never added;
 	// nil means calls to them fail as not found (SIP 404).
 	Unknown *Script
@@ -164,7 +170,11 @@ func New(opts *Options) *Switchboard {
 	}
 	sb.appID = identity.CommunicationUserIdentifier{ID: "8:acs:" + sb.resourceID + "_" + newID()}
 	sb.validator = newValidator()
-	sb.signer = newSigner(sb.resourceID)
+	iss := o.CallbackIssuer
+	if iss == nil {
+		iss = callbacktest.NewIssuer(sb.resourceID, &callbacktest.IssuerOptions{Key: sharedKey(), Issuer: Issuer, Now: sb.clock.Now})
+	}
+	sb.signer = newSigner(iss)
 	sb.ctx, sb.cancel = context.WithCancel(context.Background())
 	sb.sched.init(sb)
 	sb.delivery = newDeliverer(sb)
