@@ -1,0 +1,152 @@
+package teamsuser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+// Config is the application's side of acting as a Teams user: what a
+// service configures once and shares between all its users.
+type Config struct {
+	// AppID is the client id of the Entra app the users sign in to; the
+	// token exchange is made for it. Required.
+	AppID string
+	// Exchanger exchanges the users' Teams tokens for ACS tokens: the ACS
+	// resource's *identity.Client, or identity/fake's service. Required.
+	Exchanger identity.TokenExchanger
+	// Calling is the ACS resource's Call Automation client (or
+	// calling/fake's switchboard), shared by all users; nil when the
+	// service does no call signaling.
+	Calling calling.Service
+	// Chat configures the users' Graph chat clients (base URL, pipeline);
+	// nil means Microsoft Graph's defaults. UserID is set per user.
+	Chat *chat.ClientOptions
+	// Credential tunes the users' refreshing ACS credentials (refresh
+	// margin, clock); AppID and UserID are set per user.
+	Credential identity.TeamsUserCredentialOptions
+}
+
+func (c Config) validate() error {
+	switch {
+	case strings.TrimSpace(c.AppID) == "":
+		return &ArgumentError{Arg: "cfg.AppID", Problem: "is empty"}
+	case c.Exchanger == nil:
+		return &ArgumentError{Arg: "cfg.Exchanger", Problem: "is nil"}
+	}
+	return nil
+}
+
+// ArgumentError reports an argument of this package's functions that cannot
+// work; nothing was sent.
+type ArgumentError struct {
+	// Arg names the argument.
+	Arg string
+	// Problem says what is wrong with it.
+	Problem string
+}
+
+func (e *ArgumentError) Error() string {
+	return fmt.Sprintf("teamsuser: %s %s", e.Arg, e.Problem)
+}
+
+// User is one Microsoft Teams user as the application acts for them: the
+// ACS token their web or mobile calling client needs, kept fresh; their Graph
+// chat; and the application's call signaling. Build it with NewUser from the
+// user's delegated credential, or get it from Users in a service that serves
+// many users. A User is safe for concurrent use; Close stops its background
+// token refresh.
+type User struct {
+	id      identity.MicrosoftTeamsUserIdentifier
+	acs     *identity.TeamsUserCredential
+	chat    *chat.Client
+	calling calling.Service
+
+	closeOnce sync.Once
+}
+
+// NewUser returns the User whose delegated credential is cred: an
+// azcore.TokenCredential that gets that user's Entra tokens for the scopes
+// asked (azidentity's on-behalf-of credential in a service, interactive
+// browser or device code in a tool). userID is the user's Entra object id,
+// from the application's authenticated session, never read from a token.
+func NewUser(cfg Config, cred azcore.TokenCredential, userID string) (*User, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cred == nil {
+		return nil, &ArgumentError{Arg: "cred", Problem: "is nil"}
+	}
+	if strings.TrimSpace(userID) == "" {
+		return nil, &ArgumentError{Arg: "userID", Problem: "is empty"}
+	}
+	co := cfg.Credential
+	co.AppID, co.UserID = cfg.AppID, userID
+	acs, err := identity.NewTeamsUserCredential(cfg.Exchanger, cred, co)
+	if err != nil {
+		return nil, err
+	}
+	var chatOpts chat.ClientOptions
+	if cfg.Chat != nil {
+		chatOpts = *cfg.Chat
+	}
+	chatOpts.UserID = userID
+	cc, err := chat.NewClient(cred, &chatOpts)
+	if err != nil {
+		acs.Close()
+		return nil, err
+	}
+	return &User{
+		id:      identity.MicrosoftTeamsUserIdentifier{UserID: strings.ToLower(userID), Cloud: identity.CloudPublic},
+		acs:     acs,
+		chat:    cc,
+		calling: cfg.Calling,
+	}, nil
+}
+
+// ID is the user as a communication identifier (8:orgid:<object id>).
+func (u *User) ID() identity.MicrosoftTeamsUserIdentifier { return u.id }
+
+// ACSToken returns the user's ACS token for their web or mobile calling
+// client, exchanged from their Entra token and cached until shortly before it
+// expires.
+func (u *User) ACSToken(ctx context.Context) (identity.AccessToken, error) {
+	return u.acs.Token(ctx)
+}
+
+// ACSCredential is the user's refreshing ACS credential, an
+// azcore.TokenCredential for ACS data-plane clients acting as the user.
+func (u *User) ACSCredential() *identity.TeamsUserCredential { return u.acs }
+
+// Chat is the user's Teams chat through Microsoft Graph.
+func (u *User) Chat() *chat.Client { return u.chat }
+
+// Calling is the application's call signaling (nil when Config.Calling was
+// nil). Calls involving the user name them with ID.
+func (u *User) Calling() calling.Service { return u.calling }
+
+// Call places a call from the application to the user (for example to
+// ring them into a consultation), with events to callbackURL.
+func (u *User) Call(ctx context.Context, callbackURL string, opts *calling.CreateCallOptions) (calling.CreateCallResponse, error) {
+	if u.calling == nil {
+		return calling.CreateCallResponse{}, errNoCalling
+	}
+	return u.calling.CreateCall(ctx, []identity.Identifier{u.id}, callbackURL, opts)
+}
+
+var errNoCalling = errors.New("teamsuser: no calling service configured (Config.Calling)")
+
+// Close stops the user's background token refresh. It is safe to call more
+// than once; the User must not be used afterwards.
+func (u *User) Close() error {
+	u.closeOnce.Do(func() { u.acs.Close() })
+	return nil
+}

@@ -1,0 +1,189 @@
+package teamsuser_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/stretchr/testify/require"
+
+	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+)
+
+const facadeAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
+
+// facade is Contoso's world, all fakes: Entra, ACS identity, Graph chat and
+// the call switchboard.
+type facade struct {
+	entra       *fake.Entra
+	acs         *fake.Service
+	graph       *chatfake.Service
+	sb          *callfake.Switchboard
+	cfg         teamsuser.Config
+	adele, alex fake.TestUser
+}
+
+func newFacade(t *testing.T) *facade {
+	t.Helper()
+	f := &facade{entra: fake.NewEntra(nil)}
+	tenant := f.entra.AddTenant("fabrikam")
+	f.adele = f.entra.AddUser(tenant.ID, "Adele Vance")
+	f.alex = f.entra.AddUser(tenant.ID, "Alex Wilber")
+	f.acs = fake.New(&fake.Options{Entra: f.entra})
+	f.graph = chatfake.New(&chatfake.Options{Entra: f.entra})
+	t.Cleanup(f.graph.Close)
+	for _, u := range []fake.TestUser{f.adele, f.alex} {
+		require.NoError(t, f.graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}))
+	}
+	gsrv := httptest.NewServer(f.graph.Handler())
+	t.Cleanup(gsrv.Close)
+	f.sb = callfake.New(nil)
+	t.Cleanup(func() { _ = f.sb.Close() })
+	f.sb.AddTeamsUser(f.adele.ObjectID, callfake.Answers())
+	f.cfg = teamsuser.Config{
+		AppID:     facadeAppID,
+		Exchanger: f.acs,
+		Calling:   f.sb,
+		Chat:      &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0"},
+	}
+	return f
+}
+
+func TestUserActsAsTheTeamsUser(t *testing.T) {
+	f := newFacade(t)
+	ctx := context.Background()
+	u, err := teamsuser.NewUser(f.cfg, f.entra.Credential(f.adele, facadeAppID, nil), f.adele.ObjectID)
+	require.NoError(t, err)
+	defer u.Close()
+
+	// The token for the calling client is the Teams user's.
+	tok, err := u.ACSToken(ctx)
+	require.NoError(t, err)
+	claims, err := identity.ReadACSToken(tok.Token)
+	require.NoError(t, err)
+	require.Equal(t, "8:orgid:"+f.adele.ObjectID, claims.Identifier().RawID())
+	require.Equal(t, u.ID().RawID(), claims.Identifier().RawID())
+
+	// Chat goes through Graph as Adele.
+	c, err := u.Chat().CreateOneOnOneChat(ctx, f.alex.ObjectID, nil)
+	require.NoError(t, err)
+	_, err = u.Chat().SendMessage(ctx, c.Chat.ID, chat.TextMessage("hello from the facade"), nil)
+	require.NoError(t, err)
+	msgs := f.graph.Messages(c.Chat.ID)
+	require.Len(t, msgs, 1)
+	require.Equal(t, f.adele.ObjectID, msgs[0].From.UserID)
+
+	// The application calls the user.
+	call, err := u.Call(ctx, "http://127.0.0.1:1/callbacks", nil)
+	require.NoError(t, err)
+	info, ok := f.sb.Call(call.CallConnectionID)
+	require.True(t, ok)
+	require.NotEmpty(t, info)
+
+	// Close stops the credential.
+	require.NoError(t, u.Close())
+	_, err = u.ACSToken(ctx)
+	require.ErrorIs(t, err, identity.ErrCredentialClosed)
+}
+
+func TestNewUserChecksArguments(t *testing.T) {
+	f := newFacade(t)
+	cred := f.entra.Credential(f.adele, facadeAppID, nil)
+	var ae *teamsuser.ArgumentError
+	_, err := teamsuser.NewUser(teamsuser.Config{Exchanger: f.acs}, cred, f.adele.ObjectID)
+	require.ErrorAs(t, err, &ae)
+	_, err = teamsuser.NewUser(teamsuser.Config{AppID: facadeAppID}, cred, f.adele.ObjectID)
+	require.ErrorAs(t, err, &ae)
+	_, err = teamsuser.NewUser(f.cfg, nil, f.adele.ObjectID)
+	require.ErrorAs(t, err, &ae)
+	_, err = teamsuser.NewUser(f.cfg, cred, " ")
+	require.ErrorAs(t, err, &ae)
+	_, err = teamsuser.NewUsers(f.cfg, teamsuser.UsersOptions{})
+	require.ErrorAs(t, err, &ae)
+}
+
+func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
+	f := newFacade(t)
+	ctx := context.Background()
+	now := time.Now()
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	var built atomic.Int32
+	us, err := teamsuser.NewUsers(f.cfg, teamsuser.UsersOptions{
+		MaxUsers: 2,
+		Now:      func() time.Time { return time.Unix(0, clock.Load()) },
+		NewCredential: func(c teamsuser.Caller, callerToken string) (azcore.TokenCredential, error) {
+			built.Add(1)
+			u, ok := f.entra.User(c.ObjectID)
+			if !ok {
+				return nil, errors.New("unknown user")
+			}
+			return f.entra.Credential(u, facadeAppID, nil), nil
+		},
+	})
+	require.NoError(t, err)
+	defer us.Close()
+	caller := func(u fake.TestUser, exp time.Time) teamsuser.Caller {
+		return teamsuser.Caller{TenantID: u.TenantID, ObjectID: u.ObjectID, ExpiresOn: exp}
+	}
+
+	// Concurrent first requests of one caller build one user.
+	var wg sync.WaitGroup
+	got := make([]*teamsuser.User, 50)
+	for i := range got {
+		wg.Go(func() {
+			u, err := us.Get(ctx, caller(f.adele, now.Add(time.Hour)), "caller-token")
+			if err == nil {
+				got[i] = u
+			}
+		})
+	}
+	wg.Wait()
+	for _, u := range got {
+		require.Same(t, got[0], u)
+	}
+	require.EqualValues(t, 1, built.Load())
+	adele := got[0]
+	_, err = adele.ACSToken(ctx)
+	require.NoError(t, err)
+
+	// A third user evicts the least recently used one, which is closed.
+	alexU, err := us.Get(ctx, caller(f.alex, now.Add(time.Hour)), "caller-token")
+	require.NoError(t, err)
+	carol := f.entra.AddUser(f.alex.TenantID, "Carol")
+	_, err = us.Get(ctx, caller(carol, now.Add(time.Hour)), "caller-token")
+	require.NoError(t, err)
+	require.Equal(t, 2, us.Len())
+	_, err = adele.ACSToken(ctx)
+	require.ErrorIs(t, err, identity.ErrCredentialClosed, "the evicted user was closed")
+	again, err := us.Get(ctx, caller(f.alex, now.Add(time.Hour)), "caller-token")
+	require.NoError(t, err)
+	require.Same(t, alexU, again)
+
+	// When the caller's token expires, the user goes with it.
+	clock.Store(now.Add(2 * time.Hour).UnixNano())
+	_, err = us.Get(ctx, caller(f.alex, now.Add(time.Hour)), "caller-token")
+	require.ErrorIs(t, err, teamsuser.ErrCallerExpired)
+	fresh, err := us.Get(ctx, caller(f.alex, now.Add(3*time.Hour)), "new-caller-token")
+	require.NoError(t, err)
+	require.NotSame(t, alexU, fresh)
+	require.Equal(t, 1, us.Len(), "expired users were dropped")
+	_, err = alexU.ACSToken(ctx)
+	require.ErrorIs(t, err, identity.ErrCredentialClosed)
+
+	var ae *teamsuser.ArgumentError
+	_, err = us.Get(ctx, teamsuser.Caller{}, "t")
+	require.ErrorAs(t, err, &ae)
+	_, err = us.Get(ctx, caller(f.alex, now.Add(3*time.Hour)), "")
+	require.ErrorAs(t, err, &ae)
+}

@@ -1,0 +1,174 @@
+package teamsuser
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+)
+
+// DefaultMaxUsers is the number of users a Users keeps unless
+// UsersOptions.MaxUsers says otherwise.
+const DefaultMaxUsers = 1000
+
+// UsersOptions configure Users.
+type UsersOptions struct {
+	// NewCredential returns the delegated credential of an authenticated
+	// caller, from the caller's own Entra token for the service
+	// (callerToken): in production azidentity's on-behalf-of credential of
+	// the service's app registration,
+	//
+	//	func(c teamsuser.Caller, callerToken string) (azcore.TokenCredential, error) {
+	//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
+	//	}
+	//
+	// Required.
+	NewCredential func(caller Caller, callerToken string) (azcore.TokenCredential, error)
+	// MaxUsers bounds the users kept; zero means DefaultMaxUsers. The least
+	// recently used user is closed and dropped to make room.
+	MaxUsers int
+	// Now is the clock that expires users; nil means time.Now.
+	Now func() time.Time
+}
+
+// Users is the cache of a service that acts for many Teams users of many
+// customer tenants: from an authenticated caller (TokenService.Authenticate
+// tells who the caller of a request is) it builds that user's User on behalf
+// of the caller, once, and keeps it while the caller's token is valid. An
+// on-behalf-of credential cannot outlive the token it was made from, so a user
+// is dropped (and closed) when that token expires, and rebuilt from the next
+// request's token. Memory is bounded by MaxUsers.
+//
+// Users is safe for concurrent use; concurrent first requests of one user
+// build one User.
+type Users struct {
+	cfg  Config
+	opts UsersOptions
+
+	mu  sync.Mutex
+	m   map[string]*list.Element // tenant/oid -> element of lru
+	lru *list.List               // of *userEntry, most recent first
+}
+
+type userEntry struct {
+	key     string
+	user    *User
+	expires time.Time
+}
+
+// NewUsers returns an empty Users for the application's Config.
+func NewUsers(cfg Config, opts UsersOptions) (*Users, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if opts.NewCredential == nil {
+		return nil, &ArgumentError{Arg: "opts.NewCredential", Problem: "is nil"}
+	}
+	if opts.MaxUsers <= 0 {
+		opts.MaxUsers = DefaultMaxUsers
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Users{cfg: cfg, opts: opts, m: map[string]*list.Element{}, lru: list.New()}, nil
+}
+
+// ErrCallerExpired is returned for a caller whose token has expired.
+var ErrCallerExpired = errors.New("teamsuser: the caller's token has expired")
+
+// Get returns the User of an authenticated caller, building it on behalf of
+// callerToken (the caller's Entra token for the service, as the request
+// carried it) when there is none yet or the cached one's token has expired.
+// A later token of the same caller extends the cached user's life.
+func (us *Users) Get(ctx context.Context, caller Caller, callerToken string) (*User, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if caller.ObjectID == "" || caller.TenantID == "" {
+		return nil, &ArgumentError{Arg: "caller", Problem: "has no tenant or object id (use TokenService.Authenticate)"}
+	}
+	if callerToken == "" {
+		return nil, &ArgumentError{Arg: "callerToken", Problem: "is empty"}
+	}
+	now := us.opts.Now()
+	if !caller.ExpiresOn.IsZero() && !now.Before(caller.ExpiresOn) {
+		return nil, ErrCallerExpired
+	}
+	key := strings.ToLower(caller.TenantID + "/" + caller.ObjectID)
+
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.expireLocked(now)
+	if el, ok := us.m[key]; ok {
+		e := el.Value.(*userEntry)
+		us.lru.MoveToFront(el)
+		if caller.ExpiresOn.After(e.expires) {
+			// A fresher token: a new on-behalf-of credential lives longer.
+			// Rebuild now rather than when the old one runs out.
+			if u, err := us.build(caller, callerToken); err == nil {
+				_ = e.user.Close()
+				e.user, e.expires = u, caller.ExpiresOn
+			}
+		}
+		return e.user, nil
+	}
+	u, err := us.build(caller, callerToken)
+	if err != nil {
+		return nil, err
+	}
+	for us.lru.Len() >= us.opts.MaxUsers {
+		us.removeLocked(us.lru.Back())
+	}
+	e := &userEntry{key: key, user: u, expires: caller.ExpiresOn}
+	us.m[key] = us.lru.PushFront(e)
+	return u, nil
+}
+
+func (us *Users) build(caller Caller, callerToken string) (*User, error) {
+	cred, err := us.opts.NewCredential(caller, callerToken)
+	if err != nil {
+		return nil, err
+	}
+	if cred == nil {
+		return nil, &ArgumentError{Arg: "opts.NewCredential", Problem: "returned a nil credential"}
+	}
+	return NewUser(us.cfg, cred, caller.ObjectID)
+}
+
+// expireLocked drops the users whose caller token has expired.
+func (us *Users) expireLocked(now time.Time) {
+	for el := us.lru.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*userEntry); !e.expires.IsZero() && !now.Before(e.expires) {
+			us.removeLocked(el)
+		}
+		el = prev
+	}
+}
+
+func (us *Users) removeLocked(el *list.Element) {
+	e := us.lru.Remove(el).(*userEntry)
+	delete(us.m, e.key)
+	_ = e.user.Close()
+}
+
+// Len is the number of users kept.
+func (us *Users) Len() int {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	return us.lru.Len()
+}
+
+// Close closes and drops every user.
+func (us *Users) Close() error {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	for us.lru.Len() > 0 {
+		us.removeLocked(us.lru.Back())
+	}
+	return nil
+}
