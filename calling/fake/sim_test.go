@@ -1,0 +1,359 @@
+package fake_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+)
+
+// goBoard is a switchboard on a manual clock whose events are kept in a
+// channel.
+type goBoard struct {
+	*fake.Switchboard
+	clock  *identityfake.Clock
+	events chan fake.Event
+}
+
+func newGoBoard(t testing.TB, configure func(*fake.Options)) *goBoard {
+	t.Helper()
+	g := &goBoard{clock: identityfake.NewClock(start()), events: make(chan fake.Event, 1000)}
+	o := &fake.Options{Clock: g.clock, OnEvent: func(_ context.Context, d fake.Delivery) { g.events <- *d.Event }}
+	if configure != nil {
+		configure(o)
+	}
+	g.Switchboard = fake.New(o)
+	t.Cleanup(func() { g.Close() })
+	return g
+}
+
+// types waits for the events raised so far and returns their types.
+func (g *goBoard) types(t testing.TB) []string {
+	t.Helper()
+	if err := g.Settle(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for {
+		select {
+		case e := <-g.events:
+			out = append(out, e.Type)
+		default:
+			return out
+		}
+	}
+}
+
+func (g *goBoard) call(t testing.TB, targets ...identity.Identifier) string {
+	t.Helper()
+	resp, err := g.CreateCall(ctx(t), targets, "https://app.contoso.com/cb", &calling.CreateCallOptions{SourceCallerID: &callerID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.CallConnectionID
+}
+
+func wantTypes(t *testing.T, what string, got []string, want ...string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: events %v, want %v", what, got, want)
+	}
+}
+
+func TestRingTimeoutRunsOnTheClock(t *testing.T) {
+	g := newGoBoard(t, func(o *fake.Options) { o.RingTimeout = 45 * time.Second })
+	bob := g.AddTeamsUser("b0b00000-0000-4000-8000-000000000000", fake.NoAnswer())
+	t0 := g.clock.Now()
+	id := g.call(t, bob)
+	if d := g.Deadlines(); len(d) != 1 || !d[0].Equal(t0.Add(45*time.Second)) {
+		t.Fatalf("deadlines %v, want the ring timeout at +45s", d)
+	}
+	g.clock.Advance(44 * time.Second)
+	wantTypes(t, "at +44s", g.types(t))
+	if c, _ := g.Call(id); c.State != calling.StateConnecting || len(c.Ringing) != 1 {
+		t.Errorf("at +44s: state %q ringing %v", c.State, c.Ringing)
+	}
+	g.clock.Advance(time.Second)
+	wantTypes(t, "at +45s", g.types(t), fake.TypeCreateCallFailed)
+	if c, _ := g.Call(id); !c.Ended || c.State != calling.StateDisconnected {
+		t.Errorf("after the timeout: %+v", c)
+	}
+	if n := g.Pending(); n != 0 {
+		t.Errorf("%d steps pending after the call ended", n)
+	}
+}
+
+// TestScriptedTimesInOneJump moves the clock an hour at once: the steps
+// still happen at their own times, in their order.
+func TestScriptedTimesInOneJump(t *testing.T) {
+	g := newGoBoard(t, nil)
+	alice := g.AddTeamsUser("a11ce000-0000-4000-8000-000000000000", fake.HangsUpAfter(10*time.Second).After(5*time.Second))
+	t0 := g.clock.Now()
+	id := g.call(t, alice)
+	g.clock.Advance(time.Hour)
+	if err := g.Settle(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	evs := g.Events(id)
+	var got []string
+	for _, e := range evs {
+		got = append(got, e.Type+"@"+e.Time.Sub(t0).String())
+	}
+	want := []string{
+		fake.TypeCallConnected + "@5s", fake.TypeParticipantsUpdated + "@5s",
+		fake.TypeParticipantsUpdated + "@15s", fake.TypeCallDisconnected + "@15s",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+	for i, e := range evs {
+		if e.Seq != i+1 || !e.Delivered {
+			t.Errorf("event %d: seq %d delivered %v", i, e.Seq, e.Delivered)
+		}
+	}
+	if evs[1].SequenceNumber != 1 || evs[2].SequenceNumber != 2 || len(evs[2].Participants) != 1 {
+		t.Errorf("rosters %d %v, %d %v", evs[1].SequenceNumber, evs[1].Participants, evs[2].SequenceNumber, evs[2].Participants)
+	}
+}
+
+func TestPartiesAndCallerIDs(t *testing.T) {
+	g := newGoBoard(t, func(o *fake.Options) { o.CallerIDs = []string{callerID.PhoneNumber} })
+	stranger := identity.MicrosoftTeamsUserIdentifier{UserID: "57a4e000-0000-4000-8000-000000000000"}
+	id := g.call(t, stranger)
+	wantTypes(t, "a call to a party never added", g.types(t), fake.TypeCreateCallFailed)
+	if e := g.Events(id)[0]; e.Result == nil || e.Result.Code != 404 {
+		t.Errorf("result %+v, want 404", e.Result)
+	}
+	other := identity.PhoneNumberIdentifier{PhoneNumber: "+18005550199"}
+	_, err := g.CreateCall(ctx(t), []identity.Identifier{g.AddPhoneNumber("+14255550111", fake.Answers())}, "https://app.contoso.com/cb", &calling.CreateCallOptions{SourceCallerID: &other})
+	if !calling.IsForbidden(err) {
+		t.Errorf("a caller id that is not the resource's: %v, want 403", err)
+	}
+	for _, tc := range []struct {
+		a    fake.Availability
+		code int
+	}{{fake.Busy, 486}, {fake.DoNotDisturb, 480}, {fake.Offline, 480}, {fake.Away, 0}, {fake.BeRightBack, 0}} {
+		u := g.AddTeamsUser("a0a11ab1-0000-4000-8000-0000000000"+string(tc.a)[:2], fake.Answers())
+		g.SetAvailability(u.UserID, tc.a)
+		id := g.call(t, u)
+		g.types(t)
+		e := g.Events(id)[0]
+		switch {
+		case tc.code == 0 && e.Type != fake.TypeCallConnected:
+			t.Errorf("%s: %s, want CallConnected", tc.a, e.Type)
+		case tc.code != 0 && (e.Type != fake.TypeCreateCallFailed || e.Result.Code != tc.code):
+			t.Errorf("%s: %s %+v, want CreateCallFailed %d", tc.a, e.Type, e.Result, tc.code)
+		}
+	}
+}
+
+func TestUnknownPartiesScript(t *testing.T) {
+	answers := fake.Answers()
+	g := newGoBoard(t, func(o *fake.Options) { o.Unknown = &answers })
+	g.call(t, identity.PhoneNumberIdentifier{PhoneNumber: "+14255550177"})
+	wantTypes(t, "a call to an unknown number", g.types(t), fake.TypeCallConnected, fake.TypeParticipantsUpdated)
+}
+
+func TestLeaveAndAbandon(t *testing.T) {
+	g := newGoBoard(t, nil)
+	a := g.AddTeamsUser("a0000000-0000-4000-8000-000000000001", fake.Answers())
+	b := g.AddTeamsUser("b0000000-0000-4000-8000-000000000002", fake.Answers())
+	id := g.call(t, a, b)
+	g.types(t)
+	if g.Leave(id, g.ApplicationID()) || g.Leave("nope", a) {
+		t.Error("Leave of the application or of an unknown call succeeded")
+	}
+	if !g.Leave(id, a) {
+		t.Fatal("Leave failed")
+	}
+	wantTypes(t, "one of two leaves", g.types(t), fake.TypeParticipantsUpdated)
+	g.Leave(id, b)
+	wantTypes(t, "the last one leaves", g.types(t), fake.TypeParticipantsUpdated, fake.TypeCallDisconnected)
+	if g.Leave(id, b) {
+		t.Error("Leave from an ended call succeeded")
+	}
+
+	in, err := g.IncomingCall(ctx(t), a, g.ApplicationID(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.AbandonIncomingCall(in.IncomingCallContext) || g.AbandonIncomingCall(in.IncomingCallContext) {
+		t.Error("AbandonIncomingCall did not abandon exactly once")
+	}
+	_, err = g.AnswerCall(ctx(t), in.IncomingCallContext, "https://app.contoso.com/cb", nil)
+	if !calling.IsNotFound(err) {
+		t.Errorf("answering an abandoned call: %v, want 404", err)
+	}
+	// A call the application does not act on is abandoned at the ring
+	// timeout.
+	in, _ = g.IncomingCall(ctx(t), a, g.ApplicationID(), nil)
+	g.clock.Advance(fake.DefaultRingTimeout)
+	g.types(t)
+	if s := g.IncomingCalls()[1].State; s != fake.IncomingAbandoned {
+		t.Errorf("state after the ring timeout %q", s)
+	}
+	_, err = g.RejectCall(ctx(t), in.IncomingCallContext, nil)
+	if !calling.IsNotFound(err) {
+		t.Errorf("rejecting a timed out call: %v, want 404", err)
+	}
+	_, err = g.RejectCall(ctx(t), "made-up", nil)
+	if calling.StatusCode(err) != http.StatusBadRequest {
+		t.Errorf("rejecting with a made-up context: %v, want 400", err)
+	}
+}
+
+func TestRedirectOutcome(t *testing.T) {
+	g := newGoBoard(t, nil)
+	caller := g.AddPhoneNumber("+14255550150", fake.Answers())
+	for _, tc := range []struct {
+		script fake.Script
+		code   int
+	}{{fake.Answers(), 200}, {fake.Rejects(), 603}, {fake.NoAnswer(), 408}} {
+		target := g.AddTeamsUser("7a7a0000-0000-4000-8000-00000000"+tc.script.Action.String()[:4], tc.script)
+		in, err := g.IncomingCall(ctx(t), caller, callerID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.RedirectCall(ctx(t), in.IncomingCallContext, target, nil); err != nil {
+			t.Fatal(err)
+		}
+		g.clock.Advance(fake.DefaultRingTimeout)
+		g.types(t)
+		got := g.IncomingCalls()
+		last := got[len(got)-1]
+		if last.State != fake.IncomingRedirected || last.RedirectResult == nil || last.RedirectResult.Code != tc.code {
+			t.Errorf("%v: %+v, want redirected with %d", tc.script, last, tc.code)
+		}
+	}
+}
+
+func TestConnectCall(t *testing.T) {
+	g := newGoBoard(t, nil)
+	a := g.AddACSUser("8:acs:r_a", fake.Answers())
+	room := calling.CallLocator{Kind: calling.RoomCall, ID: "99434917639286209"}
+	g.AddGroupCall(room, a, callerID)
+	resp, err := g.ConnectCall(ctx(t), room, "https://app.contoso.com/cb", &calling.ConnectCallOptions{OperationContext: "room"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTypes(t, "connect to a room", g.types(t), fake.TypeCallConnected, fake.TypeParticipantsUpdated)
+	if c, _ := g.Call(resp.CallConnectionID); len(c.Participants) != 3 {
+		t.Errorf("participants %v, want the application and the two in the room", c.Participants)
+	}
+	resp, err = g.ConnectCall(ctx(t), calling.CallLocator{Kind: calling.GroupCall, ID: "nope"}, "https://app.contoso.com/cb", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTypes(t, "connect to an unknown call", g.types(t), fake.TypeConnectFailed)
+	if _, err := g.GetCall(ctx(t), resp.CallConnectionID, nil); !calling.IsNotFound(err) {
+		t.Errorf("GetCall of a failed connect: %v", err)
+	}
+}
+
+// TestGoFaceChecksLikeTheClient gives both faces the same bad arguments:
+// the Go face must return exactly the client's error.
+func TestGoFaceChecksLikeTheClient(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := ctx(t)
+	phone := identity.PhoneNumberIdentifier{PhoneNumber: "+14255550100"}
+	badPhone := identity.PhoneNumberIdentifier{PhoneNumber: "0042"}
+	teams := identity.MicrosoftTeamsUserIdentifier{}
+	type call func(s calling.Service) error
+	drop := func(_ any, err error) error { return err }
+	for name, f := range map[string]call{
+		"create/no caller id": func(s calling.Service) error {
+			return drop(s.CreateCall(ctx, []identity.Identifier{phone}, "https://x.example/cb", nil))
+		},
+		"create/bad number": func(s calling.Service) error {
+			return drop(s.CreateCall(ctx, []identity.Identifier{badPhone}, "https://x.example/cb", &calling.CreateCallOptions{SourceCallerID: &callerID}))
+		},
+		"create/empty teams user": func(s calling.Service) error {
+			return drop(s.CreateCall(ctx, []identity.Identifier{teams}, "https://x.example/cb", nil))
+		},
+		"create/http callback": func(s calling.Service) error {
+			return drop(s.CreateCall(ctx, []identity.Identifier{phone}, "http://x.example/cb", nil))
+		},
+		"create/media without channel": func(s calling.Service) error {
+			return drop(s.CreateCall(ctx, []identity.Identifier{teamsAlice}, "https://x.example/cb", &calling.CreateCallOptions{MediaStreaming: &calling.MediaStreamingOptions{}}))
+		},
+		"answer/no callback": func(s calling.Service) error { return drop(s.AnswerCall(ctx, "c", "", nil)) },
+		"redirect/no context": func(s calling.Service) error {
+			return drop(s.RedirectCall(ctx, "", teamsAlice, nil))
+		},
+		"reject/reason": func(s calling.Service) error {
+			return drop(s.RejectCall(ctx, "c", &calling.RejectCallOptions{Reason: "x"}))
+		},
+		"connect/no id": func(s calling.Service) error {
+			return drop(s.ConnectCall(ctx, calling.CallLocator{Kind: calling.GroupCall}, "https://x.example/cb", nil))
+		},
+		"get/no id": func(s calling.Service) error { return drop(s.GetCall(ctx, "", nil)) },
+		"list/foreign next link": func(s calling.Service) error {
+			return drop(s.ListParticipantsPage(ctx, "c", "https://evil.example/next", nil))
+		},
+		"participant/nil": func(s calling.Service) error { return drop(s.GetParticipant(ctx, "c", nil, nil)) },
+		"add/timeout": func(s calling.Service) error {
+			return drop(s.AddParticipant(ctx, "c", teamsAlice, &calling.AddParticipantOptions{InvitationTimeout: 1500 * time.Millisecond}))
+		},
+		"add/operation callback": func(s calling.Service) error {
+			return drop(s.AddParticipant(ctx, "c", teamsAlice, &calling.AddParticipantOptions{OperationCallbackURL: "nope"}))
+		},
+		"remove/nil":   func(s calling.Service) error { return drop(s.RemoveParticipant(ctx, "c", nil, nil)) },
+		"cancel/no id": func(s calling.Service) error { return drop(s.CancelAddParticipant(ctx, "c", "", nil)) },
+		"mute/no call": func(s calling.Service) error { return drop(s.MuteParticipant(ctx, "", teamsAlice, nil)) },
+		"transfer/nil": func(s calling.Service) error { return drop(s.TransferToParticipant(ctx, "c", nil, nil)) },
+		"hold/ssml": func(s calling.Service) error {
+			return drop(s.HoldParticipant(ctx, "c", teamsAlice, &calling.HoldParticipantOptions{PlaySource: &calling.PlaySource{Kind: calling.PlaySSML}}))
+		},
+		"unhold/nil":     func(s calling.Service) error { return drop(s.UnholdParticipant(ctx, "c", nil, nil)) },
+		"hangup/no id":   func(s calling.Service) error { return drop(s.HangUp(ctx, "", nil)) },
+		"terminate/none": func(s calling.Service) error { return drop(s.TerminateCall(ctx, "", nil)) },
+		"nil context": func(s calling.Service) error {
+			return drop(s.GetCall(nil, "c", nil)) //nolint:staticcheck // the point of the test
+		},
+	} {
+		goErr, clientErr := f(h.sb), f(h.client)
+		var ae *calling.ArgumentError
+		if !errors.As(clientErr, &ae) {
+			t.Errorf("%s: the client returned %v, not an *ArgumentError", name, clientErr)
+			continue
+		}
+		if goErr == nil || goErr.Error() != clientErr.Error() || errors.Is(clientErr, calling.ErrMissingCallerID) != errors.Is(goErr, calling.ErrMissingCallerID) {
+			t.Errorf("%s: the Go face returned %v, the client %v", name, goErr, clientErr)
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Errorf("%d requests reached the switchboard; bad arguments must stop before", n)
+	}
+}
+
+// TestCloseStopsEveryGoroutine: a switchboard's goroutines (scheduler,
+// delivery workers) are gone when Close returns.
+func TestCloseStopsEveryGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 3 {
+		g := fake.New(&fake.Options{Clock: identityfake.NewClock(start()), OnEvent: func(context.Context, fake.Delivery) {}})
+		u := g.AddTeamsUser("c105e000-0000-4000-8000-000000000000", fake.HangsUpAfter(time.Hour))
+		if _, err := g.CreateCall(ctx(t), []identity.Identifier{u}, "https://app.contoso.com/cb", nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Settle(ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+		if runtime.NumGoroutine() <= before {
+			t.Fatal("the switchboard runs no goroutine?")
+		}
+		g.Close()
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after Close:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+	}
+}
