@@ -15,4 +15,29 @@
 // and [MeetingLocator.ClientLocator] gives the JSON value a client SDK's join
 // call takes. Finding a meeting's chat through Microsoft Graph belongs to
 // package chat; this package never imports Graph.
+//
+// # Call Automation
+//
+// Client is the ACS Call Automation REST client (Entra, access-key or
+// connection-string auth): CreateCall to Teams users, phone numbers (with a
+// caller id), ACS users and Teams apps; AnswerCall, RedirectCall and
+// RejectCall for incoming calls; and, on a CallConnection, participants,
+// add/remove/cancel-add, mute, hold, transfer, hang up and terminate. Every
+// mutating request carries a Repeatability-Request-ID and
+// Repeatability-First-Sent pair that its retries resend, so retries are safe.
+// Service is the interface the client and calling/fake's switchboard share;
+// calling/callingtest checks that an implementation behaves like the
+// service.
+//
+// # Events
+//
+// ParseEvents reads a delivery into typed events (*CallConnected,
+// *ParticipantsUpdated, *IncomingCall, ...; other types stay as
+// *UnknownEvent, never dropped). CallbackHandler is the http.Handler of an
+// application's callback URL and Event Grid webhook: it checks Call
+// Automation's signed token (or Event Grid's secret or validator), answers
+// the validation handshakes, and dispatches events by call connection id and
+// operation context. Tracker follows each call's state from the events and,
+// on a replica that did not see them all, from the service. Package
+// calling/callbacktest signs callbacks with a test key for tests.
 package calling
