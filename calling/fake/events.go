@@ -107,6 +107,9 @@ type IncomingCall struct {
 	IncomingCallContext string
 	// CustomContext is the custom data that came with the call.
 	CustomContext *calling.CustomCallingContext
+	// OnBehalfOfCallee is the user the call is for, if it reached a Teams
+	// resource account or call queue on the user's behalf.
+	OnBehalfOfCallee identity.Identifier
 	// EventID is the Event Grid event's id.
 	EventID string
 	// Time is when the call came in, on the switchboard's clock.

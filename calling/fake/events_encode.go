@@ -52,6 +52,7 @@ func encodeIncomingCall(in *IncomingCall) ([]byte, error) {
 		CorrelationID:       in.CorrelationID,
 		CallerDisplayName:   in.CallerDisplayName,
 		IncomingCallContext: in.IncomingCallContext,
+		OnBehalfOfCallee:    callwire.OptionalModel(in.OnBehalfOfCallee),
 	}
 	if cc := in.CustomContext; cc != nil && (len(cc.SIPHeaders) > 0 || len(cc.VoIPHeaders) > 0) {
 		d.CustomContext = &eventwire.CustomContext{SIPHeaders: cc.SIPHeaders, VoIPHeaders: cc.VoIPHeaders}

@@ -149,9 +149,7 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		payload, _ = json.Marshal(out)
 	}
 	if repeatID != "" {
-		sb.mu.Lock()
-		sb.repeat[repeatID] = &replay{path: path, status: status, body: payload}
-		sb.mu.Unlock()
+		sb.remember(repeatID, &replay{path: path, status: status, body: payload})
 		w.Header().Set(callwire.HeaderRepeatabilityResult, "accepted")
 	}
 	if f != nil && f.AfterProcessing {
@@ -168,6 +166,25 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rq.Status = status
 	sb.logRequest(rq)
 	writeRaw(w, status, payload)
+}
+
+// maxReplays bounds the answers kept for repeatable requests; the oldest
+// are forgotten first.
+const maxReplays = 10_000
+
+// remember keeps the answer to a repeatable request.
+func (sb *Switchboard) remember(id string, r *replay) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	if _, ok := sb.repeat[id]; ok {
+		return
+	}
+	if len(sb.repeatOrder) >= maxReplays {
+		delete(sb.repeat, sb.repeatOrder[0])
+		sb.repeatOrder = sb.repeatOrder[1:]
+	}
+	sb.repeat[id] = r
+	sb.repeatOrder = append(sb.repeatOrder, id)
 }
 
 func writeRaw(w http.ResponseWriter, status int, payload []byte) {

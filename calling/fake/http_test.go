@@ -549,7 +549,10 @@ func TestIncomingCallEventGrid(t *testing.T) {
 		o.EventGridHeader = http.Header{"X-Extra": {"1"}}
 	})
 	caller := h.sb.AddPhoneNumber("+14255550199", fake.Answers())
-	in, err := h.sb.IncomingCall(ctx(t), caller, callerID, &fake.IncomingCallOptions{CustomContext: &calling.CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-Ticket": "42"}}})
+	in, err := h.sb.IncomingCall(ctx(t), caller, callerID, &fake.IncomingCallOptions{
+		CustomContext:    &calling.CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-Ticket": "42"}},
+		OnBehalfOfCallee: teamsAlice,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,7 +571,7 @@ func TestIncomingCallEventGrid(t *testing.T) {
 	}
 	if ic.IncomingCallContext != in.IncomingCallContext || !identity.Equal(ic.From, caller) || !identity.Equal(ic.To, callerID) ||
 		ic.ServerCallID != in.ServerCallID || ic.CorrelationID != in.CorrelationID || ic.CallerDisplayName != "+14255550199" ||
-		ic.CustomContext.SIPHeaders["X-MS-Custom-Ticket"] != "42" {
+		ic.CustomContext.SIPHeaders["X-MS-Custom-Ticket"] != "42" || ic.OnBehalfOfCallee == nil || !identity.Equal(ic.OnBehalfOfCallee, teamsAlice) {
 		t.Errorf("IncomingCall event %+v does not match %+v", ic, in)
 	}
 	ans, err := h.client.AnswerCall(ctx(t), ic.IncomingCallContext, "https://app.contoso.com/cb", nil)

@@ -19,6 +19,9 @@ type IncomingCallOptions struct {
 	// CustomContext is custom data that comes with the call (SIP headers
 	// from a phone, VoIP headers from a client).
 	CustomContext *calling.CustomCallingContext
+	// OnBehalfOfCallee is the user the call is for, when it reached a Teams
+	// resource account or a call queue (To) on that user's behalf.
+	OnBehalfOfCallee identity.Identifier
 }
 
 // IncomingCall makes from call to, an identity or number of the resource,
@@ -72,6 +75,7 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 			CorrelationID:       newID(),
 			IncomingCallContext: newCallContext(),
 			CustomContext:       o.CustomContext,
+			OnBehalfOfCallee:    o.OnBehalfOfCallee,
 			EventID:             newID(),
 			Time:                now,
 			State:               IncomingRinging,

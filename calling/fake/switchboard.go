@@ -66,7 +66,9 @@ type Options struct {
 	// instead of an HTTP POST to the callback URL: the Go face's delivery.
 	// Events of one call connection arrive one at a time, in order; events
 	// of different calls may arrive concurrently. It must not block for
-	// long: it holds a delivery worker.
+	// long (it holds a delivery worker, and Close waits for it), and must
+	// not call Settle or Flush, which wait for it to return; it may call
+	// every other method.
 	OnEvent func(ctx context.Context, d Delivery)
 	// OnIncomingCall, when set, receives every IncomingCall Event Grid
 	// delivery in the Go process instead of an HTTP POST to EventGridURL.
@@ -110,23 +112,24 @@ type Switchboard struct {
 	validator  *calling.Client
 	signer     *signer
 
-	mu        sync.Mutex
-	parties   map[string]*party
-	calls     map[string]*call
-	order     []*call
-	incoming  map[string]*incoming
-	inOrder   []*incoming
-	groups    map[string][]identity.Identifier
-	faults    []*faultState
-	requests  []Request
-	repeat    map[string]*replay
-	closed    bool
-	sched     scheduler
-	delivery  *deliverer
-	ctx       context.Context
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	mu          sync.Mutex
+	parties     map[string]*party
+	calls       map[string]*call
+	order       []*call
+	incoming    map[string]*incoming
+	inOrder     []*incoming
+	groups      map[string][]identity.Identifier
+	faults      []*faultState
+	requests    []Request
+	repeat      map[string]*replay
+	repeatOrder []string
+	closed      bool
+	sched       scheduler
+	delivery    *deliverer
+	ctx         context.Context
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+	closeOnce   sync.Once
 }
 
 var _ calling.Service = (*Switchboard)(nil)
