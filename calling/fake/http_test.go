@@ -667,3 +667,38 @@ func TestOnEventPanicIsTheDeliverysFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestEventGridValidationHandshake validates the Event Grid subscription
+// with calling's CallbackHandler, which must echo the code.
+func TestEventGridValidationHandshake(t *testing.T) {
+	handler, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "unused"},
+		EventGridSecret:     "grid-secret",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer handler.Close()
+	srv := httptest.NewServer(handler)
+	defer srv.Close()
+	mute := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer mute.Close()
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{srv.URL + "/eventgrid?secret=grid-secret", true},
+		{srv.URL + "/eventgrid?secret=wrong", false},
+		{mute.URL, false},
+		{"", false},
+	} {
+		h := newHarness(t, func(o *fake.Options) { o.EventGridURL = tc.url })
+		err := h.sb.ValidateEventGridSubscription(ctx(t))
+		if (err == nil) != tc.ok {
+			t.Errorf("validating %q: %v, want success %v", tc.url, err, tc.ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "grid-secret") {
+			t.Errorf("the error %q repeats the URL's secret", err)
+		}
+	}
+}

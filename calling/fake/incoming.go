@@ -1,14 +1,20 @@
 package fake
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
 // IncomingCallOptions are the optional parameters of IncomingCall.
@@ -144,4 +150,51 @@ func shortName(raw string) string {
 		return raw[len(raw)-12:]
 	}
 	return raw
+}
+
+// ValidateEventGridSubscription performs Event Grid's subscription
+// validation handshake with Options.EventGridURL, as Event Grid does when
+// a webhook subscription is created: it POSTs a
+// Microsoft.EventGrid.SubscriptionValidationEvent with a fresh validation
+// code and checks that the endpoint answers 200 with
+// {"validationResponse": code}.
+func (sb *Switchboard) ValidateEventGridSubscription(ctx context.Context) error {
+	if ctx == nil {
+		return errors.New("fake: nil context")
+	}
+	target := sb.opts.EventGridURL
+	if target == "" {
+		return errNoEventGrid
+	}
+	code := newID()
+	ev, err := eventwire.NewSubscriptionValidationEvent(Topic, code, "https://switchboard.invalid/eventgrid/validate?code="+code, "", sb.clock.Now())
+	if err != nil {
+		return err
+	}
+	body, err := eventwire.MarshalEventGridEvents([]eventwire.EventGridEvent{ev})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return errors.New("fake: the Event Grid url is not usable")
+	}
+	for k, vs := range sb.opts.EventGridHeader {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("aeg-event-type", "SubscriptionValidation")
+	resp, err := sb.delivery.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("fake: the validation request failed: %w", unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fake: the endpoint answered the validation with %d", resp.StatusCode)
+	}
+	var answer eventwire.ValidationResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&answer); err != nil || answer.ValidationResponse != code {
+		return errors.New("fake: the endpoint did not echo the validation code")
+	}
+	return nil
 }

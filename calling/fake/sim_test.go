@@ -357,3 +357,36 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after Close:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestHangUpAndTerminate: the application leaving a group call leaves the
+// others talking; leaving a 1:1 call or terminating ends it.
+func TestHangUpAndTerminate(t *testing.T) {
+	g := newGoBoard(t, nil)
+	a := g.AddTeamsUser("a0000000-0000-4000-8000-0000000000a1", fake.Answers())
+	b := g.AddTeamsUser("b0000000-0000-4000-8000-0000000000b2", fake.Answers())
+	for _, tc := range []struct {
+		targets   []identity.Identifier
+		terminate bool
+		reason    string
+	}{
+		{[]identity.Identifier{a, b}, false, "the application hung up; the call goes on for the others"},
+		{[]identity.Identifier{a}, false, "the application hung up; the call ended"},
+		{[]identity.Identifier{a, b}, true, "terminated for everyone"},
+	} {
+		id := g.call(t, tc.targets...)
+		g.types(t)
+		var err error
+		if tc.terminate {
+			_, err = g.TerminateCall(ctx(t), id, nil)
+		} else {
+			_, err = g.HangUp(ctx(t), id, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTypes(t, tc.reason, g.types(t), fake.TypeCallDisconnected)
+		if c, _ := g.Call(id); !c.Ended || c.EndReason != tc.reason {
+			t.Errorf("ended %v: %q, want %q", c.Ended, c.EndReason, tc.reason)
+		}
+	}
+}
