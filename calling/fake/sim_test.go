@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -387,6 +389,103 @@ func TestHangUpAndTerminate(t *testing.T) {
 		wantTypes(t, tc.reason, g.types(t), fake.TypeCallDisconnected)
 		if c, _ := g.Call(id); !c.Ended || c.EndReason != tc.reason {
 			t.Errorf("ended %v: %q, want %q", c.Ended, c.EndReason, tc.reason)
+		}
+	}
+}
+
+// TestTransfereeLeavesDuringTransfer: the transfer fails (487) when the
+// transferee hangs up while the target rings, and the 1:1 call ends.
+func TestTransfereeLeavesDuringTransfer(t *testing.T) {
+	g := newGoBoard(t, nil)
+	a := g.AddTeamsUser("a0000000-0000-4000-8000-0000000000a3", fake.Answers())
+	b := g.AddTeamsUser("b0000000-0000-4000-8000-0000000000b3", fake.NoAnswer())
+	id := g.call(t, a)
+	g.types(t)
+	if _, err := g.TransferToParticipant(ctx(t), id, b, &calling.TransferToParticipantOptions{OperationContext: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := g.Call(id); c.State != calling.StateTransferring || c.TransferTarget == nil {
+		t.Errorf("during the transfer: %q to %v", c.State, c.TransferTarget)
+	}
+	if _, err := g.TransferToParticipant(ctx(t), id, b, nil); !calling.IsConflict(err) {
+		t.Errorf("a second transfer: %v, want 409", err)
+	}
+	g.Leave(id, a)
+	wantTypes(t, "the transferee leaves", g.types(t), fake.TypeCallTransferFailed, fake.TypeParticipantsUpdated, fake.TypeCallDisconnected)
+	if e := g.Events(id)[2]; e.Result == nil || e.Result.Code != 487 || e.OperationContext != "x" {
+		t.Errorf("CallTransferFailed %+v", e)
+	}
+	if g.Pending() != 0 {
+		t.Errorf("%d steps still pending", g.Pending())
+	}
+}
+
+func TestHelpers(t *testing.T) {
+	g := newGoBoard(t, func(o *fake.Options) { o.AccessKey = "c2VjcmV0" })
+	if got := g.ConnectionString("http://127.0.0.1:8080/"); got != "endpoint=http://127.0.0.1:8080/;accesskey=c2VjcmV0" {
+		t.Errorf("ConnectionString = %q", got)
+	}
+	if _, err := calling.NewClientFromConnectionString(g.ConnectionString("https://acs.example"), nil); err != nil {
+		t.Errorf("the connection string does not parse: %v", err)
+	}
+	for s, want := range map[fake.Script]string{
+		fake.Answers():                        "answer",
+		fake.Rejects().After(2 * time.Second): "reject after 2s",
+		fake.NoAnswer().After(time.Second):    "ignore",
+		fake.HangsUpAfter(time.Minute):        "answer, hang up after 1m0s",
+		{}:                                    "answer",
+		{Action: 9}:                           "Action(9)",
+	} {
+		if got := s.String(); got != want {
+			t.Errorf("%#v.String() = %q, want %q", s, got, want)
+		}
+	}
+	a := g.AddTeamsUser("a0000000-0000-4000-8000-0000000000a4", fake.Answers())
+	g.AddParty(a, fake.Rejects()) // replaces the script
+	id := g.call(t, a, g.AddACSUser("8:acs:h_1", fake.Answers()), g.AddPhoneNumber("+14255550144", fake.Answers()))
+	if err := g.Flush(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	g.types(t)
+	var ids []string
+	for p, err := range g.ListParticipants(ctx(t), id, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.Identifier.RawID())
+	}
+	if len(ids) != 3 || slices.Contains(ids, a.RawID()) {
+		t.Errorf("participants %v: want the application, the ACS user and the phone, not the Teams user who rejects", ids)
+	}
+	if _, err := g.CallConnection(id).GetCall(ctx(t), nil); err != nil {
+		t.Error(err)
+	}
+	if tok := g.CallbackToken(); strings.Count(tok, ".") != 2 {
+		t.Errorf("CallbackToken %q is not a JWT", tok)
+	}
+	if _, err := g.ListParticipantsPage(ctx(t), id, "/calling/callConnections/other/participants?skip=1", nil); err == nil {
+		t.Error("a next link of another call was accepted")
+	}
+}
+
+// TestDeliveryTransportErrors: a receiver that is gone fails each attempt
+// with a transport error that does not carry the callback URL.
+func TestDeliveryTransportErrors(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	url := gone.URL + "/cb?token=secret"
+	gone.Close()
+	h := newHarness(t, func(o *fake.Options) { o.DeliveryAttempts = 2 })
+	h.sb.AddTeamsUser(teamsAlice.UserID, fake.Answers())
+	resp, err := h.sb.CreateCall(ctx(t), []identity.Identifier{teamsAlice}, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.sb.Settle(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.sb.Events(resp.CallConnectionID) {
+		if e.Delivered || e.Attempts != 2 || !strings.HasPrefix(e.DeliveryError, "posting failed") || strings.Contains(e.DeliveryError, "secret") {
+			t.Errorf("%s: delivered %v after %d attempts: %q", e.Type, e.Delivered, e.Attempts, e.DeliveryError)
 		}
 	}
 }
