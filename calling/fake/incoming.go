@@ -33,8 +33,9 @@ type IncomingCallOptions struct {
 // IncomingCall makes from call to, an identity or number of the resource,
 // and announces the call as a Microsoft.Communication.IncomingCall Event
 // Grid event: to Options.OnIncomingCall, or POSTed to Options.EventGridURL.
-// The caller behaves as its Script says (added with AddTeamsUser,
-// AddPhoneNumber... ; a caller never added stays until the call ends).
+// A caller added with AddTeamsUser, AddPhoneNumber... hangs up as its
+// Script's HangUpAfter says, counted from the answer (its other fields
+// are about being called); a caller never added stays until the call ends.
 //
 // The returned value carries the incomingCallContext that AnswerCall,
 // RedirectCall and RejectCall take. The call rings for the ring timeout;

@@ -24,7 +24,7 @@ const DefaultRingTimeout = 30 * time.Second
 
 // Issuer is the issuer of the switchboard's signed callbacks, the one ACS
 // uses for Call Automation callbacks.
-const Issuer = "https://acscallautomation.communication.azure.com"
+const Issuer = calling.CallbackIssuer
 
 // Options configure a Switchboard. The zero value is usable.
 type Options struct {
