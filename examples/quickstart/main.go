@@ -208,7 +208,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 		return err
 	}
 	id := created.CallConnectionID
-	if err := sb.Flush(ctx); err != nil {
+	if err := sb.Settle(ctx); err != nil {
 		return err
 	}
 	st, err := tracker.Status(ctx, id)
@@ -220,7 +220,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 	if _, err := client.CallConnection(id).TransferToParticipant(ctx, meganID, nil); err != nil {
 		return err
 	}
-	if err := sb.Flush(ctx); err != nil {
+	if err := sb.Settle(ctx); err != nil {
 		return err
 	}
 	st, err = tracker.Status(ctx, id)
