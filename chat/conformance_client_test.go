@@ -27,7 +27,7 @@ func newFakeGraph(t testing.TB) *fakeGraph {
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
 	t.Cleanup(svc.Close)
-	srv := httptest.NewServer(svc.Handler())
+	srv := httptest.NewServer(acceptGzip(svc.Handler()))
 	t.Cleanup(srv.Close)
 	return &fakeGraph{svc: svc, seeded: sd, srv: srv, clock: clock}
 }

@@ -173,10 +173,31 @@ func TestUserBind(t *testing.T) {
 	got, ok := UserFromBind("https://graph.microsoft.com/beta/users/" + oidA)
 	assert.True(t, ok)
 	assert.Equal(t, oidA, got)
-	for _, bad := range []string{"", "https://graph.microsoft.com/v1.0/groups('x')", "https://graph.microsoft.com/v1.0/users('')", "https://graph.microsoft.com/v1.0/users('a/b')", "https://graph.microsoft.com/v1.0/users"} {
+	for _, bad := range []string{"", "https://graph.microsoft.com/v1.0/groups('x')", "https://graph.microsoft.com/v1.0/users('')", "https://graph.microsoft.com/v1.0/users('a/b')", "https://graph.microsoft.com/v1.0/users", "/users(')", "/users('"} {
 		_, ok := UserFromBind(bad)
 		assert.False(t, ok, "%q", bad)
 	}
+}
+
+// FuzzUserFromBind checks that any bind value is read without a panic and
+// that what it yields binds back to the same user.
+func FuzzUserFromBind(f *testing.F) {
+	for _, s := range []string{UserBind(oidA), UserBind("o'brien@contoso.com"), "/users(')", "/users/x", "/users('')"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, bind string) {
+		u, ok := UserFromBind(bind)
+		if !ok {
+			return
+		}
+		if u == "" {
+			t.Fatalf("%q: ok with an empty user", bind)
+		}
+		back, ok := UserFromBind(UserBind(u))
+		if !ok || back != u {
+			t.Fatalf("%q: %q does not round-trip (%q, %v)", bind, u, back, ok)
+		}
+	})
 }
 
 func TestResources(t *testing.T) {

@@ -102,7 +102,7 @@ func UserFromBind(bind string) (string, bool) {
 	}
 	rest := bind[i+len("/users"):]
 	switch {
-	case strings.HasPrefix(rest, "('") && strings.HasSuffix(rest, "')"):
+	case len(rest) >= len("('')") && strings.HasPrefix(rest, "('") && strings.HasSuffix(rest, "')"):
 		rest = strings.ReplaceAll(rest[2:len(rest)-2], "''", "'")
 	case strings.HasPrefix(rest, "/"):
 		rest = rest[1:]

@@ -1,0 +1,94 @@
+package chat_test
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	kauth "github.com/microsoft/kiota-abstractions-go/authentication"
+	absser "github.com/microsoft/kiota-abstractions-go/serialization"
+	khttp "github.com/microsoft/kiota-http-go"
+	kjson "github.com/microsoft/kiota-serialization-json-go"
+	ktext "github.com/microsoft/kiota-serialization-text-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+)
+
+// This file builds what a program that uses msgraph-sdk-go directly has:
+// the SDK's request adapter with its default HTTP client (kiota's default
+// middleware, its retry handler included) and bearer authentication. It
+// stands in for *msgraphsdk.GraphServiceClient, whose root package is not
+// built here (see graphclient_msgraph_test.go).
+
+// tokenProvider hands kiota a fixed access token for the loopback fake.
+type tokenProvider struct{ token string }
+
+func (p tokenProvider) GetAuthorizationToken(context.Context, *url.URL, map[string]any) (string, error) {
+	return p.token, nil
+}
+
+func (p tokenProvider) GetAllowedHostsValidator() *kauth.AllowedHostsValidator {
+	v := kauth.NewAllowedHostsValidator(nil) // every host: the fake's port varies
+	return &v
+}
+
+// graphClient is the part of a GraphServiceClient chat.NewClientFromGraph
+// uses.
+type graphClient struct{ adapter abs.RequestAdapter }
+
+func (g graphClient) GetAdapter() abs.RequestAdapter { return g.adapter }
+
+func init() {
+	// What msgraphsdk.NewGraphServiceClient registers.
+	abs.RegisterDefaultSerializer(func() absser.SerializationWriterFactory { return kjson.NewJsonSerializationWriterFactory() })
+	abs.RegisterDefaultSerializer(func() absser.SerializationWriterFactory { return ktext.NewTextSerializationWriterFactory() })
+	abs.RegisterDefaultDeserializer(func() absser.ParseNodeFactory { return kjson.NewJsonParseNodeFactory() })
+	abs.RegisterDefaultDeserializer(func() absser.ParseNodeFactory { return ktext.NewTextParseNodeFactory() })
+}
+
+// acceptGzip decompresses request bodies sent with Content-Encoding: gzip,
+// as Microsoft Graph accepts them and kiota's default compression handler
+// sends them (the fake reads plain bodies only). A body labelled gzip that
+// is not gzip gets Graph's 400, as a retried POST can be when kiota's retry
+// handler runs before its compression handler.
+func acceptGzip(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, `{"error":{"code":"BadRequest","message":"the body is not gzip"}}`)
+				return
+			}
+			defer zr.Close()
+			r.Body = io.NopCloser(zr)
+			r.Header.Del("Content-Encoding")
+			r.Header.Del("Content-Length")
+			r.ContentLength = -1
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rawGraphAdapter returns the msgraph-sdk-go request adapter, as
+// msgraphsdk.NewGraphRequestAdapter makes it, signed in as u on the fake.
+// Without middleware it has the SDK's default chain (in the order of a Go
+// map); with middleware, exactly that chain.
+func rawGraphAdapter(t testing.TB, g *fakeGraph, u fake.User, middleware ...khttp.Middleware) abs.RequestAdapter {
+	t.Helper()
+	auth := kauth.NewBaseBearerTokenAuthenticationProvider(tokenProvider{g.svc.TokenFor(u.ID)})
+	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "1.89.0"}
+	adapter, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, opts, nil, nil, msgraphcore.GetDefaultClient(&opts, middleware...))
+	require.NoError(t, err)
+	adapter.SetBaseUrl(g.srv.URL + "/v1.0")
+	return adapter
+}
