@@ -9,9 +9,9 @@ import (
 	"runtime"
 	"testing"
 
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/chats"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
