@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // MaxPageSize is the largest page Microsoft Graph serves for chats and
@@ -55,6 +57,24 @@ type Service interface {
 	// member of, the chat of the meeting with this join link (matched by the
 	// thread id in the link). IsNotFound reports that there is none.
 	FindMeetingChat(ctx context.Context, joinURL string, opts *FindMeetingChatOptions) (FindMeetingChatResponse, error)
+	// CreateOnlineMeeting creates an online meeting organized by the
+	// signed-in user, with its meeting chat (the organizer and the attendees
+	// are its members).
+	CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeetingOptions) (CreateOnlineMeetingResponse, error)
+	// GetOnlineMeeting reads an online meeting the signed-in user organizes
+	// by its id (OnlineMeeting.ID).
+	GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (GetOnlineMeetingResponse, error)
+	// GetOnlineMeetingByJoinMeetingID finds an online meeting the signed-in
+	// user organizes by the numeric meeting id of its invitation (spaces
+	// allowed). A meeting the user does not organize is not found.
+	GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (GetOnlineMeetingByJoinMeetingIDResponse, error)
+
+	// GetPresence reads a user's presence (an Entra object id), or the
+	// signed-in user's own when userID is "".
+	GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (GetPresenceResponse, error)
+	// GetPresences reads the presence of several users (Entra object ids) at
+	// once, in the order of userIDs, duplicates removed.
+	GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (GetPresencesResponse, error)
 
 	// SendMessage sends a message to a chat as the signed-in user.
 	SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (SendMessageResponse, error)
@@ -195,6 +215,105 @@ type FindMeetingChatResponse struct {
 	// Chat is the meeting's chat.
 	Chat Chat
 }
+
+// CreateOnlineMeetingOptions are the optional parameters of
+// CreateOnlineMeeting. A nil *CreateOnlineMeetingOptions creates a meeting
+// without subject or attendees, starting now and lasting an hour (Graph's
+// defaults).
+type CreateOnlineMeetingOptions struct {
+	// Subject is the meeting's subject (and its chat's topic).
+	Subject string
+	// StartAt and EndAt are the meeting's scheduled times; zero means now
+	// and an hour after the start. EndAt must be after StartAt.
+	StartAt, EndAt time.Time
+	// Attendees are the invited users (Entra object ids or user principal
+	// names), without the organizer.
+	Attendees []string
+}
+
+// MaxMeetingSubjectBytes is the longest subject CreateOnlineMeeting sends.
+const MaxMeetingSubjectBytes = 255
+
+// Validate reports, as an *ArgumentError, options that cannot work: an
+// over-long subject or one with control characters, EndAt not after
+// StartAt, an empty, malformed or repeated attendee. A nil
+// *CreateOnlineMeetingOptions is valid.
+func (o *CreateOnlineMeetingOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if len(o.Subject) > MaxMeetingSubjectBytes || !utf8.ValidString(o.Subject) || strings.ContainsFunc(o.Subject, isControl) {
+		return &ArgumentError{Arg: "opts.Subject", Problem: "must be valid text of at most " + strconv.Itoa(MaxMeetingSubjectBytes) + " bytes without control characters"}
+	}
+	if !o.StartAt.IsZero() && !o.EndAt.IsZero() && !o.EndAt.After(o.StartAt) {
+		return &ArgumentError{Arg: "opts.EndAt", Problem: "must be after StartAt"}
+	}
+	seen := make(map[string]bool, len(o.Attendees))
+	for _, a := range o.Attendees {
+		if p := graphwire.CheckUserID(a); p != "" {
+			return &ArgumentError{Arg: "opts.Attendees", Problem: "holds a user id that " + p}
+		}
+		k := strings.ToLower(a)
+		if seen[k] {
+			return &ArgumentError{Arg: "opts.Attendees", Problem: "names a user twice"}
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// CreateOnlineMeetingResponse is the result of CreateOnlineMeeting.
+type CreateOnlineMeetingResponse struct {
+	// Meeting is the new meeting: its join link, meeting id and passcode,
+	// and its chat (Meeting.ChatID).
+	Meeting OnlineMeeting
+}
+
+// GetOnlineMeetingOptions are the optional parameters of GetOnlineMeeting.
+type GetOnlineMeetingOptions struct{}
+
+// GetOnlineMeetingResponse is the result of GetOnlineMeeting.
+type GetOnlineMeetingResponse struct {
+	// Meeting is the meeting.
+	Meeting OnlineMeeting
+}
+
+// GetOnlineMeetingByJoinMeetingIDOptions are the optional parameters of
+// GetOnlineMeetingByJoinMeetingID.
+type GetOnlineMeetingByJoinMeetingIDOptions struct{}
+
+// GetOnlineMeetingByJoinMeetingIDResponse is the result of
+// GetOnlineMeetingByJoinMeetingID.
+type GetOnlineMeetingByJoinMeetingIDResponse struct {
+	// Meeting is the meeting.
+	Meeting OnlineMeeting
+}
+
+// GetPresenceOptions are the optional parameters of GetPresence.
+type GetPresenceOptions struct{}
+
+// GetPresenceResponse is the result of GetPresence.
+type GetPresenceResponse struct {
+	// Presence is the user's presence.
+	Presence Presence
+}
+
+// GetPresencesOptions are the optional parameters of GetPresences.
+type GetPresencesOptions struct{}
+
+// GetPresencesResponse is the result of GetPresences.
+type GetPresencesResponse struct {
+	// Presences are the users' presences, in the order they were asked
+	// for. A user Graph does not know comes back with availability and
+	// activity PresenceUnknown.
+	Presences []Presence
+}
+
+// MaxPresencesPerRequest is the most user ids Graph's getPresencesByUserId
+// takes in one request; GetPresences splits longer lists.
+const MaxPresencesPerRequest = graphwire.MaxPresenceIDs
 
 // SendMessageOptions are the optional parameters of SendMessage.
 type SendMessageOptions struct{}

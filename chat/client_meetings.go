@@ -8,6 +8,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // parseJoinURL validates a Teams join link with calling.ParseJoinLink.
@@ -52,9 +53,16 @@ func (c *Client) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, 
 }
 
 func (c *Client) meetingByJoinURL(ctx context.Context, link string) (OnlineMeeting, bool, error) {
+	return c.meetingByFilter(ctx, "JoinWebUrl eq '"+odataQuote(link)+"'")
+}
+
+// meetingByFilter reads the first of the user's online meetings that match
+// an OData filter (Graph's list takes only a filter on the join link or the
+// join meeting id).
+func (c *Client) meetingByFilter(ctx context.Context, filter string) (OnlineMeeting, bool, error) {
 	cfg := &users.ItemOnlineMeetingsRequestBuilderGetRequestConfiguration{
 		QueryParameters: &users.ItemOnlineMeetingsRequestBuilderGetQueryParameters{
-			Filter: ptr("JoinWebUrl eq '" + odataQuote(link) + "'"),
+			Filter: ptr(filter),
 		},
 		Options: c.reqOpts,
 	}
@@ -140,4 +148,68 @@ func sameMeeting(a, b calling.MeetingLocator) bool {
 		return true
 	}
 	return a.MeetingID != "" && a.MeetingID == b.MeetingID
+}
+
+// CreateOnlineMeeting creates an online meeting organized by the signed-in
+// user (POST /me/onlineMeetings), and with it the meeting's chat, of which
+// the organizer and the attendees are members. The options are checked
+// (CreateOnlineMeetingOptions.Validate) before anything is sent. The POST
+// is not sent again after a failure the service may have processed (a
+// second meeting would be created); 429 and 503 with Retry-After are
+// retried. Needs OnlineMeetings.ReadWrite.
+func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeetingOptions) (CreateOnlineMeetingResponse, error) {
+	if err := opts.Validate(); err != nil {
+		return CreateOnlineMeetingResponse{}, err
+	}
+	body := onlineMeetingToGraph(opts)
+	var out OnlineMeeting
+	err := c.call(ctx, "create online meeting", func(ctx context.Context) error {
+		resp, err := c.me().OnlineMeetings().Post(ctx, body, &users.ItemOnlineMeetingsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
+		out = onlineMeetingFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return CreateOnlineMeetingResponse{}, err
+	}
+	return CreateOnlineMeetingResponse{Meeting: out}, nil
+}
+
+// GetOnlineMeeting reads an online meeting the signed-in user organizes
+// (GET /me/onlineMeetings/{id}). Needs OnlineMeetings.Read.
+func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (GetOnlineMeetingResponse, error) {
+	if err := checkArg("meetingID", graphwire.CheckID(meetingID)); err != nil {
+		return GetOnlineMeetingResponse{}, err
+	}
+	var out OnlineMeeting
+	err := c.call(ctx, "get online meeting", func(ctx context.Context) error {
+		resp, err := c.me().OnlineMeetings().ByOnlineMeetingId(meetingID).Get(ctx, &users.ItemOnlineMeetingsOnlineMeetingItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
+		out = onlineMeetingFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return GetOnlineMeetingResponse{}, err
+	}
+	return GetOnlineMeetingResponse{Meeting: out}, nil
+}
+
+// GetOnlineMeetingByJoinMeetingID finds an online meeting the signed-in
+// user organizes by the numeric meeting id of its invitation (GET
+// /me/onlineMeetings?$filter=joinMeetingIdSettings/joinMeetingId eq '…').
+// Spaces in joinMeetingID are removed; anything but 10 to 20 digits is an
+// *ArgumentError before anything is sent. Graph finds meetings by id only
+// for their organizer: any other meeting is not found (IsNotFound). Needs
+// OnlineMeetings.Read.
+func (c *Client) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (GetOnlineMeetingByJoinMeetingIDResponse, error) {
+	id, problem := graphwire.NormalJoinMeetingID(joinMeetingID)
+	if err := checkArg("joinMeetingID", problem); err != nil {
+		return GetOnlineMeetingByJoinMeetingIDResponse{}, err
+	}
+	m, found, err := c.meetingByFilter(ctx, "joinMeetingIdSettings/joinMeetingId eq '"+id+"'")
+	if err != nil {
+		return GetOnlineMeetingByJoinMeetingIDResponse{}, err
+	}
+	if !found {
+		return GetOnlineMeetingByJoinMeetingIDResponse{}, notFound("no online meeting organized by the signed-in user has this meeting id")
+	}
+	return GetOnlineMeetingByJoinMeetingIDResponse{Meeting: m}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // This file is the one place where the Graph SDK's models meet this
@@ -230,9 +232,89 @@ func onlineMeetingFromGraph(m models.OnlineMeetingable) OnlineMeeting {
 			if id := org.GetIdentity(); id != nil {
 				if u := id.GetUser(); u != nil {
 					out.OrganizerID = str(u.GetId())
+					out.OrganizerTenantID = extra(u.GetAdditionalData(), "tenantId")
 				}
 			}
 		}
+		for _, a := range p.GetAttendees() {
+			if a == nil {
+				continue
+			}
+			who := ""
+			if id := a.GetIdentity(); id != nil && id.GetUser() != nil {
+				who = str(id.GetUser().GetId())
+			}
+			if who == "" {
+				who = str(a.GetUpn())
+			}
+			if who != "" {
+				out.Attendees = append(out.Attendees, who)
+			}
+		}
+	}
+	if s := m.GetJoinMeetingIdSettings(); s != nil {
+		out.JoinMeetingID = str(s.GetJoinMeetingId())
+		out.Passcode = Passcode(str(s.GetPasscode()))
+		if r := s.GetIsPasscodeRequired(); r != nil {
+			out.IsPasscodeRequired = *r
+		}
+	}
+	return out
+}
+
+// onlineMeetingToGraph builds the body of POST /me/onlineMeetings from
+// options that Validate accepted.
+func onlineMeetingToGraph(o *CreateOnlineMeetingOptions) models.OnlineMeetingable {
+	m := models.NewOnlineMeeting()
+	if o == nil {
+		return m
+	}
+	if o.Subject != "" {
+		m.SetSubject(ptr(o.Subject))
+	}
+	if !o.StartAt.IsZero() {
+		m.SetStartDateTime(ptr(o.StartAt.UTC()))
+	}
+	if !o.EndAt.IsZero() {
+		m.SetEndDateTime(ptr(o.EndAt.UTC()))
+	}
+	if len(o.Attendees) > 0 {
+		attendees := make([]models.MeetingParticipantInfoable, len(o.Attendees))
+		for i, a := range o.Attendees {
+			info := models.NewMeetingParticipantInfo()
+			if graphwire.IsGUID(a) {
+				u := models.NewIdentity()
+				u.SetId(ptr(a))
+				set := models.NewIdentitySet()
+				set.SetUser(u)
+				info.SetIdentity(set)
+			} else {
+				info.SetUpn(ptr(a))
+			}
+			attendees[i] = info
+		}
+		p := models.NewMeetingParticipants()
+		p.SetAttendees(attendees)
+		m.SetParticipants(p)
+	}
+	return m
+}
+
+// presenceFromGraph converts a presence.
+func presenceFromGraph(p models.Presenceable) Presence {
+	if p == nil {
+		return Presence{}
+	}
+	out := Presence{
+		UserID:       str(p.GetId()),
+		Availability: Availability(str(p.GetAvailability())),
+		Activity:     Activity(str(p.GetActivity())),
+	}
+	if sm := p.GetStatusMessage(); sm != nil && sm.GetMessage() != nil {
+		out.StatusMessage = str(sm.GetMessage().GetContent())
+	}
+	if oof := p.GetOutOfOfficeSettings(); oof != nil && oof.GetIsOutOfOffice() != nil {
+		out.OutOfOffice = *oof.GetIsOutOfOffice()
 	}
 	return out
 }

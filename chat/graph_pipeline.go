@@ -293,7 +293,7 @@ func externalRetryOption(rules retryRules) abs.RequestOption {
 			if executionCount >= rules.maxRetries {
 				return false
 			}
-			ok, _ := rules.verdict(req.Method, resp, nil, req.Context())
+			ok, _ := rules.verdict(retryMethod(req), resp, nil, req.Context())
 			return ok
 		},
 	}

@@ -83,6 +83,17 @@ func newRetryRules(o policy.RetryOptions) retryRules {
 // isRead reports the methods that change nothing on the service.
 func isRead(method string) bool { return method == http.MethodGet || method == http.MethodHead }
 
+// retryMethod is the method the retry rules apply to a request: GET for
+// the POSTs that only read (getPresencesByUserId, whose list of ids does
+// not fit in a URL), so that they are retried like reads; the request's
+// method otherwise.
+func retryMethod(r *http.Request) string {
+	if r.Method == http.MethodPost && r.URL != nil && strings.HasSuffix(r.URL.Path, "/communications/getPresencesByUserId") {
+		return http.MethodGet
+	}
+	return r.Method
+}
+
 // verdict tells whether a try that ended with resp or err may be sent again.
 // ctx is the call's context: once it is done nothing is retried.
 func (r retryRules) verdict(method string, resp *http.Response, err error, ctx context.Context) (bool, string) {
@@ -182,7 +193,7 @@ type graphRetryPolicy struct {
 // Do implements policy.Policy.
 func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
-	method := req.Raw().Method
+	method := retryMethod(req.Raw())
 	for try := 1; ; try++ {
 		if err := req.RewindBody(); err != nil {
 			return nil, err

@@ -1,7 +1,10 @@
 package chat
 
 import (
+	"fmt"
 	"html"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -321,7 +324,48 @@ type OnlineMeeting struct {
 	CreatedAt time.Time
 	// OrganizerID is the organizer's Entra object id.
 	OrganizerID string
+	// OrganizerTenantID is the organizer's tenant, when Graph says it.
+	OrganizerTenantID string
+	// Attendees are the invited attendees (Entra object ids, or user
+	// principal names where Graph gives no id).
+	Attendees []string
+	// JoinMeetingID is the numeric meeting id of the invitation, digits
+	// without spaces ("123456789012"), for joining by id and passcode.
+	JoinMeetingID string
+	// Passcode is the invitation's passcode; formatting it never shows it.
+	Passcode Passcode
+	// IsPasscodeRequired says whether joining by id needs the passcode.
+	IsPasscodeRequired bool
 }
+
+// Passcode is a meeting passcode. The fmt verbs and log/slog print
+// "[REDACTED]" for a non-empty one; string(p) is the passcode itself.
+type Passcode string
+
+const redactedText = "[REDACTED]"
+
+// String returns "[REDACTED]", or "" for no passcode.
+func (p Passcode) String() string {
+	if p == "" {
+		return ""
+	}
+	return redactedText
+}
+
+// GoString is String, so that %#v does not show the passcode either.
+func (p Passcode) GoString() string { return strconv.Quote(p.String()) }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (p Passcode) Format(f fmt.State, verb rune) {
+	s := p.String()
+	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
+		s = strconv.Quote(s)
+	}
+	_, _ = io.WriteString(f, s)
+}
+
+// LogValue implements slog.LogValuer.
+func (p Passcode) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // MaxMessageBytes is the largest message body this package sends: Teams
 // refuses messages of about 28 KB and more.

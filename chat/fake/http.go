@@ -42,7 +42,10 @@ var graphAudiences = map[string]bool{
 //	GET|PATCH /v1.0/chats/{id}/messages/{mid}
 //	POST …/messages/{mid}/softDelete|undoSoftDelete|setReaction|unsetReaction
 //	GET  …/messages/{mid}/hostedContents[/{hid}[/$value]]
-//	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…', /v1.0/me/onlineMeetings/{id}
+//	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'
+//	GET  /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings
+//	GET  /v1.0/me/presence, /v1.0/users/{id or upn}/presence
+//	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages, GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
 //	GET|POST /v1.0/subscriptions, GET|PATCH|DELETE /v1.0/subscriptions/{id}, POST …/{id}/reauthorize
@@ -301,6 +304,12 @@ func route(method string, segs []string) (string, routeFn, *opError) {
 		userSeg, rest = segs[1], segs[2:]
 	case segs[0] == "me" && len(segs) >= 2 && segs[1] == "onlineMeetings":
 		return routeMeetings(method, segs[2:])
+	case segs[0] == "me" && len(segs) == 2 && segs[1] == "presence":
+		return routePresence(method, "")
+	case segs[0] == "users" && len(segs) == 3 && segs[2] == "presence":
+		return routePresence(method, segs[1])
+	case segs[0] == "communications":
+		return routeCommunications(method, segs[1:])
 	case segs[0] == "teams":
 		return routeChannels(method, segs)
 	case segs[0] == "subscriptions":
@@ -653,6 +662,9 @@ func hHostedContents(c *reqCtx, chatID string, tail []string) (result, *opError)
 // --- online meetings ---
 
 func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
+	if len(rest) == 0 && method == http.MethodPost {
+		return OpCreateOnlineMeeting, hCreateMeeting, nil
+	}
 	if method != http.MethodGet {
 		return "", nil, methodNotAllowed()
 	}
@@ -661,13 +673,17 @@ func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
 		return OpGetOnlineMeeting, func(c *reqCtx) (result, *opError) {
 			f := c.query.Get("$filter")
 			if f == "" {
-				return result{}, errBadRequest("Listing online meetings needs $filter=JoinWebUrl eq '…'.")
+				return result{}, errBadRequest("Listing online meetings needs $filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'.")
 			}
-			join, ok := parseJoinURLFilter(f)
-			if !ok {
-				return result{}, errBadRequest("Unsupported $filter: only JoinWebUrl eq '…' is supported.")
+			var ms []chat.OnlineMeeting
+			var oe *opError
+			if join, ok := parseEqFilter(f, "JoinWebUrl"); ok {
+				ms, oe = c.s.meetingsByJoinURL(c.user, join)
+			} else if id, ok := parseEqFilter(f, "joinMeetingIdSettings/joinMeetingId"); ok {
+				ms, oe = c.s.meetingsByJoinMeetingID(c.user, id)
+			} else {
+				return result{}, errBadRequest("Unsupported $filter: only JoinWebUrl eq '…' and joinMeetingIdSettings/joinMeetingId eq '…' are supported.")
 			}
-			ms, oe := c.s.meetingsByJoinURL(c.user, join)
 			if oe != nil {
 				return result{}, oe
 			}
@@ -688,6 +704,84 @@ func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
 		}, nil
 	}
 	return "", nil, badSegment(rest[1])
+}
+
+func hCreateMeeting(c *reqCtx) (result, *opError) {
+	var in gw.NewOnlineMeeting
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	var attendees []string
+	if in.Participants != nil {
+		for _, a := range in.Participants.Attendees {
+			who := chatconv.AttendeeFromWire(a)
+			if who == "" {
+				return result{}, errBadRequest("Every attendee needs identity.user.id or upn.")
+			}
+			attendees = append(attendees, who)
+		}
+	}
+	var start, end time.Time
+	if in.StartDateTime != nil {
+		start = in.StartDateTime.Time
+	}
+	if in.EndDateTime != nil {
+		end = in.EndDateTime.Time
+	}
+	m, oe := c.s.createMeeting(c.user, in.Subject, start, end, attendees)
+	if oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusCreated, body: chatconv.MeetingToWire(m)}, nil
+}
+
+// --- presence ---
+
+// routePresence serves GET /me/presence (target "") and
+// /users/{target}/presence.
+func routePresence(method, target string) (string, routeFn, *opError) {
+	if method != http.MethodGet {
+		return "", nil, methodNotAllowed()
+	}
+	return OpGetPresence, func(c *reqCtx) (result, *opError) {
+		p, oe := c.s.presenceOf(c.user, target)
+		if oe != nil {
+			return result{}, oe
+		}
+		w := chatconv.PresenceToWire(p)
+		return result{status: http.StatusOK, body: struct {
+			Context string `json:"@odata.context"`
+			gw.Presence
+		}{c.base + "/$metadata#users('" + p.UserID + "')/presence/$entity", w}}, nil
+	}, nil
+}
+
+// routeCommunications serves POST /communications/getPresencesByUserId.
+func routeCommunications(method string, rest []string) (string, routeFn, *opError) {
+	if len(rest) != 1 || rest[0] != "getPresencesByUserId" {
+		if len(rest) == 0 {
+			return "", nil, badSegment("communications")
+		}
+		return "", nil, badSegment(rest[0])
+	}
+	if method != http.MethodPost {
+		return "", nil, methodNotAllowed()
+	}
+	return OpGetPresences, func(c *reqCtx) (result, *opError) {
+		var in gw.PresencesByUserIDRequest
+		if oe := c.decode(&in); oe != nil {
+			return result{}, oe
+		}
+		ps, oe := c.s.presences(c.user, in.IDs)
+		if oe != nil {
+			return result{}, oe
+		}
+		col := gw.Collection[gw.Presence]{Context: c.base + "/$metadata#Collection(presence)", Value: make([]gw.Presence, len(ps))}
+		for i, p := range ps {
+			col.Value[i] = chatconv.PresenceToWire(p)
+		}
+		return result{status: http.StatusOK, body: col}, nil
+	}, nil
 }
 
 // --- channels ---

@@ -186,10 +186,12 @@ func parseChannelQuery(v url.Values, o order) (listQuery, *opError) {
 	return q, nil
 }
 
-// parseJoinURLFilter reads JoinWebUrl eq '…' (quotes doubled inside).
-func parseJoinURLFilter(f string) (string, bool) {
+// parseEqFilter reads "<property> eq '…'" (the property's name in any
+// case, quotes doubled inside the value): the filters Graph takes on online
+// meetings, with property "JoinWebUrl" or "joinMeetingIdSettings/joinMeetingId".
+func parseEqFilter(f, property string) (string, bool) {
 	f = strings.TrimSpace(f)
-	const prefix = "joinweburl eq '"
+	prefix := property + " eq '"
 	if len(f) < len(prefix)+1 || !strings.EqualFold(f[:len(prefix)], prefix) || !strings.HasSuffix(f, "'") {
 		return "", false
 	}

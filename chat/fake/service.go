@@ -121,6 +121,7 @@ type Service struct {
 	oneOnOne map[[2]string]*chatState
 	teams    map[string]*teamState
 	meetings map[string]*meetingState // by id
+	presence map[string]chat.Presence // by user object id; absent is Offline
 	subs     map[string]*subscription
 	faults   []*faultState
 	log      []Request
@@ -166,6 +167,7 @@ func New(opts *Options) *Service {
 		oneOnOne: map[[2]string]*chatState{},
 		teams:    map[string]*teamState{},
 		meetings: map[string]*meetingState{},
+		presence: map[string]chat.Presence{},
 		subs:     map[string]*subscription{},
 	}
 	if opts != nil {
@@ -390,32 +392,7 @@ func (s *Service) AddMeeting(organizerID, subject string, attendeeIDs ...string)
 	if org == nil {
 		panic("fake: AddMeeting: unknown organizer " + organizerID)
 	}
-	now := s.clock()
-	s.seq++
-	thread := fmt.Sprintf("19:meeting_%016x%016x@thread.v2", uint64(s.seq)*0x9e3779b97f4a7c15, uint64(s.seq))
-	join := "https://teams.microsoft.com/l/meetup-join/" + strings.ReplaceAll(strings.ReplaceAll(thread, ":", "%3a"), "@", "%40") +
-		"/0?context=%7b%22Tid%22%3a%22" + org.TenantID + "%22%2c%22Oid%22%3a%22" + org.ID + "%22%7d"
-	m := &meetingState{chatID: thread}
-	m.m = Meeting{TenantID: org.TenantID, OnlineMeeting: chat.OnlineMeeting{
-		ID:          base64.RawURLEncoding.EncodeToString([]byte("1*" + org.ID + "*0**" + thread)),
-		Subject:     subject,
-		JoinURL:     join,
-		ChatID:      thread,
-		StartAt:     now,
-		EndAt:       now.Add(time.Hour),
-		CreatedAt:   now,
-		OrganizerID: org.ID,
-	}}
-	s.meetings[m.m.ID] = m
-	c := s.newChatLocked(thread, chat.ChatTypeMeeting, subject, org.TenantID, now)
-	c.c.OnlineMeeting = chat.MeetingInfo{JoinURL: join, OrganizerID: org.ID, OrganizerTenantID: org.TenantID}
-	s.addMemberLocked(c, org, []string{chat.RoleOwner}, time.Time{}, now)
-	for _, id := range attendeeIDs {
-		if u := s.userLocked(id); u != nil && u.ID != org.ID {
-			s.addMemberLocked(c, u, []string{chat.RoleOwner}, time.Time{}, now)
-		}
-	}
-	return m.m
+	return s.createMeetingLocked(org, subject, time.Time{}, time.Time{}, attendeeIDs).m
 }
 
 func (s *Service) newChatLocked(id string, typ chat.ChatType, topic, tenantID string, now time.Time) *chatState {

@@ -242,3 +242,70 @@ func CheckReactionType(r string) string {
 	}
 	return ""
 }
+
+// NormalJoinMeetingID returns the numeric meeting id of a Teams invitation
+// ("Meeting ID: 123 456 789 012") without the spaces that group its digits:
+// 10 to 20 digits, or a problem.
+func NormalJoinMeetingID(id string) (string, string) {
+	if len(id) > 64 {
+		return "", "is too long"
+	}
+	out := strings.ReplaceAll(id, " ", "")
+	if out == "" {
+		return "", "is empty"
+	}
+	if len(out) < 10 || len(out) > 20 {
+		return "", "is not 10 to 20 digits"
+	}
+	for i := 0; i < len(out); i++ {
+		if out[i] < '0' || out[i] > '9' {
+			return "", "is not 10 to 20 digits"
+		}
+	}
+	return out, ""
+}
+
+// UniqueGUIDs checks a list of user object ids for getPresencesByUserId:
+// not empty, each a GUID; the result keeps the first of ids that differ only
+// in case, in order.
+func UniqueGUIDs(ids []string) ([]string, string) {
+	if len(ids) == 0 {
+		return nil, "is empty"
+	}
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !IsGUID(id) {
+			return nil, "holds an id that is not an entra object id (a guid)"
+		}
+		k := strings.ToLower(id)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, id)
+		}
+	}
+	return out, ""
+}
+
+// InOrder arranges the items answered for a list of ids (in any order, as
+// getPresencesByUserId answers) in the order of ids, matching ids without
+// regard to case; an id without an item gets missing(id). Every item gets
+// the id as asked for, through setID.
+func InOrder[T any](ids []string, got []T, idOf func(T) string, setID func(*T, string), missing func(id string) T) []T {
+	byID := make(map[string]T, len(got))
+	for _, it := range got {
+		if id := idOf(it); id != "" {
+			byID[strings.ToLower(id)] = it
+		}
+	}
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		it, ok := byID[strings.ToLower(id)]
+		if !ok {
+			it = missing(id)
+		}
+		setID(&it, id)
+		out[i] = it
+	}
+	return out
+}

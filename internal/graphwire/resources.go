@@ -205,7 +205,56 @@ type OnlineMeeting struct {
 	Subject          string               `json:"subject,omitempty"`
 	ChatInfo         *ChatInfo            `json:"chatInfo,omitempty"`
 	Participants     *MeetingParticipants `json:"participants,omitempty"`
+	// JoinMeetingIDSettings are the meeting id and passcode of the
+	// meeting's invitation.
+	JoinMeetingIDSettings *JoinMeetingIDSettings `json:"joinMeetingIdSettings,omitempty"`
 }
+
+// JoinMeetingIDSettings is the numeric meeting id of an online meeting and
+// its passcode.
+type JoinMeetingIDSettings struct {
+	JoinMeetingID      string `json:"joinMeetingId,omitempty"`
+	Passcode           string `json:"passcode,omitempty"`
+	IsPasscodeRequired bool   `json:"isPasscodeRequired"`
+}
+
+// NewOnlineMeeting is the body of POST /me/onlineMeetings.
+type NewOnlineMeeting struct {
+	Subject       string               `json:"subject,omitempty"`
+	StartDateTime *Time                `json:"startDateTime,omitempty"`
+	EndDateTime   *Time                `json:"endDateTime,omitempty"`
+	Participants  *MeetingParticipants `json:"participants,omitempty"`
+}
+
+// Presence is Graph's presence resource.
+type Presence struct {
+	ID                  string                 `json:"id"`
+	Availability        string                 `json:"availability"`
+	Activity            string                 `json:"activity"`
+	StatusMessage       *PresenceStatusMessage `json:"statusMessage,omitempty"`
+	OutOfOfficeSettings *OutOfOfficeSettings   `json:"outOfOfficeSettings,omitempty"`
+}
+
+// PresenceStatusMessage is the status message a user set.
+type PresenceStatusMessage struct {
+	Message *ItemBody `json:"message,omitempty"`
+}
+
+// OutOfOfficeSettings says whether a user is out of office.
+type OutOfOfficeSettings struct {
+	Message       string `json:"message,omitempty"`
+	IsOutOfOffice bool   `json:"isOutOfOffice"`
+}
+
+// PresencesByUserIDRequest is the body of POST
+// /communications/getPresencesByUserId.
+type PresencesByUserIDRequest struct {
+	IDs []string `json:"ids"`
+}
+
+// MaxPresenceIDs is the most user ids one getPresencesByUserId request
+// takes.
+const MaxPresenceIDs = 650
 
 // ChatInfo is an online meeting's chat.
 type ChatInfo struct {

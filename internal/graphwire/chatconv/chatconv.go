@@ -366,12 +366,39 @@ func MeetingToWire(m chat.OnlineMeeting) gw.OnlineMeeting {
 	if m.ChatID != "" {
 		w.ChatInfo = &gw.ChatInfo{ThreadID: m.ChatID, MessageID: "0"}
 	}
-	if m.OrganizerID != "" {
-		w.Participants = &gw.MeetingParticipants{Organizer: &gw.MeetingParticipantInfo{
-			Identity: &gw.IdentitySet{User: &gw.Identity{ID: m.OrganizerID}}, Role: "presenter",
-		}}
+	if m.OrganizerID != "" || len(m.Attendees) > 0 {
+		w.Participants = &gw.MeetingParticipants{}
+		if m.OrganizerID != "" {
+			w.Participants.Organizer = &gw.MeetingParticipantInfo{
+				Identity: &gw.IdentitySet{User: &gw.Identity{ID: m.OrganizerID, TenantID: m.OrganizerTenantID}}, Role: "presenter",
+			}
+		}
+		for _, a := range m.Attendees {
+			w.Participants.Attendees = append(w.Participants.Attendees, AttendeeToWire(a))
+		}
+	}
+	if m.JoinMeetingID != "" {
+		w.JoinMeetingIDSettings = &gw.JoinMeetingIDSettings{JoinMeetingID: m.JoinMeetingID, Passcode: string(m.Passcode), IsPasscodeRequired: m.IsPasscodeRequired}
 	}
 	return w
+}
+
+// AttendeeToWire names an attendee by object id (identity.user.id) or by
+// user principal name (upn).
+func AttendeeToWire(idOrUPN string) gw.MeetingParticipantInfo {
+	if gw.IsGUID(idOrUPN) {
+		return gw.MeetingParticipantInfo{Identity: &gw.IdentitySet{User: &gw.Identity{ID: idOrUPN}}, Role: "attendee"}
+	}
+	return gw.MeetingParticipantInfo{UPN: idOrUPN, Role: "attendee"}
+}
+
+// AttendeeFromWire is the object id of an attendee, or its user principal
+// name when there is no id.
+func AttendeeFromWire(w gw.MeetingParticipantInfo) string {
+	if w.Identity != nil && w.Identity.User != nil && w.Identity.User.ID != "" {
+		return w.Identity.User.ID
+	}
+	return w.UPN
 }
 
 // MeetingFromWire converts an online meeting.
@@ -387,8 +414,47 @@ func MeetingFromWire(w gw.OnlineMeeting) chat.OnlineMeeting {
 	if w.ChatInfo != nil {
 		m.ChatID = w.ChatInfo.ThreadID
 	}
-	if p := w.Participants; p != nil && p.Organizer != nil && p.Organizer.Identity != nil && p.Organizer.Identity.User != nil {
-		m.OrganizerID = p.Organizer.Identity.User.ID
+	if p := w.Participants; p != nil {
+		if p.Organizer != nil && p.Organizer.Identity != nil && p.Organizer.Identity.User != nil {
+			m.OrganizerID = p.Organizer.Identity.User.ID
+			m.OrganizerTenantID = p.Organizer.Identity.User.TenantID
+		}
+		for _, a := range p.Attendees {
+			if who := AttendeeFromWire(a); who != "" {
+				m.Attendees = append(m.Attendees, who)
+			}
+		}
+	}
+	if s := w.JoinMeetingIDSettings; s != nil {
+		m.JoinMeetingID = s.JoinMeetingID
+		m.Passcode = chat.Passcode(s.Passcode)
+		m.IsPasscodeRequired = s.IsPasscodeRequired
 	}
 	return m
+}
+
+// PresenceToWire converts a presence.
+func PresenceToWire(p chat.Presence) gw.Presence {
+	w := gw.Presence{
+		ID:                  p.UserID,
+		Availability:        string(p.Availability),
+		Activity:            string(p.Activity),
+		OutOfOfficeSettings: &gw.OutOfOfficeSettings{IsOutOfOffice: p.OutOfOffice},
+	}
+	if p.StatusMessage != "" {
+		w.StatusMessage = &gw.PresenceStatusMessage{Message: &gw.ItemBody{Content: p.StatusMessage, ContentType: "text"}}
+	}
+	return w
+}
+
+// PresenceFromWire converts a presence.
+func PresenceFromWire(w gw.Presence) chat.Presence {
+	p := chat.Presence{UserID: w.ID, Availability: chat.Availability(w.Availability), Activity: chat.Activity(w.Activity)}
+	if w.StatusMessage != nil && w.StatusMessage.Message != nil {
+		p.StatusMessage = w.StatusMessage.Message.Content
+	}
+	if w.OutOfOfficeSettings != nil {
+		p.OutOfOffice = w.OutOfOfficeSettings.IsOutOfOffice
+	}
+	return p
 }

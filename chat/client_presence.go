@@ -1,0 +1,78 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/communications"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// GetPresence reads a user's presence (GET /users/{id}/presence), or the
+// signed-in user's own (GET /me/presence) when userID is "". userID is an
+// Entra object id or a user principal name. Needs Presence.Read (own) or
+// Presence.Read.All.
+func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (GetPresenceResponse, error) {
+	b := c.me()
+	if userID != "" {
+		if err := checkArg("userID", graphwire.CheckUserID(userID)); err != nil {
+			return GetPresenceResponse{}, err
+		}
+		b = users.NewUserItemRequestBuilderInternal(map[string]string{"user%2Did": userID}, c.adapter)
+	}
+	var out Presence
+	err := c.call(ctx, "get presence", func(ctx context.Context) error {
+		resp, err := b.Presence().Get(ctx, &users.ItemPresenceRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
+		out = presenceFromGraph(resp)
+		return err
+	})
+	if err != nil {
+		return GetPresenceResponse{}, err
+	}
+	return GetPresenceResponse{Presence: out}, nil
+}
+
+// GetPresences reads the presence of several users at once (POST
+// /communications/getPresencesByUserId). userIDs are Entra object ids
+// (GUIDs: this endpoint takes no user principal names); an empty list or
+// another kind of id is an *ArgumentError before anything is sent.
+// Duplicates (ignoring case) are asked for once; lists longer than
+// MaxPresencesPerRequest go in several requests, one after the other. The
+// result follows the order of userIDs; a user Graph returns nothing for
+// gets availability and activity PresenceUnknown. The POST only reads, so
+// it is retried like a GET. Needs Presence.Read.All.
+func (c *Client) GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (GetPresencesResponse, error) {
+	ids, problem := graphwire.UniqueGUIDs(userIDs)
+	if err := checkArg("userIDs", problem); err != nil {
+		return GetPresencesResponse{}, err
+	}
+	b := communications.NewGetPresencesByUserIdRequestBuilderInternal(map[string]string{}, c.adapter)
+	cfg := &communications.GetPresencesByUserIdRequestBuilderPostRequestConfiguration{Options: c.reqOpts}
+	var got []Presence
+	for start := 0; start < len(ids); start += MaxPresencesPerRequest {
+		chunk := ids[start:min(start+MaxPresencesPerRequest, len(ids))]
+		body := communications.NewGetPresencesByUserIdPostRequestBody()
+		body.SetIds(chunk)
+		err := c.call(ctx, "get presences", func(ctx context.Context) error {
+			resp, err := b.PostAsGetPresencesByUserIdPostResponse(ctx, body, cfg)
+			if err != nil || resp == nil {
+				return err
+			}
+			for _, p := range resp.GetValue() {
+				got = append(got, presenceFromGraph(p))
+			}
+			return nil
+		})
+		if err != nil {
+			return GetPresencesResponse{}, err
+		}
+	}
+	out := graphwire.InOrder(ids, got,
+		func(p Presence) string { return p.UserID },
+		func(p *Presence, id string) { p.UserID = id },
+		func(string) Presence {
+			return Presence{Availability: AvailabilityPresenceUnknown, Activity: ActivityPresenceUnknown}
+		})
+	return GetPresencesResponse{Presences: out}, nil
+}

@@ -1,0 +1,102 @@
+package fake
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+func (g *goFace) CreateOnlineMeeting(ctx context.Context, opts *chat.CreateOnlineMeetingOptions) (chat.CreateOnlineMeetingResponse, error) {
+	if err := opts.Validate(); err != nil {
+		return chat.CreateOnlineMeetingResponse{}, err
+	}
+	var o chat.CreateOnlineMeetingOptions
+	if opts != nil {
+		o = *opts
+	}
+	var resp chat.CreateOnlineMeetingResponse
+	err := g.call(ctx, OpCreateOnlineMeeting, http.MethodPost, "/me/onlineMeetings", nil, http.StatusCreated, func() *opError {
+		m, oe := g.s.createMeeting(g.user, o.Subject, o.StartAt, o.EndAt, o.Attendees)
+		resp.Meeting = m
+		return oe
+	})
+	return resp, err
+}
+
+func (g *goFace) GetOnlineMeeting(ctx context.Context, meetingID string, opts *chat.GetOnlineMeetingOptions) (chat.GetOnlineMeetingResponse, error) {
+	if err := argErr("meetingID", gw.CheckID(meetingID)); err != nil {
+		return chat.GetOnlineMeetingResponse{}, err
+	}
+	var resp chat.GetOnlineMeetingResponse
+	err := g.call(ctx, OpGetOnlineMeeting, http.MethodGet, escapePath("me", "onlineMeetings", meetingID), nil, http.StatusOK, func() *opError {
+		m, oe := g.s.meetingByID(g.user, meetingID)
+		resp.Meeting = m
+		return oe
+	})
+	return resp, err
+}
+
+func (g *goFace) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *chat.GetOnlineMeetingByJoinMeetingIDOptions) (chat.GetOnlineMeetingByJoinMeetingIDResponse, error) {
+	id, problem := gw.NormalJoinMeetingID(joinMeetingID)
+	if err := argErr("joinMeetingID", problem); err != nil {
+		return chat.GetOnlineMeetingByJoinMeetingIDResponse{}, err
+	}
+	v := url.Values{"$filter": {"joinMeetingIdSettings/joinMeetingId eq '" + id + "'"}}
+	var found []chat.OnlineMeeting
+	err := g.call(ctx, OpGetOnlineMeeting, http.MethodGet, "/me/onlineMeetings", v, http.StatusOK, func() *opError {
+		var oe *opError
+		found, oe = g.s.meetingsByJoinMeetingID(g.user, id)
+		return oe
+	})
+	if err != nil {
+		return chat.GetOnlineMeetingByJoinMeetingIDResponse{}, err
+	}
+	if len(found) == 0 {
+		return chat.GetOnlineMeetingByJoinMeetingIDResponse{}, g.s.goError(errNotFound("No online meeting organized by the signed-in user has this meeting id."), "")
+	}
+	return chat.GetOnlineMeetingByJoinMeetingIDResponse{Meeting: found[0]}, nil
+}
+
+func (g *goFace) GetPresence(ctx context.Context, userID string, opts *chat.GetPresenceOptions) (chat.GetPresenceResponse, error) {
+	path := "/me/presence"
+	if userID != "" {
+		if err := argErr("userID", gw.CheckUserID(userID)); err != nil {
+			return chat.GetPresenceResponse{}, err
+		}
+		path = escapePath("users", userID, "presence")
+	}
+	var resp chat.GetPresenceResponse
+	err := g.call(ctx, OpGetPresence, http.MethodGet, path, nil, http.StatusOK, func() *opError {
+		p, oe := g.s.presenceOf(g.user, userID)
+		resp.Presence = p
+		return oe
+	})
+	return resp, err
+}
+
+func (g *goFace) GetPresences(ctx context.Context, userIDs []string, opts *chat.GetPresencesOptions) (chat.GetPresencesResponse, error) {
+	ids, problem := gw.UniqueGUIDs(userIDs)
+	if err := argErr("userIDs", problem); err != nil {
+		return chat.GetPresencesResponse{}, err
+	}
+	var got []chat.Presence
+	for start := 0; start < len(ids); start += gw.MaxPresenceIDs {
+		chunk := ids[start:min(start+gw.MaxPresenceIDs, len(ids))]
+		err := g.call(ctx, OpGetPresences, http.MethodPost, "/communications/getPresencesByUserId", nil, http.StatusOK, func() *opError {
+			ps, oe := g.s.presences(g.user, chunk)
+			got = append(got, ps...)
+			return oe
+		})
+		if err != nil {
+			return chat.GetPresencesResponse{}, err
+		}
+	}
+	out := gw.InOrder(ids, got, presenceID, setPresenceID, unknownPresence)
+	return chat.GetPresencesResponse{Presences: out}, nil
+}
+
+func presenceID(p chat.Presence) string         { return p.UserID }
+func setPresenceID(p *chat.Presence, id string) { p.UserID = id }
