@@ -60,7 +60,7 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 			Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-			Advance: g.clock.Advance,
+			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence,
 		}
 	})
 }

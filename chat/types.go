@@ -338,6 +338,23 @@ type OnlineMeeting struct {
 	IsPasscodeRequired bool
 }
 
+// LogValue implements slog.LogValuer: the meeting's ids, subject, times and
+// link, without the passcode (encoding/json, used to hand a meeting to a
+// client, does include it).
+func (m OnlineMeeting) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("id", m.ID),
+		slog.String("subject", m.Subject),
+		slog.String("joinURL", m.JoinURL),
+		slog.String("chatID", m.ChatID),
+		slog.Time("startAt", m.StartAt),
+		slog.Time("endAt", m.EndAt),
+		slog.String("organizerID", m.OrganizerID),
+		slog.String("joinMeetingID", m.JoinMeetingID),
+		slog.Any("passcode", m.Passcode),
+	)
+}
+
 // Passcode is a meeting passcode. The fmt verbs and log/slog print
 // "[REDACTED]" for a non-empty one; string(p) is the passcode itself.
 type Passcode string

@@ -45,6 +45,10 @@ type Env struct {
 	// Advance moves the service's clock forward. Nil skips the cases that
 	// need distinct times (date filters).
 	Advance func(d time.Duration)
+	// SetPresence sets a user's presence (availability, activity, status
+	// message, out of office). Nil skips the checks of presence values;
+	// the shape of the answers is still checked.
+	SetPresence func(userID string, p chat.Presence)
 }
 
 // Run runs the suite. newEnv is called once per subtest, so subtests do not
@@ -81,6 +85,9 @@ var cases = []testCase{
 	{name: "SoftDelete", run: testSoftDelete},
 	{name: "Reactions", run: testReactions},
 	{name: "MeetingChat", run: testMeeting},
+	{name: "CreateOnlineMeeting", run: testCreateMeeting},
+	{name: "OnlineMeetingByJoinMeetingID", run: testMeetingByID},
+	{name: "Presence", run: testPresence},
 	{name: "Channels", run: testChannels},
 	{name: "NotFound", run: testNotFound},
 	{name: "ConcurrentSends", run: testConcurrentSends},

@@ -24,7 +24,7 @@ func newGoEnv(t *testing.T) (*fake.Service, fake.Seeded, chattest.Env) {
 		Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-		Advance: clock.Advance,
+		Advance: clock.Advance, SetPresence: svc.SetPresence,
 	}
 }
 

@@ -32,7 +32,7 @@ func newHTTPEnv(t *testing.T) (*Service, Seeded, chattest.Env, *httptest.Server)
 		Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-		Advance: clock.Advance,
+		Advance: clock.Advance, SetPresence: svc.SetPresence,
 	}
 	return svc, sd, env, srv
 }

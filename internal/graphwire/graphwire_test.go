@@ -2,6 +2,7 @@ package graphwire
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -198,6 +199,54 @@ func FuzzUserFromBind(f *testing.F) {
 			t.Fatalf("%q: %q does not round-trip (%q, %v)", bind, u, back, ok)
 		}
 	})
+}
+
+func FuzzNormalJoinMeetingID(f *testing.F) {
+	for _, s := range []string{"123 456 789 012", "1234567890", "", "12ab", "１２３４５６７８９０", strings.Repeat("9", 21)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		out, problem := NormalJoinMeetingID(id)
+		if problem != "" {
+			if out != "" {
+				t.Fatalf("%q: a problem (%s) and a result %q", id, problem, out)
+			}
+			return
+		}
+		if len(out) < 10 || len(out) > 20 || strings.Trim(out, "0123456789") != "" {
+			t.Fatalf("%q: accepted as %q", id, out)
+		}
+		if again, p := NormalJoinMeetingID(out); p != "" || again != out {
+			t.Fatalf("%q: %q is not stable (%q, %s)", id, out, again, p)
+		}
+	})
+}
+
+func TestJoinMeetingIDAndPresenceIDs(t *testing.T) {
+	id, p := NormalJoinMeetingID(" 123 456 789 012 ")
+	if p != "" || id != "123456789012" {
+		t.Fatalf("got %q, %q", id, p)
+	}
+	for _, bad := range []string{"", "123", "123456789x12", "1234567890'", strings.Repeat("1", 70)} {
+		if _, p := NormalJoinMeetingID(bad); p == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	ids, p := UniqueGUIDs([]string{oidA, strings.ToUpper(oidA), oidB})
+	if p != "" || len(ids) != 2 || ids[0] != oidA || ids[1] != oidB {
+		t.Fatalf("got %v, %q", ids, p)
+	}
+	for _, bad := range [][]string{nil, {}, {oidA, "someone@contoso.com"}, {""}} {
+		if _, p := UniqueGUIDs(bad); p == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	type pr struct{ id, v string }
+	got := InOrder([]string{"B", "a", "c"}, []pr{{"A", "1"}, {"b", "2"}},
+		func(p pr) string { return p.id }, func(p *pr, id string) { p.id = id }, func(id string) pr { return pr{v: "?"} })
+	if want := []pr{{"B", "2"}, {"a", "1"}, {"c", "?"}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("InOrder: got %v, want %v", got, want)
+	}
 }
 
 func TestResources(t *testing.T) {
