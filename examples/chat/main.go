@@ -1,0 +1,364 @@
+// Command chat is a small Teams chat client for the command line, acting as
+// one Teams user through Microsoft Graph with the chat package:
+//
+//	chat list [-type oneOnOne|group|meeting]      the user's chats
+//	chat read -chat ID [-n 20]                    a chat's latest messages
+//	chat send (-chat ID | -to USER) TEXT...        send a message (-to: the 1:1 chat with USER)
+//	chat follow -chat ID [-for 1m] [-count N]     print new messages as they arrive
+//
+// By default it runs offline: chat/fake serves Graph on loopback with a
+// seeded tenant (Alice Archer, Bob Baker, Carol Cruz, Dave Dunn), the real
+// client signs in as Alice, and while following a chat the fake's Bob
+// posts a few messages. -chat may then also name a chat by the other member
+// or the topic ("Bob Baker", "Fabrikam review").
+//
+// Against Microsoft Graph, set
+//
+//	TEAMSUSER_TENANT_ID   the user's tenant (or "organizations")
+//	TEAMSUSER_CLIENT_ID   the client id of a public client app registration with the
+//	                      delegated Graph permissions Chat.ReadWrite and ChatMessage.Send
+//
+// and sign in with the device code the tool prints. Tokens are never printed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("chat: usage: chat list|read|send|follow [flags] (see the package documentation)")
+
+// env is where the commands run: a chat service signed in as a user, and,
+// offline, the fake's other participants.
+type env struct {
+	svc     chat.Service
+	me      string
+	offline *offlineWorld
+	out     io.Writer
+}
+
+// offlineWorld is the fake Graph and who is in it.
+type offlineWorld struct {
+	svc *fake.Service
+	sd  fake.Seeded
+	srv *httptest.Server
+}
+
+// run parses the command line and runs one command. getenv reads the
+// environment (os.Getenv; tests pass their own).
+func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("chat "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var (
+		chatRef  = fs.String("chat", "", "chat id (offline also: a member's or the topic's name)")
+		to       = fs.String("to", "", "send: the user (object id or principal name) whose 1:1 chat to use")
+		kind     = fs.String("type", "", "list: only chats of this type (oneOnOne, group, meeting)")
+		n        = fs.Int("n", 20, "read: how many messages")
+		forD     = fs.Duration("for", 0, "follow: stop after this long (0: until interrupted)")
+		count    = fs.Int("count", 0, "follow: stop after this many messages (0: no limit)")
+		interval = fs.Duration("interval", 0, "follow: time between polls (default 10s online, 1s offline)")
+	)
+	switch cmd {
+	case "list", "read", "send", "follow":
+	case "-h", "-help", "--help", "help":
+		return errUsage
+	default:
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+	if err := fs.Parse(rest); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *n < 1 || *n > 500 {
+		return fmt.Errorf("%w: -n must be 1 to 500", errUsage)
+	}
+	if *count < 0 || *forD < 0 || *interval < 0 {
+		return fmt.Errorf("%w: -count, -for and -interval cannot be negative", errUsage)
+	}
+
+	e, closeEnv, err := connect(ctx, out, getenv)
+	if err != nil {
+		return err
+	}
+	defer closeEnv()
+
+	switch cmd {
+	case "list":
+		return e.list(ctx, chat.ChatType(*kind))
+	case "read":
+		id, err := e.resolve(ctx, *chatRef)
+		if err != nil {
+			return err
+		}
+		return e.read(ctx, id, *n)
+	case "send":
+		text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+		if text == "" {
+			return fmt.Errorf("%w: send needs the message text", errUsage)
+		}
+		if (*chatRef == "") == (*to == "") {
+			return fmt.Errorf("%w: send needs exactly one of -chat and -to", errUsage)
+		}
+		return e.send(ctx, *chatRef, *to, text)
+	default: // follow
+		id, err := e.resolve(ctx, *chatRef)
+		if err != nil {
+			return err
+		}
+		return e.follow(ctx, id, *forD, *count, *interval)
+	}
+}
+
+// connect signs in: offline to a seeded chat/fake on loopback as Alice, or
+// to Microsoft Graph with a device code when TEAMSUSER_CLIENT_ID is set.
+func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*env, func(), error) {
+	if clientID := getenv("TEAMSUSER_CLIENT_ID"); clientID != "" {
+		tenant := getenv("TEAMSUSER_TENANT_ID")
+		if tenant == "" {
+			tenant = "organizations"
+		}
+		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
+			TenantID: tenant, ClientID: clientID,
+			UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+				_, err := fmt.Fprintln(out, m.Message)
+				return err
+			},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: []string{
+			"https://graph.microsoft.com/Chat.ReadWrite", "https://graph.microsoft.com/ChatMessage.Send", "https://graph.microsoft.com/User.Read",
+		}})
+		if err != nil {
+			return nil, nil, err
+		}
+		return &env{svc: c, out: out}, func() {}, nil
+	}
+
+	svc, sd := fake.NewSeeded(nil)
+	w := &offlineWorld{svc: svc, sd: sd, srv: httptest.NewServer(svc.Handler())}
+	closeAll := func() { w.srv.Close(); svc.Close() }
+	// Something to read: a 1:1 of Alice and Bob, and the meeting's chat.
+	one, err := svc.As(sd.Alice.ID).CreateOneOnOneChat(ctx, sd.Bob.ID, nil)
+	if err == nil {
+		_, err = svc.Post(sd.Bob.ID, one.Chat.ID, "Morning Alice, did the invoices go out?")
+	}
+	if err == nil {
+		_, err = svc.Post(sd.Alice.ID, one.Chat.ID, "Yes, all of them yesterday.")
+	}
+	if err == nil {
+		_, err = svc.Post(sd.Bob.ID, sd.Meeting.ChatID, "I'll present the numbers.")
+	}
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	c, err := chat.NewClient(fakeToken(svc.TokenFor(sd.Alice.ID)), &chat.ClientOptions{BaseURL: w.srv.URL + "/v1.0", UserID: sd.Alice.ID})
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	fmt.Fprintf(out, "offline: chat/fake on %s, signed in as %s\n", w.srv.URL, sd.Alice.DisplayName)
+	return &env{svc: c, me: sd.Alice.ID, offline: w, out: out}, closeAll, nil
+}
+
+// fakeToken is the credential of the offline user: the fake's own token.
+type fakeToken string
+
+func (t fakeToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func (e *env) list(ctx context.Context, kind chat.ChatType) error {
+	n := 0
+	for c, err := range e.svc.ListChats(ctx, &chat.ListChatsOptions{Type: kind, ExpandMembers: true}) {
+		if err != nil {
+			return err
+		}
+		n++
+		fmt.Fprintf(e.out, "%-9s %-40s %s\n", c.Type, title(c, e.me), c.ID)
+	}
+	fmt.Fprintf(e.out, "%d chat(s)\n", n)
+	return nil
+}
+
+// title is a chat's topic, or the names of its other members.
+func title(c chat.Chat, me string) string {
+	if c.Topic != "" {
+		return c.Topic
+	}
+	var names []string
+	for _, m := range c.Members {
+		if !strings.EqualFold(m.UserID, me) {
+			names = append(names, m.DisplayName)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// resolve takes a chat id, or (a convenience for the offline world and
+// short sessions) a chat's topic or another member's name.
+func (e *env) resolve(ctx context.Context, ref string) (string, error) {
+	if ref == "" {
+		return "", fmt.Errorf("%w: -chat is required", errUsage)
+	}
+	if _, err := chat.ParseChatID(ref); err == nil {
+		return ref, nil
+	}
+	for c, err := range e.svc.ListChats(ctx, &chat.ListChatsOptions{ExpandMembers: true}) {
+		if err != nil {
+			return "", err
+		}
+		if strings.EqualFold(c.Topic, ref) || strings.EqualFold(title(c, e.me), ref) {
+			return c.ID, nil
+		}
+	}
+	return "", fmt.Errorf("chat: no chat of yours has the id, topic or member %q", ref)
+}
+
+func (e *env) read(ctx context.Context, chatID string, n int) error {
+	var msgs []chat.Message
+	for m, err := range e.svc.ListMessages(ctx, chatID, &chat.ListMessagesOptions{Top: min(n, chat.MaxPageSize)}) {
+		if err != nil {
+			return err
+		}
+		if m.Deleted() {
+			continue
+		}
+		msgs = append(msgs, m)
+		if len(msgs) == n {
+			break
+		}
+	}
+	for i := len(msgs) - 1; i >= 0; i-- { // oldest first, as a chat reads
+		e.print(msgs[i])
+	}
+	return nil
+}
+
+func (e *env) send(ctx context.Context, chatRef, to, text string) error {
+	chatID := ""
+	if to != "" {
+		c, err := e.svc.CreateOneOnOneChat(ctx, to, nil)
+		if err != nil {
+			return err
+		}
+		chatID = c.Chat.ID
+	} else {
+		id, err := e.resolve(ctx, chatRef)
+		if err != nil {
+			return err
+		}
+		chatID = id
+	}
+	m, err := e.svc.SendMessage(ctx, chatID, chat.TextMessage(text), nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "sent message %s to %s\n", m.Message.ID, chatID)
+	return nil
+}
+
+func (e *env) follow(ctx context.Context, chatID string, forD time.Duration, count int, interval time.Duration) error {
+	if forD > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, forD)
+		defer cancel()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if interval == 0 && e.offline != nil {
+		interval = time.Second
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if e.offline != nil {
+		wg.Add(1)
+		go e.offline.chatter(ctx, &wg, chatID, e.out)
+	}
+	fmt.Fprintf(e.out, "following %s (Ctrl-C to stop)\n", chatID)
+	seen := 0
+	// From now on: what was said before is for read.
+	for m, err := range chat.Watch(ctx, e.svc, chatID, &chat.WatchOptions{Interval: interval, Since: time.Now()}) {
+		if err != nil {
+			return err
+		}
+		e.print(m)
+		if seen++; count > 0 && seen >= count {
+			break
+		}
+	}
+	fmt.Fprintf(e.out, "stopped after %d new message(s)\n", seen)
+	return nil
+}
+
+// chatter is the fake's other participant: a member of the chat other
+// than Alice posts three messages, a little apart, while Alice follows.
+func (w *offlineWorld) chatter(ctx context.Context, wg *sync.WaitGroup, chatID string, out io.Writer) {
+	defer wg.Done()
+	other := w.sd.Bob
+	lines := []string{"Are you there?", "The deck is in the channel.", "Talk soon."}
+	for i, line := range lines {
+		t := time.NewTimer(time.Duration(300+200*i) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if _, err := w.svc.Post(other.ID, chatID, line); err != nil {
+			fmt.Fprintf(out, "(the fake's %s cannot post here: %v)\n", other.DisplayName, err)
+			return
+		}
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// print writes a message as "15:04 Name: text", HTML reduced to text.
+func (e *env) print(m chat.Message) {
+	text := m.Body.Content
+	if m.Body.ContentType == chat.ContentHTML {
+		text = html.UnescapeString(tags.ReplaceAllString(text, ""))
+	}
+	from := m.From.DisplayName
+	if from == "" {
+		from = m.From.UserID
+	}
+	fmt.Fprintf(e.out, "%s %s: %s\n", m.CreatedAt.Local().Format("15:04"), from, strings.TrimSpace(text))
+}
