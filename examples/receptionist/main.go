@@ -5,8 +5,9 @@
 // can take it.
 //
 // By default it runs offline: calling/fake's switchboard plays the ACS
-// resource and the callers, and the experts are Teams users with scripted
-// behaviour (one busy, one who declines, one who answers). Events arrive as
+// resource and the callers, the experts are Teams users with scripted
+// behaviour (one busy, one who declines, one who answers), and their Teams
+// presence is read from chat/fake's Graph on loopback with the real client. Events arrive as
 // real HTTP deliveries: Event Grid's IncomingCall to a webhook that checks a
 // shared secret, and Call Automation callbacks whose RS256 tokens are checked
 // against the resource's published keys.
@@ -21,8 +22,12 @@
 //	EXPERTS                comma-separated Entra object ids of the experts' Teams accounts
 //	LISTEN                 the address to listen on (default :8080)
 //
-// With Azure, presence is not read (Graph presence comes with the teamsuser
-// facade); every expert is tried in order.
+//	PRESENCE_CLIENT_ID     optional: a public client app with the delegated Graph
+//	PRESENCE_TENANT_ID     permission Presence.Read.All; the reception's Teams
+//	                       account signs in with a device code, and experts who
+//	                       are not free in Teams are skipped
+//
+// Without PRESENCE_CLIENT_ID every expert is tried in order.
 package main
 
 import (
@@ -42,11 +47,23 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
+
+// staticToken is the offline reception account's credential: the fake
+// Graph's own token.
+type staticToken string
+
+func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
 
 // Expert is a Teams user who takes calls.
 type Expert struct {
@@ -54,8 +71,35 @@ type Expert struct {
 	ID   identity.MicrosoftTeamsUserIdentifier
 }
 
-// Presence tells whether an expert can take a call now.
-type Presence func(ctx context.Context, e Expert) bool
+// Presence tells which experts can take a call now, in their order, from
+// one read of all their presences.
+type Presence func(ctx context.Context, experts []Expert) (free []bool, err error)
+
+// GraphPresence reads the experts' Teams presence from Microsoft Graph in
+// one request (getPresencesByUserId, as chat.Client.GetPresences and
+// teamsuser.User.Presences do): an expert is free when Presence.IsFree says
+// so (available, in no call or meeting, not out of office).
+func GraphPresence(read func(ctx context.Context, userIDs []string) ([]chat.Presence, error)) Presence {
+	return func(ctx context.Context, experts []Expert) ([]bool, error) {
+		ids := make([]string, len(experts))
+		for i, e := range experts {
+			ids[i] = e.ID.UserID
+		}
+		ps, err := read(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]bool, len(ps))
+		for _, p := range ps {
+			byID[strings.ToLower(p.UserID)] = p.IsFree()
+		}
+		free := make([]bool, len(experts))
+		for i, id := range ids {
+			free[i] = byID[strings.ToLower(id)]
+		}
+		return free, nil
+	}
+}
 
 // Outcome is what became of one incoming call.
 type Outcome struct {
@@ -98,8 +142,16 @@ func (r *Receptionist) incoming(ctx context.Context, call *calling.IncomingCall)
 	_, _ = rand.Read(b[:])
 	opCtx := "reception-" + hex.EncodeToString(b[:])
 	rt := &route{outcome: Outcome{Caller: call.From.RawID()}}
-	for _, e := range r.Experts {
-		if r.Presence == nil || r.Presence(ctx, e) {
+	var free []bool
+	if r.Presence != nil {
+		var err error
+		if free, err = r.Presence(ctx, r.Experts); err != nil {
+			r.Log("presence unknown, trying every expert: %v", err)
+			free = nil
+		}
+	}
+	for i, e := range r.Experts {
+		if free == nil || (i < len(free) && free[i]) {
 			rt.next = append(rt.next, e)
 		} else {
 			rt.outcome.Tried = append(rt.outcome.Tried, e.Name+" (not available)")
@@ -251,14 +303,31 @@ func runOffline(ctx context.Context, out io.Writer) error {
 		{Name: "Alex Wilber", ID: sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c02", callfake.Rejects())},
 		{Name: "Megan Bowen", ID: sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c03", callfake.Answers())},
 	}
-	// Presence, as Graph would report it; the switchboard's availability
-	// follows it, so a busy expert is also refused by Teams.
-	var pmu sync.Mutex
-	presence := map[string]callfake.Availability{}
+	// Presence comes from Graph (chat/fake on loopback, read by the real
+	// chat client as the reception's own Teams account); the switchboard's
+	// availability follows it, so a busy expert is also refused by Teams.
+	graph := chatfake.New(nil)
+	defer graph.Close()
+	tenant := graph.AddTenant("Fabrikam")
+	reception := graph.AddUser(tenant.ID, "Reception Desk")
+	for _, e := range experts {
+		if err := graph.ImportUser(chatfake.User{ID: e.ID.UserID, TenantID: tenant.ID, DisplayName: e.Name}); err != nil {
+			return err
+		}
+	}
+	graphSrv := httptest.NewServer(graph.Handler())
+	defer graphSrv.Close()
+	presenceClient, err := chat.NewClient(staticToken(graph.TokenFor(reception.ID)),
+		&chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0", UserID: reception.ID})
+	if err != nil {
+		return err
+	}
 	setPresence := func(e Expert, a callfake.Availability) {
-		pmu.Lock()
-		presence[e.ID.UserID] = a
-		pmu.Unlock()
+		p := chat.Presence{Availability: chat.AvailabilityAvailable, Activity: chat.ActivityAvailable}
+		if a == callfake.Busy {
+			p = chat.Presence{Availability: chat.AvailabilityBusy, Activity: chat.ActivityInACall}
+		}
+		graph.SetPresence(e.ID.UserID, p)
 		sb.SetAvailability(e.ID.UserID, a)
 	}
 	for _, e := range experts {
@@ -287,11 +356,10 @@ func runOffline(ctx context.Context, out io.Writer) error {
 		Calls:       client,
 		CallbackURL: web.URL + "/callbacks",
 		Experts:     experts,
-		Presence: func(_ context.Context, e Expert) bool {
-			pmu.Lock()
-			defer pmu.Unlock()
-			return presence[e.ID.UserID] == callfake.Available
-		},
+		Presence: GraphPresence(func(ctx context.Context, ids []string) ([]chat.Presence, error) {
+			resp, err := presenceClient.GetPresences(ctx, ids, nil)
+			return resp.Presences, err
+		}),
 		Log:  func(string, ...any) {},
 		Done: func(o Outcome) { outcomes <- o },
 	}
@@ -350,10 +418,26 @@ func runAzure(ctx context.Context) error {
 	for i, oid := range strings.Split(get("EXPERTS"), ",") {
 		experts = append(experts, Expert{Name: fmt.Sprintf("expert %d", i+1), ID: identity.MicrosoftTeamsUserIdentifier{UserID: strings.TrimSpace(oid)}})
 	}
+	var presence Presence
+	if id := get("PRESENCE_CLIENT_ID"); id != "" {
+		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{ClientID: id, TenantID: get("PRESENCE_TENANT_ID")})
+		if err != nil {
+			return err
+		}
+		graph, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: []string{"https://graph.microsoft.com/Presence.Read.All"}})
+		if err != nil {
+			return err
+		}
+		presence = GraphPresence(func(ctx context.Context, ids []string) ([]chat.Presence, error) {
+			resp, err := graph.GetPresences(ctx, ids, nil)
+			return resp.Presences, err
+		})
+	}
 	r := &Receptionist{
 		Calls:       client,
 		CallbackURL: strings.TrimSuffix(base, "/") + "/callbacks",
 		Experts:     experts,
+		Presence:    presence,
 		Log:         func(f string, a ...any) { fmt.Printf(f+"\n", a...) },
 		Done: func(o Outcome) {
 			fmt.Printf("call from %s -> %q (%s); tried: %s\n", o.Caller, o.RoutedTo, o.Reason, strings.Join(o.Tried, ", "))
