@@ -289,6 +289,12 @@ func (s *Service) removeMember(userID, chatID, membershipID string) *opError {
 // meetingsByJoinURL returns the meetings the user organizes with this join
 // URL (as /me/onlineMeetings?$filter=JoinWebUrl eq '…').
 func (s *Service) meetingsByJoinURL(userID, joinURL string) ([]chat.OnlineMeeting, *opError) {
+	return s.organizedMeetings(userID, func(m *Meeting) bool { return sameJoinURL(m.JoinURL, joinURL) })
+}
+
+// organizedMeetings returns, in id order, the meetings the user organizes
+// that match.
+func (s *Service) organizedMeetings(userID string, match func(*Meeting) bool) ([]chat.OnlineMeeting, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, oe := s.signedInLocked(userID)
@@ -298,7 +304,7 @@ func (s *Service) meetingsByJoinURL(userID, joinURL string) ([]chat.OnlineMeetin
 	var out []chat.OnlineMeeting
 	for _, id := range sortedKeys(s.meetings) {
 		m := s.meetings[id]
-		if m.m.OrganizerID == u.ID && sameJoinURL(m.m.JoinURL, joinURL) {
+		if m.m.OrganizerID == u.ID && match(&m.m) {
 			out = append(out, m.m.OnlineMeeting)
 		}
 	}

@@ -94,20 +94,7 @@ func (s *Service) createMeeting(userID, subject string, start, end time.Time, at
 // meetingsByJoinMeetingID returns the meetings the user organizes with this
 // numeric meeting id (as /me/onlineMeetings?$filter=joinMeetingIdSettings/joinMeetingId eq '…').
 func (s *Service) meetingsByJoinMeetingID(userID, joinMeetingID string) ([]chat.OnlineMeeting, *opError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return nil, oe
-	}
-	var out []chat.OnlineMeeting
-	for _, id := range sortedKeys(s.meetings) {
-		m := s.meetings[id]
-		if m.m.OrganizerID == u.ID && m.m.JoinMeetingID == joinMeetingID {
-			out = append(out, m.m.OnlineMeeting)
-		}
-	}
-	return out, nil
+	return s.organizedMeetings(userID, func(m *Meeting) bool { return m.JoinMeetingID == joinMeetingID })
 }
 
 // SetPresence sets a user's presence (its UserID is ignored). It panics if
