@@ -44,7 +44,8 @@ import (
 //	      8. azcore's logging policy (azcore/log; Authorization and
 //	         other headers and query values outside an allow-list are
 //	         REDACTED; bodies are never logged)
-//	      9. body download, then ClientOptions.Transport
+//	      9. body download (not for GETs without a TryTimeout: the Graph
+//	         SDK reads those bodies itself, once), then ClientOptions.Transport
 //
 // There is no compression handler: request bodies go out as they are, so a
 // retried request is byte-for-byte the first one. Responses are decompressed

@@ -26,7 +26,10 @@ import (
 //   - 503 Service Unavailable with a Retry-After header: every method, after
 //     that delay;
 //   - GET and HEAD (reads): also on 500, 502, 503 and 504, on 408, and on
-//     transport errors such as a reset connection;
+//     transport errors such as a reset connection (before the response's
+//     headers; without a TryTimeout a GET's body is read by the Graph SDK
+//     once, after this policy, so a body cut off midway is returned to the
+//     caller: the iterators end with it, the watcher polls again);
 //   - any method, when the connection could not even be opened (a dial
 //     error: nothing was sent);
 //   - nothing else: a POST, PATCH or DELETE that failed with 500 or 504, or
@@ -194,6 +197,13 @@ type graphRetryPolicy struct {
 func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
 	method := retryMethod(req.Raw())
+	if p.rules.tryTimeout == 0 && req.Raw().Method == http.MethodGet {
+		// The Graph SDK reads the body itself: without a per-try timeout
+		// there is no try context to end once the body is read, so
+		// azcore's body download (a second copy of every page) is skipped.
+		// Failed responses are still read whole, by failedResponsePolicy.
+		runtime.SkipBodyDownload(req)
+	}
 	for try := 1; ; try++ {
 		if err := req.RewindBody(); err != nil {
 			return nil, err
