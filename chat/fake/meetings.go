@@ -177,7 +177,7 @@ func (s *Service) presences(userID string, ids []string) ([]chat.Presence, *opEr
 			continue
 		}
 		seen[k] = true
-		if u := s.users[k]; u != nil {
+		if u := s.userLocked(id); u != nil {
 			out = append(out, s.presenceLocked(u, me.TenantID))
 		} else {
 			out = append(out, unknownPresence(id))
