@@ -54,6 +54,7 @@ type ArgumentError struct {
 	Problem string
 }
 
+// Error implements error: "teamsuser: <Arg> <Problem>".
 func (e *ArgumentError) Error() string {
 	return fmt.Sprintf("teamsuser: %s %s", e.Arg, e.Problem)
 }
