@@ -18,9 +18,13 @@
 //     a Teams user who answers — HMAC-signed with the access key of the
 //     printed connection string; the switchboard's callback signing keys are
 //     at /calling/.well-known/acsopenidconfiguration;
-//   - graph: Microsoft Graph chat (chat/fake's HTTP face under /v1.0) for the
-//     seeded users, accepting tokens from the token endpoint with
-//     "audience": "https://graph.microsoft.com".
+//   - graph: Microsoft Graph chat, online meetings and presence (chat/fake's
+//     HTTP face under /v1.0) for the seeded users, accepting tokens from the
+//     token endpoint with "audience": "https://graph.microsoft.com"; users are
+//     Offline until a test sets their presence with the test-only
+//     POST /_emulator/presence {"user": "<upn or object id>", "availability":
+//     "Available", "activity": "<optional, default: the availability>",
+//     "statusMessage": "", "outOfOffice": false} (204).
 //
 // When every listener is up it prints one line to standard output:
 //
@@ -64,6 +68,7 @@ import (
 	"time"
 
 	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
@@ -190,7 +195,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer stopACS()
-	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graph.Handler())
+	graphMux := http.NewServeMux()
+	graphMux.Handle("/", graph.Handler())
+	graphMux.Handle("POST /_emulator/presence", presenceEndpoint(graph))
+	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graphMux)
 	if err != nil {
 		return err
 	}
@@ -277,6 +285,50 @@ func tokenEndpoint(entra *fake.Entra) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_on": exp.Unix()})
+	})
+}
+
+// presenceRequest is the body of POST /_emulator/presence.
+type presenceRequest struct {
+	User          string `json:"user"`
+	Availability  string `json:"availability"`
+	Activity      string `json:"activity"`
+	StatusMessage string `json:"statusMessage"`
+	OutOfOffice   bool   `json:"outOfOffice"`
+}
+
+// knownAvailability are the availabilities Graph reports.
+var knownAvailability = map[chat.Availability]bool{
+	chat.AvailabilityAvailable: true, chat.AvailabilityAvailableIdle: true, chat.AvailabilityAway: true,
+	chat.AvailabilityBeRightBack: true, chat.AvailabilityBusy: true, chat.AvailabilityBusyIdle: true,
+	chat.AvailabilityDoNotDisturb: true, chat.AvailabilityOffline: true, chat.AvailabilityPresenceUnknown: true,
+}
+
+// presenceEndpoint sets a seeded user's Teams presence, as Graph's
+// /users/{id}/presence and getPresencesByUserId then report it.
+func presenceEndpoint(graph *chatfake.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req presenceRequest
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&req); err != nil {
+			httpError(w, http.StatusBadRequest, "invalid_request", "the body is not the expected JSON")
+			return
+		}
+		u, ok := graph.User(req.User)
+		if !ok {
+			httpError(w, http.StatusBadRequest, "invalid_request", "no seeded user "+strconv.Quote(req.User))
+			return
+		}
+		p := chat.Presence{Availability: chat.Availability(req.Availability), Activity: chat.Activity(req.Activity),
+			StatusMessage: req.StatusMessage, OutOfOffice: req.OutOfOffice}
+		if !knownAvailability[p.Availability] {
+			httpError(w, http.StatusBadRequest, "invalid_request", "availability must be one of Graph's (Available, Busy, Away, ...)")
+			return
+		}
+		if p.Activity == "" {
+			p.Activity = chat.Activity(p.Availability)
+		}
+		graph.SetPresence(u.ID, p)
+		w.WriteHeader(http.StatusNoContent)
 	})
 }
 

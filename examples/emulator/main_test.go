@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
@@ -121,6 +123,39 @@ func TestEmulator(t *testing.T) {
 		t.Fatalf("graph /me/chats: %d", chats.StatusCode)
 	}
 
+	// A test sets Alex's presence; Adele reads it through Graph's
+	// getPresencesByUserId with the real chat client.
+	alex := ready.Tenants[0].Users[1]
+	set, err := http.Post(ready.Graph[:len(ready.Graph)-len("/v1.0")]+"/_emulator/presence", "application/json",
+		strings.NewReader(`{"user":"`+alex.UPN+`","availability":"Busy","activity":"InACall"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Body.Close()
+	if set.StatusCode != http.StatusNoContent {
+		t.Fatalf("set presence: %d", set.StatusCode)
+	}
+	bad, err := http.Post(ready.Graph[:len(ready.Graph)-len("/v1.0")]+"/_emulator/presence", "application/json",
+		strings.NewReader(`{"user":"`+alex.UPN+`","availability":"Sleeping"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad.Body.Close()
+	if bad.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown availability: %d", bad.StatusCode)
+	}
+	gc, err := chat.NewClient(bearerToken(gtok.AccessToken), &chat.ClientOptions{BaseURL: ready.Graph})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := gc.GetPresences(cctx, []string{alex.ObjectID, adele.ObjectID}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps.Presences[0].Activity != chat.ActivityInACall || ps.Presences[1].Availability != chat.AvailabilityOffline {
+		t.Fatalf("presences: %+v", ps.Presences)
+	}
+
 	// An unknown user gets a clear error, not a token.
 	resp2, err := http.Post(ready.Entra+"/_emulator/token", "application/json", strings.NewReader(`{"user":"nobody","appId":"`+appID+`"}`))
 	if err != nil {
@@ -130,4 +165,11 @@ func TestEmulator(t *testing.T) {
 	if resp2.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unknown user: status %d", resp2.StatusCode)
 	}
+}
+
+// bearerToken is a credential for a token the emulator minted.
+type bearerToken string
+
+func (b bearerToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(b), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
