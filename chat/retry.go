@@ -197,8 +197,9 @@ type graphRetryPolicy struct {
 func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
 	method := retryMethod(req.Raw())
-	if p.rules.tryTimeout == 0 && req.Raw().Method == http.MethodGet {
-		// The Graph SDK reads the body itself: without a per-try timeout
+	if p.rules.tryTimeout == 0 && method == http.MethodGet {
+		// Reads (GETs, and the POSTs that only read): the Graph SDK reads
+		// the body itself: without a per-try timeout
 		// there is no try context to end once the body is read, so
 		// azcore's body download (a second copy of every page) is skipped.
 		// Failed responses are still read whole, by failedResponsePolicy.
