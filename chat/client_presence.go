@@ -11,12 +11,14 @@ import (
 
 // GetPresence reads a user's presence (GET /users/{id}/presence), or the
 // signed-in user's own (GET /me/presence) when userID is "". userID is an
-// Entra object id or a user principal name. Needs Presence.Read (own) or
-// Presence.Read.All.
+// Entra object id (a GUID): Graph's presence endpoints take no user
+// principal name, so any other id is an *ArgumentError before anything is
+// sent. An unknown user is not found (IsNotFound). Needs Presence.Read
+// (own) or Presence.Read.All.
 func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (GetPresenceResponse, error) {
 	b := c.me()
 	if userID != "" {
-		if err := checkArg("userID", graphwire.CheckUserID(userID)); err != nil {
+		if err := checkArg("userID", graphwire.CheckObjectID(userID)); err != nil {
 			return GetPresenceResponse{}, err
 		}
 		b = users.NewUserItemRequestBuilderInternal(map[string]string{"user%2Did": userID}, c.adapter)

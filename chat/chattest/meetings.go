@@ -184,6 +184,8 @@ func testPresence(t *testing.T, env Env) {
 	wantServiceErr(t, "an unknown user's presence", err, chat.IsNotFound, "404")
 	_, err = alice.GetPresence(c, "not a user", nil)
 	wantArgErr(t, "GetPresence bad id", err)
+	_, err = alice.GetPresence(c, env.Bob.UPN, nil)
+	wantArgErr(t, "GetPresence principal name (Graph's presence takes object ids only)", err)
 	_, err = alice.GetPresences(c, nil, nil)
 	wantArgErr(t, "GetPresences no ids", err)
 	_, err = alice.GetPresences(c, []string{env.Bob.UPN}, nil)

@@ -63,7 +63,7 @@ func (g *goFace) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetin
 func (g *goFace) GetPresence(ctx context.Context, userID string, opts *chat.GetPresenceOptions) (chat.GetPresenceResponse, error) {
 	path := "/me/presence"
 	if userID != "" {
-		if err := argErr("userID", gw.CheckUserID(userID)); err != nil {
+		if err := argErr("userID", gw.CheckObjectID(userID)); err != nil {
 			return chat.GetPresenceResponse{}, err
 		}
 		path = escapePath("users", userID, "presence")

@@ -44,7 +44,7 @@ var graphAudiences = map[string]bool{
 //	GET  …/messages/{mid}/hostedContents[/{hid}[/$value]]
 //	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'
 //	GET  /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings
-//	GET  /v1.0/me/presence, /v1.0/users/{id or upn}/presence
+//	GET  /v1.0/me/presence, /v1.0/users/{object id}/presence   a principal name is 400
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages, GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
@@ -738,12 +738,17 @@ func hCreateMeeting(c *reqCtx) (result, *opError) {
 // --- presence ---
 
 // routePresence serves GET /me/presence (target "") and
-// /users/{target}/presence.
+// /users/{target}/presence. Graph documents that this path takes the
+// user's object id, and does not serve it for a user principal name; the
+// fake answers 400 to anything but a GUID.
 func routePresence(method, target string) (string, routeFn, *opError) {
 	if method != http.MethodGet {
 		return "", nil, methodNotAllowed()
 	}
 	return OpGetPresence, func(c *reqCtx) (result, *opError) {
+		if target != "" && !gw.IsGUID(target) {
+			return result{}, errBadRequest("Invalid user id " + quote(target) + ": presence needs the user's object id.")
+		}
 		p, oe := c.s.presenceOf(c.user, target)
 		if oe != nil {
 			return result{}, oe

@@ -97,8 +97,12 @@ func (s *Service) meetingsByJoinMeetingID(userID, joinMeetingID string) ([]chat.
 	return s.organizedMeetings(userID, func(m *Meeting) bool { return m.JoinMeetingID == joinMeetingID })
 }
 
-// SetPresence sets a user's presence (its UserID is ignored). It panics if
-// the user is unknown. Users whose presence was never set are Offline.
+// SetPresence sets a user's presence (its UserID is ignored); userID is
+// the user's object id or principal name. It panics if the user is unknown.
+// Users whose presence was never set are Offline. A reader of another
+// tenant sees PresenceUnknown (Graph documents no presence across tenants;
+// this is the fake's choice), and an id the service does not know is 404
+// from GetPresence and PresenceUnknown from GetPresences.
 func (s *Service) SetPresence(userID string, p chat.Presence) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

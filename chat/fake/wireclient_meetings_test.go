@@ -63,7 +63,7 @@ func (w *wireClient) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMe
 func (w *wireClient) GetPresence(ctx context.Context, userID string, opts *chat.GetPresenceOptions) (chat.GetPresenceResponse, error) {
 	path := "/me/presence"
 	if userID != "" {
-		if err := argErr("userID", gw.CheckUserID(userID)); err != nil {
+		if err := argErr("userID", gw.CheckObjectID(userID)); err != nil {
 			return chat.GetPresenceResponse{}, err
 		}
 		path = escapePath("users", userID, "presence")

@@ -122,6 +122,19 @@ func CheckUserID(id string) string {
 	return ""
 }
 
+// CheckObjectID checks a user given by Entra object id only (a GUID), as
+// Graph's presence endpoints require: /users/{id}/presence does not accept
+// a user principal name.
+func CheckObjectID(id string) string {
+	if id == "" {
+		return "is empty"
+	}
+	if !IsGUID(id) {
+		return "must be an entra object id (a guid); presence takes no user principal name"
+	}
+	return ""
+}
+
 // CheckID checks an opaque id (a message, membership or meeting id): not
 // empty, not too long, valid UTF-8 without control characters or the URL
 // delimiters '/', '?' and '#'.
