@@ -1,0 +1,85 @@
+package fake_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+)
+
+// A meeting created as Alice has a join link the calling package parses, a
+// meeting id and passcode (never printed), and a chat its attendees talk in;
+// its organizer finds it again by the meeting id of its invitation.
+func ExampleService_As_meetings() {
+	svc, cast := fake.NewSeeded(nil)
+	defer svc.Close()
+	ctx := context.Background()
+	alice := svc.As(cast.Alice.ID)
+
+	m, err := alice.CreateOnlineMeeting(ctx, &chat.CreateOnlineMeetingOptions{
+		Subject: "Design review", Attendees: []string{cast.Bob.ID, cast.Carol.UPN},
+	})
+	if err != nil {
+		panic(err)
+	}
+	loc, err := calling.ParseJoinLink(m.Meeting.JoinURL)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("link's thread is the chat:", loc.ChatThreadID() == m.Meeting.ChatID)
+	fmt.Println("passcode prints as:", m.Meeting.Passcode)
+
+	if _, err := svc.Post(cast.Carol.ID, m.Meeting.ChatID, "I'll bring the mockups"); err != nil {
+		panic(err)
+	}
+	for msg, err := range alice.ListMessages(ctx, m.Meeting.ChatID, nil) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: %s\n", msg.From.DisplayName, msg.Body.Content)
+	}
+
+	// An invitation shows the meeting id in groups of three digits.
+	spaced := ""
+	for i, d := range m.Meeting.JoinMeetingID {
+		if i > 0 && i%3 == 0 {
+			spaced += " "
+		}
+		spaced += string(d)
+	}
+	found, err := alice.GetOnlineMeetingByJoinMeetingID(ctx, spaced, nil)
+	fmt.Println("found by meeting id:", err == nil && found.Meeting.ID == m.Meeting.ID)
+	_, err = svc.As(cast.Bob.ID).GetOnlineMeetingByJoinMeetingID(ctx, spaced, nil)
+	fmt.Println("an attendee finds it by id:", !chat.IsNotFound(err))
+	// Output:
+	// link's thread is the chat: true
+	// passcode prints as: [REDACTED]
+	// Carol Cruz: I'll bring the mockups
+	// found by meeting id: true
+	// an attendee finds it by id: false
+}
+
+// A test sets presences with SetPresence; code under test reads them in
+// one call, in the order it asked, and routes to whoever is free.
+func ExampleService_SetPresence() {
+	svc, cast := fake.NewSeeded(nil)
+	defer svc.Close()
+	ctx := context.Background()
+	svc.SetPresence(cast.Bob.ID, chat.Presence{Availability: chat.AvailabilityBusy, Activity: chat.ActivityInACall})
+	svc.SetPresence(cast.Carol.ID, chat.Presence{Availability: chat.AvailabilityAvailable, Activity: chat.ActivityAvailable, StatusMessage: "at my desk"})
+
+	resp, err := svc.As(cast.Alice.ID).GetPresences(ctx, []string{cast.Bob.ID, cast.Carol.ID, cast.Dave.ID}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range resp.Presences {
+		u, _ := svc.User(p.UserID)
+		fmt.Printf("%s: %s/%s free=%t %q\n", u.DisplayName, p.Availability, p.Activity, p.IsFree(), p.StatusMessage)
+	}
+	// Output:
+	// Bob Baker: Busy/InACall free=false ""
+	// Carol Cruz: Available/Available free=true "at my desk"
+	// Dave Dunn: Offline/Offline free=false ""
+}
