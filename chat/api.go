@@ -229,6 +229,9 @@ type CreateOnlineMeetingOptions struct {
 	// Attendees are the invited users (Entra object ids or user principal
 	// names), without the organizer.
 	Attendees []string
+	// LobbyBypass says who joins without waiting in the lobby; empty
+	// leaves it to the organizer's meeting policy.
+	LobbyBypass LobbyBypassScope
 }
 
 // MaxMeetingSubjectBytes is the longest subject CreateOnlineMeeting sends.
@@ -236,7 +239,8 @@ const MaxMeetingSubjectBytes = 255
 
 // Validate reports, as an *ArgumentError, options that cannot work: an
 // over-long subject or one with control characters, EndAt not after
-// StartAt, an empty, malformed or repeated attendee. A nil
+// StartAt, an empty, malformed or repeated attendee, an unknown
+// LobbyBypass. A nil
 // *CreateOnlineMeetingOptions is valid.
 func (o *CreateOnlineMeetingOptions) Validate() error {
 	if o == nil {
@@ -247,6 +251,9 @@ func (o *CreateOnlineMeetingOptions) Validate() error {
 	}
 	if !o.StartAt.IsZero() && !o.EndAt.IsZero() && !o.EndAt.After(o.StartAt) {
 		return &ArgumentError{Arg: "opts.EndAt", Problem: "must be after StartAt"}
+	}
+	if o.LobbyBypass != "" && !o.LobbyBypass.Valid() {
+		return &ArgumentError{Arg: "opts.LobbyBypass", Problem: "is not a lobby bypass scope graph defines"}
 	}
 	seen := make(map[string]bool, len(o.Attendees))
 	for _, a := range o.Attendees {

@@ -252,6 +252,9 @@ func onlineMeetingFromGraph(m models.OnlineMeetingable) OnlineMeeting {
 			}
 		}
 	}
+	if lb := m.GetLobbyBypassSettings(); lb != nil && lb.GetScope() != nil {
+		out.LobbyBypass = LobbyBypassScope(lb.GetScope().String())
+	}
 	if s := m.GetJoinMeetingIdSettings(); s != nil {
 		out.JoinMeetingID = str(s.GetJoinMeetingId())
 		out.Passcode = Passcode(str(s.GetPasscode()))
@@ -296,6 +299,14 @@ func onlineMeetingToGraph(o *CreateOnlineMeetingOptions) models.OnlineMeetingabl
 		p := models.NewMeetingParticipants()
 		p.SetAttendees(attendees)
 		m.SetParticipants(p)
+	}
+	if o.LobbyBypass != "" {
+		// Validate has checked it is one of the scopes msgraph knows.
+		if v, err := models.ParseLobbyBypassScope(string(o.LobbyBypass)); err == nil && v != nil {
+			lb := models.NewLobbyBypassSettings()
+			lb.SetScope(v.(*models.LobbyBypassScope))
+			m.SetLobbyBypassSettings(lb)
+		}
 	}
 	return m
 }

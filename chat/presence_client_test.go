@@ -118,7 +118,7 @@ const (
 	graphMeeting = `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('b1d0...')/onlineMeetings/$entity",` +
 		`"id":"MSpiMWQw","creationDateTime":"2026-04-01T08:00:00.1234567Z","startDateTime":"2026-04-02T09:00:00Z","endDateTime":"2026-04-02T09:30:00Z",` +
 		`"joinWebUrl":"https://teams.microsoft.com/l/meetup-join/19%3ameeting_NmQ1ZjM0YjEtZTg0Ni00Y2U0LWJkNjctOTdkNGQxOTVmYzEw%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%22b1d0a2c4-1111-4a4a-9b9b-0123456789ab%22%7d",` +
-		`"subject":"Design review","isBroadcast":false,"autoAdmittedUsers":"everyoneInCompany",` +
+		`"subject":"Design review","isBroadcast":false,"autoAdmittedUsers":"everyoneInCompany","lobbyBypassSettings":{"scope":"invited","isDialInBypassEnabled":false},` +
 		`"chatInfo":{"threadId":"19:meeting_NmQ1ZjM0YjEtZTg0Ni00Y2U0LWJkNjctOTdkNGQxOTVmYzEw@thread.v2","messageId":"0","replyChainMessageId":null},` +
 		`"joinMeetingIdSettings":{"isPasscodeRequired":true,"joinMeetingId":"298745612304","passcode":"Kx7pQ2"},` +
 		`"participants":{"organizer":{"upn":"megan@contoso.example","role":"presenter","identity":{"application":null,"device":null,"user":{"id":"b1d0a2c4-1111-4a4a-9b9b-0123456789ab","displayName":null,"tenantId":"72f988bf-86f1-41af-91ab-2d7cd011db47","identityProvider":"AAD"}}},` +
@@ -137,7 +137,8 @@ func TestMeetingAndPresenceWire(t *testing.T) {
 	start := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
 	created, err := c.CreateOnlineMeeting(ctx, &chat.CreateOnlineMeetingOptions{
 		Subject: "Design review", StartAt: start, EndAt: start.Add(30 * time.Minute),
-		Attendees: []string{"c2e1b3d5-2222-4b4b-8c8c-0123456789ab", "guest@fabrikam.example"},
+		Attendees:   []string{"c2e1b3d5-2222-4b4b-8c8c-0123456789ab", "guest@fabrikam.example"},
+		LobbyBypass: chat.LobbyBypassInvited,
 	})
 	require.NoError(t, err)
 	m := created.Meeting
@@ -150,6 +151,7 @@ func TestMeetingAndPresenceWire(t *testing.T) {
 	require.Equal(t, "72f988bf-86f1-41af-91ab-2d7cd011db47", m.OrganizerTenantID)
 	require.Equal(t, []string{"c2e1b3d5-2222-4b4b-8c8c-0123456789ab", "guest@fabrikam.example"}, m.Attendees, "ids where Graph gives them, else principal names")
 	require.Equal(t, start.Add(30*time.Minute), m.EndAt)
+	require.Equal(t, chat.LobbyBypassInvited, m.LobbyBypass)
 
 	req := srv.requests()[0]
 	require.Equal(t, "POST", req.Method)
@@ -161,6 +163,7 @@ func TestMeetingAndPresenceWire(t *testing.T) {
 	att := body["participants"].(map[string]any)["attendees"].([]any)
 	require.Equal(t, "c2e1b3d5-2222-4b4b-8c8c-0123456789ab", att[0].(map[string]any)["identity"].(map[string]any)["user"].(map[string]any)["id"])
 	require.Equal(t, "guest@fabrikam.example", att[1].(map[string]any)["upn"])
+	require.Equal(t, "invited", body["lobbyBypassSettings"].(map[string]any)["scope"])
 
 	byID, err := c.GetOnlineMeetingByJoinMeetingID(ctx, "298 745 612 304", nil)
 	require.NoError(t, err)

@@ -336,6 +336,42 @@ type OnlineMeeting struct {
 	Passcode Passcode
 	// IsPasscodeRequired says whether joining by id needs the passcode.
 	IsPasscodeRequired bool
+	// LobbyBypass says who joins without waiting in the lobby; empty when
+	// Graph does not say.
+	LobbyBypass LobbyBypassScope
+}
+
+// LobbyBypassScope says which participants of an online meeting join it
+// directly rather than waiting in its lobby (Graph's
+// lobbyBypassSettings.scope).
+type LobbyBypassScope string
+
+// The lobby bypass scopes Graph defines.
+const (
+	// LobbyBypassOrganizer: only the organizer.
+	LobbyBypassOrganizer LobbyBypassScope = "organizer"
+	// LobbyBypassOrganization: people of the organizer's organization.
+	LobbyBypassOrganization LobbyBypassScope = "organization"
+	// LobbyBypassOrganizationAndFederated: the organization and federated
+	// organizations.
+	LobbyBypassOrganizationAndFederated LobbyBypassScope = "organizationAndFederated"
+	// LobbyBypassEveryone: everyone, anonymous users included.
+	LobbyBypassEveryone LobbyBypassScope = "everyone"
+	// LobbyBypassInvited: the people invited.
+	LobbyBypassInvited LobbyBypassScope = "invited"
+	// LobbyBypassOrganizationExcludingGuests: the organization's members,
+	// not its guests.
+	LobbyBypassOrganizationExcludingGuests LobbyBypassScope = "organizationExcludingGuests"
+)
+
+// Valid reports whether s is one of the scopes Graph defines.
+func (s LobbyBypassScope) Valid() bool {
+	switch s {
+	case LobbyBypassOrganizer, LobbyBypassOrganization, LobbyBypassOrganizationAndFederated,
+		LobbyBypassEveryone, LobbyBypassInvited, LobbyBypassOrganizationExcludingGuests:
+		return true
+	}
+	return false
 }
 
 // LogValue implements slog.LogValuer: the meeting's ids, subject, times and

@@ -84,6 +84,10 @@ func testCreateMeeting(t *testing.T, env Env) {
 	if plain.ID == "" || plain.ID == m.ID || plain.JoinURL == "" || !plain.EndAt.After(plain.StartAt) {
 		t.Errorf("default meeting: %+v", plain)
 	}
+	open := must(alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{Subject: "open house", LobbyBypass: chat.LobbyBypassEveryone}))(t).Meeting
+	if open.LobbyBypass != chat.LobbyBypassEveryone {
+		t.Errorf("lobby bypass %q, want %q", open.LobbyBypass, chat.LobbyBypassEveryone)
+	}
 
 	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{StartAt: start, EndAt: start})
 	wantArgErr(t, "CreateOnlineMeeting ends at its start", err)
@@ -93,6 +97,8 @@ func testCreateMeeting(t *testing.T, env Env) {
 	wantArgErr(t, "CreateOnlineMeeting bad attendee", err)
 	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{Subject: "line\nbreak"})
 	wantArgErr(t, "CreateOnlineMeeting control character in subject", err)
+	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{LobbyBypass: "anyone"})
+	wantArgErr(t, "CreateOnlineMeeting unknown lobby bypass scope", err)
 	_, err = alice.GetOnlineMeeting(c, "", nil)
 	wantArgErr(t, "GetOnlineMeeting empty id", err)
 	_, err = alice.GetOnlineMeeting(c, "a/b", nil)

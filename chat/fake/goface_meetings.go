@@ -19,7 +19,7 @@ func (g *goFace) CreateOnlineMeeting(ctx context.Context, opts *chat.CreateOnlin
 	}
 	var resp chat.CreateOnlineMeetingResponse
 	err := g.call(ctx, OpCreateOnlineMeeting, http.MethodPost, "/me/onlineMeetings", nil, http.StatusCreated, func() *opError {
-		m, oe := g.s.createMeeting(g.user, o.Subject, o.StartAt, o.EndAt, o.Attendees)
+		m, oe := g.s.createMeeting(g.user, o.Subject, o.StartAt, o.EndAt, o.Attendees, o.LobbyBypass)
 		resp.Meeting = m
 		return oe
 	})

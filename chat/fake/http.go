@@ -728,7 +728,11 @@ func hCreateMeeting(c *reqCtx) (result, *opError) {
 	if in.EndDateTime != nil {
 		end = in.EndDateTime.Time
 	}
-	m, oe := c.s.createMeeting(c.user, in.Subject, start, end, attendees)
+	var lobby chat.LobbyBypassScope
+	if in.LobbyBypassSettings != nil {
+		lobby = chat.LobbyBypassScope(in.LobbyBypassSettings.Scope)
+	}
+	m, oe := c.s.createMeeting(c.user, in.Subject, start, end, attendees, lobby)
 	if oe != nil {
 		return result{}, oe
 	}

@@ -11,17 +11,29 @@ import (
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
-// createMeetingLocked creates an online meeting organized by org, with its
-// meeting chat of which org and the attendees the service knows are
-// members. A zero start is now; a zero end is an hour after the start.
-// attendees are object ids or user principal names, kept as given.
-func (s *Service) createMeetingLocked(org *User, subject string, start, end time.Time, attendees []string) *meetingState {
-	now := s.clock()
+// meetingTimes fills in Graph's defaults: a zero start is now, a zero end
+// an hour after the start.
+func meetingTimes(now, start, end time.Time) (time.Time, time.Time) {
 	if start.IsZero() {
 		start = now
 	}
 	if end.IsZero() {
 		end = start.Add(time.Hour)
+	}
+	return start, end
+}
+
+// createMeetingLocked creates an online meeting organized by org, with its
+// meeting chat of which org and the attendees the service knows are
+// members. Times default as meetingTimes says; an empty lobby bypass is
+// LobbyBypassOrganization (in Teams, the organizer's meeting policy
+// decides). attendees are object ids or user principal names, kept as
+// given.
+func (s *Service) createMeetingLocked(org *User, subject string, start, end time.Time, attendees []string, lobby chat.LobbyBypassScope) *meetingState {
+	now := s.clock()
+	start, end = meetingTimes(now, start, end)
+	if lobby == "" {
+		lobby = chat.LobbyBypassOrganization
 	}
 	s.seq++
 	seq := uint64(s.seq)
@@ -43,6 +55,7 @@ func (s *Service) createMeetingLocked(org *User, subject string, start, end time
 		JoinMeetingID:      joinMeetingID(seq),
 		Passcode:           chat.Passcode(passcode(seq)),
 		IsPasscodeRequired: true,
+		LobbyBypass:        lobby,
 	}}
 	s.meetings[m.m.ID] = m
 	c := s.newChatLocked(thread, chat.ChatTypeMeeting, subject, org.TenantID, now)
@@ -77,18 +90,23 @@ func passcode(n uint64) string {
 	return string(b[:])
 }
 
-// createMeeting is POST /me/onlineMeetings.
-func (s *Service) createMeeting(userID, subject string, start, end time.Time, attendees []string) (chat.OnlineMeeting, *opError) {
+// createMeeting is POST /me/onlineMeetings. The end must be after the
+// start once the defaults are filled in (an end in the past with no start
+// is refused too).
+func (s *Service) createMeeting(userID, subject string, start, end time.Time, attendees []string, lobby chat.LobbyBypassScope) (chat.OnlineMeeting, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, oe := s.signedInLocked(userID)
 	if oe != nil {
 		return chat.OnlineMeeting{}, oe
 	}
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+	if st, en := meetingTimes(s.clock(), start, end); !en.After(st) {
 		return chat.OnlineMeeting{}, errBadRequest("The end of the meeting must be after its start.")
 	}
-	return s.createMeetingLocked(u, subject, start, end, attendees).m.OnlineMeeting, nil
+	if lobby != "" && !lobby.Valid() {
+		return chat.OnlineMeeting{}, errBadRequest("Unknown lobbyBypassSettings scope " + quote(string(lobby)) + ".")
+	}
+	return s.createMeetingLocked(u, subject, start, end, attendees, lobby).m.OnlineMeeting, nil
 }
 
 // meetingsByJoinMeetingID returns the meetings the user organizes with this

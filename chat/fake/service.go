@@ -392,7 +392,7 @@ func (s *Service) AddMeeting(organizerID, subject string, attendeeIDs ...string)
 	if org == nil {
 		panic("fake: AddMeeting: unknown organizer " + organizerID)
 	}
-	return s.createMeetingLocked(org, subject, time.Time{}, time.Time{}, attendeeIDs).m
+	return s.createMeetingLocked(org, subject, time.Time{}, time.Time{}, attendeeIDs, "").m
 }
 
 func (s *Service) newChatLocked(id string, typ chat.ChatType, topic, tenantID string, now time.Time) *chatState {

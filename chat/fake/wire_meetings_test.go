@@ -1,11 +1,13 @@
 package fake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,6 +79,23 @@ func TestHTTPCreateMeetingWire(t *testing.T) {
 	r = rawDo(t, "POST", base+"/me/onlineMeetings", tok, `{"participants":{"attendees":[{"role":"attendee"}]}}`)
 	assert.Equal(t, 400, r.status)
 	graphError(t, r)
+	r = rawDo(t, "POST", base+"/me/onlineMeetings", tok, `{"lobbyBypassSettings":{"scope":"anyone"}}`)
+	assert.Equal(t, 400, r.status, "unknown lobby bypass scope")
+	graphError(t, r)
+	r = rawDo(t, "POST", base+"/me/onlineMeetings", tok, `{"lobbyBypassSettings":{"scope":"everyone"}}`)
+	require.Equal(t, 201, r.status)
+	require.NoError(t, json.Unmarshal(r.body, &m))
+	assert.Equal(t, "everyone", m.LobbyBypassSettings.Scope)
+	r = rawDo(t, "POST", base+"/me/onlineMeetings", tok, `{}`)
+	require.Equal(t, 201, r.status)
+	require.NoError(t, json.Unmarshal(r.body, &m))
+	assert.Equal(t, "organization", m.LobbyBypassSettings.Scope, "the fake's default")
+
+	// An end before the default start (the fake's now) is refused on both faces.
+	r = rawDo(t, "POST", base+"/me/onlineMeetings", tok, `{"endDateTime":"2000-01-01T00:00:00Z"}`)
+	assert.Equal(t, 400, r.status, "end before the default start")
+	_, err = svc.As(sd.Alice.ID).CreateOnlineMeeting(context.Background(), &chat.CreateOnlineMeetingOptions{EndAt: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.Equal(t, 400, chat.StatusCode(err), "%v", err)
 }
 
 // TestHTTPPresenceWire: the presence routes' status codes and bodies.

@@ -23,6 +23,9 @@ func (w *wireClient) CreateOnlineMeeting(ctx context.Context, opts *chat.CreateO
 		if !opts.EndAt.IsZero() {
 			body.EndDateTime = &gw.Time{Time: opts.EndAt}
 		}
+		if opts.LobbyBypass != "" {
+			body.LobbyBypassSettings = &gw.LobbyBypassSettings{Scope: string(opts.LobbyBypass)}
+		}
 		if len(opts.Attendees) > 0 {
 			body.Participants = &gw.MeetingParticipants{}
 			for _, a := range opts.Attendees {

@@ -208,6 +208,14 @@ type OnlineMeeting struct {
 	// JoinMeetingIDSettings are the meeting id and passcode of the
 	// meeting's invitation.
 	JoinMeetingIDSettings *JoinMeetingIDSettings `json:"joinMeetingIdSettings,omitempty"`
+	LobbyBypassSettings   *LobbyBypassSettings   `json:"lobbyBypassSettings,omitempty"`
+}
+
+// LobbyBypassSettings say who joins an online meeting without waiting in
+// its lobby.
+type LobbyBypassSettings struct {
+	Scope                 string `json:"scope,omitempty"`
+	IsDialInBypassEnabled bool   `json:"isDialInBypassEnabled"`
 }
 
 // JoinMeetingIDSettings is the numeric meeting id of an online meeting and
@@ -224,6 +232,8 @@ type NewOnlineMeeting struct {
 	StartDateTime *Time                `json:"startDateTime,omitempty"`
 	EndDateTime   *Time                `json:"endDateTime,omitempty"`
 	Participants  *MeetingParticipants `json:"participants,omitempty"`
+	// LobbyBypassSettings are set when the creator chose a scope.
+	LobbyBypassSettings *LobbyBypassSettings `json:"lobbyBypassSettings,omitempty"`
 }
 
 // Presence is Graph's presence resource.

@@ -380,6 +380,9 @@ func MeetingToWire(m chat.OnlineMeeting) gw.OnlineMeeting {
 	if m.JoinMeetingID != "" {
 		w.JoinMeetingIDSettings = &gw.JoinMeetingIDSettings{JoinMeetingID: m.JoinMeetingID, Passcode: string(m.Passcode), IsPasscodeRequired: m.IsPasscodeRequired}
 	}
+	if m.LobbyBypass != "" {
+		w.LobbyBypassSettings = &gw.LobbyBypassSettings{Scope: string(m.LobbyBypass)}
+	}
 	return w
 }
 
@@ -429,6 +432,9 @@ func MeetingFromWire(w gw.OnlineMeeting) chat.OnlineMeeting {
 		m.JoinMeetingID = s.JoinMeetingID
 		m.Passcode = chat.Passcode(s.Passcode)
 		m.IsPasscodeRequired = s.IsPasscodeRequired
+	}
+	if w.LobbyBypassSettings != nil {
+		m.LobbyBypass = chat.LobbyBypassScope(w.LobbyBypassSettings.Scope)
 	}
 	return m
 }

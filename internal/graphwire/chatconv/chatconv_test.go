@@ -132,6 +132,7 @@ func TestMeetingFromDocumentedShape(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 5, 11, 16, 2, 9, 123456700, time.UTC), m.CreatedAt)
 	assert.Equal(t, 45*time.Minute, m.EndAt.Sub(m.StartAt))
 	assert.Contains(t, m.JoinURL, "/l/meetup-join/19%3ameeting_YWI3ZDAw%40thread.v2/0?context=")
+	assert.Equal(t, chat.LobbyBypassOrganization, m.LobbyBypass)
 }
 
 // TestMeetingRoundTripAllFields: every field the fake writes is read back.
@@ -142,6 +143,7 @@ func TestMeetingRoundTripAllFields(t *testing.T) {
 		OrganizerID: "4c8d8adb-c000-495a-9d46-23d1b95141d2", OrganizerTenantID: "11111111-2222-4333-8444-555555555555",
 		Attendees:     []string{"9f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b", "visitor@contoso.example"},
 		JoinMeetingID: "123456789012", Passcode: "Ab3dE7", IsPasscodeRequired: true,
+		LobbyBypass: chat.LobbyBypassInvited,
 	}
 	w := viaJSON(t, MeetingToWire(m))
 	assert.Equal(t, m, MeetingFromWire(w))
