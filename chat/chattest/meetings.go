@@ -186,6 +186,35 @@ func testPresence(t *testing.T, env Env) {
 		}
 	}
 
+	// More ids than one request takes: the known users at the start, on
+	// both sides of the 650-id boundary and at the end, unknown ids
+	// between; the answer keeps the order asked.
+	const n = 2*chat.MaxPresencesPerRequest + 1
+	many := make([]string, n)
+	for i := range many {
+		many[i] = fmt.Sprintf("5eed0000-0000-4000-8000-%012d", i)
+	}
+	known := map[int]User{0: env.Carol, chat.MaxPresencesPerRequest - 1: env.Bob, chat.MaxPresencesPerRequest: env.Dave, n - 1: env.Alice}
+	for i, u := range known {
+		many[i] = u.ID
+	}
+	ps = must(alice.GetPresences(c, many, nil))(t).Presences
+	if len(ps) != n {
+		t.Fatalf("GetPresences of %d ids: %d presences", n, len(ps))
+	}
+	for i, p := range ps {
+		if p.UserID != many[i] {
+			t.Fatalf("GetPresences of %d ids: [%d] is %q's, want %q's", n, i, p.UserID, many[i])
+		}
+		if _, ok := known[i]; !ok && p.Availability != chat.AvailabilityPresenceUnknown {
+			t.Errorf("GetPresences of %d ids: unknown [%d] is %+v", n, i, p)
+		}
+	}
+	if env.SetPresence != nil && (ps[0].Activity != chat.ActivityInACall || !ps[chat.MaxPresencesPerRequest-1].IsFree() ||
+		!ps[chat.MaxPresencesPerRequest].OutOfOffice || ps[n-1].Availability != chat.AvailabilityAvailable) {
+		t.Errorf("GetPresences of %d ids: known users %+v %+v %+v %+v", n, ps[0], ps[chat.MaxPresencesPerRequest-1], ps[chat.MaxPresencesPerRequest], ps[n-1])
+	}
+
 	_, err := alice.GetPresence(c, unknown, nil)
 	wantServiceErr(t, "an unknown user's presence", err, chat.IsNotFound, "404")
 	_, err = alice.GetPresence(c, "not a user", nil)
