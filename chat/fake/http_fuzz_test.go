@@ -23,6 +23,8 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/v1.0/me/onlineMeetings", "", `{"subject":"s","startDateTime":"2026-04-02T09:00:00Z","endDateTime":"2026-04-02T08:00:00Z","participants":{"attendees":[{"upn":"x"},{"identity":{"user":{"id":"`+sd.Bob.ID+`"}}}]}}`, true)
 	f.Add("GET", "/v1.0/me/onlineMeetings", "$filter=joinMeetingIdSettings/joinMeetingId%20eq%20'123'", "", true)
 	f.Add("GET", "/v1.0/users/"+sd.Bob.ID+"/presence", "", "", true)
+	f.Add("GET", "/v1.0/users/"+sd.Bob.UPN+"/presence", "", "", true)
+	f.Add("POST", "/v1.0/me/onlineMeetings", "", `{"endDateTime":"2000-01-01T00:00:00Z","lobbyBypassSettings":{"scope":"everyone","isDialInBypassEnabled":true}}`, true)
 	f.Add("POST", "/v1.0/communications/getPresencesByUserId", "", `{"ids":["`+sd.Bob.ID+`","nope"]}`, true)
 	f.Add("POST", chatPath+"/messages/1/setReaction", "", `{"reactionType":"👍"}`, true)
 	f.Add("PATCH", chatPath+"/messages/1", "", `{"body":null}`, true)
