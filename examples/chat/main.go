@@ -8,9 +8,15 @@
 //
 // By default it runs offline: chat/fake serves Graph on loopback with a
 // seeded tenant (Alice Archer, Bob Baker, Carol Cruz, Dave Dunn), the real
-// client signs in as Alice, and while following a chat the fake's Bob
-// posts a few messages. -chat may then also name a chat by the other member
-// or the topic ("Bob Baker", "Fabrikam review").
+// chat client signs in as Alice through the fake's HTTP face, and while
+// Alice follows a chat another of its members, played by the fake, posts a
+// few messages. -chat may then also name a chat by the other member or the
+// topic ("Bob Baker", "Fabrikam review"). Every run starts from the same
+// seeded state.
+//
+// The tool needs chat only, so it builds a chat.Client directly; a service
+// that also exchanges ACS tokens or places calls gets the same client from
+// teamsuser.User.Chat.
 //
 // Against Microsoft Graph, set
 //
@@ -18,7 +24,8 @@
 //	TEAMSUSER_CLIENT_ID   the client id of a public client app registration with the
 //	                      delegated Graph permissions Chat.ReadWrite and ChatMessage.Send
 //
-// and sign in with the device code the tool prints. Tokens are never printed.
+// (and User.Read, asked too, to learn the user's id), and sign in with the
+// device code the tool prints. Tokens are never printed.
 package main
 
 import (
@@ -161,13 +168,21 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 		if err != nil {
 			return nil, nil, err
 		}
-		c, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: []string{
+		scopes := []string{
 			"https://graph.microsoft.com/Chat.ReadWrite", "https://graph.microsoft.com/ChatMessage.Send", "https://graph.microsoft.com/User.Read",
-		}})
+		}
+		// Sign in now, once: the record names the user (no token in it).
+		rec, err := cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: scopes})
 		if err != nil {
 			return nil, nil, err
 		}
-		return &env{svc: c, out: out}, func() {}, nil
+		me := homeObjectID(rec)
+		c, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: scopes, UserID: me})
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintf(out, "signed in to Microsoft Graph as %s\n", rec.Username)
+		return &env{svc: c, me: me, out: out}, func() {}, nil
 	}
 
 	svc, sd := fake.NewSeeded(nil)
@@ -195,6 +210,18 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 	}
 	fmt.Fprintf(out, "offline: chat/fake on %s, signed in as %s\n", w.srv.URL, sd.Alice.DisplayName)
 	return &env{svc: c, me: sd.Alice.ID, offline: w, out: out}, closeAll, nil
+}
+
+// homeObjectID is the signed-in user's object id when the record's account
+// lives in the tenant signed in to (HomeAccountID is "<object id>.<home
+// tenant id>"); a guest has another id in the host tenant, so then it is
+// empty and the chat client asks Graph (GET /me).
+func homeObjectID(rec azidentity.AuthenticationRecord) string {
+	oid, tid, ok := strings.Cut(rec.HomeAccountID, ".")
+	if !ok || oid == "" || !strings.EqualFold(tid, rec.TenantID) {
+		return ""
+	}
+	return oid
 }
 
 // fakeToken is the credential of the offline user: the fake's own token.
@@ -305,47 +332,81 @@ func (e *env) follow(ctx context.Context, chatID string, forD time.Duration, cou
 	if interval == 0 && e.offline != nil {
 		interval = time.Second
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	if e.offline != nil {
-		wg.Add(1)
-		go e.offline.chatter(ctx, &wg, chatID, e.out)
-	}
+	// From now on: what was said before is for read. Taken before the
+	// fake's participant starts, so none of its messages is older.
+	since := time.Now()
 	fmt.Fprintf(e.out, "following %s (Ctrl-C to stop)\n", chatID)
-	seen := 0
-	// From now on: what was said before is for read.
-	for m, err := range chat.Watch(ctx, e.svc, chatID, &chat.WatchOptions{Interval: interval, Since: time.Now()}) {
-		if err != nil {
-			return err
+	var (
+		wg         sync.WaitGroup
+		chatterErr error
+	)
+	if e.offline != nil {
+		if other, ok := e.offline.otherMember(ctx, chatID, e.me); ok {
+			fmt.Fprintf(e.out, "offline: the fake's %s will post %d messages here\n", other.DisplayName, len(chatterLines))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				chatterErr = e.offline.chatter(ctx, other.UserID, chatID)
+			}()
+		}
+	}
+	seen, err := 0, error(nil)
+	for m, werr := range chat.Watch(ctx, e.svc, chatID, &chat.WatchOptions{Interval: interval, Since: since}) {
+		if werr != nil {
+			err = werr
+			break
 		}
 		e.print(m)
 		if seen++; count > 0 && seen >= count {
 			break
 		}
 	}
+	cancel()
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if chatterErr != nil {
+		fmt.Fprintf(e.out, "(the fake's participant could not post: %v)\n", chatterErr)
+	}
 	fmt.Fprintf(e.out, "stopped after %d new message(s)\n", seen)
 	return nil
 }
 
-// chatter is the fake's other participant: a member of the chat other
-// than Alice posts three messages, a little apart, while Alice follows.
-func (w *offlineWorld) chatter(ctx context.Context, wg *sync.WaitGroup, chatID string, out io.Writer) {
-	defer wg.Done()
-	other := w.sd.Bob
-	lines := []string{"Are you there?", "The deck is in the channel.", "Talk soon."}
-	for i, line := range lines {
+// otherMember is a member of the chat other than me, who will talk while
+// me follows; ok is false when the chat has none (or is not me's).
+func (w *offlineWorld) otherMember(ctx context.Context, chatID, me string) (chat.Member, bool) {
+	r, err := w.svc.As(me).ListMembers(ctx, chatID, nil)
+	if err != nil {
+		return chat.Member{}, false
+	}
+	for _, m := range r.Members {
+		if !strings.EqualFold(m.UserID, me) {
+			return m, true
+		}
+	}
+	return chat.Member{}, false
+}
+
+// chatterLines are what the fake's participant says while the user follows.
+var chatterLines = []string{"Are you there?", "The deck is in the channel.", "Talk soon."}
+
+// chatter is the fake's other participant: it posts chatterLines as
+// userID, a little apart, through the fake's Go face, until ctx is done.
+func (w *offlineWorld) chatter(ctx context.Context, userID, chatID string) error {
+	for i, line := range chatterLines {
 		t := time.NewTimer(time.Duration(300+200*i) * time.Millisecond)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return
+			return nil
 		case <-t.C:
 		}
-		if _, err := w.svc.Post(other.ID, chatID, line); err != nil {
-			fmt.Fprintf(out, "(the fake's %s cannot post here: %v)\n", other.DisplayName, err)
-			return
+		if _, err := w.svc.Post(userID, chatID, line); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 var tags = regexp.MustCompile(`<[^>]*>`)

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
 func offlineEnv(string) string { return "" }
@@ -58,13 +61,59 @@ func TestFollowShowsNewMessagesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"following 19:meeting_", "Bob Baker: Are you there?", "Bob Baker: The deck is in the channel.", "Bob Baker: Talk soon.", "stopped after 3 new message(s)"} {
+	for _, want := range []string{"following 19:meeting_", "offline: the fake's Bob Baker will post 3 messages here", "Bob Baker: Are you there?", "Bob Baker: The deck is in the channel.", "Bob Baker: Talk soon.", "stopped after 3 new message(s)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("follow: output lacks %q:\n%s", want, out)
 		}
 	}
 	if strings.Contains(out, "I'll present the numbers.") {
 		t.Errorf("follow printed a message from before it started:\n%s", out)
+	}
+}
+
+func TestFollowTheOneOnOneChat(t *testing.T) {
+	out, err := runOut(t, "follow", "-chat", "Bob Baker", "-count", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"@unq.gbl.spaces", "Bob Baker: Are you there?", "stopped after 1 new message(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("follow: output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Morning Alice") {
+		t.Errorf("follow printed a message from before it started:\n%s", out)
+	}
+}
+
+func TestNoTokenInOutput(t *testing.T) {
+	var all strings.Builder
+	for _, args := range [][]string{{"list"}, {"read", "-chat", "Bob Baker"}, {"send", "-to", "dave.dunn@fabrikam.onmicrosoft.com", "hi"}} {
+		out, err := runOut(t, args...)
+		if err != nil {
+			t.Errorf("%q: %v", args, err)
+		}
+		all.WriteString(out)
+	}
+	if regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}|(?i)bearer `).MatchString(all.String()) {
+		t.Errorf("a token in the output:\n%s", all.String())
+	}
+}
+
+func TestHomeObjectID(t *testing.T) {
+	const oid, tid = "6f1c7a52-0b7e-4a55-9a0e-1f7d2c3b4a59", "8d3e4f5a-1b2c-4d3e-8f9a-0b1c2d3e4f5a"
+	for _, c := range []struct {
+		rec  azidentity.AuthenticationRecord
+		want string
+	}{
+		{azidentity.AuthenticationRecord{HomeAccountID: oid + "." + tid, TenantID: tid}, oid},
+		{azidentity.AuthenticationRecord{HomeAccountID: oid + "." + tid, TenantID: "another-tenant"}, ""}, // a guest
+		{azidentity.AuthenticationRecord{HomeAccountID: "", TenantID: tid}, ""},
+		{azidentity.AuthenticationRecord{HomeAccountID: "." + tid, TenantID: tid}, ""},
+	} {
+		if got := homeObjectID(c.rec); got != c.want {
+			t.Errorf("homeObjectID(%+v) = %q, want %q", c.rec, got, c.want)
+		}
 	}
 }
 
