@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -43,10 +44,12 @@ func TestEveryExampleBuildsAndRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every directory is an example (go build ignores testdata and names
+	// starting with "." or "_", so does this test).
 	var dirs []string
 	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(e.Name(), "main.go")); e.IsDir() && err == nil {
-			dirs = append(dirs, e.Name())
+		if n := e.Name(); e.IsDir() && n != "testdata" && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
+			dirs = append(dirs, n)
 		}
 	}
 	for _, d := range dirs {
@@ -89,7 +92,7 @@ func offlineEnv() []string {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "ACS_"), strings.HasPrefix(name, "TEAMS_"), strings.HasPrefix(name, "TEAMSUSER_"),
-			strings.HasPrefix(name, "TOKENSERVICE_"), strings.HasPrefix(name, "AZURE_"),
+			strings.HasPrefix(name, "TOKENSERVICE_"), strings.HasPrefix(name, "AZURE_"), strings.HasPrefix(name, "PRESENCE_"),
 			name == "EXPERTS", name == "PUBLIC_BASE_URL", name == "EVENTGRID_SECRET", name == "LISTEN":
 			continue
 		}
@@ -141,12 +144,14 @@ func testQuickstart(t *testing.T, bin string) {
 func testChat(t *testing.T, bin string) {
 	wantAll(t, runToEnd(t, bin, "list"), "oneOnOne  Bob Baker", "meeting   Fabrikam review", "2 chat(s)")
 	wantAll(t, runToEnd(t, bin, "send", "-chat", "Bob Baker", "on my way"), "sent message ")
+	wantAll(t, runToEnd(t, bin, "read", "-chat", "Bob Baker"), "Bob Baker: Morning Alice", "Alice Archer: Yes, all of them yesterday.")
 	wantAll(t, runToEnd(t, bin, "follow", "-chat", "Fabrikam review", "-count", "2", "-for", "1m"),
-		"Bob Baker: Are you there?", "stopped after 2 new message(s)")
+		"offline: the fake's Bob Baker will post", "Bob Baker: Are you there?", "stopped after 2 new message(s)")
 	cmd := exec.Command(bin, "bogus")
 	cmd.Env = offlineEnv()
 	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "usage:") {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "usage:") {
 		t.Errorf("a bad command line: %v, %s; want exit status 2 and the usage", err, out)
 	}
 }
@@ -159,17 +164,19 @@ func testReceptionist(t *testing.T, bin string) {
 
 // server is a running example that serves until interrupted.
 type server struct {
-	cmd   *exec.Cmd
-	lines chan string
-	done  chan error
-	out   strings.Builder
+	cmd    *exec.Cmd
+	lines  chan string   // its stdout, line by line
+	quit   chan struct{} // closed when the test stops reading lines
+	exited chan struct{} // closed when the process has ended and err is set
+	err    error         // cmd.Wait's answer
+	stderr strings.Builder
 }
 
 func startServer(t *testing.T, bin string, args ...string) *server {
 	t.Helper()
-	s := &server{cmd: exec.Command(bin, args...), lines: make(chan string, 100), done: make(chan error, 1)}
+	s := &server{cmd: exec.Command(bin, args...), lines: make(chan string), quit: make(chan struct{}), exited: make(chan struct{})}
 	s.cmd.Env = offlineEnv()
-	s.cmd.Stderr = &s.out
+	s.cmd.Stderr = &s.stderr
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -181,14 +188,22 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
-			s.lines <- sc.Text()
+			select {
+			case s.lines <- sc.Text():
+			case <-s.quit: // nobody reads: keep draining so the process never blocks on stdout
+			}
 		}
 		close(s.lines)
-		s.done <- s.cmd.Wait()
+		s.err = s.cmd.Wait() // after stdout is read to the end, as StdoutPipe asks
+		close(s.exited)
 	}()
 	t.Cleanup(func() {
-		if s.cmd.ProcessState == nil {
-			_ = s.cmd.Process.Kill()
+		close(s.quit)
+		select {
+		case <-s.exited:
+		default:
+			_ = s.cmd.Process.Kill() // the test failed before stop
+			<-s.exited
 		}
 	})
 	return s
@@ -197,41 +212,51 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 // waitFor returns the first printed line that has prefix.
 func (s *server) waitFor(t *testing.T, prefix string) string {
 	t.Helper()
-	timeout := time.After(2 * time.Minute)
+	timeout := time.NewTimer(2 * time.Minute)
+	defer timeout.Stop()
 	for {
 		select {
 		case l, ok := <-s.lines:
 			if !ok {
-				t.Fatalf("the server ended before printing %q; stderr:\n%s", prefix, s.out.String())
+				<-s.exited
+				t.Fatalf("the server ended (%v) before printing %q; stderr:\n%s", s.err, prefix, s.stderr.String())
 			}
 			if strings.HasPrefix(strings.TrimSpace(l), prefix) {
 				return strings.TrimSpace(l)
 			}
-		case <-timeout:
+		case <-timeout.C:
 			t.Fatalf("no line %q within 2 minutes", prefix)
 		}
 	}
 }
 
-// stop interrupts the server and checks that it ends cleanly.
+// stop interrupts the server and checks that it ends cleanly (exit status 0).
 func (s *server) stop(t *testing.T) {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for range s.lines { // drain what is left
+	timeout := time.NewTimer(time.Minute)
+	defer timeout.Stop()
+	for {
+		select {
+		case _, ok := <-s.lines: // what it prints while stopping
+			if !ok {
+				s.lines = nil
+			}
+		case <-s.exited:
+			if s.err != nil {
+				t.Errorf("after SIGINT: %v; stderr:\n%s", s.err, s.stderr.String())
+			}
+			return
+		case <-timeout.C:
+			t.Fatalf("still running a minute after SIGINT")
 		}
-	}()
-	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Errorf("after SIGINT: %v; stderr:\n%s", err, s.out.String())
-		}
-	case <-time.After(time.Minute):
-		t.Errorf("still running a minute after SIGINT")
 	}
 }
+
+// httpClient asks the servers on loopback; a hung server fails the test.
+var httpClient = &http.Client{Timeout: 30 * time.Second}
 
 func post(t *testing.T, url, bearer string) (int, []byte) {
 	t.Helper()
@@ -242,7 +267,7 @@ func post(t *testing.T, url, bearer string) (int, []byte) {
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +320,7 @@ func testEmulator(t *testing.T, bin string) {
 	if ready.Graph == "" || ready.Entra == "" || ready.ACS == "" || len(ready.Tenants) == 0 || len(ready.Tenants[0].Users) == 0 {
 		t.Fatalf("readiness line names no endpoints or users: %s", line)
 	}
-	resp, err := http.Get(ready.Entra + "/" + ready.Tenants[0].ID + "/v2.0/.well-known/openid-configuration")
+	resp, err := httpClient.Get(ready.Entra + "/" + ready.Tenants[0].ID + "/v2.0/.well-known/openid-configuration")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +328,7 @@ func testEmulator(t *testing.T, bin string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the fake Entra's OpenID configuration: %d", resp.StatusCode)
 	}
-	resp, err = http.Get(ready.Graph + "/me/chats")
+	resp, err = httpClient.Get(ready.Graph + "/me/chats")
 	if err != nil {
 		t.Fatal(err)
 	}
