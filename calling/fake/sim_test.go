@@ -354,6 +354,13 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 		}
 		g.Close()
 	}
+	// Close returns once every goroutine has signalled it is done; a
+	// goroutine may still be between its deferred wg.Done and its exit, so
+	// give those a moment to leave before counting.
+	for i := 0; i < 1000 && runtime.NumGoroutine() > before; i++ {
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
 	if after := runtime.NumGoroutine(); after > before {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines before, %d after Close:\n%s", before, after, buf[:runtime.Stack(buf, true)])
