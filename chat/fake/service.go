@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
@@ -321,6 +325,20 @@ func (s *Service) TokenFor(userID string) string {
 	}
 	s.tokens[tok] = u.ID
 	return tok
+}
+
+// CredentialFor returns a credential that signs the real chat client in to
+// the HTTP face as the user userID: it serves one TokenFor token (valid
+// until RevokeTokens; reported as expiring an hour after each call). It
+// panics for an unknown user, like TokenFor.
+func (s *Service) CredentialFor(userID string) azcore.TokenCredential {
+	return fakeCredential(s.TokenFor(userID))
+}
+
+type fakeCredential string
+
+func (c fakeCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(c), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
 // RevokeTokens makes every token TokenFor minted for the user invalid.

@@ -44,7 +44,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -203,7 +202,7 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 		closeAll()
 		return nil, nil, err
 	}
-	c, err := chat.NewClient(fakeToken(svc.TokenFor(sd.Alice.ID)), &chat.ClientOptions{BaseURL: w.srv.URL + "/v1.0", UserID: sd.Alice.ID})
+	c, err := chat.NewClient(svc.CredentialFor(sd.Alice.ID), &chat.ClientOptions{BaseURL: w.srv.URL + "/v1.0", UserID: sd.Alice.ID})
 	if err != nil {
 		closeAll()
 		return nil, nil, err
@@ -222,13 +221,6 @@ func homeObjectID(rec azidentity.AuthenticationRecord) string {
 		return ""
 	}
 	return oid
-}
-
-// fakeToken is the credential of the offline user: the fake's own token.
-type fakeToken string
-
-func (t fakeToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
 func (e *env) list(ctx context.Context, kind chat.ChatType) error {

@@ -47,7 +47,6 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -56,14 +55,6 @@ import (
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
-
-// staticToken is the offline reception account's credential: the fake
-// Graph's own token.
-type staticToken string
-
-func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
 
 // Expert is a Teams user who takes calls.
 type Expert struct {
@@ -317,7 +308,7 @@ func runOffline(ctx context.Context, out io.Writer) error {
 	}
 	graphSrv := httptest.NewServer(graph.Handler())
 	defer graphSrv.Close()
-	presenceClient, err := chat.NewClient(staticToken(graph.TokenFor(reception.ID)),
+	presenceClient, err := chat.NewClient(graph.CredentialFor(reception.ID),
 		&chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0", UserID: reception.ID})
 	if err != nil {
 		return err
