@@ -210,6 +210,8 @@ func NewCallbackHandler(opts CallbackHandlerOptions) (*CallbackHandler, error) {
 	}
 	if opts.EventGridSecret != "" {
 		h.secret = sha256.Sum256([]byte(opts.EventGridSecret))
+		// Only the hash is kept: no copy of the secret to print or leak.
+		h.opts.EventGridSecret = ""
 	}
 	h.origins = opts.WebhookAllowedOrigins
 	if h.origins == nil {
@@ -449,7 +451,7 @@ func (h *CallbackHandler) authenticate(r *http.Request) (channel, error) {
 		}
 		return channelCallback, nil
 	}
-	secretSet := h.opts.EventGridSecret != ""
+	secretSet := h.secret != [32]byte{} // set iff a secret was given
 	if !secretSet && h.opts.EventGridValidator == nil {
 		return 0, &CallbackAuthError{Reason: AuthMissingCredentials}
 	}
