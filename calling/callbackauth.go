@@ -135,6 +135,18 @@ func NewCallbackAuthenticator(opts CallbackAuthOptions) (*CallbackAuthenticator,
 	return a, nil
 }
 
+// Close ends a key fetch in flight and waits for it to return; tokens are
+// then checked against the keys already fetched, and none are fetched any
+// more. A CallbackHandler closes its own authenticator when it is shut
+// down. Without Close, a fetch in flight still ends within its timeout
+// (ten seconds): a fetch belongs to the authenticator, not to the request
+// that caused it, so a sender that hangs up neither stops it nor makes
+// the next request start another. It returns nil.
+func (a *CallbackAuthenticator) Close() error {
+	a.provider.Close()
+	return nil
+}
+
 // Issuer returns the issuer the authenticator requires.
 func (a *CallbackAuthenticator) Issuer() string { return a.issuer }
 

@@ -636,6 +636,7 @@ func (h *CallbackHandler) stop() {
 			close(q)
 		}
 	})
+	_ = h.auth.Close() // ends a key fetch in flight
 }
 
 // CallbackRequestError reports a request a CallbackHandler refused for

@@ -11,8 +11,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -716,4 +718,69 @@ func TestCallbacktestIssuer(t *testing.T) {
 	iss.RetireOldKeys()
 	_, err = iss.KeySet().Key(oldKid)
 	assert.Error(t, err)
+}
+
+// TestHandlerKeyFetchSurvivesHangUps: once the key refresh interval has
+// passed, 100 callbacks with unknown key ids hang up after 20 ms while
+// ACS's key endpoint is slow. They share one fetch, which goes on without
+// them: the endpoint sees one discovery and one key request, not one per
+// request (issue 11 §3). Each request ends by its own deadline, as the
+// endpoint answers only after all have returned: timing decides nothing.
+func TestHandlerKeyFetchSurvivesHangUps(t *testing.T) {
+	iss := newIssuer(t)
+	var gated atomic.Bool
+	gate := make(chan struct{})
+	var requests atomic.Int32
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if gated.Load() && r.URL.Path == callbacktest.KeysPath {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		iss.Handler().ServeHTTP(w, r)
+	}))
+	defer keys.Close()
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.KeySet = nil
+		o.OpenIDConfigurationURL = keys.URL + callbacktest.OpenIDConfigurationPath
+		o.HTTPClient = keys.Client()
+		o.KeyRefreshInterval = time.Minute
+		o.Now = clock
+	})
+	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body, callbacktest.IssuedAt(clock()))).Code)
+	require.EqualValues(t, 2, requests.Load())
+
+	mu.Lock()
+	now = now.Add(time.Minute + time.Second)
+	mu.Unlock()
+	gated.Store(true)
+	reqs := make([]*http.Request, 100)
+	for i := range reqs {
+		reqs[i] = signedPost(t, iss, "/cb", body, callbacktest.IssuedAt(clock()), callbacktest.WithKeyID("forged-"+strconv.Itoa(i)))
+	}
+	var wg sync.WaitGroup
+	codes := make(chan int, len(reqs))
+	for _, r := range reqs {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			codes <- serve(h, r.WithContext(ctx)).Code
+		})
+	}
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		require.Equal(t, http.StatusServiceUnavailable, c, "the sender left while the keys were fetched")
+	}
+	close(gate)
+	// The next request waits for the fetch in flight and starts none.
+	assert.Equal(t, http.StatusUnauthorized, serve(h, reqs[0]).Code)
+	assert.EqualValues(t, 4, requests.Load(), "one discovery and one key request for all of them")
 }

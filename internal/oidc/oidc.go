@@ -83,7 +83,16 @@ type ProviderOptions struct {
 
 // Provider is the key source of one issuer: its discovery document and its
 // signing keys, fetched on first use and cached. A Provider is safe for
-// concurrent use; concurrent requests that need a refresh share one fetch.
+// concurrent use.
+//
+// A fetch belongs to the Provider, not to the request that caused it: it
+// runs in a goroutine of its own, bounded by FetchTimeout, and every caller
+// that needs it waits for it only as long as its own context allows. A
+// caller that gives up does not end the fetch, and the attempt counts for
+// everybody: however many callers hang up, the issuer sees at most one
+// fetch per MinRefreshInterval (one per failure back-off after a failure).
+// Close ends a fetch in flight and waits for its goroutine; without Close,
+// the goroutine ends within FetchTimeout.
 type Provider struct {
 	discoveryURL string
 	client       *http.Client
@@ -95,25 +104,25 @@ type Provider struct {
 	static    jwt.KeySet // set by NewStaticProvider: no fetching
 	staticMD  Metadata
 	isStatic  bool
-	fetchHook func() // tests: called before every fetch
+	fetchHook func() // tests: called before every fetch, in its goroutine
+
+	ctx    context.Context // of the fetches; ended by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the fetch goroutine, if any
 
 	mu        sync.Mutex
 	md        Metadata
 	keys      map[string]*rsa.PublicKey // nil until the first successful fetch
 	fetchedAt time.Time                 // last successful fetch
-	attemptAt time.Time                 // last fetch that ended (not by its caller's context)
+	attemptAt time.Time                 // end of the last fetch
 	lastErr   error                     // error of that fetch, nil if it succeeded
-	inflight  *flight
+	inflight  chan struct{}             // closed when the fetch in flight ends
+	closed    bool
 	fetches   int
 }
 
-// flight is one fetch that concurrent callers wait for.
-type flight struct {
-	done chan struct{}
-	// abandoned is set (before done is closed) when the fetch ended because
-	// its caller's context did, which says nothing about the issuer.
-	abandoned bool
-}
+// errClosed is the cause of Unavailable once the Provider is closed.
+var errClosed = errors.New("oidc: the provider is closed")
 
 // CheckURL reports whether u can be fetched securely: an absolute https URL,
 // or an http URL of a loopback host (for tests and local development).
@@ -180,7 +189,22 @@ func NewProvider(discoveryURL string, opts *ProviderOptions) (*Provider, error) 
 	if p.timeout <= 0 {
 		p.timeout = DefaultFetchTimeout
 	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
 	return p, nil
+}
+
+// Close ends the fetch in flight, if any, waits for its goroutine to
+// return, and stops further fetches: keys already fetched stay in use. It
+// may be called more than once. A static Provider has nothing to close.
+func (p *Provider) Close() {
+	if p.isStatic {
+		return
+	}
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.cancel()
+	p.wg.Wait()
 }
 
 // NewStaticProvider returns a Provider that never fetches anything: md is
@@ -230,9 +254,11 @@ func (p *Provider) Metadata(ctx context.Context) (Metadata, error) {
 
 // Key returns the issuer's signing key with the key id kid. A kid that the
 // cached keys do not have causes a refresh, unless one happened less than
-// MinRefreshInterval ago. Errors are *Error: Untrusted when the issuer has
-// no such key, Unavailable when the keys cannot be fetched, or the context's
-// error.
+// MinRefreshInterval ago; the caller waits for it until ctx ends. A key
+// older than MaxAge is refreshed the same way, and still used if the
+// refresh fails.
+// Errors are *Error: Untrusted when the issuer has no such key, Unavailable
+// when the keys cannot be fetched, or the context's error.
 func (p *Provider) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if kid == "" {
 		return nil, &Error{Problem: Untrusted, Detail: "the token names no signing key"}
@@ -251,7 +277,7 @@ func (p *Provider) key(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 		}
 		return k, nil
 	}
-	tried := false
+	waited := false
 	for {
 		p.mu.Lock()
 		now := p.now()
@@ -261,58 +287,69 @@ func (p *Provider) key(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 			p.mu.Unlock()
 			return k, nil
 		}
-		if tried || !p.refreshDue(now) {
-			haveKeys, lastErr := p.keys != nil, p.lastErr
-			p.mu.Unlock()
-			switch {
-			case known: // stale, but the refresh failed recently: keep using it
+		done := p.inflight
+		if done == nil && !waited && !p.closed && p.refreshDue(now) {
+			done = p.startFetch()
+		}
+		if done == nil || waited {
+			if known { // stale, but the refresh failed or is not due: keep using it
+				p.mu.Unlock()
 				return k, nil
-			case !haveKeys:
+			}
+			haveKeys, lastErr, closed := p.keys != nil, p.lastErr, p.closed
+			p.mu.Unlock()
+			if !haveKeys {
+				if lastErr == nil && closed {
+					lastErr = errClosed
+				}
 				return nil, &Error{Problem: Unavailable, Detail: "the issuer's signing keys cannot be fetched", Err: lastErr}
 			}
 			return nil, &Error{Problem: Untrusted, Detail: "the issuer has no signing key with the token's key id"}
 		}
-		if f := p.inflight; f != nil {
-			p.mu.Unlock()
-			select {
-			case <-f.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			// A fetch abandoned by its own caller leaves the state as it
-			// was: this caller may then fetch itself.
-			tried = !f.abandoned
-			continue
-		}
-		f := &flight{done: make(chan struct{})}
-		p.inflight = f
-		p.fetches++
-		hook := p.fetchHook
 		p.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			// The fetch goes on without this caller, and counts.
+			return nil, ctx.Err()
+		}
+		waited = true
+	}
+}
 
+// startFetch starts a fetch in its own goroutine, on the Provider's
+// context with its own timeout, and returns the channel closed when it
+// ends. p.mu is held and no fetch is in flight.
+func (p *Provider) startFetch() chan struct{} {
+	done := make(chan struct{})
+	p.inflight = done
+	p.fetches++
+	hook := p.fetchHook
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
 		if hook != nil {
 			hook()
 		}
+		ctx, cancel := context.WithTimeout(p.ctx, p.timeout)
 		md, keys, err := p.fetch(ctx)
+		cancel()
 
 		p.mu.Lock()
-		p.inflight = nil
+		defer p.mu.Unlock()
 		end := p.now()
 		switch {
 		case err == nil:
 			p.md, p.keys, p.fetchedAt, p.attemptAt, p.lastErr = md, keys, end, end, nil
-		case ctx.Err() == nil:
-			p.attemptAt, p.lastErr = end, err
+		case p.ctx.Err() != nil:
+			// Closed: the fetch was cut short and says nothing of the issuer.
 		default:
-			f.abandoned = true
+			p.attemptAt, p.lastErr = end, err
 		}
-		close(f.done)
-		p.mu.Unlock()
-		if err != nil && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		tried = true
-	}
+		p.inflight = nil
+		close(done)
+	}()
+	return done
 }
 
 // refreshDue reports whether a fetch may start at now. p.mu is held.
@@ -329,8 +366,6 @@ func (p *Provider) refreshDue(now time.Time) bool {
 
 // fetch reads the discovery document and then the key set it points to.
 func (p *Provider) fetch(ctx context.Context) (Metadata, map[string]*rsa.PublicKey, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	defer cancel()
 	var md Metadata
 	if err := p.getJSON(ctx, p.discoveryURL, "discovery document", &md); err != nil {
 		return Metadata{}, nil, err

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,8 +65,9 @@ type issuer struct {
 	mu        sync.Mutex
 	keys      jwt.JWKS
 	issuerID  string
-	jwksURI   string // empty: the server's own /keys
-	fail      int    // status to answer with, 0 for none
+	jwksURI   string        // empty: the server's own /keys
+	fail      int           // status to answer with, 0 for none
+	gate      chan struct{} // when set, /keys answers once it is closed
 	discovery atomic.Int32
 	keyGets   atomic.Int32
 }
@@ -91,6 +93,16 @@ func newIssuer(t *testing.T, pubs map[string]*rsa.PublicKey) *issuer {
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		is.keyGets.Add(1)
 		is.mu.Lock()
+		gate := is.gate
+		is.mu.Unlock()
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		is.mu.Lock()
 		defer is.mu.Unlock()
 		if is.fail != 0 {
 			http.Error(w, "down", is.fail)
@@ -110,6 +122,15 @@ func (is *issuer) setKeys(pubs map[string]*rsa.PublicKey) {
 	for kid, pub := range pubs {
 		is.keys.Keys = append(is.keys.Keys, jwt.JWKFromPublicKey(kid, pub))
 	}
+}
+
+// slow makes /keys wait until the returned function is called.
+func (is *issuer) slow() (release func()) {
+	gate := make(chan struct{})
+	is.mu.Lock()
+	is.gate = gate
+	is.mu.Unlock()
+	return sync.OnceFunc(func() { close(gate) })
 }
 
 func (is *issuer) setFail(status int) { is.mu.Lock(); is.fail = status; is.mu.Unlock() }
@@ -375,19 +396,44 @@ func TestBadDocuments(t *testing.T) {
 	})
 }
 
-func TestAbandonedFetchDoesNotBackOff(t *testing.T) {
+func TestFetchOutlivesTheCallerThatStartedIt(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
 	clk := &clock{now: time.Unix(1_800_000_000, 0)}
 	p := newProvider(t, is, clk)
+	t.Cleanup(p.Close)
 	ctx, cancel := context.WithCancel(context.Background())
-	p.fetchHook = cancel // the caller gives up just as the fetch starts
+	started := make(chan struct{})
+	p.fetchHook = func() { cancel(); close(started) } // the caller gives up as the fetch starts
+	_, err := p.Validate(ctx, sign(t, a, "a", clk.Now(), nil), checks)
+	assert.ErrorIs(t, err, context.Canceled)
+	<-started
+
+	_, err = p.Validate(context.Background(), sign(t, a, "a", clk.Now(), nil), checks)
+	require.NoError(t, err, "the next caller gets the keys of that fetch")
+	assert.Equal(t, 1, p.Fetches())
+	assert.EqualValues(t, 1, is.keyGets.Load())
+}
+
+func TestCloseEndsTheFetchInFlight(t *testing.T) {
+	a, _ := testKeys(t)
+	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
+	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	p := newProvider(t, is, clk)
+	release := is.slow()
+	defer release()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.fetchHook = cancel
 	_, err := p.Validate(ctx, sign(t, a, "a", clk.Now(), nil), checks)
 	assert.ErrorIs(t, err, context.Canceled)
 
-	p.fetchHook = nil
+	p.Close() // returns only once the fetch goroutine has: the issuer never answered
+	p.Close()
 	_, err = p.Validate(context.Background(), sign(t, a, "a", clk.Now(), nil), checks)
-	require.NoError(t, err, "the next caller fetches at once")
+	assert.Equal(t, Unavailable, problem(t, err))
+	assert.ErrorIs(t, err, errClosed)
+	assert.Equal(t, 1, p.Fetches(), "a closed provider fetches nothing")
+	NewStaticProvider(Metadata{}, nil, nil).Close()
 }
 
 func TestConcurrentFirstUseSharesTheKeys(t *testing.T) {
@@ -448,4 +494,54 @@ func TestMetadataFetchesOnFirstUse(t *testing.T) {
 	is2.setFail(http.StatusBadGateway)
 	_, err = newProvider(t, is2, clk).Metadata(context.Background())
 	assert.Equal(t, Unavailable, problem(t, err))
+}
+
+// TestCallersThatHangUpShareOneFetchPerInterval is the attack of issue 11
+// §3: once the refresh interval has passed, 200 unauthenticated requests
+// with unknown key ids each give up after 20 ms while the issuer is slow.
+// The fetch is everybody's: it goes on without them, and the issuer sees
+// exactly one per interval. (Every caller ends by its own deadline because
+// the issuer answers only after all have returned, so timing decides
+// nothing.)
+func TestCallersThatHangUpShareOneFetchPerInterval(t *testing.T) {
+	a, _ := testKeys(t)
+	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
+	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	p := newProvider(t, is, clk)
+	t.Cleanup(p.Close)
+	_, err := p.Validate(context.Background(), sign(t, a, "a", clk.Now(), nil), checks)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, is.keyGets.Load())
+
+	const callers = 200
+	forged := make([]string, callers)
+	for i := range forged {
+		forged[i] = sign(t, a, "forged-"+strconv.Itoa(i), clk.Now(), nil)
+	}
+	for interval := 1; interval <= 2; interval++ {
+		clk.Advance(DefaultMinRefreshInterval)
+		release := is.slow()
+		var wg sync.WaitGroup
+		errs := make(chan error, callers)
+		for _, tok := range forged {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+				defer cancel()
+				_, err := p.Validate(ctx, tok, checks)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+		}
+		release()
+		// The next caller waits for the fetch in flight, and starts none.
+		_, err := p.Validate(context.Background(), forged[0], checks)
+		assert.Equal(t, Untrusted, problem(t, err))
+		assert.EqualValues(t, 1+interval, is.keyGets.Load(), "interval %d", interval)
+		assert.EqualValues(t, 1+interval, is.discovery.Load(), "interval %d", interval)
+		assert.Equal(t, 1+interval, p.Fetches())
+	}
 }
