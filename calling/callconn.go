@@ -87,7 +87,7 @@ func (c *Client) AddParticipant(ctx context.Context, callConnectionID string, pa
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return AddParticipantResponse{}, err
 	}
-	req, err := addParticipantWire(participant, o)
+	req, err := addParticipantWire(participant, o, c.loopback)
 	if err != nil {
 		return AddParticipantResponse{}, err
 	}
@@ -119,7 +119,7 @@ func (c *Client) RemoveParticipant(ctx context.Context, callConnectionID string,
 	if err != nil {
 		return RemoveParticipantResponse{}, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return RemoveParticipantResponse{}, err
 	}
 	req := &callwire.RemoveParticipantRequest{ParticipantToRemove: m, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
@@ -144,7 +144,7 @@ func (c *Client) CancelAddParticipant(ctx context.Context, callConnectionID, inv
 	if err := checkID("invitationID", invitationID); err != nil {
 		return CancelAddParticipantResponse{}, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return CancelAddParticipantResponse{}, err
 	}
 	req := &callwire.CancelAddParticipantRequest{InvitationID: invitationID, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
@@ -191,7 +191,7 @@ func (c *Client) TransferToParticipant(ctx context.Context, callConnectionID str
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return TransferToParticipantResponse{}, err
 	}
-	req, err := transferWire(target, o)
+	req, err := transferWire(target, o, c.loopback)
 	if err != nil {
 		return TransferToParticipantResponse{}, err
 	}
@@ -224,7 +224,7 @@ func (c *Client) HoldParticipant(ctx context.Context, callConnectionID string, p
 	if err != nil {
 		return HoldParticipantResponse{}, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return HoldParticipantResponse{}, err
 	}
 	req := &callwire.HoldRequest{TargetParticipant: m, PlaySourceInfo: src, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
@@ -245,7 +245,7 @@ func (c *Client) UnholdParticipant(ctx context.Context, callConnectionID string,
 	if err != nil {
 		return UnholdParticipantResponse{}, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return UnholdParticipantResponse{}, err
 	}
 	req := &callwire.UnholdRequest{TargetParticipant: m, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}

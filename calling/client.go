@@ -41,6 +41,9 @@ type Client struct {
 	c          *acsclient.Client
 	apiVersion string
 	now        func() time.Time
+	// loopback is set when the endpoint is on loopback (a fake, a test
+	// server): only then may callback URLs be plain http.
+	loopback bool
 }
 
 var _ Service = (*Client)(nil)
@@ -94,7 +97,11 @@ func newClient(endpoint string, auth acsclient.Auth, opts *ClientOptions) (*Clie
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{c: c, apiVersion: v, now: now}, nil
+	cl := &Client{c: c, apiVersion: v, now: now}
+	if u, err := url.Parse(c.Endpoint); err == nil {
+		cl.loopback = callwire.IsLoopbackHost(u.Hostname())
+	}
+	return cl, nil
 }
 
 // Endpoint returns the endpoint the client talks to.

@@ -14,14 +14,14 @@ import (
 // Teams apps. A phone target needs opts.SourceCallerID, a number of the
 // resource; without one CreateCall returns an *ArgumentError wrapping
 // ErrMissingCallerID and sends nothing. callbackURL must be https (http only
-// for a loopback host). The call is usually still connecting when
+// for a loopback host, from a client of a loopback endpoint). The call is usually still connecting when
 // CreateCall returns; a CallConnected or CreateCallFailed event follows.
 func (c *Client) CreateCall(ctx context.Context, targets []identity.Identifier, callbackURL string, opts *CreateCallOptions) (CreateCallResponse, error) {
 	var o CreateCallOptions
 	if opts != nil {
 		o = *opts
 	}
-	req, err := createCallWire(targets, callbackURL, o)
+	req, err := createCallWire(targets, callbackURL, o, c.loopback)
 	if err != nil {
 		return CreateCallResponse{}, err
 	}
@@ -31,13 +31,14 @@ func (c *Client) CreateCall(ctx context.Context, targets []identity.Identifier, 
 
 // AnswerCall answers an incoming call. incomingCallContext is the
 // incomingCallContext of the call's IncomingCall event (Event Grid);
-// callbackURL must be https (http only for a loopback host).
+// callbackURL must be https (http only for a loopback host, from a client
+// of a loopback endpoint).
 func (c *Client) AnswerCall(ctx context.Context, incomingCallContext, callbackURL string, opts *AnswerCallOptions) (AnswerCallResponse, error) {
 	var o AnswerCallOptions
 	if opts != nil {
 		o = *opts
 	}
-	req, err := answerCallWire(incomingCallContext, callbackURL, o)
+	req, err := answerCallWire(incomingCallContext, callbackURL, o, c.loopback)
 	if err != nil {
 		return AnswerCallResponse{}, err
 	}
@@ -80,13 +81,13 @@ func (c *Client) RejectCall(ctx context.Context, incomingCallContext string, opt
 
 // ConnectCall connects the resource to an existing ACS group call, server
 // call or room call, to control it; callbackURL must be https (http only
-// for a loopback host).
+// for a loopback host, from a client of a loopback endpoint).
 func (c *Client) ConnectCall(ctx context.Context, locator CallLocator, callbackURL string, opts *ConnectCallOptions) (ConnectCallResponse, error) {
 	var o ConnectCallOptions
 	if opts != nil {
 		o = *opts
 	}
-	req, err := connectWire(locator, callbackURL, o)
+	req, err := connectWire(locator, callbackURL, o, c.loopback)
 	if err != nil {
 		return ConnectCallResponse{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,11 +202,13 @@ func TestIncomingCalls(t *testing.T) {
 
 func TestCallbackURLs(t *testing.T) {
 	for _, u := range []string{"https://app.contoso.com/cb?token=x", "http://127.0.0.1:8080/cb", "http://localhost/cb", "http://[::1]:9/cb"} {
-		require.NoError(t, callwire.CheckCallbackURL(u), u)
+		require.NoError(t, callwire.CheckCallbackURL(u, true), u)
 	}
 	for _, u := range []string{"", "http://app.contoso.com/cb", "ftp://127.0.0.1/cb", "/relative", "https://", "https://user:pw@app.contoso.com/", "https://app.contoso.com/cb#frag", "https://app.contoso.com/%zz"} {
-		require.Error(t, callwire.CheckCallbackURL(u), u)
+		require.Error(t, callwire.CheckCallbackURL(u, true), u)
 	}
+	require.NoError(t, callwire.CheckCallbackURL("https://app.contoso.com/cb", false))
+	require.Error(t, callwire.CheckCallbackURL("http://127.0.0.1:8080/cb", false))
 }
 
 // TestArgumentErrors checks that bad input is refused with an
@@ -334,15 +337,88 @@ func TestArgumentErrors(t *testing.T) {
 	require.Empty(t, rec.requests(), "nothing may be sent for bad input")
 }
 
-// TestCallbackURLLoopback accepts plain http for a loopback callback (a
-// test's own server).
+// TestCallbackURLLoopback accepts plain http for a loopback callback only
+// when the client itself talks to a loopback endpoint (a fake, or a
+// test's own server): the real service could never reach it, and an http
+// callback URL would carry the events in clear text (issue 11 §6).
 func TestCallbackURLLoopback(t *testing.T) {
+	const local = "http://127.0.0.1:9999/events"
 	rec := newRecorder(t)
 	rec.queue(reply{status: 201, body: connectionBody})
 	c := newTestClient(t, rec.srv.URL, nil)
-	_, err := c.CreateCall(context.Background(), []identity.Identifier{teamsUser}, "http://127.0.0.1:9999/events", nil)
+	_, err := c.CreateCall(context.Background(), []identity.Identifier{teamsUser}, local, nil)
 	require.NoError(t, err)
+	reqs := rec.requests()
+	require.Len(t, reqs, 1)
+	var sent struct {
+		CallbackURI string `json:"callbackUri"`
+	}
+	require.NoError(t, json.Unmarshal(reqs[0].Body, &sent))
+	require.Equal(t, local, sent.CallbackURI, "the callback URL is sent as given")
+
+	// Towards the real service, the same URL is an argument error and
+	// nothing is sent.
+	var sends atomic.Int32
+	remote, err := calling.NewClientWithAccessKey("https://contoso.communication.azure.com", testKey, &calling.ClientOptions{
+		ClientOptions: azcore.ClientOptions{Retry: noRetry(), Transport: transportFunc(func(*http.Request) (*http.Response, error) {
+			sends.Add(1)
+			return nil, errors.New("no network in tests")
+		})},
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	calls := map[string]func(u string) error{
+		"CreateCall": func(u string) error {
+			_, err := remote.CreateCall(ctx, []identity.Identifier{teamsUser}, u, nil)
+			return err
+		},
+		"AnswerCall": func(u string) error { _, err := remote.AnswerCall(ctx, "icc", u, nil); return err },
+		"ConnectCall": func(u string) error {
+			_, err := remote.ConnectCall(ctx, calling.CallLocator{Kind: calling.ServerCall, ID: "s1"}, u, nil)
+			return err
+		},
+		"AddParticipant": func(u string) error {
+			_, err := remote.AddParticipant(ctx, "c1", teamsUser, &calling.AddParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+		"RemoveParticipant": func(u string) error {
+			_, err := remote.RemoveParticipant(ctx, "c1", teamsUser, &calling.RemoveParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+		"CancelAddParticipant": func(u string) error {
+			_, err := remote.CancelAddParticipant(ctx, "c1", "inv", &calling.CancelAddParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+		"TransferToParticipant": func(u string) error {
+			_, err := remote.TransferToParticipant(ctx, "c1", teamsUser, &calling.TransferToParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+		"HoldParticipant": func(u string) error {
+			_, err := remote.HoldParticipant(ctx, "c1", teamsUser, &calling.HoldParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+		"UnholdParticipant": func(u string) error {
+			_, err := remote.UnholdParticipant(ctx, "c1", teamsUser, &calling.UnholdParticipantOptions{OperationCallbackURL: u})
+			return err
+		},
+	}
+	for name, call := range calls {
+		for _, u := range []string{local, "http://localhost/cb", "http://[::1]:9/cb"} {
+			var ae *calling.ArgumentError
+			require.ErrorAs(t, call(u), &ae, "%s %s", name, u)
+			require.Contains(t, ae.Error(), "https", name)
+		}
+		require.Zero(t, sends.Load(), "%s sent a request with an http callback", name)
+		// An https callback passes the check and goes to the transport.
+		require.Error(t, call(callback))
+		require.NotZero(t, sends.Swap(0), name)
+	}
 }
+
+// transportFunc is an azcore transport made of a function.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 func participantsPage(ids []string, next string) string {
 	var w callwire.GetParticipantsResponse

@@ -53,11 +53,11 @@ func checkCallerID(arg string, p *identity.PhoneNumberIdentifier) (*identity.Pho
 	return callwire.PhoneModel(p), nil
 }
 
-func checkCallbackURL(arg, u string, required bool) error {
+func checkCallbackURL(arg, u string, required, loopbackHTTP bool) error {
 	if u == "" && !required {
 		return nil
 	}
-	if err := callwire.CheckCallbackURL(u); err != nil {
+	if err := callwire.CheckCallbackURL(u, loopbackHTTP); err != nil {
 		return argErr(arg, err.Error())
 	}
 	return nil
@@ -185,7 +185,7 @@ func rejectReason(r RejectReason) (string, error) {
 }
 
 // createCallWire checks CreateCall's arguments and builds its body.
-func createCallWire(targets []identity.Identifier, callbackURL string, o CreateCallOptions) (*callwire.CreateCallRequest, error) {
+func createCallWire(targets []identity.Identifier, callbackURL string, o CreateCallOptions, loopbackHTTP bool) (*callwire.CreateCallRequest, error) {
 	if len(targets) == 0 {
 		return nil, argErr("targets", "no target: pass at least one identifier to call")
 	}
@@ -205,7 +205,7 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 		phone = phone || m.Kind == identity.KindPhoneNumber
 		req.Targets[i] = m
 	}
-	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+	if err := checkCallbackURL("callbackURL", callbackURL, true, loopbackHTTP); err != nil {
 		return nil, err
 	}
 	var err error
@@ -234,11 +234,11 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 	return req, nil
 }
 
-func answerCallWire(incomingCallContext, callbackURL string, o AnswerCallOptions) (*callwire.AnswerCallRequest, error) {
+func answerCallWire(incomingCallContext, callbackURL string, o AnswerCallOptions, loopbackHTTP bool) (*callwire.AnswerCallRequest, error) {
 	if err := checkIncomingCallContext(incomingCallContext); err != nil {
 		return nil, err
 	}
-	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+	if err := checkCallbackURL("callbackURL", callbackURL, true, loopbackHTTP); err != nil {
 		return nil, err
 	}
 	if o.AnsweredBy != nil && o.AnsweredBy.ID == "" {
@@ -261,12 +261,12 @@ func answerCallWire(incomingCallContext, callbackURL string, o AnswerCallOptions
 	return req, nil
 }
 
-func connectWire(locator CallLocator, callbackURL string, o ConnectCallOptions) (*callwire.ConnectRequest, error) {
+func connectWire(locator CallLocator, callbackURL string, o ConnectCallOptions, loopbackHTTP bool) (*callwire.ConnectRequest, error) {
 	loc, err := locatorWire(locator)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCallbackURL("callbackURL", callbackURL, true); err != nil {
+	if err := checkCallbackURL("callbackURL", callbackURL, true, loopbackHTTP); err != nil {
 		return nil, err
 	}
 	req := &callwire.ConnectRequest{
@@ -284,7 +284,7 @@ func connectWire(locator CallLocator, callbackURL string, o ConnectCallOptions) 
 	return req, nil
 }
 
-func addParticipantWire(participant identity.Identifier, o AddParticipantOptions) (*callwire.AddParticipantRequest, error) {
+func addParticipantWire(participant identity.Identifier, o AddParticipantOptions, loopbackHTTP bool) (*callwire.AddParticipantRequest, error) {
 	m, err := checkIdentifier("participant", participant, true)
 	if err != nil {
 		return nil, err
@@ -300,7 +300,7 @@ func addParticipantWire(participant identity.Identifier, o AddParticipantOptions
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, loopbackHTTP); err != nil {
 		return nil, err
 	}
 	return &callwire.AddParticipantRequest{
@@ -314,7 +314,7 @@ func addParticipantWire(participant identity.Identifier, o AddParticipantOptions
 	}, nil
 }
 
-func transferWire(target identity.Identifier, o TransferToParticipantOptions) (*callwire.TransferToParticipantRequest, error) {
+func transferWire(target identity.Identifier, o TransferToParticipantOptions, loopbackHTTP bool) (*callwire.TransferToParticipantRequest, error) {
 	m, err := checkIdentifier("target", target, true)
 	if err != nil {
 		return nil, err
@@ -335,7 +335,7 @@ func transferWire(target identity.Identifier, o TransferToParticipantOptions) (*
 	if req.SourceCallerIDNumber, err = checkCallerID("opts.SourceCallerID", o.SourceCallerID); err != nil {
 		return nil, err
 	}
-	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false); err != nil {
+	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, loopbackHTTP); err != nil {
 		return nil, err
 	}
 	return req, nil

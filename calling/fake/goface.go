@@ -37,7 +37,10 @@ func (stopPolicy) Do(*policy.Request) (*http.Response, error) { return nil, errC
 
 func newValidator() *calling.Client {
 	key := base64.StdEncoding.EncodeToString([]byte("switchboard argument validator"))
-	c, err := calling.NewClientWithAccessKey("https://switchboard.invalid", key, &calling.ClientOptions{ClientOptions: azcore.ClientOptions{
+	// A loopback endpoint, like the HTTP face's: its client accepts plain
+	// http callbacks to a loopback host, as a client of the HTTP face does.
+	// Nothing is sent (stopPolicy).
+	c, err := calling.NewClientWithAccessKey("https://127.0.0.1:1", key, &calling.ClientOptions{ClientOptions: azcore.ClientOptions{
 		PerCallPolicies: []policy.Policy{stopPolicy{}},
 		Retry:           policy.RetryOptions{MaxRetries: -1},
 		Telemetry:       policy.TelemetryOptions{Disabled: true},

@@ -41,10 +41,12 @@ func unreserved(c byte, keep string) bool {
 
 // CheckCallbackURL checks a callback URL before it is sent: an absolute
 // https URL with a host, no user information and no fragment. Plain http is
-// accepted only for a loopback host (a test's local server), as the service
-// itself would never reach it. The error never repeats the URL, whose query
-// may carry a secret.
-func CheckCallbackURL(s string) error {
+// accepted only when loopbackHTTP is set (the sender talks to a service on
+// loopback: a fake, or a test's own server) and only for a loopback host:
+// the real service would never reach such a URL, and plain http would carry
+// the events in clear text. The error never repeats the URL, whose query may
+// carry a secret.
+func CheckCallbackURL(s string, loopbackHTTP bool) error {
 	if s == "" {
 		return errors.New("empty")
 	}
@@ -54,6 +56,9 @@ func CheckCallbackURL(s string) error {
 	}
 	switch {
 	case u.Scheme == "http":
+		if !loopbackHTTP {
+			return errors.New("must use https (plain http is accepted only by a client of a loopback endpoint, such as the fakes)")
+		}
 		if !IsLoopbackHost(u.Hostname()) {
 			return errors.New("must use https (plain http is accepted only for a loopback host)")
 		}
