@@ -431,11 +431,5 @@ func memberToGraph(baseURL, userID string, roles []string, historyFrom time.Time
 	return m
 }
 
-// userBind is the OData reference to a user: <base>/users('<id>'), with a
-// quote in a user principal name doubled as OData wants.
-func userBind(baseURL, userID string) string {
-	return baseURL + "/users('" + odataQuote(userID) + "')"
-}
-
 // timeZero is the zero time, for arguments that take none.
 var timeZero time.Time

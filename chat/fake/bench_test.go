@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -116,19 +115,16 @@ func BenchmarkGoFaceListMessages(b *testing.B) {
 }
 
 // BenchmarkHTTPFaceListMessages lists the same 10,000 messages through the
-// HTTP face on loopback (JSON encoding, HTTP, decoding into graphwire and
-// conversion), to set against BenchmarkGoFaceListMessages.
+// HTTP face on loopback with the real client (JSON encoding, HTTP,
+// decoding with chat's codec), to set against BenchmarkGoFaceListMessages.
 func BenchmarkHTTPFaceListMessages(b *testing.B) {
-	svc, sd := NewSeeded(nil)
-	defer svc.Close()
+	svc, sd, _, srv := newHTTPEnv(b)
 	for i := range 10000 {
 		if _, err := svc.Post(sd.Alice.ID, sd.Meeting.ChatID, fmt.Sprint("m", i)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(svc.Handler())
-	defer srv.Close()
-	bob := &wireClient{base: srv.URL + "/v1.0", token: svc.TokenFor(sd.Bob.ID), hc: srv.Client()}
+	bob := httpClient(b, svc, srv, sd.Bob)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire/chatconv"
 )
 
 // maxBody bounds request bodies (messages with inline images included).
@@ -69,12 +68,37 @@ type reqCtx struct {
 	escPath string // the request's escaped path after /v1.0
 }
 
-// result is what a route answers.
+// result is what a route answers. The resources of package chat are
+// encoded with chat.MarshalGraphJSON, the codec the client decodes with
+// (graph below); what is not a chat type (subscriptions, hosted content
+// descriptions) goes through encoding/json as body.
 type result struct {
 	status int
 	body   any    // JSON; nil for no content
+	graph  []byte // Graph JSON already encoded
 	raw    []byte // raw bytes ($value), with rawType
 	rawTyp string
+}
+
+// graphResult answers status with the Graph JSON of v, a value of package
+// chat.
+func graphResult(status int, v any) (result, *opError) {
+	b, err := chat.MarshalGraphJSON(v)
+	if err != nil {
+		return result{}, &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "Encoding failed."}
+	}
+	return result{status: status, graph: b}, nil
+}
+
+// collectionResult answers 200 with an OData collection of items (a slice
+// of a type of package chat), its context, its count (none when count is
+// negative) and its next link.
+func collectionResult(context string, items any, count int, next string) (result, *opError) {
+	b, err := chat.MarshalGraphJSON(items)
+	if err != nil {
+		return result{}, &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "Encoding failed."}
+	}
+	return result{status: http.StatusOK, graph: gw.AppendCollection(make([]byte, 0, len(b)+len(context)+len(next)+64), context, count, b, next)}, nil
 }
 
 type routeFn func(c *reqCtx) (result, *opError)
@@ -238,19 +262,26 @@ func (c *reqCtx) write(w http.ResponseWriter, res result) {
 		h.Set("Content-Type", res.rawTyp)
 		w.WriteHeader(res.status)
 		_, _ = w.Write(res.raw)
+	case res.graph != nil:
+		h.Set("Content-Type", graphContentType)
+		w.WriteHeader(res.status)
+		_, _ = w.Write(res.graph)
 	case res.body != nil:
 		b, err := json.Marshal(res.body)
 		if err != nil {
 			c.writeError(w, &opError{status: 500, code: gw.CodeInternal, msg: "Encoding failed."})
 			return
 		}
-		h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+		h.Set("Content-Type", graphContentType)
 		w.WriteHeader(res.status)
 		_, _ = w.Write(b)
 	default:
 		w.WriteHeader(res.status)
 	}
 }
+
+// graphContentType is the media type of Graph's JSON answers.
+const graphContentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 
 func (c *reqCtx) writeError(w http.ResponseWriter, oe *opError) {
 	rid, crid := c.requestIDs()
@@ -279,6 +310,34 @@ func (c *reqCtx) decode(v any) *opError {
 		return errBadRequest("Invalid request body: it is not valid JSON for this resource.")
 	}
 	return nil
+}
+
+// decodeGraph reads the request body into v, a pointer to a type of
+// package chat, with chat.UnmarshalGraphJSON (the codec the client
+// encodes with).
+func (c *reqCtx) decodeGraph(v any) *opError {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return errBadRequest("The request body is empty.")
+	}
+	if err := chat.UnmarshalGraphJSON(c.body, v); err != nil {
+		return errBadRequest("Invalid request body: it is not valid JSON for this resource.")
+	}
+	return nil
+}
+
+// withContext puts "@odata.context" first in a JSON object.
+func withContext(obj []byte, context string) []byte {
+	if len(obj) < 2 || obj[0] != '{' {
+		return obj
+	}
+	ctx, _ := json.Marshal(context)
+	out := make([]byte, 0, len(obj)+len(ctx)+20)
+	out = append(out, `{"@odata.context":`...)
+	out = append(out, ctx...)
+	if len(obj) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, obj[1:]...)
 }
 
 func badSegment(seg string) *opError {
@@ -416,12 +475,7 @@ func hListChats(c *reqCtx) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	col := gw.Collection[gw.Chat]{Context: c.base + "/$metadata#chats", Value: make([]gw.Chat, len(items))}
-	for i, it := range items {
-		col.Value[i] = chatconv.ChatToWire(it)
-	}
-	col.NextLink = nextLink(c.base, c.escPath, c.query, next)
-	return result{status: http.StatusOK, body: col}, nil
+	return collectionResult(c.base+"/$metadata#chats", items, -1, nextLink(c.base, c.escPath, c.query, next))
 }
 
 func hCreateChat(c *reqCtx) (result, *opError) {
@@ -454,7 +508,7 @@ func hCreateChat(c *reqCtx) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusCreated, body: chatconv.ChatToWire(ch)}, nil
+	return graphResult(http.StatusCreated, ch)
 }
 
 func hGetChat(c *reqCtx, chatID string, _ []string) (result, *opError) {
@@ -469,7 +523,7 @@ func hGetChat(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusOK, body: chatconv.ChatToWire(ch)}, nil
+	return graphResult(http.StatusOK, ch)
 }
 
 func hListMembers(c *reqCtx, chatID string, _ []string) (result, *opError) {
@@ -477,13 +531,7 @@ func hListMembers(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	col := gw.Collection[gw.ConversationMember]{Context: c.base + "/$metadata#chats('" + chatID + "')/members", Value: make([]gw.ConversationMember, len(ms))}
-	for i, m := range ms {
-		col.Value[i] = chatconv.MemberToWire(m)
-	}
-	n := len(ms)
-	col.Count = &n
-	return result{status: http.StatusOK, body: col}, nil
+	return collectionResult(c.base+"/$metadata#chats('"+chatID+"')/members", ms, len(ms), "")
 }
 
 func hGetMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
@@ -493,7 +541,7 @@ func hGetMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
 	}
 	for _, m := range ms {
 		if m.ID == tail[1] {
-			return result{status: http.StatusOK, body: chatconv.MemberToWire(m)}, nil
+			return graphResult(http.StatusOK, m)
 		}
 	}
 	return result{}, errNotFound("Membership " + quote(tail[1]) + " was not found.")
@@ -527,7 +575,7 @@ func hAddMember(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusCreated, body: chatconv.MemberToWire(m)}, nil
+	return graphResult(http.StatusCreated, m)
 }
 
 func hRemoveMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
@@ -548,31 +596,23 @@ func hListMessages(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return messagesResult(c, "chats('"+chatID+"')/messages", items, next), nil
+	return messagesResult(c, "chats('"+chatID+"')/messages", items, next)
 }
 
-func messagesResult(c *reqCtx, ctxPath string, items []chat.Message, next *cursor) result {
-	col := gw.Collection[gw.ChatMessage]{Context: c.base + "/$metadata#" + ctxPath, Value: make([]gw.ChatMessage, len(items))}
-	for i, it := range items {
-		col.Value[i] = chatconv.MessageToWire(it)
-	}
-	n := len(items)
-	col.Count = &n
-	col.NextLink = nextLink(c.base, c.escPath, c.query, next)
-	return result{status: http.StatusOK, body: col}
+func messagesResult(c *reqCtx, ctxPath string, items []chat.Message, next *cursor) (result, *opError) {
+	return collectionResult(c.base+"/$metadata#"+ctxPath, items, len(items), nextLink(c.base, c.escPath, c.query, next))
 }
 
 // readNewMessage reads and checks a message body as the client's checks
 // would (400 with the same reason).
 func (c *reqCtx) readNewMessage() (chat.NewMessage, *opError) {
-	var in gw.ChatMessage
-	if oe := c.decode(&in); oe != nil {
+	var msg chat.NewMessage
+	if oe := c.decodeGraph(&msg); oe != nil {
 		return chat.NewMessage{}, oe
 	}
-	if in.Body == nil {
+	if msg.Body == (chat.Body{}) {
 		return chat.NewMessage{}, errBadRequest("body is required.")
 	}
-	msg := chatconv.NewMessageFromWire(in)
 	if err := msg.Validate(); err != nil {
 		return chat.NewMessage{}, errBadRequest("Invalid message: " + strings.TrimPrefix(err.Error(), "chat: ") + ".")
 	}
@@ -588,7 +628,7 @@ func hSendMessage(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusCreated, body: chatconv.MessageToWire(m)}, nil
+	return graphResult(http.StatusCreated, m)
 }
 
 func hGetMessage(c *reqCtx, chatID string, tail []string) (result, *opError) {
@@ -596,7 +636,7 @@ func hGetMessage(c *reqCtx, chatID string, tail []string) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusOK, body: chatconv.MessageToWire(m)}, nil
+	return graphResult(http.StatusOK, m)
 }
 
 func hEditMessage(c *reqCtx, chatID string, tail []string) (result, *opError) {
@@ -687,11 +727,7 @@ func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			col := gw.Collection[gw.OnlineMeeting]{Context: c.base + "/$metadata#users('" + c.user + "')/onlineMeetings", Value: make([]gw.OnlineMeeting, len(ms))}
-			for i, m := range ms {
-				col.Value[i] = chatconv.MeetingToWire(m)
-			}
-			return result{status: http.StatusOK, body: col}, nil
+			return collectionResult(c.base+"/$metadata#users('"+c.user+"')/onlineMeetings", ms, -1, "")
 		}, nil
 	case 1:
 		id := rest[0]
@@ -700,43 +736,27 @@ func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return result{status: http.StatusOK, body: chatconv.MeetingToWire(m)}, nil
+			return graphResult(http.StatusOK, m)
 		}, nil
 	}
 	return "", nil, badSegment(rest[1])
 }
 
 func hCreateMeeting(c *reqCtx) (result, *opError) {
-	var in gw.NewOnlineMeeting
-	if oe := c.decode(&in); oe != nil {
+	var in chat.CreateOnlineMeetingOptions
+	if oe := c.decodeGraph(&in); oe != nil {
 		return result{}, oe
 	}
-	var attendees []string
-	if in.Participants != nil {
-		for _, a := range in.Participants.Attendees {
-			who := chatconv.AttendeeFromWire(a)
-			if who == "" {
-				return result{}, errBadRequest("Every attendee needs identity.user.id or upn.")
-			}
-			attendees = append(attendees, who)
+	for _, who := range in.Attendees {
+		if who == "" {
+			return result{}, errBadRequest("Every attendee needs identity.user.id or upn.")
 		}
 	}
-	var start, end time.Time
-	if in.StartDateTime != nil {
-		start = in.StartDateTime.Time
-	}
-	if in.EndDateTime != nil {
-		end = in.EndDateTime.Time
-	}
-	var lobby chat.LobbyBypassScope
-	if in.LobbyBypassSettings != nil {
-		lobby = chat.LobbyBypassScope(in.LobbyBypassSettings.Scope)
-	}
-	m, oe := c.s.createMeeting(c.user, in.Subject, start, end, attendees, lobby)
+	m, oe := c.s.createMeeting(c.user, in.Subject, in.StartAt, in.EndAt, in.Attendees, in.LobbyBypass)
 	if oe != nil {
 		return result{}, oe
 	}
-	return result{status: http.StatusCreated, body: chatconv.MeetingToWire(m)}, nil
+	return graphResult(http.StatusCreated, m)
 }
 
 // --- presence ---
@@ -757,11 +777,11 @@ func routePresence(method, target string) (string, routeFn, *opError) {
 		if oe != nil {
 			return result{}, oe
 		}
-		w := chatconv.PresenceToWire(p)
-		return result{status: http.StatusOK, body: struct {
-			Context string `json:"@odata.context"`
-			gw.Presence
-		}{c.base + "/$metadata#users('" + p.UserID + "')/presence/$entity", w}}, nil
+		res, oe := graphResult(http.StatusOK, p)
+		if oe == nil {
+			res.graph = withContext(res.graph, c.base+"/$metadata#users('"+p.UserID+"')/presence/$entity")
+		}
+		return res, oe
 	}, nil
 }
 
@@ -785,11 +805,7 @@ func routeCommunications(method string, rest []string) (string, routeFn, *opErro
 		if oe != nil {
 			return result{}, oe
 		}
-		col := gw.Collection[gw.Presence]{Context: c.base + "/$metadata#Collection(presence)", Value: make([]gw.Presence, len(ps))}
-		for i, p := range ps {
-			col.Value[i] = chatconv.PresenceToWire(p)
-		}
-		return result{status: http.StatusOK, body: col}, nil
+		return collectionResult(c.base+"/$metadata#Collection(presence)", ps, -1, "")
 	}, nil
 }
 
@@ -819,7 +835,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages", items, next), nil
+			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages", items, next)
 		}, nil
 	case len(tail) == 0 && method == http.MethodPost:
 		return OpSendChannelMessage, func(c *reqCtx) (result, *opError) {
@@ -831,7 +847,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return result{status: http.StatusCreated, body: chatconv.MessageToWire(m)}, nil
+			return graphResult(http.StatusCreated, m)
 		}, nil
 	case len(tail) == 1 && method == http.MethodGet:
 		return OpGetChannelMessage, func(c *reqCtx) (result, *opError) {
@@ -839,7 +855,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return result{status: http.StatusOK, body: chatconv.MessageToWire(m)}, nil
+			return graphResult(http.StatusOK, m)
 		}, nil
 	case len(tail) == 2 && tail[1] == "replies" && method == http.MethodGet:
 		return OpListReplies, func(c *reqCtx) (result, *opError) {
@@ -851,7 +867,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages('"+tail[0]+"')/replies", items, next), nil
+			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages('"+tail[0]+"')/replies", items, next)
 		}, nil
 	case len(tail) == 2 && tail[1] == "replies" && method == http.MethodPost:
 		return OpReplyToChannelMessage, func(c *reqCtx) (result, *opError) {
@@ -863,7 +879,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return result{status: http.StatusCreated, body: chatconv.MessageToWire(m)}, nil
+			return graphResult(http.StatusCreated, m)
 		}, nil
 	case len(tail) == 3 && tail[1] == "replies" && method == http.MethodGet:
 		return OpGetChannelMessage, func(c *reqCtx) (result, *opError) {
@@ -871,7 +887,7 @@ func routeChannels(method string, segs []string) (string, routeFn, *opError) {
 			if oe != nil {
 				return result{}, oe
 			}
-			return result{status: http.StatusOK, body: chatconv.MessageToWire(m)}, nil
+			return graphResult(http.StatusOK, m)
 		}, nil
 	case len(tail) > 3 || (len(tail) >= 2 && tail[1] != "replies"):
 		return "", nil, badSegment(tail[len(tail)-1])

@@ -2,31 +2,27 @@ package fake
 
 import (
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
 
-var tokenMu sync.Mutex
-
 // newHTTPEnv serves a seeded service on loopback and returns the suite's
-// environment through the test wire client.
-func newHTTPEnv(t *testing.T) (*Service, Seeded, chattest.Env, *httptest.Server) {
+// environment through the real client (chat.NewClient) signed in to the
+// HTTP face. The client does not retry, so that the tests see each answer
+// of the face as it is. The conformance suite itself runs on the real
+// client over the HTTP face in package chat (TestConformanceClientOnFakeHTTP).
+func newHTTPEnv(t testing.TB) (*Service, Seeded, chattest.Env, *httptest.Server) {
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	svc, sd := NewSeeded(&Options{Now: clock.Now})
 	t.Cleanup(svc.Close)
 	srv := httptest.NewServer(svc.Handler())
 	t.Cleanup(srv.Close)
 	user := func(u User) chattest.User {
-		tok := svc.TokenFor(u.ID)
-		tokenMu.Lock()
-		tokenUsers[tok] = u.ID
-		tokenMu.Unlock()
-		return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName,
-			Service: &wireClient{base: srv.URL + "/v1.0", token: tok, hc: srv.Client()}}
+		return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName, Service: httpClient(t, svc, srv, u)}
 	}
 	env := chattest.Env{
 		Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
@@ -37,9 +33,14 @@ func newHTTPEnv(t *testing.T) (*Service, Seeded, chattest.Env, *httptest.Server)
 	return svc, sd, env, srv
 }
 
-func TestConformanceHTTPFace(t *testing.T) {
-	chattest.Run(t, func(t *testing.T) chattest.Env {
-		_, _, env, _ := newHTTPEnv(t)
-		return env
-	})
+// httpClient is the real client signed in as u on the HTTP face at srv,
+// without retries.
+func httpClient(t testing.TB, svc *Service, srv *httptest.Server, u User) *chat.Client {
+	o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: u.ID}
+	o.Retry.MaxRetries = -1
+	c, err := chat.NewClient(svc.CredentialFor(u.ID), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -4,8 +4,10 @@
 // collections with @odata.nextLink, the error body, subscriptions and
 // change-notification payloads, plus chat-id and join-link checks.
 //
-// It depends on the standard library only. The fake in chat/fake encodes and
-// decodes with it; the client in chat uses its error, id and notification
-// parts. Conversion to and from the public chat types is in
-// internal/graphwire/chatconv (it imports chat, which imports this package).
+// It depends on the standard library only and imports no public package of
+// the module. Conversion to and from the public chat types is in package
+// chat (its MarshalGraphJSON and UnmarshalGraphJSON), which the client uses
+// and the fake in chat/fake serves with; the fake uses this package
+// directly only for what is not a chat type: errors, collection envelopes,
+// request bodies of its own shape, subscriptions and notifications.
 package graphwire

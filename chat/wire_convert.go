@@ -1,15 +1,18 @@
-// Package chatconv converts between the Graph JSON of internal/graphwire and
-// the public types of package chat. It is the one place where the two meet
-// for the fake in chat/fake (the client in chat converts msgraph-sdk-go
-// models; package chat cannot import this package, which imports it).
-package chatconv
+package chat
 
 import (
 	"time"
 
-	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
+
+// This file is the one place where Graph's JSON (the wire structs of
+// internal/graphwire) meets this package's plain types, in both
+// directions. The client decodes Graph's answers and encodes its requests
+// with these functions, and the fake in chat/fake does the same through
+// MarshalGraphJSON and UnmarshalGraphJSON, which call them: a shape the
+// two disagree on fails a test on both sides. The readers accept what
+// Graph documents it may send (nulls, missing objects, unknown members).
 
 func strPtr(s string) *string {
 	if s == "" {
@@ -39,9 +42,9 @@ func timeOf(p *gw.Time) time.Time {
 	return p.Time
 }
 
-// ChatToWire converts a chat to its Graph JSON; members are included when
+// chatToWire converts a chat to its Graph JSON; members are included when
 // c.Members is not nil.
-func ChatToWire(c chat.Chat) gw.Chat {
+func chatToWire(c Chat) gw.Chat {
 	w := gw.Chat{
 		ID:                  c.ID,
 		Topic:               strPtr(c.Topic),
@@ -51,7 +54,7 @@ func ChatToWire(c chat.Chat) gw.Chat {
 		WebURL:              c.WebURL,
 		TenantID:            c.TenantID,
 	}
-	if c.OnlineMeeting != (chat.MeetingInfo{}) {
+	if c.OnlineMeeting != (MeetingInfo{}) {
 		mi := &gw.OnlineMeetingInfo{CalendarEventID: c.OnlineMeeting.CalendarEventID, JoinWebURL: c.OnlineMeeting.JoinURL}
 		if c.OnlineMeeting.OrganizerID != "" {
 			mi.Organizer = &gw.Identity{ODataType: gw.TypeTeamworkUser, ID: c.OnlineMeeting.OrganizerID, UserIdentityType: "aadUser", TenantID: c.OnlineMeeting.OrganizerTenantID}
@@ -61,17 +64,17 @@ func ChatToWire(c chat.Chat) gw.Chat {
 	if c.Members != nil {
 		w.Members = make([]gw.ConversationMember, len(c.Members))
 		for i, m := range c.Members {
-			w.Members[i] = MemberToWire(m)
+			w.Members[i] = memberToWire(m)
 		}
 	}
 	return w
 }
 
-// ChatFromWire converts Graph JSON to a chat.
-func ChatFromWire(w gw.Chat) chat.Chat {
-	c := chat.Chat{
+// chatFromWire converts Graph's chat.
+func chatFromWire(w *gw.Chat) Chat {
+	c := Chat{
 		ID:            w.ID,
-		Type:          chat.ChatType(w.ChatType),
+		Type:          ChatType(w.ChatType),
 		Topic:         deref(w.Topic),
 		CreatedAt:     w.CreatedDateTime.Time,
 		LastUpdatedAt: w.LastUpdatedDateTime.Time,
@@ -79,44 +82,44 @@ func ChatFromWire(w gw.Chat) chat.Chat {
 		TenantID:      w.TenantID,
 	}
 	if mi := w.OnlineMeetingInfo; mi != nil {
-		c.OnlineMeeting = chat.MeetingInfo{JoinURL: mi.JoinWebURL, CalendarEventID: mi.CalendarEventID}
+		c.OnlineMeeting = MeetingInfo{JoinURL: mi.JoinWebURL, CalendarEventID: mi.CalendarEventID}
 		if mi.Organizer != nil {
 			c.OnlineMeeting.OrganizerID = mi.Organizer.ID
 			c.OnlineMeeting.OrganizerTenantID = mi.Organizer.TenantID
 		}
 	}
 	if w.Members != nil {
-		c.Members = make([]chat.Member, len(w.Members))
-		for i, m := range w.Members {
-			c.Members[i] = MemberFromWire(m)
+		c.Members = make([]Member, len(w.Members))
+		for i := range w.Members {
+			c.Members[i] = memberFromWire(&w.Members[i])
 		}
 	}
 	return c
 }
 
-// MemberToWire converts a membership to an aadUserConversationMember.
-func MemberToWire(m chat.Member) gw.ConversationMember {
+// memberToWire converts a membership to an aadUserConversationMember.
+func memberToWire(m Member) gw.ConversationMember {
 	roles := m.Roles
 	if roles == nil {
 		roles = []string{}
 	}
-	w := gw.ConversationMember{
-		ODataType:   gw.TypeAADUserMember,
-		ID:          m.ID,
-		Roles:       roles,
-		DisplayName: m.DisplayName,
-		UserID:      m.UserID,
-		Email:       m.Email,
-		TenantID:    m.TenantID,
+	return gw.ConversationMember{
+		ODataType:                   gw.TypeAADUserMember,
+		ID:                          m.ID,
+		Roles:                       roles,
+		DisplayName:                 m.DisplayName,
+		UserID:                      m.UserID,
+		Email:                       m.Email,
+		TenantID:                    m.TenantID,
+		VisibleHistoryStartDateTime: &gw.FullTime{Time: gw.TimeOf(m.VisibleHistoryStartAt)},
 	}
-	w.VisibleHistoryStartDateTime = &gw.FullTime{Time: gw.TimeOf(m.VisibleHistoryStartAt)}
-	return w
 }
 
-// MemberFromWire converts an aadUserConversationMember to a membership.
-// The "share all history" time (year 1) becomes the zero time.
-func MemberFromWire(w gw.ConversationMember) chat.Member {
-	m := chat.Member{
+// memberFromWire converts an aadUserConversationMember. Graph's "all of
+// the history" time (year 1) becomes the zero time; a member being added
+// (user@odata.bind, no userId) gets the bound user's id or principal name.
+func memberFromWire(w *gw.ConversationMember) Member {
+	m := Member{
 		ID:          w.ID,
 		UserID:      w.UserID,
 		DisplayName: w.DisplayName,
@@ -133,8 +136,31 @@ func MemberFromWire(w gw.ConversationMember) chat.Member {
 	return m
 }
 
-func senderToWire(s chat.Sender) *gw.IdentitySet {
-	if s == (chat.Sender{}) {
+// memberBind is the body that adds userID (an object id or a user
+// principal name) to a chat: an aadUserConversationMember that binds the
+// user under baseURL.
+func memberBind(baseURL, userID string, roles []string, historyFrom time.Time, allHistory bool) gw.ConversationMember {
+	if roles == nil {
+		roles = []string{RoleOwner}
+	}
+	w := gw.ConversationMember{ODataType: gw.TypeAADUserMember, Roles: roles, UserBind: userBind(baseURL, userID)}
+	switch {
+	case allHistory:
+		w.VisibleHistoryStartDateTime = &gw.FullTime{} // 0001-01-01T00:00:00Z
+	case !historyFrom.IsZero():
+		w.VisibleHistoryStartDateTime = &gw.FullTime{Time: gw.TimeOf(historyFrom.UTC())}
+	}
+	return w
+}
+
+// userBind is the OData reference to a user: <base>/users('<id>'), with a
+// quote in a user principal name doubled as OData wants.
+func userBind(baseURL, userID string) string {
+	return baseURL + "/users('" + odataQuote(userID) + "')"
+}
+
+func senderToWire(s Sender) *gw.IdentitySet {
+	if s == (Sender{}) {
 		return nil
 	}
 	set := &gw.IdentitySet{}
@@ -146,11 +172,11 @@ func senderToWire(s chat.Sender) *gw.IdentitySet {
 	return set
 }
 
-func senderFromWire(set *gw.IdentitySet) chat.Sender {
+func senderFromWire(set *gw.IdentitySet) Sender {
 	if set == nil {
-		return chat.Sender{}
+		return Sender{}
 	}
-	var s chat.Sender
+	var s Sender
 	if u := set.User; u != nil {
 		s.UserID, s.DisplayName, s.TenantID = u.ID, u.DisplayName, u.TenantID
 	}
@@ -160,8 +186,8 @@ func senderFromWire(set *gw.IdentitySet) chat.Sender {
 	return s
 }
 
-// MessageToWire converts a message to Graph's chatMessage.
-func MessageToWire(m chat.Message) gw.ChatMessage {
+// messageToWire converts a message to Graph's chatMessage.
+func messageToWire(m Message) gw.ChatMessage {
 	w := gw.ChatMessage{
 		ID:                   m.ID,
 		ReplyToID:            strPtr(m.ReplyToID),
@@ -179,9 +205,8 @@ func MessageToWire(m chat.Message) gw.ChatMessage {
 		WebURL:               m.WebURL,
 		From:                 senderToWire(m.From),
 		Body:                 &gw.ItemBody{ContentType: string(m.Body.ContentType), Content: m.Body.Content},
-		Attachments:          AttachmentsToWire(m.Attachments),
-		Mentions:             MentionsToWire(m.Mentions),
-		HostedContents:       nil,
+		Attachments:          attachmentsToWire(m.Attachments),
+		Mentions:             mentionsToWire(m.Mentions, false),
 	}
 	if w.Attachments == nil {
 		w.Attachments = []gw.Attachment{}
@@ -198,19 +223,22 @@ func MessageToWire(m chat.Message) gw.ChatMessage {
 			User:            &gw.IdentitySet{User: &gw.Identity{ID: r.UserID, UserIdentityType: "aadUser"}},
 		}
 	}
+	// Graph's message reads carry no hostedContents (the body references
+	// them), so none are written.
 	if m.TeamID != "" || m.ChannelID != "" {
 		w.ChannelIdentity = &gw.ChannelIdentity{TeamID: m.TeamID, ChannelID: m.ChannelID}
 	}
 	return w
 }
 
-// MessageFromWire converts Graph's chatMessage to a message.
-func MessageFromWire(w gw.ChatMessage) chat.Message {
-	m := chat.Message{
+// messageFromWire converts Graph's chatMessage. It is on the hot path of
+// every listing: one pass, no maps, slices only when the message has them.
+func messageFromWire(w *gw.ChatMessage) Message {
+	m := Message{
 		ID:             w.ID,
 		ReplyToID:      deref(w.ReplyToID),
 		ETag:           w.ETag,
-		MessageType:    chat.MessageType(w.MessageType),
+		MessageType:    MessageType(w.MessageType),
 		CreatedAt:      w.CreatedDateTime.Time,
 		LastModifiedAt: w.LastModifiedDateTime.Time,
 		LastEditedAt:   timeOf(w.LastEditedDateTime),
@@ -218,23 +246,23 @@ func MessageFromWire(w gw.ChatMessage) chat.Message {
 		Subject:        deref(w.Subject),
 		Summary:        deref(w.Summary),
 		ChatID:         w.ChatID,
-		Importance:     chat.Importance(w.Importance),
+		Importance:     Importance(w.Importance),
 		WebURL:         w.WebURL,
 		From:           senderFromWire(w.From),
-		Mentions:       MentionsFromWire(w.Mentions),
-		Attachments:    AttachmentsFromWire(w.Attachments),
-		HostedContents: HostedContentsFromWire(w.HostedContents),
+		Mentions:       mentionsFromWire(w.Mentions),
+		Attachments:    attachmentsFromWire(w.Attachments),
+		HostedContents: hostedContentsFromWire(w.HostedContents),
 	}
 	if w.Body != nil {
-		m.Body = chat.Body{ContentType: chat.ContentType(w.Body.ContentType), Content: w.Body.Content}
+		m.Body = Body{ContentType: ContentType(w.Body.ContentType), Content: w.Body.Content}
 	}
 	if ci := w.ChannelIdentity; ci != nil {
 		m.TeamID, m.ChannelID = ci.TeamID, ci.ChannelID
 	}
 	if len(w.Reactions) > 0 {
-		m.Reactions = make([]chat.Reaction, len(w.Reactions))
+		m.Reactions = make([]Reaction, len(w.Reactions))
 		for i, r := range w.Reactions {
-			m.Reactions[i] = chat.Reaction{Type: r.ReactionType, DisplayName: r.DisplayName, CreatedAt: r.CreatedDateTime.Time}
+			m.Reactions[i] = Reaction{Type: r.ReactionType, DisplayName: r.DisplayName, CreatedAt: r.CreatedDateTime.Time}
 			if r.User != nil && r.User.User != nil {
 				m.Reactions[i].UserID = r.User.User.ID
 			}
@@ -243,29 +271,34 @@ func MessageFromWire(w gw.ChatMessage) chat.Message {
 	return m
 }
 
-// MentionsToWire converts mentions of users.
-func MentionsToWire(ms []chat.Mention) []gw.Mention {
+// mentionsToWire converts mentions of users. For a message being sent
+// (sending), a mention without DisplayName names the user by its Text.
+func mentionsToWire(ms []Mention, sending bool) []gw.Mention {
 	if len(ms) == 0 {
 		return nil
 	}
 	out := make([]gw.Mention, len(ms))
 	for i, m := range ms {
+		name := m.DisplayName
+		if sending && name == "" {
+			name = m.Text
+		}
 		out[i] = gw.Mention{ID: m.ID, MentionText: m.Text, Mentioned: &gw.IdentitySet{
-			User: &gw.Identity{ID: m.UserID, DisplayName: m.DisplayName, UserIdentityType: "aadUser"},
+			User: &gw.Identity{ID: m.UserID, DisplayName: name, UserIdentityType: "aadUser"},
 		}}
 	}
 	return out
 }
 
-// MentionsFromWire converts mentions; mentions of something other than a
+// mentionsFromWire converts mentions; mentions of something other than a
 // user keep their text with an empty UserID.
-func MentionsFromWire(ws []gw.Mention) []chat.Mention {
+func mentionsFromWire(ws []gw.Mention) []Mention {
 	if len(ws) == 0 {
 		return nil
 	}
-	out := make([]chat.Mention, len(ws))
+	out := make([]Mention, len(ws))
 	for i, w := range ws {
-		out[i] = chat.Mention{ID: w.ID, Text: w.MentionText}
+		out[i] = Mention{ID: w.ID, Text: w.MentionText}
 		if w.Mentioned != nil && w.Mentioned.User != nil {
 			out[i].UserID = w.Mentioned.User.ID
 			out[i].DisplayName = w.Mentioned.User.DisplayName
@@ -274,8 +307,7 @@ func MentionsFromWire(ws []gw.Mention) []chat.Mention {
 	return out
 }
 
-// AttachmentsToWire converts attachments.
-func AttachmentsToWire(as []chat.Attachment) []gw.Attachment {
+func attachmentsToWire(as []Attachment) []gw.Attachment {
 	if len(as) == 0 {
 		return nil
 	}
@@ -286,48 +318,47 @@ func AttachmentsToWire(as []chat.Attachment) []gw.Attachment {
 	return out
 }
 
-// AttachmentsFromWire converts attachments.
-func AttachmentsFromWire(ws []gw.Attachment) []chat.Attachment {
+func attachmentsFromWire(ws []gw.Attachment) []Attachment {
 	if len(ws) == 0 {
 		return nil
 	}
-	out := make([]chat.Attachment, len(ws))
+	out := make([]Attachment, len(ws))
 	for i, w := range ws {
-		out[i] = chat.Attachment(w)
+		out[i] = Attachment(w)
 	}
 	return out
 }
 
-// HostedContentsFromWire converts hosted contents; a temporary id stands
+// hostedContentsFromWire converts hosted contents; a temporary id stands
 // in for a missing id (a message being sent).
-func HostedContentsFromWire(ws []gw.HostedContent) []chat.HostedContent {
+func hostedContentsFromWire(ws []gw.HostedContent) []HostedContent {
 	if len(ws) == 0 {
 		return nil
 	}
-	out := make([]chat.HostedContent, len(ws))
+	out := make([]HostedContent, len(ws))
 	for i, w := range ws {
 		id := w.ID
 		if id == "" {
 			id = w.TemporaryID
 		}
-		out[i] = chat.HostedContent{ID: id, ContentType: w.ContentType, Data: w.ContentBytes}
+		out[i] = HostedContent{ID: id, ContentType: w.ContentType, Data: w.ContentBytes}
 	}
 	return out
 }
 
-// NewMessageToWire converts a message to send into the body of a POST (or
-// PATCH) of a chatMessage.
-func NewMessageToWire(m chat.NewMessage) gw.ChatMessage {
+// newMessageToWire is the body of a message POST (or PATCH) from a message
+// NewMessage.Validate accepted.
+func newMessageToWire(m NewMessage) gw.ChatMessage {
 	ct := m.Body.ContentType
 	if ct == "" {
-		ct = chat.ContentText
+		ct = ContentText
 	}
 	w := gw.ChatMessage{
 		Body:        &gw.ItemBody{ContentType: string(ct), Content: m.Body.Content},
 		Subject:     strPtr(m.Subject),
 		Importance:  string(m.Importance),
-		Mentions:    MentionsToWire(m.Mentions),
-		Attachments: AttachmentsToWire(m.Attachments),
+		Mentions:    mentionsToWire(m.Mentions, true),
+		Attachments: attachmentsToWire(m.Attachments),
 	}
 	if len(m.HostedContents) > 0 {
 		w.HostedContents = make([]gw.HostedContent, len(m.HostedContents))
@@ -338,23 +369,23 @@ func NewMessageToWire(m chat.NewMessage) gw.ChatMessage {
 	return w
 }
 
-// NewMessageFromWire reads the body of a POST (or PATCH) of a chatMessage.
-func NewMessageFromWire(w gw.ChatMessage) chat.NewMessage {
-	m := chat.NewMessage{
+// newMessageFromWire reads the body of a message POST (or PATCH).
+func newMessageFromWire(w *gw.ChatMessage) NewMessage {
+	m := NewMessage{
 		Subject:        deref(w.Subject),
-		Importance:     chat.Importance(w.Importance),
-		Mentions:       MentionsFromWire(w.Mentions),
-		Attachments:    AttachmentsFromWire(w.Attachments),
-		HostedContents: HostedContentsFromWire(w.HostedContents),
+		Importance:     Importance(w.Importance),
+		Mentions:       mentionsFromWire(w.Mentions),
+		Attachments:    attachmentsFromWire(w.Attachments),
+		HostedContents: hostedContentsFromWire(w.HostedContents),
 	}
 	if w.Body != nil {
-		m.Body = chat.Body{ContentType: chat.ContentType(w.Body.ContentType), Content: w.Body.Content}
+		m.Body = Body{ContentType: ContentType(w.Body.ContentType), Content: w.Body.Content}
 	}
 	return m
 }
 
-// MeetingToWire converts an online meeting.
-func MeetingToWire(m chat.OnlineMeeting) gw.OnlineMeeting {
+// meetingToWire converts an online meeting.
+func meetingToWire(m OnlineMeeting) gw.OnlineMeeting {
 	w := gw.OnlineMeeting{
 		ID:               m.ID,
 		CreationDateTime: gw.TimeOf(m.CreatedAt),
@@ -373,9 +404,7 @@ func MeetingToWire(m chat.OnlineMeeting) gw.OnlineMeeting {
 				Identity: &gw.IdentitySet{User: &gw.Identity{ID: m.OrganizerID, TenantID: m.OrganizerTenantID}}, Role: "presenter",
 			}
 		}
-		for _, a := range m.Attendees {
-			w.Participants.Attendees = append(w.Participants.Attendees, AttendeeToWire(a))
-		}
+		w.Participants.Attendees = attendeesToWire(m.Attendees)
 	}
 	if m.JoinMeetingID != "" {
 		w.JoinMeetingIDSettings = &gw.JoinMeetingIDSettings{JoinMeetingID: m.JoinMeetingID, Passcode: string(m.Passcode), IsPasscodeRequired: m.IsPasscodeRequired}
@@ -386,27 +415,35 @@ func MeetingToWire(m chat.OnlineMeeting) gw.OnlineMeeting {
 	return w
 }
 
-// AttendeeToWire names an attendee by object id (identity.user.id) or by
-// user principal name (upn).
-func AttendeeToWire(idOrUPN string) gw.MeetingParticipantInfo {
-	if gw.IsGUID(idOrUPN) {
-		return gw.MeetingParticipantInfo{Identity: &gw.IdentitySet{User: &gw.Identity{ID: idOrUPN}}, Role: "attendee"}
+// attendeesToWire names each attendee by object id (identity.user.id) or
+// by user principal name (upn).
+func attendeesToWire(as []string) []gw.MeetingParticipantInfo {
+	if len(as) == 0 {
+		return nil
 	}
-	return gw.MeetingParticipantInfo{UPN: idOrUPN, Role: "attendee"}
+	out := make([]gw.MeetingParticipantInfo, len(as))
+	for i, a := range as {
+		if gw.IsGUID(a) {
+			out[i] = gw.MeetingParticipantInfo{Identity: &gw.IdentitySet{User: &gw.Identity{ID: a}}, Role: "attendee"}
+		} else {
+			out[i] = gw.MeetingParticipantInfo{UPN: a, Role: "attendee"}
+		}
+	}
+	return out
 }
 
-// AttendeeFromWire is the object id of an attendee, or its user principal
-// name when there is no id.
-func AttendeeFromWire(w gw.MeetingParticipantInfo) string {
+// attendeeFromWire is the object id of an attendee, or its user principal
+// name when Graph gives no id.
+func attendeeFromWire(w *gw.MeetingParticipantInfo) string {
 	if w.Identity != nil && w.Identity.User != nil && w.Identity.User.ID != "" {
 		return w.Identity.User.ID
 	}
 	return w.UPN
 }
 
-// MeetingFromWire converts an online meeting.
-func MeetingFromWire(w gw.OnlineMeeting) chat.OnlineMeeting {
-	m := chat.OnlineMeeting{
+// meetingFromWire converts Graph's onlineMeeting.
+func meetingFromWire(w *gw.OnlineMeeting) OnlineMeeting {
+	m := OnlineMeeting{
 		ID:        w.ID,
 		Subject:   w.Subject,
 		JoinURL:   w.JoinWebURL,
@@ -422,25 +459,54 @@ func MeetingFromWire(w gw.OnlineMeeting) chat.OnlineMeeting {
 			m.OrganizerID = p.Organizer.Identity.User.ID
 			m.OrganizerTenantID = p.Organizer.Identity.User.TenantID
 		}
-		for _, a := range p.Attendees {
-			if who := AttendeeFromWire(a); who != "" {
+		for i := range p.Attendees {
+			if who := attendeeFromWire(&p.Attendees[i]); who != "" {
 				m.Attendees = append(m.Attendees, who)
 			}
 		}
 	}
 	if s := w.JoinMeetingIDSettings; s != nil {
 		m.JoinMeetingID = s.JoinMeetingID
-		m.Passcode = chat.Passcode(s.Passcode)
+		m.Passcode = Passcode(s.Passcode)
 		m.IsPasscodeRequired = s.IsPasscodeRequired
 	}
 	if w.LobbyBypassSettings != nil {
-		m.LobbyBypass = chat.LobbyBypassScope(w.LobbyBypassSettings.Scope)
+		m.LobbyBypass = LobbyBypassScope(w.LobbyBypassSettings.Scope)
 	}
 	return m
 }
 
-// PresenceToWire converts a presence.
-func PresenceToWire(p chat.Presence) gw.Presence {
+// createMeetingToWire is the body of POST /me/onlineMeetings from options
+// that Validate accepted.
+func createMeetingToWire(o CreateOnlineMeetingOptions) gw.NewOnlineMeeting {
+	w := gw.NewOnlineMeeting{Subject: o.Subject, StartDateTime: timePtr(o.StartAt.UTC()), EndDateTime: timePtr(o.EndAt.UTC())}
+	if len(o.Attendees) > 0 {
+		w.Participants = &gw.MeetingParticipants{Attendees: attendeesToWire(o.Attendees)}
+	}
+	if o.LobbyBypass != "" {
+		w.LobbyBypassSettings = &gw.LobbyBypassSettings{Scope: string(o.LobbyBypass)}
+	}
+	return w
+}
+
+// createMeetingFromWire reads the body of POST /me/onlineMeetings. An
+// attendee with neither id nor principal name is kept as "", which
+// Validate refuses.
+func createMeetingFromWire(w *gw.NewOnlineMeeting) CreateOnlineMeetingOptions {
+	o := CreateOnlineMeetingOptions{Subject: w.Subject, StartAt: timeOf(w.StartDateTime), EndAt: timeOf(w.EndDateTime)}
+	if w.Participants != nil {
+		for i := range w.Participants.Attendees {
+			o.Attendees = append(o.Attendees, attendeeFromWire(&w.Participants.Attendees[i]))
+		}
+	}
+	if w.LobbyBypassSettings != nil {
+		o.LobbyBypass = LobbyBypassScope(w.LobbyBypassSettings.Scope)
+	}
+	return o
+}
+
+// presenceToWire converts a presence.
+func presenceToWire(p Presence) gw.Presence {
 	w := gw.Presence{
 		ID:                  p.UserID,
 		Availability:        string(p.Availability),
@@ -453,9 +519,9 @@ func PresenceToWire(p chat.Presence) gw.Presence {
 	return w
 }
 
-// PresenceFromWire converts a presence.
-func PresenceFromWire(w gw.Presence) chat.Presence {
-	p := chat.Presence{UserID: w.ID, Availability: chat.Availability(w.Availability), Activity: chat.Activity(w.Activity)}
+// presenceFromWire converts Graph's presence.
+func presenceFromWire(w *gw.Presence) Presence {
+	p := Presence{UserID: w.ID, Availability: Availability(w.Availability), Activity: Activity(w.Activity)}
 	if w.StatusMessage != nil && w.StatusMessage.Message != nil {
 		p.StatusMessage = w.StatusMessage.Message.Content
 	}
