@@ -247,8 +247,9 @@ const (
 	// delivery.
 	AuthEventGridRefused CallbackAuthReason = "event grid delivery refused"
 	// AuthCallbackEventNeedsToken: a delivery authenticated as Event Grid
-	// held Call Automation callback events, which only come with a Call
-	// Automation token.
+	// held an event of another type than IncomingCall or the subscription
+	// validation (compared exactly), for example a Call Automation
+	// callback event, which only comes with a Call Automation token.
 	AuthCallbackEventNeedsToken CallbackAuthReason = "callback events need a call automation token"
 )
 

@@ -282,8 +282,9 @@ type SubscriptionValidation struct {
 
 // UnknownEvent is an event of a type this package does not read into a
 // typed value (media events such as PlayCompleted, recording events, new
-// event types). It is kept as it arrived; EventInfo holds the members
-// every event has when its data has them.
+// event types), or of a known type whose data could not be read (see Err).
+// It is kept as it arrived; EventInfo holds the members every event has
+// when its data has them.
 type UnknownEvent struct {
 	EventInfo
 	// Type is the event's type.
@@ -296,6 +297,14 @@ type UnknownEvent struct {
 	Data json.RawMessage
 	// BinaryData is data_base64 decoded, when it is not JSON.
 	BinaryData []byte
+	// Err, when set, is why an event of a type this package knows was
+	// not read into its typed value (its data did not have the type's
+	// shape, for example an identifier that is not one): an *EventError
+	// naming the event's position and type. The event is kept so that
+	// the other events of its delivery are not lost; a CallbackHandler
+	// dispatches it and reports Err to OnError. Nil for the types this
+	// package does not know. Encoding ignores it.
+	Err error
 }
 
 // EventType implements Event.

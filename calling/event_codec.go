@@ -70,19 +70,22 @@ func appendTypeName(b []byte, t string) []byte {
 // become their typed values; the others become *UnknownEvent, never
 // dropped. An event of a known type whose data does not have the type's
 // shape (a member of the wrong JSON type, an identifier that is not one)
-// makes the whole body an error: a delivery is read entirely or not at
-// all. Errors are *EventError.
+// is kept too, as an *UnknownEvent with its data as it arrived and the
+// reason in its Err: one bad event never takes the others of its delivery
+// with it. Errors, which refuse the whole body, are *EventError: a body
+// that is not a JSON array or object of events, an event without a type,
+// more than MaxEventsPerDelivery events.
 func ParseEvents(body []byte) ([]Event, error) { return parseEvents(body, 0) }
 
 // ParseCloudEvents is ParseEvents for bodies that must be CloudEvents, as
-// Call Automation callbacks are: an event in the Event Grid schema is an
-// error.
+// Call Automation callbacks are: an event in the Event Grid schema makes
+// the body an error.
 func ParseCloudEvents(body []byte) ([]Event, error) {
 	return parseEvents(body, eventwire.SchemaCloudEvents)
 }
 
 // ParseEventGridEvents is ParseEvents for bodies that must be in the Event
-// Grid schema: an event in the CloudEvents schema is an error.
+// Grid schema: an event in the CloudEvents schema makes the body an error.
 func ParseEventGridEvents(body []byte) ([]Event, error) {
 	return parseEvents(body, eventwire.SchemaEventGrid)
 }
@@ -98,11 +101,7 @@ func parseEvents(body []byte, want eventwire.Schema) ([]Event, error) {
 		if want != 0 && env.Schema() != want {
 			return nil, &EventError{Index: i, Type: env.EventTypeName(), Problem: "not in the " + want.String() + " schema"}
 		}
-		ev, err := eventFromEnvelope(i, env)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
+		out = append(out, eventFromEnvelope(i, env))
 	}
 	return out, nil
 }
@@ -115,24 +114,31 @@ func fromDecodeError(err error, typ string) *EventError {
 	return &EventError{Index: -1, Type: typ, Problem: "cannot read", Err: err}
 }
 
-// eventFromEnvelope reads one event. Known types must have well-formed
-// data; unknown types are kept whatever their data.
-func eventFromEnvelope(i int, env *eventwire.Envelope) (Event, error) {
+// eventFromEnvelope reads one event. Known types with data of the wrong
+// shape, and unknown types, become *UnknownEvent.
+func eventFromEnvelope(i int, env *eventwire.Envelope) Event {
 	typ := env.EventTypeName()
 	build := builders[typ]
 	var d eventwire.EventData
 	if build == nil {
-		return unknownEvent(i, env, &d), nil
+		return unknownEvent(i, env, &d)
 	}
 	if err := eventwire.DecodeData(i, env, &d); err != nil {
-		return nil, fromDecodeError(err, typ)
+		return undecodable(i, env, fromDecodeError(err, typ))
 	}
-	info := eventInfo(env, &d)
-	ev, err := build(info, &d)
+	ev, err := build(eventInfo(env, &d), &d)
 	if err != nil {
-		return nil, &EventError{Index: i, Type: typ, Problem: "data", Err: err}
+		return undecodable(i, env, &EventError{Index: i, Type: typ, Problem: "data", Err: err})
 	}
-	return ev, nil
+	return ev
+}
+
+// undecodable keeps an event of a known type that could not be read.
+func undecodable(i int, env *eventwire.Envelope, err *EventError) *UnknownEvent {
+	var d eventwire.EventData
+	u := unknownEvent(i, env, &d)
+	u.Err = err
+	return u
 }
 
 func unknownEvent(i int, env *eventwire.Envelope, d *eventwire.EventData) *UnknownEvent {
@@ -290,6 +296,12 @@ var builders = map[string]builder{
 	EventTypeConnectFailed:    func(i EventInfo, _ *eventwire.EventData) (Event, error) { return &ConnectFailed{i}, nil },
 	EventTypeHoldFailed:       func(i EventInfo, _ *eventwire.EventData) (Event, error) { return &HoldFailed{i}, nil },
 	EventTypeIncomingCall: func(i EventInfo, d *eventwire.EventData) (Event, error) {
+		// An IncomingCall has no call connection yet, and answers no
+		// operation: its data has neither member (the published example,
+		// shared/spec/events/eventgrid_IncomingCall.json; AD
+		// concepts/call-automation/incoming-call-notification.md), and one
+		// that claims either is not trusted with it.
+		i.CallConnectionID, i.OperationContext = "", ""
 		e := &IncomingCall{
 			EventInfo:           i,
 			CallerDisplayName:   d.CallerDisplayName,

@@ -303,18 +303,12 @@ func TestParseErrors(t *testing.T) {
 		body  string
 		index int
 		typ   string
-		is    any
 	}{
-		"not json":          {`<xml/>`, -1, "", nil},
-		"empty":             {``, -1, "", nil},
-		"no type":           {`[{"id":"1","data":{}}]`, 0, "", nil},
-		"wrong member type": {`[{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":1,"operationContext":"` + secret + `"}}]`, 0, EventTypeCallConnected, nil},
-		"bad identifier": {`[{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"participant":{"communicationUser":{"id":"a"},"phoneNumber":{"value":"+1"}}}}]`,
-			0, EventTypeAddParticipantSucceeded, new(*identity.IdentifierModelError)},
-		"bad participant": {`[{"type":"Microsoft.Communication.CallConnected"},{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"participants":[{"identifier":{"kind":"communicationUser","communicationUser":{}}}]}}]`,
-			1, EventTypeParticipantsUpdated, new(*identity.IdentifierModelError)},
-		"incoming call data": {`[{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}]`, 0, EventTypeIncomingCall, nil},
-		"data not json":      {`[{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}]`, 0, EventTypeCallConnected, nil},
+		"not json":    {`<xml/>`, -1, ""},
+		"empty":       {``, -1, ""},
+		"no type":     {`[{"id":"1","data":{}}]`, 0, ""},
+		"not events":  {`["` + secret + `"]`, 0, ""},
+		"bad element": {`[{"type":"X"},{"type":1,"data":"` + secret + `"}]`, 1, ""},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -328,9 +322,6 @@ func TestParseErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), secret)
 			assert.True(t, strings.HasPrefix(err.Error(), "calling: "), err.Error())
 			assert.Equal(t, strings.ToLower(err.Error()[:12]), err.Error()[:12])
-			if c.is != nil {
-				assert.True(t, errors.As(err, c.is), "cause %v", err)
-			}
 		})
 	}
 	// A long type is cut in the error text.
@@ -338,6 +329,57 @@ func TestParseErrors(t *testing.T) {
 	_, err := ParseEventGridEvents([]byte(`[{"type":"` + long + `"}]`))
 	require.Error(t, err)
 	assert.Less(t, len(err.Error()), 200)
+}
+
+// TestParseKeepsUndecodableEvents: an event of a known type whose data
+// cannot be read is kept as an *UnknownEvent with its raw data and the
+// reason in Err; the other events of the delivery are read as usual (one
+// bad event used to fail the whole delivery, issue 11 §6).
+func TestParseKeepsUndecodableEvents(t *testing.T) {
+	secret := "incoming-call-context-secret"
+	cases := map[string]struct {
+		event string
+		typ   string
+		is    any
+		cc    string // the call connection id still read from the data
+	}{
+		"wrong member type": {`{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":1,"operationContext":"` + secret + `"}}`, EventTypeCallConnected, nil, ""},
+		"bad identifier": {`{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"callConnectionId":"cc-1","participant":{"communicationUser":{"id":"a"},"phoneNumber":{"value":"+1"}}}}`,
+			EventTypeAddParticipantSucceeded, new(*identity.IdentifierModelError), "cc-1"},
+		"bad participant": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":{"kind":"communicationUser","communicationUser":{}}}]}}`,
+			EventTypeParticipantsUpdated, new(*identity.IdentifierModelError), "cc-1"},
+		"incoming call data": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}`, EventTypeIncomingCall, nil, ""},
+		"data not json":      {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, ""},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			body := `[{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":"cc-0"}},` + c.event + `,{"type":"Microsoft.Communication.CallDisconnected","data":{"callConnectionId":"cc-2"}}]`
+			evs, err := ParseEvents([]byte(body))
+			require.NoError(t, err)
+			require.Len(t, evs, 3)
+			assert.Equal(t, "cc-0", evs[0].(*CallConnected).CallConnectionID)
+			assert.Equal(t, "cc-2", evs[2].(*CallDisconnected).CallConnectionID)
+
+			u, ok := evs[1].(*UnknownEvent)
+			require.True(t, ok, "%T", evs[1])
+			assert.Equal(t, c.typ, u.Type)
+			assert.Equal(t, c.cc, u.CallConnectionID)
+			assert.True(t, len(u.Data) > 0 && json.Valid(u.Data), "the raw data is kept")
+			var ee *EventError
+			require.ErrorAs(t, u.Err, &ee)
+			assert.Equal(t, 1, ee.Index)
+			assert.Equal(t, c.typ, ee.Type)
+			assert.NotContains(t, u.Err.Error(), secret)
+			assert.True(t, strings.HasPrefix(u.Err.Error(), "calling: "), u.Err.Error())
+			if c.is != nil {
+				assert.True(t, errors.As(u.Err, c.is), "cause %v", u.Err)
+			}
+		})
+	}
+	// An unknown type is not an error.
+	evs, err := ParseEvents([]byte(`[{"type":"Microsoft.Communication.PlayCompleted","data":{"callConnectionId":1}}]`))
+	require.NoError(t, err)
+	assert.NoError(t, evs[0].(*UnknownEvent).Err)
 }
 
 func TestMarshalErrors(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,11 +63,12 @@ const (
 // Event Grid deliveries are refused (401): only Call Automation callbacks
 // are accepted. A request whose bearer token claims Call Automation's
 // issuer is always checked as a callback; any other request is checked
-// as an Event Grid delivery, and then may hold only Event Grid events
-// (IncomingCall, SubscriptionValidation, and other types kept as
-// UnknownEvent): Call Automation callback events in it are refused with
-// AuthCallbackEventNeedsToken, so that the weaker secret can never forge
-// call events.
+// as an Event Grid delivery, and then may hold only IncomingCall and
+// SubscriptionValidation events, their types spelled exactly: a delivery
+// with any other event is refused with AuthCallbackEventNeedsToken, so
+// that the weaker secret can never forge call events. Subscribe only
+// IncomingCall to this endpoint. Nothing that comes by Event Grid routes
+// by call connection id or operation context.
 type CallbackHandlerOptions struct {
 	CallbackAuthOptions
 
@@ -396,11 +398,14 @@ func (h *CallbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if channel == channelEventGrid {
-		for i, ev := range events {
-			if isCallbackEvent(ev) {
-				h.unauthorized(w, &CallbackAuthError{Reason: AuthCallbackEventNeedsToken, Detail: fmt.Sprintf("event %d", i)})
-				return
-			}
+		if err := eventGridOnly(events); err != nil {
+			h.unauthorized(w, err)
+			return
+		}
+	}
+	for _, ev := range events {
+		if u, ok := ev.(*UnknownEvent); ok && u.Err != nil {
+			h.report(u.Err) // delivered all the same, as an UnknownEvent
 		}
 	}
 
@@ -481,14 +486,24 @@ func callValidator(v func(*http.Request) error, r *http.Request) (err error) {
 	return v(r)
 }
 
-// isCallbackEvent reports whether ev is a Call Automation callback event,
-// which only Call Automation sends.
-func isCallbackEvent(ev Event) bool {
-	switch ev.(type) {
-	case *IncomingCall, *SubscriptionValidation, *UnknownEvent:
-		return false
+// eventGridOnly checks the events of a delivery that came by the Event
+// Grid channel (the secret or the validator, weaker than Call Automation's
+// signed token): only Event Grid's own types are accepted there, the types
+// compared exactly, so that no spelling of a callback type gets through as
+// an UnknownEvent. And what is accepted never routes by call connection id
+// or operation context (a real IncomingCall has neither), so it cannot
+// reach a call's handlers or a Tracker.
+func eventGridOnly(events []Event) error {
+	for i, ev := range events {
+		switch t := ev.EventType(); t {
+		case EventTypeIncomingCall, EventTypeSubscriptionValidation:
+			info := ev.Info()
+			info.CallConnectionID, info.OperationContext = "", ""
+		default:
+			return &CallbackAuthError{Reason: AuthCallbackEventNeedsToken, Detail: "event " + strconv.Itoa(i) + " (" + appendTypeNameString(t) + ") is not an IncomingCall"}
+		}
 	}
-	return true
+	return nil
 }
 
 // serveOptions answers the CloudEvents webhook validation handshake.

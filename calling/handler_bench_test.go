@@ -130,12 +130,17 @@ func BenchmarkCallbackHandler(b *testing.B) {
 
 // BenchmarkCallbackDispatchNoAuth isolates decoding and dispatch: a
 // delivery arriving on the Event Grid channel (query secret, no RSA
-// verification) holding unknown events of one call, handled by OnEvent.
+// verification) holding IncomingCall events, handled by OnEvent.
 func BenchmarkCallbackDispatchNoAuth(b *testing.B) {
 	iss := newIssuer(b)
 	evs := make([]calling.Event, 16)
 	for i := range evs {
-		evs[i] = &calling.UnknownEvent{EventInfo: calling.EventInfo{ServerCallID: "sc-1", CorrelationID: "co-1"}, Type: "Microsoft.Communication.CallStarted"}
+		evs[i] = &calling.IncomingCall{
+			EventInfo:           calling.EventInfo{ServerCallID: "sc-" + strconv.Itoa(i), CorrelationID: "co-1", Topic: "/t"},
+			From:                identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"},
+			To:                  identity.CommunicationUserIdentifier{ID: "8:acs:r_1"},
+			IncomingCallContext: "icc",
+		}
 	}
 	body, err := calling.MarshalEventGridEvents(evs...)
 	if err != nil {

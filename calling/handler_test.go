@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -376,14 +377,13 @@ func TestEventGridIncomingCall(t *testing.T) {
 	require.Len(t, calls, 2)
 	assert.Equal(t, identity.PhoneNumberIdentifier{PhoneNumber: "+12065551212"}, calls[1].From)
 
-	// Other Event Grid events of ACS are kept as unknown events.
-	var unknown []calling.Event
-	h.OnEvent(func(_ context.Context, ev calling.Event) { unknown = append(unknown, ev) })
-	r = httptest.NewRequest(http.MethodPost, "/events?code=s3cret", strings.NewReader(`[{"id":"2","eventType":"Microsoft.Communication.CallStarted","subject":"s","data":{"serverCallId":"x"},"eventTime":"2024-05-01T10:00:00Z","dataVersion":"1.0","metadataVersion":"1"}]`))
-	require.Equal(t, http.StatusOK, serve(h, r).Code)
-	require.Len(t, unknown, 1)
-	assert.IsType(t, &calling.UnknownEvent{}, unknown[0])
 	assert.Empty(t, e.all())
+
+	// Other Event Grid events of ACS are refused: only IncomingCall is
+	// taken on the strength of the Event Grid secret.
+	r = httptest.NewRequest(http.MethodPost, "/events?code=s3cret", strings.NewReader(`[{"id":"2","eventType":"Microsoft.Communication.CallStarted","subject":"s","data":{"serverCallId":"x"},"eventTime":"2024-05-01T10:00:00Z","dataVersion":"1.0","metadataVersion":"1"}]`))
+	require.Equal(t, http.StatusUnauthorized, serve(h, r).Code)
+	require.Len(t, calls, 2)
 }
 
 func TestEventGridCannotCarryCallbackEvents(t *testing.T) {
@@ -485,7 +485,7 @@ func TestHandlerRequestErrors(t *testing.T) {
 	big := mustMarshal(t, &calling.UnknownEvent{Type: "T", Data: []byte(`"` + strings.Repeat("x", 2000) + `"`)})
 	assert.Equal(t, http.StatusRequestEntityTooLarge, serve(h, signedPost(t, iss, "/cb", big)).Code)
 
-	for _, body := range []string{``, `[`, `{}`, `[{"id":"1"}]`, `[{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":5}}]`, `"x"`} {
+	for _, body := range []string{``, `[`, `{}`, `[{"id":"1"}]`, `[{"type":5}]`, `"x"`} {
 		w := serve(h, signedPost(t, iss, "/cb", []byte(body)))
 		assert.Equal(t, http.StatusBadRequest, w.Code, body)
 	}
@@ -783,4 +783,98 @@ func TestHandlerKeyFetchSurvivesHangUps(t *testing.T) {
 	// The next request waits for the fetch in flight and starts none.
 	assert.Equal(t, http.StatusUnauthorized, serve(h, reqs[0]).Code)
 	assert.EqualValues(t, 4, requests.Load(), "one discovery and one key request for all of them")
+}
+
+// TestHandlerDeliversAroundAnUndecodableEvent: one event whose data cannot
+// be read no longer fails its delivery with 400 (which the sender does not
+// retry, so every event of it was lost): it is delivered as an
+// *UnknownEvent with its raw data, and reported to OnError (issue 11 §6).
+func TestHandlerDeliversAroundAnUndecodableEvent(t *testing.T) {
+	iss := newIssuer(t)
+	for _, synchronous := range []bool{true, false} {
+		h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = synchronous })
+		got := make(chan calling.Event, 3)
+		h.OnCall("cc-1", func(_ context.Context, ev calling.Event) { got <- ev })
+		body := `[{"id":"a","type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":"cc-1"}},` +
+			`{"id":"b","type":"Microsoft.Communication.AddParticipantSucceeded","data":{"callConnectionId":"cc-1","participant":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u"},"phoneNumber":{"value":"+1"}}}},` +
+			`{"id":"c","type":"Microsoft.Communication.CallDisconnected","data":{"callConnectionId":"cc-1"}}]`
+		w := serve(h, signedPost(t, iss, "/cb", []byte(body)))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		require.NoError(t, h.Shutdown(context.Background()))
+		require.Len(t, got, 3)
+		assert.IsType(t, &calling.CallConnected{}, <-got)
+		u, ok := (<-got).(*calling.UnknownEvent)
+		require.True(t, ok)
+		assert.Equal(t, calling.EventTypeAddParticipantSucceeded, u.Type)
+		assert.Contains(t, string(u.Data), `"participant"`)
+		assert.IsType(t, &calling.CallDisconnected{}, <-got)
+		errList := e.all()
+		require.Len(t, errList, 1)
+		var ee *calling.EventError
+		require.ErrorAs(t, errList[0], &ee)
+		assert.Equal(t, 1, ee.Index)
+		assert.Same(t, u.Err, errList[0])
+	}
+}
+
+// TestEventGridChannelTakesOnlyEventGridTypes: a delivery authenticated by
+// the Event Grid secret may hold only IncomingCall and the subscription
+// validation, with their types spelled exactly; and nothing that came that
+// way routes by call connection id or operation context, or reaches the
+// tracker (issue 11 §4: a "CallDisconnected" in another letter case became
+// an UnknownEvent with the victim's call id that reached OnCall and the
+// tracker).
+func TestEventGridChannelTakesOnlyEventGridTypes(t *testing.T) {
+	iss := newIssuer(t)
+	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.EventGridSecret = "s3cret" })
+	var changes atomic.Int32
+	store := calling.NewMemoryTrackerStore(100)
+	tr, err := calling.NewTracker(&truthService{}, &calling.TrackerOptions{Store: store, SharedStore: true, OnChange: func(calling.CallStatus) { changes.Add(1) }})
+	require.NoError(t, err)
+	var byCall, byOp, all atomic.Int32
+	var incoming []*calling.IncomingCall
+	h.OnCall("victim", func(context.Context, calling.Event) { byCall.Add(1) })
+	h.OnOperation("op", func(context.Context, calling.Event) { byOp.Add(1) })
+	h.OnIncomingCall(func(_ context.Context, ic *calling.IncomingCall) { incoming = append(incoming, ic) })
+	h.OnEvent(func(ctx context.Context, ev calling.Event) { all.Add(1); tr.Handle(ctx, ev) })
+	post := func(body string) int {
+		r := httptest.NewRequest(http.MethodPost, "/events?secret=s3cret", strings.NewReader(body))
+		return serve(h, r).Code
+	}
+	data := `{"callConnectionId":"victim","serverCallId":"attacker","operationContext":"op"}`
+	for _, typ := range []string{
+		"microsoft.communication.calldisconnected",
+		"Microsoft.Communication.CallDisconnected ",
+		"Microsoft.Communication.CallDisconnected",
+		"Microsoft.Communication.CallStarted",
+		"Microsoft.Communication.IncomingCall ",
+		"microsoft.communication.incomingcall",
+		"Microsoft.EventGrid.SubscriptionValidationEvent\t",
+	} {
+		q, _ := json.Marshal(typ)
+		assert.Equal(t, http.StatusUnauthorized, post(`[{"id":"1","type":`+string(q)+`,"data":`+data+`}]`), typ)
+		assert.Equal(t, http.StatusUnauthorized, post(`[{"id":"1","eventType":`+string(q)+`,"data":`+data+`}]`), typ)
+		// Not even behind an IncomingCall.
+		assert.Equal(t, http.StatusUnauthorized, post(`[{"id":"0","eventType":"Microsoft.Communication.IncomingCall","data":{"serverCallId":"s"}},{"id":"1","eventType":`+string(q)+`,"data":`+data+`}]`), typ)
+	}
+	require.Zero(t, all.Load(), "a refused delivery dispatches nothing")
+	var ae *calling.CallbackAuthError
+	require.ErrorAs(t, e.all()[0], &ae)
+	assert.Equal(t, calling.AuthCallbackEventNeedsToken, ae.Reason)
+
+	// An IncomingCall is accepted, but its call connection id and operation
+	// context (which a real one does not have) route nothing; nor do those
+	// of an IncomingCall whose data cannot be read.
+	require.Equal(t, http.StatusOK, post(`[{"id":"2","eventType":"Microsoft.Communication.IncomingCall","data":{"callConnectionId":"victim","serverCallId":"attacker","operationContext":"op","incomingCallContext":"icc"}}]`))
+	require.Equal(t, http.StatusOK, post(`[{"id":"3","eventType":"Microsoft.Communication.IncomingCall","data":{"callConnectionId":"victim","operationContext":"op","to":{"communicationUser":{"id":"a"},"phoneNumber":{"value":"+1"}}}}]`))
+	require.Len(t, incoming, 1)
+	assert.Empty(t, incoming[0].CallConnectionID)
+	assert.Empty(t, incoming[0].OperationContext)
+	assert.EqualValues(t, 2, all.Load())
+	assert.Zero(t, byCall.Load(), "routed by call connection id")
+	assert.Zero(t, byOp.Load(), "routed by operation context")
+	assert.Zero(t, changes.Load(), "the tracker was touched")
+	_, ok, err := store.Get(context.Background(), "victim")
+	require.NoError(t, err)
+	assert.False(t, ok)
 }
