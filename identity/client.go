@@ -20,9 +20,21 @@ import (
 // ClientOptions.APIVersion says otherwise.
 const DefaultAPIVersion = identitywire.DefaultAPIVersion
 
+// DefaultTryTimeout bounds each try of a request (each send by the retry
+// policy, the response body included) unless ClientOptions.Retry.TryTimeout
+// says otherwise.
+const DefaultTryTimeout = acsclient.DefaultTryTimeout
+
 // ClientOptions are the optional parameters of the client constructors. The
 // embedded azcore.ClientOptions configure transport, retries, logging and
 // tracing the Azure way; APIVersion overrides DefaultAPIVersion.
+//
+// Each try of a request is bounded by Retry.TryTimeout; zero means
+// DefaultTryTimeout and a negative value no bound. CreateUser without a
+// custom id, DeleteUser and RevokeTokens are sent again only after failures
+// that show the service did not act on them (429, 503 with Retry-After, a
+// connection that could not be opened): a retried create could create a
+// second user. The other operations are retried as Retry says.
 //
 // Request and response bodies are never logged, whatever Logging.IncludeBody
 // says, because they carry tokens.
@@ -115,9 +127,36 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body any) 
 	return req, nil
 }
 
-func (c *Client) send(ctx context.Context, method, path string, body, out any, ok ...int) error {
+// Whether a request may be sent again after a failure that could have
+// followed its execution (a 500, 502 or 504, a try that timed out, a
+// connection that broke after the request was written) depends on the
+// operation. The identity API versions this client speaks (2023-10-01 and
+// 2025-06-30: specification/communication/data-plane/Identity/stable/*/
+// CommunicationIdentity.json in Azure/azure-rest-api-specs) define no
+// Repeatability-Request-ID header for any operation (a 2023-08-01 draft of
+// the spec had one; later versions dropped it), so a repeated request cannot
+// be made safe with one. Each operation is therefore either
+//
+//   - repeatable: sending it twice leaves the service as sending it once
+//     did, and the pipeline retries it as azcore does (408, 429, 500, 502,
+//     503, 504, transport errors); or
+//   - once: the pipeline sends it again only where the service cannot have
+//     acted on it (429, 503 with Retry-After, a connection never opened; see
+//     acsclient.Client.RetryUnprocessedOnly), and any other failure is the
+//     caller's to judge.
+type repeat bool
+
+const (
+	repeatable repeat = true
+	once       repeat = false
+)
+
+func (c *Client) send(ctx context.Context, r repeat, method, path string, body, out any, ok ...int) error {
 	if ctx == nil {
 		return argErr("ctx", "nil context")
+	}
+	if r == once {
+		ctx = c.c.RetryUnprocessedOnly(ctx)
 	}
 	req, err := c.newRequest(ctx, method, path, body)
 	if err != nil {
@@ -235,8 +274,19 @@ func (c *Client) CreateUser(ctx context.Context, opts *CreateUserOptions) (Creat
 	if err != nil {
 		return CreateUserResponse{}, err
 	}
+	// POST /identities creates a new identity each time it is executed
+	// (IdentityOperations_Create: "Create a new identity"): once. With a
+	// custom id it is repeatable: the service returns the identity that
+	// already has that id ("creates a new CommunicationUserIdentifier if the
+	// customId doesn't exist or get the user otherwise", .NET SDK,
+	// https://learn.microsoft.com/dotnet/api/azure.communication.identity.communicationidentityclient.createuserasync);
+	// the token issued with it is the only difference, see IssueToken.
+	rep := once
+	if o.CustomID != "" {
+		rep = repeatable
+	}
 	var out identitywire.CreateResponse
-	err = c.send(ctx, http.MethodPost, identitywire.PathIdentities, req, &out, http.StatusCreated)
+	err = c.send(ctx, rep, http.MethodPost, identitywire.PathIdentities, req, &out, http.StatusCreated)
 	if err != nil {
 		return CreateUserResponse{}, err
 	}
@@ -253,8 +303,9 @@ func (c *Client) GetUser(ctx context.Context, user CommunicationUserIdentifier, 
 	if err := checkUser(user); err != nil {
 		return GetUserResponse{}, err
 	}
+	// GET /identities/{id} only reads: repeatable.
 	var out identitywire.IdentityResult
-	if err := c.send(ctx, http.MethodGet, identitywire.IdentityPath(user.ID), nil, &out, http.StatusOK); err != nil {
+	if err := c.send(ctx, repeatable, http.MethodGet, identitywire.IdentityPath(user.ID), nil, &out, http.StatusOK); err != nil {
 		return GetUserResponse{}, err
 	}
 	u := User{ID: CommunicationUserIdentifier{ID: out.ID}, CustomID: out.CustomID}
@@ -269,7 +320,11 @@ func (c *Client) DeleteUser(ctx context.Context, user CommunicationUserIdentifie
 	if err := checkUser(user); err != nil {
 		return DeleteUserResponse{}, err
 	}
-	return DeleteUserResponse{}, c.send(ctx, http.MethodDelete, identitywire.IdentityPath(user.ID), nil, nil, http.StatusNoContent)
+	// DELETE /identities/{id} (IdentityOperations_Delete): once. Deleting
+	// twice deletes nothing more, but the second answer is 404
+	// IdentityNotFound, which would report a user that this very call
+	// deleted as one that never existed.
+	return DeleteUserResponse{}, c.send(ctx, once, http.MethodDelete, identitywire.IdentityPath(user.ID), nil, nil, http.StatusNoContent)
 }
 
 // IssueToken issues an access token with the given scopes for an ACS user.
@@ -286,8 +341,13 @@ func (c *Client) IssueToken(ctx context.Context, user CommunicationUserIdentifie
 	if err != nil {
 		return IssueTokenResponse{}, err
 	}
+	// POST /identities/{id}/:issueAccessToken (IdentityOperations_IssueAccessToken,
+	// "Issue a new token for an identity"): repeatable. A repeat issues a
+	// second token; the first, whose response was lost, reached nobody and
+	// expires unused (RevokeTokens revokes both). The identity is unchanged
+	// but for its last-issued time.
 	var out identitywire.AccessToken
-	err = c.send(ctx, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionIssue, req, &out, http.StatusOK)
+	err = c.send(ctx, repeatable, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionIssue, req, &out, http.StatusOK)
 	if err != nil {
 		return IssueTokenResponse{}, err
 	}
@@ -299,7 +359,11 @@ func (c *Client) RevokeTokens(ctx context.Context, user CommunicationUserIdentif
 	if err := checkUser(user); err != nil {
 		return RevokeTokensResponse{}, err
 	}
-	return RevokeTokensResponse{}, c.send(ctx, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionRevoke, nil, nil, http.StatusNoContent)
+	// POST /identities/{id}/:revokeAccessTokens (IdentityOperations_RevokeAccessTokens,
+	// "Revoke all access tokens for the specific identity"): once. A repeat
+	// seconds later also revokes the tokens issued in between, which the
+	// caller did not ask for.
+	return RevokeTokensResponse{}, c.send(ctx, once, http.MethodPost, identitywire.IdentityPath(user.ID)+identitywire.ActionRevoke, nil, nil, http.StatusNoContent)
 }
 
 // ExchangeTeamsUserToken exchanges a Teams user's Entra ID access token for an
@@ -319,8 +383,12 @@ func (c *Client) ExchangeTeamsUserToken(ctx context.Context, req TeamsUserTokenR
 	} else if err := req.Validate(); err != nil {
 		return ExchangeTeamsUserTokenResponse{}, err
 	}
+	// POST /teamsUser/:exchangeAccessToken (TeamsUserOperations_ExchangeTeamsUserAccessToken,
+	// "a new Communication Identity access token with a matching expiration
+	// time"): repeatable. The same Entra token gets an equivalent ACS token
+	// again; nothing is stored.
 	var out identitywire.AccessToken
-	err := c.send(ctx, http.MethodPost, identitywire.PathExchange,
+	err := c.send(ctx, repeatable, http.MethodPost, identitywire.PathExchange,
 		identitywire.ExchangeRequest{Token: req.Token, AppID: req.AppID, UserID: req.UserID}, &out, http.StatusOK)
 	if err != nil {
 		return ExchangeTeamsUserTokenResponse{}, err

@@ -163,13 +163,17 @@ func TestThrottlingIsRetriedHonouringRetryAfter(t *testing.T) {
 		Retry: policy.RetryOptions{MaxRetries: 3, RetryDelay: time.Millisecond, MaxRetryDelay: 2 * time.Second},
 	}})
 	w.acs.InjectFault(fake.Fault{Op: "create", Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: 1})
-	w.acs.InjectFault(fake.Fault{Op: "create", Status: http.StatusServiceUnavailable, Times: 1})
 	start := time.Now()
 	r, err := c.CreateUser(context.Background(), nil)
 	require.NoError(t, err)
 	require.NotEmpty(t, r.User.ID)
 	require.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After was not honoured")
 	require.Len(t, w.acs.Users(), 1)
+
+	// A 503 without Retry-After is retried where repeating is safe.
+	w.acs.InjectFault(fake.Fault{Op: "issue", Status: http.StatusServiceUnavailable, Times: 1})
+	_, err = c.IssueToken(context.Background(), r.User, []identity.Scope{identity.ScopeChat}, nil)
+	require.NoError(t, err)
 
 	// Past the retries, the caller sees the 429 and can tell.
 	w.acs.InjectFault(fake.Fault{Op: "issue", Status: http.StatusTooManyRequests, Times: 10})

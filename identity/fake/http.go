@@ -3,7 +3,6 @@ package fake
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -90,7 +89,7 @@ func decode(body []byte, v any) *apiError {
 
 func writeError(w http.ResponseWriter, e *apiError) {
 	if e.retryAfter > 0 {
-		w.Header().Set("Retry-After", fmt.Sprint(int((e.retryAfter+time.Second-1)/time.Second)))
+		w.Header().Set("Retry-After", e.retryAfterHeader())
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)

@@ -161,8 +161,16 @@ func (e *apiError) body() []byte {
 	return b
 }
 
+// retryAfterHeader is the Retry-After header of the error, in whole seconds
+// rounded up (never shorter than the wait asked for), on both faces.
+func (e *apiError) retryAfterHeader() string {
+	return fmt.Sprint(int64((e.retryAfter + time.Second - 1) / time.Second))
+}
+
 // responseError turns an apiError into the *azcore.ResponseError that the
-// real client would return for the same response.
+// real client would return for the same response, Retry-After included in
+// its RawResponse, so that code reading the header (the refreshing
+// credentials' back-off) sees the same on both faces.
 func (e *apiError) responseError(ctx context.Context, method, path string) error {
 	req, _ := http.NewRequestWithContext(ctx, method, "https://fake.communication.azure.com"+path, nil)
 	resp := &http.Response{
@@ -173,7 +181,7 @@ func (e *apiError) responseError(ctx context.Context, method, path string) error
 		Request:    req,
 	}
 	if e.retryAfter > 0 {
-		resp.Header.Set("Retry-After", fmt.Sprint(int(e.retryAfter.Seconds())))
+		resp.Header.Set("Retry-After", e.retryAfterHeader())
 	}
 	return runtime.NewResponseError(resp)
 }

@@ -1,22 +1,27 @@
 // Package acsclient builds the azcore pipeline that every ACS data-plane
 // client of this module (identity, calling) runs on: endpoint checks, the
 // authentication policy (Entra bearer token or HMAC access key) in the
-// per-retry position, and logging settings that keep secrets out of logs.
+// per-retry position, a per-try timeout, retry rules for requests that are
+// not safe to send twice, and logging settings that keep secrets out of logs.
 package acsclient
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 )
 
@@ -40,12 +45,23 @@ type Auth struct {
 // ErrInvalidEndpoint is wrapped by the error New returns for an unusable endpoint.
 var ErrInvalidEndpoint = errors.New("invalid endpoint")
 
+// DefaultTryTimeout bounds each try of a request (each send by the retry
+// policy, response body included) when azcore's ClientOptions.Retry.TryTimeout
+// is zero; a negative TryTimeout means no per-try bound. The ACS data-plane
+// operations answer small bodies in well under a second, so a try that takes
+// longer than this is stuck (a dead connection, a hung front end) and is
+// better abandoned, and retried where that is safe, than waited for until the
+// caller's own deadline. It is a choice: the service documents no latency.
+const DefaultTryTimeout = 10 * time.Second
+
 // Client is an azcore client bound to one ACS endpoint.
 type Client struct {
 	// Endpoint is the normalised endpoint, without a trailing slash.
 	Endpoint string
 	// Pipeline runs the requests.
 	*azcore.Client
+
+	retry policy.RetryOptions // the client's retry options, TryTimeout resolved
 }
 
 // CheckEndpoint validates and normalises an ACS endpoint: an absolute http or
@@ -112,6 +128,14 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 	default:
 		return nil, errors.New("no credential: pass an azcore.TokenCredential or an access key")
 	}
+	switch {
+	case o.Retry.TryTimeout == 0:
+		o.Retry.TryTimeout = DefaultTryTimeout
+	case o.Retry.TryTimeout < 0:
+		// azcore treats only zero as "no per-try timeout"; a negative one
+		// would end every try at once.
+		o.Retry.TryTimeout = 0
+	}
 	o.Logging.IncludeBody = false
 	o.Logging.AllowedHeaders = append(append([]string(nil), o.Logging.AllowedHeaders...),
 		"x-ms-date", "Repeatability-Request-ID", "Repeatability-First-Sent", "Repeatability-Result", "MS-CV", "X-Microsoft-Skype-Chain-ID", "Retry-After")
@@ -125,7 +149,77 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Endpoint: ep, Client: c}, nil
+	return &Client{Endpoint: ep, Client: c, retry: o.Retry}, nil
+}
+
+// RetryUnprocessedOnly returns ctx with the client's retry options changed
+// for one call so that a request is sent again only where the service cannot
+// have acted on it:
+//
+//   - 429 Too Many Requests (ACS throttles before it processes a request);
+//   - 503 Service Unavailable with a Retry-After header (the service says
+//     when to come back; without the header a 503 may come from a gateway
+//     after the request reached the service);
+//   - a connection that could not be opened (a dial or DNS error: nothing
+//     was sent).
+//
+// Nothing else is retried: a 500, 502 or 504, a try that timed out, or a
+// connection that broke after the request was written may each have followed
+// a request the service executed, so the error goes back to the caller, who
+// knows whether sending it again is safe. Delays, MaxRetries and TryTimeout
+// are the client's; a ShouldRetry of the client's options is replaced.
+func (c *Client) RetryUnprocessedOnly(ctx context.Context) context.Context {
+	o := c.retry
+	o.ShouldRetry = unprocessed
+	return policy.WithRetryOptions(ctx, o)
+}
+
+// unprocessed is the ShouldRetry of RetryUnprocessedOnly.
+func unprocessed(resp *http.Response, err error) bool {
+	if err != nil {
+		return NotSent(err)
+	}
+	if resp == nil {
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable:
+		return strings.TrimSpace(resp.Header.Get("Retry-After")) != ""
+	}
+	return false
+}
+
+// NotSent reports a transport error that happened before any byte of the
+// request was written: the connection could not be opened.
+func NotSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// RetryAfter returns how long a response's headers ask the client to wait
+// before it tries again, as azcore reads them: x-ms-retry-after-ms, then
+// retry-after-ms (milliseconds), then Retry-After (seconds or an HTTP date,
+// RFC 9110 §10.2.3). It returns 0 when none is present or readable, and
+// never a negative duration. The values are the service's, untrusted: the
+// caller bounds what it does with them.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	for _, name := range []string{"x-ms-retry-after-ms", "retry-after-ms"} {
+		v := strings.TrimSpace(h.Get(name))
+		if v == "" {
+			continue
+		}
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 {
+			const maxMS = int64(1<<63-1) / int64(time.Millisecond)
+			return time.Duration(min(ms, maxMS)) * time.Millisecond
+		}
+	}
+	return graphwire.ParseRetryAfter(h.Get("Retry-After"), now)
 }
 
 // ParseConnectionString parses an ACS connection string into an endpoint and
