@@ -2,7 +2,6 @@ package calling
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
@@ -249,23 +248,6 @@ type IncomingCall struct {
 	// CustomContext holds the custom SIP headers (PSTN callers) and VoIP
 	// headers (ACS and Teams callers) of the call.
 	CustomContext CustomCallingContext
-}
-
-// Format prints the event like %+v would, with IncomingCallContext
-// redacted, for every verb.
-func (e IncomingCall) Format(f fmt.State, verb rune) {
-	redacted := ""
-	if e.IncomingCallContext != "" {
-		redacted = "REDACTED"
-	}
-	type plain IncomingCall // no Format method
-	p := plain(e)
-	p.IncomingCallContext = redacted
-	if verb == 'v' && f.Flag('#') {
-		fmt.Fprintf(f, "%#v", p)
-		return
-	}
-	fmt.Fprintf(f, "%+v", p)
 }
 
 // SubscriptionValidation is Event Grid's validation handshake, sent when a

@@ -55,6 +55,6 @@ func ExampleMeetingIDLocator() {
 	fmt.Println(string(body))
 
 	// Output:
-	// MeetingLocator{Kind:meetingId MeetingID:2345678901234 Passcode:[redacted]}
+	// MeetingLocator{Kind:meetingId MeetingID:2345678901234 Passcode:[REDACTED]}
 	// {"meetingId":"2345678901234","passcode":"Ab3dE7fg"}
 }

@@ -37,9 +37,7 @@ package calling
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -692,134 +690,6 @@ func (l MeetingLocator) ChatThreadID() string {
 		return l.ThreadID
 	}
 	return ""
-}
-
-// String describes l without its passcode or a link's p parameter.
-func (l MeetingLocator) String() string {
-	var b strings.Builder
-	b.WriteString("MeetingLocator{Kind:")
-	b.WriteString(string(l.Kind))
-	field := func(name, value string) {
-		if value != "" {
-			b.WriteString(" " + name + ":" + value)
-		}
-	}
-	field("JoinURL", redactLink(l.JoinURL))
-	field("Host", l.Host)
-	field("Cloud", l.Cloud)
-	field("ThreadID", l.ThreadID)
-	field("MessageID", l.MessageID)
-	field("TenantID", l.TenantID)
-	field("OrganizerID", l.OrganizerID)
-	field("MeetingID", l.MeetingID)
-	if l.Passcode != "" {
-		field("Passcode", redacted)
-	}
-	if l.IsChannelMeeting {
-		field("IsChannelMeeting", "true")
-	}
-	if l.IsBroadcast {
-		field("IsBroadcast", "true")
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-// Format implements fmt.Formatter so that every verb, %#v and %d included,
-// prints [MeetingLocator.String] and never the passcode.
-func (l MeetingLocator) Format(f fmt.State, verb rune) { formatSafe(f, verb, l.String()) }
-
-// LogValue implements slog.LogValuer: the locator's fields without the
-// passcode or a link's p parameter.
-func (l MeetingLocator) LogValue() slog.Value {
-	attrs := []slog.Attr{slog.String("kind", string(l.Kind))}
-	add := func(key, value string) {
-		if value != "" {
-			attrs = append(attrs, slog.String(key, value))
-		}
-	}
-	add("joinURL", redactLink(l.JoinURL))
-	add("host", l.Host)
-	add("cloud", l.Cloud)
-	add("threadID", l.ThreadID)
-	add("messageID", l.MessageID)
-	add("tenantID", l.TenantID)
-	add("organizerID", l.OrganizerID)
-	add("meetingID", l.MeetingID)
-	if l.Passcode != "" {
-		add("passcode", redacted)
-	}
-	if l.IsChannelMeeting {
-		attrs = append(attrs, slog.Bool("channelMeeting", true))
-	}
-	if l.IsBroadcast {
-		attrs = append(attrs, slog.Bool("broadcast", true))
-	}
-	return slog.GroupValue(attrs...)
-}
-
-// String describes c without its passcode or a link's p parameter.
-func (c ClientJoinLocator) String() string {
-	var b strings.Builder
-	b.WriteString("ClientJoinLocator{")
-	sep := ""
-	field := func(name, value string) {
-		if value != "" {
-			b.WriteString(sep + name + ":" + value)
-			sep = " "
-		}
-	}
-	field("meetingLink", redactLink(c.MeetingLink))
-	field("meetingId", c.MeetingID)
-	if c.Passcode != "" {
-		field("passcode", redacted)
-	}
-	field("threadId", c.ThreadID)
-	field("organizerId", c.OrganizerID)
-	field("tenantId", c.TenantID)
-	field("messageId", c.MessageID)
-	b.WriteString("}")
-	return b.String()
-}
-
-// Format implements fmt.Formatter so that every verb prints
-// [ClientJoinLocator.String] and never the passcode.
-func (c ClientJoinLocator) Format(f fmt.State, verb rune) { formatSafe(f, verb, c.String()) }
-
-// LogValue implements slog.LogValuer without the passcode or a link's p
-// parameter.
-func (c ClientJoinLocator) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-const redacted = "[redacted]"
-
-func formatSafe(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	_, _ = io.WriteString(f, s)
-}
-
-// redactLink replaces the value of every p query parameter of link.
-func redactLink(link string) string {
-	base, query, ok := strings.Cut(link, "?")
-	if !ok {
-		return link
-	}
-	frag := ""
-	if i := strings.IndexByte(query, '#'); i >= 0 {
-		query, frag = query[:i], query[i:]
-	}
-	parts := strings.Split(query, "&")
-	for i, part := range parts {
-		key, _, _ := strings.Cut(part, "=")
-		if k, err := url.QueryUnescape(key); err != nil || strings.EqualFold(k, "p") {
-			parts[i] = key + "=" + redacted
-		}
-	}
-	if frag != "" {
-		frag = "#" + redacted
-	}
-	return base + "?" + strings.Join(parts, "&") + frag
 }
 
 // quoteHost quotes a host for an error message, cut to 64 bytes.

@@ -550,9 +550,9 @@ func TestFormattingNeverShowsSecrets(t *testing.T) {
 		assert.NotContains(t, buf.String(), hashedPass)
 		assert.NotContains(t, buf.String(), typedPass)
 	}
-	assert.Contains(t, fmt.Sprint(short), "/meet/"+shortID+"?p=[redacted]")
+	assert.Contains(t, fmt.Sprint(short), "/meet/"+shortID+"?p=[REDACTED]")
 	assert.Contains(t, fmt.Sprint(byID), "MeetingID:"+shortID)
-	assert.Contains(t, fmt.Sprint(byID), "Passcode:[redacted]")
+	assert.Contains(t, fmt.Sprint(byID), "Passcode:[REDACTED]")
 	assert.Contains(t, fmt.Sprint(classic), "ThreadID:"+meetingThr)
 
 	var buf bytes.Buffer

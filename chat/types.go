@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
 )
 
 // ChatType is the kind of a chat: one-on-one, group, or the chat of an
@@ -53,7 +54,9 @@ type Chat struct {
 // ID is the meeting's thread id.
 type MeetingInfo struct {
 	// JoinURL is the meeting's join link
-	// (https://teams.microsoft.com/l/meetup-join/…).
+	// (https://teams.microsoft.com/l/meetup-join/…). A link's p parameter
+	// is the meeting's passcode: fmt, log/slog and encoding/json show it
+	// as [REDACTED].
 	JoinURL string
 	// CalendarEventID is the id of the meeting's calendar event, if any.
 	CalendarEventID string
@@ -314,7 +317,9 @@ type OnlineMeeting struct {
 	ID string
 	// Subject is the meeting's subject.
 	Subject string
-	// JoinURL is the meeting's join link.
+	// JoinURL is the meeting's join link. Its p parameter, if any, is the
+	// meeting's passcode: fmt, log/slog and encoding/json show it as
+	// [REDACTED].
 	JoinURL string
 	// ChatID is the id of the meeting's chat (its thread id).
 	ChatID string
@@ -332,7 +337,8 @@ type OnlineMeeting struct {
 	// JoinMeetingID is the numeric meeting id of the invitation, digits
 	// without spaces ("123456789012"), for joining by id and passcode.
 	JoinMeetingID string
-	// Passcode is the invitation's passcode; formatting it never shows it.
+	// Passcode is the invitation's passcode; formatting, logging or
+	// encoding it never shows it.
 	Passcode Passcode
 	// IsPasscodeRequired says whether joining by id needs the passcode.
 	IsPasscodeRequired bool
@@ -375,13 +381,12 @@ func (s LobbyBypassScope) Valid() bool {
 }
 
 // LogValue implements slog.LogValuer: the meeting's ids, subject, times and
-// link, without the passcode (encoding/json, used to hand a meeting to a
-// client, does include it).
+// link, without the passcode or the link's p parameter.
 func (m OnlineMeeting) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("id", m.ID),
 		slog.String("subject", m.Subject),
-		slog.String("joinURL", m.JoinURL),
+		slog.String("joinURL", redact.Link(m.JoinURL)),
 		slog.String("chatID", m.ChatID),
 		slog.Time("startAt", m.StartAt),
 		slog.Time("endAt", m.EndAt),
@@ -391,11 +396,12 @@ func (m OnlineMeeting) LogValue() slog.Value {
 	)
 }
 
-// Passcode is a meeting passcode. The fmt verbs and log/slog print
-// "[REDACTED]" for a non-empty one; string(p) is the passcode itself.
+// Passcode is a meeting passcode. The fmt verbs, log/slog and
+// encoding/json print "[REDACTED]" for a non-empty one; string(p) is the
+// passcode itself.
 type Passcode string
 
-const redactedText = "[REDACTED]"
+const redactedText = redact.Marker
 
 // String returns "[REDACTED]", or "" for no passcode.
 func (p Passcode) String() string {

@@ -438,7 +438,8 @@ func (c Caller) TeamsUser(cloud identity.CloudEnvironment) identity.MicrosoftTea
 }
 
 // TokenServiceResponse is the JSON body of a TokenService's 200 answer.
-// Printing it with fmt or log/slog never shows the token.
+// Printing it with fmt or log/slog, or encoding it with encoding/json,
+// never shows the token (see MarshalJSON).
 type TokenServiceResponse struct {
 	// Token is the caller's ACS access token. It is a secret.
 	Token string `json:"token"`

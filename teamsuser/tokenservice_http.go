@@ -132,7 +132,7 @@ func (s *TokenService) handle(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return exchangeError(err, rq.mode == "forwarded")
 	}
-	body, err := json.Marshal(TokenServiceResponse{
+	body, err := json.Marshal(tokenServiceAnswer{
 		Token:     res.Token,
 		ExpiresOn: res.ExpiresOn.UTC(),
 		User:      identity.ModelFromIdentifier(caller.TeamsUser(s.cloud)),

@@ -1,0 +1,141 @@
+package chat
+
+// How the types of this package that hold a secret print: with every fmt
+// verb, through log/slog (its text and JSON handlers, at the top of an
+// attribute or inside a slice, a map or a struct field) and through
+// encoding/json, they show no meeting passcode, no p parameter of a join
+// link and no client state. None of them is a wire format: the Graph wire
+// form is internal/graphwire's. See internal/redact.
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
+)
+
+// ifSet is redact.Marker for a secret that is set, "" otherwise.
+func ifSet(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return redact.Marker
+}
+
+// MarshalJSON encodes String: "[REDACTED]", or "" for no passcode.
+func (p Passcode) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+
+type plainMeetingInfo MeetingInfo // no methods
+
+func (m MeetingInfo) redacted() plainMeetingInfo {
+	p := plainMeetingInfo(m)
+	p.JoinURL = redact.Link(m.JoinURL)
+	return p
+}
+
+// Format prints the meeting info as fmt would, with the join link's p
+// parameter redacted, for every verb.
+func (m MeetingInfo) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "chat.MeetingInfo", m.redacted())
+}
+
+// LogValue implements slog.LogValuer without the join link's p parameter.
+func (m MeetingInfo) LogValue() slog.Value { return slog.AnyValue(m.redacted()) }
+
+// MarshalJSON encodes the fields without the join link's p parameter.
+func (m MeetingInfo) MarshalJSON() ([]byte, error) { return json.Marshal(m.redacted()) }
+
+type plainOnlineMeeting OnlineMeeting // no methods
+
+func (m OnlineMeeting) redacted() plainOnlineMeeting {
+	p := plainOnlineMeeting(m)
+	p.JoinURL = redact.Link(m.JoinURL) // Passcode redacts itself
+	return p
+}
+
+// Format prints the meeting as fmt would, without the passcode or the join
+// link's p parameter, for every verb.
+func (m OnlineMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "chat.OnlineMeeting", m.redacted())
+}
+
+// MarshalJSON encodes the fields without the passcode or the join link's p
+// parameter. To hand a client what it needs to join, read JoinURL, or
+// JoinMeetingID and Passcode, or build calling's ClientJoinLocator.
+func (m OnlineMeeting) MarshalJSON() ([]byte, error) { return json.Marshal(m.redacted()) }
+
+type plainCreateSubscriptionOptions CreateSubscriptionOptions // no methods
+
+func (o CreateSubscriptionOptions) redacted() plainCreateSubscriptionOptions {
+	p := plainCreateSubscriptionOptions(o)
+	p.ClientState = ifSet(o.ClientState)
+	return p
+}
+
+// Format prints the options as fmt would, with the client state redacted,
+// for every verb.
+func (o CreateSubscriptionOptions) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "chat.CreateSubscriptionOptions", o.redacted())
+}
+
+// LogValue implements slog.LogValuer with the client state redacted.
+func (o CreateSubscriptionOptions) LogValue() slog.Value { return slog.AnyValue(o.redacted()) }
+
+// MarshalJSON encodes the options with the client state redacted.
+func (o CreateSubscriptionOptions) MarshalJSON() ([]byte, error) { return json.Marshal(o.redacted()) }
+
+type plainNotificationHandlerOptions NotificationHandlerOptions // no methods
+
+func (o NotificationHandlerOptions) redacted() plainNotificationHandlerOptions {
+	p := plainNotificationHandlerOptions(o)
+	p.ClientState = ifSet(o.ClientState)
+	return p
+}
+
+// Format prints the options as fmt would, with the client state redacted,
+// for every verb.
+func (o NotificationHandlerOptions) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "chat.NotificationHandlerOptions", o.redacted())
+}
+
+// LogValue implements slog.LogValuer with the client state redacted.
+func (o NotificationHandlerOptions) LogValue() slog.Value { return slog.AnyValue(o.redacted()) }
+
+// MarshalJSON encodes the options with the client state redacted.
+func (o NotificationHandlerOptions) MarshalJSON() ([]byte, error) {
+	return json.Marshal(o.redacted())
+}
+
+// managerView is what a SubscriptionManager shows of itself.
+type managerView struct {
+	NotificationURL          string
+	LifecycleNotificationURL string `json:",omitempty"`
+	Subscriptions            int
+	ClientStates             string
+}
+
+func (m *SubscriptionManager) view() managerView {
+	if m == nil {
+		return managerView{}
+	}
+	m.mu.Lock()
+	n := len(m.subs)
+	m.mu.Unlock()
+	return managerView{
+		NotificationURL: m.o.NotificationURL, LifecycleNotificationURL: m.o.LifecycleNotificationURL,
+		Subscriptions: n, ClientStates: redact.Marker,
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints the manager's URLs and
+// number of subscriptions, never a client state.
+func (m *SubscriptionManager) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "chat.SubscriptionManager", m.view())
+}
+
+// LogValue implements slog.LogValuer without the client states.
+func (m *SubscriptionManager) LogValue() slog.Value { return slog.AnyValue(m.view()) }
+
+// MarshalJSON encodes the manager's URLs and number of subscriptions.
+func (m *SubscriptionManager) MarshalJSON() ([]byte, error) { return json.Marshal(m.view()) }

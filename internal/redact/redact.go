@@ -1,0 +1,79 @@
+// Package redact is the one way the SDK's values that hold a secret print
+// without it, with every fmt verb, through log/slog and through
+// encoding/json.
+//
+// A type that holds a secret builds a copy of itself whose secrets are
+// replaced by Marker (or by identity.Redact's form of a token) and whose
+// type has no methods, and formats, logs and encodes that copy:
+//
+//	type plainThing Thing // no methods: no recursion
+//
+//	func (t Thing) redacted() plainThing { p := plainThing(t); p.Secret = redact.Marker; return p }
+//	func (t Thing) Format(f fmt.State, verb rune) { redact.Format(f, verb, "pkg.Thing", t.redacted()) }
+//	func (t Thing) LogValue() slog.Value           { return slog.AnyValue(t.redacted()) }
+//	func (t Thing) MarshalJSON() ([]byte, error)   { return json.Marshal(t.redacted()) }
+//
+// All three are needed: log/slog resolves a LogValuer only at the top of
+// an attribute; inside a slice, a map or a struct field its JSON handler
+// calls encoding/json and its text handler fmt's %+v.
+package redact
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Marker replaces a secret.
+const Marker = "[REDACTED]"
+
+// Format prints v, the redacted copy of the value being formatted, for
+// verb: %v, %+v and %#v as such (the latter with name, "pkg.Type", in place
+// of v's type), and every other verb (%s %q %x %X %d ...) as %+v, so that
+// no verb is applied to the fields one by one and the marker shows. Width
+// and precision are ignored: a precision would cut the marker short.
+func Format(f fmt.State, verb rune, name string, v any) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		s := fmt.Sprintf("%#v", v)
+		_, _ = io.WriteString(f, name+strings.TrimPrefix(s, reflect.TypeOf(v).String()))
+	case verb == 'v' && !f.Flag('+'):
+		fmt.Fprintf(f, "%v", v)
+	default:
+		fmt.Fprintf(f, "%+v", v)
+	}
+}
+
+// FormatString prints s, the redacted form of the value being formatted, for
+// every verb: quoted for %q, as is otherwise.
+func FormatString(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = io.WriteString(f, s)
+}
+
+// Link returns link with the value of every p query parameter (a Teams
+// meeting link's passcode, however its name is escaped or cased) and any
+// fragment replaced by Marker; the rest of the link is kept.
+func Link(link string) string {
+	link, frag, _ := strings.Cut(link, "#")
+	out, query, ok := strings.Cut(link, "?")
+	if ok {
+		parts := strings.Split(query, "&")
+		for i, part := range parts {
+			key, _, _ := strings.Cut(part, "=")
+			if k, err := url.QueryUnescape(key); err != nil || strings.EqualFold(k, "p") {
+				parts[i] = key + "=" + Marker
+			}
+		}
+		out += "?" + strings.Join(parts, "&")
+	}
+	if frag != "" {
+		out += "#" + Marker
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package teamsuser
+
+// How the types of this package that hold a secret print: with every fmt
+// verb, through log/slog (its text and JSON handlers, at the top of an
+// attribute or inside a slice, a map or a struct field) and through
+// encoding/json, they show no token. See internal/redact.
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
+)
+
+// tokenServiceAnswer is the wire form of a TokenServiceResponse, token
+// included: what TokenService writes. It has no methods.
+type tokenServiceAnswer TokenServiceResponse
+
+// MarshalJSON encodes the response's JSON shape with the token in
+// identity.Redact's form, so that logging a value that holds one (log/slog's
+// JSON handler uses encoding/json inside slices, maps and struct fields)
+// never shows it. TokenService writes the wire form itself, and
+// json.Unmarshal reads the wire form into a TokenServiceResponse.
+func (r TokenServiceResponse) MarshalJSON() ([]byte, error) {
+	p := tokenServiceAnswer(r)
+	p.Token = identity.Redact(r.Token)
+	return json.Marshal(p)
+}
+
+// userView is what a User shows of itself: never a token.
+type userView struct {
+	ID     string
+	Tokens string
+}
+
+func (u *User) view() userView {
+	if u == nil {
+		return userView{}
+	}
+	return userView{ID: u.id.RawID(), Tokens: redact.Marker}
+}
+
+// Format implements fmt.Formatter: every verb prints the user's id, never
+// their Entra or ACS token.
+func (u *User) Format(f fmt.State, verb rune) { redact.Format(f, verb, "teamsuser.User", u.view()) }
+
+// LogValue implements slog.LogValuer: the user's id.
+func (u *User) LogValue() slog.Value { return slog.AnyValue(u.view()) }
+
+// MarshalJSON encodes the user's id.
+func (u *User) MarshalJSON() ([]byte, error) { return json.Marshal(u.view()) }
