@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 )
 
 // ErrCredentialClosed is the error of Token and GetToken on a credential
@@ -22,16 +25,47 @@ var ErrCredentialClosed = errors.New("identity: credential is closed")
 // credentials get a new one, unless told otherwise.
 const DefaultRefreshBefore = 10 * time.Minute
 
+// DefaultRefreshTimeout is how long one refresh attempt of the refreshing
+// credentials may take, unless told otherwise: the Entra token and the
+// exchange together, or one call of a RefreshingTokenCredential's refresh
+// function. An exchange answers in well under a second; one that has not
+// answered in this time is abandoned, so that a service that never answers
+// cannot hold the credential. The ACS client's own retries (each try bounded
+// by its DefaultTryTimeout) fit inside it.
+const DefaultRefreshTimeout = 30 * time.Second
+
+// MaxRefreshBackoff bounds the wait between failed refresh attempts. After
+// the n-th failure in a row the refreshing credentials make no new attempt
+// for a random time between half and all of min(1s·2ⁿ⁻¹, MaxRefreshBackoff),
+// or for as long as the failure's Retry-After asks (up to an hour), whichever
+// is longer; while a valid token is held, the wait also ends by half its
+// remaining lifetime (at least 10 s). Whoever asks for a token during the
+// wait gets the cached token while it is valid and the last error otherwise,
+// at once. So a service that keeps failing sees at most
+// time.Hour/(MaxRefreshBackoff/2) attempts an hour from each credential once
+// the wait has reached its bound, and a service that is back is tried again
+// within MaxRefreshBackoff (or the Retry-After it sent).
+const MaxRefreshBackoff = 5 * time.Minute
+
 // Timing rules of the refreshing credentials.
 const (
 	// onDemandWindow: a caller who finds the cached token this close to its
-	// expiry (or past it) waits for a new one.
+	// expiry (or past it) waits for a new one; while the token is still
+	// valid, for at most maxValidWait.
 	onDemandWindow = 2 * time.Minute
+	// maxValidWait is the longest a caller holding out for a refresh waits
+	// while the cached token is still valid; then it gets the cached token.
+	maxValidWait = 2 * time.Second
 	// minRefreshInterval is the shortest time between two refresh attempts
-	// that the credential schedules itself.
+	// that the credential schedules itself after a success that brought no
+	// newer token, and the least a failure's wait is cut to by half the
+	// remaining lifetime.
 	minRefreshInterval = 10 * time.Second
-	// maxRetryBackoff bounds the wait between attempts after failures.
-	maxRetryBackoff = 5 * time.Minute
+	// minRetryBackoff is the wait after the first failure, before jitter.
+	minRetryBackoff = time.Second
+	// maxRetryAfter bounds the Retry-After a failure can impose: a
+	// service's header is not trusted to stop refreshes for days.
+	maxRetryAfter = time.Hour
 )
 
 var (
@@ -69,9 +103,17 @@ type TeamsUserCredentialOptions struct {
 	// RefreshBefore is how long before the ACS token expires a new one is
 	// fetched; zero means DefaultRefreshBefore.
 	RefreshBefore time.Duration
+	// RefreshTimeout bounds each refresh attempt (the Entra token and the
+	// exchange together); zero means DefaultRefreshTimeout. An attempt that
+	// has not ended by then is abandoned: its context is cancelled, it
+	// counts as a failure, and the next need starts a new attempt once the
+	// back-off allows. The timeout is measured in real time, like the HTTP
+	// client's own timeouts, whatever Clock says.
+	RefreshTimeout time.Duration
 	// ProactiveRefresh makes the credential refresh the token in the
 	// background when it is due, even if nobody asks for it, so that it is
-	// always fresh. Without it the token is refreshed when it is asked for:
+	// always fresh; after failures it keeps trying, at the back-off's pace,
+	// until Close. Without it the token is refreshed when it is asked for:
 	// in the background while it is still good for a while, and with the
 	// caller waiting when it is about to expire.
 	ProactiveRefresh bool
@@ -86,8 +128,11 @@ type TeamsUserCredentialOptions struct {
 //
 // Tokens are cached: a valid token is returned without I/O, concurrent
 // callers share one refresh, and a refresh that fails leaves the still-valid
-// token in use while it is retried with backoff. Token never returns an
-// expired token.
+// token in use while it is retried with backoff (see MaxRefreshBackoff).
+// Every refresh attempt is bounded by RefreshTimeout, so a service that
+// never answers cannot hold the credential, and a caller holding a valid
+// token waits at most a couple of seconds for a refresh before it gets that
+// token. Token never returns an expired token.
 //
 // A TeamsUserCredential implements azcore.TokenCredential, so it plugs into
 // azcore pipelines. It is safe for concurrent use. Call Close when done with
@@ -108,8 +153,8 @@ type TeamsUserCredential struct {
 // NewTeamsUserCredential returns a credential that gets Entra tokens from
 // entra and exchanges them with exchanger. It fails with an *ArgumentError
 // when exchanger or entra is nil, opts.AppID or opts.UserID is empty, or
-// opts.RefreshBefore is negative. It does no I/O: the first token is fetched
-// when it is first asked for.
+// opts.RefreshBefore or opts.RefreshTimeout is negative. It does no I/O: the
+// first token is fetched when it is first asked for.
 func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredential, opts TeamsUserCredentialOptions) (*TeamsUserCredential, error) {
 	switch {
 	case exchanger == nil:
@@ -122,6 +167,8 @@ func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredenti
 		return nil, argErr("userID", "the teams user's object id is required; take it from your authenticated session")
 	case opts.RefreshBefore < 0:
 		return nil, argErr("refreshBefore", "must not be negative")
+	case opts.RefreshTimeout < 0:
+		return nil, argErr("refreshTimeout", "must not be negative")
 	}
 	scopes := opts.Scopes
 	if len(scopes) == 0 {
@@ -139,13 +186,15 @@ func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredenti
 		fetch:         c.fetch,
 		clock:         opts.Clock,
 		refreshBefore: opts.RefreshBefore,
+		timeout:       opts.RefreshTimeout,
 		proactive:     opts.ProactiveRefresh,
 	}, nil)
 	return c, nil
 }
 
-// fetch gets an Entra token and exchanges it. Refreshes never overlap, but
-// the mutex makes that independent of the engine.
+// fetch gets an Entra token and exchanges it. An attempt abandoned at its
+// timeout may still be running when the next one starts, so the mutex
+// guards the memory of the last exchange, never the exchange itself.
 func (c *TeamsUserCredential) fetch(ctx context.Context) (AccessToken, error) {
 	et, err := c.entra.GetToken(ctx, c.tokenOpts)
 	if err != nil {
@@ -155,24 +204,30 @@ func (c *TeamsUserCredential) fetch(ctx context.Context) (AccessToken, error) {
 		return AccessToken{}, errors.New("get the teams user's entra token: the entra credential returned an empty token")
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if et.Token == c.lastEntra && c.lastACS.ExpiresOn.After(c.cache.clock.Now()) {
+	same, last := et.Token == c.lastEntra && c.lastACS.ExpiresOn.After(c.cache.clock.Now()), c.lastACS
+	c.mu.Unlock()
+	if same {
 		// The same Entra token would be exchanged for a token that
 		// expires at the same time: spare the rate-limited exchange.
-		return c.lastACS, nil
+		return last, nil
 	}
 	resp, err := c.exchanger.ExchangeTeamsUserToken(ctx, TeamsUserTokenRequest{Token: et.Token, AppID: c.appID, UserID: c.userID}, nil)
 	if err != nil {
 		return AccessToken{}, fmt.Errorf("exchange the entra token: %w", redactErr(err, et.Token))
 	}
+	c.mu.Lock()
 	c.lastEntra, c.lastACS = et.Token, resp.AccessToken
+	c.mu.Unlock()
 	return resp.AccessToken, nil
 }
 
 // Token returns a valid ACS access token for the Teams user, from the cache
-// or, when it is due, from a refresh. It never returns an expired token. A
-// caller whose ctx ends while it waits for a refresh gets ctx.Err(); the
-// refresh goes on for the others. After Close it returns ErrCredentialClosed.
+// or, when it is due, from a refresh. It never returns an expired token:
+// without a valid one it waits for a refresh (at most RefreshTimeout), and
+// while the refreshes back off after a failure it returns the last failure's
+// error at once. A caller whose ctx ends while it waits for a refresh gets
+// ctx.Err(); the refresh goes on for the others. After Close it returns
+// ErrCredentialClosed.
 func (c *TeamsUserCredential) Token(ctx context.Context) (AccessToken, error) {
 	s, err := c.cache.get(ctx)
 	if err != nil {
@@ -208,8 +263,15 @@ type RefreshingTokenCredentialOptions struct {
 	// RefreshBefore is how long before the token expires a new one is
 	// fetched; zero means DefaultRefreshBefore.
 	RefreshBefore time.Duration
+	// RefreshTimeout bounds each call of the refresh function; zero means
+	// DefaultRefreshTimeout. When it passes, the call's ctx is cancelled
+	// and the attempt counts as failed at once, whether or not the
+	// function has returned. It is measured in real time, whatever Clock
+	// says.
+	RefreshTimeout time.Duration
 	// ProactiveRefresh makes the credential refresh the token in the
-	// background when it is due, even if nobody asks for it. Without it
+	// background when it is due, even if nobody asks for it (and, after
+	// failures, keep trying at the back-off's pace until Close). Without it
 	// the token is refreshed when it is asked for.
 	ProactiveRefresh bool
 	// Clock is the source of time; nil means SystemClock.
@@ -220,8 +282,10 @@ type RefreshingTokenCredentialOptions struct {
 // function of the caller's choosing, for example one that asks the
 // application's own backend for a new token. It caches and refreshes the
 // token like TeamsUserCredential: a valid token is returned without I/O,
-// concurrent callers share one refresh, a failing refresh leaves the
-// still-valid token in use, and Token never returns an expired token.
+// concurrent callers share one refresh, each refresh is bounded by
+// RefreshTimeout, failures back off (see MaxRefreshBackoff), a failing
+// refresh leaves the still-valid token in use, and Token never returns an
+// expired token.
 //
 // It implements azcore.TokenCredential and is safe for concurrent use. Call
 // Close when done with it.
@@ -231,12 +295,20 @@ type RefreshingTokenCredential struct {
 
 // NewRefreshingTokenCredential returns a credential that calls refresh for
 // each new token. A token whose ExpiresOn is zero has its expiry read from
-// the token itself. refresh is never called concurrently with itself; its ctx
-// ends when the credential is closed.
+// the token itself. refresh must return soon after its ctx ends, which
+// happens at the attempt's RefreshTimeout and when the credential is closed
+// (Close waits for it). It is not called concurrently with itself, except
+// that a call abandoned at its timeout may still be running when the next
+// attempt starts. A token that such a late call still returns is kept if it
+// expires later than the cached one.
 //
-// It fails with an *ArgumentError when refresh is nil or RefreshBefore is
-// negative, and with an *InvalidTokenError when the initial token is given
-// without an expiry and its expiry cannot be read.
+// An error that is or wraps an *azcore.ResponseError whose response carries
+// Retry-After (or retry-after-ms, x-ms-retry-after-ms) holds the next
+// attempt off for at least that long.
+//
+// It fails with an *ArgumentError when refresh is nil or RefreshBefore or
+// RefreshTimeout is negative, and with an *InvalidTokenError when the
+// initial token is given without an expiry and its expiry cannot be read.
 func NewRefreshingTokenCredential(refresh func(ctx context.Context) (AccessToken, error), opts *RefreshingTokenCredentialOptions) (*RefreshingTokenCredential, error) {
 	if refresh == nil {
 		return nil, argErr("refresh", "is required")
@@ -246,6 +318,9 @@ func NewRefreshingTokenCredential(refresh func(ctx context.Context) (AccessToken
 	}
 	if opts.RefreshBefore < 0 {
 		return nil, argErr("refreshBefore", "must not be negative")
+	}
+	if opts.RefreshTimeout < 0 {
+		return nil, argErr("refreshTimeout", "must not be negative")
 	}
 	var initial *AccessToken
 	if opts.InitialToken.Token != "" {
@@ -260,15 +335,18 @@ func NewRefreshingTokenCredential(refresh func(ctx context.Context) (AccessToken
 		fetch:         refresh,
 		clock:         opts.Clock,
 		refreshBefore: opts.RefreshBefore,
+		timeout:       opts.RefreshTimeout,
 		proactive:     opts.ProactiveRefresh,
 	}, initial)
 	return &RefreshingTokenCredential{cache: cache}, nil
 }
 
 // Token returns a valid ACS access token, from the cache or, when it is due,
-// from a refresh. It never returns an expired token. A caller whose ctx ends
-// while it waits for a refresh gets ctx.Err(); the refresh goes on for the
-// others. After Close it returns ErrCredentialClosed.
+// from a refresh. It never returns an expired token: without a valid one it
+// waits for a refresh (at most RefreshTimeout), and while the refreshes back
+// off after a failure it returns the last failure's error at once. A caller
+// whose ctx ends while it waits for a refresh gets ctx.Err(); the refresh
+// goes on for the others. After Close it returns ErrCredentialClosed.
 func (c *RefreshingTokenCredential) Token(ctx context.Context) (AccessToken, error) {
 	s, err := c.cache.get(ctx)
 	if err != nil {
@@ -386,27 +464,39 @@ func (e *redactedError) Unwrap() error { return e.err }
 //
 // The current token lives in an immutable tokenState behind an atomic
 // pointer, so that a cached read is one atomic load, one clock read and a
-// comparison. Everything else happens under mu: at most one refresh (a
-// flight) runs at a time, callers who need a new token wait for it, and the
-// state is replaced when it ends. With proactive refresh a scheduler
-// goroutine keeps one timer armed for the next refresh.
+// comparison. Everything else happens under mu: at most one refresh attempt
+// (a flight) is current at a time, callers who need a new token wait for it,
+// and the state is replaced when it ends. With proactive refresh a scheduler
+// goroutine keeps one timer armed for the next attempt.
 //
 // Times of a state, for a token that expires at exp:
 //
 //	refreshAt: from then on a refresh is due; callers still get the cached
 //	           token and the refresh runs in the background. It is
-//	           exp-RefreshBefore normally, later after failures (backoff) and
-//	           after refreshes that brought no newer token.
+//	           exp-RefreshBefore normally, later after failures (back-off)
+//	           and after refreshes that brought no newer token.
 //	staleAt:   exp-min(2m, RefreshBefore); from then on (and once refreshAt
-//	           has come) callers wait for the refresh. A failed refresh still
-//	           leaves them the cached token until exp.
+//	           has come) callers wait for the refresh, for at most
+//	           maxValidWait, then take the cached token.
 //	exp:       the cached token is never returned at or after exp.
+//
+// Attempts: each runs fetch on a context of its own that ends at the
+// attempt's timeout (real time) or when the cache is closed. An attempt that
+// has not returned by then is abandoned: it is recorded as a failure at once
+// and the flight is over, so the next need starts a new one; fetch is left to
+// return on its cancelled context, and a token it still returns is kept only
+// if it is valid and expires later than the cached one. After every failure,
+// with or without a valid token, retryAt holds the next attempt off
+// (exponential back-off with jitter, Retry-After as a floor); until then
+// callers get the cached token while it is valid and the last error
+// otherwise, without waiting.
 
 type cacheConfig struct {
 	name          string
 	fetch         func(context.Context) (AccessToken, error) // nil: static, never refreshed
 	clock         Clock
 	refreshBefore time.Duration
+	timeout       time.Duration
 	proactive     bool
 }
 
@@ -429,6 +519,7 @@ type tokenCache struct {
 	fetch         func(context.Context) (AccessToken, error)
 	clock         Clock
 	refreshBefore time.Duration
+	timeout       time.Duration
 	window        time.Duration
 
 	cur    atomic.Pointer[tokenState]
@@ -442,7 +533,9 @@ type tokenCache struct {
 	mu       sync.Mutex
 	isClosed bool
 	flight   *refreshFlight
-	failures int // consecutive failed refreshes
+	failures int       // consecutive failed attempts
+	retryAt  time.Time // after a failure, no attempt starts before it
+	lastErr  error     // the error of the last attempt, while failures > 0
 }
 
 func newTokenCache(cfg cacheConfig, initial *AccessToken) *tokenCache {
@@ -451,6 +544,7 @@ func newTokenCache(cfg cacheConfig, initial *AccessToken) *tokenCache {
 		fetch:         cfg.fetch,
 		clock:         cfg.clock,
 		refreshBefore: cfg.refreshBefore,
+		timeout:       cfg.timeout,
 		kick:          make(chan struct{}, 1),
 	}
 	if c.clock == nil {
@@ -458,6 +552,9 @@ func newTokenCache(cfg cacheConfig, initial *AccessToken) *tokenCache {
 	}
 	if c.refreshBefore == 0 {
 		c.refreshBefore = DefaultRefreshBefore
+	}
+	if c.timeout == 0 {
+		c.timeout = DefaultRefreshTimeout
 	}
 	c.window = min(onDemandWindow, c.refreshBefore)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
@@ -509,15 +606,27 @@ func halfLife(exp, now time.Time) time.Duration {
 	return max(exp.Sub(now)/2, minRefreshInterval)
 }
 
-// retryDelay is the wait after the n-th consecutive failure (n >= 1) while a
-// token that expires at exp is still valid: exponential from
-// minRefreshInterval up to maxRetryBackoff, and at most halfLife.
-func retryDelay(n int, exp, now time.Time) time.Duration {
-	d := maxRetryBackoff
-	if n <= 10 {
-		d = min(minRefreshInterval<<(n-1), maxRetryBackoff)
+// retryBackoff is the wait after the n-th consecutive failure (n >= 1):
+// d = min(minRetryBackoff·2ⁿ⁻¹, MaxRefreshBackoff), then a random time
+// between d/2 and d, so that credentials that failed together (one per
+// replica, say) do not all try again together.
+func retryBackoff(n int) time.Duration {
+	d := MaxRefreshBackoff
+	if n <= 20 {
+		d = min(minRetryBackoff<<(n-1), MaxRefreshBackoff)
 	}
-	return min(d, halfLife(exp, now))
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryAfter is the wait that a failure's response asks for, from an
+// *azcore.ResponseError's headers (the ACS client's errors and identity/fake's
+// alike), at most maxRetryAfter.
+func retryAfter(err error, now time.Time) time.Duration {
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) || re.RawResponse == nil {
+		return 0
+	}
+	return min(acsclient.RetryAfter(re.RawResponse.Header, now), maxRetryAfter)
 }
 
 // get returns the state whose token answers a caller now.
@@ -535,79 +644,103 @@ func (c *tokenCache) get(ctx context.Context) (*tokenState, error) {
 }
 
 func (c *tokenCache) getSlow(ctx context.Context) (*tokenState, error) {
-	c.mu.Lock()
-	if c.isClosed {
-		c.mu.Unlock()
-		return nil, ErrCredentialClosed
-	}
-	now := c.clock.Now()
-	s := c.cur.Load()
-	if s != nil && now.Before(s.tok.ExpiresOn) {
-		if now.Before(s.refreshAt) {
+	for {
+		c.mu.Lock()
+		if c.isClosed {
+			c.mu.Unlock()
+			return nil, ErrCredentialClosed
+		}
+		now := c.clock.Now()
+		s := c.cur.Load()
+		valid := s != nil && now.Before(s.tok.ExpiresOn)
+		if valid && now.Before(s.refreshAt) {
 			c.mu.Unlock()
 			return s, nil
 		}
-		if now.Before(s.staleAt) {
-			if c.flight == nil {
-				c.startFlightLocked(nil)
+		if c.fetch == nil {
+			// A static token has expired; there is no way to a new one.
+			c.mu.Unlock()
+			return nil, c.expired(s.tok, now)
+		}
+		if now.Before(c.retryAt) {
+			// Backing off after a failure: no attempt, no waiting.
+			err := c.lastErr
+			c.mu.Unlock()
+			if valid {
+				return s, nil
 			}
-			c.mu.Unlock()
+			return nil, err
+		}
+		f := c.flight
+		if f == nil {
+			f = c.startFlightLocked(ctx)
+		}
+		c.mu.Unlock()
+		if valid && now.Before(s.staleAt) {
 			return s, nil
 		}
-	}
-	if c.fetch == nil {
-		// A static token has expired; there is no way to a new one.
-		c.mu.Unlock()
-		return nil, fmt.Errorf("identity: %s: %w", c.name,
-			&InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindACS, Claim: "exp", At: s.tok.ExpiresOn, Now: now})
-	}
-	f := c.flight
-	if f == nil {
-		f = c.startFlightLocked(ctx)
-	}
-	c.mu.Unlock()
 
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-c.ctx.Done():
-		return nil, ErrCredentialClosed
+		var bound Timer
+		var boundC <-chan time.Time
+		if valid {
+			// The cached token is still good: wait briefly for a better
+			// one, never until it expires.
+			bound = c.clock.NewTimer(min(maxValidWait, s.tok.ExpiresOn.Sub(now)))
+			boundC = bound.C()
+		}
+		select {
+		case <-f.done:
+		case <-boundC:
+			if now = c.clock.Now(); now.Before(s.tok.ExpiresOn) {
+				return s, nil
+			}
+			continue // it expired meanwhile: wait like any caller without a token
+		case <-ctx.Done():
+			stopTimer(bound)
+			return nil, ctx.Err()
+		case <-c.ctx.Done():
+			stopTimer(bound)
+			return nil, ErrCredentialClosed
+		}
+		stopTimer(bound)
+		now = c.clock.Now()
+		if f.err == nil && now.Before(f.state.tok.ExpiresOn) {
+			return f.state, nil
+		}
+		if errors.Is(f.err, ErrCredentialClosed) {
+			return nil, f.err
+		}
+		// The attempt failed: a token that has not expired still serves.
+		if s := c.cur.Load(); s != nil && now.Before(s.tok.ExpiresOn) {
+			return s, nil
+		}
+		if f.err != nil {
+			return nil, f.err
+		}
+		return nil, c.expired(f.state.tok, now)
 	}
-	now = c.clock.Now()
-	if f.err == nil && now.Before(f.state.tok.ExpiresOn) {
-		return f.state, nil
-	}
-	if errors.Is(f.err, ErrCredentialClosed) {
-		return nil, f.err
-	}
-	// The refresh failed: a token that has not expired still serves.
-	if s := c.cur.Load(); s != nil && now.Before(s.tok.ExpiresOn) {
-		return s, nil
-	}
-	if f.err != nil {
-		return nil, f.err
-	}
-	return nil, fmt.Errorf("identity: %s: %w", c.name,
-		&InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindACS, Claim: "exp", At: f.state.tok.ExpiresOn, Now: now})
 }
 
-// startFlightLocked starts a refresh. A refresh started for a waiting caller
-// keeps the values of the caller's ctx but not its cancellation: the caller
-// may give up, the others still want the token. Every refresh ends when the
-// cache is closed.
-func (c *tokenCache) startFlightLocked(caller context.Context) *refreshFlight {
+func stopTimer(t Timer) {
+	if t != nil {
+		t.Stop()
+	}
+}
+
+func (c *tokenCache) expired(tok AccessToken, now time.Time) error {
+	return fmt.Errorf("identity: %s: %w", c.name,
+		&InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindACS, Claim: "exp", At: tok.ExpiresOn, Now: now})
+}
+
+// startFlightLocked starts a refresh attempt. It keeps the values of vals
+// (the context of the caller who needed it, or Background for the
+// scheduler) but not its cancellation: the caller may give up, the others
+// still want the token.
+func (c *tokenCache) startFlightLocked(vals context.Context) *refreshFlight {
 	f := &refreshFlight{done: make(chan struct{})}
 	c.flight = f
-	ctx, release := c.ctx, func() {}
-	if caller != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(context.WithoutCancel(caller))
-		stop := context.AfterFunc(c.ctx, cancel)
-		release = func() { stop(); cancel() }
-	}
 	c.wg.Add(1)
-	go c.runFlight(ctx, f, release)
+	go c.runFlight(vals, f)
 	c.kickScheduler()
 	return f
 }
@@ -621,14 +754,59 @@ func (c *tokenCache) kickScheduler() {
 	}
 }
 
-func (c *tokenCache) runFlight(ctx context.Context, f *refreshFlight, release func()) {
+type fetchResult struct {
+	tok AccessToken
+	err error
+}
+
+// runFlight runs one attempt: fetch on a context that ends at the attempt's
+// timeout or at close, and the flight ends when fetch returns or that
+// context ends, whichever comes first.
+func (c *tokenCache) runFlight(vals context.Context, f *refreshFlight) {
 	defer c.wg.Done()
-	tok, err := c.fetch(ctx)
-	release()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(vals), c.timeout)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)()
+
+	res := make(chan fetchResult, 1)
+	c.wg.Add(1) // this goroutine is counted, so Add cannot race close's Wait
+	go func() {
+		defer c.wg.Done()
+		tok, err := c.fetch(ctx)
+		res <- fetchResult{tok, err}
+	}()
+
+	select {
+	case r := <-res:
+		if r.err != nil && ctx.Err() != nil {
+			r.err = c.timedOut(r.err)
+		}
+		c.finish(f, r.tok, r.err)
+	case <-ctx.Done():
+		// Abandoned: the flight ends now, and fetch, whose context has
+		// ended, is left to return.
+		c.finish(f, AccessToken{}, c.timedOut(nil))
+		if r := <-res; r.err == nil {
+			c.adoptLate(r.tok)
+		}
+	}
+}
+
+// timedOut is the error of an attempt whose context ended (at the timeout;
+// close is told apart by finish), keeping what fetch said, if anything.
+func (c *tokenCache) timedOut(err error) error {
+	msg := fmt.Sprintf("no token within the refresh timeout of %v", c.timeout)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%s: %w (%w)", msg, context.DeadlineExceeded, err)
+	}
+	return fmt.Errorf("%s: %w", msg, context.DeadlineExceeded)
+}
+
+// finish records the end of the current attempt and releases its waiters.
+func (c *tokenCache) finish(f *refreshFlight, tok AccessToken, err error) {
 	if err == nil {
 		tok, err = completeToken(tok)
 	}
-
 	c.mu.Lock()
 	now := c.clock.Now()
 	switch {
@@ -638,30 +816,10 @@ func (c *tokenCache) runFlight(ctx context.Context, f *refreshFlight, release fu
 		err = &InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindACS, Claim: "exp", At: tok.ExpiresOn, Now: now}
 	}
 	if !c.isClosed {
-		old := c.cur.Load()
 		if err != nil {
-			c.failures++
-			if old != nil && now.Before(old.tok.ExpiresOn) {
-				c.cur.Store(c.newState(old.tok, now.Add(retryDelay(c.failures, old.tok.ExpiresOn, now))))
-			}
-			f.err = fmt.Errorf("identity: %s: refresh the token: %w", c.name, err)
+			f.err = c.failLocked(err, now)
 		} else {
-			c.failures = 0
-			var s *tokenState
-			if old != nil && !tok.ExpiresOn.After(old.tok.ExpiresOn) {
-				// No newer token (an Entra credential may hand out the
-				// same cached token again): try again at half the
-				// remaining lifetime rather than right away.
-				best := tok
-				if old.tok.ExpiresOn.After(tok.ExpiresOn) {
-					best = old.tok
-				}
-				s = c.newState(best, now.Add(halfLife(best.ExpiresOn, now)))
-			} else {
-				s = c.newState(tok, c.nextRefresh(tok.ExpiresOn, now))
-			}
-			c.cur.Store(s)
-			f.state = s
+			f.state = c.storeLocked(tok, now)
 		}
 	}
 	c.flight = nil
@@ -670,44 +828,118 @@ func (c *tokenCache) runFlight(ctx context.Context, f *refreshFlight, release fu
 	c.kickScheduler()
 }
 
-// schedule keeps a timer armed for the next refresh while there is a valid
-// token and no refresh in flight, and starts the refresh when it fires. A
-// timer stays armed until the state it was armed for changes.
+// failLocked records a failed attempt and sets the back-off; it returns the
+// error callers get.
+func (c *tokenCache) failLocked(err error, now time.Time) error {
+	c.failures++
+	d := retryBackoff(c.failures)
+	old := c.cur.Load()
+	valid := old != nil && now.Before(old.tok.ExpiresOn)
+	if valid {
+		// Try again before the token runs out, unless the service says
+		// otherwise.
+		d = min(d, halfLife(old.tok.ExpiresOn, now))
+	}
+	d = max(d, retryAfter(err, now))
+	c.retryAt = now.Add(d)
+	c.lastErr = fmt.Errorf("identity: %s: refresh the token: %w", c.name, err)
+	if valid {
+		c.cur.Store(c.newState(old.tok, c.retryAt))
+	}
+	return c.lastErr
+}
+
+// storeLocked records a new, valid token and ends any back-off; it returns
+// the state that now answers callers.
+func (c *tokenCache) storeLocked(tok AccessToken, now time.Time) *tokenState {
+	c.failures, c.retryAt, c.lastErr = 0, time.Time{}, nil
+	old := c.cur.Load()
+	var s *tokenState
+	if old != nil && !tok.ExpiresOn.After(old.tok.ExpiresOn) {
+		// No newer token (an Entra credential may hand out the same cached
+		// token again): try again at half the remaining lifetime rather
+		// than right away.
+		best := tok
+		if old.tok.ExpiresOn.After(tok.ExpiresOn) {
+			best = old.tok
+		}
+		s = c.newState(best, now.Add(halfLife(best.ExpiresOn, now)))
+	} else {
+		s = c.newState(tok, c.nextRefresh(tok.ExpiresOn, now))
+	}
+	c.cur.Store(s)
+	return s
+}
+
+// adoptLate keeps a token that an abandoned attempt returned after all, if
+// it is valid and expires later than the cached one.
+func (c *tokenCache) adoptLate(tok AccessToken) {
+	tok, err := completeToken(tok)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	now := c.clock.Now()
+	old := c.cur.Load()
+	adopt := !c.isClosed && now.Before(tok.ExpiresOn) && (old == nil || tok.ExpiresOn.After(old.tok.ExpiresOn))
+	if adopt {
+		c.storeLocked(tok, now)
+	}
+	c.mu.Unlock()
+	if adopt {
+		c.kickScheduler()
+	}
+}
+
+// dueLocked is when the scheduler should start the next attempt: at the
+// state's refresh time while its token is valid, and after expiry once the
+// back-off allows. It reports false when there is nothing to schedule: no
+// token yet (the first is fetched when asked for), an attempt in flight, or
+// the cache closed.
+func (c *tokenCache) dueLocked(now time.Time) (time.Time, bool) {
+	s := c.cur.Load()
+	if s == nil || c.flight != nil || c.isClosed {
+		return time.Time{}, false
+	}
+	if now.Before(s.tok.ExpiresOn) {
+		return s.refreshAt, true
+	}
+	return c.retryAt, true
+}
+
+// schedule keeps a timer armed for the next attempt and starts the attempt
+// when it fires. A timer stays armed until the time it was armed for changes.
 func (c *tokenCache) schedule() {
 	defer c.wg.Done()
 	var (
-		timer    Timer
-		fire     <-chan time.Time
-		armedFor *tokenState
+		timer   Timer
+		fire    <-chan time.Time
+		armedAt time.Time
 	)
 	disarm := func() {
-		if timer != nil {
-			timer.Stop()
-		}
-		timer, fire, armedFor = nil, nil, nil
+		stopTimer(timer)
+		timer, fire = nil, nil
 	}
 	defer disarm()
 	for {
 		c.mu.Lock()
-		var want *tokenState
-		if s := c.cur.Load(); s != nil && c.flight == nil && !c.isClosed && c.clock.Now().Before(s.tok.ExpiresOn) {
-			want = s
-		}
-		if want != armedFor || want == nil {
+		now := c.clock.Now()
+		due, ok := c.dueLocked(now)
+		if !ok || timer == nil || !due.Equal(armedAt) {
 			disarm()
-			if want != nil {
-				timer = c.clock.NewTimer(want.refreshAt.Sub(c.clock.Now()))
-				fire, armedFor = timer.C(), want
+			if ok {
+				timer = c.clock.NewTimer(due.Sub(now))
+				fire, armedAt = timer.C(), due
 			}
 		}
 		c.mu.Unlock()
 
 		select {
 		case <-fire:
-			timer, fire, armedFor = nil, nil, nil
+			timer, fire = nil, nil
 			c.mu.Lock()
-			if s := c.cur.Load(); !c.isClosed && c.flight == nil && s != nil && !c.clock.Now().Before(s.refreshAt) {
-				c.startFlightLocked(nil)
+			if due, ok := c.dueLocked(c.clock.Now()); ok && !c.clock.Now().Before(due) {
+				c.startFlightLocked(context.Background())
 			}
 			c.mu.Unlock()
 		case <-c.kick:
@@ -717,7 +949,7 @@ func (c *tokenCache) schedule() {
 	}
 }
 
-// close cancels the refreshes and the scheduler and waits for them.
+// close cancels the attempts and the scheduler and waits for them.
 func (c *tokenCache) close() error {
 	c.mu.Lock()
 	if !c.isClosed {

@@ -485,12 +485,16 @@ func TestTeamsUserCredentialFailureKeepsTokenAndBacksOff(t *testing.T) {
 	boom := errors.New("exchange unavailable")
 	r.ex.setHook(func(context.Context, int, identity.TeamsUserTokenRequest) error { return boom })
 	now := t0.Add(50 * time.Minute)
-	for i, backoff := range []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second} {
+	// The waits double from 1 s, each a random time between half and all of it.
+	for i, backoff := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
 		r.clk.Set(now)
 		waitTimers(t, ctx, r.clk, 1)
 		require.Equal(t, 2+i, r.ex.calls())
-		now = now.Add(backoff)
-		require.Equal(t, []time.Time{now}, r.clk.Deadlines(), "retry %d", i+1)
+		next := r.clk.Deadlines()
+		require.Len(t, next, 1)
+		require.False(t, next[0].Before(now.Add(backoff/2)), "retry %d at %v", i+1, next[0].Sub(now))
+		require.False(t, next[0].After(now.Add(backoff)), "retry %d at %v", i+1, next[0].Sub(now))
+		now = next[0]
 		got, err := r.cred.Token(ctx)
 		require.NoError(t, err, "the still-valid token keeps serving")
 		require.Equal(t, tok1, got)
@@ -541,10 +545,12 @@ func TestTeamsUserCredentialNeverReturnsExpiredToken(t *testing.T) {
 		assert.ErrorIs(t, err, boom)
 	}
 
-	// Entra failures are reported as such.
+	// Entra failures are reported as such (once the back-off lets a new
+	// attempt start).
 	r.entra.mu.Lock()
 	r.entra.err = errors.New("interaction required")
 	r.entra.mu.Unlock()
+	r.clk.Advance(identity.MaxRefreshBackoff)
 	_, err = r.cred.Token(ctx)
 	assert.ErrorContains(t, err, "entra token")
 	assert.ErrorContains(t, err, "interaction required")
