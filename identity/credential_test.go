@@ -213,6 +213,7 @@ func TestTeamsUserCredentialValidation(t *testing.T) {
 		{"no app id", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.AppID = "" }, "appID"},
 		{"blank user id", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.UserID = " " }, "userID"},
 		{"negative refresh before", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.RefreshBefore = -time.Minute }, "refreshBefore"},
+		{"negative refresh timeout", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.RefreshTimeout = -time.Second }, "refreshTimeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := good
@@ -702,6 +703,9 @@ func TestRefreshingTokenCredentialBadTokens(t *testing.T) {
 	assert.ErrorIs(t, err, identity.ErrTokenMalformed)
 	_, err = identity.NewRefreshingTokenCredential(ok, &identity.RefreshingTokenCredentialOptions{RefreshBefore: -1})
 	require.ErrorAs(t, err, &ae)
+	_, err = identity.NewRefreshingTokenCredential(ok, &identity.RefreshingTokenCredentialOptions{RefreshTimeout: -1})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "refreshTimeout", ae.Arg)
 
 	for _, tc := range []struct {
 		name string
