@@ -178,7 +178,9 @@ type MeetingLocator struct {
 // carries the user's ACS token; the web SDK's callAgent.join accepts the
 // decoded object as is. Formatting it with the fmt package or logging it with
 // slog never shows the passcode or a link's p parameter; its JSON does, since
-// the client needs it.
+// the client needs it. So does, therefore, slog's JSON handler for a
+// ClientJoinLocator inside a slice, a map or a struct field, which it
+// encodes with encoding/json: log such a value as an attribute of its own.
 type ClientJoinLocator struct {
 	// MeetingLink is the Teams meeting join link.
 	MeetingLink string `json:"meetingLink,omitempty"`

@@ -84,18 +84,11 @@ func (l MeetingLocator) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-type plainMeetingLocator MeetingLocator // no methods
-
-// MarshalJSON encodes the locator's fields without the passcode or a link's
-// p parameter: a MeetingLocator is not a wire format (hand a client
-// [MeetingLocator.ClientLocator]), and log/slog's JSON handler encodes a
-// value inside a slice or a map with encoding/json.
-func (l MeetingLocator) MarshalJSON() ([]byte, error) {
-	p := plainMeetingLocator(l)
-	p.JoinURL = redact.Link(l.JoinURL)
-	p.Passcode = ifSet(l.Passcode)
-	return json.Marshal(p)
-}
+// MarshalJSON encodes LogValue, as log/slog's JSON handler does: a
+// MeetingLocator is not a wire format (hand a client
+// [MeetingLocator.ClientLocator]), and that handler encodes a value inside
+// a slice, a map or a struct field with encoding/json.
+func (l MeetingLocator) MarshalJSON() ([]byte, error) { return redact.JSON(l.LogValue()) }
 
 // String describes c without its passcode or a link's p parameter.
 func (c ClientJoinLocator) String() string {

@@ -13,18 +13,10 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
 )
 
-type plainAccessToken AccessToken // no methods
-
-// MarshalJSON encodes the token's fields with the token in Redact's form:
-// an AccessToken is not a wire format, and log/slog's JSON handler encodes
-// a value inside a slice or a map with encoding/json.
-func (t AccessToken) MarshalJSON() ([]byte, error) {
-	p := plainAccessToken(t)
-	p.Token = Redact(t.Token)
-	return json.Marshal(p)
-}
-
-type plainTeamsUserTokenRequest TeamsUserTokenRequest // no methods
+// MarshalJSON encodes LogValue, as log/slog's JSON handler does: an
+// AccessToken is not a wire format, and that handler encodes a value inside
+// a slice, a map or a struct field with encoding/json.
+func (t AccessToken) MarshalJSON() ([]byte, error) { return redact.JSON(t.LogValue()) }
 
 // Format implements fmt.Formatter: every verb, %d and %x included, prints
 // String.
@@ -37,13 +29,9 @@ func (r TeamsUserTokenRequest) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("token", Redact(r.Token)), slog.String("appID", r.AppID), slog.String("userID", r.UserID))
 }
 
-// MarshalJSON encodes the request with the token in Redact's form; the
+// MarshalJSON encodes LogValue, as log/slog's JSON handler does; the
 // exchange sends its own wire form.
-func (r TeamsUserTokenRequest) MarshalJSON() ([]byte, error) {
-	p := plainTeamsUserTokenRequest(r)
-	p.Token = Redact(r.Token)
-	return json.Marshal(p)
-}
+func (r TeamsUserTokenRequest) MarshalJSON() ([]byte, error) { return redact.JSON(r.LogValue()) }
 
 // credentialView is what a credential shows of itself: never a token.
 type credentialView struct {

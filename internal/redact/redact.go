@@ -13,18 +13,29 @@
 //	func (t Thing) LogValue() slog.Value           { return slog.AnyValue(t.redacted()) }
 //	func (t Thing) MarshalJSON() ([]byte, error)   { return json.Marshal(t.redacted()) }
 //
+// A type with a hand-written LogValue encodes that instead, so that its
+// JSON inside a slice reads as at the top of an attribute:
+//
+//	func (t Thing) MarshalJSON() ([]byte, error) { return redact.JSON(t.LogValue()) }
+//
 // All three are needed: log/slog resolves a LogValuer only at the top of
 // an attribute; inside a slice, a map or a struct field its JSON handler
-// calls encoding/json and its text handler fmt's %+v.
+// calls encoding/json and its text handler fmt's %+v. A type whose JSON is
+// a wire format that must carry the secret (calling.ClientJoinLocator)
+// cannot be redacted inside slices in slog's JSON output; it says so.
 package redact
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Marker replaces a secret.
@@ -45,6 +56,29 @@ func Format(f fmt.State, verb rune, name string, v any) {
 	default:
 		fmt.Fprintf(f, "%+v", v)
 	}
+}
+
+// JSON is the JSON log/slog's JSON handler writes for v (a type's
+// LogValue), for a MarshalJSON that encodes a value inside a slice, a map or
+// a struct field as the handler does at the top of an attribute.
+func JSON(v slog.Value) ([]byte, error) {
+	var buf bytes.Buffer
+	h := slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && (a.Key == slog.LevelKey || a.Key == slog.MessageKey) {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	r := slog.NewRecord(time.Time{}, 0, "", 0) // a zero time is left out
+	r.AddAttrs(slog.Any("v", v))
+	if err := h.Handle(context.Background(), r); err != nil {
+		return nil, err
+	}
+	b, ok := bytes.CutPrefix(buf.Bytes(), []byte(`{"v":`))
+	if !ok {
+		return []byte("{}"), nil // an empty group, which the handler leaves out
+	}
+	return bytes.TrimSuffix(b, []byte("}\n")), nil
 }
 
 // FormatString prints s, the redacted form of the value being formatted, for

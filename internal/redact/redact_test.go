@@ -1,11 +1,15 @@
 package redact_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
 )
@@ -66,3 +70,25 @@ func TestFormatString(t *testing.T) {
 type stringer struct{}
 
 func (stringer) Format(f fmt.State, verb rune) { redact.FormatString(f, verb, "x") }
+
+func TestJSON(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
+	for want, v := range map[string]slog.Value{
+		`{"token":"[REDACTED]","at":"2030-01-02T03:04:05.000000006Z","n":3,"inner":{"ok":true}}`: slog.GroupValue(
+			slog.String("token", redact.Marker), slog.Time("at", at), slog.Int("n", 3), slog.Group("inner", slog.Bool("ok", true))),
+		`{}`:           slog.GroupValue(),
+		`"a<b"`:        slog.StringValue("a<b"),
+		`{"Name":"n"}`: slog.AnyValue(struct{ Name string }{"n"}),
+		`[1,2]`:        slog.AnyValue([]int{1, 2}),
+		`"resolved"`:   slog.AnyValue(valuer{}),
+	} {
+		got, err := redact.JSON(v)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(got))
+		assert.True(t, json.Valid(got), want)
+	}
+}
+
+type valuer struct{}
+
+func (valuer) LogValue() slog.Value { return slog.StringValue("resolved") }
