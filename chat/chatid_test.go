@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -48,8 +49,15 @@ func TestErrorFromResponse(t *testing.T) {
 	h.Set("Retry-After", "7")
 	h.Set("request-id", "header-rid")
 	e := chat.ErrorFromResponse(429, h, []byte(`{"error":{"code":"TooManyRequests","message":"Too many requests.","innerError":{"date":"2026-03-02T09:00:01","request-id":"rid","client-request-id":"crid"}}}`), now)
-	assert.Equal(t, &chat.Error{StatusCode: 429, Code: "TooManyRequests", Message: "Too many requests.", RequestID: "rid", ClientRequestID: "crid",
-		Date: now.Add(time.Second), RetryAfter: 7 * time.Second}, e)
+	assert.Equal(t, chat.Error{StatusCode: 429, Code: "TooManyRequests", Message: "Too many requests.", RequestID: "rid", ClientRequestID: "crid",
+		Date: now.Add(time.Second), RetryAfter: 7 * time.Second}, exported(e))
+	// It unwraps to azcore's error of the same response, as every HTTP
+	// failure of the module does.
+	var re *azcore.ResponseError
+	require.ErrorAs(t, e, &re)
+	assert.Equal(t, 429, re.StatusCode)
+	assert.Equal(t, "TooManyRequests", re.ErrorCode)
+	assert.Nil(t, (&chat.Error{StatusCode: 404}).Unwrap(), "an Error made by hand wraps nothing")
 	assert.Equal(t, "chat: graph returned 429 TooManyRequests: Too many requests. (request-id rid) (retry after 7s)", e.Error())
 	var err error = e
 	assert.True(t, chat.IsThrottled(err))
@@ -73,6 +81,12 @@ func TestErrorFromResponse(t *testing.T) {
 	assert.Less(t, len(msg), 700, "the service's message is cut")
 	assert.True(t, strings.HasSuffix(msg, "…"))
 	assert.True(t, strings.ToValidUTF8(msg, "?") == msg, "cut on a rune boundary")
+}
+
+// exported is the exported fields of e.
+func exported(e *chat.Error) chat.Error {
+	return chat.Error{StatusCode: e.StatusCode, Code: e.Code, Message: e.Message, RequestID: e.RequestID,
+		ClientRequestID: e.ClientRequestID, Date: e.Date, RetryAfter: e.RetryAfter}
 }
 
 func TestErrorHelpers(t *testing.T) {

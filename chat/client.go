@@ -1,27 +1,37 @@
 package chat
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	abs "github.com/microsoft/kiota-abstractions-go"
-	"github.com/microsoftgraph/msgraph-sdk-go/chats"
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/transportauth"
 )
 
 // Client is Teams chat over Microsoft Graph as one signed-in user: the
 // delegated token its credential gets is the user's, and every operation
 // acts as that user. It implements Service. A Client is safe for concurrent
 // use.
+//
+// It speaks Graph's REST API directly, over an azcore pipeline, with the
+// JSON codec of MarshalGraphJSON (the one the fake in chat/fake serves
+// with); it does not need msgraph-sdk-go. Services that already hold a
+// msgraph-sdk-go GraphServiceClient get a Client that sends through it
+// from package chat/msgraphchat.
 //
 // The delegated Graph permissions each operation needs (the token's scopes;
 // consent them in the app registration):
@@ -45,13 +55,10 @@ import (
 // By default the credential is asked for "https://graph.microsoft.com/.default",
 // which yields every delegated permission the user or an admin consented.
 type Client struct {
-	adapter abs.RequestAdapter
+	pl      runtime.Pipeline
+	tracer  tracing.Tracer
 	baseURL string
 	clock   identity.Clock
-	// reqOpts go with every request: for a Client over a user's
-	// GraphServiceClient, the retry option that makes its kiota retry
-	// handler follow this package's rules; nil otherwise.
-	reqOpts []abs.RequestOption
 	origin  string // scheme://host of baseURL, lower case
 
 	meMu sync.Mutex
@@ -63,12 +70,14 @@ var _ Service = (*Client)(nil)
 // ClientOptions are the optional parameters of NewClient.
 type ClientOptions struct {
 	// ClientOptions configures the HTTP pipeline the Azure way: Transport,
-	// Logging (through azcore/log; Logging.IncludeBody is not honoured:
-	// bodies carry messages and subscription client states), Telemetry,
+	// Logging (through azcore/log), Telemetry, TracingProvider,
 	// PerCallPolicies and PerRetryPolicies. Of Retry, MaxRetries (0 means
 	// DefaultMaxRetries, negative none), RetryDelay, MaxRetryDelay and
-	// TryTimeout are honoured; which failures are retried is fixed by this
-	// package (see Client), so StatusCodes and ShouldRetry are not used.
+	// TryTimeout are honoured. Which failures are retried is fixed by this
+	// package (see retry.go: a chat message POST must not be sent twice),
+	// so Retry.StatusCodes and Retry.ShouldRetry are refused, and so is
+	// Logging.IncludeBody (bodies carry messages, passcodes and
+	// subscription client states): NewClient returns an *ArgumentError.
 	azcore.ClientOptions
 
 	// BaseURL is the Graph endpoint with its version, DefaultBaseURL when
@@ -94,9 +103,9 @@ type ClientOptions struct {
 }
 
 // NewClient returns a Client that calls Graph as the user whose token cred
-// gets, through this package's own HTTP pipeline (see the retry rules on
-// Client). cred is typically an azidentity credential that signed the user
-// in (device code, interactive browser, on-behalf-of).
+// gets, through this package's own HTTP pipeline (see the retry rules in
+// retry.go). cred is typically an azidentity credential that signed the
+// user in (device code, interactive browser, on-behalf-of).
 func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
 	if cred == nil {
 		return nil, &ArgumentError{Arg: "cred", Problem: "is nil"}
@@ -115,95 +124,35 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
 		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
 	}
+	if err := checkPipelineOptions(&o.ClientOptions); err != nil {
+		return nil, err
+	}
 	scopes := o.Scopes
 	if len(scopes) == 0 {
 		scopes = defaultScopes(u)
 	}
-	adapter, err := newGraphAdapter(cred, pipelineConfig{
-		baseURL:   base,
+	_, byTransport := cred.(transportauth.Credential)
+	if byTransport && o.Transport == nil {
+		return nil, &ArgumentError{Arg: "cred", Problem: "leaves authentication to a transport, and opts.Transport is nil"}
+	}
+	az, err := newPipeline(cred, byTransport, pipelineConfig{
+		baseURL:   u,
 		scopes:    append([]string(nil), scopes...),
 		azOptions: o.ClientOptions,
 		clock:     o.Clock,
 		retry:     newRetryRules(o.Retry),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("chat: building the graph request adapter: %w", err)
+		return nil, err
 	}
-	c := newClient(adapter, base, u, o.Clock, nil)
-	c.meID = o.UserID
-	return c, nil
-}
-
-// GraphServiceClient is what NewClientFromGraph needs of a
-// *msgraphsdk.GraphServiceClient (package
-// github.com/microsoftgraph/msgraph-sdk-go), which has this method. Taking
-// the interface rather than the type keeps the root package of the Graph
-// SDK, with its request builders for all of Graph, out of the build of
-// programs that do not use it.
-type GraphServiceClient interface {
-	// GetAdapter returns the client's request adapter.
-	GetAdapter() abs.RequestAdapter
-}
-
-// FromGraphOptions are the optional parameters of NewClientFromGraph.
-type FromGraphOptions struct {
-	// MaxRetries bounds the retries of the GraphServiceClient's own retry
-	// handler for this Client's requests; 0 means DefaultMaxRetries.
-	MaxRetries int
-	// Clock is the time source for this Client; nil means the system clock.
-	Clock identity.Clock
-	// UserID is the signed-in user's object id; see ClientOptions.UserID.
-	UserID string
-}
-
-// NewClientFromGraph returns a Client that sends its requests through an
-// existing *msgraphsdk.GraphServiceClient (its adapter, credential, base
-// URL and middleware). Every request carries a retry option that makes the
-// SDK's retry handler follow this package's rules, so that a message POST
-// is not sent twice; the rest of that client's middleware (its order, its
-// compression handler) is its own. Prefer NewClient where the Graph client
-// is not needed for anything else.
-func NewClientFromGraph(gc GraphServiceClient, opts *FromGraphOptions) (*Client, error) {
-	if gc == nil {
-		return nil, &ArgumentError{Arg: "gc", Problem: "is nil"}
-	}
-	adapter := gc.GetAdapter()
-	if adapter == nil {
-		return nil, &ArgumentError{Arg: "gc", Problem: "has no request adapter"}
-	}
-	var o FromGraphOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Clock == nil {
-		o.Clock = identity.SystemClock()
-	}
-	raw := adapter.GetBaseUrl()
-	if raw == "" {
-		raw = DefaultBaseURL
-		adapter.SetBaseUrl(raw)
-	}
-	base, u, err := checkBaseURL(raw)
-	if err != nil {
-		return nil, &ArgumentError{Arg: "gc", Problem: "has a base url that is not usable: " + err.(*ArgumentError).Problem}
-	}
-	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
-		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
-	}
-	rules := newRetryRules(azRetry(o.MaxRetries))
-	c := newClient(adapter, base, u, o.Clock, []abs.RequestOption{externalRetryOption(rules)})
-	c.meID = o.UserID
-	return c, nil
-}
-
-func newClient(adapter abs.RequestAdapter, base string, u *url.URL, clock identity.Clock, reqOpts []abs.RequestOption) *Client {
 	return &Client{
-		adapter: adapter,
+		pl:      az.Pipeline(),
+		tracer:  az.Tracer(),
 		baseURL: base,
-		clock:   clock,
-		reqOpts: reqOpts,
+		clock:   o.Clock,
 		origin:  strings.ToLower(u.Scheme + "://" + u.Host),
-	}
+		meID:    o.UserID,
+	}, nil
 }
 
 // checkBaseURL validates a Graph base URL and returns it without a trailing
@@ -235,21 +184,95 @@ func checkBaseURL(raw string) (string, *url.URL, error) {
 	return raw, u, nil
 }
 
-// call runs one request of the Graph SDK and normalises what goes wrong: a
-// panic of the SDK on a response it cannot read becomes an error, and every
-// error goes through graphError.
-func (c *Client) call(ctx context.Context, op string, f func(ctx context.Context) error) (err error) {
-	fr := &failedResponse{}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("chat: %s: the graph sdk failed to read the response: %v", op, r)
-		}
-		if err != nil {
-			err = graphError(op, err, fr, c.clock.Now())
-		}
-	}()
-	return f(withFailedResponse(ctx, fr))
+// path returns the URL of a Graph path under the base URL, each segment
+// escaped (a chat id keeps its ':' and '@', as Graph writes them).
+func (c *Client) path(segs ...string) string {
+	n := len(c.baseURL)
+	for _, s := range segs {
+		n += 1 + len(s)
+	}
+	var b strings.Builder
+	b.Grow(n + 8)
+	b.WriteString(c.baseURL)
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
 }
+
+// odataQuery builds a query string with OData's names left as they are
+// ($top, not %24top) and values escaped (spaces as %20).
+type odataQuery []string
+
+func (q odataQuery) add(name, value string) odataQuery {
+	return append(q, name+"="+strings.ReplaceAll(url.QueryEscape(value), "+", "%20"))
+}
+
+func (q odataQuery) addTop(top int) odataQuery {
+	if top <= 0 {
+		return q
+	}
+	return q.add("$top", strconv.Itoa(top))
+}
+
+// on appends the query to target.
+func (q odataQuery) on(target string) string {
+	if len(q) == 0 {
+		return target
+	}
+	return target + "?" + strings.Join(q, "&")
+}
+
+// do sends one Graph request and reads its answer: method and target (an
+// absolute URL under the base URL), body (a value encoding/json writes, or
+// nil for none), out (a pointer the JSON answer is decoded into, or nil to
+// discard it). An answer other than 2xx is an *Error; a transport failure
+// is wrapped with op. Each call is a tracing span named after op.
+func (c *Client) do(ctx context.Context, op, method, target string, body, out any) (err error) {
+	ctx, endSpan := runtime.StartSpan(ctx, "chat.Client "+op, c.tracer, nil)
+	defer func() { endSpan(err) }()
+	req, err := runtime.NewRequest(ctx, method, target)
+	if err != nil {
+		return graphError(op, err)
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return graphError(op, err)
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+			return graphError(op, err)
+		}
+	}
+	resp, err := c.pl.Do(req)
+	if err != nil {
+		return graphError(op, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		// A redirect is not followed (the token must not go elsewhere):
+		// it is a failure like a 4xx.
+		return c.responseError(resp)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	// Decoded from the stream: a page is never held twice.
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		return graphError(op, &responseBodyError{err})
+	}
+	return nil
+}
+
+// responseBodyError is an answer that is not the JSON the operation
+// expects (or was cut off while it was read).
+type responseBodyError struct{ err error }
+
+func (e *responseBodyError) Error() string { return "reading the response: " + e.err.Error() }
+func (e *responseBodyError) Unwrap() error { return e.err }
 
 // checkLink refuses a NextLink that does not point at the Graph endpoint of
 // this client: the bearer token must not go anywhere else.
@@ -264,25 +287,6 @@ func (c *Client) checkLink(arg, link string) error {
 	return nil
 }
 
-func top32(top int) *int32 {
-	if top <= 0 {
-		return nil
-	}
-	v := int32(top)
-	return &v
-}
-
-// me returns the request builder of /me (written /users/me-token-to-replace,
-// which the URL replace middleware turns into /me).
-func (c *Client) me() *users.UserItemRequestBuilder {
-	return users.NewUserItemRequestBuilderInternal(map[string]string{"user%2Did": meToken}, c.adapter)
-}
-
-// chatsRoot returns the request builder of /chats.
-func (c *Client) chatsRoot() *chats.ChatsRequestBuilder {
-	return chats.NewChatsRequestBuilderInternal(map[string]string{}, c.adapter)
-}
-
 // myID returns the signed-in user's object id (GET /me?$select=id), read
 // once per Client.
 func (c *Client) myID(ctx context.Context) (string, error) {
@@ -291,34 +295,18 @@ func (c *Client) myID(ctx context.Context) (string, error) {
 	if c.meID != "" {
 		return c.meID, nil
 	}
-	var id string
-	err := c.call(ctx, "get signed-in user", func(ctx context.Context) error {
-		u, err := c.me().Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
-			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id"}},
-			Options:         c.reqOpts,
-		})
-		if err != nil {
-			return err
-		}
-		if u != nil {
-			id = str(u.GetId())
-		}
-		return nil
-	})
-	if err != nil {
+	var me struct {
+		ID string `json:"id"`
+	}
+	if err := c.do(ctx, "get signed-in user", http.MethodGet, odataQuery{}.add("$select", "id").on(c.path("me")), nil, &me); err != nil {
 		return "", err
 	}
-	if id == "" {
+	if me.ID == "" {
 		return "", errors.New("chat: get signed-in user: the response has no id")
 	}
-	c.meID = id
-	return id, nil
+	c.meID = me.ID
+	return me.ID, nil
 }
 
 // odataQuote doubles single quotes for an OData string literal or key.
 func odataQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
-
-// azRetry is the RetryOptions of a retry count.
-func azRetry(maxRetries int) policy.RetryOptions {
-	return policy.RetryOptions{MaxRetries: int32(maxRetries)}
-}

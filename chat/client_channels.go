@@ -4,16 +4,15 @@ import (
 	"context"
 	"iter"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/models"
-	"github.com/microsoftgraph/msgraph-sdk-go/teams"
+	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
-// channelMessages returns the builder of
-// /teams/{team}/channels/{channel}/messages.
-func (c *Client) channelMessages(teamID, channelID string) *teams.ItemChannelsItemMessagesRequestBuilder {
-	return teams.NewTeamsRequestBuilderInternal(map[string]string{}, c.adapter).ByTeamId(teamID).Channels().ByChannelId(channelID).Messages()
+// channelMessages returns the URL of
+// /teams/{team}/channels/{channel}/messages[/{more}].
+func (c *Client) channelMessages(teamID, channelID string, more ...string) string {
+	return c.path(append([]string{"teams", teamID, "channels", channelID, "messages"}, more...)...)
 }
 
 func checkChannel(teamID, channelID string) error {
@@ -33,16 +32,11 @@ func (c *Client) SendChannelMessage(ctx context.Context, teamID, channelID strin
 	if err := msg.Validate(); err != nil {
 		return SendChannelMessageResponse{}, err
 	}
-	body := messageToGraph(msg)
-	var out Message
-	err := c.call(ctx, "send channel message", func(ctx context.Context) error {
-		resp, err := c.channelMessages(teamID, channelID).Post(ctx, body, &teams.ItemChannelsItemMessagesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = messageFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.ChatMessage
+	if err := c.do(ctx, "send channel message", http.MethodPost, c.channelMessages(teamID, channelID), newMessageToWire(msg), &w); err != nil {
 		return SendChannelMessageResponse{}, err
 	}
+	out := messageFromWire(&w)
 	fillChannel(&out, teamID, channelID, "")
 	return SendChannelMessageResponse{Message: out}, nil
 }
@@ -75,29 +69,8 @@ func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 	if opts != nil {
 		o = *opts
 	}
-	b := c.channelMessages(teamID, channelID)
-	cfg := &teams.ItemChannelsItemMessagesRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
-	if o.NextLink != "" {
-		if err := c.checkLink("opts.NextLink", o.NextLink); err != nil {
-			return ListChannelMessagesPageResponse{}, err
-		}
-		b = b.WithUrl(o.NextLink)
-	} else {
-		cfg.QueryParameters = &teams.ItemChannelsItemMessagesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
-	}
-	var out ListChannelMessagesPageResponse
-	err := c.call(ctx, "list channel messages", func(ctx context.Context) error {
-		resp, err := b.Get(ctx, cfg)
-		if err != nil || resp == nil {
-			return err
-		}
-		out.Messages, out.NextLink = channelPage(resp.GetValue(), resp.GetOdataNextLink(), teamID, channelID, "")
-		return nil
-	})
-	if err != nil {
-		return ListChannelMessagesPageResponse{}, err
-	}
-	return out, nil
+	msgs, next, err := c.channelPage(ctx, "list channel messages", o.NextLink, o.Top, teamID, channelID, "")
+	return ListChannelMessagesPageResponse{Messages: msgs, NextLink: next}, err
 }
 
 // ReplyToChannelMessage replies to a top-level channel message
@@ -113,17 +86,11 @@ func (c *Client) ReplyToChannelMessage(ctx context.Context, teamID, channelID, m
 	if err := msg.Validate(); err != nil {
 		return ReplyToChannelMessageResponse{}, err
 	}
-	body := messageToGraph(msg)
-	var out Message
-	err := c.call(ctx, "reply to channel message", func(ctx context.Context) error {
-		resp, err := c.channelMessages(teamID, channelID).ByChatMessageId(messageID).Replies().Post(ctx, body,
-			&teams.ItemChannelsItemMessagesItemRepliesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = messageFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.ChatMessage
+	if err := c.do(ctx, "reply to channel message", http.MethodPost, c.channelMessages(teamID, channelID, messageID, "replies"), newMessageToWire(msg), &w); err != nil {
 		return ReplyToChannelMessageResponse{}, err
 	}
+	out := messageFromWire(&w)
 	fillChannel(&out, teamID, channelID, messageID)
 	return ReplyToChannelMessageResponse{Message: out}, nil
 }
@@ -159,39 +126,33 @@ func (c *Client) ListRepliesPage(ctx context.Context, teamID, channelID, message
 	if opts != nil {
 		o = *opts
 	}
-	b := c.channelMessages(teamID, channelID).ByChatMessageId(messageID).Replies()
-	cfg := &teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
-	if o.NextLink != "" {
-		if err := c.checkLink("opts.NextLink", o.NextLink); err != nil {
-			return ListRepliesPageResponse{}, err
-		}
-		b = b.WithUrl(o.NextLink)
-	} else {
-		cfg.QueryParameters = &teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
-	}
-	var out ListRepliesPageResponse
-	err := c.call(ctx, "list replies", func(ctx context.Context) error {
-		resp, err := b.Get(ctx, cfg)
-		if err != nil || resp == nil {
-			return err
-		}
-		out.Messages, out.NextLink = channelPage(resp.GetValue(), resp.GetOdataNextLink(), teamID, channelID, messageID)
-		return nil
-	})
-	if err != nil {
-		return ListRepliesPageResponse{}, err
-	}
-	return out, nil
+	msgs, next, err := c.channelPage(ctx, "list replies", o.NextLink, o.Top, teamID, channelID, messageID)
+	return ListRepliesPageResponse{Messages: msgs, NextLink: next}, err
 }
 
-func channelPage(vals []models.ChatMessageable, next *string, teamID, channelID, replyTo string) ([]Message, string) {
-	out := make([]Message, 0, len(vals))
-	for _, v := range vals {
-		m := messageFromGraph(v)
-		fillChannel(&m, teamID, channelID, replyTo)
-		out = append(out, m)
+// channelPage reads one page of a channel's messages (replyTo "") or of
+// the replies to replyTo: the page at link, or the first page of top.
+func (c *Client) channelPage(ctx context.Context, op, link string, top int, teamID, channelID, replyTo string) ([]Message, string, error) {
+	target := link
+	if target != "" {
+		if err := c.checkLink("opts.NextLink", target); err != nil {
+			return nil, "", err
+		}
+	} else if replyTo == "" {
+		target = odataQuery{}.addTop(top).on(c.channelMessages(teamID, channelID))
+	} else {
+		target = odataQuery{}.addTop(top).on(c.channelMessages(teamID, channelID, replyTo, "replies"))
 	}
-	return out, str(next)
+	var page graphwire.Collection[graphwire.ChatMessage]
+	if err := c.do(ctx, op, http.MethodGet, target, nil, &page); err != nil {
+		return nil, "", err
+	}
+	out := make([]Message, len(page.Value))
+	for i := range page.Value {
+		out[i] = messageFromWire(&page.Value[i])
+		fillChannel(&out[i], teamID, channelID, replyTo)
+	}
+	return out, page.NextLink, nil
 }
 
 // fillChannel completes what Graph may leave out of a channel message.

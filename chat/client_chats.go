@@ -5,10 +5,9 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/chats"
-	"github.com/microsoftgraph/msgraph-sdk-go/models"
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
@@ -38,41 +37,26 @@ func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (Lis
 	if opts != nil {
 		o = *opts
 	}
-	b := c.me().Chats()
-	cfg := &users.ItemChatsRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
-	if o.NextLink != "" {
-		if err := c.checkLink("opts.NextLink", o.NextLink); err != nil {
+	target := o.NextLink
+	if target != "" {
+		if err := c.checkLink("opts.NextLink", target); err != nil {
 			return ListChatsPageResponse{}, err
 		}
-		b = b.WithUrl(o.NextLink)
 	} else {
-		q := &users.ItemChatsRequestBuilderGetQueryParameters{Top: top32(o.Top)}
-		if o.Type != "" {
-			q.Filter = ptr("chatType eq '" + string(o.Type) + "'")
-		}
+		q := odataQuery{}
 		if o.ExpandMembers {
-			q.Expand = []string{"members"}
+			q = q.add("$expand", "members")
 		}
-		cfg.QueryParameters = q
+		if o.Type != "" {
+			q = q.add("$filter", "chatType eq '"+string(o.Type)+"'")
+		}
+		target = q.addTop(o.Top).on(c.path("me", "chats"))
 	}
-	var out ListChatsPageResponse
-	err := c.call(ctx, "list chats", func(ctx context.Context) error {
-		resp, err := b.Get(ctx, cfg)
-		if err != nil || resp == nil {
-			return err
-		}
-		vals := resp.GetValue()
-		out.Chats = make([]Chat, 0, len(vals))
-		for _, v := range vals {
-			out.Chats = append(out.Chats, chatFromGraph(v))
-		}
-		out.NextLink = str(resp.GetOdataNextLink())
-		return nil
-	})
-	if err != nil {
+	var page graphwire.Collection[graphwire.Chat]
+	if err := c.do(ctx, "list chats", http.MethodGet, target, nil, &page); err != nil {
 		return ListChatsPageResponse{}, err
 	}
-	return out, nil
+	return ListChatsPageResponse{Chats: convertAll(page.Value, chatFromWire), NextLink: page.NextLink}, nil
 }
 
 // GetChat reads a chat the signed-in user is a member of
@@ -87,20 +71,15 @@ func (c *Client) GetChat(ctx context.Context, chatID string, opts *GetChatOption
 }
 
 func (c *Client) getChat(ctx context.Context, chatID string, expand bool) (Chat, error) {
-	cfg := &chats.ChatItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
+	q := odataQuery{}
 	if expand {
-		cfg.QueryParameters = &chats.ChatItemRequestBuilderGetQueryParameters{Expand: []string{"members"}}
+		q = q.add("$expand", "members")
 	}
-	var out Chat
-	err := c.call(ctx, "get chat", func(ctx context.Context) error {
-		resp, err := c.chatsRoot().ByChatId(chatID).Get(ctx, cfg)
-		out = chatFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.Chat
+	if err := c.do(ctx, "get chat", http.MethodGet, q.on(c.path("chats", chatID)), nil, &w); err != nil {
 		return Chat{}, err
 	}
-	return out, nil
+	return chatFromWire(&w), nil
 }
 
 // CreateOneOnOneChat returns the one-on-one chat of the signed-in user and
@@ -118,12 +97,10 @@ func (c *Client) CreateOneOnOneChat(ctx context.Context, otherUserID string, opt
 	if strings.EqualFold(me, otherUserID) {
 		return CreateOneOnOneChatResponse{}, &ArgumentError{Arg: "otherUserID", Problem: "is the signed-in user (whose own chat is " + SelfChatID + ")"}
 	}
-	body := models.NewChat()
-	body.SetChatType(ptr(models.ONEONONE_CHATTYPE))
-	body.SetMembers([]models.ConversationMemberable{
-		memberToGraph(c.baseURL, me, nil, timeZero, false),
-		memberToGraph(c.baseURL, otherUserID, nil, timeZero, false),
-	})
+	body := graphwire.NewChat{ChatType: string(ChatTypeOneOnOne), Members: []graphwire.ConversationMember{
+		memberBind(c.baseURL, me, nil, time.Time{}, false),
+		memberBind(c.baseURL, otherUserID, nil, time.Time{}, false),
+	}}
 	ch, err := c.createChat(ctx, body)
 	return CreateOneOnOneChatResponse{Chat: ch}, err
 }
@@ -158,33 +135,23 @@ func (c *Client) CreateGroupChat(ctx context.Context, topic string, userIDs []st
 	if seen[strings.ToLower(me)] {
 		return CreateGroupChatResponse{}, &ArgumentError{Arg: "userIDs", Problem: "must not name the signed-in user, who is added as owner"}
 	}
-	body := models.NewChat()
-	body.SetChatType(ptr(models.GROUP_CHATTYPE))
-	if topic != "" {
-		body.SetTopic(ptr(topic))
-	}
-	members := make([]models.ConversationMemberable, 0, len(userIDs)+1)
-	members = append(members, memberToGraph(c.baseURL, me, nil, timeZero, false))
+	body := graphwire.NewChat{ChatType: string(ChatTypeGroup), Topic: strPtr(topic), Members: make([]graphwire.ConversationMember, 0, len(userIDs)+1)}
+	body.Members = append(body.Members, memberBind(c.baseURL, me, nil, time.Time{}, false))
 	for _, id := range userIDs {
-		members = append(members, memberToGraph(c.baseURL, id, nil, timeZero, false))
+		body.Members = append(body.Members, memberBind(c.baseURL, id, nil, time.Time{}, false))
 	}
-	body.SetMembers(members)
 	ch, err := c.createChat(ctx, body)
 	return CreateGroupChatResponse{Chat: ch}, err
 }
 
 // createChat posts a new chat and returns it with its members: when the
 // response leaves them out, as Graph's does, they are read back.
-func (c *Client) createChat(ctx context.Context, body models.Chatable) (Chat, error) {
-	var out Chat
-	err := c.call(ctx, "create chat", func(ctx context.Context) error {
-		resp, err := c.chatsRoot().Post(ctx, body, &chats.ChatsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = chatFromGraph(resp)
-		return err
-	})
-	if err != nil {
+func (c *Client) createChat(ctx context.Context, body graphwire.NewChat) (Chat, error) {
+	var w graphwire.Chat
+	if err := c.do(ctx, "create chat", http.MethodPost, c.path("chats"), body, &w); err != nil {
 		return Chat{}, err
 	}
+	out := chatFromWire(&w)
 	if out.Members == nil && out.ID != "" {
 		full, err := c.getChat(ctx, out.ID, true)
 		if err != nil {
@@ -201,35 +168,26 @@ func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembe
 	if err := checkChatID(chatID); err != nil {
 		return ListMembersResponse{}, err
 	}
-	b := c.chatsRoot().ByChatId(chatID).Members()
 	out := ListMembersResponse{Members: []Member{}}
-	link := ""
+	first := c.path("chats", chatID, "members")
+	link := first
 	for {
-		if link != "" {
+		if link != first {
 			if err := c.checkLink("nextLink", link); err != nil {
 				return ListMembersResponse{}, err
 			}
-			b = b.WithUrl(link)
 		}
-		next := ""
-		err := c.call(ctx, "list members", func(ctx context.Context) error {
-			resp, err := b.Get(ctx, &chats.ItemMembersRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
-			if err != nil || resp == nil {
-				return err
-			}
-			for _, m := range resp.GetValue() {
-				out.Members = append(out.Members, memberFromGraph(m))
-			}
-			next = str(resp.GetOdataNextLink())
-			return nil
-		})
-		if err != nil {
+		var page graphwire.Collection[graphwire.ConversationMember]
+		if err := c.do(ctx, "list members", http.MethodGet, link, nil, &page); err != nil {
 			return ListMembersResponse{}, err
 		}
-		if next == "" || next == link {
+		for i := range page.Value {
+			out.Members = append(out.Members, memberFromWire(&page.Value[i]))
+		}
+		if page.NextLink == "" || page.NextLink == link {
 			return out, nil
 		}
-		link = next
+		link = page.NextLink
 	}
 }
 
@@ -249,17 +207,12 @@ func (c *Client) AddMember(ctx context.Context, chatID, userID string, opts *Add
 	if opts != nil {
 		o = *opts
 	}
-	body := memberToGraph(c.baseURL, userID, o.Roles, o.VisibleHistoryStartAt, o.ShareAllHistory)
-	var out Member
-	err := c.call(ctx, "add member", func(ctx context.Context) error {
-		resp, err := c.chatsRoot().ByChatId(chatID).Members().Post(ctx, body, &chats.ItemMembersRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = memberFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	body := memberBind(c.baseURL, userID, o.Roles, o.VisibleHistoryStartAt, o.ShareAllHistory)
+	var w graphwire.ConversationMember
+	if err := c.do(ctx, "add member", http.MethodPost, c.path("chats", chatID, "members"), body, &w); err != nil {
 		return AddMemberResponse{}, err
 	}
-	return AddMemberResponse{Member: out}, nil
+	return AddMemberResponse{Member: memberFromWire(&w)}, nil
 }
 
 // RemoveMember removes a membership (Member.ID) from a group or meeting chat
@@ -271,9 +224,6 @@ func (c *Client) RemoveMember(ctx context.Context, chatID, membershipID string, 
 	if err := checkArg("membershipID", graphwire.CheckID(membershipID)); err != nil {
 		return RemoveMemberResponse{}, err
 	}
-	err := c.call(ctx, "remove member", func(ctx context.Context) error {
-		return c.chatsRoot().ByChatId(chatID).Members().ByConversationMemberId(membershipID).Delete(ctx,
-			&chats.ItemMembersConversationMemberItemRequestBuilderDeleteRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "remove member", http.MethodDelete, c.path("chats", chatID, "members", membershipID), nil, nil)
 	return RemoveMemberResponse{}, err
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
@@ -60,28 +60,14 @@ func (c *Client) meetingByJoinURL(ctx context.Context, link string) (OnlineMeeti
 // an OData filter (Graph's list takes only a filter on the join link or the
 // join meeting id).
 func (c *Client) meetingByFilter(ctx context.Context, filter string) (OnlineMeeting, bool, error) {
-	cfg := &users.ItemOnlineMeetingsRequestBuilderGetRequestConfiguration{
-		QueryParameters: &users.ItemOnlineMeetingsRequestBuilderGetQueryParameters{
-			Filter: ptr(filter),
-		},
-		Options: c.reqOpts,
+	var page graphwire.Collection[graphwire.OnlineMeeting]
+	if err := c.do(ctx, "get online meeting", http.MethodGet, odataQuery{}.add("$filter", filter).on(c.path("me", "onlineMeetings")), nil, &page); err != nil {
+		return OnlineMeeting{}, false, err
 	}
-	var out OnlineMeeting
-	found := false
-	err := c.call(ctx, "get online meeting", func(ctx context.Context) error {
-		resp, err := c.me().OnlineMeetings().Get(ctx, cfg)
-		if err != nil || resp == nil {
-			return err
-		}
-		for _, m := range resp.GetValue() {
-			if m != nil {
-				out, found = onlineMeetingFromGraph(m), true
-				return nil
-			}
-		}
-		return nil
-	})
-	return out, found, err
+	if len(page.Value) == 0 {
+		return OnlineMeeting{}, false, nil
+	}
+	return meetingFromWire(&page.Value[0]), true, nil
 }
 
 // FindMeetingChat finds the chat of the meeting with this join link among
@@ -161,17 +147,15 @@ func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeet
 	if err := opts.Validate(); err != nil {
 		return CreateOnlineMeetingResponse{}, err
 	}
-	body := onlineMeetingToGraph(opts)
-	var out OnlineMeeting
-	err := c.call(ctx, "create online meeting", func(ctx context.Context) error {
-		resp, err := c.me().OnlineMeetings().Post(ctx, body, &users.ItemOnlineMeetingsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = onlineMeetingFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var o CreateOnlineMeetingOptions
+	if opts != nil {
+		o = *opts
+	}
+	var w graphwire.OnlineMeeting
+	if err := c.do(ctx, "create online meeting", http.MethodPost, c.path("me", "onlineMeetings"), createMeetingToWire(o), &w); err != nil {
 		return CreateOnlineMeetingResponse{}, err
 	}
-	return CreateOnlineMeetingResponse{Meeting: out}, nil
+	return CreateOnlineMeetingResponse{Meeting: meetingFromWire(&w)}, nil
 }
 
 // GetOnlineMeeting reads an online meeting the signed-in user organizes
@@ -180,16 +164,11 @@ func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *G
 	if err := checkArg("meetingID", graphwire.CheckID(meetingID)); err != nil {
 		return GetOnlineMeetingResponse{}, err
 	}
-	var out OnlineMeeting
-	err := c.call(ctx, "get online meeting", func(ctx context.Context) error {
-		resp, err := c.me().OnlineMeetings().ByOnlineMeetingId(meetingID).Get(ctx, &users.ItemOnlineMeetingsOnlineMeetingItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
-		out = onlineMeetingFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.OnlineMeeting
+	if err := c.do(ctx, "get online meeting", http.MethodGet, c.path("me", "onlineMeetings", meetingID), nil, &w); err != nil {
 		return GetOnlineMeetingResponse{}, err
 	}
-	return GetOnlineMeetingResponse{Meeting: out}, nil
+	return GetOnlineMeetingResponse{Meeting: meetingFromWire(&w)}, nil
 }
 
 // GetOnlineMeetingByJoinMeetingID finds an online meeting the signed-in

@@ -7,9 +7,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/chats"
+	"net/http"
 
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // SendMessage sends a message to a chat as the signed-in user
@@ -30,16 +30,11 @@ func (c *Client) SendMessage(ctx context.Context, chatID string, msg NewMessage,
 	if err := msg.Validate(); err != nil {
 		return SendMessageResponse{}, err
 	}
-	body := messageToGraph(msg)
-	var out Message
-	err := c.call(ctx, "send message", func(ctx context.Context) error {
-		resp, err := c.chatsRoot().ByChatId(chatID).Messages().Post(ctx, body, &chats.ItemMessagesRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = messageFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w gw.ChatMessage
+	if err := c.do(ctx, "send message", http.MethodPost, c.path("chats", chatID, "messages"), newMessageToWire(msg), &w); err != nil {
 		return SendMessageResponse{}, err
 	}
+	out := messageFromWire(&w)
 	if out.ChatID == "" {
 		out.ChatID = chatID
 	}
@@ -56,7 +51,7 @@ func (c *Client) ListMessages(ctx context.Context, chatID string, opts *ListMess
 	if opts != nil {
 		o = *opts
 	}
-	return graphwire.Pages(o.NextLink, func(link string) ([]Message, string, error) {
+	return gw.Pages(o.NextLink, func(link string) ([]Message, string, error) {
 		p := o
 		p.NextLink = link
 		resp, err := c.ListMessagesPage(ctx, chatID, &p)
@@ -76,36 +71,25 @@ func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *List
 	if opts != nil {
 		o = *opts
 	}
-	b := c.chatsRoot().ByChatId(chatID).Messages()
-	cfg := &chats.ItemMessagesRequestBuilderGetRequestConfiguration{Options: c.reqOpts}
-	if o.NextLink != "" {
-		if err := c.checkLink("opts.NextLink", o.NextLink); err != nil {
+	target := o.NextLink
+	if target != "" {
+		if err := c.checkLink("opts.NextLink", target); err != nil {
 			return ListMessagesPageResponse{}, err
 		}
-		b = b.WithUrl(o.NextLink)
 	} else {
-		cfg.QueryParameters = messagesQuery(o)
+		target = messagesQuery(o).on(c.path("chats", chatID, "messages"))
 	}
-	var out ListMessagesPageResponse
-	err := c.call(ctx, "list messages", func(ctx context.Context) error {
-		resp, err := b.Get(ctx, cfg)
-		if err != nil || resp == nil {
-			return err
-		}
-		vals := resp.GetValue()
-		out.Messages = make([]Message, 0, len(vals))
-		for _, v := range vals {
-			m := messageFromGraph(v)
-			if m.ChatID == "" {
-				m.ChatID = chatID
-			}
-			out.Messages = append(out.Messages, m)
-		}
-		out.NextLink = str(resp.GetOdataNextLink())
-		return nil
-	})
-	if err != nil {
+	var page gw.Collection[gw.ChatMessage]
+	if err := c.do(ctx, "list messages", http.MethodGet, target, nil, &page); err != nil {
 		return ListMessagesPageResponse{}, err
+	}
+	out := ListMessagesPageResponse{Messages: make([]Message, len(page.Value)), NextLink: page.NextLink}
+	for i := range page.Value {
+		m := &out.Messages[i]
+		*m = messageFromWire(&page.Value[i])
+		if m.ChatID == "" {
+			m.ChatID = chatID
+		}
 	}
 	return out, nil
 }
@@ -113,27 +97,27 @@ func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *List
 // messagesQuery builds the query of ListMessagesOptions that Validate
 // accepted. Graph applies a $filter on a time only when $orderby names the
 // same time; Validate refuses the combinations it would ignore.
-func messagesQuery(o ListMessagesOptions) *chats.ItemMessagesRequestBuilderGetQueryParameters {
-	q := &chats.ItemMessagesRequestBuilderGetQueryParameters{Top: top32(o.Top)}
+func messagesQuery(o ListMessagesOptions) odataQuery {
+	q := odataQuery{}.addTop(o.Top)
 	order := o.OrderBy
 	var filters []string
 	if !o.ModifiedAfter.IsZero() {
-		filters = append(filters, "lastModifiedDateTime gt "+graphwire.TimeOf(o.ModifiedAfter).String())
+		filters = append(filters, "lastModifiedDateTime gt "+gw.TimeOf(o.ModifiedAfter).String())
 	}
 	if !o.ModifiedBefore.IsZero() {
-		filters = append(filters, "lastModifiedDateTime lt "+graphwire.TimeOf(o.ModifiedBefore).String())
+		filters = append(filters, "lastModifiedDateTime lt "+gw.TimeOf(o.ModifiedBefore).String())
 	}
 	if !o.CreatedBefore.IsZero() {
-		filters = append(filters, "createdDateTime lt "+graphwire.TimeOf(o.CreatedBefore).String())
+		filters = append(filters, "createdDateTime lt "+gw.TimeOf(o.CreatedBefore).String())
 	}
 	if order == "" && len(filters) > 0 {
 		order = OrderByLastModified
 	}
 	if order != "" {
-		q.Orderby = []string{string(order) + " desc"}
+		q = q.add("$orderby", string(order)+" desc")
 	}
 	if len(filters) > 0 {
-		q.Filter = ptr(strings.Join(filters, " and "))
+		q = q.add("$filter", strings.Join(filters, " and "))
 	}
 	return q
 }
@@ -144,16 +128,11 @@ func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts 
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return GetMessageResponse{}, err
 	}
-	var out Message
-	err := c.call(ctx, "get message", func(ctx context.Context) error {
-		resp, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Get(ctx,
-			&chats.ItemMessagesChatMessageItemRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
-		out = messageFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w gw.ChatMessage
+	if err := c.do(ctx, "get message", http.MethodGet, c.path("chats", chatID, "messages", messageID), nil, &w); err != nil {
 		return GetMessageResponse{}, err
 	}
+	out := messageFromWire(&w)
 	if out.ChatID == "" {
 		out.ChatID = chatID
 	}
@@ -169,12 +148,7 @@ func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg 
 	if err := msg.Validate(); err != nil {
 		return EditMessageResponse{}, err
 	}
-	body := messageToGraph(msg)
-	err := c.call(ctx, "edit message", func(ctx context.Context) error {
-		_, err := c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).Patch(ctx, body,
-			&chats.ItemMessagesChatMessageItemRequestBuilderPatchRequestConfiguration{Options: c.reqOpts})
-		return err
-	})
+	err := c.do(ctx, "edit message", http.MethodPatch, c.path("chats", chatID, "messages", messageID), newMessageToWire(msg), nil)
 	return EditMessageResponse{}, err
 }
 
@@ -184,10 +158,7 @@ func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return SoftDeleteMessageResponse{}, err
 	}
-	err := c.call(ctx, "soft-delete message", func(ctx context.Context) error {
-		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SoftDelete().Post(ctx,
-			&chats.ItemMessagesItemSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "soft-delete message", http.MethodPost, c.path("chats", chatID, "messages", messageID, "softDelete"), nil, nil)
 	return SoftDeleteMessageResponse{}, err
 }
 
@@ -197,10 +168,7 @@ func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID st
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return UndoSoftDeleteMessageResponse{}, err
 	}
-	err := c.call(ctx, "undo soft-delete", func(ctx context.Context) error {
-		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UndoSoftDelete().Post(ctx,
-			&chats.ItemMessagesItemUndoSoftDeleteRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "undo soft-delete", http.MethodPost, c.path("chats", chatID, "messages", messageID, "undoSoftDelete"), nil, nil)
 	return UndoSoftDeleteMessageResponse{}, err
 }
 
@@ -214,12 +182,7 @@ func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionTyp
 	if err := checkReaction(reactionType); err != nil {
 		return SetReactionResponse{}, err
 	}
-	body := chats.NewItemMessagesItemSetReactionPostRequestBody()
-	body.SetReactionType(ptr(reactionType))
-	err := c.call(ctx, "set reaction", func(ctx context.Context) error {
-		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).SetReaction().Post(ctx, body,
-			&chats.ItemMessagesItemSetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "set reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "setReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
 	return SetReactionResponse{}, err
 }
 
@@ -233,12 +196,7 @@ func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionT
 	if err := checkReaction(reactionType); err != nil {
 		return UnsetReactionResponse{}, err
 	}
-	body := chats.NewItemMessagesItemUnsetReactionPostRequestBody()
-	body.SetReactionType(ptr(reactionType))
-	err := c.call(ctx, "unset reaction", func(ctx context.Context) error {
-		return c.chatsRoot().ByChatId(chatID).Messages().ByChatMessageId(messageID).UnsetReaction().Post(ctx, body,
-			&chats.ItemMessagesItemUnsetReactionRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "unset reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "unsetReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
 	return UnsetReactionResponse{}, err
 }
 
@@ -246,7 +204,7 @@ func (c *Client) checkMessage(chatID, messageID string) error {
 	if err := checkChatID(chatID); err != nil {
 		return err
 	}
-	return checkArg("messageID", graphwire.CheckID(messageID))
+	return checkArg("messageID", gw.CheckID(messageID))
 }
 
 // checkReaction accepts a Unicode emoji or a legacy reaction name: short,

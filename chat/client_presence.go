@@ -3,8 +3,7 @@ package chat
 import (
 	"context"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/communications"
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
@@ -16,23 +15,18 @@ import (
 // sent. An unknown user is not found (IsNotFound). Needs Presence.Read
 // (own) or Presence.Read.All.
 func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (GetPresenceResponse, error) {
-	b := c.me()
+	target := c.path("me", "presence")
 	if userID != "" {
 		if err := checkArg("userID", graphwire.CheckObjectID(userID)); err != nil {
 			return GetPresenceResponse{}, err
 		}
-		b = users.NewUserItemRequestBuilderInternal(map[string]string{"user%2Did": userID}, c.adapter)
+		target = c.path("users", userID, "presence")
 	}
-	var out Presence
-	err := c.call(ctx, "get presence", func(ctx context.Context) error {
-		resp, err := b.Presence().Get(ctx, &users.ItemPresenceRequestBuilderGetRequestConfiguration{Options: c.reqOpts})
-		out = presenceFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.Presence
+	if err := c.do(ctx, "get presence", http.MethodGet, target, nil, &w); err != nil {
 		return GetPresenceResponse{}, err
 	}
-	return GetPresenceResponse{Presence: out}, nil
+	return GetPresenceResponse{Presence: presenceFromWire(&w)}, nil
 }
 
 // GetPresences reads the presence of several users at once (POST
@@ -49,25 +43,16 @@ func (c *Client) GetPresences(ctx context.Context, userIDs []string, opts *GetPr
 	if err := checkArg("userIDs", problem); err != nil {
 		return GetPresencesResponse{}, err
 	}
-	b := communications.NewGetPresencesByUserIdRequestBuilderInternal(map[string]string{}, c.adapter)
-	cfg := &communications.GetPresencesByUserIdRequestBuilderPostRequestConfiguration{Options: c.reqOpts}
-	var got []Presence
+	target := c.path("communications", "getPresencesByUserId")
+	got := make([]Presence, 0, len(ids))
 	for start := 0; start < len(ids); start += MaxPresencesPerRequest {
 		chunk := ids[start:min(start+MaxPresencesPerRequest, len(ids))]
-		body := communications.NewGetPresencesByUserIdPostRequestBody()
-		body.SetIds(chunk)
-		err := c.call(ctx, "get presences", func(ctx context.Context) error {
-			resp, err := b.PostAsGetPresencesByUserIdPostResponse(ctx, body, cfg)
-			if err != nil || resp == nil {
-				return err
-			}
-			for _, p := range resp.GetValue() {
-				got = append(got, presenceFromGraph(p))
-			}
-			return nil
-		})
-		if err != nil {
+		var page graphwire.Collection[graphwire.Presence]
+		if err := c.do(ctx, "get presences", http.MethodPost, target, graphwire.PresencesByUserIDRequest{IDs: chunk}, &page); err != nil {
 			return GetPresencesResponse{}, err
+		}
+		for i := range page.Value {
+			got = append(got, presenceFromWire(&page.Value[i]))
 		}
 	}
 	out := graphwire.InOrder(ids, got,

@@ -27,7 +27,7 @@ func newFakeGraph(t testing.TB) *fakeGraph {
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
 	t.Cleanup(svc.Close)
-	srv := httptest.NewServer(acceptGzip(svc.Handler()))
+	srv := httptest.NewServer(svc.Handler())
 	t.Cleanup(srv.Close)
 	return &fakeGraph{svc: svc, seeded: sd, srv: srv, clock: clock}
 }
@@ -47,8 +47,8 @@ func (g *fakeGraph) client(t testing.TB, u fake.User, mutate func(*chat.ClientOp
 }
 
 // TestConformanceClientOnFakeHTTP runs the conformance suite against the
-// real client (msgraph-sdk-go and this package's pipeline) talking to the
-// fake's HTTP face on 127.0.0.1.
+// real client (this package's codec and pipeline) talking to the fake's
+// HTTP face on 127.0.0.1.
 func TestConformanceClientOnFakeHTTP(t *testing.T) {
 	chattest.Run(t, func(t *testing.T) chattest.Env {
 		g := newFakeGraph(t)

@@ -10,8 +10,14 @@
 //
 // Failures of the service are *Error, normalised in one place whatever layer
 // saw them; IsNotFound, IsForbidden, IsUnauthorized and IsThrottled branch on
-// them. Bad arguments are refused with *ArgumentError before anything is
-// sent.
+// them, and an *Error of a response unwraps to azcore's *ResponseError. Bad
+// arguments are refused with *ArgumentError before anything is sent.
+//
+// The Client speaks Graph's REST API over an azcore pipeline with this
+// package's JSON codec (MarshalGraphJSON, UnmarshalGraphJSON), the one the
+// fake's HTTP face serves with; it does not import msgraph-sdk-go. Services
+// that already hold a msgraph-sdk-go GraphServiceClient use package
+// chat/msgraphchat.
 //
 // Listings are Go iterators (iter.Seq2[T, error]) over Graph's pages, with a
 // page-level method (…Page) that exposes the @odata.nextLink for callers

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
@@ -44,6 +46,20 @@ type Error struct {
 	// RetryAfter is the delay Graph asked for with Retry-After (429, 503);
 	// zero if none.
 	RetryAfter time.Duration
+
+	// resp is the failed response as azcore reports it; nil for an Error
+	// built by hand.
+	resp *azcore.ResponseError
+}
+
+// Unwrap returns the *azcore.ResponseError of the failed response, so
+// that errors.As(err, &respErr) works as with every Azure SDK client; nil
+// for an Error that no response made.
+func (e *Error) Unwrap() error {
+	if e.resp == nil {
+		return nil
+	}
+	return e.resp
 }
 
 // maxMessageInError bounds the service's message in Error().
@@ -86,7 +102,15 @@ func (e *Error) Error() string {
 // status, headers and body. It accepts any body: one that is not Graph's
 // error JSON gives an Error with the status and the status text as message.
 // now is used for an HTTP-date Retry-After; the zero time means time.Now.
+// The Error unwraps to an *azcore.ResponseError of that status, headers
+// and body.
 func ErrorFromResponse(statusCode int, header http.Header, body []byte, now time.Time) *Error {
+	e := errorFromResponse(statusCode, header, body, now)
+	e.resp = newResponseError(syntheticResponse(statusCode, header, body))
+	return e
+}
+
+func errorFromResponse(statusCode int, header http.Header, body []byte, now time.Time) *Error {
 	if now.IsZero() {
 		now = time.Now()
 	}

@@ -41,7 +41,6 @@ func TestVerboseLoggingHasNoSecrets(t *testing.T) {
 	)
 	c, err := chat.NewClient(staticCred{token}, func() *chat.ClientOptions {
 		o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0"}
-		o.Logging.IncludeBody = true // asked for, and not honoured: bodies hold secrets
 		o.Logging.AllowedHeaders = []string{"Authorization"}
 		o.Retry.RetryDelay = time.Millisecond
 		return o

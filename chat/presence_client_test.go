@@ -159,7 +159,7 @@ func TestMeetingAndPresenceWire(t *testing.T) {
 	var body map[string]any
 	require.NoError(t, json.Unmarshal([]byte(req.Body), &body))
 	require.Equal(t, "Design review", body["subject"])
-	require.Equal(t, "2026-04-02T09:00:00Z", body["startDateTime"])
+	require.Equal(t, "2026-04-02T09:00:00.000Z", body["startDateTime"])
 	att := body["participants"].(map[string]any)["attendees"].([]any)
 	require.Equal(t, "c2e1b3d5-2222-4b4b-8c8c-0123456789ab", att[0].(map[string]any)["identity"].(map[string]any)["user"].(map[string]any)["id"])
 	require.Equal(t, "guest@fabrikam.example", att[1].(map[string]any)["upn"])

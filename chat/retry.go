@@ -27,9 +27,10 @@ import (
 //     that delay;
 //   - GET and HEAD (reads): also on 500, 502, 503 and 504, on 408, and on
 //     transport errors such as a reset connection (before the response's
-//     headers; without a TryTimeout a GET's body is read by the Graph SDK
-//     once, after this policy, so a body cut off midway is returned to the
-//     caller: the iterators end with it, the watcher polls again);
+//     headers; without a TryTimeout a GET's body is decoded by the client
+//     from the stream, after this policy, so a body cut off midway is
+//     returned to the caller: the iterators end with it, the watcher polls
+//     again);
 //   - any method, when the connection could not even be opened (a dial
 //     error: nothing was sent);
 //   - nothing else: a POST, PATCH or DELETE that failed with 500 or 504, or
@@ -198,11 +199,11 @@ func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
 	method := retryMethod(req.Raw())
 	if p.rules.tryTimeout == 0 && method == http.MethodGet {
-		// Reads (GETs, and the POSTs that only read): the Graph SDK reads
-		// the body itself: without a per-try timeout
-		// there is no try context to end once the body is read, so
-		// azcore's body download (a second copy of every page) is skipped.
-		// Failed responses are still read whole, by failedResponsePolicy.
+		// Reads (GETs, and the POSTs that only read): the client decodes
+		// the body from the stream; without a per-try timeout there is no
+		// try context to end once the body is read, so azcore's body
+		// download (a second copy of every page) is skipped. Failed
+		// responses are read whole by the client (responseError).
 		runtime.SkipBodyDownload(req)
 	}
 	for try := 1; ; try++ {

@@ -264,6 +264,11 @@ func TestNormalisedErrors(t *testing.T) {
 			require.NotEmpty(t, e.Message)
 			require.NotEmpty(t, e.RequestID)
 			require.NotPanics(t, func() { _ = err.Error() })
+			var re *azcore.ResponseError
+			require.ErrorAs(t, err, &re, "an HTTP failure is azcore's ResponseError too")
+			require.Equal(t, tc.status, re.StatusCode)
+			require.Equal(t, tc.code, re.ErrorCode)
+			require.Equal(t, http.MethodGet, re.RawResponse.Request.Method)
 		})
 	}
 	srv := newScriptServer(t, reply{status: 404, body: errBody("NotFound")})
@@ -276,6 +281,23 @@ func TestNormalisedErrors(t *testing.T) {
 	require.Equal(t, "cli-1", e.ClientRequestID)
 	require.Equal(t, time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), e.Date)
 	require.Equal(t, "went wrong", e.Message)
+}
+
+// TestUnsupportedPipelineOptionsRefused: the azcore options whose meaning
+// this package cannot honour are refused at construction, not ignored.
+func TestUnsupportedPipelineOptionsRefused(t *testing.T) {
+	for name, mutate := range map[string]func(*chat.ClientOptions){
+		"opts.Retry.StatusCodes":   func(o *chat.ClientOptions) { o.Retry.StatusCodes = []int{500} },
+		"opts.Retry.ShouldRetry":   func(o *chat.ClientOptions) { o.Retry.ShouldRetry = func(*http.Response, error) bool { return true } },
+		"opts.Logging.IncludeBody": func(o *chat.ClientOptions) { o.Logging.IncludeBody = true },
+	} {
+		o := &chat.ClientOptions{}
+		mutate(o)
+		_, err := chat.NewClient(staticCred{"t"}, o)
+		var ae *chat.ArgumentError
+		require.ErrorAs(t, err, &ae, name)
+		require.Equal(t, name, ae.Arg)
+	}
 }
 
 func TestTransportErrors(t *testing.T) {

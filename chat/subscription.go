@@ -6,8 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/microsoftgraph/msgraph-sdk-go/models"
-	"github.com/microsoftgraph/msgraph-sdk-go/subscriptions"
+	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
@@ -220,26 +219,19 @@ func (c *Client) CreateSubscription(ctx context.Context, resource, notificationU
 	if err != nil {
 		return CreateSubscriptionResponse{}, err
 	}
-	body := models.NewSubscription()
-	body.SetResource(ptr(resource))
-	body.SetChangeType(ptr(changes))
-	body.SetNotificationUrl(ptr(notificationURL))
-	if o.LifecycleNotificationURL != "" {
-		body.SetLifecycleNotificationUrl(ptr(o.LifecycleNotificationURL))
+	body := graphwire.Subscription{
+		Resource:                 resource,
+		ChangeType:               changes,
+		NotificationURL:          notificationURL,
+		LifecycleNotificationURL: o.LifecycleNotificationURL,
+		ClientState:              o.ClientState,
+		ExpirationDateTime:       graphwire.TimeOf(c.clock.Now().Add(o.Lifetime).UTC().Truncate(time.Second)),
 	}
-	body.SetClientState(ptr(o.ClientState))
-	body.SetExpirationDateTime(ptr(c.clock.Now().Add(o.Lifetime).UTC().Truncate(time.Second)))
-	var out Subscription
-	err = c.call(ctx, "create subscription", func(ctx context.Context) error {
-		resp, err := subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).Post(ctx, body,
-			&subscriptions.SubscriptionsRequestBuilderPostRequestConfiguration{Options: c.reqOpts})
-		out = subscriptionFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	var w graphwire.Subscription
+	if err := c.do(ctx, "create subscription", http.MethodPost, c.path("subscriptions"), body, &w); err != nil {
 		return CreateSubscriptionResponse{}, err
 	}
-	return CreateSubscriptionResponse{Subscription: out}, nil
+	return CreateSubscriptionResponse{Subscription: subscriptionFromWire(&w)}, nil
 }
 
 func changeTypes(in []ChangeType) (string, error) {
@@ -262,20 +254,19 @@ func changeTypes(in []ChangeType) (string, error) {
 	return strings.Join(parts, ","), nil
 }
 
-func subscriptionFromGraph(s models.Subscriptionable) Subscription {
-	if s == nil {
-		return Subscription{}
-	}
+// subscriptionFromWire converts Graph's subscription; its client state,
+// a secret, is not kept.
+func subscriptionFromWire(s *graphwire.Subscription) Subscription {
 	out := Subscription{
-		ID:                       str(s.GetId()),
-		Resource:                 str(s.GetResource()),
-		NotificationURL:          str(s.GetNotificationUrl()),
-		LifecycleNotificationURL: str(s.GetLifecycleNotificationUrl()),
-		ExpiresAt:                tm(s.GetExpirationDateTime()),
-		ApplicationID:            str(s.GetApplicationId()),
-		CreatorID:                str(s.GetCreatorId()),
+		ID:                       s.ID,
+		Resource:                 s.Resource,
+		NotificationURL:          s.NotificationURL,
+		LifecycleNotificationURL: s.LifecycleNotificationURL,
+		ExpiresAt:                s.ExpirationDateTime.Time,
+		ApplicationID:            s.ApplicationID,
+		CreatorID:                s.CreatorID,
 	}
-	for _, ct := range strings.Split(str(s.GetChangeType()), ",") {
+	for _, ct := range strings.Split(s.ChangeType, ",") {
 		if ct = strings.TrimSpace(ct); ct != "" {
 			out.ChangeTypes = append(out.ChangeTypes, ChangeType(ct))
 		}
@@ -307,18 +298,12 @@ func (c *Client) RenewSubscription(ctx context.Context, subscriptionID string, l
 	if err := checkLifetime("lifetime", lifetime, hasLifecycle); err != nil {
 		return RenewSubscriptionResponse{}, err
 	}
-	body := models.NewSubscription()
-	body.SetExpirationDateTime(ptr(c.clock.Now().Add(lifetime).UTC().Truncate(time.Second)))
-	var out Subscription
-	err := c.call(ctx, "renew subscription", func(ctx context.Context) error {
-		resp, err := subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).BySubscriptionId(subscriptionID).Patch(ctx, body,
-			&subscriptions.SubscriptionItemRequestBuilderPatchRequestConfiguration{Options: c.reqOpts})
-		out = subscriptionFromGraph(resp)
-		return err
-	})
-	if err != nil {
+	body := graphwire.SubscriptionRenewal{ExpirationDateTime: graphwire.TimeOf(c.clock.Now().Add(lifetime).UTC().Truncate(time.Second))}
+	var w graphwire.Subscription
+	if err := c.do(ctx, "renew subscription", http.MethodPatch, c.path("subscriptions", subscriptionID), body, &w); err != nil {
 		return RenewSubscriptionResponse{}, err
 	}
+	out := subscriptionFromWire(&w)
 	if out.ID == "" {
 		out.ID = subscriptionID
 	}
@@ -336,9 +321,6 @@ func (c *Client) DeleteSubscription(ctx context.Context, subscriptionID string, 
 	if err := checkArg("subscriptionID", graphwire.CheckID(subscriptionID)); err != nil {
 		return DeleteSubscriptionResponse{}, err
 	}
-	err := c.call(ctx, "delete subscription", func(ctx context.Context) error {
-		return subscriptions.NewSubscriptionsRequestBuilderInternal(map[string]string{}, c.adapter).BySubscriptionId(subscriptionID).Delete(ctx,
-			&subscriptions.SubscriptionItemRequestBuilderDeleteRequestConfiguration{Options: c.reqOpts})
-	})
+	err := c.do(ctx, "delete subscription", http.MethodDelete, c.path("subscriptions", subscriptionID), nil, nil)
 	return DeleteSubscriptionResponse{}, err
 }

@@ -95,6 +95,12 @@ type Subscription struct {
 	EncryptionCertificateID   string `json:"encryptionCertificateId,omitempty"`
 }
 
+// SubscriptionRenewal is the body of PATCH /subscriptions/{id} that
+// renews a subscription.
+type SubscriptionRenewal struct {
+	ExpirationDateTime Time `json:"expirationDateTime"`
+}
+
 // MessageResource is the resource string of a chat message in a
 // notification: chats('<chat id>')/messages('<message id>').
 func MessageResource(chatID, messageID string) string {

@@ -37,6 +37,14 @@ type Chat struct {
 	Members []ConversationMember `json:"members,omitempty"`
 }
 
+// NewChat is the body of POST /chats: the chat's type, its topic (group
+// chats) and its members, each bound with user@odata.bind.
+type NewChat struct {
+	ChatType string               `json:"chatType"`
+	Topic    *string              `json:"topic,omitempty"`
+	Members  []ConversationMember `json:"members"`
+}
+
 // ChatViewpoint is the signed-in user's view of a chat.
 type ChatViewpoint struct {
 	IsHidden                bool `json:"isHidden"`

@@ -3,11 +3,11 @@
 // This file is built only with -tags msgraphroot: the root package of
 // msgraph-sdk-go holds request builders for all of Graph, and compiling it
 // takes about 3 more CPU-minutes and 1.9 GB of memory on top of the
-// subpackages the chat client uses. Run it with
+// subpackages this package's other tests use. Run it with
 //
-//	go test -tags msgraphroot -run TestRealGraphServiceClient ./chat
+//	go test -tags msgraphroot -run TestRealGraphServiceClient ./chat/msgraphchat
 
-package chat_test
+package msgraphchat_test
 
 import (
 	"context"
@@ -18,9 +18,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/msgraphchat"
 )
 
-var _ chat.GraphServiceClient = (*msgraphsdk.GraphServiceClient)(nil)
+var _ msgraphchat.GraphServiceClient = (*msgraphsdk.GraphServiceClient)(nil)
 
 func TestRealGraphServiceClient(t *testing.T) {
 	g := newFakeGraph(t)
@@ -30,7 +31,7 @@ func TestRealGraphServiceClient(t *testing.T) {
 	adapter.SetBaseUrl(g.srv.URL + "/v1.0")
 	gc := msgraphsdk.NewGraphServiceClient(adapter)
 
-	c, err := chat.NewClientFromGraph(gc, &chat.FromGraphOptions{UserID: g.seeded.Alice.ID})
+	c, err := msgraphchat.NewClient(gc, &msgraphchat.ClientOptions{UserID: g.seeded.Alice.ID})
 	require.NoError(t, err)
 	ctx := context.Background()
 	sent, err := c.SendMessage(ctx, g.seeded.Meeting.ChatID, chat.TextMessage("from a GraphServiceClient"), nil)

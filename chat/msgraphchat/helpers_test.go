@@ -1,14 +1,18 @@
-package chat_test
+package msgraphchat_test
 
 import (
 	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	kauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
@@ -18,14 +22,35 @@ import (
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/stretchr/testify/require"
 
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/msgraphchat"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
 
 // This file builds what a program that uses msgraph-sdk-go directly has:
 // the SDK's request adapter with its default HTTP client (kiota's default
-// middleware, its retry handler included) and bearer authentication. It
-// stands in for *msgraphsdk.GraphServiceClient, whose root package is not
-// built here (see graphclient_msgraph_test.go).
+// middleware, its retry and compression handlers included) and bearer
+// authentication. It stands in for *msgraphsdk.GraphServiceClient, whose
+// root package is built only with -tags msgraphroot (msgraphroot_test.go).
+
+// fakeGraph is a seeded chat fake served on loopback.
+type fakeGraph struct {
+	svc    *fake.Service
+	seeded fake.Seeded
+	srv    *httptest.Server
+	clock  *identityfake.Clock
+}
+
+func newFakeGraph(t testing.TB) *fakeGraph {
+	t.Helper()
+	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
+	t.Cleanup(svc.Close)
+	srv := httptest.NewServer(acceptGzip(svc.Handler()))
+	t.Cleanup(srv.Close)
+	return &fakeGraph{svc: svc, seeded: sd, srv: srv, clock: clock}
+}
 
 // tokenProvider hands kiota a fixed access token for the loopback fake.
 type tokenProvider struct{ token string }
@@ -39,7 +64,7 @@ func (p tokenProvider) GetAllowedHostsValidator() *kauth.AllowedHostsValidator {
 	return &v
 }
 
-// graphClient is the part of a GraphServiceClient chat.NewClientFromGraph
+// graphClient is the part of a GraphServiceClient msgraphchat.NewClient
 // uses.
 type graphClient struct{ adapter abs.RequestAdapter }
 
@@ -92,3 +117,22 @@ func rawGraphAdapter(t testing.TB, g *fakeGraph, u fake.User, middleware ...khtt
 	adapter.SetBaseUrl(g.srv.URL + "/v1.0")
 	return adapter
 }
+
+// client returns a chat.Client signed in as u that sends through the
+// msgraph-sdk-go adapter of u (the SDK's default middleware).
+func (g *fakeGraph) client(t testing.TB, u fake.User, mutate func(*msgraphchat.ClientOptions)) *chat.Client {
+	t.Helper()
+	o := &msgraphchat.ClientOptions{UserID: u.ID}
+	o.Retry.RetryDelay = time.Millisecond
+	o.Retry.MaxRetryDelay = 10 * time.Millisecond
+	if mutate != nil {
+		mutate(o)
+	}
+	c, err := msgraphchat.NewClient(graphClient{rawGraphAdapter(t, g, u)}, o)
+	require.NoError(t, err)
+	return c
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func azcoreLogging() policy.LogOptions { return policy.LogOptions{IncludeBody: true} }
