@@ -1,8 +1,11 @@
 package calling_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +26,8 @@ var allowedHosts = map[string]string{
 // locator that validates and whose normal form parses back to the same
 // locator, and becomes exactly one client shape; and that a link it refuses
 // gives a *JoinLinkError whose message is short and holds no p parameter
-// (passcode) of the link. The seed corpus is in
+// (passcode) of the link; and that no fmt verb, slog handler or
+// encoding/json shows an accepted link's passcode. The seed corpus is in
 // testdata/fuzz/FuzzParseJoinLink.
 func FuzzParseJoinLink(f *testing.F) {
 	f.Add(classicURL)
@@ -68,6 +72,16 @@ func FuzzParseJoinLink(f *testing.F) {
 		var shape map[string]string
 		if err := json.Unmarshal(data, &shape); err != nil || len(shape) != 1 || shape["meetingLink"] != loc.JoinURL {
 			t.Fatalf("client locator of %q is %s", link, data)
+		}
+		if p := u.Query().Get("p"); p != "" {
+			var logged bytes.Buffer
+			slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "loc", loc, "locs", []calling.MeetingLocator{loc})
+			slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "loc", loc, "locs", []calling.MeetingLocator{loc})
+			b, _ := json.Marshal(loc)
+			out := fmt.Sprintf("%v %+v %#v %s %q %x %d %v", loc, loc, loc, loc, loc, loc, loc, loc.ClientLocator()) + logged.String() + string(b)
+			if strings.Contains(out, "p="+p) || strings.Contains(out, "p="+url.QueryEscape(p)) {
+				t.Fatalf("the passcode of %q shows: %s", link, out)
+			}
 		}
 	})
 }

@@ -23,6 +23,10 @@
 // calls encoding/json and its text handler fmt's %+v. A type whose JSON is
 // a wire format that must carry the secret (calling.ClientJoinLocator)
 // cannot be redacted inside slices in slog's JSON output; it says so.
+//
+// One hole no type can close: %p of a value that is not a pointer, slice
+// or map (a mistake go vet reports) makes fmt print the value's fields raw,
+// calling no method, not even a field's Format.
 package redact
 
 import (
