@@ -20,6 +20,10 @@ import (
 // embedded azcore.ClientOptions configure transport, retries, logging and
 // tracing the Azure way; its APIVersion overrides DefaultAPIVersion.
 //
+// Each try of a request is bounded by Retry.TryTimeout: zero means 10 seconds
+// (identity.DefaultTryTimeout, shared with the identity client) and a negative
+// value no bound.
+//
 // Request and response bodies are never logged, whatever Logging.IncludeBody
 // says: they carry incoming call contexts and callback URLs.
 type ClientOptions struct {
