@@ -299,3 +299,41 @@ func BenchmarkExchange(b *testing.B) {
 		srv.Close()
 	}
 }
+
+// A client pinned to any stable api-version works against the fake's HTTP
+// face for the operations that version defines, and sees the service's 400
+// UnsupportedApiVersion for the others and for versions that do not exist
+// (issue 14 §6).
+func TestClientAPIVersions(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, v := range fake.SupportedAPIVersions {
+		c := w.serve(t, &identity.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: v}})
+		u, err := c.CreateUser(ctx, nil)
+		require.NoError(t, err, v)
+		_, err = c.IssueToken(ctx, u.User, []identity.Scope{identity.ScopeVoIP}, nil)
+		require.NoError(t, err, v)
+		_, err = c.GetUser(ctx, u.User, nil)
+		if v >= "2025-06-30" {
+			require.NoError(t, err, v)
+		} else {
+			require.Equal(t, "UnsupportedApiVersion", identity.ErrorCode(err), "%s: %v", v, err)
+		}
+		_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: w.token(t, identitytest.Valid), AppID: w.appID, UserID: w.user.ObjectID}, nil)
+		if v >= "2022-06-01" {
+			require.NoError(t, err, v)
+		} else {
+			require.Equal(t, "UnsupportedApiVersion", identity.ErrorCode(err), "%s: %v", v, err)
+		}
+		_, err = c.RevokeTokens(ctx, u.User, nil)
+		require.NoError(t, err, v)
+		_, err = c.DeleteUser(ctx, u.User, nil)
+		require.NoError(t, err, v)
+	}
+	c := w.serve(t, &identity.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: "2023-03-15"}})
+	_, err := c.CreateUser(ctx, nil)
+	var re *azcore.ResponseError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, http.StatusBadRequest, re.StatusCode)
+	require.Equal(t, "UnsupportedApiVersion", re.ErrorCode)
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,9 +17,31 @@ import (
 // maxBody bounds request bodies; the service's are small.
 const maxBody = 64 << 10
 
-// supportedVersions are the api-versions the HTTP face answers.
-var supportedVersions = map[string]bool{
-	"2021-03-07": true, "2022-06-01": true, "2022-10-01": true, "2023-10-01": true, "2025-06-30": true,
+// SupportedAPIVersions are the api-versions the HTTP face answers: the stable
+// versions of the identity REST API, one folder each under
+// specification/communication/data-plane/Identity/stable/ in
+// Azure/azure-rest-api-specs. Preview versions, and the 2026-07-22 and
+// 2026-09-23 folders of the TypeSpec migration (found in the index of the
+// repository, not confirmed on its main branch), are refused, as is any
+// other string (choice).
+var SupportedAPIVersions = []string{
+	"2021-03-07", "2022-06-01", "2022-09-01", "2022-10-01", "2023-08-01", "2023-10-01", "2025-06-30",
+}
+
+// The first stable api-version of each operation that is not in all of them
+// (operations missing here exist since 2021-03-07):
+//
+//   - POST /teamsUser/:exchangeAccessToken: 2022-06-01 (2021-03-07 has no
+//     /teamsUser path; the exchange was in preview from 2021-10-31-preview);
+//   - GET /identities/{id}: 2025-06-30 (no earlier stable folder defines a
+//     get operation).
+//
+// The service answers a route that exists but not in the requested version
+// the way ASP.NET API versioning does, as for a version that does not exist
+// at all (choice: the same 400 UnsupportedApiVersion, see unsupportedVersion).
+var since = map[string]string{
+	"exchange": "2022-06-01",
+	"get":      "2025-06-30",
 }
 
 // Handler returns the HTTP face: the ACS identity REST API on this state.
@@ -27,9 +50,18 @@ var supportedVersions = map[string]bool{
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /identities", s.serve("create", func(r *http.Request, body []byte) (int, any, *apiError) {
+		// The body is optional (CommunicationIdentity_Create has no
+		// "required": true on it in any stable version): the official
+		// JavaScript SDK's createUser sends none, Content-Length 0
+		// (azure-sdk-for-js sdk/communication/communication-identity/
+		// recordings/browsers/communicationidentityclient_playbacklive/
+		// recording_successfully_creates_a_user.json: "RequestBody": null,
+		// answered 201).
 		var req identitywire.CreateRequest
-		if e := decode(body, &req); e != nil {
-			return 0, nil, e
+		if len(body) > 0 {
+			if e := decode(body, &req); e != nil {
+				return 0, nil, e
+			}
 		}
 		out, e := s.create(req)
 		return http.StatusCreated, out, e
@@ -117,8 +149,8 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 			writeError(w, &apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."})
 			return
 		}
-		if !supportedVersions[v] {
-			writeError(w, &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion", msg: "The HTTP resource does not support the API version '" + v + "'."})
+		if !slices.Contains(SupportedAPIVersions, v) || v < since[op] {
+			writeError(w, unsupportedVersion(r, v))
 			return
 		}
 		if d := s.takeDelay(op); d > 0 {
@@ -144,6 +176,24 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(out)
 	}
+}
+
+// unsupportedVersion is the service's answer to an api-version it does not
+// know, or that does not have the operation asked for: 400
+// UnsupportedApiVersion, "The HTTP resource that matches the request URI
+// '<scheme>://<host><path>' does not support the API version '<version>'."
+// (a real response of the identity service, quoted in
+// Azure-Samples/communication-services-web-calling-tutorial#8 and
+// Azure/Communication#159 for POST /identities?api-version=2020-07-20-preview2;
+// the URI is the request's without its query).
+func unsupportedVersion(r *http.Request, v string) *apiError {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	uri := scheme + "://" + r.Host + r.URL.EscapedPath()
+	return &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion",
+		msg: "The HTTP resource that matches the request URI '" + uri + "' does not support the API version '" + v + "'."}
 }
 
 var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
