@@ -15,6 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // The HTTP face: the Call Automation REST API on the switchboard's state.
@@ -50,7 +51,9 @@ func (sb *Switchboard) Handler() http.Handler { return http.HandlerFunc(sb.serve
 
 // NewServer serves the HTTP face on a loopback port. Close the server
 // before the switchboard.
-func (sb *Switchboard) NewServer() *httptest.Server { return httptest.NewServer(sb.Handler()) }
+func (sb *Switchboard) NewServer() *httptest.Server {
+	return httpserver.NewTestServer(sb.Handler(), nil)
+}
 
 func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()

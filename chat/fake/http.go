@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // maxBody bounds request bodies (messages with inline images included).
@@ -52,6 +54,13 @@ var graphAudiences = map[string]bool{
 // As Graph does, a message listing applies $filter on a date only when
 // $orderby names the same date, and ignores it silently otherwise.
 func (s *Service) Handler() http.Handler { return httpFace{s} }
+
+// NewServer serves the HTTP face on a loopback port, as the other fakes'
+// NewServer do (every timeout and limit set); the chat client's base URL is
+// its URL + "/v1.0". Close the server before the service.
+func (s *Service) NewServer() *httptest.Server {
+	return httpserver.NewTestServer(s.Handler(), &httpserver.Options{MaxBodyBytes: maxBody})
+}
 
 type httpFace struct{ s *Service }
 

@@ -185,7 +185,7 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 	}
 
 	svc, sd := fake.NewSeeded(nil)
-	w := &offlineWorld{svc: svc, sd: sd, srv: httptest.NewServer(svc.Handler())}
+	w := &offlineWorld{svc: svc, sd: sd, srv: svc.NewServer()}
 	closeAll := func() { w.srv.Close(); svc.Close() }
 	// Something to read: a 1:1 of Alice and Bob, and the meeting's chat.
 	one, err := svc.As(sd.Alice.ID).CreateOneOnOneChat(ctx, sd.Bob.ID, nil)

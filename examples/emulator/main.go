@@ -32,7 +32,8 @@
 //
 // The JSON after "ready " names the endpoints and every seeded tenant and
 // user with their ids; a test harness reads that line and starts. The process
-// runs until interrupted (SIGINT or SIGTERM).
+// runs until interrupted (SIGINT or SIGTERM). Each server sheds slow and
+// idle clients (read, write and idle timeouts; header and body limits).
 //
 // Flags:
 //
@@ -71,6 +72,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // Seed is the -seed file's shape.
@@ -182,7 +184,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	entraURL, stopEntra, err := serve(ctx, *host, *entraPort, entraMux)
+	entraURL, stopEntra, err := serve(ctx, *host, *entraPort, entraMux, 0)
 	if err != nil {
 		return err
 	}
@@ -190,7 +192,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	acsMux := http.NewServeMux()
 	acsMux.Handle("/calling/", sb.Handler())
 	acsMux.Handle("/", acs.Handler())
-	acsURL, stopACS, err := serve(ctx, *host, *acsPort, acsMux)
+	acsURL, stopACS, err := serve(ctx, *host, *acsPort, acsMux, 0)
 	if err != nil {
 		return err
 	}
@@ -198,7 +200,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	graphMux := http.NewServeMux()
 	graphMux.Handle("/", graph.Handler())
 	graphMux.Handle("POST /_emulator/presence", presenceEndpoint(graph))
-	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graphMux)
+	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graphMux, 8<<20) // messages with inline images
 	if err != nil {
 		return err
 	}
@@ -216,26 +218,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// serve listens on host:port and serves h until ctx ends; it returns the
-// base URL and a function that shuts the server down.
-func serve(ctx context.Context, host string, port int, h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+// serve listens on host:port and serves h until ctx ends or stop is
+// called; it returns the base URL and stop, which shuts the server down and
+// waits for it. Every server sheds slow and idle clients (the shared
+// timeouts and limits); maxBody bounds request bodies (zero: the default).
+func serve(ctx context.Context, host string, port int, h http.Handler, maxBody int64) (string, func(), error) {
+	srv := httpserver.New(net.JoinHostPort(host, strconv.Itoa(port)), h, &httpserver.Options{MaxBodyBytes: maxBody})
+	ln, err := srv.Listen()
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = srv.Serve(ln)
+		_ = srv.Run(ctx, ln)
 	}()
 	stop := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
+		cancel()
 		<-done
 	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return srv.URL(ln), stop, nil
 }
 
 type tokenRequest struct {

@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -35,6 +34,7 @@ import (
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // contosoAppID is the client id of Contoso's (fake) multi-tenant Entra app.
@@ -199,7 +199,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 		seen = append(seen, strings.TrimPrefix(ev.EventType(), "Microsoft.Communication."))
 		mu.Unlock()
 	})
-	cbSrv := httptest.NewServer(handler)
+	cbSrv := httpserver.NewTestServer(handler, nil)
 	defer cbSrv.Close()
 
 	created, err := client.CreateCall(ctx, []identity.Identifier{alexID}, cbSrv.URL+"/acs/callbacks",
@@ -237,7 +237,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, adele fake.TestUser, signIn azcore.TokenCredential) (alex, megan fake.TestUser, err error) {
 	graph := chatfake.New(&chatfake.Options{Entra: entra})
 	defer graph.Close()
-	gsrv := httptest.NewServer(graph.Handler())
+	gsrv := graph.NewServer()
 	defer gsrv.Close()
 	alex = entra.AddUser(tenant.ID, "Alex Wilber")
 	megan = entra.AddUser(tenant.ID, "Megan Bowen")

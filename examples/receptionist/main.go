@@ -20,7 +20,8 @@
 //	                       (Event Grid subscription: PUBLIC_BASE_URL/eventgrid?secret=EVENTGRID_SECRET)
 //	EVENTGRID_SECRET       the secret in that subscription's URL
 //	EXPERTS                comma-separated Entra object ids of the experts' Teams accounts
-//	LISTEN                 the address to listen on (default :8080)
+//	LISTEN                 the address to listen on (default 127.0.0.1:8080, loopback:
+//	                       PUBLIC_BASE_URL is a TLS-terminating proxy or tunnel in front)
 //
 //	PRESENCE_CLIENT_ID     optional: a public client app with the delegated Graph
 //	PRESENCE_TENANT_ID     permission Presence.Read.All; the reception's Teams
@@ -38,7 +39,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/signal"
 	"strings"
@@ -54,6 +54,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // Expert is a Teams user who takes calls.
@@ -272,12 +273,12 @@ func runOffline(ctx context.Context, out io.Writer) error {
 	// needs its URL; the handler is put in place once both are known.
 	var handler http.Handler = http.NotFoundHandler()
 	var hmu sync.RWMutex
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	web := httpserver.NewTestServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		hmu.RLock()
 		h := handler
 		hmu.RUnlock()
 		h.ServeHTTP(w, req)
-	}))
+	}), nil)
 	defer web.Close()
 
 	sb := callfake.New(&callfake.Options{
@@ -306,7 +307,7 @@ func runOffline(ctx context.Context, out io.Writer) error {
 			return err
 		}
 	}
-	graphSrv := httptest.NewServer(graph.Handler())
+	graphSrv := graph.NewServer()
 	defer graphSrv.Close()
 	presenceClient, err := chat.NewClient(graph.CredentialFor(reception.ID),
 		&chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0", UserID: reception.ID})
@@ -438,18 +439,13 @@ func runAzure(ctx context.Context) error {
 	h.OnEvent(r.Handle)
 	addr := get("LISTEN")
 	if addr == "" {
-		addr = ":8080"
+		addr = "127.0.0.1:8080"
 	}
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
-	fmt.Printf("receptionist listening on %s\n", addr)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+	srv := httpserver.New(addr, h, nil)
+	ln, err := srv.Listen()
+	if err != nil {
 		return err
 	}
-	return nil
+	fmt.Printf("receptionist listening on %s\n", srv.URL(ln))
+	return srv.Run(ctx, ln)
 }

@@ -25,7 +25,15 @@
 //	TOKENSERVICE_FORWARDED_APP_ID  optional: client id of the app that obtains the
 //	                               Teams tokens clients forward, if not the service's
 //	TOKENSERVICE_ALLOWED_ORIGINS   optional: comma-separated origins of browser clients
-//	TOKENSERVICE_ADDR              listen address (default ":8080")
+//	TOKENSERVICE_ADDR              listen address (default "127.0.0.1:8080"; -addr wins)
+//
+// It listens on loopback unless -addr (or TOKENSERVICE_ADDR) names another
+// address, and speaks plain HTTP unless -tls-cert and -tls-key name a PEM
+// certificate chain and its key: callers send bearer tokens, so anything
+// but loopback must be behind TLS — this process's own, or a reverse proxy
+// that terminates TLS in front of it (see the README). The server sheds
+// slow and idle clients (read, write and idle timeouts, header and body
+// limits).
 //
 // The service's app registration exposes a delegated scope (for example
 // api://.../access_as_user) that clients request, and has the delegated
@@ -35,26 +43,25 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
 )
 
@@ -67,8 +74,10 @@ const (
 )
 
 func main() {
-	addr := flag.String("addr", "", "listen address (offline default 127.0.0.1:0, Azure default :8080)")
+	addr := flag.String("addr", "", "listen address (offline default 127.0.0.1:0, Azure default 127.0.0.1:8080)")
 	check := flag.Bool("check", false, "offline: make the sample request, print the answer and exit")
+	tlsCert := flag.String("tls-cert", "", "Azure: PEM certificate chain to serve HTTPS with (with -tls-key)")
+	tlsKey := flag.String("tls-key", "", "Azure: PEM private key of -tls-cert")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -76,7 +85,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	var err error
 	if os.Getenv("ACS_CONNECTION_STRING") != "" {
-		err = runAzure(ctx, logger, *addr)
+		err = runAzure(ctx, logger, *addr, *tlsCert, *tlsKey)
 	} else {
 		err = runOffline(ctx, logger, *addr, *check)
 	}
@@ -92,7 +101,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 	entra := fake.NewEntra(nil)
 	fabrikam := entra.AddTenant("Fabrikam")
 	adele := entra.AddUser(fabrikam.ID, "Adele Vance")
-	entraSrv := httptest.NewServer(entra.Handler())
+	entraSrv := httpserver.NewTestServer(entra.Handler(), nil)
 	defer entraSrv.Close()
 	acs := fake.New(&fake.Options{Entra: entra})
 	acsSrv := acs.NewServer()
@@ -127,52 +136,49 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 	if err != nil {
 		return err
 	}
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
+	srv := newServer(addr, svc, nil)
+	ln, err := srv.Listen()
 	if err != nil {
 		return err
 	}
-	url := "http://" + ln.Addr().String() + path
+	url := srv.URL(ln) + path
 
 	// What the web client holds after Adele signs in: her token for the
 	// service's API (a fake one, valid for an hour).
 	callerToken, _, err := entra.TeamsUserToken(adele, offlineWebAppID, fake.V2(),
 		fake.WithAudience(offlineAPIAppID), fake.WithScopes(offlineScope))
 	if err != nil {
+		ln.Close()
 		return err
 	}
 
-	srv := &http.Server{Handler: mux(svc), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Run(ctx, ln) }()
 	fmt.Printf("tokenservice: ready at %s (offline: fake Entra ID at %s, fake ACS at %s; caller %s of %s)\n",
 		url, entraSrv.URL, acsSrv.URL, adele.UPN, fabrikam.Name)
 	fmt.Printf("try:\n  curl -s -X POST -H 'Authorization: Bearer %s' %s\n", callerToken, url)
 
 	if check {
 		err := sample(ctx, url, callerToken)
-		return errors.Join(err, shutdown(srv, served))
+		stop()
+		return errors.Join(err, <-served)
 	}
-	<-ctx.Done()
-	return shutdown(srv, served)
+	return <-served
 }
 
-func mux(svc http.Handler) http.Handler {
+// newServer is the token service's HTTP server: on addr (empty means
+// loopback, any port), the service at path, every timeout and limit set,
+// HTTPS when tlsConfig is set.
+func newServer(addr string, svc http.Handler, tlsConfig *tls.Config) *httpserver.Server {
 	m := http.NewServeMux()
 	m.Handle(path, svc)
-	return m
-}
-
-func shutdown(srv *http.Server, served <-chan error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := srv.Shutdown(ctx)
-	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return httpserver.New(addr, m, &httpserver.Options{
+		// The service reads at most teamsuser.DefaultMaxBodyBytes of a body.
+		MaxBodyBytes: 2 * teamsuser.DefaultMaxBodyBytes,
+		TLSConfig:    tlsConfig,
+	})
 }
 
 // sample makes the request the curl command shows and prints the answer,
@@ -203,7 +209,7 @@ func sample(ctx context.Context, url, callerToken string) error {
 	return nil
 }
 
-func runAzure(ctx context.Context, logger *slog.Logger, addr string) error {
+func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey string) error {
 	clientID := os.Getenv("TOKENSERVICE_CLIENT_ID")
 	tenants := splitList(os.Getenv("TOKENSERVICE_TENANT_IDS"))
 	if clientID == "" || len(tenants) == 0 {
@@ -244,18 +250,24 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr string) error {
 		addr = os.Getenv("TOKENSERVICE_ADDR")
 	}
 	if addr == "" {
-		addr = ":8080"
+		addr = "127.0.0.1:8080"
 	}
-	ln, err := net.Listen("tcp", addr)
+	var tlsConfig *tls.Config
+	if tlsCert != "" || tlsKey != "" {
+		if tlsCert == "" || tlsKey == "" {
+			return errors.New("-tls-cert and -tls-key go together")
+		}
+		if tlsConfig, err = httpserver.LoadTLS(tlsCert, tlsKey); err != nil {
+			return err
+		}
+	}
+	srv := newServer(addr, svc, tlsConfig)
+	ln, err := srv.Listen()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux(svc), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Printf("tokenservice: ready at http://%s%s (ACS %s, tenants %s)\n", ln.Addr(), path, client.Endpoint(), strings.Join(tenants, ","))
-	<-ctx.Done()
-	return shutdown(srv, served)
+	fmt.Printf("tokenservice: ready at %s%s (ACS %s, tenants %s)\n", srv.URL(ln), path, client.Endpoint(), strings.Join(tenants, ","))
+	return srv.Run(ctx, ln)
 }
 
 func splitList(s string) []string {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
 )
 
@@ -107,7 +108,7 @@ func (s *Service) Handler() http.Handler {
 }
 
 // NewServer serves the HTTP face on a loopback port. Close the server when done.
-func (s *Service) NewServer() *httptest.Server { return httptest.NewServer(s.Handler()) }
+func (s *Service) NewServer() *httptest.Server { return httpserver.NewTestServer(s.Handler(), nil) }
 
 func decode(body []byte, v any) *apiError {
 	if len(body) == 0 {
