@@ -12,7 +12,7 @@ import (
 // corsPolicy is a checked CORS configuration.
 type corsPolicy struct {
 	any         bool
-	origins     map[string]bool // normalised "scheme://host[:port]"
+	origins     map[string]bool // canonical origins (canonicalOrigin)
 	credentials bool
 	maxAge      string // seconds
 }
@@ -31,7 +31,7 @@ func newCORSPolicy(c CORS) (*corsPolicy, error) {
 			p.any = true
 			continue
 		}
-		n, ok := normaliseOrigin(o)
+		n, ok := canonicalOrigin(o)
 		if !ok {
 			return nil, argErr("AllowedOrigins holds " + strconv.Quote(o) + ", which is not an origin (scheme://host[:port], no path)")
 		}
@@ -48,26 +48,53 @@ func newCORSPolicy(c CORS) (*corsPolicy, error) {
 	return p, nil
 }
 
-// normaliseOrigin lowercases an origin and checks that it has nothing but a
-// scheme, a host and maybe a port.
-func normaliseOrigin(o string) (string, bool) {
+// canonicalOrigin is the serialization of an origin (RFC 6454 §6.2, as
+// browsers send it in Origin): scheme and host lowercased, the scheme's
+// default port dropped, no path. It refuses what is not an origin: another
+// scheme, userinfo, a path other than a lone "/", a query or a fragment (an
+// empty one too), an invalid port.
+func canonicalOrigin(o string) (string, bool) {
 	u, err := url.Parse(o)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "?") {
+	if err != nil || u.Opaque != "" || u.User != nil || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(o, "#") {
 		return "", false
 	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), true
-}
-
-func (p *corsPolicy) allows(origin string) bool {
-	if p.any {
-		return true
+	scheme := strings.ToLower(u.Scheme)
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if (scheme != "http" && scheme != "https") || host == "" {
+		return "", false
 	}
-	n, ok := normaliseOrigin(origin)
-	return ok && p.origins[n]
+	if port != "" {
+		n, err := strconv.ParseUint(port, 10, 16)
+		if err != nil || n == 0 {
+			return "", false
+		}
+		port = strconv.FormatUint(n, 10) // no leading zeros
+	}
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host, true
 }
 
-// headers sets the CORS headers of an answer to an allowed origin.
+// allows reports whether origin may call, and the origin to echo: its
+// canonical form, never the raw header.
+func (p *corsPolicy) allows(origin string) (string, bool) {
+	c, ok := canonicalOrigin(origin)
+	if p.any {
+		return c, true // "*" is echoed; c is unused
+	}
+	return c, ok && p.origins[c]
+}
+
+// headers sets the CORS headers of an answer to an allowed origin, given in
+// its canonical form.
 func (p *corsPolicy) headers(h http.Header, origin string) {
 	if p.any {
 		h.Set("Access-Control-Allow-Origin", "*")

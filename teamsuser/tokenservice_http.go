@@ -48,10 +48,11 @@ func (s *TokenService) handle(w http.ResponseWriter, r *http.Request, rq *reques
 		case len(origins) > 1:
 			return svcErr(http.StatusBadRequest, CodeBadRequest, "the request has more than one Origin header", nil)
 		case len(origins) == 1:
-			if !s.cors.allows(origins[0]) {
+			origin, ok := s.cors.allows(origins[0])
+			if !ok {
 				return svcErr(http.StatusForbidden, CodeOriginNotAllowed, "the request's origin is not allowed to call this service", nil)
 			}
-			s.cors.headers(h, origins[0])
+			s.cors.headers(h, origin)
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 				s.cors.preflight(h)
 			}

@@ -634,6 +634,51 @@ func TestTokenServiceCORS(t *testing.T) {
 	assert.Equal(t, app, a.header.Get("Access-Control-Allow-Origin"))
 }
 
+// TestTokenServiceCORSCanonicalOrigin: origins are compared, and echoed, in
+// their canonical form (scheme and host lowercased, default port dropped, no
+// path), never as the raw header; what is not an origin is refused.
+func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
+	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
+		c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"HTTPS://App.Contoso.com:443/", "http://localhost:3000"}}
+	})
+	preflight := func(origin string) answer {
+		return w.do(http.MethodOptions, map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST"}, "")
+	}
+	for origin, want := range map[string]string{
+		"https://app.contoso.com":      "https://app.contoso.com",
+		"HTTPS://APP.CONTOSO.COM":      "https://app.contoso.com",
+		"https://app.contoso.com/":     "https://app.contoso.com",
+		"https://App.Contoso.Com:443":  "https://app.contoso.com",
+		"HTTP://LOCALHOST:3000":        "http://localhost:3000",
+		"http://localhost:3000/":       "http://localhost:3000",
+		"http://localhost:03000":       "http://localhost:3000",
+		"https://app.contoso.com:443/": "https://app.contoso.com",
+	} {
+		a := preflight(origin)
+		assert.Equal(t, http.StatusNoContent, a.status, origin)
+		assert.Equal(t, want, a.header.Get("Access-Control-Allow-Origin"), origin)
+	}
+	for _, origin := range []string{
+		"https://app.contoso.com/path", "https://app.contoso.com//", "https://user@app.contoso.com",
+		"https://user:pw@app.contoso.com", "https://app.contoso.com?x=1", "https://app.contoso.com?",
+		"https://app.contoso.com#", "https://app.contoso.com#x", "https://app.contoso.com:8443",
+		"http://app.contoso.com", "https://app.contoso.com:0", "https://app.contoso.com:99999", "null",
+		"ftp://app.contoso.com", "https://", "https://app.contoso.com.evil.example", "http://localhost:80",
+	} {
+		a := preflight(origin)
+		assert.Equal(t, http.StatusForbidden, a.status, origin)
+		assert.Empty(t, a.header.Get("Access-Control-Allow-Origin"), origin)
+	}
+	for _, bad := range []string{"https://app.contoso.com/path", "https://u@app.contoso.com", "https://app.contoso.com?", "null"} {
+		_, err := teamsuser.NewTokenService(func() teamsuser.TokenServiceConfig {
+			c := w.cfg
+			c.CORS = &teamsuser.CORS{AllowedOrigins: []string{bad}}
+			return c
+		}())
+		assert.Error(t, err, bad)
+	}
+}
+
 func TestTokenServiceRateLimit(t *testing.T) {
 	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
 		c.RateLimit = teamsuser.RateLimit{Burst: 2, Every: time.Minute}
