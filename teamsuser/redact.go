@@ -51,3 +51,27 @@ func (u *User) LogValue() slog.Value { return slog.AnyValue(u.view()) }
 
 // MarshalJSON encodes the user's id.
 func (u *User) MarshalJSON() ([]byte, error) { return json.Marshal(u.view()) }
+
+// usersView is what a Users shows of itself: how many users it keeps,
+// never their tokens.
+type usersView struct {
+	Users  int
+	Tokens string
+}
+
+func (us *Users) view() usersView {
+	if us == nil || us.users == nil {
+		return usersView{}
+	}
+	return usersView{Users: us.users.len(), Tokens: redact.Marker}
+}
+
+// Format implements fmt.Formatter: every verb prints how many users are
+// kept, never a token.
+func (us *Users) Format(f fmt.State, verb rune) { redact.Format(f, verb, "teamsuser.Users", us.view()) }
+
+// LogValue implements slog.LogValuer: how many users are kept.
+func (us *Users) LogValue() slog.Value { return slog.AnyValue(us.view()) }
+
+// MarshalJSON encodes how many users are kept.
+func (us *Users) MarshalJSON() ([]byte, error) { return json.Marshal(us.view()) }

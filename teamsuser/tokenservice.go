@@ -75,28 +75,49 @@ func (k StaticKeys) Key(kid string) (*rsa.PublicKey, error) {
 type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error)
 
 // OnBehalfOfCredential returns an OnBehalfOfFunc that asks newCredential for
-// a credential for each caller and gets a token for the Teams scopes
+// a credential for a caller and gets a token for the Teams scopes
 // (Teams.ManageCalls and Teams.ManageChats of
-// https://auth.msft.communication.azure.com) from it, in the caller's
-// tenant. The real implementation is azidentity's on-behalf-of credential of
-// the token service's own app registration:
+// https://auth.msft.communication.azure.com) from it. The real
+// implementation is azidentity's on-behalf-of credential of the token
+// service's own app registration, in the caller's tenant:
 //
 //	teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
 //		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
 //	})
+//
+// It keeps each caller's credential (by tenant and object id, as Users
+// keeps users) while the caller's token it was made from is valid, for at
+// most DefaultMaxUsers callers, the least recently used going first: the
+// credential's own token cache then answers the caller's later requests
+// without a round trip to Entra ID. A later token of the caller that lives
+// longer replaces the credential. newCredential is called with a lock held,
+// so it must not block (azidentity's constructors do not). The token
+// request names no tenant: the credential's is the caller's, and azidentity
+// refuses a tenant spelled otherwise than the credential's.
 func OnBehalfOfCredential(newCredential func(caller Caller, userAssertion string) (azcore.TokenCredential, error)) OnBehalfOfFunc {
-	return func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error) {
-		if newCredential == nil {
+	return onBehalfOf(newCredential, DefaultMaxUsers, time.Now)
+}
+
+// onBehalfOf is OnBehalfOfCredential with its bound and clock.
+func onBehalfOf(newCredential func(Caller, string) (azcore.TokenCredential, error), maxCallers int, now func() time.Time) OnBehalfOfFunc {
+	if newCredential == nil {
+		return func(context.Context, Caller, string) (azcore.AccessToken, error) {
 			return azcore.AccessToken{}, errors.New("teamsuser: no on-behalf-of credential factory")
 		}
-		cred, err := newCredential(caller, callerToken)
+	}
+	creds := newCallerCache(maxCallers, now, func(c Caller, assertion string) (azcore.TokenCredential, error) {
+		cred, err := newCredential(c, assertion)
+		if err == nil && cred == nil {
+			err = errors.New("teamsuser: the on-behalf-of credential factory returned nil")
+		}
+		return cred, err
+	}, nil)
+	return func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error) {
+		cred, err := creds.get(caller, callerToken)
 		if err != nil {
 			return azcore.AccessToken{}, err
 		}
-		if cred == nil {
-			return azcore.AccessToken{}, errors.New("teamsuser: the on-behalf-of credential factory returned nil")
-		}
-		return cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: append([]string(nil), teamsScopes...), TenantID: caller.TenantID})
+		return cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: append([]string(nil), teamsScopes...)})
 	}
 }
 

@@ -1,11 +1,8 @@
 package teamsuser
 
 import (
-	"container/list"
 	"context"
 	"errors"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -46,18 +43,9 @@ type UsersOptions struct {
 // Users is safe for concurrent use; concurrent first requests of one user
 // build one User.
 type Users struct {
-	cfg  Config
-	opts UsersOptions
-
-	mu  sync.Mutex
-	m   map[string]*list.Element // tenant/oid -> element of lru
-	lru *list.List               // of *userEntry, most recent first
-}
-
-type userEntry struct {
-	key     string
-	user    *User
-	expires time.Time
+	cfg   Config
+	opts  UsersOptions
+	users *callerCache[*User]
 }
 
 // NewUsers returns an empty Users for the application's Config.
@@ -74,7 +62,9 @@ func NewUsers(cfg Config, opts UsersOptions) (*Users, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Users{cfg: cfg, opts: opts, m: map[string]*list.Element{}, lru: list.New()}, nil
+	us := &Users{cfg: cfg, opts: opts}
+	us.users = newCallerCache(opts.MaxUsers, opts.Now, us.build, func(u *User) { _ = u.Close() })
+	return us, nil
 }
 
 // ErrCallerExpired is returned for a caller whose token has expired.
@@ -94,38 +84,10 @@ func (us *Users) Get(ctx context.Context, caller Caller, callerToken string) (*U
 	if callerToken == "" {
 		return nil, &ArgumentError{Arg: "callerToken", Problem: "is empty"}
 	}
-	now := us.opts.Now()
-	if !caller.ExpiresOn.IsZero() && !now.Before(caller.ExpiresOn) {
+	if !caller.ExpiresOn.IsZero() && !us.opts.Now().Before(caller.ExpiresOn) {
 		return nil, ErrCallerExpired
 	}
-	key := strings.ToLower(caller.TenantID + "/" + caller.ObjectID)
-
-	us.mu.Lock()
-	defer us.mu.Unlock()
-	us.expireLocked(now)
-	if el, ok := us.m[key]; ok {
-		e := el.Value.(*userEntry)
-		us.lru.MoveToFront(el)
-		if caller.ExpiresOn.After(e.expires) {
-			// A fresher token: a new on-behalf-of credential lives longer.
-			// Rebuild now rather than when the old one runs out.
-			if u, err := us.build(caller, callerToken); err == nil {
-				_ = e.user.Close()
-				e.user, e.expires = u, caller.ExpiresOn
-			}
-		}
-		return e.user, nil
-	}
-	u, err := us.build(caller, callerToken)
-	if err != nil {
-		return nil, err
-	}
-	for us.lru.Len() >= us.opts.MaxUsers {
-		us.removeLocked(us.lru.Back())
-	}
-	e := &userEntry{key: key, user: u, expires: caller.ExpiresOn}
-	us.m[key] = us.lru.PushFront(e)
-	return u, nil
+	return us.users.get(caller, callerToken)
 }
 
 func (us *Users) build(caller Caller, callerToken string) (*User, error) {
@@ -139,36 +101,11 @@ func (us *Users) build(caller Caller, callerToken string) (*User, error) {
 	return NewUser(us.cfg, cred, caller.ObjectID)
 }
 
-// expireLocked drops the users whose caller token has expired.
-func (us *Users) expireLocked(now time.Time) {
-	for el := us.lru.Back(); el != nil; {
-		prev := el.Prev()
-		if e := el.Value.(*userEntry); !e.expires.IsZero() && !now.Before(e.expires) {
-			us.removeLocked(el)
-		}
-		el = prev
-	}
-}
-
-func (us *Users) removeLocked(el *list.Element) {
-	e := us.lru.Remove(el).(*userEntry)
-	delete(us.m, e.key)
-	_ = e.user.Close()
-}
-
 // Len is the number of users kept.
-func (us *Users) Len() int {
-	us.mu.Lock()
-	defer us.mu.Unlock()
-	return us.lru.Len()
-}
+func (us *Users) Len() int { return us.users.len() }
 
 // Close closes and drops every user.
 func (us *Users) Close() error {
-	us.mu.Lock()
-	defer us.mu.Unlock()
-	for us.lru.Len() > 0 {
-		us.removeLocked(us.lru.Back())
-	}
+	us.users.clear()
 	return nil
 }

@@ -104,6 +104,15 @@ func cases(t *testing.T) map[string]secretCase {
 	t.Cleanup(func() { _ = tu.Close() })
 	tuTok, err := tu.ACSToken(ctx)
 	require.NoError(t, err)
+	tus, err := teamsuser.NewUsers(tuCfg, teamsuser.UsersOptions{NewCredential: func(teamsuser.Caller, string) (azcore.TokenCredential, error) {
+		return staticEntra(entraTok), nil
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tus.Close() })
+	tusUser, err := tus.Get(ctx, teamsuser.Caller{TenantID: tenant.ID, ObjectID: user.ObjectID, ExpiresOn: time.Now().Add(time.Hour)}, "a-caller-token")
+	require.NoError(t, err)
+	tusTok, err := tusUser.ACSToken(ctx)
+	require.NoError(t, err)
 
 	// Chat: a subscription manager holding a client state, on the fake's
 	// HTTP face.
@@ -194,6 +203,7 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: teamsuser.Meeting{Meeting: meeting, ChatID: meeting.ChatID, Locator: byLink}, secrets: meetingSecrets},
 		{value: teamsuser.TokenServiceResponse{Token: acsTok.Token, ExpiresOn: acsTok.ExpiresOn}, secrets: tokSecrets(acsTok)},
 		{value: tu, secrets: append(tokSecrets(tuTok), entraTok)},
+		{value: tus, secrets: append(tokSecrets(tusTok), entraTok)},
 	}
 	out := map[string]secretCase{}
 	for _, c := range all {
