@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -89,11 +90,31 @@ type NotificationHandlerOptions struct {
 	ClientStates ClientStateSource
 	// MaxBodyBytes bounds a notification POST body; zero means 1 MiB.
 	MaxBodyBytes int64
-	// Buffer is the capacity of the Notifications channel; zero means 1024.
-	// When it is full, deliveries are refused with 503 and Graph sends them
-	// again later.
+	// Buffer is the capacity of the Notifications channel, and how many
+	// accepted notifications may wait to be read; zero means 1024. A
+	// delivery is accepted whole or not at all: one that does not fit waits
+	// up to MaxWait for room, then is refused with 503 (Graph sends it again
+	// later). A delivery larger than Buffer is accepted whole once nothing
+	// else waits: its notifications beyond Buffer are held and put on the
+	// channel as it is read, and other deliveries wait meanwhile. So a
+	// delivery is refused only while it could fit later, never forever.
 	Buffer int
+	// MaxWait is how long a delivery that does not fit waits for room
+	// before it is refused; zero means DefaultNotificationMaxWait, a
+	// negative value not at all. Graph expects an answer within 3 seconds
+	// and counts one slower than 10 seconds against the endpoint.
+	MaxWait time.Duration
 }
+
+// DefaultNotificationMaxWait is how long a delivery waits for room in the
+// Notifications channel before it is refused with 503, unless
+// NotificationHandlerOptions.MaxWait says otherwise: well within the 3
+// seconds in which Graph expects an answer. Source:
+// https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
+// ("If you can process the notification within 3 seconds, return 200 OK";
+// an endpoint whose answers take more than 10 seconds is throttled, then
+// its notifications dropped).
+const DefaultNotificationMaxWait = 2 * time.Second
 
 // MaxValidationTokenBytes is the longest validationToken the handler echoes.
 const MaxValidationTokenBytes = 4096
@@ -111,8 +132,9 @@ const MaxValidationTokenBytes = 4096
 //   - answers 202 Accepted as soon as they are queued, 400 for a body that
 //     is not a notification collection, 403 when no notification had the
 //     right client state, 413 for a body too large, 415 for a body that is
-//     not JSON, 405 for other methods, and 503 when the channel is full or
-//     the handler is closed (Graph then sends the notifications again).
+//     not JSON, 405 for other methods, and 503 when there was no room for
+//     the delivery within MaxWait or the handler is closed (Graph then
+//     sends the notifications again); see NotificationHandlerOptions.Buffer.
 //
 // It never panics on a request and never writes a client state or a body
 // into a response. It is safe for concurrent use.
@@ -122,9 +144,14 @@ type NotificationHandler struct {
 	states    ClientStateSource
 	maxBody   int64
 
-	mu     sync.Mutex // orders sends and Close
-	closed bool
-	out    chan Notification
+	buffer  int
+	maxWait time.Duration
+
+	mu      sync.Mutex // orders sends and Close
+	closed  bool
+	out     chan Notification
+	pending []Notification // accepted, not yet on out: the tail of a delivery larger than out
+	pumping bool           // a pump goroutine puts pending on out
 }
 
 // NewNotificationHandler returns a handler for the subscriptions whose
@@ -149,11 +176,17 @@ func NewNotificationHandler(opts *NotificationHandlerOptions) (*NotificationHand
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
 	}
-	n := o.Buffer
-	if n <= 0 {
-		n = 1024
+	h.buffer = o.Buffer
+	if h.buffer <= 0 {
+		h.buffer = 1024
 	}
-	h.out = make(chan Notification, n)
+	switch h.maxWait = o.MaxWait; {
+	case h.maxWait == 0:
+		h.maxWait = DefaultNotificationMaxWait
+	case h.maxWait < 0:
+		h.maxWait = 0
+	}
+	h.out = make(chan Notification, h.buffer)
 	return h, nil
 }
 
@@ -161,14 +194,18 @@ func NewNotificationHandler(opts *NotificationHandlerOptions) (*NotificationHand
 // in the order of their deliveries. It is closed by Close.
 func (h *NotificationHandler) Notifications() <-chan Notification { return h.out }
 
-// Close stops accepting notifications (later deliveries get 503) and closes
-// the Notifications channel once what was queued can still be read.
+// Close stops accepting notifications (later deliveries get 503). What was
+// accepted can still be read: the Notifications channel is closed after the
+// last accepted notification is on it. Read the channel to its end after
+// Close (a delivery larger than Buffer is handed over as it is read).
 func (h *NotificationHandler) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.closed {
 		h.closed = true
-		close(h.out)
+		if !h.pumping {
+			close(h.out)
+		}
 	}
 }
 
@@ -236,7 +273,7 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "client state does not match", http.StatusForbidden)
 		return
 	}
-	if !h.enqueue(ns) {
+	if !h.enqueue(r.Context(), ns) {
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
@@ -244,17 +281,98 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// enqueue puts all of ns on the channel, or none of them.
-func (h *NotificationHandler) enqueue(ns []Notification) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed || cap(h.out)-len(h.out) < len(ns) {
-		return false
+// enqueue accepts all of ns, or none of them: at once when they fit in the
+// buffer with what waits to be read, or when nothing waits (a delivery
+// larger than the buffer); otherwise it waits for room until maxWait has
+// passed or ctx ends, and then refuses.
+func (h *NotificationHandler) enqueue(ctx context.Context, ns []Notification) bool {
+	var deadline <-chan time.Time
+	var tick *time.Ticker
+	for {
+		h.mu.Lock()
+		if h.closed {
+			h.mu.Unlock()
+			return false
+		}
+		if queued := len(h.out) + len(h.pending); queued == 0 || queued+len(ns) <= h.buffer {
+			h.admitLocked(ns)
+			h.mu.Unlock()
+			return true
+		}
+		h.mu.Unlock()
+		if tick == nil {
+			if h.maxWait <= 0 {
+				return false
+			}
+			if testHookWaiting != nil {
+				testHookWaiting()
+			}
+			// The reader takes from a buffered channel unseen: look again
+			// every few milliseconds.
+			tick = time.NewTicker(5 * time.Millisecond)
+			defer tick.Stop()
+			t := time.NewTimer(h.maxWait)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			return false
+		case <-ctx.Done():
+			return false
+		}
 	}
-	for _, n := range ns {
-		h.out <- n // cannot block: there is room and only enqueue sends
+}
+
+// testHookWaiting, when set by a test, is called when a delivery starts
+// waiting for room.
+var testHookWaiting func()
+
+// admitLocked puts ns on the channel, in order after what was accepted
+// before; what does not fit waits in pending for the pump.
+func (h *NotificationHandler) admitLocked(ns []Notification) {
+	if len(h.pending) > 0 {
+		h.pending = append(h.pending, ns...) // behind the pump's
+		return
 	}
-	return true
+	for i, n := range ns {
+		select {
+		case h.out <- n: // never blocks: only the pump sends besides, and only while pending is not empty
+		default:
+			h.pending = append(h.pending, ns[i:]...)
+			if !h.pumping {
+				h.pumping = true
+				go h.pump()
+			}
+			return
+		}
+	}
+}
+
+// pump puts pending on the channel as the channel is read, then ends (and
+// closes the channel if Close was called meanwhile). It exists only while
+// a delivery larger than the buffer is being handed over.
+func (h *NotificationHandler) pump() {
+	for {
+		h.mu.Lock()
+		if len(h.pending) == 0 {
+			h.pumping = false
+			h.pending = nil
+			if h.closed {
+				close(h.out)
+			}
+			h.mu.Unlock()
+			return
+		}
+		n := h.pending[0]
+		h.mu.Unlock()
+		h.out <- n
+		h.mu.Lock()
+		h.pending[0] = Notification{}
+		h.pending = h.pending[1:]
+		h.mu.Unlock()
+	}
 }
 
 // validationToken finds ?validationToken=… in a raw query. ok reports that

@@ -1,11 +1,15 @@
 package chat_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -86,7 +90,7 @@ func TestNotificationHandlerDelivers(t *testing.T) {
 }
 
 func TestNotificationHandlerRefuses(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, MaxBodyBytes: 4096, Buffer: 2})
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, MaxBodyBytes: 4096, Buffer: 2, MaxWait: -1})
 	forged := strings.ReplaceAll(oneChange, hookState, "hook-client-state-0123456788")
 	cases := []struct {
 		name, method, ctype, body string
@@ -119,7 +123,8 @@ func TestNotificationHandlerRefuses(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", mixed).Code)
 	require.Len(t, h.Notifications(), 1)
 
-	// A full channel refuses the whole delivery, so Graph sends it again.
+	// A delivery that does not fit now (but can later) is refused whole,
+	// so Graph sends it again.
 	two := `{"value":[` + oneChange[len(`{"value":[`):len(oneChange)-2] + `,` + oneChange[len(`{"value":[`):len(oneChange)-2] + `]}`
 	w := post(h, "/hook", "application/json", two)
 	require.Equal(t, http.StatusServiceUnavailable, w.Code)
@@ -155,4 +160,107 @@ func TestNotificationHandlerPerSubscriptionStates(t *testing.T) {
 	_, err = chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "has space"})
 	require.True(t, errors.As(err, &ae))
 	require.NotContains(t, err.Error(), "has space")
+}
+
+// batch is a delivery of n created-message notifications, numbered from
+// first.
+func batch(first, n int) string {
+	var b strings.Builder
+	b.WriteString(`{"value":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"subscriptionId":"sub-1","changeType":"created","resource":"chats('19:a@thread.v2')/messages('%d')","clientState":"%s"}`, first+i, hookState)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// read takes n notifications and returns their message ids.
+func read(t *testing.T, h *chat.NotificationHandler, n int) []string {
+	t.Helper()
+	var ids []string
+	for range n {
+		select {
+		case m, ok := <-h.Notifications():
+			if !ok {
+				t.Fatalf("closed after %d of %d", len(ids), n)
+			}
+			ids = append(ids, m.MessageID)
+		case <-time.After(time.Minute):
+			t.Fatalf("only %d of %d notifications arrived", len(ids), n)
+		}
+	}
+	return ids
+}
+
+func seq(first, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, strconv.Itoa(first+i))
+	}
+	return out
+}
+
+// TestNotificationHandlerOversizedBatch: a delivery with more notifications
+// than Buffer is accepted whole once nothing else waits (it was refused with
+// 503 forever, so Graph would have sent it again for hours), handed over in
+// order as the channel is read; meanwhile other deliveries are refused (they
+// fit later), and none is lost or repeated.
+func TestNotificationHandlerOversizedBatch(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, Buffer: 2, MaxWait: -1})
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(0, 5)).Code, "a batch of 5 with a buffer of 2")
+	require.Equal(t, http.StatusServiceUnavailable, post(h, "/hook", "application/json", batch(100, 1)).Code, "the oversized batch is not read yet")
+	require.Equal(t, seq(0, 5), read(t, h, 5))
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(5, 1)).Code)
+	require.Equal(t, seq(5, 1), read(t, h, 1))
+
+	// Accepted, then closed before it is read: still read whole, then the
+	// channel closes.
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(10, 7)).Code)
+	h.Close()
+	require.Equal(t, http.StatusServiceUnavailable, post(h, "/hook", "application/json", batch(20, 1)).Code)
+	var ids []string
+	for n := range h.Notifications() {
+		ids = append(ids, n.MessageID)
+	}
+	require.Equal(t, seq(10, 7), ids)
+}
+
+// TestNotificationHandlerWaitsForRoom: a delivery that does not fit waits
+// (up to MaxWait) while the reader makes room, and is then accepted whole.
+func TestNotificationHandlerWaitsForRoom(t *testing.T) {
+	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, Buffer: 3, MaxWait: time.Minute})
+	waiting := make(chan struct{}, 1)
+	chat.SetTestHookWaiting(func() { waiting <- struct{}{} })
+	defer chat.SetTestHookWaiting(nil)
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(0, 2)).Code)
+	answered := make(chan int, 1)
+	go func() { answered <- post(h, "/hook", "application/json", batch(2, 3)).Code }()
+	select {
+	case <-waiting:
+	case code := <-answered:
+		t.Fatalf("a delivery that does not fit was answered %d at once, without waiting for room", code)
+	}
+	// Reading makes room for the waiting delivery of three.
+	require.Equal(t, seq(0, 2), read(t, h, 2))
+	require.Equal(t, http.StatusAccepted, <-answered)
+	require.Equal(t, seq(2, 3), read(t, h, 3))
+
+	// The request's context ends the wait: refused.
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(5, 3)).Code)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/hook", strings.NewReader(batch(8, 1)))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { h.ServeHTTP(w, r); close(done) }()
+	<-waiting
+	cancel()
+	<-done
+	require.Equal(t, http.StatusServiceUnavailable, w.Code)
+	require.Equal(t, "5", w.Header().Get("Retry-After"))
+	require.Equal(t, seq(5, 3), read(t, h, 3))
+	h.Close()
 }
