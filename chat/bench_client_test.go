@@ -3,7 +3,11 @@ package chat_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,4 +65,33 @@ func TestListMessagesMemoryBoundedByPage(t *testing.T) {
 	// 50 with its JSON takes tens of KB.
 	require.Less(t, grown, int64(1<<20), "live heap grew by %d bytes halfway through", grown)
 	t.Logf("live heap halfway through 10,000 messages: %+d bytes over the start", grown)
+}
+
+// TestListingReusesItsConnection: every page of a listing is read to its
+// end, so the next page goes over the same connection instead of a new one.
+func TestListingReusesItsConnection(t *testing.T) {
+	g := newFakeGraph(t)
+	chatID := g.seeded.Meeting.ChatID
+	for i := range 120 {
+		_, err := g.svc.Post(g.seeded.Bob.ID, chatID, fmt.Sprint("m", i))
+		require.NoError(t, err)
+	}
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(g.svc.Handler())
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := chat.NewClient(g.svc.CredentialFor(g.seeded.Alice.ID), &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: g.seeded.Alice.ID})
+	require.NoError(t, err)
+	n := 0
+	for _, err := range c.ListMessages(context.Background(), chatID, &chat.ListMessagesOptions{Top: 20}) {
+		require.NoError(t, err)
+		n++
+	}
+	require.Equal(t, 120, n, "six pages")
+	require.Equal(t, int32(1), conns.Load(), "one connection for six pages")
 }

@@ -264,8 +264,14 @@ func (c *Client) do(ctx context.Context, op, method, target string, body, out an
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
 		return graphError(op, &responseBodyError{err})
 	}
+	// Read to the end (what follows the value is at most white space), so
+	// that the connection goes back to the pool rather than being closed.
+	_, _ = io.CopyN(io.Discard, resp.Body, maxTrailing)
 	return nil
 }
+
+// maxTrailing bounds what is read after a decoded answer.
+const maxTrailing = 4 << 10
 
 // responseBodyError is an answer that is not the JSON the operation
 // expects (or was cut off while it was read).

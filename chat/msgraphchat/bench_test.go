@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -221,6 +222,7 @@ func hwListPage(ctx context.Context, hc *http.Client, token, link string) ([]hwM
 	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
 		return nil, "", err
 	}
+	_, _ = io.Copy(io.Discard, resp.Body) // the connection goes back to the pool
 	out := make([]hwMessage, len(page.Value))
 	for i := range page.Value {
 		w := &page.Value[i]
