@@ -54,6 +54,14 @@ import (
 //
 // By default the credential is asked for "https://graph.microsoft.com/.default",
 // which yields every delegated permission the user or an admin consented.
+//
+// Retries: a request is sent again after a 429, or a 503 with Retry-After
+// (Graph answers those before it processes anything), waiting what
+// Retry-After asks; a read (GET, and the POST of GetPresences) also after
+// 408, 500, 502, 503 and 504 and after a broken connection, with
+// exponential back-off; any request whose connection could not be opened.
+// A POST, PATCH or DELETE that failed otherwise is returned to the caller,
+// never resent: a chat message is not posted twice.
 type Client struct {
 	pl      runtime.Pipeline
 	tracer  tracing.Tracer
@@ -74,7 +82,7 @@ type ClientOptions struct {
 	// PerCallPolicies and PerRetryPolicies. Of Retry, MaxRetries (0 means
 	// DefaultMaxRetries, negative none), RetryDelay, MaxRetryDelay and
 	// TryTimeout are honoured. Which failures are retried is fixed by this
-	// package (see retry.go: a chat message POST must not be sent twice),
+	// package (see Client: a chat message POST must not be sent twice),
 	// so Retry.StatusCodes and Retry.ShouldRetry are refused, and so is
 	// Logging.IncludeBody (bodies carry messages, passcodes and
 	// subscription client states): NewClient returns an *ArgumentError.
@@ -103,8 +111,8 @@ type ClientOptions struct {
 }
 
 // NewClient returns a Client that calls Graph as the user whose token cred
-// gets, through this package's own HTTP pipeline (see the retry rules in
-// retry.go). cred is typically an azidentity credential that signed the
+// gets, through this package's own HTTP pipeline (see the retry rules on
+// Client). cred is typically an azidentity credential that signed the
 // user in (device code, interactive browser, on-behalf-of).
 func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
 	if cred == nil {
