@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ type ClientOptions struct {
 // never posted twice; the rest of its middleware (its compression handler,
 // its redirect handler) is its own.
 func NewClient(gsc GraphServiceClient, opts *ClientOptions) (*chat.Client, error) {
-	if gsc == nil {
+	if gsc == nil || isNilPointer(gsc) {
 		return nil, &chat.ArgumentError{Arg: "gsc", Problem: "is nil"}
 	}
 	adapter := gsc.GetAdapter()
@@ -103,6 +104,13 @@ func NewClient(gsc GraphServiceClient, opts *ClientOptions) (*chat.Client, error
 		return nil, err
 	}
 	return c, nil
+}
+
+// isNilPointer reports a nil pointer in a non-nil interface (a nil
+// *msgraphsdk.GraphServiceClient, whose GetAdapter would panic).
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // noKiotaRetry is the per-request option that switches kiota's retry

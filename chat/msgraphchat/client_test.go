@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	abs "github.com/microsoft/kiota-abstractions-go"
 	khttp "github.com/microsoft/kiota-http-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/chats"
@@ -77,6 +78,8 @@ func TestClientFromGraphServiceClient(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	_, err = msgraphchat.NewClient(graphClient{nil}, nil)
 	require.ErrorAs(t, err, &ae)
+	_, err = msgraphchat.NewClient((*nilGraphClient)(nil), nil)
+	require.ErrorAs(t, err, &ae, "a nil *GraphServiceClient is refused, not dereferenced")
 	_, err = msgraphchat.NewClient(graphClient{rawGraphAdapter(t, g, g.seeded.Alice)}, &msgraphchat.ClientOptions{Logging: azcoreLogging()})
 	require.ErrorAs(t, err, &ae, "bodies are never logged")
 }
@@ -171,3 +174,9 @@ func TestSendLoopThroughGraphServiceClient(t *testing.T) {
 		require.Equal(t, 1, v, k)
 	}
 }
+
+// nilGraphClient stands for a nil *msgraphsdk.GraphServiceClient, whose
+// GetAdapter dereferences its receiver.
+type nilGraphClient struct{ adapter abs.RequestAdapter }
+
+func (g *nilGraphClient) GetAdapter() abs.RequestAdapter { return g.adapter }
