@@ -72,7 +72,8 @@ func TestEveryExampleBuildsAndRuns(t *testing.T) {
 		args = append(args, "./"+d)
 	}
 	start := time.Now()
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
+	// go test puts its own GOROOT/bin first on the PATH of the test binary.
+	build := exec.Command("go", args...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}

@@ -59,7 +59,7 @@ func ExampleNewTeamsUserCredential() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(tok.Token, "valid for about", tok.ExpiresOn.Sub(time.Now()).Round(time.Hour))
+		fmt.Println(tok.Token, "valid for about", time.Until(tok.ExpiresOn).Round(time.Hour))
 	}
 	fmt.Println("exchanges:", ex.calls)
 

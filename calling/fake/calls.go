@@ -84,7 +84,6 @@ var (
 	resRemoved     = ResultInformation{Code: 200, Message: "The participant was removed from the call."}
 	resCanceled    = ResultInformation{Code: 200, Message: "The invitation was cancelled."}
 	resTransferred = ResultInformation{Code: 202, Message: "The transfer target accepted the call."}
-	resConnected   = ResultInformation{Code: 200, Message: "The call connected."}
 	resAnswered    = ResultInformation{Code: 200, Message: "The redirect target answered."}
 	resNotFound    = ResultInformation{Code: 404, Message: "The callee was not found."}
 	resTimeout     = ResultInformation{Code: 408, Message: "The callee did not answer."}

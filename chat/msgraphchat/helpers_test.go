@@ -60,8 +60,11 @@ func (p tokenProvider) GetAuthorizationToken(context.Context, *url.URL, map[stri
 }
 
 func (p tokenProvider) GetAllowedHostsValidator() *kauth.AllowedHostsValidator {
-	v := kauth.NewAllowedHostsValidator(nil) // every host: the fake's port varies
-	return &v
+	v, err := kauth.NewAllowedHostsValidatorErrorCheck(nil) // every host: the fake's port varies
+	if err != nil {
+		panic(err) // no hosts cannot be a bad host
+	}
+	return v
 }
 
 // graphClient is the part of a GraphServiceClient msgraphchat.NewClient

@@ -389,8 +389,6 @@ func (s *Service) delete(id string) *apiError {
 	return nil
 }
 
-const teamsAudience = "https://auth.msft.communication.azure.com"
-
 func (s *Service) exchange(req identitywire.ExchangeRequest) (identitywire.AccessToken, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
