@@ -15,20 +15,28 @@
 // Against Azure, set:
 //
 //	ACS_CONNECTION_STRING  the ACS resource's connection string
-//	ACS_RESOURCE_ID        the resource's immutable id (the callbacks' audience)
+//	ACS_RESOURCE_ID        the resource's immutable resource id, a GUID (the callbacks'
+//	                       audience; "Immutable Resource ID" in the resource's JSON view)
 //	PUBLIC_BASE_URL        the https URL at which this process is reachable
 //	                       (Event Grid subscription: PUBLIC_BASE_URL/eventgrid?secret=EVENTGRID_SECRET)
 //	EVENTGRID_SECRET       the secret in that subscription's URL
-//	EXPERTS                comma-separated Entra object ids of the experts' Teams accounts
+//	EXPERTS                comma-separated Entra object ids (GUIDs) of the experts' Teams accounts
 //	LISTEN                 the address to listen on (default 127.0.0.1:8080, loopback:
-//	                       PUBLIC_BASE_URL is a TLS-terminating proxy or tunnel in front)
+//	                       PUBLIC_BASE_URL is a TLS-terminating proxy or tunnel in front;
+//	                       -addr wins)
 //
 //	PRESENCE_CLIENT_ID     optional: a public client app with the delegated Graph
-//	PRESENCE_TENANT_ID     permission Presence.Read.All; the reception's Teams
-//	                       account signs in with a device code, and experts who
-//	                       are not free in Teams are skipped
+//	PRESENCE_TENANT_ID     permission Presence.Read.All, and the tenant of the
+//	                       reception's Teams account (its id or a verified domain);
+//	                       that account signs in with a device code at start-up,
+//	                       before any call is taken, and experts who are not free
+//	                       in Teams are skipped
 //
-// Without PRESENCE_CLIENT_ID every expert is tried in order.
+// Without PRESENCE_CLIENT_ID every expert is tried in order. The
+// configuration is checked at start-up: a wrong value ends the process with
+// exit status 2 and says which. Each remote call made while a call rings (the
+// presence read, answer, transfer, hang-up) has a deadline (DefaultTimeout),
+// and refused callbacks and failed handlers are logged.
 package main
 
 import (
@@ -36,17 +44,21 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -109,6 +121,10 @@ type Receptionist struct {
 	Presence    Presence
 	Log         func(format string, args ...any)
 	Done        func(Outcome)
+	// Timeout bounds each remote call made while a call rings or is
+	// routed (the presence read, answer, transfer, hang-up); zero means
+	// DefaultTimeout.
+	Timeout time.Duration
 
 	mu     sync.Mutex
 	routes map[string]*route // by operation context
@@ -119,6 +135,20 @@ type route struct {
 	callID  string
 	next    []Expert
 	ended   bool
+}
+
+// DefaultTimeout bounds each remote call of a Receptionist: an incoming
+// call rings for a limited time, and one hung presence read or answer must
+// not use it up. A choice: well within the ring time of a call.
+const DefaultTimeout = 5 * time.Second
+
+// bound returns ctx with the deadline of one remote call.
+func (r *Receptionist) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := r.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 // Register hooks the receptionist into a callback handler.
@@ -136,8 +166,11 @@ func (r *Receptionist) incoming(ctx context.Context, call *calling.IncomingCall)
 	rt := &route{outcome: Outcome{Caller: call.From.RawID()}}
 	var free []bool
 	if r.Presence != nil {
+		pctx, cancel := r.bound(ctx)
 		var err error
-		if free, err = r.Presence(ctx, r.Experts); err != nil {
+		free, err = r.Presence(pctx, r.Experts)
+		cancel()
+		if err != nil {
 			r.Log("presence unknown, trying every expert: %v", err)
 			free = nil
 		}
@@ -156,7 +189,9 @@ func (r *Receptionist) incoming(ctx context.Context, call *calling.IncomingCall)
 	r.routes[opCtx] = rt
 	r.mu.Unlock()
 	r.Log("incoming call from %s", call.From.RawID())
-	ans, err := r.Calls.AnswerCall(ctx, call.IncomingCallContext, r.CallbackURL, &calling.AnswerCallOptions{OperationContext: opCtx})
+	actx, cancel := r.bound(ctx)
+	defer cancel()
+	ans, err := r.Calls.AnswerCall(actx, call.IncomingCallContext, r.CallbackURL, &calling.AnswerCallOptions{OperationContext: opCtx})
 	if err != nil {
 		r.finish(opCtx, "answer failed: "+err.Error())
 		return
@@ -213,7 +248,9 @@ func (r *Receptionist) transferNext(ctx context.Context, opCtx, callID string) {
 	}
 	if len(rt.next) == 0 {
 		r.mu.Unlock()
-		_, _ = r.Calls.TerminateCall(ctx, callID, nil)
+		tctx, cancel := r.bound(ctx)
+		_, _ = r.Calls.TerminateCall(tctx, callID, nil)
+		cancel()
 		r.finish(opCtx, "no expert available")
 		return
 	}
@@ -221,7 +258,10 @@ func (r *Receptionist) transferNext(ctx context.Context, opCtx, callID string) {
 	rt.next = rt.next[1:]
 	rt.outcome.Tried = append(rt.outcome.Tried, e.Name+" (trying)")
 	r.mu.Unlock()
-	if _, err := r.Calls.TransferToParticipant(ctx, callID, e.ID, &calling.TransferToParticipantOptions{OperationContext: opCtx}); err != nil {
+	tctx, cancel := r.bound(ctx)
+	_, err := r.Calls.TransferToParticipant(tctx, callID, e.ID, &calling.TransferToParticipantOptions{OperationContext: opCtx})
+	cancel()
+	if err != nil {
 		r.mu.Lock()
 		rt.outcome.Tried[len(rt.outcome.Tried)-1] = e.Name + " (" + calling.ErrorCode(err) + ")"
 		r.mu.Unlock()
@@ -250,15 +290,24 @@ func (r *Receptionist) finish(opCtx, reason string) {
 }
 
 func main() {
+	addr := flag.String("addr", "", "Azure: the address to listen on (default $LISTEN, else 127.0.0.1:8080)")
+	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var err error
-	if os.Getenv("ACS_CONNECTION_STRING") != "" {
-		err = runAzure(ctx)
-	} else {
-		err = runOffline(ctx, os.Stdout)
+	if os.Getenv("ACS_CONNECTION_STRING") == "" {
+		if err := runOffline(ctx, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "receptionist:", err)
+			os.Exit(1)
+		}
+		return
 	}
+	cfg, err := loadAzureConfig(os.Getenv, *addr)
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "receptionist:", err)
+		os.Exit(2)
+	}
+	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
+	if err := runAzure(ctx, cfg, deviceCodeSignIn, logf); err != nil {
 		fmt.Fprintln(os.Stderr, "receptionist:", err)
 		os.Exit(1)
 	}
@@ -388,64 +437,179 @@ func runOffline(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-func runAzure(ctx context.Context) error {
-	get := func(k string) string { return strings.TrimSpace(os.Getenv(k)) }
-	base, secret, resource := get("PUBLIC_BASE_URL"), get("EVENTGRID_SECRET"), get("ACS_RESOURCE_ID")
-	if base == "" || secret == "" || resource == "" || get("EXPERTS") == "" {
-		return errors.New("set PUBLIC_BASE_URL, EVENTGRID_SECRET, ACS_RESOURCE_ID and EXPERTS (see the doc comment)")
+// azureConfig is the Azure mode's configuration, checked at start-up so
+// that a wrong value is found before the first call rings, not by it.
+type azureConfig struct {
+	connectionString string
+	resourceID       string // the ACS resource's immutable id: the callbacks' audience
+	callbackURL      string // PUBLIC_BASE_URL + "/callbacks"
+	eventGridSecret  string
+	experts          []Expert
+	presenceClientID string // empty: no presence
+	presenceTenantID string
+	addr             string
+}
+
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// tenantRE is a tenant as Entra ID names it: its id, or a verified domain.
+var tenantRE = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$`)
+
+// loadAzureConfig reads and checks the environment (see the package
+// documentation); addr, the -addr flag, wins over LISTEN. Every problem is
+// reported at once.
+func loadAzureConfig(getenv func(string) string, addr string) (azureConfig, error) {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	cfg := azureConfig{
+		connectionString: get("ACS_CONNECTION_STRING"),
+		resourceID:       get("ACS_RESOURCE_ID"),
+		eventGridSecret:  get("EVENTGRID_SECRET"),
+		presenceClientID: get("PRESENCE_CLIENT_ID"),
+		presenceTenantID: get("PRESENCE_TENANT_ID"),
+		addr:             addr,
 	}
-	client, err := calling.NewClientFromConnectionString(get("ACS_CONNECTION_STRING"), nil)
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if _, err := calling.NewClientFromConnectionString(cfg.connectionString, nil); err != nil {
+		bad("ACS_CONNECTION_STRING: %v", err)
+	}
+	if !guidRE.MatchString(cfg.resourceID) {
+		// The callbacks' audience is the resource's immutable id (a GUID,
+		// "Immutable Resource ID" in the portal's JSON view), not its ARM
+		// path or name: with anything else every callback is refused.
+		bad("ACS_RESOURCE_ID must be the ACS resource's immutable resource id (a GUID), not its name or ARM id")
+	}
+	switch base := get("PUBLIC_BASE_URL"); {
+	case base == "":
+		bad("PUBLIC_BASE_URL is required: the https URL at which Call Automation and Event Grid reach this process")
+	default:
+		u, err := url.Parse(base)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			bad("PUBLIC_BASE_URL must be an https URL without userinfo, query or fragment (Call Automation sends callbacks only to https)")
+		} else {
+			cfg.callbackURL = strings.TrimSuffix(base, "/") + "/callbacks"
+		}
+	}
+	if cfg.eventGridSecret == "" {
+		bad("EVENTGRID_SECRET is required (the secret of the Event Grid subscription's URL)")
+	}
+	if get("EXPERTS") == "" {
+		bad("EXPERTS is required: comma-separated Entra object ids of the experts")
+	}
+	for i, oid := range strings.Split(get("EXPERTS"), ",") {
+		oid = strings.TrimSpace(oid)
+		if !guidRE.MatchString(oid) {
+			bad("EXPERTS entry %d (%q) is not an Entra object id (a GUID)", i+1, oid)
+			continue
+		}
+		cfg.experts = append(cfg.experts, Expert{Name: fmt.Sprintf("expert %d", i+1), ID: identity.MicrosoftTeamsUserIdentifier{UserID: oid}})
+	}
+	if cfg.presenceClientID != "" {
+		if !guidRE.MatchString(cfg.presenceClientID) {
+			bad("PRESENCE_CLIENT_ID must be the client id (a GUID) of a public client app")
+		}
+		if !tenantRE.MatchString(cfg.presenceTenantID) {
+			bad("PRESENCE_TENANT_ID must be the reception account's tenant (its id or a verified domain) when PRESENCE_CLIENT_ID is set")
+		}
+	}
+	if cfg.addr == "" {
+		cfg.addr = get("LISTEN")
+	}
+	if cfg.addr == "" {
+		cfg.addr = "127.0.0.1:8080"
+	}
+	if len(errs) > 0 {
+		return azureConfig{}, fmt.Errorf("configuration (see the package documentation):\n  %w", errors.Join(errs...))
+	}
+	return cfg, nil
+}
+
+// presenceScopes is what the reception's account consents to.
+var presenceScopes = []string{"https://graph.microsoft.com/Presence.Read.All"}
+
+// signInFunc signs the reception's Teams account in to Microsoft Graph for
+// the experts' presence; it returns nil when cfg sets no presence app.
+type signInFunc func(ctx context.Context, cfg azureConfig, logf func(string, ...any)) (Presence, error)
+
+// deviceCodeSignIn signs in with a device code, at start-up: the operator
+// completes the sign-in before the receptionist takes calls, so no ringing
+// call waits for it.
+func deviceCodeSignIn(ctx context.Context, cfg azureConfig, logf func(string, ...any)) (Presence, error) {
+	if cfg.presenceClientID == "" {
+		return nil, nil
+	}
+	cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
+		ClientID: cfg.presenceClientID, TenantID: cfg.presenceTenantID,
+		UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+			logf("%s", m.Message)
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	rec, err := cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: presenceScopes})
+	if err != nil {
+		return nil, fmt.Errorf("signing in to Microsoft Graph for presence: %w", err)
+	}
+	logf("signed in to Microsoft Graph as %s for the experts' presence", rec.Username)
+	graph, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: presenceScopes})
+	if err != nil {
+		return nil, err
+	}
+	return GraphPresence(func(ctx context.Context, ids []string) ([]chat.Presence, error) {
+		resp, err := graph.GetPresences(ctx, ids, nil)
+		return resp.Presences, err
+	}), nil
+}
+
+// newCallbackHandler is the handler of the callbacks and of Event Grid,
+// which logs every refused request and failed handler: a wrong
+// ACS_RESOURCE_ID or secret shows in the log at the first callback instead
+// of as silent 401s.
+func newCallbackHandler(cfg azureConfig, logf func(string, ...any)) (*calling.CallbackHandler, error) {
+	return calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: cfg.resourceID},
+		EventGridSecret:     cfg.eventGridSecret,
+		OnError:             func(err error) { logf("callback handler: %v", err) },
+	})
+}
+
+// runAzure signs in (when presence is configured), then serves the
+// callbacks and Event Grid until ctx ends.
+func runAzure(ctx context.Context, cfg azureConfig, signIn signInFunc, logf func(string, ...any)) error {
+	client, err := calling.NewClientFromConnectionString(cfg.connectionString, nil)
 	if err != nil {
 		return err
 	}
-	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
-		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: resource},
-		EventGridSecret:     secret,
-	})
+	presence, err := signIn(ctx, cfg, logf)
+	if err != nil {
+		return err
+	}
+	h, err := newCallbackHandler(cfg, logf)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	var experts []Expert
-	for i, oid := range strings.Split(get("EXPERTS"), ",") {
-		experts = append(experts, Expert{Name: fmt.Sprintf("expert %d", i+1), ID: identity.MicrosoftTeamsUserIdentifier{UserID: strings.TrimSpace(oid)}})
-	}
-	var presence Presence
-	if id := get("PRESENCE_CLIENT_ID"); id != "" {
-		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{ClientID: id, TenantID: get("PRESENCE_TENANT_ID")})
-		if err != nil {
-			return err
-		}
-		graph, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: []string{"https://graph.microsoft.com/Presence.Read.All"}})
-		if err != nil {
-			return err
-		}
-		presence = GraphPresence(func(ctx context.Context, ids []string) ([]chat.Presence, error) {
-			resp, err := graph.GetPresences(ctx, ids, nil)
-			return resp.Presences, err
-		})
-	}
 	r := &Receptionist{
 		Calls:       client,
-		CallbackURL: strings.TrimSuffix(base, "/") + "/callbacks",
-		Experts:     experts,
+		CallbackURL: cfg.callbackURL,
+		Experts:     cfg.experts,
 		Presence:    presence,
-		Log:         func(f string, a ...any) { fmt.Printf(f+"\n", a...) },
+		Log:         logf,
 		Done: func(o Outcome) {
-			fmt.Printf("call from %s -> %q (%s); tried: %s\n", o.Caller, o.RoutedTo, o.Reason, strings.Join(o.Tried, ", "))
+			logf("call from %s -> %q (%s); tried: %s", o.Caller, o.RoutedTo, o.Reason, strings.Join(o.Tried, ", "))
 		},
 	}
 	r.Register(h)
 	h.OnEvent(r.Handle)
-	addr := get("LISTEN")
-	if addr == "" {
-		addr = "127.0.0.1:8080"
-	}
-	srv := httpserver.New(addr, h, nil)
+	// Loopback by default: PUBLIC_BASE_URL is a TLS-terminating proxy or
+	// tunnel in front of this process.
+	srv := httpserver.New(cfg.addr, h, nil)
 	ln, err := srv.Listen()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("receptionist listening on %s\n", srv.URL(ln))
+	logf("receptionist listening on %s", srv.URL(ln))
 	return srv.Run(ctx, ln)
 }
