@@ -20,16 +20,28 @@
 //
 // Against Microsoft Graph, set
 //
-//	TEAMSUSER_TENANT_ID   the user's tenant (or "organizations")
 //	TEAMSUSER_CLIENT_ID   the client id of a public client app registration with the
 //	                      delegated Graph permissions Chat.ReadWrite and ChatMessage.Send
+//	TEAMSUSER_TENANT_ID   the tenant of that app and the user: its id or a verified
+//	                      domain; "organizations" only for a multi-tenant app (a
+//	                      single-tenant registration refuses it)
+//	TEAMSUSER_AUTH_RECORD optional: where to keep the sign-in's authentication record
+//	                      (default: teamsuser-go/chat-auth-record.json in the user's
+//	                      configuration directory)
 //
 // (and User.Read, asked too, to learn the user's id), and sign in with the
-// device code the tool prints. Tokens are never printed.
+// device code the tool prints, once: the authentication record (which
+// account, no token; a file only the user can read) and azidentity's
+// persistent token cache (encrypted, see
+// https://aka.ms/azsdk/go/identity/caching) let later runs sign in silently
+// until the refresh token expires. Where the system offers no storage for
+// the cache's key, the tool says so and keeps tokens in memory: every run
+// then asks for a device code again. Tokens are never printed.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +50,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -46,6 +59,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity/cache"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
@@ -153,35 +167,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 // to Microsoft Graph with a device code when TEAMSUSER_CLIENT_ID is set.
 func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*env, func(), error) {
 	if clientID := getenv("TEAMSUSER_CLIENT_ID"); clientID != "" {
-		tenant := getenv("TEAMSUSER_TENANT_ID")
-		if tenant == "" {
-			tenant = "organizations"
-		}
-		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-			TenantID: tenant, ClientID: clientID,
-			UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
-				_, err := fmt.Fprintln(out, m.Message)
-				return err
-			},
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		scopes := []string{
-			"https://graph.microsoft.com/Chat.ReadWrite", "https://graph.microsoft.com/ChatMessage.Send", "https://graph.microsoft.com/User.Read",
-		}
-		// Sign in now, once: the record names the user (no token in it).
-		rec, err := cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: scopes})
-		if err != nil {
-			return nil, nil, err
-		}
-		me := homeObjectID(rec)
-		c, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: scopes, UserID: me})
-		if err != nil {
-			return nil, nil, err
-		}
-		fmt.Fprintf(out, "signed in to Microsoft Graph as %s\n", rec.Username)
-		return &env{svc: c, me: me, out: out}, func() {}, nil
+		return connectOnline(ctx, out, getenv, clientID)
 	}
 
 	svc, sd := fake.NewSeeded(nil)
@@ -209,6 +195,123 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 	}
 	fmt.Fprintf(out, "offline: chat/fake on %s, signed in as %s\n", w.srv.URL, sd.Alice.DisplayName)
 	return &env{svc: c, me: sd.Alice.ID, offline: w, out: out}, closeAll, nil
+}
+
+// graphScopes are what the tool asks the user to consent to.
+var graphScopes = []string{
+	"https://graph.microsoft.com/Chat.ReadWrite", "https://graph.microsoft.com/ChatMessage.Send", "https://graph.microsoft.com/User.Read",
+}
+
+// tenantRE is a tenant as Entra ID names it in an authority: its id, a
+// verified domain, or "organizations" (multi-tenant apps).
+var tenantRE = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|organizations)$`)
+
+// connectOnline signs in to Microsoft Graph with a device code, the first
+// time only: it keeps the authentication record in a file and the tokens in
+// azidentity's persistent cache, so later runs sign in silently.
+func connectOnline(ctx context.Context, out io.Writer, getenv func(string) string, clientID string) (*env, func(), error) {
+	tenant := strings.TrimSpace(getenv("TEAMSUSER_TENANT_ID"))
+	if !tenantRE.MatchString(tenant) {
+		return nil, nil, fmt.Errorf("%w: set TEAMSUSER_TENANT_ID to the tenant of the app registration and the user (its id or a verified domain; \"organizations\" only for a multi-tenant app)", errUsage)
+	}
+	recordPath, err := authRecordPath(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &azidentity.DeviceCodeCredentialOptions{
+		TenantID: tenant, ClientID: clientID,
+		UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+			_, err := fmt.Fprintln(out, m.Message)
+			return err
+		},
+	}
+	if c, err := cache.New(&cache.Options{Name: "teamsuser-go-chat"}); err == nil {
+		opts.Cache = c
+	} else {
+		fmt.Fprintf(out, "(no persistent token cache here, so every run signs in again: %v)\n", err)
+	}
+	rec, ok := loadAuthRecord(recordPath, tenant, clientID)
+	if ok {
+		opts.AuthenticationRecord = rec
+	}
+	cred, err := azidentity.NewDeviceCodeCredential(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		// Sign in now, once: the record names the user (no token in it).
+		if rec, err = cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: graphScopes}); err != nil {
+			return nil, nil, err
+		}
+		if err := saveAuthRecord(recordPath, rec); err != nil {
+			fmt.Fprintf(out, "(the sign-in is not kept for the next run: %v)\n", err)
+		}
+	}
+	me := homeObjectID(rec)
+	c, err := chat.NewClient(cred, &chat.ClientOptions{Scopes: graphScopes, UserID: me})
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(out, "signed in to Microsoft Graph as %s\n", rec.Username)
+	return &env{svc: c, me: me, out: out}, func() {}, nil
+}
+
+// authRecordPath is TEAMSUSER_AUTH_RECORD, or the default file in the
+// user's configuration directory.
+func authRecordPath(getenv func(string) string) (string, error) {
+	if p := strings.TrimSpace(getenv("TEAMSUSER_AUTH_RECORD")); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no configuration directory for the sign-in record (set TEAMSUSER_AUTH_RECORD): %w", err)
+	}
+	return filepath.Join(dir, "teamsuser-go", "chat-auth-record.json"), nil
+}
+
+// loadAuthRecord reads the record a previous run kept; ok is false when
+// there is none, it cannot be read, or it is of another tenant or app (the
+// configuration changed: sign in again).
+func loadAuthRecord(path, tenant, clientID string) (azidentity.AuthenticationRecord, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return azidentity.AuthenticationRecord{}, false
+	}
+	var rec azidentity.AuthenticationRecord
+	if json.Unmarshal(b, &rec) != nil || rec.HomeAccountID == "" || !strings.EqualFold(rec.ClientID, clientID) ||
+		(tenant != "organizations" && !strings.EqualFold(rec.TenantID, tenant)) {
+		return azidentity.AuthenticationRecord{}, false
+	}
+	return rec, true
+}
+
+// saveAuthRecord keeps the record in a file only the user can read (it
+// holds no token, but names the account).
+func saveAuthRecord(path string, rec azidentity.AuthenticationRecord) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".auth-record-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // homeObjectID is the signed-in user's object id when the record's account

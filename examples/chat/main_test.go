@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +138,89 @@ func TestBadCommandLines(t *testing.T) {
 	_, err = runOut(t, "list", "-type", "channel")
 	if err == nil || errors.Is(err, errUsage) {
 		t.Errorf("a bad -type is the chat package's argument error: %v", err)
+	}
+}
+
+// TestOnlineNeedsTheTenant: online, the tenant comes from configuration (the
+// tool defaulted to "organizations", which a single-tenant registration
+// refuses); without it, a usage error before anything is sent.
+func TestOnlineNeedsTheTenant(t *testing.T) {
+	for _, tenant := range []string{"", "  ", "common/../x", "https://login.microsoftonline.com/contoso"} {
+		getenv := func(k string) string {
+			switch k {
+			case "TEAMSUSER_CLIENT_ID":
+				return "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+			case "TEAMSUSER_TENANT_ID":
+				return tenant
+			}
+			return ""
+		}
+		var b strings.Builder
+		err := run(context.Background(), []string{"list"}, &b, getenv)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "TEAMSUSER_TENANT_ID") {
+			t.Errorf("tenant %q: %v, want a usage error naming TEAMSUSER_TENANT_ID", tenant, err)
+		}
+		if b.Len() != 0 {
+			t.Errorf("tenant %q: printed %q (a device code prompt?)", tenant, b.String())
+		}
+	}
+	for _, tenant := range []string{"8f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "contoso.onmicrosoft.com", "organizations"} {
+		if !tenantRE.MatchString(tenant) {
+			t.Errorf("tenant %q refused", tenant)
+		}
+	}
+}
+
+// TestAuthRecordIsKept: the sign-in's authentication record is kept in a
+// file only the user can read, and read back for the same tenant and app
+// only, so the next run signs in silently instead of asking for a device
+// code again.
+func TestAuthRecordIsKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "teamsuser-go", "chat-auth-record.json")
+	const tenant, app = "8f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+	if _, ok := loadAuthRecord(path, tenant, app); ok {
+		t.Fatal("a record before any sign-in")
+	}
+	rec := azidentity.AuthenticationRecord{
+		Authority: "login.microsoftonline.com", ClientID: app, TenantID: tenant, Username: "alice@contoso.com",
+		HomeAccountID: "0b8a6c2e-1f3d-4e5a-9b7c-6d5e4f3a2b1c." + tenant, Version: "1.0", // as Authenticate makes it
+	}
+	if err := saveAuthRecord(path, rec); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("the record's mode is %v, want 0600", fi.Mode().Perm())
+	}
+	got, ok := loadAuthRecord(path, strings.ToUpper(tenant), app)
+	if !ok || got != rec {
+		t.Errorf("read back %+v, %v", got, ok)
+	}
+	if _, ok := loadAuthRecord(path, "contoso.onmicrosoft.com", app); ok {
+		t.Error("a record of another tenant was used")
+	}
+	if _, ok := loadAuthRecord(path, tenant, "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"); ok {
+		t.Error("a record of another app was used")
+	}
+	if _, ok := loadAuthRecord(path, "organizations", app); !ok {
+		t.Error("a multi-tenant app's record was not used")
+	}
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := loadAuthRecord(path, tenant, app); ok {
+		t.Error("a corrupted record was used")
+	}
+	p, err := authRecordPath(func(k string) string {
+		if k == "TEAMSUSER_AUTH_RECORD" {
+			return "/somewhere/record.json"
+		}
+		return ""
+	})
+	if err != nil || p != "/somewhere/record.json" {
+		t.Errorf("TEAMSUSER_AUTH_RECORD: %q %v", p, err)
 	}
 }
