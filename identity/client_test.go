@@ -107,25 +107,97 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 }
 
 // entraForACS is an Entra credential of the service itself, for Entra auth to ACS.
-type staticEntra struct{ calls atomic.Int32 }
+// scopeChecked is an Entra credential that fails unless asked for the scope
+// of the ACS data plane, and counts its calls.
+type scopeChecked struct {
+	cred  azcore.TokenCredential
+	calls atomic.Int32
+}
 
-func (s *staticEntra) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+func (s *scopeChecked) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	s.calls.Add(1)
 	if len(o.Scopes) != 1 || o.Scopes[0] != "https://communication.azure.com//.default" {
 		return azcore.AccessToken{}, errors.New("unexpected scopes " + strings.Join(o.Scopes, ","))
 	}
-	return azcore.AccessToken{Token: "service-principal-token", ExpiresOn: time.Now().Add(time.Hour)}, nil
+	return s.cred.GetToken(ctx, o)
 }
 
+// tokenFunc is an Entra credential that hands out whatever token mint makes.
+type tokenFunc func() (string, time.Time, error)
+
+func (f tokenFunc) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tok, exp, err := f()
+	return azcore.AccessToken{Token: tok, ExpiresOn: exp}, err
+}
+
+// The client authenticated with an Entra credential: the fake's HTTP face
+// verifies the bearer token with its Entra issuer's keys.
 func TestConformanceClientWithEntraAuth(t *testing.T) {
 	identitytest.Run(t, func(t *testing.T) identitytest.Env {
 		w := newWorld(t)
 		srv := w.acs.NewServer()
 		t.Cleanup(srv.Close)
-		c, err := identity.NewClient(srv.URL, &staticEntra{}, withHTTP(nil))
+		cred := &scopeChecked{cred: w.entra.Credential(w.other, w.appID, nil)}
+		c, err := identity.NewClient(srv.URL, cred, withHTTP(nil))
 		require.NoError(t, err)
 		return w.env(c)
 	})
+}
+
+// The HTTP face verifies a bearer token as ACS does: signed by a trusted
+// issuer (the fake Entra's keys and tenants), for the ACS data plane's
+// audience, not expired; any other token gets 401 Denied and nothing is
+// done (issue 14 §19).
+func TestBearerTokenIsVerified(t *testing.T) {
+	w := newWorld(t)
+	srv := w.acs.NewServer()
+	t.Cleanup(srv.Close)
+	stranger := fake.NewEntra(nil)
+	strangerUser := stranger.AddUser(stranger.AddTenant("contoso").ID, "Mallory")
+	mint := func(e *fake.Entra, u fake.TestUser, opts ...fake.MintOption) tokenFunc {
+		return func() (string, time.Time, error) { return e.TeamsUserToken(u, w.appID, opts...) }
+	}
+	for _, tc := range []struct {
+		name string
+		cred tokenFunc
+		ok   bool
+	}{
+		{"acs audience", mint(w.entra, w.other, fake.WithAudience("https://communication.azure.com")), true},
+		{"acs audience with slash", mint(w.entra, w.other, fake.WithAudience("https://communication.azure.com/")), true},
+		{"v2 token", mint(w.entra, w.other, fake.V2(), fake.WithAudience("https://communication.azure.com")), true},
+		{"teams audience", mint(w.entra, w.other), false},
+		{"graph audience", mint(w.entra, w.other, fake.WithAudience("https://graph.microsoft.com")), false},
+		{"expired", mint(w.entra, w.other, fake.WithAudience("https://communication.azure.com"), fake.Expired()), false},
+		{"not yet valid", mint(w.entra, w.other, fake.WithAudience("https://communication.azure.com"), fake.NotYetValid()), false},
+		{"other issuer", mint(stranger, strangerUser, fake.WithAudience("https://communication.azure.com")), false},
+		{"not a jwt", func() (string, time.Time, error) { return "service-principal-token", time.Now().Add(time.Hour), nil }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := identity.NewClient(srv.URL, tc.cred, withHTTP(&identity.ClientOptions{ClientOptions: azcore.ClientOptions{Retry: policy.RetryOptions{MaxRetries: -1}}}))
+			require.NoError(t, err)
+			before := len(w.acs.Users())
+			_, err = c.CreateUser(context.Background(), nil)
+			if tc.ok {
+				require.NoError(t, err)
+				require.Len(t, w.acs.Users(), before+1)
+				return
+			}
+			require.True(t, identity.IsUnauthorized(err), "got %v", err)
+			require.Equal(t, "Denied", identity.ErrorCode(err))
+			var re *azcore.ResponseError
+			require.ErrorAs(t, err, &re)
+			require.Len(t, w.acs.Users(), before)
+		})
+	}
+
+	// Without an Entra issuer to trust, the fake refuses every bearer token.
+	bare := fake.New(nil)
+	bsrv := bare.NewServer()
+	t.Cleanup(bsrv.Close)
+	c, err := identity.NewClient(bsrv.URL, w.entra.Credential(w.other, w.appID, nil), withHTTP(nil))
+	require.NoError(t, err)
+	_, err = c.CreateUser(context.Background(), nil)
+	require.True(t, identity.IsUnauthorized(err), "got %v", err)
 }
 
 func TestWrongAccessKeyIsUnauthorized(t *testing.T) {
@@ -142,10 +214,10 @@ func TestWrongAccessKeyIsUnauthorized(t *testing.T) {
 
 func TestConstructorsRefuseBadInput(t *testing.T) {
 	for _, ep := range []string{"", "not a url", "ftp://x.communication.azure.com", "https://", "https://x.communication.azure.com/?a=b"} {
-		_, err := identity.NewClient(ep, &staticEntra{}, nil)
+		_, err := identity.NewClient(ep, &scopeChecked{}, nil)
 		require.Error(t, err, ep)
 	}
-	_, err := identity.NewClient("http://x.communication.azure.com", &staticEntra{}, nil)
+	_, err := identity.NewClient("http://x.communication.azure.com", &scopeChecked{}, nil)
 	require.ErrorContains(t, err, "http")
 	_, err = identity.NewClient("https://x.communication.azure.com", nil, nil)
 	require.Error(t, err)

@@ -70,6 +70,7 @@ func FuzzHTTPFace(f *testing.F) {
 			OnIncomingCall:      func(context.Context, fake.Delivery) {},
 			DeliveryWorkers:     1,
 			ParticipantPageSize: 1,
+			AllowBearer:         func(tok string) bool { return tok == "fuzz" },
 		})
 		defer sb.Close()
 		ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
@@ -45,8 +46,8 @@ type handlerFunc func(sb *Switchboard, r *http.Request, id, raw string, body []b
 
 // Handler returns the HTTP face. Requests must carry a valid HMAC-SHA256
 // signature made with AccessKey (dated within 15 minutes of the machine's
-// time), or a bearer token that Options.AllowBearer accepts, and a
-// supported api-version.
+// time), or an Entra ID bearer token that Options.Entra verifies (or that
+// Options.AllowBearer accepts), and a supported api-version.
 func (sb *Switchboard) Handler() http.Handler { return http.HandlerFunc(sb.serveHTTP) }
 
 // NewServer serves the HTTP face on a loopback port. Close the server
@@ -226,11 +227,24 @@ var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "De
 
 // authenticate checks the HMAC signature (against the machine's time: the
 // client dates its signature with its own wall clock, whatever the
-// switchboard's clock says) or the bearer token.
+// switchboard's clock says) or the bearer token: with Options.AllowBearer as
+// it decides, otherwise with Options.Entra's keys (identityfake.VerifyACSBearer),
+// and without either not at all.
 func (sb *Switchboard) authenticate(r *http.Request, body []byte) *apiError {
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		if tok == "" || (sb.opts.AllowBearer != nil && !sb.opts.AllowBearer(tok)) {
+		switch {
+		case tok == "":
 			return denied
+		case sb.opts.AllowBearer != nil:
+			if !sb.opts.AllowBearer(tok) {
+				return denied
+			}
+		case sb.opts.Entra == nil:
+			return denied
+		default:
+			if _, err := identityfake.VerifyACSBearer(sb.opts.Entra, tok); err != nil {
+				return denied
+			}
 		}
 		return nil
 	}

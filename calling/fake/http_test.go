@@ -37,7 +37,8 @@ type harness struct {
 func newHarness(t testing.TB, configure func(*fake.Options)) *harness {
 	t.Helper()
 	clock := identityfake.NewClock(start())
-	opts := &fake.Options{Clock: clock}
+	// h.do authenticates with "Bearer test-token".
+	opts := &fake.Options{Clock: clock, AllowBearer: func(tok string) bool { return tok == "test-token" }}
 	if configure != nil {
 		configure(opts)
 	}
@@ -143,6 +144,62 @@ func TestHTTPFaceAuthentication(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tc.want {
 			t.Errorf("Authorization %q: status %d, want %d", tc.auth, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+// mintedToken is an Entra credential that hands out what its function mints.
+type mintedToken func() (string, time.Time, error)
+
+func (f mintedToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tok, exp, err := f()
+	return azcore.AccessToken{Token: tok, ExpiresOn: exp}, err
+}
+
+// A bearer token is verified as ACS verifies it: signed by the fake Entra's
+// keys for one of its tenants, for https://communication.azure.com, not
+// expired; anything else is 401 Denied, and without an Entra issuer every
+// bearer token is (issue 14 §19).
+func TestHTTPFaceBearerVerified(t *testing.T) {
+	entra := identityfake.NewEntra(nil)
+	svc := entra.AddUser(entra.AddTenant("contoso").ID, "Contoso Calls")
+	const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
+	stranger := identityfake.NewEntra(nil)
+	mallory := stranger.AddUser(stranger.AddTenant("evil").ID, "Mallory")
+	for _, withEntra := range []bool{true, false} {
+		h := newHarness(t, func(o *fake.Options) {
+			o.AllowBearer = nil
+			if withEntra {
+				o.Entra = entra
+			}
+		})
+		for _, tc := range []struct {
+			name string
+			cred azcore.TokenCredential
+			ok   bool
+		}{
+			{"acs token", entra.Credential(svc, appID, nil), true},
+			{"teams audience", mintedToken(func() (string, time.Time, error) { return entra.TeamsUserToken(svc, appID) }), false},
+			{"expired", entra.Credential(svc, appID, &identityfake.EntraCredentialOptions{Mint: []identityfake.MintOption{identityfake.Expired()}}), false},
+			{"other issuer", stranger.Credential(mallory, appID, nil), false},
+		} {
+			c, err := calling.NewClient(h.api.URL, tc.cred, &calling.ClientOptions{ClientOptions: azcore.ClientOptions{
+				InsecureAllowCredentialWithHTTP: true, Transport: h.api.Client(), Retry: policy.RetryOptions{MaxRetries: -1},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.GetCall(ctx(t), "nope", nil)
+			switch {
+			case tc.ok && withEntra:
+				if !calling.IsNotFound(err) {
+					t.Errorf("%s: got %v, want 404 (authenticated)", tc.name, err)
+				}
+			default:
+				if !calling.IsUnauthorized(err) {
+					t.Errorf("%s (entra %v): got %v, want 401", tc.name, withEntra, err)
+				}
+			}
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
@@ -37,8 +38,15 @@ type Options struct {
 	// checks HMAC-SHA256 signatures with; empty means a random one
 	// (Switchboard.AccessKey returns it).
 	AccessKey string
-	// AllowBearer decides whether the HTTP face accepts a bearer token
-	// (Entra ID authentication); nil accepts any non-empty token.
+	// Entra, when set, verifies the Entra ID bearer tokens that
+	// authenticate requests to the HTTP face, as ACS does: signed by its
+	// keys for one of its tenants, for the audience
+	// https://communication.azure.com, not expired (identity/fake's
+	// VerifyACSBearer; pass an *identityfake.Entra). When nil, bearer tokens
+	// are refused: the fake has no keys to trust.
+	Entra identityfake.TokenVerifier
+	// AllowBearer, when set, decides instead of Entra whether the HTTP face
+	// accepts a bearer token.
 	AllowBearer func(token string) bool
 	// ResourceID is the ACS resource's immutable id, the audience of the
 	// signed callbacks; empty means a random UUID.

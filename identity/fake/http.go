@@ -47,7 +47,9 @@ var since = map[string]string{
 
 // Handler returns the HTTP face: the ACS identity REST API on this state.
 // Requests must be signed with the access key (HMAC-SHA256) or carry an
-// accepted bearer token; a bad signature gets 401.
+// Entra ID bearer token that passes VerifyACSBearer with Options.Entra (or
+// that Options.AllowBearer accepts); anything else gets the service's 401
+// Denied.
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /identities", s.serve("create", func(r *http.Request, body []byte) (int, any, *apiError) {
@@ -199,11 +201,26 @@ func unsupportedVersion(r *http.Request, v string) *apiError {
 
 var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
 
+// authenticate checks the request's HMAC-SHA256 signature, or its Entra
+// bearer token: with Options.AllowBearer, as it decides; otherwise with
+// VerifyACSBearer and Options.Entra's keys, and without an Entra issuer not
+// at all (the fake has no keys to trust).
 func (s *Service) authenticate(r *http.Request, body []byte) *apiError {
 	auth := r.Header.Get("Authorization")
 	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok {
-		if tok == "" || (s.opts.AllowBearer != nil && !s.opts.AllowBearer(tok)) {
+		switch {
+		case tok == "":
 			return denied
+		case s.opts.AllowBearer != nil:
+			if !s.opts.AllowBearer(tok) {
+				return denied
+			}
+		case s.opts.Entra == nil:
+			return denied
+		default:
+			if _, err := VerifyACSBearer(s.opts.Entra, tok); err != nil {
+				return denied
+			}
 		}
 		return nil
 	}

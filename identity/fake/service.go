@@ -37,12 +37,14 @@ type Options struct {
 	// ResourceID is the ACS resource's immutable id; empty means a random GUID.
 	ResourceID string
 	// Entra, when set, verifies the Entra tokens presented for exchange
-	// (signature, issuer, expiry); when nil, their claims are only read.
+	// (signature, issuer, expiry; when nil, their claims are only read), and
+	// the bearer tokens that authenticate requests to the HTTP face (see
+	// VerifyACSBearer; when nil, bearer tokens are refused).
 	Entra TokenVerifier
 	// Now is the service's clock; nil means time.Now.
 	Now func() time.Time
-	// AllowBearer, when set, decides whether an Entra bearer token presented
-	// to the HTTP face is accepted; nil accepts any non-empty bearer token.
+	// AllowBearer, when set, decides instead of Entra whether a bearer token
+	// presented to the HTTP face is accepted.
 	AllowBearer func(token string) bool
 	// DefaultTokenLifetime is the lifetime of tokens issued without a custom
 	// expiry; zero means 24 hours, as the service does.
