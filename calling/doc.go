@@ -37,7 +37,10 @@
 // application's callback URL and Event Grid webhook: it checks Call
 // Automation's signed token (or Event Grid's secret or validator), answers
 // the validation handshakes, and dispatches events by call connection id and
-// operation context. Tracker follows each call's state from the events and,
+// operation context, each event once (repeats are recognised by id). With
+// CallbackHandlerOptions.Synchronous, delivery is at least once (the sender
+// gets 200 after the handlers ran); by default it is at most once (200 on
+// queuing; what Shutdown could not run is reported). Tracker follows each call's state from the events and,
 // on a replica that did not see them all, from the service. Package
 // calling/callbacktest signs callbacks with a test key for tests.
 package calling

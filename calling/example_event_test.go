@@ -57,3 +57,30 @@ func ExampleMarshalCloudEvents() {
 	// Output:
 	// calling/callConnections/cc-1 8:acs:r_u true
 }
+
+// An event of a known type whose data cannot be read (here a participant
+// that is both a communication user and a phone number) is kept as an
+// UnknownEvent whose Err says why; the other events of the delivery are
+// read as usual.
+func ExampleUnknownEvent_Err() {
+	body := []byte(`[
+	  {"id":"1","type":"Microsoft.Communication.AddParticipantSucceeded","data":{"callConnectionId":"cc-1",
+	   "participant":{"communicationUser":{"id":"8:acs:r_u"},"phoneNumber":{"value":"+14255550123"}}}},
+	  {"id":"2","type":"Microsoft.Communication.CallDisconnected","data":{"callConnectionId":"cc-1"}}
+	]`)
+	events, err := calling.ParseEvents(body)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ev := range events {
+		if u, ok := ev.(*calling.UnknownEvent); ok && u.Err != nil {
+			fmt.Println("unreadable", u.Type, "of", u.CallConnectionID)
+			continue
+		}
+		fmt.Println(ev.EventType())
+	}
+	// Output:
+	// unreadable Microsoft.Communication.AddParticipantSucceeded of cc-1
+	// Microsoft.Communication.CallDisconnected
+}

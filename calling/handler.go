@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"runtime/debug"
@@ -26,12 +25,19 @@ const (
 	// CallbackHandler reads: Event Grid events are at most 1 MB, Call
 	// Automation callbacks a few KB.
 	DefaultMaxCallbackBodySize = 2 << 20
-	// DefaultCallbackWorkers is the number of goroutines that run event
-	// handlers.
-	DefaultCallbackWorkers = 4
-	// DefaultCallbackQueueSize is how many events may wait for a worker
-	// before deliveries wait (and, if the sender gives up, get 503).
+	// DefaultCallbackWorkers is the most goroutines that run event
+	// handlers at once (each runs one call's events at a time).
+	DefaultCallbackWorkers = 16
+	// DefaultCallbackQueueSize is how many events may be queued or
+	// running before deliveries are refused with 503.
 	DefaultCallbackQueueSize = 1024
+	// DefaultCallbackQueueBytes is how much of the deliveries' bodies the
+	// queued and running events may hold before deliveries are refused
+	// with 503.
+	DefaultCallbackQueueBytes = 32 << 20
+	// DefaultCallbackDedupWindow is how many event ids a CallbackHandler
+	// remembers to recognise a redelivered event.
+	DefaultCallbackDedupWindow = 10000
 	// DefaultEventGridSecretParameter is the query parameter that carries
 	// CallbackHandlerOptions.EventGridSecret.
 	DefaultEventGridSecretParameter = "secret"
@@ -94,18 +100,53 @@ type CallbackHandlerOptions struct {
 	MaxBodySize int64
 	// Synchronous runs the event handlers in the request, before the
 	// response, with the request's context: the sender waits for them, and
-	// the handler starts no goroutine. By default the handler answers as
-	// soon as a delivery is authenticated and read, and workers run the
-	// event handlers.
+	// the handler starts no goroutine. Delivery is then at least once: a
+	// delivery is answered 200 only once the handlers of all its events
+	// have returned, so an event whose delivery failed (the process
+	// stopped, the sender gave up) is sent again, and runs again unless
+	// its handlers had returned in time. By default the handler answers
+	// 200 as soon as a delivery is authenticated, read and queued, and
+	// workers run the event handlers: delivery is then at most once, as
+	// the sender does not resend what was answered 200; what the process
+	// holds when it stops is lost, and what Shutdown or Close could not
+	// run is reported (ShutdownError, OnDropped).
 	Synchronous bool
-	// Workers is the number of worker goroutines; zero means
-	// DefaultCallbackWorkers. Events of one call (one call connection id,
-	// or one server call id for an IncomingCall) always go to the same
-	// worker, in the order they arrived.
+	// Workers bounds the goroutines that run event handlers, started when
+	// events arrive and ended when none wait; zero means
+	// DefaultCallbackWorkers. A worker takes a whole call: the events of
+	// one call (one call connection id, or one server call id for an
+	// IncomingCall) run one at a time, in the order they arrived, so a
+	// call whose handler blocks delays its own events only, as long as
+	// fewer than Workers calls block at once.
 	Workers int
-	// QueueSize is the number of events that may wait for the workers;
-	// zero means DefaultCallbackQueueSize.
+	// QueueSize bounds the events queued or running; zero means
+	// DefaultCallbackQueueSize.
 	QueueSize int
+	// QueueBytes bounds the memory those events hold, counted as their
+	// share of their delivery's body; zero means
+	// DefaultCallbackQueueBytes. A delivery that would go beyond either
+	// bound is refused whole with 503 and Retry-After, unless nothing is
+	// queued (a delivery is refused only while it could later fit). Event
+	// Grid retries a 503 (it does not retry a webhook's 400, 401 or 413:
+	// https://learn.microsoft.com/azure/event-grid/delivery-and-retry);
+	// Call Automation's retry of callbacks is not documented, and 503 is
+	// the status that asks for one.
+	QueueBytes int64
+	// DedupWindow is how many event ids (with their source) the handler
+	// remembers, so that an event delivered again (senders retry, and
+	// Event Grid delivers at least once) does not run twice; zero means
+	// DefaultCallbackDedupWindow, a negative value remembers none. Each id
+	// costs about 200 bytes. Asynchronously, an event is remembered once
+	// queued, and the window is never smaller than QueueSize; with
+	// Synchronous, once its handlers have returned before the sender gave
+	// up (a redelivery while they run is refused with 503). Events
+	// without an id are never taken for repeats.
+	DedupWindow int
+	// OnDropped, when set, receives the events that were answered 200 but
+	// that no handler ran because Shutdown's context ended or Close was
+	// called first, in the order they arrived. It is called once, by
+	// Shutdown or Close, before they return.
+	OnDropped func(events []Event)
 	// OnError, when set, is told what went wrong: requests refused
 	// (*CallbackAuthError, *EventError, *CallbackRequestError) and event
 	// handlers that panicked (*HandlerPanicError). It may be called from
@@ -126,13 +167,16 @@ type EventHandlerFunc func(ctx context.Context, ev Event)
 //     {"validationResponse": code}) and the CloudEvents webhook validation
 //     (OPTIONS, WebHook-Request-Origin to WebHook-Allowed-Origin);
 //   - reads deliveries of either schema (bad ones get 400), answers 200
-//     at once, and dispatches each event to the handlers registered with
-//     OnCall (by call connection id), OnOperation (by operation context),
-//     OnIncomingCall and OnEvent, in that order.
+//     once they are queued (503 while the queue is full; with Synchronous,
+//     once they are handled), and dispatches each event to the handlers
+//     registered with OnCall (by call connection id), OnOperation (by
+//     operation context), OnIncomingCall and OnEvent, in that order.
 //
 // An event handler that panics is recovered and reported to OnError; the
 // handler itself never panics on a request. Deliveries may repeat events
-// (Event Grid and Call Automation retry): EventInfo.ID tells repeats.
+// (Event Grid and Call Automation retry): the handler recognises the ids
+// it has seen recently (CallbackHandlerOptions.DedupWindow) and runs each
+// event once.
 //
 // Unless Synchronous is set, workers run the event handlers: call Shutdown
 // or Close when done, so that they end. A CallbackHandler is safe for
@@ -151,26 +195,27 @@ type CallbackHandler struct {
 	all       []*registration
 	nextRegID uint64
 
-	startOnce sync.Once
-	queues    []chan queued
-	seed      maphash.Seed
-	ctx       context.Context // of the event handlers run by workers
-	cancel    context.CancelFunc
-	running   atomic.Int32  // workers not yet ended
-	done      chan struct{} // closed when the last worker ends (or none started)
-	stopping  chan struct{} // closed when Shutdown or Close begins
-	closeMu   sync.RWMutex  // held for reading while enqueueing
-	closed    atomic.Bool
+	ctx    context.Context // of the event handlers run by workers
+	cancel context.CancelFunc
+	closed atomic.Bool // set when Shutdown or Close begins
+
+	qmu       sync.Mutex // guards the fields below
+	calls     map[string]*callQueue
+	ready     []*callQueue // calls with events and no worker, in turn
+	workers   int          // worker goroutines running
+	queued    int          // events queued or running
+	bytes     int64        // what they hold
+	seq       uint64       // arrival order of the queued events
+	dedup     dedupWindow
+	stopped   bool          // no more events are queued
+	idle      chan struct{} // closed when stopped and no worker is left
+	wg        sync.WaitGroup
 	closeOnce sync.Once
 }
 
 type registration struct {
 	id uint64
 	fn EventHandlerFunc
-}
-
-type queued struct {
-	ev Event
 }
 
 // NewCallbackHandler returns a handler configured by opts. Errors are
@@ -187,6 +232,8 @@ func NewCallbackHandler(opts CallbackHandlerOptions) (*CallbackHandler, error) {
 		return nil, &ArgumentError{Arg: "opts.Workers", Problem: "must not be negative"}
 	case opts.QueueSize < 0:
 		return nil, &ArgumentError{Arg: "opts.QueueSize", Problem: "must not be negative"}
+	case opts.QueueBytes < 0:
+		return nil, &ArgumentError{Arg: "opts.QueueBytes", Problem: "must not be negative"}
 	}
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxCallbackBodySize
@@ -197,15 +244,28 @@ func NewCallbackHandler(opts CallbackHandlerOptions) (*CallbackHandler, error) {
 	if opts.QueueSize == 0 {
 		opts.QueueSize = DefaultCallbackQueueSize
 	}
+	if opts.QueueBytes == 0 {
+		opts.QueueBytes = DefaultCallbackQueueBytes
+	}
+	switch {
+	case opts.DedupWindow == 0:
+		opts.DedupWindow = DefaultCallbackDedupWindow
+	case opts.DedupWindow < 0:
+		opts.DedupWindow = 0
+	}
+	if opts.DedupWindow > 0 && !opts.Synchronous {
+		// An event still queued must not be forgotten.
+		opts.DedupWindow = max(opts.DedupWindow, opts.QueueSize)
+	}
 	h := &CallbackHandler{
-		opts:     opts,
-		auth:     auth,
-		param:    opts.EventGridSecretParameter,
-		byCall:   map[string][]*registration{},
-		byOp:     map[string][]*registration{},
-		seed:     maphash.MakeSeed(),
-		done:     make(chan struct{}),
-		stopping: make(chan struct{}),
+		opts:   opts,
+		auth:   auth,
+		param:  opts.EventGridSecretParameter,
+		byCall: map[string][]*registration{},
+		byOp:   map[string][]*registration{},
+		calls:  map[string]*callQueue{},
+		dedup:  newDedupWindow(opts.DedupWindow),
+		idle:   make(chan struct{}),
 	}
 	if h.param == "" {
 		h.param = DefaultEventGridSecretParameter
@@ -421,13 +481,17 @@ func (h *CallbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rest = append(rest, ev)
 	}
 	if len(rest) > 0 {
+		var err *CallbackRequestError
 		if h.opts.Synchronous {
-			for _, ev := range rest {
-				h.dispatch(r.Context(), ev)
+			err = h.runNow(r.Context(), channel, rest)
+		} else {
+			err = h.enqueue(channel, rest, len(body)/len(events))
+		}
+		if err != nil {
+			if err != errSenderLeft { // nobody is waiting for that answer
+				h.report(err)
 			}
-		} else if err := h.enqueue(r.Context(), rest); err != nil {
-			h.report(err)
-			h.unavailable(w, err.(*CallbackRequestError))
+			h.unavailable(w, err)
 			return
 		}
 	}
@@ -537,121 +601,6 @@ func (h *CallbackHandler) unauthorized(w http.ResponseWriter, err error) {
 	h.report(err)
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	http.Error(w, "unauthorized", http.StatusUnauthorized)
-}
-
-// start starts the workers, once.
-func (h *CallbackHandler) start() {
-	h.startOnce.Do(func() {
-		n := h.opts.Workers
-		size := max(1, h.opts.QueueSize/n)
-		h.queues = make([]chan queued, n)
-		h.running.Store(int32(n))
-		for i := range h.queues {
-			q := make(chan queued, size)
-			h.queues[i] = q
-			go h.work(q)
-		}
-	})
-}
-
-func (h *CallbackHandler) work(q chan queued) {
-	defer func() {
-		if h.running.Add(-1) == 0 {
-			close(h.done)
-		}
-	}()
-	for item := range q {
-		if h.ctx.Err() != nil {
-			continue // closed: drop what is left
-		}
-		h.dispatch(h.ctx, item.ev)
-	}
-}
-
-// shardKey keeps the events of one call on one worker.
-func shardKey(ev Event) string {
-	i := ev.Info()
-	switch {
-	case i.CallConnectionID != "":
-		return i.CallConnectionID
-	case i.ServerCallID != "":
-		return i.ServerCallID
-	}
-	return i.ID
-}
-
-// enqueue hands events to the workers, waiting while their queues are
-// full until ctx ends.
-func (h *CallbackHandler) enqueue(ctx context.Context, events []Event) error {
-	h.closeMu.RLock()
-	defer h.closeMu.RUnlock()
-	if h.closed.Load() {
-		return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"}
-	}
-	h.start()
-	for _, ev := range events {
-		q := h.queues[maphash.String(h.seed, shardKey(ev))%uint64(len(h.queues))]
-		select {
-		case q <- queued{ev: ev}:
-			continue
-		default:
-		}
-		select {
-		case q <- queued{ev: ev}:
-		case <-ctx.Done():
-			return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "event queue is full"}
-		case <-h.stopping:
-			return &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"}
-		}
-	}
-	return nil
-}
-
-// Shutdown stops accepting deliveries (they get 503 and are retried by
-// their senders), lets the workers handle the events already queued, and
-// waits for them to end. If ctx ends first, it cancels the context of the
-// running event handlers, drops the events still queued and returns
-// ctx's error without waiting further: the workers end as soon as the
-// running handlers return.
-func (h *CallbackHandler) Shutdown(ctx context.Context) error {
-	h.stop()
-	select {
-	case <-h.done:
-		h.cancel()
-		return nil
-	case <-ctx.Done():
-		h.cancel()
-		return ctx.Err()
-	}
-}
-
-// Close stops accepting deliveries, cancels the context of the running
-// event handlers, drops the events still queued, and waits for the
-// running handlers to return. It returns nil.
-func (h *CallbackHandler) Close() error {
-	h.stop()
-	h.cancel()
-	<-h.done
-	return nil
-}
-
-// stop marks the handler closed and, once no request is enqueueing,
-// closes the queues, which ends the workers when they are empty.
-func (h *CallbackHandler) stop() {
-	h.closeOnce.Do(func() {
-		h.closed.Store(true)
-		close(h.stopping) // enqueues waiting for room give up
-		h.closeMu.Lock()  // wait for enqueues in progress
-		defer h.closeMu.Unlock()
-		if h.queues == nil { // never started: no worker to wait for
-			close(h.done)
-			return
-		}
-		for _, q := range h.queues {
-			close(q)
-		}
-	})
-	_ = h.auth.Close() // ends a key fetch in flight
 }
 
 // CallbackRequestError reports a request a CallbackHandler refused for

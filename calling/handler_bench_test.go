@@ -3,7 +3,10 @@ package calling_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,26 +18,64 @@ import (
 )
 
 // benchEvents returns a delivery of n events of one call, the mix of a
-// busy call.
+// busy call, with ids that an idStamper renews.
 func benchEvents(b *testing.B, n int) []byte {
 	teams := identity.MicrosoftTeamsUserIdentifier{UserID: "6e1c4c3c-5c8d-4b0a-9c1f-0a7b7e1f2d3c", Cloud: identity.CloudPublic}
 	user := identity.CommunicationUserIdentifier{ID: "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9"}
-	in := calling.EventInfo{CallConnectionID: "441f1200-fd54-422e-9566-a867d187dca7", ServerCallID: "aHR0cHM6Ly9hcGkuZmxpZ2h0cHJveHkudGVhbXMubWljcm9zb2Z0LmNvbS9hcGkvdjIvZXAvY29udg", CorrelationID: "7a659f41-bd0f-4bae-8ac0-6af79283e1bc", OperationContext: "op-42"}
-	mix := []calling.Event{
-		&calling.CallConnected{EventInfo: in},
-		&calling.ParticipantsUpdated{EventInfo: in, SequenceNumber: 2, Participants: []calling.CallParticipant{{Identifier: user}, {Identifier: teams, IsMuted: true}}},
-		&calling.AddParticipantSucceeded{EventInfo: in, Participant: teams},
-		&calling.CallDisconnected{EventInfo: in},
-	}
 	evs := make([]calling.Event, n)
 	for i := range evs {
-		evs[i] = mix[i%len(mix)]
+		in := calling.EventInfo{ID: benchID(i), CallConnectionID: "441f1200-fd54-422e-9566-a867d187dca7", ServerCallID: "aHR0cHM6Ly9hcGkuZmxpZ2h0cHJveHkudGVhbXMubWljcm9zb2Z0LmNvbS9hcGkvdjIvZXAvY29udg", CorrelationID: "7a659f41-bd0f-4bae-8ac0-6af79283e1bc", OperationContext: "op-42"}
+		switch i % 4 {
+		case 0:
+			evs[i] = &calling.CallConnected{EventInfo: in}
+		case 1:
+			evs[i] = &calling.ParticipantsUpdated{EventInfo: in, SequenceNumber: 2, Participants: []calling.CallParticipant{{Identifier: user}, {Identifier: teams, IsMuted: true}}}
+		case 2:
+			evs[i] = &calling.AddParticipantSucceeded{EventInfo: in, Participant: teams}
+		default:
+			evs[i] = &calling.CallDisconnected{EventInfo: in}
+		}
 	}
 	body, err := calling.MarshalCloudEvents(evs...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return body
+}
+
+// benchID is the id of the i-th event of a benchmark delivery: its
+// "00000000" is rewritten by an idStamper.
+func benchID(i int) string { return fmt.Sprintf("b-00000000-%04d", i) }
+
+// idStamper gives the events of a benchmark body new ids in place, so that
+// every delivery of the loop is new to the handler's duplicate check, as
+// real deliveries are.
+type idStamper struct {
+	body []byte
+	at   []int
+	n    uint32
+}
+
+func newIDStamper(body []byte) *idStamper {
+	s := &idStamper{body: body}
+	prefix := []byte(`"id":"b-`)
+	for i := 0; ; {
+		j := bytes.Index(body[i:], prefix)
+		if j < 0 {
+			return s
+		}
+		i += j + len(prefix)
+		s.at = append(s.at, i)
+	}
+}
+
+func (s *idStamper) next() {
+	s.n++
+	var stamp [8]byte
+	hex.Encode(stamp[:], binary.BigEndian.AppendUint32(nil, s.n))
+	for _, a := range s.at {
+		copy(s.body[a:a+8], stamp[:])
+	}
 }
 
 // naiveHandler is the plain alternative to CallbackHandler: the same
@@ -82,6 +123,7 @@ func BenchmarkCallbackHandler(b *testing.B) {
 	}
 	for _, n := range []int{1, 4, 16} {
 		body := benchEvents(b, n)
+		ids := newIDStamper(body)
 		run := func(b *testing.B, h http.Handler, handled *int) {
 			r := httptest.NewRequest(http.MethodPost, "/cb", nil)
 			r.Header.Set("Authorization", "Bearer "+tok)
@@ -90,6 +132,7 @@ func BenchmarkCallbackHandler(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			start := *handled
 			for b.Loop() {
+				ids.next()
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				w.code = 0
 				h.ServeHTTP(w, r)
@@ -136,7 +179,7 @@ func BenchmarkCallbackDispatchNoAuth(b *testing.B) {
 	evs := make([]calling.Event, 16)
 	for i := range evs {
 		evs[i] = &calling.IncomingCall{
-			EventInfo:           calling.EventInfo{ServerCallID: "sc-" + strconv.Itoa(i), CorrelationID: "co-1", Topic: "/t"},
+			EventInfo:           calling.EventInfo{ID: benchID(i), ServerCallID: "sc-" + strconv.Itoa(i), CorrelationID: "co-1", Topic: "/t"},
 			From:                identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"},
 			To:                  identity.CommunicationUserIdentifier{ID: "8:acs:r_1"},
 			IncomingCallContext: "icc",
@@ -158,9 +201,11 @@ func BenchmarkCallbackDispatchNoAuth(b *testing.B) {
 	h.OnEvent(func(context.Context, calling.Event) { handled++ })
 	r := httptest.NewRequest(http.MethodPost, "/events?secret=s3cret", nil)
 	w := &discardWriter{h: http.Header{}}
+	ids := newIDStamper(body)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
+		ids.next()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		h.ServeHTTP(w, r)
 	}

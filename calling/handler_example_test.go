@@ -2,6 +2,7 @@ package calling_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -114,4 +115,55 @@ func ExampleCallbackHandler_OnIncomingCall() {
 	// 200 {"validationResponse":"512d38b6"}
 	// incoming call from 4:+14255550123 to 8:acs:r_u
 	// 200
+}
+
+// Without Synchronous, deliveries are answered 200 once queued. Events
+// that Shutdown cannot run before its context ends are counted in its
+// error and handed to OnDropped, to be logged or run elsewhere: their
+// senders will not send them again.
+func ExampleCallbackHandler_Shutdown() {
+	iss := callbacktest.NewIssuer("acs-immutable-resource-id", nil)
+	opts := iss.HandlerOptions()
+	opts.Workers = 1
+	opts.OnDropped = func(events []calling.Event) {
+		for _, ev := range events {
+			fmt.Println("dropped", ev.Info().ID)
+		}
+	}
+	h, err := calling.NewCallbackHandler(opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	started := make(chan struct{})
+	h.OnEvent(func(ctx context.Context, ev calling.Event) {
+		close(started)
+		<-ctx.Done() // a handler that does not finish in time
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, id := range []string{"ev-1", "ev-2", "ev-3"} {
+		resp, err := iss.Post(context.Background(), srv.Client(), srv.URL, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: "cc-1"}})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+		if id == "ev-1" {
+			<-started
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the time for shutting down is over
+	err = h.Shutdown(ctx)
+	var se *calling.ShutdownError
+	if errors.As(err, &se) {
+		fmt.Println(se.Dropped, "events not handled:", errors.Is(err, context.Canceled))
+	}
+	_ = h.Close() // waits for the running handler, which sees its context end
+	// Output:
+	// dropped ev-2
+	// dropped ev-3
+	// 2 events not handled: true
 }

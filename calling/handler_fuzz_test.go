@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,15 +17,17 @@ import (
 )
 
 // FuzzCallbackHandler sends any body, by any of the three ways in (a valid
-// callback token, the Event Grid secret, nothing), through a handler and
-// checks that it never fails inside (no 500: ServeHTTP's own recover would
-// answer 500), answers only with the statuses it documents, dispatches
-// only what it accepted, and lets nothing in without credentials.
+// callback token, the Event Grid secret, nothing), through a handler,
+// synchronous or with workers, and checks that it never fails inside (no
+// 500: ServeHTTP's own recover would answer 500), answers only with the
+// statuses it documents, dispatches only what it accepted, lets nothing in
+// without credentials, routes nothing that came by Event Grid by call, and
+// runs no event id twice.
 func FuzzCallbackHandler(f *testing.F) {
 	names, _ := filepath.Glob(filepath.Join("testdata", "events", "*.json"))
 	for _, n := range names {
 		if b, err := os.ReadFile(n); err == nil {
-			for way := range uint8(3) {
+			for way := range uint8(6) {
 				f.Add(b, way, "")
 			}
 		}
@@ -33,6 +36,9 @@ func FuzzCallbackHandler(f *testing.F) {
 	f.Add([]byte(`[{"eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c"}},{"type":"X"}]`), uint8(1), "")
 	f.Add([]byte(`[{"type":"X","data_base64":"AAEC"}]`), uint8(0), "")
 	f.Add([]byte(`{"type":"Microsoft.Communication.IncomingCall","data":{"to":{"rawId":"8:acs:x"}}}`), uint8(1), "")
+	f.Add([]byte(`[{"id":"1","type":"X"},{"id":"1","type":"X"},{"id":"2","type":"Microsoft.Communication.AddParticipantSucceeded","data":{"participant":{"communicationUser":{"id":"a"},"phoneNumber":{"value":"+1"}}}}]`), uint8(3), "")
+	f.Add([]byte(`[{"id":"1","type":"microsoft.communication.calldisconnected","data":{"callConnectionId":"victim"}}]`), uint8(4), "")
+	f.Add([]byte(`[{"id":"1","eventType":"Microsoft.Communication.IncomingCall","data":{"callConnectionId":"victim","operationContext":"op"}}]`), uint8(4), "")
 
 	iss := newIssuer(f)
 	tok, err := iss.Token(callbacktest.WithLifetime(24 * time.Hour))
@@ -41,7 +47,7 @@ func FuzzCallbackHandler(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, way uint8, secretSuffix string) {
 		opts := iss.HandlerOptions()
-		opts.Synchronous = true
+		opts.Synchronous = way/3%2 == 0
 		opts.EventGridSecret = "s3cret"
 		opts.MaxBodySize = 64 << 10
 		h, err := calling.NewCallbackHandler(opts)
@@ -49,12 +55,27 @@ func FuzzCallbackHandler(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer h.Close()
+		var mu sync.Mutex
 		dispatched := 0
+		ids := map[string]bool{}
 		h.OnEvent(func(_ context.Context, ev calling.Event) {
 			if ev == nil || ev.Info() == nil {
-				t.Fatal("nil event dispatched")
+				t.Error("nil event dispatched")
+				return
 			}
+			mu.Lock()
+			defer mu.Unlock()
 			dispatched++
+			info := ev.Info()
+			if way%3 == 1 && (info.CallConnectionID != "" || info.OperationContext != "") {
+				t.Errorf("an Event Grid delivery routes by call or operation: %q %q", info.CallConnectionID, info.OperationContext)
+			}
+			if k := info.Source + "\x00" + info.Topic + "\x00" + info.ID; info.ID != "" {
+				if ids[k] {
+					t.Errorf("event id %q ran twice", info.ID)
+				}
+				ids[k] = true
+			}
 		})
 		target := "/cb"
 		authed := false
@@ -69,6 +90,11 @@ func FuzzCallbackHandler(f *testing.F) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
+		if err := h.Shutdown(context.Background()); err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
 		switch w.Code {
 		case http.StatusOK:
 			if !authed {

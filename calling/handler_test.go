@@ -7,11 +7,13 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -539,7 +541,7 @@ func TestHandlerWorkersKeepPerCallOrder(t *testing.T) {
 	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
 		o.Synchronous = false
 		o.Workers = 3
-		o.QueueSize = 8
+		o.QueueSize = 256
 	})
 	var mu sync.Mutex
 	seq := map[string][]int{}
@@ -573,10 +575,12 @@ func TestHandlerWorkersKeepPerCallOrder(t *testing.T) {
 
 func TestHandlerQueueFullAndShutdownTimeout(t *testing.T) {
 	iss := newIssuer(t)
+	var dropped []calling.Event
 	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
 		o.Synchronous = false
 		o.Workers = 1
-		o.QueueSize = 1
+		o.QueueSize = 2
+		o.OnDropped = func(evs []calling.Event) { dropped = append(dropped, evs...) }
 	})
 	started := make(chan struct{}, 10)
 	release := make(chan struct{})
@@ -586,31 +590,90 @@ func TestHandlerQueueFullAndShutdownTimeout(t *testing.T) {
 		started <- struct{}{}
 		<-release
 	})
-	one := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc", "")})
-	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", one)).Code)
+	post := func(id string) *httptest.ResponseRecorder {
+		return serve(h, signedPost(t, iss, "/cb", mustMarshal(t, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: "cc"}})))
+	}
+	require.Equal(t, http.StatusOK, post("e0").Code)
 	<-started // the worker holds the first event
-	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", one)).Code, "the second waits in the queue")
+	require.Equal(t, http.StatusOK, post("e1").Code, "the second waits in the queue")
 
-	// The third finds the queue full and waits until its sender gives up.
-	ctx, cancel := context.WithCancel(context.Background())
-	r := signedPost(t, iss, "/cb", one).WithContext(ctx)
-	done := make(chan *httptest.ResponseRecorder)
-	go func() { done <- serve(h, r) }()
-	cancel()
-	w := <-done
+	// The third finds the queue full: 503 at once, the body not held
+	// while the sender waits, and the sender retries.
+	w := post("e2")
 	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Equal(t, "1", w.Header().Get("Retry-After"))
 	var re *calling.CallbackRequestError
 	require.ErrorAs(t, e.all()[0], &re)
 
 	// Shutdown cannot drain while the handler blocks: it gives up when
-	// its context ends, and cancels the handlers' context.
+	// its context ends, reports the event it drops, and cancels the
+	// handlers' context.
 	sctx, scancel := context.WithCancel(context.Background())
 	scancel()
-	assert.ErrorIs(t, h.Shutdown(sctx), context.Canceled)
+	err := h.Shutdown(sctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	var se *calling.ShutdownError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 1, se.Dropped)
+	assert.Contains(t, err.Error(), "1 accepted events not handled")
+	require.Len(t, dropped, 1)
+	assert.Equal(t, "e1", dropped[0].Info().ID)
 	assert.Error(t, handlerCtx.Err(), "the handlers' context is cancelled")
 	close(release)
-	require.NoError(t, h.Close(), "Close waits for the running handler")
+	require.NoError(t, h.Close(), "Close waits for the running handler, and drops nothing more")
 	require.NoError(t, h.Close(), "and may be called again")
+}
+
+// TestHandlerShutdownReportsWhatItDrops: events answered 200 that the
+// handler could not run before Shutdown's context ended, or before Close,
+// are counted in the error and handed to OnDropped in arrival order; they
+// used to disappear without a trace (issue 11 §4).
+func TestHandlerShutdownReportsWhatItDrops(t *testing.T) {
+	iss := newIssuer(t)
+	for _, closing := range []bool{false, true} {
+		var dropped []string
+		h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+			o.Synchronous = false
+			o.Workers = 1
+			o.OnDropped = func(evs []calling.Event) {
+				for _, ev := range evs {
+					dropped = append(dropped, ev.Info().ID)
+				}
+			}
+		})
+		started := make(chan struct{}, 1)
+		var ran []string
+		h.OnEvent(func(ctx context.Context, ev calling.Event) {
+			ran = append(ran, ev.Info().ID)
+			if ev.Info().ID == "a0" {
+				started <- struct{}{}
+				<-ctx.Done() // blocks until the handler's context ends
+			}
+		})
+		for i, cc := range []string{"a", "b", "a", "c", "b"} {
+			id := cc + strconv.Itoa(i)
+			body := mustMarshal(t, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: cc}})
+			require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body)).Code)
+			if i == 0 {
+				<-started
+			}
+		}
+		var err error
+		if closing {
+			err = h.Close()
+		} else {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err = h.Shutdown(ctx)
+			assert.ErrorIs(t, err, context.Canceled)
+			require.NoError(t, h.Close())
+		}
+		var se *calling.ShutdownError
+		require.ErrorAs(t, err, &se, "closing %v", closing)
+		assert.Equal(t, 4, se.Dropped)
+		assert.Equal(t, []string{"b1", "a2", "c3", "b4"}, dropped)
+		assert.Equal(t, []string{"a0"}, ran)
+	}
 }
 
 func TestHandlerCloseUnused(t *testing.T) {
@@ -877,4 +940,221 @@ func TestEventGridChannelTakesOnlyEventGridTypes(t *testing.T) {
 	_, ok, err := store.Get(context.Background(), "victim")
 	require.NoError(t, err)
 	assert.False(t, ok)
+}
+
+// TestHandlerQueueByteBudget: the queue is bounded by the memory its events
+// hold, not only by their number. With a handler stuck, deliveries of
+// ~1.9 MiB events are accepted up to DefaultCallbackQueueBytes (32 MiB)
+// and then refused with 503 and Retry-After, so that the sender retries;
+// they used to be accepted up to 1,024 events, up to 2 GiB (issue 11 §4).
+func TestHandlerQueueByteBudget(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.Workers = 1
+	})
+	release := make(chan struct{})
+	h.OnEvent(func(ctx context.Context, _ calling.Event) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+	})
+	data, err := json.Marshal(map[string]string{"blob": strings.Repeat("x", 1900<<10)})
+	require.NoError(t, err)
+	template := mustMarshal(t, &calling.UnknownEvent{
+		EventInfo: calling.EventInfo{ID: "big-00", CallConnectionID: "cc-00"},
+		Type:      "Microsoft.Communication.PlayCompleted",
+		Data:      data,
+	})
+	size := len(template)
+	const deliveries = 20
+	accepted, refused := 0, 0
+	for i := range deliveries {
+		n := fmt.Sprintf("%02d", i) // a new event id and call, same size
+		body := bytes.ReplaceAll(template, []byte("-00"), []byte("-"+n))
+		w := serve(h, signedPost(t, iss, "/cb", body))
+		switch w.Code {
+		case http.StatusOK:
+			accepted++
+		case http.StatusServiceUnavailable:
+			refused++
+			assert.NotEmpty(t, w.Header().Get("Retry-After"))
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	assert.LessOrEqual(t, accepted*size, calling.DefaultCallbackQueueBytes, "%d deliveries of %d bytes accepted", accepted, size)
+	assert.Equal(t, calling.DefaultCallbackQueueBytes/size, accepted)
+	assert.Equal(t, deliveries-accepted, refused)
+	close(release)
+	require.NoError(t, h.Shutdown(context.Background()))
+
+	// A smaller budget, and a delivery larger than the whole budget: it is
+	// taken when nothing is queued (refusing it could never end).
+	h, _ = newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.QueueBytes = 1 << 20
+	})
+	ran := make(chan struct{}, 1)
+	h.OnEvent(func(context.Context, calling.Event) { ran <- struct{}{} })
+	body := mustMarshal(t, &calling.UnknownEvent{EventInfo: calling.EventInfo{ID: "huge"}, Type: "T", Data: data})
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body)).Code)
+	<-ran
+	require.NoError(t, h.Shutdown(context.Background()))
+}
+
+// TestHandlerBlockedCallDelaysOnlyItsOwnEvents: a call whose handler
+// blocks holds its own events back (in order) and nothing else: the events
+// of 100 other calls are all handled meanwhile. With calls hashed onto four
+// workers, about a quarter of them waited behind the blocked call (issue 11
+// §4). The deadline only bounds how long a broken handler makes the test
+// wait.
+func TestHandlerBlockedCallDelaysOnlyItsOwnEvents(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.Workers = 4
+	})
+	release := make(chan struct{})
+	handled := make(chan string, 200)
+	h.OnEvent(func(ctx context.Context, ev calling.Event) {
+		if ev.Info().CallConnectionID == "blocked" {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+		}
+		handled <- ev.Info().ID
+	})
+	post := func(cc, id string) {
+		body := mustMarshal(t, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: cc}})
+		require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body)).Code)
+	}
+	post("blocked", "blocked-0")
+	post("blocked", "blocked-1")
+	for i := range 100 {
+		post("call-"+strconv.Itoa(i), "other-"+strconv.Itoa(i))
+	}
+	deadline := time.After(10 * time.Second)
+	for n := range 100 {
+		select {
+		case id := <-handled:
+			require.True(t, strings.HasPrefix(id, "other-"), "%s ran while its call's first event was blocked", id)
+		case <-deadline:
+			t.Fatalf("%d of 100 other calls stalled behind the blocked one", 100-n)
+		}
+	}
+	close(release)
+	require.NoError(t, h.Shutdown(context.Background()))
+	require.Equal(t, "blocked-0", <-handled)
+	require.Equal(t, "blocked-1", <-handled)
+}
+
+// TestHandlerRunsARedeliveryOnce: a delivery refused with 503 queued
+// nothing, and a redelivered event runs once, whatever the sender repeats
+// (it used to run as [0 1 2 1 2 3]: the first two events of the refused
+// delivery were queued, and ran again when it came back; issue 11 §4).
+func TestHandlerRunsARedeliveryOnce(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.Workers = 1
+		o.QueueSize = 2
+	})
+	var mu sync.Mutex
+	var ran []string
+	started := make(chan struct{})
+	release := make(chan struct{})
+	h.OnEvent(func(_ context.Context, ev calling.Event) {
+		if ev.Info().ID == "e0" {
+			close(started)
+			<-release
+		}
+		mu.Lock()
+		ran = append(ran, ev.Info().ID)
+		mu.Unlock()
+	})
+	delivery := func(ids ...string) []byte {
+		var evs []calling.Event
+		for _, id := range ids {
+			evs = append(evs, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: "cc"}})
+		}
+		return mustMarshal(t, evs...)
+	}
+	d1, d2 := delivery("e0"), delivery("e1", "e2", "e3")
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", d1)).Code)
+	<-started
+	// The sender gives up at once if the handler makes it wait.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.Equal(t, http.StatusServiceUnavailable, serve(h, signedPost(t, iss, "/cb", d2).WithContext(ctx)).Code)
+	close(release)
+	// The sender retries until the delivery is taken, as ACS does.
+	for code := 0; code != http.StatusOK; {
+		code = serve(h, signedPost(t, iss, "/cb", d2)).Code
+		require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, code)
+		runtime.Gosched()
+	}
+	// Repeats of deliveries answered 200 run nothing.
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", d1)).Code)
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", d2)).Code)
+	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", delivery("e4", "e4", "e3"))).Code)
+	require.NoError(t, h.Shutdown(context.Background()))
+	assert.Equal(t, []string{"e0", "e1", "e2", "e3", "e4"}, ran)
+}
+
+// TestSynchronousHandlerRunsEachEventOnceAtLeast: in Synchronous mode a
+// delivery whose handlers returned is not run again when the sender
+// repeats it; one whose sender left while they ran is forgotten, so its
+// redelivery runs it again (at least once); and a repeat that arrives while
+// the first is still running is refused with 503, not run beside it.
+func TestSynchronousHandlerRunsEachEventOnceAtLeast(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, nil)
+	var mu sync.Mutex
+	runs := map[string]int{}
+	var leave context.CancelFunc
+	started := make(chan struct{})
+	release := make(chan struct{})
+	h.OnEvent(func(_ context.Context, ev calling.Event) {
+		id := ev.Info().ID
+		mu.Lock()
+		runs[id]++
+		mu.Unlock()
+		switch id {
+		case "s3":
+			leave() // the sender hangs up while the handler runs
+		case "s4":
+			started <- struct{}{}
+			<-release
+		}
+	})
+	body := func(ids ...string) []byte {
+		var evs []calling.Event
+		for _, id := range ids {
+			evs = append(evs, &calling.CallConnected{EventInfo: calling.EventInfo{ID: id, CallConnectionID: "cc"}})
+		}
+		return mustMarshal(t, evs...)
+	}
+	post := func(ctx context.Context, b []byte) int {
+		return serve(h, signedPost(t, iss, "/cb", b).WithContext(ctx)).Code
+	}
+	bg := context.Background()
+	require.Equal(t, http.StatusOK, post(bg, body("s1", "s2")))
+	require.Equal(t, http.StatusOK, post(bg, body("s1", "s2")))
+
+	ctx, cancel := context.WithCancel(bg)
+	leave = cancel
+	require.Equal(t, http.StatusServiceUnavailable, post(ctx, body("s3")))
+	require.Equal(t, http.StatusOK, post(bg, body("s3")), "the redelivery runs it again")
+
+	first := make(chan int)
+	go func() { first <- post(bg, body("s4")) }()
+	<-started
+	require.Equal(t, http.StatusServiceUnavailable, post(bg, body("s4")), "running elsewhere")
+	close(release)
+	require.Equal(t, http.StatusOK, <-first)
+	require.Equal(t, http.StatusOK, post(bg, body("s4")))
+	assert.Equal(t, map[string]int{"s1": 1, "s2": 1, "s3": 2, "s4": 1}, runs)
 }
