@@ -1,0 +1,59 @@
+package chat_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+)
+
+// FuzzUnmarshalGraphJSON feeds any bytes to the codec, as Graph's answers
+// and notification resource data reach it: it never panics, and whatever
+// it accepts it writes back in a form that reads back the same (after one
+// round, which normalises times to milliseconds and fills defaults).
+func FuzzUnmarshalGraphJSON(f *testing.F) {
+	for _, s := range []string{
+		docMeeting, docPresences, messageOK, messagesOK, "{}", "[]", "null", `{"value":null}`,
+		`{"id":"19:a@thread.v2","chatType":"group","topic":null,"members":[{"@odata.type":"#microsoft.graph.aadUserConversationMember","roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('x')","visibleHistoryStartDateTime":"0001-01-01T00:00:00Z"}]}`,
+		`{"body":{"contentType":"html","content":"<at id=\"0\">A</at>"},"mentions":[{"id":0,"mentionText":"A","mentioned":{"user":{"id":"u"}}}],"hostedContents":[{"@microsoft.graph.temporaryId":"1","contentBytes":"iVBORw==","contentType":"image/png"}]}`,
+		`{"createdDateTime":"2026-03-02T09:30:15.1234567+02:00","reactions":[{"reactionType":"👍","user":null,"createdDateTime":null}]}`,
+		`{"subject":"s","startDateTime":"2026-01-01T00:00:00Z","participants":{"attendees":[{"upn":"a@b"},{"identity":{"user":{"id":"x"}}}]},"lobbyBypassSettings":{"scope":"everyone"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		stable(t, data, new(chat.Chat))
+		stable(t, data, new([]chat.Chat))
+		stable(t, data, new(chat.Member))
+		stable(t, data, new(chat.Message))
+		stable(t, data, new(chat.NewMessage))
+		stable(t, data, new(chat.OnlineMeeting))
+		stable(t, data, new(chat.Presence))
+		stable(t, data, new([]chat.Presence))
+		stable(t, data, new(chat.CreateOnlineMeetingOptions))
+		stable(t, data, new(chat.ListMessagesPageResponse))
+	})
+}
+
+// stable reads data into v; if that works, two rounds of writing and
+// reading give the same value.
+func stable[T any](t *testing.T, data []byte, v *T) {
+	if chat.UnmarshalGraphJSON(data, v) != nil {
+		return
+	}
+	round := func(in T) T {
+		b, err := chat.MarshalGraphJSON(in)
+		if err != nil {
+			t.Fatalf("%T: writing what was read: %v", in, err)
+		}
+		var out T
+		if err := chat.UnmarshalGraphJSON(b, &out); err != nil {
+			t.Fatalf("%T: reading what was written: %v\n%s", in, err, b)
+		}
+		return out
+	}
+	once := round(*v)
+	if twice := round(once); !reflect.DeepEqual(once, twice) {
+		t.Fatalf("%T not stable:\n%#v\n%#v", once, once, twice)
+	}
+}
