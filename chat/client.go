@@ -85,7 +85,8 @@ type ClientOptions struct {
 	// package (see Client: a chat message POST must not be sent twice),
 	// so Retry.StatusCodes and Retry.ShouldRetry are refused, and so is
 	// Logging.IncludeBody (bodies carry messages, passcodes and
-	// subscription client states): NewClient returns an *ArgumentError.
+	// subscription client states) and APIVersion (Graph's version is in
+	// BaseURL): NewClient returns an *ArgumentError.
 	azcore.ClientOptions
 
 	// BaseURL is the Graph endpoint with its version, DefaultBaseURL when
@@ -265,7 +266,7 @@ func (c *Client) do(ctx context.Context, op, method, target string, body, out an
 		return c.responseError(resp)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		_, _ = io.Copy(io.Discard, resp.Body)
+		_, _ = io.CopyN(io.Discard, resp.Body, maxTrailing)
 		return nil
 	}
 	// Decoded from the stream: a page is never held twice.
@@ -278,8 +279,10 @@ func (c *Client) do(ctx context.Context, op, method, target string, body, out an
 	return nil
 }
 
-// maxTrailing bounds what is read after a decoded answer.
-const maxTrailing = 4 << 10
+// maxTrailing bounds what is read of an answer nobody decodes (after the
+// decoded value, or of an answer whose body is not used), to give its
+// connection back to the pool; a longer one closes the connection.
+const maxTrailing = 64 << 10
 
 // responseBodyError is an answer that is not the JSON the operation
 // expects (or was cut off while it was read).

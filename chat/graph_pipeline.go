@@ -74,6 +74,9 @@ func checkPipelineOptions(o *policy.ClientOptions) error {
 	if o.Retry.ShouldRetry != nil {
 		return &ArgumentError{Arg: "opts.Retry.ShouldRetry", Problem: "is not supported: which failures are retried is fixed by this package, so that a chat message is never posted twice"}
 	}
+	if o.APIVersion != "" {
+		return &ArgumentError{Arg: "opts.APIVersion", Problem: "is not supported: graph's version is the last segment of opts.BaseURL"}
+	}
 	if o.Logging.IncludeBody {
 		return &ArgumentError{Arg: "opts.Logging.IncludeBody", Problem: "is not supported: graph bodies carry messages, meeting passcodes and subscription client states"}
 	}

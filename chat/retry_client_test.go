@@ -290,6 +290,7 @@ func TestUnsupportedPipelineOptionsRefused(t *testing.T) {
 		"opts.Retry.StatusCodes":   func(o *chat.ClientOptions) { o.Retry.StatusCodes = []int{500} },
 		"opts.Retry.ShouldRetry":   func(o *chat.ClientOptions) { o.Retry.ShouldRetry = func(*http.Response, error) bool { return true } },
 		"opts.Logging.IncludeBody": func(o *chat.ClientOptions) { o.Logging.IncludeBody = true },
+		"opts.APIVersion":          func(o *chat.ClientOptions) { o.APIVersion = "beta" },
 	} {
 		o := &chat.ClientOptions{}
 		mutate(o)
