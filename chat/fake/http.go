@@ -2,7 +2,9 @@ package fake
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -51,7 +53,8 @@ var graphAudiences = map[string]bool{
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
 //	GET|POST /v1.0/subscriptions, GET|PATCH|DELETE /v1.0/subscriptions/{id}, POST …/{id}/reauthorize
 //
-// As Graph does, a message listing applies $filter on a date only when
+// Request bodies may be gzip (Content-Encoding: gzip), as the Graph SDKs
+// send them. As Graph does, a message listing applies $filter on a date only when
 // $orderby names the same date, and ignores it silently otherwise.
 func (s *Service) Handler() http.Handler { return httpFace{s} }
 
@@ -122,6 +125,11 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		entry.Status = http.StatusRequestEntityTooLarge
 		c.writeError(w, &opError{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge", msg: "The request body is too large."})
+		return
+	}
+	if body, err = decodeContent(r.Header.Get("Content-Encoding"), body); err != nil {
+		entry.Status = http.StatusBadRequest
+		c.writeError(w, errBadRequest("The request body is not "+short(r.Header.Get("Content-Encoding"))+" as its Content-Encoding says."))
 		return
 	}
 	c.body = body
@@ -208,6 +216,35 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry.Status = res.status
 	c.write(w, res)
+}
+
+// decodeContent undoes a request body's Content-Encoding. Graph takes
+// gzip request bodies, which the Graph SDKs send by default
+// (msgraph-sdk-go-core's default middleware includes kiota-http-go's
+// CompressionHandler, which gzips every request body); identity or none is
+// the body as it is. Other encodings, and a body that is not what its
+// encoding says, are refused (400). The decoded body is bounded like a
+// plain one.
+func decodeContent(encoding string, body []byte) ([]byte, error) {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return body, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		out, err := io.ReadAll(io.LimitReader(zr, maxBody+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > maxBody {
+			return nil, errors.New("the decoded body is too large")
+		}
+		return out, nil
+	}
+	return nil, errors.New("unsupported content encoding")
 }
 
 // authenticate finds the signed-in user from the bearer token.

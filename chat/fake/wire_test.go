@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -301,4 +303,36 @@ func httptestServer(t *testing.T, svc *Service) *httptest.Server {
 
 func policyScopes(scopes ...string) policy.TokenRequestOptions {
 	return policy.TokenRequestOptions{Scopes: scopes}
+}
+
+// TestHTTPGzipRequestBodies: a body sent with Content-Encoding: gzip, as
+// the Graph SDKs send them, is read; one that is not what its encoding
+// says, or of an encoding Graph does not take, is refused with 400 and
+// nothing is stored.
+func TestHTTPGzipRequestBodies(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	target := srv.URL + "/v1.0/chats/" + url.PathEscape(sd.Meeting.ChatID) + "/messages"
+	send := func(encoding string, body []byte) int {
+		req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+svc.TokenFor(sd.Alice.ID))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", encoding)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	plain := []byte(`{"body":{"contentType":"text","content":"zipped"}}`)
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, _ = zw.Write(plain)
+	require.NoError(t, zw.Close())
+	assert.Equal(t, 201, send("gzip", zipped.Bytes()))
+	assert.Equal(t, 400, send("gzip", plain), "labelled gzip, sent plain")
+	assert.Equal(t, 400, send("br", zipped.Bytes()))
+	assert.Equal(t, 201, send("identity", plain))
+	msgs := svc.Messages(sd.Meeting.ChatID)
+	require.Len(t, msgs, 2)
+	assert.Equal(t, "zipped", msgs[0].Body.Content)
 }

@@ -92,8 +92,8 @@ func TestClientFromGraphServiceClient(t *testing.T) {
 // chain is fixed here, without the compression handler: kiota's default
 // chain comes from a Go map, and with its retry handler outside its
 // compression handler the resent POST goes out labelled gzip with a plain
-// body (the other trap; TestConformanceOverGraphServiceClient runs the
-// default chain).
+// body, which Graph and the fake refuse with 400 (the other trap;
+// TestConformanceOverGraphServiceClient runs the default chain).
 func TestGraphServiceClientRetryTrap(t *testing.T) {
 	g := newFakeGraph(t)
 	adapter := rawGraphAdapter(t, g, g.seeded.Alice,

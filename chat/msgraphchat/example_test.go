@@ -20,9 +20,7 @@ import (
 func ExampleNewClient() {
 	svc, sd := fake.NewSeeded(nil)
 	defer svc.Close()
-	// Graph takes gzip request bodies, which the SDK's default middleware
-	// sends; the fake reads plain ones, so acceptGzip unpacks them.
-	srv := httptest.NewServer(acceptGzip(svc.Handler()))
+	srv := httptest.NewServer(svc.Handler())
 	defer srv.Close()
 
 	auth := kauth.NewBaseBearerTokenAuthenticationProvider(tokenProvider{svc.TokenFor(sd.Alice.ID)})
