@@ -28,10 +28,10 @@ const (
 	// DefaultCallbackKeyRefreshInterval is the least time between two
 	// fetches of the signing keys caused by tokens naming an unknown key,
 	// so that forged key ids cannot make the application hammer ACS.
-	DefaultCallbackKeyRefreshInterval = oidc.DefaultMinRefreshInterval
+	DefaultCallbackKeyRefreshInterval = 5 * time.Minute
 	// DefaultCallbackClockSkew is the tolerance on a token's "exp" and
 	// "nbf". Call Automation's tokens live five minutes.
-	DefaultCallbackClockSkew = oidc.DefaultClockSkew
+	DefaultCallbackClockSkew = 2 * time.Minute
 )
 
 // CallbackKeySet finds the RSA public key that verifies callback tokens

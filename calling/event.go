@@ -5,32 +5,31 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
 // Event types: the CloudEvents "type" (Event Grid "eventType") of the events
 // this package reads into typed values. Any other type becomes an
 // *UnknownEvent.
 const (
-	EventTypeCallConnected                 = eventwire.TypeCallConnected
-	EventTypeCallDisconnected              = eventwire.TypeCallDisconnected
-	EventTypeCallTransferAccepted          = eventwire.TypeCallTransferAccepted
-	EventTypeCallTransferFailed            = eventwire.TypeCallTransferFailed
-	EventTypeAddParticipantSucceeded       = eventwire.TypeAddParticipantSucceeded
-	EventTypeAddParticipantFailed          = eventwire.TypeAddParticipantFailed
-	EventTypeRemoveParticipantSucceeded    = eventwire.TypeRemoveParticipantSucceeded
-	EventTypeRemoveParticipantFailed       = eventwire.TypeRemoveParticipantFailed
-	EventTypeCancelAddParticipantSucceeded = eventwire.TypeCancelAddParticipantSucceeded
-	EventTypeCancelAddParticipantFailed    = eventwire.TypeCancelAddParticipantFailed
-	EventTypeMoveParticipantSucceeded      = eventwire.TypeMoveParticipantSucceeded
-	EventTypeMoveParticipantFailed         = eventwire.TypeMoveParticipantFailed
-	EventTypeParticipantsUpdated           = eventwire.TypeParticipantsUpdated
-	EventTypeCreateCallFailed              = eventwire.TypeCreateCallFailed
-	EventTypeAnswerFailed                  = eventwire.TypeAnswerFailed
-	EventTypeConnectFailed                 = eventwire.TypeConnectFailed
-	EventTypeHoldFailed                    = eventwire.TypeHoldFailed
-	EventTypeIncomingCall                  = eventwire.TypeIncomingCall
-	EventTypeSubscriptionValidation        = eventwire.TypeSubscriptionValidation
+	EventTypeCallConnected                 = "Microsoft.Communication.CallConnected"
+	EventTypeCallDisconnected              = "Microsoft.Communication.CallDisconnected"
+	EventTypeCallTransferAccepted          = "Microsoft.Communication.CallTransferAccepted"
+	EventTypeCallTransferFailed            = "Microsoft.Communication.CallTransferFailed"
+	EventTypeAddParticipantSucceeded       = "Microsoft.Communication.AddParticipantSucceeded"
+	EventTypeAddParticipantFailed          = "Microsoft.Communication.AddParticipantFailed"
+	EventTypeRemoveParticipantSucceeded    = "Microsoft.Communication.RemoveParticipantSucceeded"
+	EventTypeRemoveParticipantFailed       = "Microsoft.Communication.RemoveParticipantFailed"
+	EventTypeCancelAddParticipantSucceeded = "Microsoft.Communication.CancelAddParticipantSucceeded"
+	EventTypeCancelAddParticipantFailed    = "Microsoft.Communication.CancelAddParticipantFailed"
+	EventTypeMoveParticipantSucceeded      = "Microsoft.Communication.MoveParticipantSucceeded"
+	EventTypeMoveParticipantFailed         = "Microsoft.Communication.MoveParticipantFailed"
+	EventTypeParticipantsUpdated           = "Microsoft.Communication.ParticipantsUpdated"
+	EventTypeCreateCallFailed              = "Microsoft.Communication.CreateCallFailed"
+	EventTypeAnswerFailed                  = "Microsoft.Communication.AnswerFailed"
+	EventTypeConnectFailed                 = "Microsoft.Communication.ConnectFailed"
+	EventTypeHoldFailed                    = "Microsoft.Communication.HoldFailed"
+	EventTypeIncomingCall                  = "Microsoft.Communication.IncomingCall"
+	EventTypeSubscriptionValidation        = "Microsoft.EventGrid.SubscriptionValidationEvent"
 )
 
 // Event is a Call Automation callback event or an Event Grid event, read by

@@ -13,7 +13,7 @@ import (
 
 // MaxEventsPerDelivery is the most events ParseEvents and its siblings
 // read from one body; Event Grid sends at most 5,000 in a batch.
-const MaxEventsPerDelivery = eventwire.MaxEvents
+const MaxEventsPerDelivery = 5000
 
 // EventError reports a body, or an event in it, that cannot be read. Its
 // text names the event's position and type and what is wrong with it,

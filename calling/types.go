@@ -4,12 +4,11 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
 // DefaultAPIVersion is the Call Automation REST API version the client
 // speaks unless ClientOptions.APIVersion says otherwise.
-const DefaultAPIVersion = callwire.DefaultAPIVersion
+const DefaultAPIVersion = "2026-03-12"
 
 // CallConnectionState is the state of a call connection. Values other than
 // the constants may appear as the service adds states.
@@ -17,13 +16,13 @@ type CallConnectionState string
 
 // Call connection states.
 const (
-	StateUnknown          CallConnectionState = callwire.StateUnknown
-	StateConnecting       CallConnectionState = callwire.StateConnecting
-	StateConnected        CallConnectionState = callwire.StateConnected
-	StateTransferring     CallConnectionState = callwire.StateTransferring
-	StateTransferAccepted CallConnectionState = callwire.StateTransferAccepted
-	StateDisconnecting    CallConnectionState = callwire.StateDisconnecting
-	StateDisconnected     CallConnectionState = callwire.StateDisconnected
+	StateUnknown          CallConnectionState = "unknown"
+	StateConnecting       CallConnectionState = "connecting"
+	StateConnected        CallConnectionState = "connected"
+	StateTransferring     CallConnectionState = "transferring"
+	StateTransferAccepted CallConnectionState = "transferAccepted"
+	StateDisconnecting    CallConnectionState = "disconnecting"
+	StateDisconnected     CallConnectionState = "disconnected"
 )
 
 // CallConnectionProperties describes a call connection: the service's leg
@@ -99,11 +98,11 @@ type RejectReason string
 // Reject reasons.
 const (
 	// RejectReasonNone rejects without a reason.
-	RejectReasonNone RejectReason = callwire.RejectNone
+	RejectReasonNone RejectReason = "none"
 	// RejectReasonBusy tells the caller the callee is busy.
-	RejectReasonBusy RejectReason = callwire.RejectBusy
+	RejectReasonBusy RejectReason = "busy"
 	// RejectReasonForbidden tells the caller the call is not allowed.
-	RejectReasonForbidden RejectReason = callwire.RejectForbidden
+	RejectReasonForbidden RejectReason = "forbidden"
 )
 
 // CallLocatorKind is the kind of an existing call to connect to.
@@ -112,11 +111,11 @@ type CallLocatorKind string
 // Call locator kinds.
 const (
 	// GroupCall is an ACS group call, named by its group id.
-	GroupCall CallLocatorKind = callwire.LocatorGroupCall
+	GroupCall CallLocatorKind = "groupCallLocator"
 	// ServerCall is a call named by its server call id.
-	ServerCall CallLocatorKind = callwire.LocatorServerCall
+	ServerCall CallLocatorKind = "serverCallLocator"
 	// RoomCall is the call of an ACS room, named by the room id.
-	RoomCall CallLocatorKind = callwire.LocatorRoomCall
+	RoomCall CallLocatorKind = "roomCallLocator"
 )
 
 // CallLocator names an existing call for ConnectCall. It is not a Teams
@@ -187,11 +186,11 @@ type PlaySourceKind string
 // Play source kinds.
 const (
 	// PlayFile plays an audio file (WAV, 16 kHz mono) from a URL.
-	PlayFile PlaySourceKind = callwire.PlaySourceFile
+	PlayFile PlaySourceKind = "file"
 	// PlayText speaks text with Azure AI speech.
-	PlayText PlaySourceKind = callwire.PlaySourceText
+	PlayText PlaySourceKind = "text"
 	// PlaySSML speaks SSML with Azure AI speech.
-	PlaySSML PlaySourceKind = callwire.PlaySourceSSML
+	PlaySSML PlaySourceKind = "ssml"
 )
 
 // PlaySource is audio played in a call, for example to a participant on
@@ -217,4 +216,4 @@ type PlaySource struct {
 
 // MaxInvitationTimeout is the longest time an invitee may take to answer
 // an add-participant invitation.
-const MaxInvitationTimeout = callwire.MaxInvitationTimeoutSeconds * time.Second
+const MaxInvitationTimeout = 180 * time.Second

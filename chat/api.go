@@ -320,7 +320,7 @@ type GetPresencesResponse struct {
 
 // MaxPresencesPerRequest is the most user ids Graph's getPresencesByUserId
 // takes in one request; GetPresences splits longer lists.
-const MaxPresencesPerRequest = graphwire.MaxPresenceIDs
+const MaxPresencesPerRequest = 650
 
 // SendMessageOptions are the optional parameters of SendMessage.
 type SendMessageOptions struct{}

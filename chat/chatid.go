@@ -4,7 +4,7 @@ import "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 
 // SelfChatID is the id of the signed-in user's chat with themselves
 // ("notes to self").
-const SelfChatID = graphwire.SelfChatID
+const SelfChatID = "48:notes"
 
 // ChatID is a chat id taken apart by ParseChatID.
 type ChatID struct {

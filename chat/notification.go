@@ -23,21 +23,21 @@ type NotificationKind string
 // The kinds of notifications: three changes, and three lifecycle events.
 const (
 	// NotificationCreated reports a new message.
-	NotificationCreated NotificationKind = graphwire.ChangeCreated
+	NotificationCreated NotificationKind = "created"
 	// NotificationUpdated reports a message that changed (edited, reacted
 	// to, soft-deleted or restored).
-	NotificationUpdated NotificationKind = graphwire.ChangeUpdated
+	NotificationUpdated NotificationKind = "updated"
 	// NotificationDeleted reports a message that was deleted.
-	NotificationDeleted NotificationKind = graphwire.ChangeDeleted
+	NotificationDeleted NotificationKind = "deleted"
 	// NotificationReauthorizationRequired asks for the subscription to be
 	// renewed (the user's token behind it needs refreshing).
-	NotificationReauthorizationRequired NotificationKind = graphwire.LifecycleReauthorizationRequired
+	NotificationReauthorizationRequired NotificationKind = "reauthorizationRequired"
 	// NotificationSubscriptionRemoved says Graph ended the subscription;
 	// create it again.
-	NotificationSubscriptionRemoved NotificationKind = graphwire.LifecycleSubscriptionRemoved
+	NotificationSubscriptionRemoved NotificationKind = "subscriptionRemoved"
 	// NotificationMissed says notifications were lost; read the resource
 	// again to catch up.
-	NotificationMissed NotificationKind = graphwire.LifecycleMissed
+	NotificationMissed NotificationKind = "missed"
 )
 
 // Notification is one change or lifecycle notification Graph delivered and

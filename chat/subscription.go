@@ -40,9 +40,9 @@ type ChangeType string
 
 // The change types of message subscriptions.
 const (
-	ChangeCreated ChangeType = graphwire.ChangeCreated
-	ChangeUpdated ChangeType = graphwire.ChangeUpdated
-	ChangeDeleted ChangeType = graphwire.ChangeDeleted
+	ChangeCreated ChangeType = "created"
+	ChangeUpdated ChangeType = "updated"
+	ChangeDeleted ChangeType = "deleted"
 )
 
 // ChatMessagesResource is the subscription resource of the messages of a

@@ -18,12 +18,12 @@ import (
 
 // DefaultAPIVersion is the identity REST API version the client speaks unless
 // ClientOptions.APIVersion says otherwise.
-const DefaultAPIVersion = identitywire.DefaultAPIVersion
+const DefaultAPIVersion = "2025-06-30"
 
 // DefaultTryTimeout bounds each try of a request (each send by the retry
 // policy, the response body included) unless ClientOptions.Retry.TryTimeout
 // says otherwise.
-const DefaultTryTimeout = acsclient.DefaultTryTimeout
+const DefaultTryTimeout = 10 * time.Second
 
 // ClientOptions are the optional parameters of the client constructors. The
 // embedded azcore.ClientOptions configure transport, retries, logging and

@@ -6,26 +6,25 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
-// CloudEvent types of the callbacks the switchboard sends (the same
-// strings as calling's EventType constants).
+// CloudEvent types of the callbacks the switchboard sends: calling's
+// EventType constants.
 const (
-	TypeCallConnected                 = eventwire.TypeCallConnected
-	TypeCallDisconnected              = eventwire.TypeCallDisconnected
-	TypeCreateCallFailed              = eventwire.TypeCreateCallFailed
-	TypeConnectFailed                 = eventwire.TypeConnectFailed
-	TypeParticipantsUpdated           = eventwire.TypeParticipantsUpdated
-	TypeAddParticipantSucceeded       = eventwire.TypeAddParticipantSucceeded
-	TypeAddParticipantFailed          = eventwire.TypeAddParticipantFailed
-	TypeRemoveParticipantSucceeded    = eventwire.TypeRemoveParticipantSucceeded
-	TypeCancelAddParticipantSucceeded = eventwire.TypeCancelAddParticipantSucceeded
-	TypeCancelAddParticipantFailed    = eventwire.TypeCancelAddParticipantFailed
-	TypeCallTransferAccepted          = eventwire.TypeCallTransferAccepted
-	TypeCallTransferFailed            = eventwire.TypeCallTransferFailed
+	TypeCallConnected                 = calling.EventTypeCallConnected
+	TypeCallDisconnected              = calling.EventTypeCallDisconnected
+	TypeCreateCallFailed              = calling.EventTypeCreateCallFailed
+	TypeConnectFailed                 = calling.EventTypeConnectFailed
+	TypeParticipantsUpdated           = calling.EventTypeParticipantsUpdated
+	TypeAddParticipantSucceeded       = calling.EventTypeAddParticipantSucceeded
+	TypeAddParticipantFailed          = calling.EventTypeAddParticipantFailed
+	TypeRemoveParticipantSucceeded    = calling.EventTypeRemoveParticipantSucceeded
+	TypeCancelAddParticipantSucceeded = calling.EventTypeCancelAddParticipantSucceeded
+	TypeCancelAddParticipantFailed    = calling.EventTypeCancelAddParticipantFailed
+	TypeCallTransferAccepted          = calling.EventTypeCallTransferAccepted
+	TypeCallTransferFailed            = calling.EventTypeCallTransferFailed
 	// TypeIncomingCall is the Event Grid event type of an incoming call.
-	TypeIncomingCall = eventwire.TypeIncomingCall
+	TypeIncomingCall = calling.EventTypeIncomingCall
 )
 
 // ResultInformation is the outcome an event reports: a SIP-like code, a

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
@@ -30,7 +31,7 @@ const maxBody = 256 << 10
 // SupportedAPIVersions are the api-versions the HTTP face answers: the
 // stable Call Automation versions.
 var SupportedAPIVersions = []string{
-	"2023-03-15", "2023-10-15", "2024-09-15", "2025-05-15", "2025-06-15", callwire.DefaultAPIVersion,
+	"2023-03-15", "2023-10-15", "2024-09-15", "2025-05-15", "2025-06-15", calling.DefaultAPIVersion,
 }
 
 // replay is the stored answer of a repeatable request.

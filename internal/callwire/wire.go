@@ -17,9 +17,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
-// DefaultAPIVersion is the newest stable Call Automation api-version.
-const DefaultAPIVersion = "2026-03-12"
-
 // Paths of the Call Automation REST API, relative to the endpoint.
 const (
 	PathCallConnections = "/calling/callConnections"
@@ -53,17 +50,6 @@ func CallConnectionPath(callConnectionID string) string {
 func ParticipantPath(callConnectionID, rawID string) string {
 	return CallConnectionPath(callConnectionID) + ActionParticipants + "/" + EscapeSegment(rawID)
 }
-
-// CallConnectionState values of the wire.
-const (
-	StateUnknown          = "unknown"
-	StateConnecting       = "connecting"
-	StateConnected        = "connected"
-	StateTransferring     = "transferring"
-	StateTransferAccepted = "transferAccepted"
-	StateDisconnecting    = "disconnecting"
-	StateDisconnected     = "disconnected"
-)
 
 // Reject reasons of the wire.
 const (

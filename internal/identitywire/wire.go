@@ -13,11 +13,10 @@ import (
 
 // Paths of the identity REST API, relative to the endpoint.
 const (
-	PathIdentities    = "/identities"
-	PathExchange      = "/teamsUser/:exchangeAccessToken"
-	ActionIssue       = "/:issueAccessToken"
-	ActionRevoke      = "/:revokeAccessTokens"
-	DefaultAPIVersion = "2025-06-30"
+	PathIdentities = "/identities"
+	PathExchange   = "/teamsUser/:exchangeAccessToken"
+	ActionIssue    = "/:issueAccessToken"
+	ActionRevoke   = "/:revokeAccessTokens"
 )
 
 // IdentityPath is the path of one identity: the id is percent-encoded as one
