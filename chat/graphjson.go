@@ -134,16 +134,22 @@ func UnmarshalGraphJSON(data []byte, v any) error {
 		}
 	case *ListMessagesPageResponse:
 		var ms []Message
-		ms, x.NextLink, err = decodeMessagePage(data)
-		x.Messages = ms
+		var next string
+		if ms, next, err = decodeMessagePage(data); err == nil {
+			*x = ListMessagesPageResponse{Messages: ms, NextLink: next}
+		}
 	case *ListChannelMessagesPageResponse:
 		var ms []Message
-		ms, x.NextLink, err = decodeMessagePage(data)
-		x.Messages = ms
+		var next string
+		if ms, next, err = decodeMessagePage(data); err == nil {
+			*x = ListChannelMessagesPageResponse{Messages: ms, NextLink: next}
+		}
 	case *ListRepliesPageResponse:
 		var ms []Message
-		ms, x.NextLink, err = decodeMessagePage(data)
-		x.Messages = ms
+		var next string
+		if ms, next, err = decodeMessagePage(data); err == nil {
+			*x = ListRepliesPageResponse{Messages: ms, NextLink: next}
+		}
 	default:
 		return fmt.Errorf("chat: UnmarshalGraphJSON: %T is not a pointer to a type of package chat that graph json represents", v)
 	}

@@ -228,6 +228,13 @@ func TestGraphJSONRefusesOtherTypes(t *testing.T) {
 	assert.Error(t, chat.UnmarshalGraphJSON([]byte(`{"id":5}`), &m))
 	var s chat.Sender
 	assert.Error(t, chat.UnmarshalGraphJSON([]byte(`{}`), &s))
+	// A failed read leaves the value as it was.
+	page := chat.ListMessagesPageResponse{NextLink: "kept"}
+	assert.Error(t, chat.UnmarshalGraphJSON([]byte(`{"value":5}`), &page))
+	assert.Equal(t, "kept", page.NextLink)
+	m = chat.Message{ID: "kept"}
+	assert.Error(t, chat.UnmarshalGraphJSON([]byte(`{"id":5}`), &m))
+	assert.Equal(t, "kept", m.ID)
 }
 
 // ExampleMarshalGraphJSON writes a message as Graph's chatMessage, for
