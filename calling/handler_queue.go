@@ -68,10 +68,7 @@ func (h *CallbackHandler) enqueue(ch channel, events []Event, share int) *Callba
 	// Which events are new: not seen before, nor earlier in this delivery.
 	keys := make([]string, len(events))
 	repeat := make([]bool, len(events))
-	var inDelivery map[string]bool
-	if len(events) > 1 {
-		inDelivery = make(map[string]bool, len(events))
-	}
+	inDelivery := make(map[string]bool, len(events))
 	fresh := 0
 	for i, ev := range events {
 		k := h.dedup.key(ch, ev)
@@ -80,9 +77,7 @@ func (h *CallbackHandler) enqueue(ch channel, events []Event, share int) *Callba
 				repeat[i] = true
 				continue
 			}
-			if inDelivery != nil {
-				inDelivery[k] = true
-			}
+			inDelivery[k] = true
 		}
 		keys[i] = k
 		fresh++

@@ -264,22 +264,30 @@ func TestHandlerAcceptsSkewAndExtraAudiences(t *testing.T) {
 	}
 }
 
+// fetchingHandler returns a synchronous handler that discovers iss's keys
+// from srv (refreshing them at most once a minute), with a clock the test
+// moves.
+func fetchingHandler(t *testing.T, iss *callbacktest.Issuer, srv *httptest.Server) (h *calling.CallbackHandler, e *errs, now func() time.Time, advance func(time.Duration)) {
+	t.Helper()
+	var mu sync.Mutex
+	at := time.Now()
+	now = func() time.Time { mu.Lock(); defer mu.Unlock(); return at }
+	advance = func(d time.Duration) { mu.Lock(); defer mu.Unlock(); at = at.Add(d) }
+	h, e = newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.KeySet = nil
+		o.OpenIDConfigurationURL = srv.URL + callbacktest.OpenIDConfigurationPath
+		o.HTTPClient = srv.Client()
+		o.KeyRefreshInterval = time.Minute
+		o.Now = now
+	})
+	return h, e, now, advance
+}
+
 func TestHandlerDiscoveryAndKeyRotation(t *testing.T) {
 	iss := newIssuer(t)
 	keys := httptest.NewServer(iss.Handler())
 	defer keys.Close()
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
-
-	h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
-		o.KeySet = nil
-		o.OpenIDConfigurationURL = keys.URL + callbacktest.OpenIDConfigurationPath
-		o.HTTPClient = keys.Client()
-		o.KeyRefreshInterval = time.Minute
-		o.Now = clock
-	})
+	h, e, clock, advance := fetchingHandler(t, iss, keys)
 	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
 	post := func(opts ...callbacktest.TokenOption) int {
 		return serve(h, signedPost(t, iss, "/cb", body, append(opts, callbacktest.IssuedAt(clock()))...)).Code
@@ -806,23 +814,12 @@ func TestHandlerKeyFetchSurvivesHangUps(t *testing.T) {
 		iss.Handler().ServeHTTP(w, r)
 	}))
 	defer keys.Close()
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
-		o.KeySet = nil
-		o.OpenIDConfigurationURL = keys.URL + callbacktest.OpenIDConfigurationPath
-		o.HTTPClient = keys.Client()
-		o.KeyRefreshInterval = time.Minute
-		o.Now = clock
-	})
+	h, _, clock, advance := fetchingHandler(t, iss, keys)
 	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
 	require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body, callbacktest.IssuedAt(clock()))).Code)
 	require.EqualValues(t, 2, requests.Load())
 
-	mu.Lock()
-	now = now.Add(time.Minute + time.Second)
-	mu.Unlock()
+	advance(time.Minute + time.Second)
 	gated.Store(true)
 	reqs := make([]*http.Request, 100)
 	for i := range reqs {

@@ -256,9 +256,8 @@ func (p *Provider) Metadata(ctx context.Context) (Metadata, error) {
 // cached keys do not have causes a refresh, unless one happened less than
 // MinRefreshInterval ago; the caller waits for it until ctx ends. A key
 // older than MaxAge is refreshed the same way, and still used if the
-// refresh fails.
-// Errors are *Error: Untrusted when the issuer has no such key, Unavailable
-// when the keys cannot be fetched, or the context's error.
+// refresh fails. Errors are *Error: Untrusted when the issuer has no such
+// key, Unavailable when the keys cannot be fetched, or the context's error.
 func (p *Provider) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if kid == "" {
 		return nil, &Error{Problem: Untrusted, Detail: "the token names no signing key"}
