@@ -17,8 +17,21 @@ import (
 // Config is the application's side of acting as a Teams user: what a
 // service configures once and shares between all its users.
 type Config struct {
-	// AppID is the client id of the Entra app the users sign in to; the
-	// token exchange is made for it. Required.
+	// AppID is the client id of the Entra app that the users' Entra tokens
+	// are issued to: the tokens' "appid" claim (v1 tokens) or "azp" claim
+	// (v2). The ACS
+	// exchange checks its appId against that claim and refuses a token
+	// issued to another app, so that one app cannot spend a token meant for
+	// another ("Client ID ... to be verified against the appId claim",
+	// https://learn.microsoft.com/dotnet/api/azure.communication.identity.gettokenforteamsuseroptions).
+	//
+	// With on-behalf-of (a service behind a web or mobile front end, using
+	// azidentity's OnBehalfOfCredential) that is the middle-tier API's
+	// client id — the service's own app registration, the one the
+	// OnBehalfOfCredential is built with — not the front end's, because the
+	// token on-behalf-of yields is issued to the middle tier. With a
+	// credential that signs the user in directly (device code, interactive
+	// browser), it is that app's client id. Required.
 	AppID string
 	// Exchanger exchanges the users' Teams tokens for ACS tokens: the ACS
 	// resource's *identity.Client, or identity/fake's service. Required.
