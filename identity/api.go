@@ -22,6 +22,18 @@ type Service interface {
 	// ExchangeTeamsUserToken exchanges a Teams user's Entra ID access token
 	// for an ACS access token.
 	ExchangeTeamsUserToken(ctx context.Context, req TeamsUserTokenRequest, opts *ExchangeTeamsUserTokenOptions) (ExchangeTeamsUserTokenResponse, error)
+
+	// ExchangeTeamsPhoneToken exchanges a Teams Phone user's Entra ID
+	// access token for an ACS access token of that Teams extension user.
+	ExchangeTeamsPhoneToken(ctx context.Context, entraToken string, opts *ExchangeTeamsPhoneTokenOptions) (ExchangeTeamsPhoneTokenResponse, error)
+	// CreateOrReplaceTeamsExtensionAssignment gives a Teams user or
+	// resource account access to the resource for Teams Phone
+	// extensibility.
+	CreateOrReplaceTeamsExtensionAssignment(ctx context.Context, a TeamsExtensionAssignment, opts *CreateOrReplaceTeamsExtensionAssignmentOptions) (CreateOrReplaceTeamsExtensionAssignmentResponse, error)
+	// GetTeamsExtensionAssignment reads the assignment of a principal.
+	GetTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, opts *GetTeamsExtensionAssignmentOptions) (GetTeamsExtensionAssignmentResponse, error)
+	// DeleteTeamsExtensionAssignment removes the assignment of a principal.
+	DeleteTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, opts *DeleteTeamsExtensionAssignmentOptions) (DeleteTeamsExtensionAssignmentResponse, error)
 }
 
 // CreateUserOptions are the optional parameters of CreateUser.

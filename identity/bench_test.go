@@ -24,7 +24,7 @@ func handExchange(ctx context.Context, hc *http.Client, endpoint, accessKey stri
 	if err != nil {
 		return err
 	}
-	resp, err := handSigned(ctx, hc, endpoint, accessKey, "/teamsUser/:exchangeAccessToken", body)
+	resp, err := handSigned(ctx, hc, http.MethodPost, endpoint, accessKey, "/teamsUser/:exchangeAccessToken", body)
 	if err != nil {
 		return err
 	}
@@ -40,9 +40,9 @@ func handExchange(ctx context.Context, hc *http.Client, endpoint, accessKey stri
 	return json.NewDecoder(resp.Body).Decode(&out)
 }
 
-// handSigned POSTs body to path with the HMAC-SHA256 signature written by
+// handSigned sends body to path with the HMAC-SHA256 signature written by
 // hand from the documented string-to-sign, independent of internal/hmacauth.
-func handSigned(ctx context.Context, hc *http.Client, endpoint, accessKey, path string, body []byte) (*http.Response, error) {
+func handSigned(ctx context.Context, hc *http.Client, method, endpoint, accessKey, path string, body []byte) (*http.Response, error) {
 	u, err := url.Parse(endpoint + path + "?api-version=2025-06-30")
 	if err != nil {
 		return nil, err
@@ -55,8 +55,8 @@ func handSigned(ctx context.Context, hc *http.Client, endpoint, accessKey, path 
 	hash := base64.StdEncoding.EncodeToString(sum[:])
 	date := time.Now().UTC().Format(http.TimeFormat)
 	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("POST\n" + u.RequestURI() + "\n" + date + ";" + u.Host + ";" + hash))
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	mac.Write([]byte(method + "\n" + u.RequestURI() + "\n" + date + ";" + u.Host + ";" + hash))
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

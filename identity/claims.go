@@ -162,15 +162,8 @@ func CheckTeamsUserToken(token, appID, userID string, now time.Time) (EntraToken
 	newErr := func(p TokenProblem, claim, got, want string) error {
 		return &InvalidTokenError{Problem: p, TokenKind: tokenKindEntra, Claim: claim, Got: got, Want: want}
 	}
-	switch {
-	case c.Audience == "":
-		return c, malformedClaim(tokenKindEntra, "aud", "is missing")
-	case !IsTeamsAudience(c.Audience):
-		want := TeamsAudience
-		if c.Version == "2.0" {
-			want = TeamsAudienceAppID
-		}
-		return c, newErr(TokenWrongAudience, "aud", c.Audience, want)
+	if err := checkTeamsAudience(c); err != nil {
+		return c, err
 	}
 	var missing []string
 	for _, s := range []string{TeamsManageCalls, TeamsManageChats} {
@@ -194,16 +187,38 @@ func CheckTeamsUserToken(token, appID, userID string, now time.Time) (EntraToken
 		return c, malformedClaim(tokenKindEntra, "oid", "is missing; the token is not a user's token")
 	case !strings.EqualFold(strings.TrimSpace(c.ObjectID), strings.TrimSpace(userID)):
 		return c, newErr(TokenUserIDMismatch, "oid", c.ObjectID, userID)
-	case c.ExpiresOn.IsZero():
-		return c, malformedClaim(tokenKindEntra, "exp", "is missing")
-	case !now.Before(c.ExpiresOn.Add(TokenClockSkew)):
-		return c, &InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindEntra, Claim: "exp",
-			At: c.ExpiresOn, Now: now}
-	case !c.NotBefore.IsZero() && now.Add(TokenClockSkew).Before(c.NotBefore):
-		return c, &InvalidTokenError{Problem: TokenNotYetValid, TokenKind: tokenKindEntra, Claim: "nbf",
-			At: c.NotBefore, Now: now}
 	}
-	return c, nil
+	return c, checkTimes(c, now)
+}
+
+// checkTeamsAudience checks that an Entra token is for the Teams resource
+// of Communication Services.
+func checkTeamsAudience(c EntraTokenClaims) error {
+	switch {
+	case c.Audience == "":
+		return malformedClaim(tokenKindEntra, "aud", "is missing")
+	case !IsTeamsAudience(c.Audience):
+		want := TeamsAudience
+		if c.Version == "2.0" {
+			want = TeamsAudienceAppID
+		}
+		return &InvalidTokenError{Problem: TokenWrongAudience, TokenKind: tokenKindEntra, Claim: "aud", Got: c.Audience, Want: want}
+	}
+	return nil
+}
+
+// checkTimes checks that an Entra token is valid at now, allowing for
+// TokenClockSkew.
+func checkTimes(c EntraTokenClaims, now time.Time) error {
+	switch {
+	case c.ExpiresOn.IsZero():
+		return malformedClaim(tokenKindEntra, "exp", "is missing")
+	case !now.Before(c.ExpiresOn.Add(TokenClockSkew)):
+		return &InvalidTokenError{Problem: TokenExpired, TokenKind: tokenKindEntra, Claim: "exp", At: c.ExpiresOn, Now: now}
+	case !c.NotBefore.IsZero() && now.Add(TokenClockSkew).Before(c.NotBefore):
+		return &InvalidTokenError{Problem: TokenNotYetValid, TokenKind: tokenKindEntra, Claim: "nbf", At: c.NotBefore, Now: now}
+	}
+	return nil
 }
 
 // IsTeamsAudience reports whether aud, the "aud" claim of an Entra token, names

@@ -152,27 +152,39 @@ const (
 )
 
 func (c *Client) send(ctx context.Context, r repeat, method, path string, body, out any, ok ...int) error {
+	req, err := c.prepare(ctx, r, method, path, body)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(req, out, ok...)
+	return err
+}
+
+// prepare builds a request of an operation that repeats as r says.
+func (c *Client) prepare(ctx context.Context, r repeat, method, path string, body any) (*policy.Request, error) {
 	if ctx == nil {
-		return argErr("ctx", "nil context")
+		return nil, argErr("ctx", "nil context")
 	}
 	if r == once {
 		ctx = c.c.RetryUnprocessedOnly(ctx)
 	}
-	req, err := c.newRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
+	return c.newRequest(ctx, method, path, body)
+}
+
+// do sends req and decodes its body into out (unless out is nil), and
+// returns the response's status, one of ok.
+func (c *Client) do(req *policy.Request, out any, ok ...int) (int, error) {
 	resp, err := c.c.Do(req, ok...)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if out == nil {
-		return resp.Body.Close()
+		return resp.StatusCode, resp.Body.Close()
 	}
 	if err := runtime.UnmarshalAsJSON(resp, out); err != nil {
-		return fmt.Errorf("identity: decoding the %s response: %w", path, err)
+		return 0, fmt.Errorf("identity: decoding the %s response: %w", req.Raw().URL.EscapedPath(), err)
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // ValidateScopes checks token scopes the way IssueToken does before sending:

@@ -31,6 +31,8 @@ type world struct {
 	appID string
 }
 
+const otherAppID = "11111111-2222-3333-4444-555555555555"
+
 const contosoAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
 
 func newWorld(t testing.TB) *world {
@@ -58,7 +60,7 @@ func (w *world) token(t *testing.T, v identitytest.Variant) string {
 	case identitytest.Expired:
 		tok, _, err = w.entra.TeamsUserToken(w.user, w.appID, fake.Expired())
 	case identitytest.OtherApp:
-		tok, _, err = w.entra.TeamsUserToken(w.user, "11111111-2222-3333-4444-555555555555")
+		tok, _, err = w.entra.TeamsUserToken(w.user, otherAppID)
 	case identitytest.OtherUser:
 		tok, _, err = w.entra.TeamsUserToken(w.other, w.appID)
 	case identitytest.WrongAudience:
@@ -70,8 +72,29 @@ func (w *world) token(t *testing.T, v identitytest.Variant) string {
 	return tok
 }
 
+// phoneToken mints a Teams Phone user's Entra token (TeamsExtension.ManageCalls).
+func (w *world) phoneToken(t *testing.T, v identitytest.Variant) string {
+	t.Helper()
+	opts := []fake.MintOption{fake.WithScopes(identity.TeamsExtensionManageCalls)}
+	app := w.appID
+	switch v {
+	case identitytest.Expired:
+		opts = append(opts, fake.Expired())
+	case identitytest.OtherApp:
+		app = otherAppID
+	case identitytest.WrongAudience:
+		opts = append(opts, fake.WithAudience("https://communication.azure.com"))
+	case identitytest.MissingScope:
+		opts = []fake.MintOption{fake.WithScopes(identity.TeamsManageCalls, identity.TeamsManageChats)}
+	}
+	tok, _, err := w.entra.TeamsUserToken(w.user, app, opts...)
+	require.NoError(t, err)
+	return tok
+}
+
 func (w *world) env(svc identity.Service) identitytest.Env {
-	return identitytest.Env{Service: svc, AppID: w.appID, UserID: w.user.ObjectID, EntraToken: w.token}
+	return identitytest.Env{Service: svc, AppID: w.appID, UserID: w.user.ObjectID, EntraToken: w.token,
+		TenantID: w.user.TenantID, TeamsPhoneToken: w.phoneToken}
 }
 
 // serve starts the fake's HTTP face on loopback and returns a real client for it.
@@ -300,6 +323,18 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.other.ObjectID}, &identity.ExchangeTeamsUserTokenOptions{SkipClaimsCheck: true})
 	errs = append(errs, err)
+	// The Teams Phone exchange sends the user's Entra token as the bearer
+	// token: Authorization stays redacted even though the options allow it.
+	_, err = c.CreateOrReplaceTeamsExtensionAssignment(ctx, identity.TeamsExtensionAssignment{TenantID: w.user.TenantID, ObjectID: w.user.ObjectID,
+		PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{w.appID}}, nil)
+	require.NoError(t, err)
+	phoneTok := w.phoneToken(t, identitytest.Valid)
+	secrets = append(secrets, phoneTok)
+	phone, err := c.ExchangeTeamsPhoneToken(ctx, phoneTok, nil)
+	require.NoError(t, err)
+	secrets = append(secrets, phone.Token.Token)
+	_, err = c.ExchangeTeamsPhoneToken(ctx, w.phoneToken(t, identitytest.OtherApp), nil)
+	errs = append(errs, err)
 	w.acs.InjectFault(fake.Fault{Status: 500, Times: 5})
 	_, err = c.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: w.appID, UserID: w.user.ObjectID}, nil)
 	errs = append(errs, err)
@@ -313,6 +348,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	out := logged.String()
 	mu.Unlock()
 	require.Contains(t, out, "/teamsUser/:exchangeAccessToken", "the log is not verbose: nothing was logged")
+	require.Contains(t, out, "/access/teamsExtension/:exchangeAccessToken")
 	for _, s := range secrets {
 		require.NotContains(t, out, s)
 		require.NotContains(t, out, s[:len(s)/2])

@@ -84,3 +84,59 @@ func ExampleClient_CreateUser() {
 	// communicationUser true
 	// true expiresIn
 }
+
+// Teams Phone extensibility: the resource's owner gives a Teams Phone user
+// access through Contoso's Entra app, and the user's token for
+// TeamsExtension.ManageCalls becomes an ACS token of a Teams extension user.
+// Offline here against the fakes; against Azure, the assignment is made with
+// the resource's connection string and the token comes from the user's
+// sign-in to the app.
+func ExampleClient_ExchangeTeamsPhoneToken() {
+	entra := fake.NewEntra(nil)
+	adele := entra.AddUser(entra.AddTenant("fabrikam").ID, "Adele Vance")
+	acs := fake.New(&fake.Options{Entra: entra, ResourceID: "2dee53b4-368b-45b4-ab52-8493fb117652"})
+	srv := acs.NewServer()
+	defer srv.Close()
+	client, err := identity.NewClientFromConnectionString(acs.ConnectionString(srv.URL), &identity.ClientOptions{
+		ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}, // the fake serves http on loopback
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac" // Contoso's Entra app
+	a, err := client.CreateOrReplaceTeamsExtensionAssignment(ctx, identity.TeamsExtensionAssignment{
+		TenantID: adele.TenantID, ObjectID: adele.ObjectID,
+		PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{appID},
+	}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("assignment created:", a.Created)
+
+	entraToken, _, err := entra.TeamsUserToken(adele, appID, fake.WithScopes(identity.TeamsExtensionManageCalls))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := client.ExchangeTeamsPhoneToken(ctx, entraToken, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(resp.User.Kind(), resp.User.ResourceID, resp.User.UserID == adele.ObjectID)
+
+	// Without the assignment, the service refuses the exchange.
+	if _, err := client.DeleteTeamsExtensionAssignment(ctx, adele.TenantID, adele.ObjectID, nil); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = client.ExchangeTeamsPhoneToken(ctx, entraToken, nil)
+	fmt.Println("forbidden:", identity.IsForbidden(err))
+	// Output:
+	// assignment created: true
+	// teamsExtensionUser 2dee53b4-368b-45b4-ab52-8493fb117652 true
+	// forbidden: true
+}

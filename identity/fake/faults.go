@@ -9,7 +9,8 @@ import (
 // on both faces.
 type Fault struct {
 	// Op limits the fault to one operation: "create", "get", "issue",
-	// "revoke", "delete" or "exchange"; empty matches every operation.
+	// "revoke", "delete", "exchange", "exchangeTeamsPhone", "putAssignment",
+	// "getAssignment" or "deleteAssignment"; empty matches every operation.
 	Op string
 	// Status is the HTTP status to answer with, for example 429 or 503.
 	Status int

@@ -35,15 +35,28 @@ var SupportedAPIVersions = []string{
 //   - POST /teamsUser/:exchangeAccessToken: 2022-06-01 (2021-03-07 has no
 //     /teamsUser path; the exchange was in preview from 2021-10-31-preview);
 //   - GET /identities/{id}: 2025-06-30 (no earlier stable folder defines a
-//     get operation).
+//     get operation);
+//   - the Teams Phone extensibility operations (/access/teamsExtension/...):
+//     2025-06-30.
 //
 // The service answers a route that exists but not in the requested version
 // the way ASP.NET API versioning does, as for a version that does not exist
 // at all (choice: the same 400 UnsupportedApiVersion, see unsupportedVersion).
 var since = map[string]string{
-	"exchange": "2022-06-01",
-	"get":      "2025-06-30",
+	"exchange":           "2022-06-01",
+	"get":                "2025-06-30",
+	"exchangeTeamsPhone": "2025-06-30",
+	"putAssignment":      "2025-06-30",
+	"getAssignment":      "2025-06-30",
+	"deleteAssignment":   "2025-06-30",
 }
+
+// byUserToken are the operations authenticated by the caller's own Entra
+// token, the request's bearer token, instead of the resource's access key
+// or an Entra credential for the resource: the Teams Phone exchange (the
+// official SDKs' EntraTokenCredential sends it with only the user's token,
+// BearerTokenAuthenticationPolicy with the TeamsExtension.ManageCalls scope).
+var byUserToken = map[string]bool{"exchangeTeamsPhone": true}
 
 // Handler returns the HTTP face: the ACS identity REST API on this state.
 // Requests must be signed with the access key (HMAC-SHA256) or carry an
@@ -103,6 +116,35 @@ func (s *Service) Handler() http.Handler {
 		out, e := s.exchange(req)
 		return http.StatusOK, out, e
 	}))
+	const assignment = "/access/teamsExtension/tenants/{tenantId}/assignments/{objectId}"
+	mux.HandleFunc("PUT "+assignment, s.serve("putAssignment", func(r *http.Request, body []byte) (int, any, *apiError) {
+		var req identitywire.TeamsExtensionAssignmentRequest
+		if e := decode(body, &req); e != nil {
+			return 0, nil, e
+		}
+		out, created, e := s.putAssignment(r.PathValue("tenantId"), r.PathValue("objectId"), req)
+		if created {
+			return http.StatusCreated, out, e
+		}
+		return http.StatusOK, out, e
+	}))
+	mux.HandleFunc("GET "+assignment, s.serve("getAssignment", func(r *http.Request, _ []byte) (int, any, *apiError) {
+		out, e := s.getAssignment(r.PathValue("tenantId"), r.PathValue("objectId"))
+		return http.StatusOK, out, e
+	}))
+	mux.HandleFunc("DELETE "+assignment, s.serve("deleteAssignment", func(r *http.Request, _ []byte) (int, any, *apiError) {
+		return http.StatusNoContent, nil, s.deleteAssignment(r.PathValue("tenantId"), r.PathValue("objectId"))
+	}))
+	mux.HandleFunc("POST /access/teamsExtension/:exchangeAccessToken", s.serve("exchangeTeamsPhone", func(r *http.Request, body []byte) (int, any, *apiError) {
+		// The body is required and has no properties: "{}".
+		var req identitywire.TeamsPhoneExchangeRequest
+		if e := decode(body, &req); e != nil {
+			return 0, nil, e
+		}
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		out, e := s.exchangePhone(tok)
+		return http.StatusOK, out, e
+	}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
 	})
@@ -143,7 +185,12 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 			writeError(w, validation("The request body could not be read.", "body"))
 			return
 		}
-		if e := s.authenticate(r, body); e != nil {
+		if byUserToken[op] {
+			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok == "" {
+				writeError(w, denied)
+				return
+			}
+		} else if e := s.authenticate(r, body); e != nil {
 			writeError(w, e)
 			return
 		}

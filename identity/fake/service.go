@@ -68,9 +68,12 @@ type Service struct {
 	customIDs map[string]string
 	issued    []IssuedToken
 	exchanges []Exchange
-	faults    []*Fault
-	windows   map[string]*window
-	seq       uint64
+	// assignments are the Teams Phone extensibility assignments, by
+	// assignmentKey.
+	assignments map[string]identitywire.TeamsExtensionAssignment
+	faults      []*Fault
+	windows     map[string]*window
+	seq         uint64
 }
 
 type user struct {
@@ -101,17 +104,21 @@ type IssuedToken struct {
 	Exchanged bool
 }
 
-// Exchange records one accepted Teams-user token exchange (without the Entra token).
+// Exchange records one accepted token exchange (without the Entra token).
 type Exchange struct {
 	AppID, UserID, TenantID string
 	At                      time.Time
+	// TeamsPhone is true for a Teams Phone exchange
+	// (ExchangeTeamsPhoneToken), false for a Teams-user exchange.
+	TeamsPhone bool
 }
 
 var _ identity.Service = (*Service)(nil)
 
 // New returns an empty service.
 func New(opts *Options) *Service {
-	s := &Service{users: map[string]*user{}, customIDs: map[string]string{}, windows: map[string]*window{}}
+	s := &Service{users: map[string]*user{}, customIDs: map[string]string{}, windows: map[string]*window{},
+		assignments: map[string]identitywire.TeamsExtensionAssignment{}}
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -453,7 +460,8 @@ func (s *Service) IssuedTokens() []IssuedToken {
 	return append([]IssuedToken(nil), s.issued...)
 }
 
-// Exchanges returns the accepted Teams-user token exchanges, oldest first.
+// Exchanges returns the accepted token exchanges (Teams user and Teams
+// Phone), oldest first.
 func (s *Service) Exchanges() []Exchange {
 	s.mu.Lock()
 	defer s.mu.Unlock()

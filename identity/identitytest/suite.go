@@ -8,6 +8,8 @@ package identitytest
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +46,14 @@ type Env struct {
 	// EntraToken returns an Entra token of the given variant for that user
 	// and app; nil skips the exchange cases.
 	EntraToken func(t *testing.T, v Variant) string
+	// TenantID is the Teams user's tenant id; empty skips the Teams Phone
+	// extensibility cases (api-version 2025-06-30). Those cases create and
+	// delete the assignment of UserID in TenantID.
+	TenantID string
+	// TeamsPhoneToken returns an Entra token of the given variant (all but
+	// OtherUser) with the TeamsExtension.ManageCalls permission for that
+	// user and app; nil skips the Teams Phone exchange cases.
+	TeamsPhoneToken func(t *testing.T, v Variant) string
 }
 
 // Run runs the suite. newEnv is called once per subtest, so subtests do not
@@ -56,6 +66,9 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			if c.needsEntra && env.EntraToken == nil {
 				t.Skip("no Entra tokens in this environment")
 			}
+			if c.needsTeamsPhone && (env.TenantID == "" || (c.tokens && env.TeamsPhoneToken == nil)) {
+				t.Skip("no Teams Phone extensibility in this environment")
+			}
 			c.run(t, env)
 		})
 	}
@@ -64,7 +77,10 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 type testCase struct {
 	name       string
 	needsEntra bool
-	run        func(t *testing.T, env Env)
+	// needsTeamsPhone: the case needs Env.TenantID, and Env.TeamsPhoneToken
+	// when tokens is set too.
+	needsTeamsPhone, tokens bool
+	run                     func(t *testing.T, env Env)
 }
 
 func ctx(t *testing.T) context.Context {
@@ -306,4 +322,116 @@ var cases = []testCase{
 		_, err = env.Service.ExchangeTeamsUserToken(ctx(t), identity.TeamsUserTokenRequest{Token: env.EntraToken(t, Valid), AppID: "not-a-guid", UserID: env.UserID}, skip)
 		wantResponseError(t, err, 400, "ValidationError")
 	}},
+	{name: "TeamsExtensionAssignments", needsTeamsPhone: true, run: func(t *testing.T, env Env) {
+		c := ctx(t)
+		a := identity.TeamsExtensionAssignment{TenantID: env.TenantID, ObjectID: env.UserID,
+			PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{env.AppID}}
+		t.Cleanup(func() {
+			_, _ = env.Service.DeleteTeamsExtensionAssignment(context.Background(), env.TenantID, env.UserID, nil)
+		})
+		r := must(env.Service.CreateOrReplaceTeamsExtensionAssignment(c, a, nil))(t)
+		if !r.Created || !sameAssignment(r.TeamsExtensionAssignment, a) {
+			t.Fatalf("create: got %+v (created %v), want %+v created", r.TeamsExtensionAssignment, r.Created, a)
+		}
+		a.ClientIDs = append(a.ClientIDs, "9b0f6c1e-2d3a-4b5c-8d7e-6f5a4b3c2d1e")
+		r = must(env.Service.CreateOrReplaceTeamsExtensionAssignment(c, a, nil))(t)
+		if r.Created || !sameAssignment(r.TeamsExtensionAssignment, a) {
+			t.Fatalf("replace: got %+v (created %v), want %+v replaced", r.TeamsExtensionAssignment, r.Created, a)
+		}
+		g := must(env.Service.GetTeamsExtensionAssignment(c, env.TenantID, env.UserID, nil))(t)
+		if !sameAssignment(g.TeamsExtensionAssignment, a) {
+			t.Fatalf("get: %+v, want %+v", g.TeamsExtensionAssignment, a)
+		}
+		must(env.Service.DeleteTeamsExtensionAssignment(c, env.TenantID, env.UserID, nil))(t)
+		_, err := env.Service.GetTeamsExtensionAssignment(c, env.TenantID, env.UserID, nil)
+		if !identity.IsNotFound(err) {
+			t.Fatalf("get after delete: want not found, got %v", err)
+		}
+		_, err = env.Service.DeleteTeamsExtensionAssignment(c, env.TenantID, env.UserID, nil)
+		if !identity.IsNotFound(err) {
+			t.Fatalf("second delete: want not found, got %v", err)
+		}
+	}},
+	{name: "TeamsExtensionAssignmentChecksArguments", needsTeamsPhone: true, run: func(t *testing.T, env Env) {
+		c := ctx(t)
+		good := identity.TeamsExtensionAssignment{TenantID: env.TenantID, ObjectID: env.UserID, PrincipalType: identity.TeamsExtensionPrincipalResourceAccount}
+		for _, tc := range []struct {
+			arg    string
+			change func(a *identity.TeamsExtensionAssignment)
+		}{
+			{"tenantID", func(a *identity.TeamsExtensionAssignment) { a.TenantID = "" }},
+			{"tenantID", func(a *identity.TeamsExtensionAssignment) { a.TenantID = "fabrikam.onmicrosoft.com" }},
+			{"objectID", func(a *identity.TeamsExtensionAssignment) { a.ObjectID = "adele@fabrikam.onmicrosoft.com" }},
+			{"principalType", func(a *identity.TeamsExtensionAssignment) { a.PrincipalType = "" }},
+			{"principalType", func(a *identity.TeamsExtensionAssignment) { a.PrincipalType = "teamsResourceAccount" }},
+			{"clientIDs", func(a *identity.TeamsExtensionAssignment) { a.ClientIDs = []string{env.AppID, "contoso-app"} }},
+		} {
+			a := good
+			tc.change(&a)
+			_, err := env.Service.CreateOrReplaceTeamsExtensionAssignment(c, a, nil)
+			wantArgumentError(t, err, tc.arg)
+		}
+		_, err := env.Service.GetTeamsExtensionAssignment(c, "not-a-tenant", env.UserID, nil)
+		wantArgumentError(t, err, "tenantID")
+		_, err = env.Service.DeleteTeamsExtensionAssignment(c, env.TenantID, "", nil)
+		wantArgumentError(t, err, "objectID")
+	}},
+	{name: "ExchangeTeamsPhoneToken", needsTeamsPhone: true, tokens: true, run: func(t *testing.T, env Env) {
+		c := ctx(t)
+		tok := env.TeamsPhoneToken(t, Valid)
+		_, err := env.Service.ExchangeTeamsPhoneToken(c, tok, nil)
+		wantResponseError(t, err, 403, "")
+		if !identity.IsForbidden(err) {
+			t.Fatal("IsForbidden is false for a 403")
+		}
+		t.Cleanup(func() {
+			_, _ = env.Service.DeleteTeamsExtensionAssignment(context.Background(), env.TenantID, env.UserID, nil)
+		})
+		must(env.Service.CreateOrReplaceTeamsExtensionAssignment(c, identity.TeamsExtensionAssignment{TenantID: env.TenantID, ObjectID: env.UserID,
+			PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{env.AppID}}, nil))(t)
+		r := must(env.Service.ExchangeTeamsPhoneToken(c, tok, nil))(t)
+		if !strings.EqualFold(r.User.TenantID, env.TenantID) || !strings.EqualFold(r.User.UserID, env.UserID) || r.User.ResourceID == "" {
+			t.Fatalf("exchanged for %+v, want the Teams extension user %s of tenant %s", r.User, env.UserID, env.TenantID)
+		}
+		ec, err := identity.ReadEntraToken(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Token.ExpiresOn.After(ec.ExpiresOn.Add(time.Second)) {
+			t.Fatalf("the ACS token (%v) outlives the Entra token (%v)", r.Token.ExpiresOn, ec.ExpiresOn)
+		}
+		claims, err := identity.ReadACSToken(r.Token.Token)
+		if err != nil {
+			t.Fatalf("exchanged token is not a readable ACS token: %v", err)
+		}
+		if got := claims.Identifier(); got == nil || !identity.Equal(got, r.User) {
+			t.Fatalf("the token is for %v, the response says %v", got, r.User.RawID())
+		}
+		// Another app than the assignment names: the service refuses.
+		_, err = env.Service.ExchangeTeamsPhoneToken(c, env.TeamsPhoneToken(t, OtherApp), nil)
+		wantResponseError(t, err, 403, "")
+		// Tokens that cannot work are refused before sending, and by the
+		// service when sent anyway.
+		for _, tc := range []struct {
+			v    Variant
+			want identity.TokenProblem
+		}{{Expired, identity.TokenExpired}, {WrongAudience, identity.TokenWrongAudience}, {MissingScope, identity.TokenMissingScope}} {
+			bad := env.TeamsPhoneToken(t, tc.v)
+			_, err := env.Service.ExchangeTeamsPhoneToken(c, bad, nil)
+			wantTokenProblem(t, err, tc.want)
+			_, err = env.Service.ExchangeTeamsPhoneToken(c, bad, &identity.ExchangeTeamsPhoneTokenOptions{SkipClaimsCheck: true})
+			wantResponseError(t, err, 401, "")
+		}
+		_, err = env.Service.ExchangeTeamsPhoneToken(c, "not.a.jwt", nil)
+		wantTokenProblem(t, err, identity.TokenMalformed)
+		for _, skip := range []bool{false, true} {
+			_, err = env.Service.ExchangeTeamsPhoneToken(c, "", &identity.ExchangeTeamsPhoneTokenOptions{SkipClaimsCheck: skip})
+			wantArgumentError(t, err, "token")
+		}
+	}},
+}
+
+func sameAssignment(a, b identity.TeamsExtensionAssignment) bool {
+	return strings.EqualFold(a.TenantID, b.TenantID) && strings.EqualFold(a.ObjectID, b.ObjectID) &&
+		a.PrincipalType == b.PrincipalType && slices.EqualFunc(a.ClientIDs, b.ClientIDs, strings.EqualFold)
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,19 +138,48 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 		o.Retry.TryTimeout = 0
 	}
 	o.Logging.IncludeBody = false
-	o.Logging.AllowedHeaders = append(append([]string(nil), o.Logging.AllowedHeaders...),
+	// The Authorization header carries an Entra token or an HMAC signature:
+	// it stays redacted even if the caller allowed it.
+	o.Logging.AllowedHeaders = slices.DeleteFunc(slices.Clone(o.Logging.AllowedHeaders), func(h string) bool {
+		return strings.EqualFold(h, "Authorization")
+	})
+	o.Logging.AllowedHeaders = append(o.Logging.AllowedHeaders,
 		"x-ms-date", "Repeatability-Request-ID", "Repeatability-First-Sent", "Repeatability-Result", "MS-CV", "X-Microsoft-Skype-Chain-ID", "Retry-After")
 	o.Logging.AllowedQueryParams = append(append([]string(nil), o.Logging.AllowedQueryParams...), "api-version", "maxPageSize")
 	c, err := azcore.NewClient(ModuleName, ModuleVersion, runtime.PipelineOptions{
 		// ClientOptions.APIVersion, when set, replaces the api-version query
 		// parameter each client writes with its default.
 		APIVersion: runtime.APIVersionOptions{Name: "api-version", Location: runtime.APIVersionLocationQueryParam},
-		PerRetry:   []policy.Policy{authPolicy},
+		PerRetry:   []policy.Policy{bearerOverride{authPolicy}},
 	}, &o)
 	if err != nil {
 		return nil, err
 	}
 	return &Client{Endpoint: ep, Client: c, retry: o.Retry}, nil
+}
+
+type bearerKey struct{}
+
+// WithBearerToken returns ctx with which a request of the client is
+// authenticated with token ("Authorization: Bearer <token>") instead of the
+// client's own credential or access key: for the ACS operations that take
+// the caller's Entra token as their authentication, such as the Teams Phone
+// token exchange. The endpoint's scheme was checked by New (https, or http
+// only with InsecureAllowCredentialWithHTTP).
+func WithBearerToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, bearerKey{}, token)
+}
+
+// bearerOverride is the client's authentication policy, or the bearer token
+// of WithBearerToken when the request's context has one.
+type bearerOverride struct{ inner policy.Policy }
+
+func (p bearerOverride) Do(req *policy.Request) (*http.Response, error) {
+	if tok, ok := req.Raw().Context().Value(bearerKey{}).(string); ok {
+		req.Raw().Header.Set("Authorization", "Bearer "+tok)
+		return req.Next()
+	}
+	return p.inner.Do(req)
 }
 
 // RetryUnprocessedOnly returns ctx with the client's retry options changed

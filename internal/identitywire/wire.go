@@ -17,7 +17,19 @@ const (
 	PathExchange   = "/teamsUser/:exchangeAccessToken"
 	ActionIssue    = "/:issueAccessToken"
 	ActionRevoke   = "/:revokeAccessTokens"
+
+	// PathTeamsPhoneExchange is the Teams Phone token exchange
+	// (TeamsExtensionOperations_ExchangeToken, api-version 2025-06-30).
+	PathTeamsPhoneExchange = "/access/teamsExtension/:exchangeAccessToken"
 )
+
+// TeamsExtensionAssignmentPath is the path of the Teams Phone extensibility
+// assignment of one principal of one tenant (TeamsExtensionOperations_
+// GetAssignment, _UpsertAssignment, _DeleteAssignment), each id
+// percent-encoded as one path segment.
+func TeamsExtensionAssignmentPath(tenantID, objectID string) string {
+	return "/access/teamsExtension/tenants/" + EscapeSegment(tenantID) + "/assignments/" + EscapeSegment(objectID)
+}
 
 // IdentityPath is the path of one identity: the id is percent-encoded as one
 // path segment, colons included, as the official SDKs send it.
@@ -76,7 +88,9 @@ type AccessToken struct {
 	ExpiresOn Time   `json:"expiresOn"`
 }
 
-// CreateResponse is the body of a 201 from POST /identities.
+// CreateResponse is the body of a 201 from POST /identities, and of a 200
+// from the Teams Phone token exchange
+// (CommunicationIdentityAccessTokenResult in the spec).
 type CreateResponse struct {
 	Identity    Identity     `json:"identity"`
 	AccessToken *AccessToken `json:"accessToken,omitempty"`
@@ -113,4 +127,25 @@ type ErrorDetail struct {
 	Message string        `json:"message"`
 	Target  string        `json:"target,omitempty"`
 	Details []ErrorDetail `json:"details,omitempty"`
+}
+
+// TeamsPhoneExchangeRequest is the body of the Teams Phone token exchange:
+// an empty object (TeamsExtensionExchangeTokenRequest has no properties; the
+// token travels as the request's bearer token).
+type TeamsPhoneExchangeRequest struct{}
+
+// TeamsExtensionAssignmentRequest is the body of PUT
+// /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}.
+type TeamsExtensionAssignmentRequest struct {
+	PrincipalType string   `json:"principalType"`
+	ClientIDs     []string `json:"clientIds,omitempty"`
+}
+
+// TeamsExtensionAssignment is a Teams Phone extensibility assignment as the
+// service returns it (TeamsExtensionAssignmentResponse).
+type TeamsExtensionAssignment struct {
+	ObjectID      string   `json:"objectId"`
+	TenantID      string   `json:"tenantId"`
+	PrincipalType string   `json:"principalType"`
+	ClientIDs     []string `json:"clientIds,omitempty"`
 }

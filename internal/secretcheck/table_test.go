@@ -81,6 +81,13 @@ func cases(t *testing.T) map[string]secretCase {
 	require.NoError(t, err)
 	exchanged, err := acs.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{Token: entraTok, AppID: appID, UserID: user.ObjectID}, nil)
 	require.NoError(t, err)
+	_, err = acs.CreateOrReplaceTeamsExtensionAssignment(ctx, identity.TeamsExtensionAssignment{TenantID: tenant.ID, ObjectID: user.ObjectID,
+		PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{appID}}, nil)
+	require.NoError(t, err)
+	phoneTok, _, err := entra.TeamsUserToken(user, appID, idfake.WithScopes(identity.TeamsExtensionManageCalls))
+	require.NoError(t, err)
+	phoneExchanged, err := acs.ExchangeTeamsPhoneToken(ctx, phoneTok, nil)
+	require.NoError(t, err)
 
 	teamsCred, err := identity.NewTeamsUserCredential(acs, staticEntra(entraTok), identity.TeamsUserCredentialOptions{AppID: appID, UserID: user.ObjectID})
 	require.NoError(t, err)
@@ -167,6 +174,7 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: created, secrets: tokSecrets(acsTok)},
 		{value: issued, secrets: tokSecrets(issued.AccessToken)},
 		{value: exchanged, secrets: tokSecrets(exchanged.AccessToken)},
+		{value: phoneExchanged, secrets: tokSecrets(phoneExchanged.Token)},
 		{value: identity.RefreshingTokenCredentialOptions{InitialToken: acsTok}, secrets: tokSecrets(acsTok)},
 		{value: identity.TeamsUserTokenRequest{Token: entraTok, AppID: appID, UserID: user.ObjectID}, secrets: []string{entraTok}},
 		{value: teamsCred, secrets: append(tokSecrets(teamsTok), entraTok)},
