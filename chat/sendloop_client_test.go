@@ -10,23 +10,31 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
 
-// advanceWhileWaiting moves clock forward by step each time the code under
-// test waits on it, until the returned stop is called.
-func advanceWhileWaiting(t *testing.T, clock interface {
-	BlockUntil(context.Context, int) error
-	Advance(time.Duration)
-}, step time.Duration) (stop func()) {
+// advanceEachWait moves clock, each time the code under test waits on it,
+// to that wait's deadline, exactly, and records the wait's length, until the
+// returned stop is called; stop returns the lengths in order. The code under
+// test must wait on one timer at a time.
+func advanceEachWait(t *testing.T, clock *identityfake.Clock) (stop func() []time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	var waits []time.Duration
 	go func() {
 		defer close(done)
 		for clock.BlockUntil(ctx, 1) == nil {
-			clock.Advance(step)
+			deadlines := clock.Deadlines()
+			if len(deadlines) != 1 {
+				t.Errorf("%d timers pending at once, want 1", len(deadlines))
+				return
+			}
+			d := deadlines[0].Sub(clock.Now())
+			waits = append(waits, d)
+			clock.Advance(d)
 		}
 	}()
-	return func() { cancel(); <-done }
+	return func() []time.Duration { cancel(); <-done; return waits }
 }
 
 // TestSendLoopUnderThrottling sends 1,000 messages while the fake throttles
@@ -47,18 +55,20 @@ func TestSendLoopUnderThrottling(t *testing.T) {
 	chatID := ch.Chat.ID
 
 	g.svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: 429, RetryAfter: time.Second, Ratio: 0.3})
-	stop := advanceWhileWaiting(t, g.clock, time.Second)
-	start := g.clock.Now()
+	stop := advanceEachWait(t, g.clock)
 	for i := range n {
 		_, err := c.SendMessage(ctx, chatID, chat.TextMessage(fmt.Sprintf("message %04d", i)), nil)
 		require.NoError(t, err, "message %d", i)
 	}
-	stop()
+	waits := stop()
 
 	total, injected := g.svc.CountRequests(fake.OpSendMessage)
 	require.Equal(t, n+injected, total, "each throttled POST was sent once more, nothing else was")
 	require.InDelta(t, 0.3, float64(injected)/float64(total), 0.005, "30 %% of the POSTs (first tries and retries) were throttled")
-	require.Equal(t, time.Duration(injected)*time.Second, g.clock.Now().Sub(start), "each retry waited exactly Retry-After")
+	require.Len(t, waits, injected, "one wait before each retry")
+	for i, w := range waits {
+		require.Equal(t, time.Second, w, "wait %d: each retry waits exactly Retry-After", i)
+	}
 
 	count := map[string]int{}
 	for _, m := range g.svc.Messages(chatID) {
