@@ -1,0 +1,101 @@
+package chattest_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+)
+
+// noMeetingIDs is a chat.Service whose online meetings have no
+// JoinMeetingID, as an implementation that never fills it.
+type noMeetingIDs struct{ chat.Service }
+
+func (s noMeetingIDs) CreateOnlineMeeting(ctx context.Context, opts *chat.CreateOnlineMeetingOptions) (chat.CreateOnlineMeetingResponse, error) {
+	r, err := s.Service.CreateOnlineMeeting(ctx, opts)
+	r.Meeting.JoinMeetingID = ""
+	return r, err
+}
+
+func (s noMeetingIDs) GetOnlineMeeting(ctx context.Context, id string, opts *chat.GetOnlineMeetingOptions) (chat.GetOnlineMeetingResponse, error) {
+	r, err := s.Service.GetOnlineMeeting(ctx, id, opts)
+	r.Meeting.JoinMeetingID = ""
+	return r, err
+}
+
+func (s noMeetingIDs) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *chat.GetOnlineMeetingByJoinURLOptions) (chat.GetOnlineMeetingByJoinURLResponse, error) {
+	r, err := s.Service.GetOnlineMeetingByJoinURL(ctx, joinURL, opts)
+	r.Meeting.JoinMeetingID = ""
+	return r, err
+}
+
+// lacking is the fake's Go face without meeting ids, in an environment that
+// cannot move its clock or set presence, declaring what it lacks as told.
+func lacking(declared chattest.Unsupported) func(t *testing.T) chattest.Env {
+	return func(t *testing.T) chattest.Env {
+		svc, sd := fake.NewSeeded(&fake.Options{Now: identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)).Now})
+		t.Cleanup(svc.Close)
+		user := func(u fake.User) chattest.User {
+			return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName, Service: noMeetingIDs{svc.As(u.ID)}}
+		}
+		return chattest.Env{
+			Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
+			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
+			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
+			Unsupported: declared,
+		}
+	}
+}
+
+// TestSuiteSkipsOnlyWhatIsDeclared: an implementation that leaves meeting
+// ids out, in an environment without clock or presence control, passes
+// when it declares so, and fails each case that needs what it left out
+// when it does not. The failing run is a child process, since a failing
+// subtest fails its parent.
+func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
+	if os.Getenv("CHATTEST_UNDECLARED") == "1" {
+		chattest.Run(t, lacking(chattest.Unsupported{}))
+		return
+	}
+	chattest.Run(t, lacking(chattest.Unsupported{ClockControl: true, PresenceControl: true, MeetingIDs: true}))
+
+	// Each case that needs what was left out fails, saying what.
+	why := map[string]string{
+		"ListMessagesDateFilters":      "Env.Advance is nil",
+		"CreateOnlineMeeting":          `join meeting id "" is not digits`,
+		"OnlineMeetingByJoinMeetingID": `join meeting id "" is not digits`,
+		"Presence":                     "Env.SetPresence is nil",
+	}
+	var names []string
+	for c := range why {
+		names = append(names, c)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteSkipsOnlyWhatIsDeclared$/^("+strings.Join(names, "|")+")$", "-test.v")
+	cmd.Env = append(os.Environ(), "CHATTEST_UNDECLARED=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the suite passed an implementation that left things out undeclared:\n%s", out)
+	}
+	// go test -v prints each subtest's log after its "=== RUN" line.
+	for _, run := range strings.Split(string(out), "=== RUN")[1:] {
+		name, log, _ := strings.Cut(strings.TrimSpace(run), "\n")
+		c, ok := strings.CutPrefix(name, "TestSuiteSkipsOnlyWhatIsDeclared/")
+		if !ok {
+			continue
+		}
+		if !strings.Contains(log, why[c]) || !strings.Contains(string(out), "--- FAIL: "+name+" ") {
+			t.Errorf("case %s did not fail with %q:\n%s", c, why[c], log)
+		}
+		delete(why, c)
+	}
+	for c := range why {
+		t.Errorf("case %s did not run:\n%s", c, out)
+	}
+}
