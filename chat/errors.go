@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
 
 // ArgumentError reports an argument that cannot work, found before anything
@@ -138,7 +139,7 @@ func errorFromResponse(statusCode int, header http.Header, body []byte, now time
 		if e.ClientRequestID == "" {
 			e.ClientRequestID = header.Get("client-request-id")
 		}
-		e.RetryAfter = graphwire.ParseRetryAfter(header.Get("Retry-After"), now)
+		e.RetryAfter = retryafter.Parse(header.Get("Retry-After"), now)
 	}
 	return e
 }

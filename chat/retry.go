@@ -13,7 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
 
 // The retry rules of a Client. A chat message POST is not idempotent: sent
@@ -155,7 +155,7 @@ func hasRetryAfter(resp *http.Response) bool {
 func (r retryRules) delay(resp *http.Response, try int, now time.Time) (time.Duration, bool) {
 	if hasRetryAfter(resp) {
 		v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-		d := graphwire.ParseRetryAfter(v, now)
+		d := retryafter.Parse(v, now)
 		if d > 0 || v == "0" {
 			if d > r.maxDelay {
 				return d, false

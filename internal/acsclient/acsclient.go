@@ -22,8 +22,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
 
 // Scope is the Entra ID scope of an ACS resource's data plane.
@@ -249,7 +249,7 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 			return time.Duration(min(ms, maxMS)) * time.Millisecond
 		}
 	}
-	return graphwire.ParseRetryAfter(h.Get("Retry-After"), now)
+	return retryafter.Parse(h.Get("Retry-After"), now)
 }
 
 // ParseConnectionString parses an ACS connection string into an endpoint and

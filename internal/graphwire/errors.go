@@ -3,8 +3,6 @@ package graphwire
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -69,32 +67,6 @@ func ParseErrorBody(body []byte) (ErrorBody, bool) {
 		return ErrorBody{}, false
 	}
 	return b, b.Error.Code != "" || b.Error.Message != ""
-}
-
-// ParseRetryAfter reads a Retry-After header value: delay seconds, or an HTTP
-// date relative to now. It returns 0 for a missing or unreadable value and
-// never a negative duration.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		const maxSec = int64(1<<63-1) / int64(time.Second)
-		if n > maxSec {
-			n = maxSec
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // StatusCode maps the codes the fake uses to their HTTP status.

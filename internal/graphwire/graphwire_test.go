@@ -118,18 +118,6 @@ func TestErrorBody(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, StatusCode("Weird"))
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	assert.Equal(t, 5*time.Second, ParseRetryAfter("5", now))
-	assert.Equal(t, 5*time.Second, ParseRetryAfter(" 5 ", now))
-	assert.Equal(t, time.Duration(0), ParseRetryAfter("", now))
-	assert.Equal(t, time.Duration(0), ParseRetryAfter("-3", now))
-	assert.Equal(t, time.Duration(0), ParseRetryAfter("soon", now))
-	assert.Equal(t, 30*time.Second, ParseRetryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now))
-	assert.Equal(t, time.Duration(0), ParseRetryAfter(now.Add(-time.Hour).Format(http.TimeFormat), now))
-	assert.Positive(t, ParseRetryAfter("99999999999999999", now), "huge values saturate, never overflow")
-}
-
 func TestTime(t *testing.T) {
 	var v struct {
 		A Time  `json:"a"`
