@@ -15,10 +15,11 @@
 // of the caller, that user's User, cached per user with a bound on memory
 // and evicted when the tokens expire.
 //
-// TokenService is the backend for web and mobile clients: an http.Handler
-// that authenticates the caller's Microsoft Entra ID token and answers with
-// the caller's Azure Communication Services token, exchanged from the Teams
-// user's Entra token, for the ACS client calling and chat SDKs.
+// The backend for web and mobile clients, which answers a caller's Entra ID
+// token with the caller's Azure Communication Services token, is package
+// teamsuser/tokenservice: it needs only identity, so a program that serves
+// tokens builds neither chat nor calling. Users takes the tokenservice.Caller
+// that tokenservice.Service.Authenticate reads from a request.
 //
 // Everything here runs offline against the fakes of identity/fake,
 // chat/fake and calling/fake; see the package's tests and examples.

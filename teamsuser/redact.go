@@ -10,24 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redact"
 )
-
-// tokenServiceAnswer is the wire form of a TokenServiceResponse, token
-// included: what TokenService writes. It has no methods.
-type tokenServiceAnswer TokenServiceResponse
-
-// MarshalJSON encodes the response's JSON shape with the token in
-// identity.Redact's form, so that logging a value that holds one (log/slog's
-// JSON handler uses encoding/json inside slices, maps and struct fields)
-// never shows it. TokenService writes the wire form itself, and
-// json.Unmarshal reads the wire form into a TokenServiceResponse.
-func (r TokenServiceResponse) MarshalJSON() ([]byte, error) {
-	p := tokenServiceAnswer(r)
-	p.Token = identity.Redact(r.Token)
-	return json.Marshal(p)
-}
 
 // userView is what a User shows of itself: never a token.
 type userView struct {
@@ -63,7 +47,7 @@ func (us *Users) view() usersView {
 	if us == nil || us.users == nil {
 		return usersView{}
 	}
-	return usersView{Users: us.users.len(), Tokens: redact.Marker}
+	return usersView{Users: us.users.Len(), Tokens: redact.Marker}
 }
 
 // Format implements fmt.Formatter: every verb prints how many users are

@@ -18,6 +18,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 const facadeAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
@@ -122,7 +123,7 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	us, err := teamsuser.NewUsers(f.cfg, teamsuser.UsersOptions{
 		MaxUsers: 2,
 		Now:      func() time.Time { return time.Unix(0, clock.Load()) },
-		NewCredential: func(c teamsuser.Caller, callerToken string) (azcore.TokenCredential, error) {
+		NewCredential: func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
 			built.Add(1)
 			u, ok := f.entra.User(c.ObjectID)
 			if !ok {
@@ -133,8 +134,8 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	})
 	require.NoError(t, err)
 	defer us.Close()
-	caller := func(u fake.TestUser, exp time.Time) teamsuser.Caller {
-		return teamsuser.Caller{TenantID: u.TenantID, ObjectID: u.ObjectID, ExpiresOn: exp}
+	caller := func(u fake.TestUser, exp time.Time) tokenservice.Caller {
+		return tokenservice.Caller{TenantID: u.TenantID, ObjectID: u.ObjectID, ExpiresOn: exp}
 	}
 
 	// Concurrent first requests of one caller build one user.
@@ -182,7 +183,7 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	require.ErrorIs(t, err, identity.ErrCredentialClosed)
 
 	var ae *teamsuser.ArgumentError
-	_, err = us.Get(ctx, teamsuser.Caller{}, "t")
+	_, err = us.Get(ctx, tokenservice.Caller{}, "t")
 	require.ErrorAs(t, err, &ae)
 	_, err = us.Get(ctx, caller(f.alex, now.Add(3*time.Hour)), "")
 	require.ErrorAs(t, err, &ae)

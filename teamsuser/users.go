@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callercache"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // DefaultMaxUsers is the number of users a Users keeps unless
@@ -19,12 +22,12 @@ type UsersOptions struct {
 	// (callerToken): in production azidentity's on-behalf-of credential of
 	// the service's app registration,
 	//
-	//	func(c teamsuser.Caller, callerToken string) (azcore.TokenCredential, error) {
+	//	func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
 	//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
 	//	}
 	//
 	// Required.
-	NewCredential func(caller Caller, callerToken string) (azcore.TokenCredential, error)
+	NewCredential func(caller tokenservice.Caller, callerToken string) (azcore.TokenCredential, error)
 	// MaxUsers bounds the users kept; zero means DefaultMaxUsers. The least
 	// recently used user is closed and dropped to make room.
 	MaxUsers int
@@ -33,8 +36,8 @@ type UsersOptions struct {
 }
 
 // Users is the cache of a service that acts for many Teams users of many
-// customer tenants: from an authenticated caller (TokenService.Authenticate
-// tells who the caller of a request is) it builds that user's User on behalf
+// customer tenants: from an authenticated caller (tokenservice.Service's
+// Authenticate tells who the caller of a request is) it builds that user's User on behalf
 // of the caller, once, and keeps it while the caller's token is valid. An
 // on-behalf-of credential cannot outlive the token it was made from, so a user
 // is dropped (and closed) when that token expires, and rebuilt from the next
@@ -45,7 +48,7 @@ type UsersOptions struct {
 type Users struct {
 	cfg   Config
 	opts  UsersOptions
-	users *callerCache[*User]
+	users *callercache.Cache[*User]
 }
 
 // NewUsers returns an empty Users for the application's Config.
@@ -63,7 +66,7 @@ func NewUsers(cfg Config, opts UsersOptions) (*Users, error) {
 		opts.Now = time.Now
 	}
 	us := &Users{cfg: cfg, opts: opts}
-	us.users = newCallerCache(opts.MaxUsers, opts.Now, us.build, func(u *User) { _ = u.Close() })
+	us.users = callercache.New(opts.MaxUsers, opts.Now, func(u *User) { _ = u.Close() })
 	return us, nil
 }
 
@@ -74,12 +77,12 @@ var ErrCallerExpired = errors.New("teamsuser: the caller's token has expired")
 // callerToken (the caller's Entra token for the service, as the request
 // carried it) when there is none yet or the cached one's token has expired.
 // A later token of the same caller extends the cached user's life.
-func (us *Users) Get(ctx context.Context, caller Caller, callerToken string) (*User, error) {
+func (us *Users) Get(ctx context.Context, caller tokenservice.Caller, callerToken string) (*User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if caller.ObjectID == "" || caller.TenantID == "" {
-		return nil, &ArgumentError{Arg: "caller", Problem: "has no tenant or object id (use TokenService.Authenticate)"}
+		return nil, &ArgumentError{Arg: "caller", Problem: "has no tenant or object id (use tokenservice.Service.Authenticate)"}
 	}
 	if callerToken == "" {
 		return nil, &ArgumentError{Arg: "callerToken", Problem: "is empty"}
@@ -87,10 +90,12 @@ func (us *Users) Get(ctx context.Context, caller Caller, callerToken string) (*U
 	if !caller.ExpiresOn.IsZero() && !us.opts.Now().Before(caller.ExpiresOn) {
 		return nil, ErrCallerExpired
 	}
-	return us.users.get(caller, callerToken)
+	return us.users.Get(caller.TenantID, caller.ObjectID, caller.ExpiresOn, func() (*User, error) {
+		return us.build(caller, callerToken)
+	})
 }
 
-func (us *Users) build(caller Caller, callerToken string) (*User, error) {
+func (us *Users) build(caller tokenservice.Caller, callerToken string) (*User, error) {
 	cred, err := us.opts.NewCredential(caller, callerToken)
 	if err != nil {
 		return nil, err
@@ -102,10 +107,10 @@ func (us *Users) build(caller Caller, callerToken string) (*User, error) {
 }
 
 // Len is the number of users kept.
-func (us *Users) Len() int { return us.users.len() }
+func (us *Users) Len() int { return us.users.Len() }
 
 // Close closes and drops every user.
 func (us *Users) Close() error {
-	us.users.clear()
+	us.users.Clear()
 	return nil
 }

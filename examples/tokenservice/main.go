@@ -2,7 +2,7 @@
 // web or mobile client of Teams users calls with the user's Entra ID token
 // for the service, and that answers with the user's Azure Communication
 // Services token for the ACS calling and chat SDKs (see
-// teamsuser.TokenService for the request and answer).
+// tokenservice.Service for the request and answer).
 //
 // By default it runs offline: a fake Entra ID (tenant Fabrikam, user Adele
 // Vance) and a fake ACS identity service run on loopback, the service
@@ -62,7 +62,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
-	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // The (fake) app registrations of Contoso's offline world.
@@ -112,7 +112,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		return err
 	}
 
-	svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+	svc, err := tokenservice.New(tokenservice.Config{
 		Exchanger:      client,
 		AppID:          offlineAPIAppID,
 		ForwardedAppID: offlineWebAppID,
@@ -121,7 +121,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		RequiredScopes: []string{offlineScope},
 		// The on-behalf-of step at the fake Entra: the caller's Teams token,
 		// issued to the service's app. In Azure, azidentity does it.
-		OnBehalfOf: teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, _ string) (azcore.TokenCredential, error) {
+		OnBehalfOf: tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, _ string) (azcore.TokenCredential, error) {
 			u, ok := entra.User(c.ObjectID)
 			if !ok {
 				return nil, errors.New("no such user at the fake entra")
@@ -130,7 +130,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		}),
 		AuthorityHost: entraSrv.URL,
 		HTTPClient:    entraSrv.Client(),
-		CORS:          &teamsuser.CORS{AllowedOrigins: []string{"http://localhost:3000"}},
+		CORS:          &tokenservice.CORS{AllowedOrigins: []string{"http://localhost:3000"}},
 		Logger:        logger,
 	})
 	if err != nil {
@@ -175,8 +175,8 @@ func newServer(addr string, svc http.Handler, tlsConfig *tls.Config) *httpserver
 	m := http.NewServeMux()
 	m.Handle(path, svc)
 	return httpserver.New(addr, m, &httpserver.Options{
-		// The service reads at most teamsuser.DefaultMaxBodyBytes of a body.
-		MaxBodyBytes: 2 * teamsuser.DefaultMaxBodyBytes,
+		// The service reads at most tokenservice.DefaultMaxBodyBytes of a body.
+		MaxBodyBytes: 2 * tokenservice.DefaultMaxBodyBytes,
 		TLSConfig:    tlsConfig,
 	})
 }
@@ -201,7 +201,7 @@ func sample(ctx context.Context, url, callerToken string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("sample request: %d %s", resp.StatusCode, body)
 	}
-	var out teamsuser.TokenServiceResponse
+	var out tokenservice.Response
 	if err := json.Unmarshal(body, &out); err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 	if err != nil {
 		return err
 	}
-	cfg := teamsuser.TokenServiceConfig{
+	cfg := tokenservice.Config{
 		Exchanger:      client,
 		AppID:          clientID,
 		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
@@ -235,14 +235,14 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 		cfg.Tenants = tenants
 	}
 	if secret := os.Getenv("TOKENSERVICE_CLIENT_SECRET"); secret != "" {
-		cfg.OnBehalfOf = teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+		cfg.OnBehalfOf = tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 			return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, clientID, assertion, secret, nil)
 		})
 	}
 	if origins := splitList(os.Getenv("TOKENSERVICE_ALLOWED_ORIGINS")); len(origins) > 0 {
-		cfg.CORS = &teamsuser.CORS{AllowedOrigins: origins}
+		cfg.CORS = &tokenservice.CORS{AllowedOrigins: origins}
 	}
-	svc, err := teamsuser.NewTokenService(cfg)
+	svc, err := tokenservice.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,13 @@ const module = "github.com/teamsuser-sdk/teamsuser-go"
 // */*test, calling/callbacktest) are not: the secrets they hold are ones
 // they mint for tests, and their inspection types exist to show them (a
 // test reads a fake subscription's ClientState). Examples are programs.
-var guarded = []string{"identity", "chat", "calling", "teamsuser"}
+var guarded = []string{"identity", "chat", "calling", "teamsuser", "teamsuser/tokenservice"}
 
 // notSecret are fields whose name ends like a secret's but that hold none,
 // with the reason.
 var notSecret = map[string]string{
-	module + "/internal/oidc.Provider.keys":       "the issuer's RSA public keys",
-	module + "/teamsuser.TokenServiceConfig.Keys": "the public keys that verify callers' tokens",
+	module + "/internal/oidc.Provider.keys":        "the issuer's RSA public keys",
+	module + "/teamsuser/tokenservice.Config.Keys": "the public keys that verify callers' tokens",
 }
 
 // TestEveryTypeThatHoldsASecretIsInTheTable reads the guarded packages'

@@ -26,6 +26,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	idfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // secretCase is a value of a type that holds a secret, with real secrets
@@ -111,12 +112,12 @@ func cases(t *testing.T) map[string]secretCase {
 	t.Cleanup(func() { _ = tu.Close() })
 	tuTok, err := tu.ACSToken(ctx)
 	require.NoError(t, err)
-	tus, err := teamsuser.NewUsers(tuCfg, teamsuser.UsersOptions{NewCredential: func(teamsuser.Caller, string) (azcore.TokenCredential, error) {
+	tus, err := teamsuser.NewUsers(tuCfg, teamsuser.UsersOptions{NewCredential: func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
 		return staticEntra(entraTok), nil
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tus.Close() })
-	tusUser, err := tus.Get(ctx, teamsuser.Caller{TenantID: tenant.ID, ObjectID: user.ObjectID, ExpiresOn: time.Now().Add(time.Hour)}, "a-caller-token")
+	tusUser, err := tus.Get(ctx, tokenservice.Caller{TenantID: tenant.ID, ObjectID: user.ObjectID, ExpiresOn: time.Now().Add(time.Hour)}, "a-caller-token")
 	require.NoError(t, err)
 	tusTok, err := tusUser.ACSToken(ctx)
 	require.NoError(t, err)
@@ -209,7 +210,7 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: handler, secrets: []string{eventGridSecret}},
 
 		{value: teamsuser.Meeting{Meeting: meeting, ChatID: meeting.ChatID, Locator: byLink}, secrets: meetingSecrets},
-		{value: teamsuser.TokenServiceResponse{Token: acsTok.Token, ExpiresOn: acsTok.ExpiresOn}, secrets: tokSecrets(acsTok)},
+		{value: tokenservice.Response{Token: acsTok.Token, ExpiresOn: acsTok.ExpiresOn}, secrets: tokSecrets(acsTok)},
 		{value: tu, secrets: append(tokSecrets(tuTok), entraTok)},
 		{value: tus, secrets: append(tokSecrets(tusTok), entraTok)},
 	}

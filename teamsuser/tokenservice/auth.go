@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"context"
@@ -39,9 +39,9 @@ func (e *errTenantNotAllowed) Error() string { return "tenant " + e.tenant + " i
 
 // Authenticate authenticates the caller of r (its Authorization: Bearer
 // token) as the token service does, so that other handlers of the same
-// backend can share its configuration. Errors are *TokenServiceError, with
+// backend can share its configuration. Errors are *Error, with
 // the status and code the service answers with.
-func (s *TokenService) Authenticate(r *http.Request) (Caller, error) {
+func (s *Service) Authenticate(r *http.Request) (Caller, error) {
 	c, _, err := s.authenticate(r)
 	if err != nil {
 		return Caller{}, err
@@ -49,7 +49,7 @@ func (s *TokenService) Authenticate(r *http.Request) (Caller, error) {
 	return c, nil
 }
 
-func (s *TokenService) authenticate(r *http.Request) (Caller, string, *TokenServiceError) {
+func (s *Service) authenticate(r *http.Request) (Caller, string, *Error) {
 	tok, e := bearerToken(r.Header)
 	if e != nil {
 		return Caller{}, "", e
@@ -63,7 +63,7 @@ func (s *TokenService) authenticate(r *http.Request) (Caller, string, *TokenServ
 
 // bearerToken reads the one "Authorization: Bearer <token>" header (RFC
 // 6750 section 2.1). It never puts the header's value in its error.
-func bearerToken(h http.Header) (string, *TokenServiceError) {
+func bearerToken(h http.Header) (string, *Error) {
 	vals := h.Values("Authorization")
 	switch len(vals) {
 	case 0:
@@ -113,7 +113,7 @@ func isB64Token(s string) bool {
 }
 
 // verify validates the caller's token and reads the caller from it.
-func (a *callerAuth) verify(ctx context.Context, token string) (Caller, *TokenServiceError) {
+func (a *callerAuth) verify(ctx context.Context, token string) (Caller, *Error) {
 	t, err := a.provider.Validate(ctx, token, &oidc.Checks{
 		Audiences: a.audiences,
 		Issuer:    a.checkIssuer,
@@ -122,7 +122,7 @@ func (a *callerAuth) verify(ctx context.Context, token string) (Caller, *TokenSe
 	if err != nil {
 		return Caller{}, authError(err)
 	}
-	invalid := func(msg string) *TokenServiceError {
+	invalid := func(msg string) *Error {
 		return svcErr(http.StatusUnauthorized, CodeInvalidToken, msg, nil)
 	}
 	var c Caller
@@ -203,7 +203,7 @@ func (a *callerAuth) checkIssuer(iss string, md oidc.Metadata, t *jwt.Token) err
 }
 
 // authError maps a validation error to the answer.
-func authError(err error) *TokenServiceError {
+func authError(err error) *Error {
 	var tna *errTenantNotAllowed
 	if errors.As(err, &tna) {
 		return svcErr(http.StatusForbidden, CodeTenantNotAllowed, "the caller's tenant is not allowed to use this service", err)

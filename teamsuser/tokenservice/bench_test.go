@@ -1,4 +1,4 @@
-package teamsuser_test
+package tokenservice_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
-	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // stubExchanger answers at once, so that a benchmark shows the handler's
@@ -24,12 +24,12 @@ func (stubExchanger) ExchangeTeamsUserToken(_ context.Context, req identity.Team
 	return identity.ExchangeTeamsUserTokenResponse{AccessToken: identity.AccessToken{Token: "eyJ.acs-token." + req.UserID, ExpiresOn: time.Now().Add(time.Hour)}}, nil
 }
 
-// BenchmarkTokenService measures an authenticated request through the
+// BenchmarkService measures an authenticated request through the
 // handler (caller token verified with the cached keys, request decoded,
 // exchange, JSON answer) beside the plain alternative, the same exchange
 // called directly: against a stub that answers at once (the handler's own
 // cost), the fake ACS's Go face, and the real client on its HTTP face.
-func BenchmarkTokenService(b *testing.B) {
+func BenchmarkService(b *testing.B) {
 	entra := fake.NewEntra(&fake.EntraOptions{Key: keys()[0]})
 	tn := entra.AddTenant("Fabrikam")
 	adele := entra.AddUser(tn.ID, "Adele Vance")
@@ -59,11 +59,11 @@ func BenchmarkTokenService(b *testing.B) {
 		name string
 		x    identity.TokenExchanger
 	}{{"stub", stubExchanger{}}, {"goface", acs}, {"http", client}} {
-		svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+		svc, err := tokenservice.New(tokenservice.Config{
 			Exchanger: face.x, AppID: apiAppID, ForwardedAppID: spaAppID,
 			Audiences: []string{apiAppID}, Tenants: []string{tn.ID},
 			AuthorityHost: entraSrv.URL, HTTPClient: entraSrv.Client(),
-			RateLimit: teamsuser.RateLimit{Disabled: true},
+			RateLimit: tokenservice.RateLimit{Disabled: true},
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package teamsuser_test
+package tokenservice_test
 
 import (
 	"encoding/json"
@@ -10,14 +10,14 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
-	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // A token service for the Teams users of Fabrikam, run offline against a fake
 // Entra ID and a fake ACS resource on loopback. In production, Exchanger is
 // an identity.Client of the real resource, AuthorityHost is left empty, and
 // the on-behalf-of credential is azidentity's.
-func ExampleTokenService() {
+func ExampleService() {
 	entra := fake.NewEntra(nil)
 	fabrikam := entra.AddTenant("Fabrikam")
 	northwind := entra.AddTenant("Northwind")
@@ -36,12 +36,12 @@ func ExampleTokenService() {
 
 	const apiAppID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" // the token service's app registration
 	const webAppID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac" // the web client's
-	svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+	svc, err := tokenservice.New(tokenservice.Config{
 		Exchanger: client,
 		AppID:     apiAppID,
 		Audiences: []string{apiAppID, "api://contoso-token-service"},
 		Tenants:   []string{fabrikam.ID},
-		OnBehalfOf: teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+		OnBehalfOf: tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 			// Production: azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
 			u, _ := entra.User(c.ObjectID)
 			return entra.Credential(u, apiAppID, nil), nil
@@ -78,7 +78,7 @@ func ExampleTokenService() {
 			fmt.Println(u.DisplayName+":", resp.StatusCode, e.Error.Code)
 			return
 		}
-		var out teamsuser.TokenServiceResponse
+		var out tokenservice.Response
 		_ = json.NewDecoder(resp.Body).Decode(&out)
 		fmt.Println(u.DisplayName+":", resp.StatusCode, out.User.Kind, out.User.RawID == "8:orgid:"+u.ObjectID)
 	}

@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"context"
@@ -27,7 +27,7 @@ const (
 
 var fuzzFixture struct {
 	once   sync.Once
-	svc    *TokenService
+	svc    *Service
 	caller string
 	exch   *fuzzExchanger
 }
@@ -71,7 +71,7 @@ func fuzzSetup(t testing.TB) {
 			panic(err)
 		}
 		x := &fuzzExchanger{}
-		svc, err := NewTokenService(TokenServiceConfig{
+		svc, err := New(Config{
 			Exchanger: x, AppID: fuzzAPI, Audiences: []string{fuzzAPI}, Tenants: []string{fuzzTenant},
 			Keys:  StaticKeys{fuzzKID: &key.PublicKey},
 			Clock: fixedClock{identity.SystemClock()}, RateLimit: RateLimit{Disabled: true},
@@ -155,7 +155,7 @@ func FuzzTokenServiceRequest(f *testing.F) {
 		}
 		out := rec.Body.String()
 		if rec.Code == http.StatusOK {
-			var r TokenServiceResponse
+			var r Response
 			if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Token == "" || r.User.MicrosoftTeamsUser == nil || r.User.MicrosoftTeamsUser.UserID != fuzzOID {
 				t.Fatalf("bad 200 answer: %s", out)
 			}

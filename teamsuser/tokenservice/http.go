@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 )
 
@@ -27,8 +28,8 @@ type request struct {
 	secrets []string // tokens seen, scrubbed from the log record
 }
 
-// ServeHTTP implements http.Handler; see TokenService for the protocol.
-func (s *TokenService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP implements http.Handler; see Service for the protocol.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var rq request
 	if e := s.handle(w, r, &rq); e != nil {
 		rq.status = e.Status
@@ -39,7 +40,7 @@ func (s *TokenService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.logRequest(r, &rq, nil)
 }
 
-func (s *TokenService) handle(w http.ResponseWriter, r *http.Request, rq *request) *TokenServiceError {
+func (s *Service) handle(w http.ResponseWriter, r *http.Request, rq *request) *Error {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -131,9 +132,9 @@ func (s *TokenService) handle(w http.ResponseWriter, r *http.Request, rq *reques
 		rq.secrets = append(rq.secrets, res.Token)
 	}
 	if err != nil {
-		return exchangeError(err, rq.mode == "forwarded")
+		return exchangeError(err, rq.mode == "forwarded", s.clock.Now())
 	}
-	body, err := json.Marshal(tokenServiceAnswer{
+	body, err := json.Marshal(wireResponse{
 		Token:     res.Token,
 		ExpiresOn: res.ExpiresOn.UTC(),
 		User:      identity.ModelFromIdentifier(caller.TeamsUser(s.cloud)),
@@ -150,7 +151,7 @@ func (s *TokenService) handle(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 // readRequest reads the body (within the limit) and decodes the request.
-func (s *TokenService) readRequest(w http.ResponseWriter, r *http.Request) (string, *TokenServiceError) {
+func (s *Service) readRequest(w http.ResponseWriter, r *http.Request) (string, *Error) {
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
@@ -177,8 +178,8 @@ var namingMembers = map[string]bool{
 // decodeTokenRequest reads the Teams token from the TeamsTokenHeader header
 // and the JSON body {"teamsToken": "..."}; both are optional. It returns ""
 // when neither carries one. Its errors never contain the input.
-func decodeTokenRequest(h http.Header, body []byte) (string, *TokenServiceError) {
-	bad := func(msg string) (string, *TokenServiceError) {
+func decodeTokenRequest(h http.Header, body []byte) (string, *Error) {
+	bad := func(msg string) (string, *Error) {
 		return "", svcErr(http.StatusBadRequest, CodeBadRequest, msg, nil)
 	}
 	var fromHeader string
@@ -283,8 +284,10 @@ func safeName(name string) string {
 
 // exchangeError maps an error of the exchange to the answer. forwarded
 // says whether the client sent the Teams token: then a token the service
-// refuses is the client's fault (4xx), otherwise the service's (502).
-func exchangeError(err error, forwarded bool) *TokenServiceError {
+// refuses is the client's fault (4xx), otherwise the service's (502). A
+// throttled exchange passes on the wait ACS asked for, read as the identity
+// client reads it, from now.
+func exchangeError(err error, forwarded bool, now time.Time) *Error {
 	var ite *identity.InvalidTokenError
 	if errors.As(err, &ite) {
 		if ite.Problem == identity.TokenUserIDMismatch {
@@ -305,7 +308,7 @@ func exchangeError(err error, forwarded bool) *TokenServiceError {
 		case re.StatusCode == http.StatusTooManyRequests:
 			e := svcErr(http.StatusServiceUnavailable, CodeExchangeThrottled, "Communication Services is throttling token exchanges; retry later", err)
 			if re.RawResponse != nil {
-				e.RetryAfter = parseRetryAfter(re.RawResponse.Header.Get("Retry-After"))
+				e.RetryAfter = acsclient.RetryAfter(re.RawResponse.Header, now)
 			}
 			if e.RetryAfter <= 0 {
 				e.RetryAfter = 30 * time.Second
@@ -337,19 +340,6 @@ func teamsTokenProblem(p identity.TokenProblem) string {
 	return "it is not a well-formed Entra ID access token"
 }
 
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return time.Until(t)
-	}
-	return 0
-}
-
 // errorBody is the JSON of an error answer.
 type errorBody struct {
 	Error struct {
@@ -358,7 +348,7 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, e *TokenServiceError) {
+func writeError(w http.ResponseWriter, e *Error) {
 	var b errorBody
 	b.Error.Code, b.Error.Message = e.Code, e.Message
 	body, _ := json.Marshal(b)
@@ -385,7 +375,7 @@ func scrub(s string, secrets []string) string {
 	return jwtLike.ReplaceAllString(s, "[REDACTED JWT]")
 }
 
-func (s *TokenService) logRequest(r *http.Request, rq *request, e *TokenServiceError) {
+func (s *Service) logRequest(r *http.Request, rq *request, e *Error) {
 	ctx := r.Context()
 	level := slog.LevelInfo
 	switch {
@@ -411,7 +401,7 @@ func (s *TokenService) logRequest(r *http.Request, rq *request, e *TokenServiceE
 	if e != nil && e.Err != nil {
 		attrs = append(attrs, slog.String("cause", scrub(e.Err.Error(), rq.secrets)))
 	}
-	s.log.LogAttrs(ctx, level, "teamsuser: token request", attrs...)
+	s.log.LogAttrs(ctx, level, "tokenservice: token request", attrs...)
 }
 
-var _ http.Handler = (*TokenService)(nil)
+var _ http.Handler = (*Service)(nil)

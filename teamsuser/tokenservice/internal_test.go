@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"context"
@@ -101,15 +101,6 @@ func TestScrub(t *testing.T) {
 	assert.Equal(t, "a [REDACTED] and [REDACTED JWT] and short", s)
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	assert.Equal(t, 7*time.Second, parseRetryAfter("7"))
-	assert.Zero(t, parseRetryAfter(""))
-	assert.Zero(t, parseRetryAfter("soon"))
-	assert.Zero(t, parseRetryAfter("-3"))
-	d := parseRetryAfter(time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
-	assert.Greater(t, d, 50*time.Minute)
-}
-
 func TestIsGUID(t *testing.T) {
 	assert.True(t, isGUID("72f988bf-86f1-41af-91ab-2d7cd011db47"))
 	assert.True(t, isGUID("72F988BF-86F1-41AF-91AB-2D7CD011DB47"))
@@ -118,9 +109,9 @@ func TestIsGUID(t *testing.T) {
 	}
 }
 
-func TestTokenServiceErrorText(t *testing.T) {
+func TestErrorText(t *testing.T) {
 	e := svcErr(http.StatusForbidden, CodeTenantNotAllowed, "the caller's tenant is not allowed", assert.AnError)
-	assert.Equal(t, "teamsuser: tenant_not_allowed: the caller's tenant is not allowed", e.Error())
+	assert.Equal(t, "tokenservice: tenant_not_allowed: the caller's tenant is not allowed", e.Error())
 	assert.ErrorIs(t, e, assert.AnError)
 }
 

@@ -1,4 +1,4 @@
-package teamsuser_test
+package tokenservice_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // oboEntra is the part of Entra ID that azidentity's on-behalf-of
@@ -70,7 +70,7 @@ func TestOnBehalfOfCredentialReusesTheCallersCredential(t *testing.T) {
 	entra := newOBOEntra(t)
 	const tenant = "8f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 	var built atomic.Int32
-	obo := teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+	obo := tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 		built.Add(1)
 		// The tenant as the configuration spells it, upper case; the
 		// caller's token carries it in lower case.
@@ -83,7 +83,7 @@ func TestOnBehalfOfCredentialReusesTheCallersCredential(t *testing.T) {
 				DisableInstanceDiscovery: true,
 			})
 	})
-	adele := teamsuser.Caller{TenantID: tenant, ObjectID: "0b8a6c2e-1f3d-4e5a-9b7c-6d5e4f3a2b1c", ExpiresOn: time.Now().Add(time.Hour)}
+	adele := tokenservice.Caller{TenantID: tenant, ObjectID: "0b8a6c2e-1f3d-4e5a-9b7c-6d5e4f3a2b1c", ExpiresOn: time.Now().Add(time.Hour)}
 	ctx := context.Background()
 	var first string
 	for i := range 3 {

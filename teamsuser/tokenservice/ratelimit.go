@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"container/list"

@@ -1,4 +1,4 @@
-package teamsuser
+package tokenservice
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callercache"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
 )
 
@@ -49,7 +50,7 @@ var teamsScopes = []string{
 }
 
 // KeySet finds the RSA public key that verifies caller tokens with a given
-// key id. Set TokenServiceConfig.Keys to one to validate caller tokens
+// key id. Set Config.Keys to one to validate caller tokens
 // without fetching the issuer's keys.
 type KeySet interface {
 	// Key returns the key with that kid, or an error if there is none.
@@ -64,13 +65,13 @@ func (k StaticKeys) Key(kid string) (*rsa.PublicKey, error) {
 	if pub, ok := k[kid]; ok && pub != nil {
 		return pub, nil
 	}
-	return nil, errors.New("teamsuser: no key with that key id")
+	return nil, errors.New("tokenservice: no key with that key id")
 }
 
 // OnBehalfOfFunc obtains the Teams user's Entra ID token for the Teams
 // scopes of Communication Services on behalf of the authenticated caller,
 // from the caller's own token (the OAuth 2.0 on-behalf-of flow). The
-// token must be issued to TokenServiceConfig.AppID. OnBehalfOfCredential
+// token must be issued to Config.AppID. OnBehalfOfCredential
 // makes one from azidentity's OnBehalfOfCredential.
 type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error)
 
@@ -81,13 +82,13 @@ type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string)
 // implementation is azidentity's on-behalf-of credential of the token
 // service's own app registration, in the caller's tenant:
 //
-//	teamsuser.OnBehalfOfCredential(func(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+//	tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 //		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
 //	})
 //
-// It keeps each caller's credential (by tenant and object id, as Users
-// keeps users) while the caller's token it was made from is valid, for at
-// most DefaultMaxUsers callers, the least recently used going first: the
+// It keeps each caller's credential (by tenant and object id, as
+// teamsuser.Users keeps users) while the caller's token it was made from is
+// valid, for at most 1000 callers, the least recently used going first: the
 // credential's own token cache then answers the caller's later requests
 // without a round trip to Entra ID. A later token of the caller that lives
 // longer replaces the credential. newCredential is called with a lock held,
@@ -95,25 +96,29 @@ type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string)
 // request names no tenant: the credential's is the caller's, and azidentity
 // refuses a tenant spelled otherwise than the credential's.
 func OnBehalfOfCredential(newCredential func(caller Caller, userAssertion string) (azcore.TokenCredential, error)) OnBehalfOfFunc {
-	return onBehalfOf(newCredential, DefaultMaxUsers, time.Now)
+	return onBehalfOf(newCredential, oboMaxCallers, time.Now)
 }
+
+// oboMaxCallers bounds the callers whose credential OnBehalfOfCredential
+// keeps: as many as teamsuser.Users keeps users by default.
+const oboMaxCallers = 1000
 
 // onBehalfOf is OnBehalfOfCredential with its bound and clock.
 func onBehalfOf(newCredential func(Caller, string) (azcore.TokenCredential, error), maxCallers int, now func() time.Time) OnBehalfOfFunc {
 	if newCredential == nil {
 		return func(context.Context, Caller, string) (azcore.AccessToken, error) {
-			return azcore.AccessToken{}, errors.New("teamsuser: no on-behalf-of credential factory")
+			return azcore.AccessToken{}, errors.New("tokenservice: no on-behalf-of credential factory")
 		}
 	}
-	creds := newCallerCache(maxCallers, now, func(c Caller, assertion string) (azcore.TokenCredential, error) {
-		cred, err := newCredential(c, assertion)
-		if err == nil && cred == nil {
-			err = errors.New("teamsuser: the on-behalf-of credential factory returned nil")
-		}
-		return cred, err
-	}, nil)
+	creds := callercache.New[azcore.TokenCredential](maxCallers, now, nil)
 	return func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error) {
-		cred, err := creds.get(caller, callerToken)
+		cred, err := creds.Get(caller.TenantID, caller.ObjectID, caller.ExpiresOn, func() (azcore.TokenCredential, error) {
+			cred, err := newCredential(caller, callerToken)
+			if err == nil && cred == nil {
+				err = errors.New("tokenservice: the on-behalf-of credential factory returned nil")
+			}
+			return cred, err
+		})
 		if err != nil {
 			return azcore.AccessToken{}, err
 		}
@@ -121,7 +126,7 @@ func onBehalfOf(newCredential func(Caller, string) (azcore.TokenCredential, erro
 	}
 }
 
-// RateLimit is the per-user rate limit of a TokenService: a token bucket per
+// RateLimit is the per-user rate limit of a Service: a token bucket per
 // caller (tenant and object id) that holds Burst requests and gains one every
 // Every. At most MaxUsers buckets are kept; the least recently used one goes
 // first. The zero value means the defaults.
@@ -156,9 +161,9 @@ type CORS struct {
 	MaxAge time.Duration
 }
 
-// TokenServiceConfig configures a TokenService. Exchanger, AppID,
+// Config configures a Service. Exchanger, AppID,
 // Audiences, and Tenants or AnyTenant are required.
-type TokenServiceConfig struct {
+type Config struct {
 	// Exchanger exchanges the Teams user's Entra token for an ACS token:
 	// an *identity.Client, or identity/fake's Service in tests.
 	Exchanger identity.TokenExchanger
@@ -236,7 +241,7 @@ type TokenServiceConfig struct {
 	MaxBodyBytes int64
 }
 
-// TokenService is an http.Handler that is the backend of a web or mobile
+// Service is an http.Handler that is the backend of a web or mobile
 // client of Teams users: it authenticates the caller with the caller's
 // Microsoft Entra ID access token for the service (Authorization: Bearer),
 // checks that the caller's tenant is allowed and that the caller is within
@@ -257,7 +262,7 @@ type TokenServiceConfig struct {
 //
 // The body is optional when OnBehalfOf is configured; the Teams token may
 // also come in the TeamsTokenHeader header. The answer is a
-// TokenServiceResponse:
+// Response:
 //
 //	200 OK
 //	Cache-Control: no-store
@@ -269,8 +274,8 @@ type TokenServiceConfig struct {
 // or an error, {"error": {"code": "...", "message": "..."}}, with the codes
 // of ErrorCode. Responses never contain the caller's or the Teams token.
 //
-// A TokenService is safe for concurrent use.
-type TokenService struct {
+// A Service is safe for concurrent use.
+type Service struct {
 	exchanger      identity.TokenExchanger
 	appID          string
 	forwardedAppID string
@@ -284,10 +289,10 @@ type TokenService struct {
 	maxBody        int64
 }
 
-// NewTokenService checks cfg and returns the service. Errors are
+// New checks cfg and returns the service. Errors are
 // *identity.ArgumentError naming the field at fault. Nothing is fetched
 // until the first request.
-func NewTokenService(cfg TokenServiceConfig) (*TokenService, error) {
+func New(cfg Config) (*Service, error) {
 	argErr := func(arg, format string, a ...any) error {
 		return &identity.ArgumentError{Arg: arg, Problem: fmt.Sprintf(format, a...)}
 	}
@@ -343,7 +348,7 @@ func NewTokenService(cfg TokenServiceConfig) (*TokenService, error) {
 	if clock == nil {
 		clock = identity.SystemClock()
 	}
-	s := &TokenService{
+	s := &Service{
 		exchanger:      cfg.Exchanger,
 		appID:          cfg.AppID,
 		forwardedAppID: cfg.ForwardedAppID,
@@ -431,7 +436,7 @@ func NewTokenService(cfg TokenServiceConfig) (*TokenService, error) {
 	return s, nil
 }
 
-// Caller is the authenticated caller of a TokenService: the claims of the
+// Caller is the authenticated caller of a Service: the claims of the
 // caller's verified Entra ID token that identify the user.
 type Caller struct {
 	// TenantID is the user's tenant ("tid").
@@ -458,10 +463,10 @@ func (c Caller) TeamsUser(cloud identity.CloudEnvironment) identity.MicrosoftTea
 	return identity.MicrosoftTeamsUserIdentifier{UserID: c.ObjectID, Cloud: cloud}
 }
 
-// TokenServiceResponse is the JSON body of a TokenService's 200 answer.
+// Response is the JSON body of a Service's 200 answer.
 // Printing it with fmt or log/slog, or encoding it with encoding/json,
 // never shows the token (see MarshalJSON).
-type TokenServiceResponse struct {
+type Response struct {
 	// Token is the caller's ACS access token. It is a secret.
 	Token string `json:"token"`
 	// ExpiresOn is when the token expires (RFC 3339).
@@ -472,24 +477,24 @@ type TokenServiceResponse struct {
 }
 
 // String returns a description without the token.
-func (r TokenServiceResponse) String() string {
-	return fmt.Sprintf("TokenServiceResponse{Token: %s, ExpiresOn: %s, User: %s}",
+func (r Response) String() string {
+	return fmt.Sprintf("tokenservice.Response{Token: %s, ExpiresOn: %s, User: %s}",
 		identity.Redact(r.Token), r.ExpiresOn.UTC().Format(time.RFC3339), r.User.RawID)
 }
 
 // GoString is String.
-func (r TokenServiceResponse) GoString() string { return r.String() }
+func (r Response) GoString() string { return r.String() }
 
 // Format implements fmt.Formatter so that every verb prints String.
-func (r TokenServiceResponse) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+func (r Response) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
 
 // LogValue implements slog.LogValuer without the token.
-func (r TokenServiceResponse) LogValue() slog.Value { return slog.StringValue(r.String()) }
+func (r Response) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
-// ErrorCode is the stable code of a TokenService error answer.
+// ErrorCode is the stable code of a Service error answer.
 type ErrorCode string
 
-// The error codes of a TokenService, with their HTTP status.
+// The error codes of a Service, with their HTTP status.
 const (
 	// CodeMissingToken (401): no bearer token in Authorization.
 	CodeMissingToken ErrorCode = "missing_token"
@@ -541,9 +546,9 @@ const (
 	CodeAuthorityUnavailable ErrorCode = "authority_unavailable"
 )
 
-// TokenServiceError is an error answer of a TokenService, and the error of
-// TokenService.Authenticate. Its message never contains a token.
-type TokenServiceError struct {
+// Error is an error answer of a Service, and the error of
+// Service.Authenticate. Its message never contains a token.
+type Error struct {
 	// Status is the HTTP status.
 	Status int
 	// Code is the stable error code.
@@ -557,15 +562,15 @@ type TokenServiceError struct {
 }
 
 // Error implements error.
-func (e *TokenServiceError) Error() string {
-	return "teamsuser: " + string(e.Code) + ": " + e.Message
+func (e *Error) Error() string {
+	return "tokenservice: " + string(e.Code) + ": " + e.Message
 }
 
 // Unwrap returns the cause.
-func (e *TokenServiceError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-func svcErr(status int, code ErrorCode, msg string, cause error) *TokenServiceError {
-	return &TokenServiceError{Status: status, Code: code, Message: msg, Err: cause}
+func svcErr(status int, code ErrorCode, msg string, cause error) *Error {
+	return &Error{Status: status, Code: code, Message: msg, Err: cause}
 }
 
 // isGUID reports whether s is a GUID in its usual 8-4-4-4-12 hex form.

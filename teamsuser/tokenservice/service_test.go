@@ -1,4 +1,4 @@
-package teamsuser_test
+package tokenservice_test
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
-	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 const (
@@ -131,12 +131,12 @@ type world struct {
 	oboCalls  atomic.Int32
 	oboSeen   sync.Map // caller oid -> caller token the OBO function got
 	logs      *syncBuffer
-	cfg       teamsuser.TokenServiceConfig
-	svc       *teamsuser.TokenService
+	cfg       tokenservice.Config
+	svc       *tokenservice.Service
 	srv       *httptest.Server
 }
 
-func newWorld(t *testing.T, mod func(*teamsuser.TokenServiceConfig)) *world {
+func newWorld(t *testing.T, mod func(*tokenservice.Config)) *world {
 	t.Helper()
 	// The clock starts at the real time: the identity client signs its
 	// requests with the real date, which the fake ACS checks (within 15
@@ -166,18 +166,18 @@ func newWorld(t *testing.T, mod func(*teamsuser.TokenServiceConfig)) *world {
 	})
 	require.NoError(t, err)
 
-	cfg := teamsuser.TokenServiceConfig{
+	cfg := tokenservice.Config{
 		Exchanger:      w.client,
 		AppID:          apiAppID,
 		ForwardedAppID: spaAppID,
 		Audiences:      []string{apiAppID, apiAppIDURI},
 		Tenants:        []string{w.fabrikam.ID},
 		RequiredScopes: []string{apiScope},
-		OnBehalfOf:     teamsuser.OnBehalfOfCredential(w.oboCredential),
+		OnBehalfOf:     tokenservice.OnBehalfOfCredential(w.oboCredential),
 		AuthorityHost:  w.entraSrv.URL,
 		HTTPClient:     w.entraSrv.Client(),
 		Clock:          w.clock,
-		RateLimit:      teamsuser.RateLimit{Burst: 1000},
+		RateLimit:      tokenservice.RateLimit{Burst: 1000},
 		Logger:         slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	w.cfg = cfg
@@ -187,14 +187,14 @@ func newWorld(t *testing.T, mod func(*teamsuser.TokenServiceConfig)) *world {
 
 // restart serves a new token service of the world's base configuration
 // changed by mod.
-func (w *world) restart(mod func(*teamsuser.TokenServiceConfig)) {
+func (w *world) restart(mod func(*tokenservice.Config)) {
 	w.t.Helper()
 	cfg := w.cfg
 	if mod != nil {
 		mod(&cfg)
 	}
 	var err error
-	w.svc, err = teamsuser.NewTokenService(cfg)
+	w.svc, err = tokenservice.New(cfg)
 	require.NoError(w.t, err)
 	if w.srv != nil {
 		w.srv.Close()
@@ -205,7 +205,7 @@ func (w *world) restart(mod func(*teamsuser.TokenServiceConfig)) {
 
 // oboCredential is the on-behalf-of step against the fake Entra: the Teams
 // token of the caller, issued to the token service's app.
-func (w *world) oboCredential(c teamsuser.Caller, assertion string) (azcore.TokenCredential, error) {
+func (w *world) oboCredential(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 	w.oboCalls.Add(1)
 	w.oboSeen.Store(c.ObjectID, assertion)
 	u, ok := w.entra.User(c.ObjectID)
@@ -236,10 +236,10 @@ type answer struct {
 	status int
 	header http.Header
 	body   string
-	ok     teamsuser.TokenServiceResponse
+	ok     tokenservice.Response
 	err    struct {
-		Code    teamsuser.ErrorCode `json:"code"`
-		Message string              `json:"message"`
+		Code    tokenservice.ErrorCode `json:"code"`
+		Message string                 `json:"message"`
 	}
 }
 
@@ -313,13 +313,13 @@ func TestTokenServiceForwardedToken(t *testing.T) {
 	v1, _, err := w.entra.TeamsUserToken(w.megan, spaAppID, fake.WithAudience(apiAppIDURI), fake.WithScopes(apiScope))
 	require.NoError(t, err)
 	h := bearer(v1)
-	h[teamsuser.TeamsTokenHeader] = w.teamsToken(w.megan)
+	h[tokenservice.TeamsTokenHeader] = w.teamsToken(w.megan)
 	a = w.do(http.MethodPost, h, "")
 	w.assertTeamsAnswer(a, w.megan)
 	// Both, the same token.
 	tt := w.teamsToken(w.adele, fake.V2())
 	h = bearer(w.callerToken(w.adele))
-	h[teamsuser.TeamsTokenHeader] = tt
+	h[tokenservice.TeamsTokenHeader] = tt
 	w.assertTeamsAnswer(w.do(http.MethodPost, h, body(tt)), w.adele)
 
 	ex := w.acs.Exchanges()
@@ -374,30 +374,30 @@ func TestTokenServiceRefusesBadCallers(t *testing.T) {
 		name   string
 		header map[string]string
 		status int
-		code   teamsuser.ErrorCode
+		code   tokenservice.ErrorCode
 	}{
-		{"no authorization", nil, 401, teamsuser.CodeMissingToken},
-		{"basic scheme", map[string]string{"Authorization": "Basic YWRlbGU6cHc="}, 401, teamsuser.CodeMissingToken},
-		{"empty bearer", map[string]string{"Authorization": "Bearer "}, 401, teamsuser.CodeMissingToken},
-		{"not a b64token", map[string]string{"Authorization": "Bearer a b"}, 401, teamsuser.CodeInvalidToken},
-		{"garbage", bearer("abc.def.ghi"), 401, teamsuser.CodeInvalidToken},
-		{"forged: another key, the issuer's kid", bearer(forge(k[2], w.entra.KeyID(), nil)), 401, teamsuser.CodeInvalidToken},
-		{"forged: another key, unknown kid", bearer(forge(k[2], "forged-kid", nil)), 401, teamsuser.CodeInvalidToken},
-		{"tampered payload", bearer(parts[0] + "." + strings.Split(forge(k[2], w.entra.KeyID(), func(c map[string]any) { c["oid"] = w.megan.ObjectID }), ".")[1] + "." + parts[2]), 401, teamsuser.CodeInvalidToken},
-		{"alg none", bearer(noneHeader + "." + parts[1] + "."), 401, teamsuser.CodeInvalidToken},
-		{"alg HS256", bearer(hs256Header + "." + parts[1] + "." + parts[2]), 401, teamsuser.CodeInvalidToken},
-		{"expired", bearer(w.callerToken(w.adele, fake.Expired())), 401, teamsuser.CodeInvalidToken},
-		{"not yet valid", bearer(w.callerToken(w.adele, fake.NotYetValid())), 401, teamsuser.CodeInvalidToken},
-		{"wrong audience: another API", bearer(w.callerToken(w.adele, fake.WithAudience("api://other-service"))), 401, teamsuser.CodeInvalidToken},
-		{"wrong audience: the Teams token itself", bearer(w.teamsToken(w.adele, fake.V2())), 401, teamsuser.CodeInvalidToken},
-		{"issuer of another tenant", bearer(w.callerToken(w.adele, fake.WithClaim("iss", "https://login.microsoftonline.com/"+w.northwind.ID+"/v2.0"))), 401, teamsuser.CodeInvalidToken},
-		{"foreign issuer", bearer(w.callerToken(w.adele, fake.WithClaim("iss", "https://evil.example/"+w.fabrikam.ID+"/v2.0"))), 401, teamsuser.CodeInvalidToken},
-		{"no oid", bearer(w.callerToken(w.adele, fake.WithClaim("oid", nil))), 401, teamsuser.CodeInvalidToken},
-		{"no tid", bearer(w.callerToken(w.adele, fake.WithClaim("tid", nil))), 401, teamsuser.CodeInvalidToken},
-		{"oid a number", bearer(w.callerToken(w.adele, fake.WithClaim("oid", 42))), 401, teamsuser.CodeInvalidToken},
-		{"tenant not allowed", bearer(w.callerToken(w.alex)), 403, teamsuser.CodeTenantNotAllowed},
-		{"app-only token", bearer(w.callerToken(w.adele, fake.WithScopes(), fake.WithClaim("roles", []string{"Token.Issue"}))), 403, teamsuser.CodeUserTokenRequired},
-		{"scope missing", bearer(w.callerToken(w.adele, fake.WithScopes("User.Read"))), 403, teamsuser.CodeInsufficientScope},
+		{"no authorization", nil, 401, tokenservice.CodeMissingToken},
+		{"basic scheme", map[string]string{"Authorization": "Basic YWRlbGU6cHc="}, 401, tokenservice.CodeMissingToken},
+		{"empty bearer", map[string]string{"Authorization": "Bearer "}, 401, tokenservice.CodeMissingToken},
+		{"not a b64token", map[string]string{"Authorization": "Bearer a b"}, 401, tokenservice.CodeInvalidToken},
+		{"garbage", bearer("abc.def.ghi"), 401, tokenservice.CodeInvalidToken},
+		{"forged: another key, the issuer's kid", bearer(forge(k[2], w.entra.KeyID(), nil)), 401, tokenservice.CodeInvalidToken},
+		{"forged: another key, unknown kid", bearer(forge(k[2], "forged-kid", nil)), 401, tokenservice.CodeInvalidToken},
+		{"tampered payload", bearer(parts[0] + "." + strings.Split(forge(k[2], w.entra.KeyID(), func(c map[string]any) { c["oid"] = w.megan.ObjectID }), ".")[1] + "." + parts[2]), 401, tokenservice.CodeInvalidToken},
+		{"alg none", bearer(noneHeader + "." + parts[1] + "."), 401, tokenservice.CodeInvalidToken},
+		{"alg HS256", bearer(hs256Header + "." + parts[1] + "." + parts[2]), 401, tokenservice.CodeInvalidToken},
+		{"expired", bearer(w.callerToken(w.adele, fake.Expired())), 401, tokenservice.CodeInvalidToken},
+		{"not yet valid", bearer(w.callerToken(w.adele, fake.NotYetValid())), 401, tokenservice.CodeInvalidToken},
+		{"wrong audience: another API", bearer(w.callerToken(w.adele, fake.WithAudience("api://other-service"))), 401, tokenservice.CodeInvalidToken},
+		{"wrong audience: the Teams token itself", bearer(w.teamsToken(w.adele, fake.V2())), 401, tokenservice.CodeInvalidToken},
+		{"issuer of another tenant", bearer(w.callerToken(w.adele, fake.WithClaim("iss", "https://login.microsoftonline.com/"+w.northwind.ID+"/v2.0"))), 401, tokenservice.CodeInvalidToken},
+		{"foreign issuer", bearer(w.callerToken(w.adele, fake.WithClaim("iss", "https://evil.example/"+w.fabrikam.ID+"/v2.0"))), 401, tokenservice.CodeInvalidToken},
+		{"no oid", bearer(w.callerToken(w.adele, fake.WithClaim("oid", nil))), 401, tokenservice.CodeInvalidToken},
+		{"no tid", bearer(w.callerToken(w.adele, fake.WithClaim("tid", nil))), 401, tokenservice.CodeInvalidToken},
+		{"oid a number", bearer(w.callerToken(w.adele, fake.WithClaim("oid", 42))), 401, tokenservice.CodeInvalidToken},
+		{"tenant not allowed", bearer(w.callerToken(w.alex)), 403, tokenservice.CodeTenantNotAllowed},
+		{"app-only token", bearer(w.callerToken(w.adele, fake.WithScopes(), fake.WithClaim("roles", []string{"Token.Issue"}))), 403, tokenservice.CodeUserTokenRequired},
+		{"scope missing", bearer(w.callerToken(w.adele, fake.WithScopes("User.Read"))), 403, tokenservice.CodeInsufficientScope},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -456,16 +456,16 @@ func TestTokenServiceCallerCannotChooseTheUser(t *testing.T) {
 	} {
 		a := w.do(http.MethodPost, bearer(caller), b)
 		assert.Equal(t, http.StatusBadRequest, a.status, b)
-		assert.Equal(t, teamsuser.CodeBadRequest, a.err.Code)
+		assert.Equal(t, tokenservice.CodeBadRequest, a.err.Code)
 		assert.Contains(t, a.err.Message, "authenticated caller")
 	}
 	// Megan's Teams token forwarded by Adele is refused before anything is
 	// sent: the exchange is always made for the caller's own object id.
 	a := w.do(http.MethodPost, bearer(caller), body(w.teamsToken(w.megan)))
 	assert.Equal(t, http.StatusForbidden, a.status, a.body)
-	assert.Equal(t, teamsuser.CodeTeamsTokenWrongUser, a.err.Code)
+	assert.Equal(t, tokenservice.CodeTeamsTokenWrongUser, a.err.Code)
 	h := bearer(caller)
-	h[teamsuser.TeamsTokenHeader] = w.teamsToken(w.megan)
+	h[tokenservice.TeamsTokenHeader] = w.teamsToken(w.megan)
 	a = w.do(http.MethodPost, h, "")
 	assert.Equal(t, http.StatusForbidden, a.status, a.body)
 
@@ -478,7 +478,7 @@ func TestTokenServiceCallerCannotChooseTheUser(t *testing.T) {
 }
 
 func TestTokenServiceTeamsTokenProblems(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.OnBehalfOf = nil })
+	w := newWorld(t, func(c *tokenservice.Config) { c.OnBehalfOf = nil })
 	caller := bearer(w.callerToken(w.adele))
 	other := "11111111-2222-3333-4444-555555555555"
 	forwardedOf := func(app string, opts ...fake.MintOption) string {
@@ -490,23 +490,23 @@ func TestTokenServiceTeamsTokenProblems(t *testing.T) {
 		name   string
 		body   string
 		status int
-		code   teamsuser.ErrorCode
+		code   tokenservice.ErrorCode
 	}{
-		{"none, no on-behalf-of", "", 400, teamsuser.CodeTeamsTokenRequired},
-		{"none in an empty object", "{}", 400, teamsuser.CodeTeamsTokenRequired},
-		{"expired", body(forwardedOf(spaAppID, fake.Expired())), 400, teamsuser.CodeInvalidTeamsToken},
-		{"another app", body(forwardedOf(other)), 400, teamsuser.CodeInvalidTeamsToken},
-		{"graph token", body(forwardedOf(spaAppID, fake.WithAudience("https://graph.microsoft.com"))), 400, teamsuser.CodeInvalidTeamsToken},
-		{"missing scope", body(forwardedOf(spaAppID, fake.WithScopes(identity.TeamsManageCalls))), 400, teamsuser.CodeInvalidTeamsToken},
-		{"not a jwt", body("not-a-jwt"), 400, teamsuser.CodeInvalidTeamsToken},
-		{"with bearer prefix", body("Bearer " + forwardedOf(spaAppID)), 400, teamsuser.CodeBadRequest},
-		{"not a string", `{"teamsToken": 7}`, 400, teamsuser.CodeBadRequest},
-		{"empty string", `{"teamsToken": ""}`, 400, teamsuser.CodeBadRequest},
-		{"twice", `{"teamsToken": "a.b.c", "teamsToken": "a.b.c"}`, 400, teamsuser.CodeBadRequest},
-		{"unknown member", `{"teamsToken": "a.b.c", "scopes": ["chat"]}`, 400, teamsuser.CodeBadRequest},
-		{"an array", `["a.b.c"]`, 400, teamsuser.CodeBadRequest},
-		{"trailing data", `{"teamsToken": "a.b.c"} {}`, 400, teamsuser.CodeBadRequest},
-		{"truncated", `{"teamsToken": "a.b.c"`, 400, teamsuser.CodeBadRequest},
+		{"none, no on-behalf-of", "", 400, tokenservice.CodeTeamsTokenRequired},
+		{"none in an empty object", "{}", 400, tokenservice.CodeTeamsTokenRequired},
+		{"expired", body(forwardedOf(spaAppID, fake.Expired())), 400, tokenservice.CodeInvalidTeamsToken},
+		{"another app", body(forwardedOf(other)), 400, tokenservice.CodeInvalidTeamsToken},
+		{"graph token", body(forwardedOf(spaAppID, fake.WithAudience("https://graph.microsoft.com"))), 400, tokenservice.CodeInvalidTeamsToken},
+		{"missing scope", body(forwardedOf(spaAppID, fake.WithScopes(identity.TeamsManageCalls))), 400, tokenservice.CodeInvalidTeamsToken},
+		{"not a jwt", body("not-a-jwt"), 400, tokenservice.CodeInvalidTeamsToken},
+		{"with bearer prefix", body("Bearer " + forwardedOf(spaAppID)), 400, tokenservice.CodeBadRequest},
+		{"not a string", `{"teamsToken": 7}`, 400, tokenservice.CodeBadRequest},
+		{"empty string", `{"teamsToken": ""}`, 400, tokenservice.CodeBadRequest},
+		{"twice", `{"teamsToken": "a.b.c", "teamsToken": "a.b.c"}`, 400, tokenservice.CodeBadRequest},
+		{"unknown member", `{"teamsToken": "a.b.c", "scopes": ["chat"]}`, 400, tokenservice.CodeBadRequest},
+		{"an array", `["a.b.c"]`, 400, tokenservice.CodeBadRequest},
+		{"trailing data", `{"teamsToken": "a.b.c"} {}`, 400, tokenservice.CodeBadRequest},
+		{"truncated", `{"teamsToken": "a.b.c"`, 400, tokenservice.CodeBadRequest},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -520,13 +520,13 @@ func TestTokenServiceTeamsTokenProblems(t *testing.T) {
 	forged := forgeTeamsToken(t, w, w.adele)
 	a := w.do(http.MethodPost, caller, body(forged))
 	assert.Equal(t, http.StatusBadRequest, a.status, a.body)
-	assert.Equal(t, teamsuser.CodeInvalidTeamsToken, a.err.Code)
+	assert.Equal(t, tokenservice.CodeInvalidTeamsToken, a.err.Code)
 	assert.NotContains(t, a.body, forged)
 	assert.Empty(t, w.acs.Exchanges())
 
 	// Header and body that disagree.
 	h := bearer(w.callerToken(w.adele))
-	h[teamsuser.TeamsTokenHeader] = forwardedOf(spaAppID)
+	h[tokenservice.TeamsTokenHeader] = forwardedOf(spaAppID)
 	a = w.do(http.MethodPost, h, body(forwardedOf(spaAppID, fake.V2())))
 	assert.Equal(t, http.StatusBadRequest, a.status, a.body)
 }
@@ -546,17 +546,17 @@ func forgeTeamsToken(t *testing.T, w *world, u fake.TestUser) string {
 }
 
 func TestTokenServiceHTTPShape(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.MaxBodyBytes = 1024 })
+	w := newWorld(t, func(c *tokenservice.Config) { c.MaxBodyBytes = 1024 })
 	caller := bearer(w.callerToken(w.adele))
 
 	a := w.do(http.MethodGet, caller, "")
 	assert.Equal(t, http.StatusMethodNotAllowed, a.status)
 	assert.Equal(t, "OPTIONS, POST", a.header.Get("Allow"))
-	assert.Equal(t, teamsuser.CodeMethodNotAllowed, a.err.Code)
+	assert.Equal(t, tokenservice.CodeMethodNotAllowed, a.err.Code)
 
 	a = w.do(http.MethodPost, caller, `{"teamsToken": "`+strings.Repeat("a", 2000)+`"}`)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, a.status)
-	assert.Equal(t, teamsuser.CodeRequestTooLarge, a.err.Code)
+	assert.Equal(t, tokenservice.CodeRequestTooLarge, a.err.Code)
 
 	req, _ := http.NewRequest(http.MethodPost, w.srv.URL, strings.NewReader(`teamsToken=a.b.c`))
 	req.Header.Set("Authorization", caller["Authorization"])
@@ -576,8 +576,8 @@ func TestTokenServiceHTTPShape(t *testing.T) {
 
 func TestTokenServiceCORS(t *testing.T) {
 	const app = "https://app.contoso.com"
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
-		c.CORS = &teamsuser.CORS{AllowedOrigins: []string{app, "http://localhost:3000"}, MaxAge: time.Hour}
+	w := newWorld(t, func(c *tokenservice.Config) {
+		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{app, "http://localhost:3000"}, MaxAge: time.Hour}
 	})
 	preflight := map[string]string{
 		"Origin":                         app,
@@ -589,7 +589,7 @@ func TestTokenServiceCORS(t *testing.T) {
 	assert.Equal(t, app, a.header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "POST", a.header.Get("Access-Control-Allow-Methods"))
 	assert.Contains(t, a.header.Get("Access-Control-Allow-Headers"), "Authorization")
-	assert.Contains(t, a.header.Get("Access-Control-Allow-Headers"), teamsuser.TeamsTokenHeader)
+	assert.Contains(t, a.header.Get("Access-Control-Allow-Headers"), tokenservice.TeamsTokenHeader)
 	assert.Equal(t, "3600", a.header.Get("Access-Control-Max-Age"))
 	assert.Contains(t, a.header.Values("Vary"), "Origin")
 	assert.Empty(t, a.header.Get("Access-Control-Allow-Credentials"))
@@ -597,7 +597,7 @@ func TestTokenServiceCORS(t *testing.T) {
 	preflight["Origin"] = "https://evil.example"
 	a = w.do(http.MethodOptions, preflight, "")
 	assert.Equal(t, http.StatusForbidden, a.status)
-	assert.Equal(t, teamsuser.CodeOriginNotAllowed, a.err.Code)
+	assert.Equal(t, tokenservice.CodeOriginNotAllowed, a.err.Code)
 	assert.Empty(t, a.header.Get("Access-Control-Allow-Origin"))
 
 	// The real request from the app's origin gets the CORS headers, on
@@ -619,15 +619,15 @@ func TestTokenServiceCORS(t *testing.T) {
 	assert.Len(t, w.acs.Exchanges(), 1)
 
 	// Wildcard without credentials.
-	w2 := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"*"}} })
+	w2 := newWorld(t, func(c *tokenservice.Config) { c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"*"}} })
 	a = w2.do(http.MethodOptions, map[string]string{"Origin": "https://any.example", "Access-Control-Request-Method": "POST"}, "")
 	assert.Equal(t, http.StatusNoContent, a.status)
 	assert.Equal(t, "*", a.header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "600", a.header.Get("Access-Control-Max-Age"))
 
 	// Credentials with explicit origins.
-	w3 := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
-		c.CORS = &teamsuser.CORS{AllowedOrigins: []string{app}, AllowCredentials: true}
+	w3 := newWorld(t, func(c *tokenservice.Config) {
+		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{app}, AllowCredentials: true}
 	})
 	a = w3.do(http.MethodOptions, map[string]string{"Origin": app, "Access-Control-Request-Method": "POST"}, "")
 	assert.Equal(t, "true", a.header.Get("Access-Control-Allow-Credentials"))
@@ -638,8 +638,8 @@ func TestTokenServiceCORS(t *testing.T) {
 // their canonical form (scheme and host lowercased, default port dropped, no
 // path), never as the raw header; what is not an origin is refused.
 func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
-		c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"HTTPS://App.Contoso.com:443/", "http://localhost:3000"}}
+	w := newWorld(t, func(c *tokenservice.Config) {
+		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"HTTPS://App.Contoso.com:443/", "http://localhost:3000"}}
 	})
 	preflight := func(origin string) answer {
 		return w.do(http.MethodOptions, map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST"}, "")
@@ -670,9 +670,9 @@ func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
 		assert.Empty(t, a.header.Get("Access-Control-Allow-Origin"), origin)
 	}
 	for _, bad := range []string{"https://app.contoso.com/path", "https://u@app.contoso.com", "https://app.contoso.com?", "null"} {
-		_, err := teamsuser.NewTokenService(func() teamsuser.TokenServiceConfig {
+		_, err := tokenservice.New(func() tokenservice.Config {
 			c := w.cfg
-			c.CORS = &teamsuser.CORS{AllowedOrigins: []string{bad}}
+			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{bad}}
 			return c
 		}())
 		assert.Error(t, err, bad)
@@ -680,15 +680,15 @@ func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
 }
 
 func TestTokenServiceRateLimit(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
-		c.RateLimit = teamsuser.RateLimit{Burst: 2, Every: time.Minute}
+	w := newWorld(t, func(c *tokenservice.Config) {
+		c.RateLimit = tokenservice.RateLimit{Burst: 2, Every: time.Minute}
 	})
 	adele := bearer(w.callerToken(w.adele))
 	w.assertTeamsAnswer(w.do(http.MethodPost, adele, ""), w.adele)
 	w.assertTeamsAnswer(w.do(http.MethodPost, adele, ""), w.adele)
 	a := w.do(http.MethodPost, adele, "")
 	assert.Equal(t, http.StatusTooManyRequests, a.status)
-	assert.Equal(t, teamsuser.CodeRateLimited, a.err.Code)
+	assert.Equal(t, tokenservice.CodeRateLimited, a.err.Code)
 	assert.Equal(t, "60", a.header.Get("Retry-After"))
 	assert.Len(t, w.acs.Exchanges(), 2, "a limited request does not reach the exchange")
 	assert.EqualValues(t, 1, w.oboCalls.Load())
@@ -706,7 +706,7 @@ func TestTokenServiceRateLimit(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, w.do(http.MethodPost, adele, "").status)
 
 	// Refused callers do not use anybody's bucket.
-	w2 := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.RateLimit = teamsuser.RateLimit{Burst: 1, Every: time.Hour} })
+	w2 := newWorld(t, func(c *tokenservice.Config) { c.RateLimit = tokenservice.RateLimit{Burst: 1, Every: time.Hour} })
 	for range 3 {
 		assert.Equal(t, http.StatusUnauthorized, w2.do(http.MethodPost, bearer(w2.callerToken(w2.adele, fake.Expired())), "").status)
 	}
@@ -714,7 +714,7 @@ func TestTokenServiceRateLimit(t *testing.T) {
 }
 
 func TestTokenServiceKeyRotation(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.KeyRefreshInterval = time.Minute })
+	w := newWorld(t, func(c *tokenservice.Config) { c.KeyRefreshInterval = time.Minute })
 	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(w.callerToken(w.adele)), ""), w.adele)
 	require.EqualValues(t, 1, w.front.keyGets.Load())
 
@@ -758,32 +758,32 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 	w.acs.InjectFault(fake.Fault{Op: "exchange", Status: http.StatusInternalServerError})
 	a := w.do(http.MethodPost, caller, "")
 	assert.Equal(t, http.StatusBadGateway, a.status, a.body)
-	assert.Equal(t, teamsuser.CodeExchangeFailed, a.err.Code)
+	assert.Equal(t, tokenservice.CodeExchangeFailed, a.err.Code)
 
 	w.acs.InjectFault(fake.Fault{Op: "exchange", Status: http.StatusTooManyRequests, RetryAfter: 7 * time.Second})
 	a = w.do(http.MethodPost, caller, "")
 	assert.Equal(t, http.StatusServiceUnavailable, a.status, a.body)
-	assert.Equal(t, teamsuser.CodeExchangeThrottled, a.err.Code)
+	assert.Equal(t, tokenservice.CodeExchangeThrottled, a.err.Code)
 	assert.Equal(t, "7", a.header.Get("Retry-After"))
 
 	// The on-behalf-of step fails.
-	w2 := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
-		c.OnBehalfOf = func(ctx context.Context, _ teamsuser.Caller, _ string) (azcore.AccessToken, error) {
+	w2 := newWorld(t, func(c *tokenservice.Config) {
+		c.OnBehalfOf = func(ctx context.Context, _ tokenservice.Caller, _ string) (azcore.AccessToken, error) {
 			return azcore.AccessToken{}, errors.New("AADSTS65001: the user or administrator has not consented")
 		}
 	})
 	a = w2.do(http.MethodPost, bearer(w2.callerToken(w2.adele)), "")
 	assert.Equal(t, http.StatusBadGateway, a.status)
-	assert.Equal(t, teamsuser.CodeOnBehalfOfFailed, a.err.Code)
+	assert.Equal(t, tokenservice.CodeOnBehalfOfFailed, a.err.Code)
 	assert.NotContains(t, a.body, "AADSTS", "upstream details stay in the log")
 	assert.Contains(t, w2.logs.String(), "AADSTS65001")
 
 	// The on-behalf-of step returns a token for the wrong user.
 	w3 := newWorld(t, nil)
-	svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+	svc, err := tokenservice.New(tokenservice.Config{
 		Exchanger: w3.client, AppID: apiAppID, Audiences: []string{apiAppID}, Tenants: []string{w3.fabrikam.ID},
 		AuthorityHost: w3.entraSrv.URL, HTTPClient: w3.entraSrv.Client(), Clock: w3.clock,
-		OnBehalfOf: teamsuser.OnBehalfOfCredential(func(teamsuser.Caller, string) (azcore.TokenCredential, error) {
+		OnBehalfOf: tokenservice.OnBehalfOfCredential(func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
 			return w3.entra.Credential(w3.megan, apiAppID, nil), nil
 		}),
 	})
@@ -793,7 +793,7 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+w3.callerToken(w3.adele))
 	svc.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusBadGateway, rec.Code, rec.Body.String())
-	assert.Contains(t, rec.Body.String(), string(teamsuser.CodeOnBehalfOfFailed))
+	assert.Contains(t, rec.Body.String(), string(tokenservice.CodeOnBehalfOfFailed))
 	assert.Empty(t, w3.acs.Exchanges())
 
 	// Entra's keys cannot be fetched: 503, not 401.
@@ -801,12 +801,12 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 	w4.front.setFail(true)
 	a = w4.do(http.MethodPost, bearer(w4.callerToken(w4.adele)), "")
 	assert.Equal(t, http.StatusServiceUnavailable, a.status)
-	assert.Equal(t, teamsuser.CodeAuthorityUnavailable, a.err.Code)
+	assert.Equal(t, tokenservice.CodeAuthorityUnavailable, a.err.Code)
 	assert.Empty(t, w4.acs.Exchanges())
 }
 
 func TestTokenServiceConcurrentRequests(t *testing.T) {
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) { c.RateLimit.Burst = 100 })
+	w := newWorld(t, func(c *tokenservice.Config) { c.RateLimit.Burst = 100 })
 	users := []fake.TestUser{w.adele, w.megan}
 	for i := range 4 {
 		users = append(users, w.entra.AddUser(w.fabrikam.ID, fmt.Sprintf("User %d", i)))
@@ -849,9 +849,9 @@ func TestTokenServiceNoTokensInLogs(t *testing.T) {
 
 	const sentinel = "SENTINEL-7f3a9c"
 	var secrets []string
-	w := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
+	w := newWorld(t, func(c *tokenservice.Config) {
 		obo := c.OnBehalfOf
-		c.OnBehalfOf = func(ctx context.Context, caller teamsuser.Caller, tok string) (azcore.AccessToken, error) {
+		c.OnBehalfOf = func(ctx context.Context, caller tokenservice.Caller, tok string) (azcore.AccessToken, error) {
 			if caller.Name == "Careless Library" {
 				// A dependency that puts the assertion in its error.
 				return azcore.AccessToken{}, fmt.Errorf("obo failed for assertion %s", tok)
@@ -898,10 +898,10 @@ func TestTokenServiceNoTokensInLogs(t *testing.T) {
 
 func TestTokenServiceStaticKeys(t *testing.T) {
 	ww := newWorld(t, nil)
-	svc, err := teamsuser.NewTokenService(teamsuser.TokenServiceConfig{
+	svc, err := tokenservice.New(tokenservice.Config{
 		Exchanger: ww.client, AppID: apiAppID, ForwardedAppID: spaAppID,
 		Audiences: []string{apiAppID, apiAppIDURI}, AnyTenant: true,
-		Keys:  teamsuser.StaticKeys{ww.entra.KeyID(): ww.entra.PublicKey()},
+		Keys:  tokenservice.StaticKeys{ww.entra.KeyID(): ww.entra.PublicKey()},
 		Clock: ww.clock,
 	})
 	require.NoError(t, err)
@@ -920,10 +920,10 @@ func TestTokenServiceStaticKeys(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, "/", nil)
 	req.Header.Set("Authorization", "Bearer "+forgeTeamsToken(t, ww, ww.adele))
 	_, err = svc.Authenticate(req)
-	var se *teamsuser.TokenServiceError
+	var se *tokenservice.Error
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, http.StatusUnauthorized, se.Status)
-	assert.Equal(t, teamsuser.CodeInvalidToken, se.Code)
+	assert.Equal(t, tokenservice.CodeInvalidToken, se.Code)
 }
 
 func TestAuthenticate(t *testing.T) {
@@ -932,7 +932,7 @@ func TestAuthenticate(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+w.callerToken(w.adele))
 	c, err := w.svc.Authenticate(req)
 	require.NoError(t, err)
-	assert.Equal(t, teamsuser.Caller{
+	assert.Equal(t, tokenservice.Caller{
 		TenantID: w.fabrikam.ID, ObjectID: w.adele.ObjectID, ClientAppID: spaAppID, Name: "Adele Vance",
 		Username: w.adele.UPN, Scopes: []string{apiScope}, ExpiresOn: w.clock.Now().Add(time.Hour),
 	}, c)
@@ -940,52 +940,52 @@ func TestAuthenticate(t *testing.T) {
 
 	req.Header.Set("Authorization", "Bearer "+w.callerToken(w.alex))
 	_, err = w.svc.Authenticate(req)
-	var se *teamsuser.TokenServiceError
+	var se *tokenservice.Error
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, teamsuser.CodeTenantNotAllowed, se.Code)
+	assert.Equal(t, tokenservice.CodeTenantNotAllowed, se.Code)
 	assert.Equal(t, http.StatusForbidden, se.Status)
 }
 
-func TestNewTokenServiceConfigErrors(t *testing.T) {
-	ok := func() teamsuser.TokenServiceConfig {
-		return teamsuser.TokenServiceConfig{
+func TestNewConfigErrors(t *testing.T) {
+	ok := func() tokenservice.Config {
+		return tokenservice.Config{
 			Exchanger: fake.New(nil), AppID: apiAppID, Audiences: []string{apiAppID},
 			Tenants: []string{"72f988bf-86f1-41af-91ab-2d7cd011db47"},
 		}
 	}
-	_, err := teamsuser.NewTokenService(ok())
+	_, err := tokenservice.New(ok())
 	require.NoError(t, err)
-	cases := map[string]func(*teamsuser.TokenServiceConfig){
-		"Exchanger":      func(c *teamsuser.TokenServiceConfig) { c.Exchanger = nil },
-		"AppID":          func(c *teamsuser.TokenServiceConfig) { c.AppID = "contoso" },
-		"ForwardedAppID": func(c *teamsuser.TokenServiceConfig) { c.ForwardedAppID = "x" },
-		"Audiences":      func(c *teamsuser.TokenServiceConfig) { c.Audiences = nil },
-		"Audiences ":     func(c *teamsuser.TokenServiceConfig) { c.Audiences = []string{""} },
-		"Tenants":        func(c *teamsuser.TokenServiceConfig) { c.Tenants = nil },
-		"Tenants ":       func(c *teamsuser.TokenServiceConfig) { c.Tenants = []string{"fabrikam.onmicrosoft.com"} },
-		"Tenants  ":      func(c *teamsuser.TokenServiceConfig) { c.AnyTenant = true },
-		"AuthorityHost":  func(c *teamsuser.TokenServiceConfig) { c.AuthorityHost = "http://login.example" },
-		"MetadataURL":    func(c *teamsuser.TokenServiceConfig) { c.MetadataURL = "ftp://x" },
-		"Issuers":        func(c *teamsuser.TokenServiceConfig) { c.Issuers = []string{"not a url"} },
-		"Cloud":          func(c *teamsuser.TokenServiceConfig) { c.Cloud = "mars" },
-		"RateLimit":      func(c *teamsuser.TokenServiceConfig) { c.RateLimit.Burst = -1 },
-		"RequiredScopes": func(c *teamsuser.TokenServiceConfig) { c.RequiredScopes = []string{"a b"} },
-		"MaxBodyBytes":   func(c *teamsuser.TokenServiceConfig) { c.MaxBodyBytes = -1 },
-		"CORS":           func(c *teamsuser.TokenServiceConfig) { c.CORS = &teamsuser.CORS{} },
-		"CORS ": func(c *teamsuser.TokenServiceConfig) {
-			c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"*"}, AllowCredentials: true}
+	cases := map[string]func(*tokenservice.Config){
+		"Exchanger":      func(c *tokenservice.Config) { c.Exchanger = nil },
+		"AppID":          func(c *tokenservice.Config) { c.AppID = "contoso" },
+		"ForwardedAppID": func(c *tokenservice.Config) { c.ForwardedAppID = "x" },
+		"Audiences":      func(c *tokenservice.Config) { c.Audiences = nil },
+		"Audiences ":     func(c *tokenservice.Config) { c.Audiences = []string{""} },
+		"Tenants":        func(c *tokenservice.Config) { c.Tenants = nil },
+		"Tenants ":       func(c *tokenservice.Config) { c.Tenants = []string{"fabrikam.onmicrosoft.com"} },
+		"Tenants  ":      func(c *tokenservice.Config) { c.AnyTenant = true },
+		"AuthorityHost":  func(c *tokenservice.Config) { c.AuthorityHost = "http://login.example" },
+		"MetadataURL":    func(c *tokenservice.Config) { c.MetadataURL = "ftp://x" },
+		"Issuers":        func(c *tokenservice.Config) { c.Issuers = []string{"not a url"} },
+		"Cloud":          func(c *tokenservice.Config) { c.Cloud = "mars" },
+		"RateLimit":      func(c *tokenservice.Config) { c.RateLimit.Burst = -1 },
+		"RequiredScopes": func(c *tokenservice.Config) { c.RequiredScopes = []string{"a b"} },
+		"MaxBodyBytes":   func(c *tokenservice.Config) { c.MaxBodyBytes = -1 },
+		"CORS":           func(c *tokenservice.Config) { c.CORS = &tokenservice.CORS{} },
+		"CORS ": func(c *tokenservice.Config) {
+			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"*"}, AllowCredentials: true}
 		},
-		"CORS  ": func(c *teamsuser.TokenServiceConfig) {
-			c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"https://app.contoso.com/login"}}
+		"CORS  ": func(c *tokenservice.Config) {
+			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"https://app.contoso.com/login"}}
 		},
-		"CORS   ": func(c *teamsuser.TokenServiceConfig) {
-			c.CORS = &teamsuser.CORS{AllowedOrigins: []string{"app.contoso.com"}}
+		"CORS   ": func(c *tokenservice.Config) {
+			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"app.contoso.com"}}
 		},
 	}
 	for name, mod := range cases {
 		c := ok()
 		mod(&c)
-		_, err := teamsuser.NewTokenService(c)
+		_, err := tokenservice.New(c)
 		var ae *identity.ArgumentError
 		if assert.ErrorAs(t, err, &ae, name) {
 			assert.Equal(t, strings.TrimSpace(name), ae.Arg)
@@ -994,8 +994,8 @@ func TestNewTokenServiceConfigErrors(t *testing.T) {
 	}
 }
 
-func TestTokenServiceResponseNeverPrintsTheToken(t *testing.T) {
-	r := teamsuser.TokenServiceResponse{Token: "eyJsecret.eyJpayload.signature-part-1234", ExpiresOn: time.Unix(1_800_000_000, 0)}
+func TestResponseNeverPrintsTheToken(t *testing.T) {
+	r := tokenservice.Response{Token: "eyJsecret.eyJpayload.signature-part-1234", ExpiresOn: time.Unix(1_800_000_000, 0)}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "r", r)
 	for _, s := range []string{fmt.Sprint(r), fmt.Sprintf("%+v %#v %q %s", r, r, r, r), buf.String()} {
@@ -1004,13 +1004,13 @@ func TestTokenServiceResponseNeverPrintsTheToken(t *testing.T) {
 	}
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
-	assert.NotContains(t, string(b), "eyJsecret", "TokenService writes the wire form itself")
+	assert.NotContains(t, string(b), "eyJsecret", "Service writes the wire form itself")
 	assert.Contains(t, string(b), `"token":"\u003credacted 40 chars …1234\u003e"`)
 }
 
 func TestTokenServiceMultiTenant(t *testing.T) {
 	w := newWorld(t, nil)
-	w.restart(func(c *teamsuser.TokenServiceConfig) {
+	w.restart(func(c *tokenservice.Config) {
 		c.Tenants = []string{w.fabrikam.ID, strings.ToUpper(w.northwind.ID)}
 	})
 	contoso := w.entra.AddTenant("Contoso")
@@ -1023,7 +1023,7 @@ func TestTokenServiceMultiTenant(t *testing.T) {
 	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(v1), ""), w.alex)
 	a := w.do(http.MethodPost, bearer(w.callerToken(carol)), "")
 	assert.Equal(t, http.StatusForbidden, a.status)
-	assert.Equal(t, teamsuser.CodeTenantNotAllowed, a.err.Code)
+	assert.Equal(t, tokenservice.CodeTenantNotAllowed, a.err.Code)
 	_, multi := w.front.paths.Load("/organizations/v2.0/.well-known/openid-configuration")
 	assert.True(t, multi, "multi-tenant mode reads the organizations metadata")
 	// Each caller's exchange is in the caller's tenant.
@@ -1033,7 +1033,7 @@ func TestTokenServiceMultiTenant(t *testing.T) {
 	}
 
 	// Every tenant, v2.0 issuers only.
-	w2 := newWorld(t, func(c *teamsuser.TokenServiceConfig) {
+	w2 := newWorld(t, func(c *tokenservice.Config) {
 		c.Tenants, c.AnyTenant = nil, true
 		c.Issuers = []string{"https://login.microsoftonline.com/{tenantid}/v2.0"}
 	})
@@ -1042,5 +1042,5 @@ func TestTokenServiceMultiTenant(t *testing.T) {
 	require.NoError(t, err)
 	a = w2.do(http.MethodPost, bearer(v1), "")
 	assert.Equal(t, http.StatusUnauthorized, a.status)
-	assert.Equal(t, teamsuser.CodeInvalidToken, a.err.Code)
+	assert.Equal(t, tokenservice.CodeInvalidToken, a.err.Code)
 }
