@@ -7,6 +7,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
 )
 
@@ -50,6 +51,15 @@ func TestConstantsAgreeWithTheWireCodecs(t *testing.T) {
 		{"MaxInvitationTimeout", calling.MaxInvitationTimeout.Seconds(), float64(callwire.MaxInvitationTimeoutSeconds)},
 		{"DefaultCallbackKeyRefreshInterval", calling.DefaultCallbackKeyRefreshInterval, oidc.DefaultMinRefreshInterval},
 		{"DefaultCallbackClockSkew", calling.DefaultCallbackClockSkew, oidc.DefaultClockSkew},
+		{"MaxJoinLinkLength", calling.MaxJoinLinkLength, meetinglink.MaxLinkLength},
+		{"HostTeams", calling.HostTeams, meetinglink.HostTeams},
+		{"HostTeamsCloud", calling.HostTeamsCloud, meetinglink.HostTeamsCloud},
+		{"HostTeamsLive", calling.HostTeamsLive, meetinglink.HostTeamsLive},
+		{"HostTeamsGCCH", calling.HostTeamsGCCH, meetinglink.HostTeamsGCCH},
+		{"HostTeamsDoD", calling.HostTeamsDoD, meetinglink.HostTeamsDoD},
+		{"MeetingByLink", string(calling.MeetingByLink), string(meetinglink.ByLink)},
+		{"MeetingByID", string(calling.MeetingByID), string(meetinglink.ByID)},
+		{"MeetingByCoordinates", string(calling.MeetingByCoordinates), string(meetinglink.ByCoordinates)},
 	} {
 		if fmt.Sprint(c.public) != fmt.Sprint(c.internal) {
 			t.Errorf("%s is %v, the internal constant %v", c.name, c.public, c.internal)

@@ -7,27 +7,25 @@ import (
 
 	"net/http"
 
-	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
-// parseJoinURL validates a Teams join link with calling.ParseJoinLink.
-func parseJoinURL(joinURL string) (calling.MeetingLocator, error) {
-	loc, err := calling.ParseJoinLink(joinURL)
-	if err != nil {
-		var jle *calling.JoinLinkError
-		if errors.As(err, &jle) {
-			return loc, &ArgumentError{Arg: "joinURL", Problem: jle.Problem}
-		}
-		return loc, &ArgumentError{Arg: "joinURL", Problem: "is not a teams meeting join link"}
+// parseJoinURL validates a Teams join link as calling.ParseJoinLink does:
+// both use internal/meetinglink.
+func parseJoinURL(joinURL string) (meetinglink.Locator, error) {
+	loc, err := meetinglink.Parse(joinURL)
+	var e *meetinglink.Error
+	if errors.As(err, &e) {
+		return loc, &ArgumentError{Arg: "joinURL", Problem: e.Problem}
 	}
-	return loc, nil
+	return loc, err
 }
 
 // GetOnlineMeetingByJoinURL finds an online meeting the signed-in user
 // organizes by its join link (GET /me/onlineMeetings?$filter=JoinWebUrl eq
 // '…'), and with it the meeting's chat id. The link is validated and put in
-// normal form with calling.ParseJoinLink before anything is sent; when the
+// normal form, as calling.ParseJoinLink does, before anything is sent; when the
 // normal form finds nothing and differs from the link as given, the link as
 // given is tried too. A meeting the user does not organize is not found
 // (IsNotFound). Needs OnlineMeetings.Read.
@@ -121,19 +119,11 @@ func (c *Client) FindMeetingChat(ctx context.Context, joinURL string, opts *Find
 		if ch.OnlineMeeting.JoinURL == "" {
 			continue
 		}
-		if other, err := calling.ParseJoinLink(ch.OnlineMeeting.JoinURL); err == nil && sameMeeting(loc, other) {
+		if other, err := meetinglink.Parse(ch.OnlineMeeting.JoinURL); err == nil && meetinglink.SameMeeting(loc, other) {
 			return FindMeetingChatResponse{Chat: ch}, nil
 		}
 	}
 	return FindMeetingChatResponse{}, notFound(none)
-}
-
-// sameMeeting compares two parsed join links.
-func sameMeeting(a, b calling.MeetingLocator) bool {
-	if a.JoinURL != "" && a.JoinURL == b.JoinURL {
-		return true
-	}
-	return a.MeetingID != "" && a.MeetingID == b.MeetingID
 }
 
 // CreateOnlineMeeting creates an online meeting organized by the signed-in
@@ -179,7 +169,7 @@ func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *G
 // for their organizer: any other meeting is not found (IsNotFound). Needs
 // OnlineMeetings.Read.
 func (c *Client) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (GetOnlineMeetingByJoinMeetingIDResponse, error) {
-	id, problem := graphwire.NormalJoinMeetingID(joinMeetingID)
+	id, problem := meetinglink.NormalMeetingID(joinMeetingID)
 	if err := checkArg("joinMeetingID", problem); err != nil {
 		return GetOnlineMeetingByJoinMeetingIDResponse{}, err
 	}

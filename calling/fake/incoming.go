@@ -15,7 +15,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // IncomingCallOptions are the optional parameters of IncomingCall.
@@ -80,11 +79,11 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 			To:                  to,
 			CallerDisplayName:   name,
 			ServerCallID:        serverCallID(),
-			CorrelationID:       uuid.New(),
+			CorrelationID:       newID(),
 			IncomingCallContext: newCallContext(),
 			CustomContext:       o.CustomContext,
 			OnBehalfOfCallee:    o.OnBehalfOfCallee,
-			EventID:             uuid.New(),
+			EventID:             newID(),
 			Time:                now,
 			State:               IncomingRinging,
 		},
@@ -168,7 +167,7 @@ func (sb *Switchboard) ValidateEventGridSubscription(ctx context.Context) error 
 	if target == "" {
 		return errNoEventGrid
 	}
-	code := uuid.New()
+	code := newID()
 	ev, err := eventwire.NewSubscriptionValidationEvent(Topic, code, "https://switchboard.invalid/eventgrid/validate?code="+code, "", sb.clock.Now())
 	if err != nil {
 		return err

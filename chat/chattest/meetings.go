@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
 // testCreateMeeting: Alice creates a meeting with Bob (by id) and Carol (by
@@ -27,7 +27,7 @@ func testCreateMeeting(t *testing.T, env Env) {
 	if d := m.StartAt.Sub(start); d < -time.Second || d > time.Second || m.EndAt.Sub(m.StartAt).Round(time.Minute) != 45*time.Minute {
 		t.Errorf("created meeting runs %v–%v, want %v for 45 minutes", m.StartAt, m.EndAt, start)
 	}
-	loc, err := calling.ParseJoinLink(m.JoinURL)
+	loc, err := meetinglink.Parse(m.JoinURL)
 	if err != nil {
 		t.Fatalf("the join link %q does not parse: %v", m.JoinURL, err)
 	}
@@ -38,7 +38,7 @@ func testCreateMeeting(t *testing.T, env Env) {
 		t.Errorf("join meeting id %q is not digits", m.JoinMeetingID)
 	}
 	if m.Passcode != "" {
-		if _, err := calling.MeetingIDLocator(m.JoinMeetingID, string(m.Passcode)); err != nil && !env.Unsupported.MeetingIDs {
+		if _, err := meetinglink.ByMeetingID(m.JoinMeetingID, string(m.Passcode)); err != nil && !env.Unsupported.MeetingIDs {
 			t.Errorf("meeting id and passcode make no locator: %v", err)
 		}
 		for _, out := range []string{fmt.Sprint(m), fmt.Sprintf("%+v", m), fmt.Sprintf("%#v", m), fmt.Sprintf("%s %q %v", m.Passcode, m.Passcode, &m)} {

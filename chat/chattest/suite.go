@@ -218,6 +218,17 @@ func testArgumentErrors(t *testing.T, env Env) {
 	wantArgErr(t, "GetOnlineMeetingByJoinURL empty", err)
 	_, err = svc.FindMeetingChat(c, "", nil)
 	wantArgErr(t, "FindMeetingChat empty", err)
+	// Join links are Teams links on a Teams host (the checks of
+	// calling.ParseJoinLink); a channel meeting has no chat of its own.
+	for _, bad := range []string{"https://example.com/l/meetup-join/x/0", "https://teams.microsoft.com.evil.example/meet/2345678901234", "http://teams.microsoft.com/meet/2345678901234"} {
+		_, err = svc.GetOnlineMeetingByJoinURL(c, bad, nil)
+		wantArgErr(t, "GetOnlineMeetingByJoinURL("+bad+")", err)
+		_, err = svc.FindMeetingChat(c, bad, nil)
+		wantArgErr(t, "FindMeetingChat("+bad+")", err)
+	}
+	_, err = svc.FindMeetingChat(c, "https://teams.microsoft.com/l/meetup-join/19%3a3f2a9c1e5b7d4e6f8a0b1c2d3e4f5a6b%40thread.tacv2/1712345678901"+
+		"?context=%7b%22Tid%22%3a%220a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d%22%2c%22Oid%22%3a%2211111111-2222-4333-8444-555555555555%22%7d", nil)
+	wantArgErr(t, "FindMeetingChat of a channel meeting", err)
 
 	_, err = svc.SendMessage(c, valid, chat.TextMessage(""), nil)
 	wantArgErr(t, "SendMessage empty body", err)

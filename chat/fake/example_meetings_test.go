@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 )
 
-// A meeting created as Alice has a join link the calling package parses, a
-// meeting id and passcode (never printed), and a chat its attendees talk in;
-// its organizer finds it again by the meeting id of its invitation.
+// A meeting created as Alice has a join link (which calling.ParseJoinLink
+// turns into the locator a client calling SDK joins with), a meeting id and
+// passcode (never printed), and a chat its attendees find from the link and
+// talk in; its organizer finds it again by the meeting id of its invitation.
 func ExampleService_As_meetings() {
 	svc, cast := fake.NewSeeded(nil)
 	defer svc.Close()
@@ -24,11 +24,11 @@ func ExampleService_As_meetings() {
 	if err != nil {
 		panic(err)
 	}
-	loc, err := calling.ParseJoinLink(m.Meeting.JoinURL)
+	mc, err := svc.As(cast.Bob.ID).FindMeetingChat(ctx, m.Meeting.JoinURL, nil)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("link's thread is the chat:", loc.ChatThreadID() == m.Meeting.ChatID)
+	fmt.Println("an attendee finds the chat from the link:", mc.Chat.ID == m.Meeting.ChatID)
 	fmt.Println("passcode prints as:", m.Meeting.Passcode)
 
 	if _, err := svc.Post(cast.Carol.ID, m.Meeting.ChatID, "I'll bring the mockups"); err != nil {
@@ -54,7 +54,7 @@ func ExampleService_As_meetings() {
 	_, err = svc.As(cast.Bob.ID).GetOnlineMeetingByJoinMeetingID(ctx, spaced, nil)
 	fmt.Println("an attendee finds it by id:", !chat.IsNotFound(err))
 	// Output:
-	// link's thread is the chat: true
+	// an attendee finds the chat from the link: true
 	// passcode prints as: [REDACTED]
 	// Carol Cruz: I'll bring the mockups
 	// found by meeting id: true

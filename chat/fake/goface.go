@@ -6,10 +6,12 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
 // ErrDropped is the error of a Go-face call whose "connection" a Fault with
@@ -266,14 +268,19 @@ func (g *goFace) RemoveMember(ctx context.Context, chatID, membershipID string, 
 }
 
 func (g *goFace) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *chat.GetOnlineMeetingByJoinURLOptions) (chat.GetOnlineMeetingByJoinURLResponse, error) {
-	if err := argErr("joinURL", gw.CheckJoinURL(joinURL)); err != nil {
+	loc, err := joinLink(joinURL)
+	if err != nil {
 		return chat.GetOnlineMeetingByJoinURLResponse{}, err
 	}
-	v := url.Values{"$filter": {"JoinWebUrl eq '" + quoteOData(joinURL) + "'"}}
+	// As the client: the link in normal form, then as given.
+	v := url.Values{"$filter": {"JoinWebUrl eq '" + quoteOData(loc.JoinURL) + "'"}}
 	var found []chat.OnlineMeeting
-	err := g.call(ctx, OpGetOnlineMeeting, http.MethodGet, "/me/onlineMeetings", v, http.StatusOK, func() *opError {
+	err = g.call(ctx, OpGetOnlineMeeting, http.MethodGet, "/me/onlineMeetings", v, http.StatusOK, func() *opError {
 		var oe *opError
-		found, oe = g.s.meetingsByJoinURL(g.user, joinURL)
+		found, oe = g.s.meetingsByJoinURL(g.user, loc.JoinURL)
+		if given := strings.TrimSpace(joinURL); oe == nil && len(found) == 0 && given != loc.JoinURL {
+			found, oe = g.s.meetingsByJoinURL(g.user, given)
+		}
 		return oe
 	})
 	if err != nil {
@@ -283,6 +290,17 @@ func (g *goFace) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, 
 		return chat.GetOnlineMeetingByJoinURLResponse{}, g.s.goError(errNotFound("No online meeting organized by the signed-in user has this join URL."), "")
 	}
 	return chat.GetOnlineMeetingByJoinURLResponse{Meeting: found[0]}, nil
+}
+
+// joinLink checks a join link as the client does, with
+// internal/meetinglink (which calling.ParseJoinLink uses too).
+func joinLink(joinURL string) (meetinglink.Locator, error) {
+	loc, err := meetinglink.Parse(joinURL)
+	var e *meetinglink.Error
+	if errors.As(err, &e) {
+		return loc, argErr("joinURL", e.Problem)
+	}
+	return loc, err
 }
 
 func quoteOData(s string) string {
@@ -297,17 +315,25 @@ func quoteOData(s string) string {
 }
 
 // FindMeetingChat pages through the user's meeting chats, as the client
-// does, and matches the thread id in the link or the chat's join link.
+// does, and matches the thread id in the link or the chat's join link; a
+// channel meeting's link is refused, as the client refuses it.
 func (g *goFace) FindMeetingChat(ctx context.Context, joinURL string, opts *chat.FindMeetingChatOptions) (chat.FindMeetingChatResponse, error) {
-	if err := argErr("joinURL", gw.CheckJoinURL(joinURL)); err != nil {
+	loc, err := joinLink(joinURL)
+	if err != nil {
 		return chat.FindMeetingChatResponse{}, err
 	}
-	thread, _ := gw.ThreadIDFromJoinURL(joinURL)
+	if loc.IsChannelMeeting {
+		return chat.FindMeetingChatResponse{}, argErr("joinURL", "is a channel meeting's link; its conversation is the channel post, not a chat")
+	}
+	thread := loc.ChatThreadID()
 	for c, err := range g.ListChats(ctx, &chat.ListChatsOptions{Type: chat.ChatTypeMeeting, Top: chat.MaxPageSize}) {
 		if err != nil {
 			return chat.FindMeetingChatResponse{}, err
 		}
-		if (thread != "" && c.ID == thread) || (c.OnlineMeeting.JoinURL != "" && sameJoinURL(c.OnlineMeeting.JoinURL, joinURL)) {
+		if thread != "" && c.ID == thread {
+			return chat.FindMeetingChatResponse{Chat: c}, nil
+		}
+		if other, err := meetinglink.Parse(c.OnlineMeeting.JoinURL); err == nil && meetinglink.SameMeeting(loc, other) {
 			return chat.FindMeetingChatResponse{Chat: c}, nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
 func (g *goFace) CreateOnlineMeeting(ctx context.Context, opts *chat.CreateOnlineMeetingOptions) (chat.CreateOnlineMeetingResponse, error) {
@@ -40,7 +41,7 @@ func (g *goFace) GetOnlineMeeting(ctx context.Context, meetingID string, opts *c
 }
 
 func (g *goFace) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *chat.GetOnlineMeetingByJoinMeetingIDOptions) (chat.GetOnlineMeetingByJoinMeetingIDResponse, error) {
-	id, problem := gw.NormalJoinMeetingID(joinMeetingID)
+	id, problem := meetinglink.NormalMeetingID(joinMeetingID)
 	if err := argErr("joinMeetingID", problem); err != nil {
 		return chat.GetOnlineMeetingByJoinMeetingIDResponse{}, err
 	}

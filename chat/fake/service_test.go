@@ -8,16 +8,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
 func TestSeededMeetingLinkIsATeamsJoinLink(t *testing.T) {
 	svc, sd := NewSeeded(nil)
 	t.Cleanup(svc.Close)
-	loc, err := calling.ParseJoinLink(sd.Meeting.JoinURL)
-	require.NoError(t, err, "the fake's join links must pass the calling package's checks")
+	loc, err := meetinglink.Parse(sd.Meeting.JoinURL)
+	require.NoError(t, err, "the fake's join links must pass the checks of the client and of calling.ParseJoinLink")
 	assert.Equal(t, sd.Meeting.ChatID, loc.ThreadID)
 	assert.Equal(t, sd.Alice.ID, sd.Meeting.OrganizerID)
 }

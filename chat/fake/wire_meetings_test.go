@@ -12,14 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
 
 // TestHTTPCreateMeetingWire: POST /me/onlineMeetings answers 201 with the
 // shape Graph documents (chatInfo, joinMeetingIdSettings, participants
-// with the organizer's id and tenant), and a join link calling parses.
+// with the organizer's id and tenant), and a Teams join link (internal/meetinglink, what the client and
+// calling.ParseJoinLink check).
 func TestHTTPCreateMeetingWire(t *testing.T) {
 	svc, sd, _, srv := newHTTPEnv(t)
 	base := srv.URL + "/v1.0"
@@ -42,7 +43,7 @@ func TestHTTPCreateMeetingWire(t *testing.T) {
 	require.NotNil(t, m.ChatInfo)
 	assert.True(t, strings.HasPrefix(m.ChatInfo.ThreadID, "19:meeting_") && strings.HasSuffix(m.ChatInfo.ThreadID, "@thread.v2"), m.ChatInfo.ThreadID)
 	require.NotNil(t, m.JoinMeetingIDSettings)
-	_, problem := gw.NormalJoinMeetingID(m.JoinMeetingIDSettings.JoinMeetingID)
+	_, problem := meetinglink.NormalMeetingID(m.JoinMeetingIDSettings.JoinMeetingID)
 	assert.Empty(t, problem)
 	assert.NotEmpty(t, m.JoinMeetingIDSettings.Passcode)
 	require.NotNil(t, m.Participants)
@@ -51,7 +52,7 @@ func TestHTTPCreateMeetingWire(t *testing.T) {
 	assert.Equal(t, sd.Tenant.ID, m.Participants.Organizer.Identity.User.TenantID)
 	require.Len(t, m.Participants.Attendees, 2)
 
-	loc, err := calling.ParseJoinLink(m.JoinWebURL)
+	loc, err := meetinglink.Parse(m.JoinWebURL)
 	require.NoError(t, err)
 	assert.Equal(t, m.ChatInfo.ThreadID, loc.ChatThreadID())
 	assert.True(t, strings.EqualFold(sd.Tenant.ID, loc.TenantID), loc.TenantID)

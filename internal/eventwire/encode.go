@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // CloudEvent is a CloudEvents 1.0 event in the JSON format, with the
@@ -80,7 +78,7 @@ func NewCallbackEvent(typ string, d *EventData, id string, at time.Time) (CloudE
 		return CloudEvent{}, err
 	}
 	if id == "" {
-		id = uuid.New()
+		id = NewID()
 	}
 	if at.IsZero() {
 		at = time.Now()
@@ -113,7 +111,7 @@ func NewEventGridEvent(typ, topic, subject string, d *EventData, id string, at t
 		return EventGridEvent{}, err
 	}
 	if id == "" {
-		id = uuid.New()
+		id = NewID()
 	}
 	if at.IsZero() {
 		at = time.Now()

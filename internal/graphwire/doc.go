@@ -2,7 +2,8 @@
 // this module speaks: chat, conversationMember, chatMessage (with mentions,
 // reactions, attachments and hosted contents), onlineMeeting, OData
 // collections with @odata.nextLink, the error body, subscriptions and
-// change-notification payloads, plus chat-id and join-link checks.
+// change-notification payloads, plus chat-id checks (join links and
+// meeting ids are internal/meetinglink's).
 //
 // It depends on the standard library only and imports no public package of
 // the module. Conversion to and from the public chat types is in package

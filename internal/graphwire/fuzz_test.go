@@ -48,27 +48,6 @@ func FuzzParseChatID(f *testing.F) {
 	})
 }
 
-func FuzzThreadIDFromJoinURL(f *testing.F) {
-	for _, s := range []string{
-		"https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZmFicmlrYW0%40thread.v2/0?context=%7b%7d",
-		"https://teams.microsoft.com/l/meetup-join/19:meeting_abc@thread.v2/0", "https://teams.live.com/meet/123",
-		"https://x/l/meetup-join/%zz", "", "https://x/L/MEETUP-JOIN/19%3aa%40thread.v2",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, link string) {
-		tid, problem := ThreadIDFromJoinURL(link)
-		if (tid == "") == (problem == "") {
-			t.Fatalf("%q: thread %q and problem %q", link, tid, problem)
-		}
-		if tid != "" {
-			if p, pr := ParseChatID(tid); pr != "" || (p.Kind != ChatIDMeeting && p.Kind != ChatIDGroup) {
-				t.Fatalf("%q gave thread id %q that is no meeting chat id (%s)", link, tid, pr)
-			}
-		}
-	})
-}
-
 func FuzzParseResource(f *testing.F) {
 	for _, s := range []string{
 		"chats('19:a@thread.v2')/messages('1')", "/chats/19:a@thread.v2/messages", "teams('t')/channels('c')/messages('1')/replies('2')",

@@ -83,23 +83,6 @@ func TestIDChecks(t *testing.T) {
 	assert.False(t, IsGUID(oidA[:35]+"g"))
 }
 
-func TestThreadIDFromJoinURL(t *testing.T) {
-	link := "https://teams.microsoft.com/l/meetup-join/19%3ameeting_ZmFicmlrYW0%40thread.v2/0?context=%7b%22Tid%22%3a%22x%22%7d"
-	tid, problem := ThreadIDFromJoinURL(link)
-	require.Empty(t, problem)
-	assert.Equal(t, "19:meeting_ZmFicmlrYW0@thread.v2", tid)
-	tid, problem = ThreadIDFromJoinURL("https://teams.microsoft.com/l/meetup-join/19:meeting_abc@thread.v2/0")
-	require.Empty(t, problem)
-	assert.Equal(t, "19:meeting_abc@thread.v2", tid)
-	for _, bad := range []string{"", "teams.microsoft.com/l/meetup-join/x", "https://teams.live.com/meet/1234567890",
-		"https://teams.microsoft.com/l/meetup-join/%zz/0", "https://teams.microsoft.com/l/meetup-join/19%3aabc%40thread.tacv2/0", "ftp://x/l/meetup-join/19%3ameeting_a%40thread.v2"} {
-		_, problem := ThreadIDFromJoinURL(bad)
-		assert.NotEmpty(t, problem, "%q", bad)
-	}
-	assert.Empty(t, CheckJoinURL("https://teams.live.com/meet/1234567890"))
-	assert.NotEmpty(t, CheckJoinURL("/meet/1"))
-}
-
 func TestErrorBody(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 30, 15, 0, time.UTC)
 	b, err := json.Marshal(NewErrorBody(CodeNotFound, "Resource not found.", "rid", "crid", at))
@@ -189,37 +172,7 @@ func FuzzUserFromBind(f *testing.F) {
 	})
 }
 
-func FuzzNormalJoinMeetingID(f *testing.F) {
-	for _, s := range []string{"123 456 789 012", "1234567890", "", "12ab", "１２３４５６７８９０", strings.Repeat("9", 21)} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, id string) {
-		out, problem := NormalJoinMeetingID(id)
-		if problem != "" {
-			if out != "" {
-				t.Fatalf("%q: a problem (%s) and a result %q", id, problem, out)
-			}
-			return
-		}
-		if len(out) < 10 || len(out) > 20 || strings.Trim(out, "0123456789") != "" {
-			t.Fatalf("%q: accepted as %q", id, out)
-		}
-		if again, p := NormalJoinMeetingID(out); p != "" || again != out {
-			t.Fatalf("%q: %q is not stable (%q, %s)", id, out, again, p)
-		}
-	})
-}
-
-func TestJoinMeetingIDAndPresenceIDs(t *testing.T) {
-	id, p := NormalJoinMeetingID(" 123 456 789 012 ")
-	if p != "" || id != "123456789012" {
-		t.Fatalf("got %q, %q", id, p)
-	}
-	for _, bad := range []string{"", "123", "123456789x12", "1234567890'", strings.Repeat("1", 70)} {
-		if _, p := NormalJoinMeetingID(bad); p == "" {
-			t.Errorf("%q accepted", bad)
-		}
-	}
+func TestPresenceIDs(t *testing.T) {
 	ids, p := UniqueGUIDs([]string{oidA, strings.ToUpper(oidA), oidB})
 	if p != "" || len(ids) != 2 || ids[0] != oidA || ids[1] != oidB {
 		t.Fatalf("got %v, %q", ids, p)

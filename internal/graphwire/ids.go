@@ -1,7 +1,6 @@
 package graphwire
 
 import (
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -184,58 +183,6 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// ThreadIDFromJoinURL returns the meeting thread id (19:meeting_…@thread.v2)
-// carried by a Teams meeting join link
-// (https://teams.microsoft.com/l/meetup-join/<escaped thread id>/…). Links
-// without a thread id (for example teams.live.com/meet/…) give "" and a
-// problem.
-func ThreadIDFromJoinURL(joinURL string) (string, string) {
-	if joinURL == "" {
-		return "", "is empty"
-	}
-	if len(joinURL) > 4096 {
-		return "", "is too long"
-	}
-	u, err := url.Parse(joinURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", "must be an absolute https url"
-	}
-	p := u.EscapedPath()
-	const marker = "/meetup-join/"
-	i := strings.Index(strings.ToLower(p), marker)
-	if i < 0 {
-		return "", "carries no meeting thread id"
-	}
-	seg := p[i+len(marker):]
-	if j := strings.IndexByte(seg, '/'); j >= 0 {
-		seg = seg[:j]
-	}
-	tid, err := url.PathUnescape(seg)
-	if err != nil {
-		return "", "has a badly escaped thread id"
-	}
-	pid, prob := ParseChatID(tid)
-	if prob != "" || (pid.Kind != ChatIDMeeting && pid.Kind != ChatIDGroup) {
-		return "", "carries no valid meeting thread id"
-	}
-	return tid, ""
-}
-
-// CheckJoinURL checks that a join URL is an absolute http(s) URL.
-func CheckJoinURL(joinURL string) string {
-	if joinURL == "" {
-		return "is empty"
-	}
-	if len(joinURL) > 4096 {
-		return "is too long"
-	}
-	u, err := url.Parse(joinURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "must be an absolute https url"
-	}
-	return ""
-}
-
 // CheckReactionType checks a reaction: a Unicode emoji or a legacy name,
 // not empty, short, valid UTF-8 without control characters or spaces.
 func CheckReactionType(r string) string {
@@ -254,28 +201,6 @@ func CheckReactionType(r string) string {
 		}
 	}
 	return ""
-}
-
-// NormalJoinMeetingID returns the numeric meeting id of a Teams invitation
-// ("Meeting ID: 123 456 789 012") without the spaces that group its digits:
-// 10 to 20 digits, or a problem.
-func NormalJoinMeetingID(id string) (string, string) {
-	if len(id) > 64 {
-		return "", "is too long"
-	}
-	out := strings.ReplaceAll(id, " ", "")
-	if out == "" {
-		return "", "is empty"
-	}
-	if len(out) < 10 || len(out) > 20 {
-		return "", "is not 10 to 20 digits"
-	}
-	for i := 0; i < len(out); i++ {
-		if out[i] < '0' || out[i] > '9' {
-			return "", "is not 10 to 20 digits"
-		}
-	}
-	return out, ""
 }
 
 // UniqueGUIDs checks a list of user object ids for getPresencesByUserId:
