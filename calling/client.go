@@ -151,11 +151,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	if k.repeatable {
 		// Set once, here, before the pipeline: the retry policy resends
 		// this request's headers unchanged on every attempt.
-		r, err := callwire.NewRepeatability(c.now())
-		if err != nil {
-			return fmt.Errorf("calling: generating the repeatability request id: %w", err)
-		}
-		r.Set(raw.Header)
+		callwire.NewRepeatability(c.now()).Set(raw.Header)
 	}
 	if k.body != nil {
 		if err := runtime.MarshalAsJSON(req, k.body); err != nil {

@@ -29,6 +29,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 type specExample struct {
@@ -276,7 +277,7 @@ func replaySpec(t *testing.T, op specOp, ex specExample) {
 	r, err := callwire.ParseRepeatability(s.Header)
 	if op.repeatable {
 		require.NoError(t, err)
-		require.True(t, callwire.IsUUIDv4(r.RequestID))
+		require.True(t, uuid.IsV4(r.RequestID))
 		require.Equal(t, "Thu, 12 Mar 2026 08:49:37 GMT", s.Header.Get(callwire.HeaderRepeatabilityFirstSent))
 	} else {
 		require.True(t, errors.Is(err, callwire.ErrNoRepeatability), "%s %s must not carry repeatability headers: %v", s.Method, s.Path, err)

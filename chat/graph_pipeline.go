@@ -1,9 +1,7 @@
 package chat
 
 import (
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // The HTTP pipeline of a Client, built on azcore.NewClient. Its policies
@@ -147,28 +146,9 @@ type clientRequestIDPolicy struct{}
 // Do implements policy.Policy.
 func (clientRequestIDPolicy) Do(req *policy.Request) (*http.Response, error) {
 	if req.Raw().Header.Get("client-request-id") == "" {
-		req.Raw().Header.Set("client-request-id", newUUID())
+		req.Raw().Header.Set("client-request-id", uuid.New())
 	}
 	return req.Next()
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
 }
 
 // isLoopbackHTTP reports a plain-HTTP URL on a loopback host (a fake on

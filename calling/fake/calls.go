@@ -7,6 +7,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // The call model. Everything here runs with sb.mu held: the operations of
@@ -344,7 +345,7 @@ func (sb *Switchboard) emit(c *call, at time.Time, typ, url string, fill func(*E
 	e := &rec.ev
 	*e = Event{
 		Type:             typ,
-		ID:               newID(),
+		ID:               uuid.New(),
 		Time:             at,
 		Seq:              len(c.events) + 1,
 		CallbackURL:      url,
@@ -368,14 +369,14 @@ func (sb *Switchboard) emitRoster(c *call, at time.Time) {
 
 // newCall registers a call connection. Call with sb.mu held.
 func (sb *Switchboard) newCall(callbackURL, opContext string, app identity.Identifier, now time.Time) *call {
-	id := newID()
+	id := uuid.New()
 	c := &call{
 		props: calling.CallConnectionProperties{
 			CallConnectionID: id,
 			ServerCallID:     serverCallID(),
 			State:            calling.StateConnecting,
 			CallbackURL:      callbackURL,
-			CorrelationID:    newID(),
+			CorrelationID:    uuid.New(),
 		},
 		opContext: opContext,
 		invites:   map[string]*ring{},
@@ -392,7 +393,7 @@ func (sb *Switchboard) newCall(callbackURL, opContext string, app identity.Ident
 // serverCallID returns an id shaped like the service's: base64url of a
 // conversation URL.
 func serverCallID() string {
-	return b64url("https://switchboard.invalid/conv/" + newID())
+	return b64url("https://switchboard.invalid/conv/" + uuid.New())
 }
 
 func mediaSubscription(o *calling.MediaStreamingOptions) *calling.MediaStreamingSubscription {
@@ -407,7 +408,7 @@ func mediaSubscription(o *calling.MediaStreamingOptions) *calling.MediaStreaming
 	if ct == "" {
 		ct = "audio"
 	}
-	return &calling.MediaStreamingSubscription{ID: newID(), State: state, ContentTypes: []string{ct}}
+	return &calling.MediaStreamingSubscription{ID: uuid.New(), State: state, ContentTypes: []string{ct}}
 }
 
 func transcriptionSubscription(o *calling.TranscriptionOptions) *calling.TranscriptionSubscription {
@@ -422,7 +423,7 @@ func transcriptionSubscription(o *calling.TranscriptionOptions) *calling.Transcr
 	if o.EnableIntermediateResults {
 		types = append(types, "intermediate")
 	}
-	return &calling.TranscriptionSubscription{ID: newID(), State: state, ResultTypes: types, Locale: o.Locale}
+	return &calling.TranscriptionSubscription{ID: uuid.New(), State: state, ResultTypes: types, Locale: o.Locale}
 }
 
 // Checks the service makes of what it is asked to call, whichever face the

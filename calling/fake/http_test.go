@@ -257,7 +257,7 @@ func TestHTTPFaceRepeatability(t *testing.T) {
 	h := newHarness(t, nil)
 	h.sb.AddTeamsUser(teamsAlice.UserID, fake.Answers())
 	body := []byte(`{"targets":[{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"` + teamsAlice.UserID + `","cloud":"public"}}],"callbackUri":"https://x.example/cb"}`)
-	rp, _ := callwire.NewRepeatability(time.Now())
+	rp := callwire.NewRepeatability(time.Now())
 	hdr := http.Header{}
 	rp.Set(hdr)
 	path := "/calling/callConnections?api-version=" + calling.DefaultAPIVersion

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // IncomingCallOptions are the optional parameters of IncomingCall.
@@ -79,11 +80,11 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 			To:                  to,
 			CallerDisplayName:   name,
 			ServerCallID:        serverCallID(),
-			CorrelationID:       newID(),
+			CorrelationID:       uuid.New(),
 			IncomingCallContext: newCallContext(),
 			CustomContext:       o.CustomContext,
 			OnBehalfOfCallee:    o.OnBehalfOfCallee,
-			EventID:             newID(),
+			EventID:             uuid.New(),
 			Time:                now,
 			State:               IncomingRinging,
 		},
@@ -167,7 +168,7 @@ func (sb *Switchboard) ValidateEventGridSubscription(ctx context.Context) error 
 	if target == "" {
 		return errNoEventGrid
 	}
-	code := newID()
+	code := uuid.New()
 	ev, err := eventwire.NewSubscriptionValidationEvent(Topic, code, "https://switchboard.invalid/eventgrid/validate?code="+code, "", sb.clock.Now())
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // The operations of the service, shared by both faces: arguments in plain
@@ -317,7 +318,7 @@ func (sb *Switchboard) addParticipant(id string, p identity.Identifier, o callin
 			return calling.AddParticipantResponse{}, conflict("InvitationPending", "The participant is already being invited.")
 		}
 	}
-	r := &ring{purpose: ringInvite, c: c, target: p, raw: raw, invitationID: newID(), opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL}
+	r := &ring{purpose: ringInvite, c: c, target: p, raw: raw, invitationID: uuid.New(), opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL}
 	c.invites[r.invitationID] = r
 	c.inviteIDs = append(c.inviteIDs, r.invitationID)
 	sb.startRing(r, sb.clock.Now(), timeout)

@@ -15,7 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // DefaultRingTimeout is how long a call, an invitation, a transfer, a
@@ -177,9 +177,9 @@ func New(opts *Options) *Switchboard {
 	}
 	sb.resourceID = o.ResourceID
 	if sb.resourceID == "" {
-		sb.resourceID = newID()
+		sb.resourceID = uuid.New()
 	}
-	sb.appID = identity.CommunicationUserIdentifier{ID: "8:acs:" + sb.resourceID + "_" + newID()}
+	sb.appID = identity.CommunicationUserIdentifier{ID: "8:acs:" + sb.resourceID + "_" + uuid.New()}
 	sb.validator = newValidator()
 	iss := o.CallbackIssuer
 	if iss == nil {
@@ -307,15 +307,6 @@ func (sb *Switchboard) AddGroupCall(locator calling.CallLocator, participants ..
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	sb.groups[string(locator.Kind)+"/"+locator.ID] = slices.Clone(participants)
-}
-
-// newID returns a random UUID.
-func newID() string {
-	id, err := callwire.NewUUID()
-	if err != nil {
-		panic("fake: random source failed: " + err.Error())
-	}
-	return id
 }
 
 // errClosed is returned by operations on a closed switchboard.

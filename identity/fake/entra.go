@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // EntraOptions configure a fake Entra issuer. The zero value is usable.
@@ -137,17 +137,6 @@ func (e *Entra) KeyID() string { return e.kid }
 // PublicKey returns the public half of the issuer's signing key.
 func (e *Entra) PublicKey() *rsa.PublicKey { return &e.key.PublicKey }
 
-func newGUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("fake: random source failed: " + err.Error())
-	}
-	b[6] = b[6]&0x0f | 0x40 // version 4
-	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
 var nonLabel = regexp.MustCompile(`[^a-z0-9]+`)
 
 // label makes a lowercase DNS label or mailbox name out of a display name.
@@ -163,7 +152,7 @@ func label(s, sep, fallback string) string {
 // makes the tenant's domain, "<name>.onmicrosoft.com"); two tenants may
 // have the same name.
 func (e *Entra) AddTenant(name string) Tenant {
-	t := Tenant{ID: newGUID(), Name: name}
+	t := Tenant{ID: uuid.New(), Name: name}
 	t.Domain = label(name, "", "tenant"+strings.ReplaceAll(t.ID[:8], "-", "")) + ".onmicrosoft.com"
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -181,7 +170,7 @@ func (e *Entra) AddUser(tenantID, displayName string) TestUser {
 	if !ok {
 		panic(fmt.Sprintf("fake: AddUser: tenant %q was not added with AddTenant", tenantID))
 	}
-	u := TestUser{ObjectID: newGUID(), TenantID: tenantID, DisplayName: displayName}
+	u := TestUser{ObjectID: uuid.New(), TenantID: tenantID, DisplayName: displayName}
 	local := label(displayName, ".", "user")
 	upn := local + "@" + t.Domain
 	for n := 2; e.upnTaken(upn); n++ {
@@ -348,13 +337,13 @@ func (e *Entra) mint(user TestUser, appID string, m mint) (string, time.Time, er
 		"iat":  iat.Unix(),
 		"nbf":  nbf.Unix(),
 		"exp":  exp.Unix(),
-		"aio":  base64.RawStdEncoding.EncodeToString([]byte(newGUID()))[:40],
+		"aio":  base64.RawStdEncoding.EncodeToString([]byte(uuid.New()))[:40],
 		"name": user.DisplayName,
 		"oid":  user.ObjectID,
-		"rh":   "0.A" + strings.ReplaceAll(newGUID(), "-", "") + ".",
+		"rh":   "0.A" + strings.ReplaceAll(uuid.New(), "-", "") + ".",
 		"sub":  pairwiseSubject(user.ObjectID, appID),
 		"tid":  user.TenantID,
-		"uti":  base64.RawURLEncoding.EncodeToString([]byte(newGUID()))[:22],
+		"uti":  base64.RawURLEncoding.EncodeToString([]byte(uuid.New()))[:22],
 	}
 	if len(scopes) > 0 {
 		c["scp"] = strings.Join(scopes, " ")
@@ -757,8 +746,8 @@ func (e *Entra) writeAADError(w http.ResponseWriter, tenant string) {
 		"error_description": fmt.Sprintf("AADSTS90002: Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant),
 		"error_codes":       []int{90002},
 		"timestamp":         e.now().UTC().Format("2006-01-02 15:04:05Z"),
-		"trace_id":          newGUID(),
-		"correlation_id":    newGUID(),
+		"trace_id":          uuid.New(),
+		"correlation_id":    uuid.New(),
 		"error_uri":         "https://login.microsoftonline.com/error?code=90002",
 	})
 }

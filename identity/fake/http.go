@@ -13,6 +13,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // maxBody bounds request bodies; the service's are small.
@@ -217,7 +218,7 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 			writeError(w, e)
 			return
 		}
-		w.Header().Set("MS-CV", newGUID())
+		w.Header().Set("MS-CV", uuid.New())
 		if out == nil {
 			w.WriteHeader(status)
 			return

@@ -21,6 +21,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // TokenVerifier verifies a Teams user's Entra token the way Entra's keys
@@ -128,7 +129,7 @@ func New(opts *Options) *Service {
 		_, _ = rand.Read(s.key)
 	}
 	if s.opts.ResourceID == "" {
-		s.opts.ResourceID = newGUID()
+		s.opts.ResourceID = uuid.New()
 	}
 	if s.opts.DefaultTokenLifetime == 0 {
 		s.opts.DefaultTokenLifetime = 24 * time.Hour
@@ -309,7 +310,7 @@ func (s *Service) create(req identitywire.CreateRequest) (identitywire.CreateRes
 		}
 	}
 	if u == nil {
-		u = &user{id: "8:acs:" + s.opts.ResourceID + "_" + newGUID(), customID: req.CustomID}
+		u = &user{id: "8:acs:" + s.opts.ResourceID + "_" + uuid.New(), customID: req.CustomID}
 		s.users[u.id] = u
 		if req.CustomID != "" {
 			s.customIDs[req.CustomID] = u.id

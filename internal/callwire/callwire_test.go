@@ -13,36 +13,9 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
-func TestNewUUID(t *testing.T) {
-	seen := map[string]bool{}
-	for range 1000 {
-		id, err := callwire.NewUUID()
-		require.NoError(t, err)
-		require.True(t, callwire.IsUUIDv4(id), id)
-		require.Equal(t, strings.ToLower(id), id)
-		require.False(t, seen[id])
-		seen[id] = true
-	}
-}
-
-func TestIsUUIDv4(t *testing.T) {
-	require.True(t, callwire.IsUUIDv4("7b4244f8-d2ff-46d1-a629-4f9fb5f73d40"))
-	require.True(t, callwire.IsUUIDv4("7B4244F8-D2FF-46D1-B629-4F9FB5F73D40"))
-	for _, s := range []string{
-		"", "7b4244f8d2ff46d1a6294f9fb5f73d40", "7b4244f8-d2ff-16d1-a629-4f9fb5f73d40", // version 1
-		"7b4244f8-d2ff-46d1-c629-4f9fb5f73d40",   // variant 110
-		"7b4244f8-d2ff-46d1-a629-4f9fb5f73d4g",   // not hex
-		"7b4244f8-d2ff-46d1-a629_4f9fb5f73d40",   // separator
-		"{7b4244f8-d2ff-46d1-a629-4f9fb5f73d40}", // braces
-	} {
-		require.False(t, callwire.IsUUIDv4(s), s)
-	}
-}
-
 func TestRepeatabilityHeaders(t *testing.T) {
 	now := time.Date(1994, 11, 6, 8, 49, 37, 123456789, time.FixedZone("CET", 3600))
-	r, err := callwire.NewRepeatability(now)
-	require.NoError(t, err)
+	r := callwire.NewRepeatability(now)
 	h := http.Header{}
 	r.Set(h)
 	require.Equal(t, "Sun, 06 Nov 1994 07:49:37 GMT", h.Get("Repeatability-First-Sent"), "IMF-fixdate in GMT, as the API's example")

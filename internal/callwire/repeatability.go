@@ -1,11 +1,11 @@
 package callwire
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // Headers of the repeatable-request protocol (OASIS Repeatable Requests
@@ -25,14 +25,10 @@ type Repeatability struct {
 	FirstSent time.Time
 }
 
-// NewRepeatability returns a fresh pair: a UUID v4 from crypto/rand and now,
-// truncated to the second as the header carries it.
-func NewRepeatability(now time.Time) (Repeatability, error) {
-	id, err := NewUUID()
-	if err != nil {
-		return Repeatability{}, err
-	}
-	return Repeatability{RequestID: id, FirstSent: now.UTC().Truncate(time.Second)}, nil
+// NewRepeatability returns a fresh pair: a new UUID v4 and now, truncated
+// to the second as the header carries it.
+func NewRepeatability(now time.Time) Repeatability {
+	return Repeatability{RequestID: uuid.New(), FirstSent: now.UTC().Truncate(time.Second)}
 }
 
 // Set writes the pair into h. FirstSent is written in the IMF-fixdate form
@@ -59,7 +55,7 @@ func ParseRepeatability(h http.Header) (Repeatability, error) {
 		return Repeatability{}, errors.New(HeaderRepeatabilityFirstSent + " without " + HeaderRepeatabilityRequestID)
 	case sent == "":
 		return Repeatability{}, errors.New(HeaderRepeatabilityRequestID + " without " + HeaderRepeatabilityFirstSent)
-	case !IsUUIDv4(id):
+	case !uuid.IsV4(id):
 		return Repeatability{}, errors.New(HeaderRepeatabilityRequestID + " is not a version 4 uuid")
 	}
 	t, err := time.Parse(http.TimeFormat, sent)
@@ -67,59 +63,4 @@ func ParseRepeatability(h http.Header) (Repeatability, error) {
 		return Repeatability{}, errors.New(HeaderRepeatabilityFirstSent + " is not an rfc 1123 date in gmt")
 	}
 	return Repeatability{RequestID: id, FirstSent: t}, nil
-}
-
-// NewUUID returns a random (version 4, variant 10) UUID from crypto/rand in
-// the canonical 8-4-4-4-12 lowercase hex form.
-func NewUUID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], b[10:16])
-	return string(s[:]), nil
-}
-
-// IsUUIDv4 reports whether s is a UUID in the canonical 8-4-4-4-12 hex form
-// (either case) with version 4 and the RFC 4122 variant.
-func IsUUIDv4(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-			continue
-		}
-		if !isHex(c) {
-			return false
-		}
-	}
-	if s[14] != '4' {
-		return false
-	}
-	switch s[19] {
-	case '8', '9', 'a', 'b', 'A', 'B':
-		return true
-	}
-	return false
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // CloudEvent is a CloudEvents 1.0 event in the JSON format, with the
@@ -78,7 +80,7 @@ func NewCallbackEvent(typ string, d *EventData, id string, at time.Time) (CloudE
 		return CloudEvent{}, err
 	}
 	if id == "" {
-		id = NewID()
+		id = uuid.New()
 	}
 	if at.IsZero() {
 		at = time.Now()
@@ -111,7 +113,7 @@ func NewEventGridEvent(typ, topic, subject string, d *EventData, id string, at t
 		return EventGridEvent{}, err
 	}
 	if id == "" {
-		id = NewID()
+		id = uuid.New()
 	}
 	if at.IsZero() {
 		at = time.Now()
