@@ -52,17 +52,16 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	cfg := teamsuser.Config{
-		AppID:     appID,
-		Exchanger: exchanger,
-		Calling:   switchboard,
-		Chat:      &chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0"},
+	cfg := teamsuser.Config{AppID: appID, Exchanger: exchanger}
+	opts := &teamsuser.UserOptions{
+		Calling: switchboard,
+		Chat:    &chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0"},
 	}
 
 	// Adele, from her delegated credential (azidentity's OnBehalfOfCredential
 	// in a service) and her object id from the authenticated session.
 	cred := entra.Credential(adele, appID, nil)
-	u, err := teamsuser.NewUser(cfg, cred, adele.ObjectID)
+	u, err := teamsuser.NewUser(cfg, cred, adele.ObjectID, opts)
 	if err != nil {
 		fmt.Println(err)
 		return

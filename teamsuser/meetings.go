@@ -59,7 +59,12 @@ func (u *User) CreateMeeting(ctx context.Context, opts *chat.CreateOnlineMeeting
 func (u *User) FindMeeting(ctx context.Context, joinURL string) (Meeting, error) {
 	loc, err := calling.ParseJoinLink(joinURL)
 	if err != nil {
-		return Meeting{}, &ArgumentError{Arg: "joinURL", Problem: "is not a Teams meeting join link: " + err.Error()}
+		problem := err.Error()
+		var jle *calling.JoinLinkError
+		if errors.As(err, &jle) {
+			problem = jle.Problem
+		}
+		return Meeting{}, &ArgumentError{Arg: "joinURL", Problem: "is not a Teams meeting join link: " + problem}
 	}
 	org, err := u.chat.GetOnlineMeetingByJoinURL(ctx, joinURL, nil)
 	switch {
@@ -93,7 +98,11 @@ func (u *User) FindMeeting(ctx context.Context, joinURL string) (Meeting, error)
 func (u *User) FindMeetingByID(ctx context.Context, meetingID, passcode string) (Meeting, error) {
 	idLoc, err := calling.MeetingIDLocator(meetingID, passcode)
 	if err != nil {
-		return Meeting{}, &ArgumentError{Arg: "meetingID", Problem: "or passcode: " + err.Error()}
+		var le *calling.LocatorError
+		if errors.As(err, &le) {
+			return Meeting{}, &ArgumentError{Arg: le.Field, Problem: le.Problem}
+		}
+		return Meeting{}, &ArgumentError{Arg: "meetingID", Problem: err.Error()}
 	}
 	resp, err := u.chat.GetOnlineMeetingByJoinMeetingID(ctx, idLoc.MeetingID, nil)
 	switch {

@@ -19,7 +19,7 @@ import (
 // user signs a test user in to the facade.
 func (f *facade) user(t *testing.T, who fake.TestUser) *teamsuser.User {
 	t.Helper()
-	u, err := teamsuser.NewUser(f.cfg, f.entra.Credential(who, facadeAppID, nil), who.ObjectID)
+	u, err := teamsuser.NewUser(f.cfg, f.entra.Credential(who, facadeAppID, nil), who.ObjectID, f.opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = u.Close() })
 	return u
@@ -134,7 +134,16 @@ func TestMeetingArgumentsCheckedBeforeSending(t *testing.T) {
 	}
 	_, err := adele.FindMeetingByID(ctx, "123456789012", "bad passcode!")
 	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "passcode", ae.Arg)
+	require.True(t, strings.HasPrefix(err.Error(), "teamsuser: invalid passcode: "), err.Error())
 	require.NotContains(t, err.Error(), "bad passcode!")
+	_, err = adele.FindMeetingByID(ctx, "12 34", "")
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "meetingID", ae.Arg)
+	_, err = adele.FindMeeting(ctx, "not a link")
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "joinURL", ae.Arg)
+	require.True(t, strings.HasPrefix(err.Error(), "teamsuser: invalid joinURL: is not a Teams meeting join link: "), err.Error())
 	_, err = adele.CreateMeeting(ctx, &chat.CreateOnlineMeetingOptions{Attendees: []string{"nobody"}})
 	var cae *chat.ArgumentError
 	require.ErrorAs(t, err, &cae)

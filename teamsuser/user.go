@@ -3,7 +3,6 @@ package teamsuser
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -15,14 +14,14 @@ import (
 )
 
 // Config is the application's side of acting as a Teams user: what a
-// service configures once and shares between all its users.
+// service configures once and shares between all its users. Both fields
+// are required; what is optional is in UserOptions.
 type Config struct {
 	// AppID is the client id of the Entra app that the users' Entra tokens
 	// are issued to: the tokens' "appid" claim (v1 tokens) or "azp" claim
-	// (v2). The ACS
-	// exchange checks its appId against that claim and refuses a token
-	// issued to another app, so that one app cannot spend a token meant for
-	// another ("Client ID ... to be verified against the appId claim",
+	// (v2). The ACS exchange checks its appId against that claim and
+	// refuses a token issued to another app, so that one app cannot spend a
+	// token meant for another ("Client ID ... to be verified against the appId claim",
 	// https://learn.microsoft.com/dotnet/api/azure.communication.identity.gettokenforteamsuseroptions).
 	//
 	// With on-behalf-of (a service behind a web or mobile front end, using
@@ -31,21 +30,11 @@ type Config struct {
 	// OnBehalfOfCredential is built with — not the front end's, because the
 	// token on-behalf-of yields is issued to the middle tier. With a
 	// credential that signs the user in directly (device code, interactive
-	// browser), it is that app's client id. Required.
+	// browser), it is that app's client id.
 	AppID string
 	// Exchanger exchanges the users' Teams tokens for ACS tokens: the ACS
-	// resource's *identity.Client, or identity/fake's service. Required.
+	// resource's *identity.Client, or identity/fake's service.
 	Exchanger identity.TokenExchanger
-	// Calling is the ACS resource's Call Automation client (or
-	// calling/fake's switchboard), shared by all users; nil when the
-	// service does no call signaling.
-	Calling calling.Service
-	// Chat configures the users' Graph chat clients (base URL, pipeline);
-	// nil means Microsoft Graph's defaults. UserID is set per user.
-	Chat *chat.ClientOptions
-	// Credential tunes the users' refreshing ACS credentials (refresh
-	// margin, clock); AppID and UserID are set per user.
-	Credential identity.TeamsUserCredentialOptions
 }
 
 func (c Config) validate() error {
@@ -58,19 +47,33 @@ func (c Config) validate() error {
 	return nil
 }
 
+// UserOptions are the optional settings of a User; nil means every default.
+type UserOptions struct {
+	// Calling is the ACS resource's Call Automation client (or
+	// calling/fake's switchboard), shared by all users; nil when the
+	// service does no call signaling.
+	Calling calling.Service
+	// Chat configures the user's Graph chat client (base URL, pipeline);
+	// nil means Microsoft Graph's defaults. Its UserID is the user's.
+	Chat *chat.ClientOptions
+	// Credential tunes the user's refreshing ACS credential (refresh
+	// margin, clock); nil means its defaults. Its AppID and UserID are
+	// Config.AppID and the user's.
+	Credential *identity.TeamsUserCredentialOptions
+}
+
 // ArgumentError reports an argument of this package's functions that cannot
-// work; nothing was sent.
+// work, found before anything was sent. Its text names the argument and the
+// problem, never the argument's value.
 type ArgumentError struct {
-	// Arg names the argument.
+	// Arg names the argument, for example "cfg.AppID" or "joinURL".
 	Arg string
-	// Problem says what is wrong with it.
+	// Problem says what is wrong with it, in a lowercase phrase.
 	Problem string
 }
 
-// Error implements error: "teamsuser: <Arg> <Problem>".
-func (e *ArgumentError) Error() string {
-	return fmt.Sprintf("teamsuser: %s %s", e.Arg, e.Problem)
-}
+// Error implements error.
+func (e *ArgumentError) Error() string { return "teamsuser: invalid " + e.Arg + ": " + e.Problem }
 
 // User is one Microsoft Teams user as the application acts for them: the
 // ACS token their web or mobile calling client needs, kept fresh; their Graph
@@ -92,7 +95,8 @@ type User struct {
 // asked (azidentity's on-behalf-of credential in a service, interactive
 // browser or device code in a tool). userID is the user's Entra object id,
 // from the application's authenticated session, never read from a token.
-func NewUser(cfg Config, cred azcore.TokenCredential, userID string) (*User, error) {
+// opts may be nil.
+func NewUser(cfg Config, cred azcore.TokenCredential, userID string, opts *UserOptions) (*User, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -102,15 +106,22 @@ func NewUser(cfg Config, cred azcore.TokenCredential, userID string) (*User, err
 	if strings.TrimSpace(userID) == "" {
 		return nil, &ArgumentError{Arg: "userID", Problem: "is empty"}
 	}
-	co := cfg.Credential
+	var o UserOptions
+	if opts != nil {
+		o = *opts
+	}
+	var co identity.TeamsUserCredentialOptions
+	if o.Credential != nil {
+		co = *o.Credential
+	}
 	co.AppID, co.UserID = cfg.AppID, userID
 	acs, err := identity.NewTeamsUserCredential(cfg.Exchanger, cred, co)
 	if err != nil {
 		return nil, err
 	}
 	var chatOpts chat.ClientOptions
-	if cfg.Chat != nil {
-		chatOpts = *cfg.Chat
+	if o.Chat != nil {
+		chatOpts = *o.Chat
 	}
 	chatOpts.UserID = userID
 	cc, err := chat.NewClient(cred, &chatOpts)
@@ -122,7 +133,7 @@ func NewUser(cfg Config, cred azcore.TokenCredential, userID string) (*User, err
 		id:      identity.MicrosoftTeamsUserIdentifier{UserID: strings.ToLower(userID), Cloud: identity.CloudPublic},
 		acs:     acs,
 		chat:    cc,
-		calling: cfg.Calling,
+		calling: o.Calling,
 	}, nil
 }
 
@@ -143,8 +154,8 @@ func (u *User) ACSCredential() *identity.TeamsUserCredential { return u.acs }
 // Chat is the user's Teams chat through Microsoft Graph.
 func (u *User) Chat() *chat.Client { return u.chat }
 
-// Calling is the application's call signaling (nil when Config.Calling was
-// nil). Calls involving the user name them with ID.
+// Calling is the application's call signaling (nil when UserOptions.Calling
+// was nil). Calls involving the user name them with ID.
 func (u *User) Calling() calling.Service { return u.calling }
 
 // Call places a call from the application to the user (for example to
@@ -156,7 +167,7 @@ func (u *User) Call(ctx context.Context, callbackURL string, opts *calling.Creat
 	return u.calling.CreateCall(ctx, []identity.Identifier{u.id}, callbackURL, opts)
 }
 
-var errNoCalling = errors.New("teamsuser: no calling service configured (Config.Calling)")
+var errNoCalling = errors.New("teamsuser: no calling service configured (UserOptions.Calling)")
 
 // Close stops the user's background token refresh. It is safe to call more
 // than once; the User must not be used afterwards.

@@ -36,13 +36,12 @@ func ExampleUser() {
 	defer calls.Close()
 
 	// Adele, signed in to Contoso's app.
-	cfg := teamsuser.Config{
-		AppID:     appID,
-		Exchanger: fake.New(&fake.Options{Entra: entra}),
-		Calling:   calls,
-		Chat:      &chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0"},
+	cfg := teamsuser.Config{AppID: appID, Exchanger: fake.New(&fake.Options{Entra: entra})}
+	opts := &teamsuser.UserOptions{
+		Calling: calls,
+		Chat:    &chat.ClientOptions{BaseURL: graphSrv.URL + "/v1.0"},
 	}
-	u, err := teamsuser.NewUser(cfg, entra.Credential(adele, appID, nil), adele.ObjectID)
+	u, err := teamsuser.NewUser(cfg, entra.Credential(adele, appID, nil), adele.ObjectID, opts)
 	if err != nil {
 		fmt.Println(err)
 		return

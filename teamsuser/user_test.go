@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
@@ -31,6 +33,7 @@ type facade struct {
 	graph       *chatfake.Service
 	sb          *callfake.Switchboard
 	cfg         teamsuser.Config
+	opts        *teamsuser.UserOptions
 	adele, alex fake.TestUser
 }
 
@@ -51,11 +54,10 @@ func newFacade(t *testing.T) *facade {
 	f.sb = callfake.New(nil)
 	t.Cleanup(func() { _ = f.sb.Close() })
 	f.sb.AddTeamsUser(f.adele.ObjectID, callfake.Answers())
-	f.cfg = teamsuser.Config{
-		AppID:     facadeAppID,
-		Exchanger: f.acs,
-		Calling:   f.sb,
-		Chat:      &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0"},
+	f.cfg = teamsuser.Config{AppID: facadeAppID, Exchanger: f.acs}
+	f.opts = &teamsuser.UserOptions{
+		Calling: f.sb,
+		Chat:    &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0"},
 	}
 	return f
 }
@@ -63,7 +65,7 @@ func newFacade(t *testing.T) *facade {
 func TestUserActsAsTheTeamsUser(t *testing.T) {
 	f := newFacade(t)
 	ctx := context.Background()
-	u, err := teamsuser.NewUser(f.cfg, f.entra.Credential(f.adele, facadeAppID, nil), f.adele.ObjectID)
+	u, err := teamsuser.NewUser(f.cfg, f.entra.Credential(f.adele, facadeAppID, nil), f.adele.ObjectID, f.opts)
 	require.NoError(t, err)
 	defer u.Close()
 
@@ -100,18 +102,33 @@ func TestUserActsAsTheTeamsUser(t *testing.T) {
 func TestNewUserChecksArguments(t *testing.T) {
 	f := newFacade(t)
 	cred := f.entra.Credential(f.adele, facadeAppID, nil)
-	var ae *teamsuser.ArgumentError
-	_, err := teamsuser.NewUser(teamsuser.Config{Exchanger: f.acs}, cred, f.adele.ObjectID)
-	require.ErrorAs(t, err, &ae)
-	_, err = teamsuser.NewUser(teamsuser.Config{AppID: facadeAppID}, cred, f.adele.ObjectID)
-	require.ErrorAs(t, err, &ae)
-	_, err = teamsuser.NewUser(f.cfg, nil, f.adele.ObjectID)
-	require.ErrorAs(t, err, &ae)
-	_, err = teamsuser.NewUser(f.cfg, cred, " ")
-	require.ErrorAs(t, err, &ae)
-	_, err = teamsuser.NewUsers(f.cfg, teamsuser.UsersOptions{})
-	require.ErrorAs(t, err, &ae)
+	newCred := func(tokenservice.Caller, string) (azcore.TokenCredential, error) { return cred, nil }
+	for arg, err := range map[string]error{
+		"cfg.AppID":     second(teamsuser.NewUser(teamsuser.Config{Exchanger: f.acs}, cred, f.adele.ObjectID, nil)),
+		"cfg.Exchanger": second(teamsuser.NewUser(teamsuser.Config{AppID: facadeAppID}, cred, f.adele.ObjectID, nil)),
+		"cred":          second(teamsuser.NewUser(f.cfg, nil, f.adele.ObjectID, nil)),
+		"userID":        second(teamsuser.NewUser(f.cfg, cred, " ", nil)),
+		"newCredential": second(teamsuser.NewUsers(f.cfg, nil, nil)),
+		"cfg.AppID ":    second(teamsuser.NewUsers(teamsuser.Config{Exchanger: f.acs}, newCred, nil)),
+	} {
+		var ae *teamsuser.ArgumentError
+		if assert.ErrorAs(t, err, &ae, arg) {
+			assert.Equal(t, strings.TrimSpace(arg), ae.Arg)
+			assert.True(t, strings.HasPrefix(err.Error(), "teamsuser: invalid "+ae.Arg+": "), err.Error())
+		}
+	}
+
+	// Nil options are every default: a user without calling.
+	u, err := teamsuser.NewUser(f.cfg, cred, f.adele.ObjectID, nil)
+	require.NoError(t, err)
+	defer u.Close()
+	assert.Nil(t, u.Calling())
+	us, err := teamsuser.NewUsers(f.cfg, newCred, nil)
+	require.NoError(t, err)
+	require.NoError(t, us.Close())
 }
+
+func second[T any](_ T, err error) error { return err }
 
 func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	f := newFacade(t)
@@ -120,17 +137,17 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(now.UnixNano())
 	var built atomic.Int32
-	us, err := teamsuser.NewUsers(f.cfg, teamsuser.UsersOptions{
-		MaxUsers: 2,
-		Now:      func() time.Time { return time.Unix(0, clock.Load()) },
-		NewCredential: func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
-			built.Add(1)
-			u, ok := f.entra.User(c.ObjectID)
-			if !ok {
-				return nil, errors.New("unknown user")
-			}
-			return f.entra.Credential(u, facadeAppID, nil), nil
-		},
+	us, err := teamsuser.NewUsers(f.cfg, func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
+		built.Add(1)
+		u, ok := f.entra.User(c.ObjectID)
+		if !ok {
+			return nil, errors.New("unknown user")
+		}
+		return f.entra.Credential(u, facadeAppID, nil), nil
+	}, &teamsuser.UsersOptions{
+		UserOptions: *f.opts,
+		MaxUsers:    2,
+		Now:         func() time.Time { return time.Unix(0, clock.Load()) },
 	})
 	require.NoError(t, err)
 	defer us.Close()

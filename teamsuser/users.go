@@ -15,19 +15,10 @@ import (
 // UsersOptions.MaxUsers says otherwise.
 const DefaultMaxUsers = 1000
 
-// UsersOptions configure Users.
+// UsersOptions are the optional settings of Users; nil means every default.
 type UsersOptions struct {
-	// NewCredential returns the delegated credential of an authenticated
-	// caller, from the caller's own Entra token for the service
-	// (callerToken): in production azidentity's on-behalf-of credential of
-	// the service's app registration,
-	//
-	//	func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
-	//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
-	//	}
-	//
-	// Required.
-	NewCredential func(caller tokenservice.Caller, callerToken string) (azcore.TokenCredential, error)
+	// UserOptions are the options of every User built.
+	UserOptions
 	// MaxUsers bounds the users kept; zero means DefaultMaxUsers. The least
 	// recently used user is closed and dropped to make room.
 	MaxUsers int
@@ -36,37 +27,54 @@ type UsersOptions struct {
 }
 
 // Users is the cache of a service that acts for many Teams users of many
-// customer tenants: from an authenticated caller (tokenservice.Service's
-// Authenticate tells who the caller of a request is) it builds that user's User on behalf
-// of the caller, once, and keeps it while the caller's token is valid. An
-// on-behalf-of credential cannot outlive the token it was made from, so a user
-// is dropped (and closed) when that token expires, and rebuilt from the next
-// request's token. Memory is bounded by MaxUsers.
+// customer tenants: from an authenticated caller (the tokenservice.Caller
+// that tokenservice.Service's Authenticate reads from a request) it builds
+// that user's User on behalf of the caller, once, and keeps it while the
+// caller's token is valid. An on-behalf-of credential cannot outlive the
+// token it was made from, so a user is dropped (and closed) when that token
+// expires, and rebuilt from the next request's token. Memory is bounded by
+// UsersOptions.MaxUsers.
 //
 // Users is safe for concurrent use; concurrent first requests of one user
 // build one User.
 type Users struct {
-	cfg   Config
-	opts  UsersOptions
-	users *callercache.Cache[*User]
+	cfg           Config
+	newCredential func(tokenservice.Caller, string) (azcore.TokenCredential, error)
+	opts          UsersOptions
+	users         *callercache.Cache[*User]
 }
 
 // NewUsers returns an empty Users for the application's Config.
-func NewUsers(cfg Config, opts UsersOptions) (*Users, error) {
+// newCredential returns the delegated credential of an authenticated
+// caller, from the caller's own Entra token for the service (callerToken):
+// in production azidentity's on-behalf-of credential of the service's app
+// registration,
+//
+//	func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
+//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
+//	}
+//
+// It is called with a lock held, so it must not block (azidentity's
+// constructors do not). opts may be nil.
+func NewUsers(cfg Config, newCredential func(caller tokenservice.Caller, callerToken string) (azcore.TokenCredential, error), opts *UsersOptions) (*Users, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if opts.NewCredential == nil {
-		return nil, &ArgumentError{Arg: "opts.NewCredential", Problem: "is nil"}
+	if newCredential == nil {
+		return nil, &ArgumentError{Arg: "newCredential", Problem: "is nil"}
 	}
-	if opts.MaxUsers <= 0 {
-		opts.MaxUsers = DefaultMaxUsers
+	var o UsersOptions
+	if opts != nil {
+		o = *opts
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if o.MaxUsers <= 0 {
+		o.MaxUsers = DefaultMaxUsers
 	}
-	us := &Users{cfg: cfg, opts: opts}
-	us.users = callercache.New(opts.MaxUsers, opts.Now, func(u *User) { _ = u.Close() })
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	us := &Users{cfg: cfg, newCredential: newCredential, opts: o}
+	us.users = callercache.New(o.MaxUsers, o.Now, func(u *User) { _ = u.Close() })
 	return us, nil
 }
 
@@ -96,14 +104,14 @@ func (us *Users) Get(ctx context.Context, caller tokenservice.Caller, callerToke
 }
 
 func (us *Users) build(caller tokenservice.Caller, callerToken string) (*User, error) {
-	cred, err := us.opts.NewCredential(caller, callerToken)
+	cred, err := us.newCredential(caller, callerToken)
 	if err != nil {
 		return nil, err
 	}
 	if cred == nil {
-		return nil, &ArgumentError{Arg: "opts.NewCredential", Problem: "returned a nil credential"}
+		return nil, &ArgumentError{Arg: "newCredential", Problem: "returned a nil credential"}
 	}
-	return NewUser(us.cfg, cred, caller.ObjectID)
+	return NewUser(us.cfg, cred, caller.ObjectID, &us.opts.UserOptions)
 }
 
 // Len is the number of users kept.

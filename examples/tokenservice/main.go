@@ -113,11 +113,12 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 	}
 
 	svc, err := tokenservice.New(tokenservice.Config{
-		Exchanger:      client,
-		AppID:          offlineAPIAppID,
+		Exchanger: client,
+		AppID:     offlineAPIAppID,
+		Audiences: []string{offlineAPIAppID, "api://contoso-token-service"},
+		Tenants:   []string{fabrikam.ID},
+	}, &tokenservice.Options{
 		ForwardedAppID: offlineWebAppID,
-		Audiences:      []string{offlineAPIAppID, "api://contoso-token-service"},
-		Tenants:        []string{fabrikam.ID},
 		RequiredScopes: []string{offlineScope},
 		// The on-behalf-of step at the fake Entra: the caller's Teams token,
 		// issued to the service's app. In Azure, azidentity does it.
@@ -220,29 +221,27 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 		return err
 	}
 	cfg := tokenservice.Config{
-		Exchanger:      client,
-		AppID:          clientID,
-		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
-		Audiences:      []string{clientID},
-		Logger:         logger,
+		Exchanger: client,
+		AppID:     clientID,
+		Audiences: []string{clientID},
+		Tenants:   tenants, // "*" alone is tokenservice.AnyTenant
 	}
 	if uri := os.Getenv("TOKENSERVICE_APP_ID_URI"); uri != "" {
 		cfg.Audiences = append(cfg.Audiences, uri)
 	}
-	if len(tenants) == 1 && tenants[0] == "*" {
-		cfg.AnyTenant = true
-	} else {
-		cfg.Tenants = tenants
+	opts := &tokenservice.Options{
+		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
+		Logger:         logger,
 	}
 	if secret := os.Getenv("TOKENSERVICE_CLIENT_SECRET"); secret != "" {
-		cfg.OnBehalfOf = tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
+		opts.OnBehalfOf = tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 			return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, clientID, assertion, secret, nil)
 		})
 	}
 	if origins := splitList(os.Getenv("TOKENSERVICE_ALLOWED_ORIGINS")); len(origins) > 0 {
-		cfg.CORS = &tokenservice.CORS{AllowedOrigins: origins}
+		opts.CORS = &tokenservice.CORS{AllowedOrigins: origins}
 	}
-	svc, err := tokenservice.New(cfg)
+	svc, err := tokenservice.New(cfg, opts)
 	if err != nil {
 		return err
 	}

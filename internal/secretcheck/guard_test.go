@@ -20,8 +20,8 @@ var guarded = []string{"identity", "chat", "calling", "teamsuser", "teamsuser/to
 // notSecret are fields whose name ends like a secret's but that hold none,
 // with the reason.
 var notSecret = map[string]string{
-	module + "/internal/oidc.Provider.keys":        "the issuer's RSA public keys",
-	module + "/teamsuser/tokenservice.Config.Keys": "the public keys that verify callers' tokens",
+	module + "/internal/oidc.Provider.keys":         "the issuer's RSA public keys",
+	module + "/teamsuser/tokenservice.Options.Keys": "the public keys that verify callers' tokens",
 }
 
 // TestEveryTypeThatHoldsASecretIsInTheTable reads the guarded packages'

@@ -107,14 +107,14 @@ func cases(t *testing.T) map[string]secretCase {
 	require.NoError(t, err)
 
 	tuCfg := teamsuser.Config{AppID: appID, Exchanger: acs}
-	tu, err := teamsuser.NewUser(tuCfg, staticEntra(entraTok), user.ObjectID)
+	tu, err := teamsuser.NewUser(tuCfg, staticEntra(entraTok), user.ObjectID, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tu.Close() })
 	tuTok, err := tu.ACSToken(ctx)
 	require.NoError(t, err)
-	tus, err := teamsuser.NewUsers(tuCfg, teamsuser.UsersOptions{NewCredential: func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
+	tus, err := teamsuser.NewUsers(tuCfg, func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
 		return staticEntra(entraTok), nil
-	}})
+	}, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tus.Close() })
 	tusUser, err := tus.Get(ctx, tokenservice.Caller{TenantID: tenant.ID, ObjectID: user.ObjectID, ExpiresOn: time.Now().Add(time.Hour)}, "a-caller-token")

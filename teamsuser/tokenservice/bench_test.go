@@ -60,9 +60,10 @@ func BenchmarkService(b *testing.B) {
 		x    identity.TokenExchanger
 	}{{"stub", stubExchanger{}}, {"goface", acs}, {"http", client}} {
 		svc, err := tokenservice.New(tokenservice.Config{
-			Exchanger: face.x, AppID: apiAppID, ForwardedAppID: spaAppID,
-			Audiences: []string{apiAppID}, Tenants: []string{tn.ID},
-			AuthorityHost: entraSrv.URL, HTTPClient: entraSrv.Client(),
+			Exchanger: face.x, AppID: apiAppID, Audiences: []string{apiAppID}, Tenants: []string{tn.ID},
+		}, &tokenservice.Options{
+			ForwardedAppID: spaAppID,
+			AuthorityHost:  entraSrv.URL, HTTPClient: entraSrv.Client(),
 			RateLimit: tokenservice.RateLimit{Disabled: true},
 		})
 		if err != nil {

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 // corsPolicy is a checked CORS configuration.
@@ -18,12 +16,12 @@ type corsPolicy struct {
 }
 
 func newCORSPolicy(c CORS) (*corsPolicy, error) {
-	argErr := func(problem string) error { return &identity.ArgumentError{Arg: "CORS", Problem: problem} }
+	argErr := func(field, problem string) error { return &ArgumentError{Arg: "opts.CORS." + field, Problem: problem} }
 	if len(c.AllowedOrigins) == 0 {
-		return nil, argErr("AllowedOrigins is empty")
+		return nil, argErr("AllowedOrigins", "is empty")
 	}
 	if c.MaxAge < 0 {
-		return nil, argErr("MaxAge is negative")
+		return nil, argErr("MaxAge", "is negative")
 	}
 	p := &corsPolicy{origins: make(map[string]bool), credentials: c.AllowCredentials}
 	for _, o := range c.AllowedOrigins {
@@ -33,12 +31,12 @@ func newCORSPolicy(c CORS) (*corsPolicy, error) {
 		}
 		n, ok := canonicalOrigin(o)
 		if !ok {
-			return nil, argErr("AllowedOrigins holds " + strconv.Quote(o) + ", which is not an origin (scheme://host[:port], no path)")
+			return nil, argErr("AllowedOrigins", "holds "+strconv.Quote(o)+", which is not an origin (scheme://host[:port], no path)")
 		}
 		p.origins[n] = true
 	}
 	if p.any && p.credentials {
-		return nil, argErr("AllowedOrigins \"*\" cannot be combined with AllowCredentials; list the origins")
+		return nil, argErr("AllowedOrigins", "\"*\" cannot be combined with AllowCredentials; list the origins")
 	}
 	maxAge := c.MaxAge
 	if maxAge == 0 {

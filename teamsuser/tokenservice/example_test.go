@@ -41,6 +41,7 @@ func ExampleService() {
 		AppID:     apiAppID,
 		Audiences: []string{apiAppID, "api://contoso-token-service"},
 		Tenants:   []string{fabrikam.ID},
+	}, &tokenservice.Options{
 		OnBehalfOf: tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 			// Production: azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
 			u, _ := entra.User(c.ObjectID)

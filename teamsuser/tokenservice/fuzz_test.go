@@ -73,6 +73,7 @@ func fuzzSetup(t testing.TB) {
 		x := &fuzzExchanger{}
 		svc, err := New(Config{
 			Exchanger: x, AppID: fuzzAPI, Audiences: []string{fuzzAPI}, Tenants: []string{fuzzTenant},
+		}, &Options{
 			Keys:  StaticKeys{fuzzKID: &key.PublicKey},
 			Clock: fixedClock{identity.SystemClock()}, RateLimit: RateLimit{Disabled: true},
 			OnBehalfOf: func(context.Context, Caller, string) (azcore.AccessToken, error) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ var teamsScopes = []string{
 }
 
 // KeySet finds the RSA public key that verifies caller tokens with a given
-// key id. Set Config.Keys to one to validate caller tokens
+// key id. Set Options.Keys to one to validate caller tokens
 // without fetching the issuer's keys.
 type KeySet interface {
 	// Key returns the key with that kid, or an error if there is none.
@@ -161,31 +162,38 @@ type CORS struct {
 	MaxAge time.Duration
 }
 
-// Config configures a Service. Exchanger, AppID,
-// Audiences, and Tenants or AnyTenant are required.
+// AnyTenant, alone in Config.Tenants, accepts callers of every tenant.
+const AnyTenant = "*"
+
+// Config is what every token service must be told; each of its fields is
+// required. (They are named rather than positional because two are lists
+// whose values both look like GUIDs: an app id among the audiences, tenant
+// ids among the tenants.) Everything optional is in Options.
 type Config struct {
 	// Exchanger exchanges the Teams user's Entra token for an ACS token:
 	// an *identity.Client, or identity/fake's Service in tests.
 	Exchanger identity.TokenExchanger
 	// AppID is the client (application) id of the Entra app the Teams
 	// users' Entra tokens are issued to, sent with every exchange. With
-	// OnBehalfOf it is the token service's own app registration.
+	// Options.OnBehalfOf it is the token service's own app registration.
 	AppID string
-	// ForwardedAppID, if set, is the app id sent with exchanges of
-	// forwarded Teams tokens, when the client app that obtains them is
-	// another registration than AppID.
-	ForwardedAppID string
-
 	// Audiences are the accepted audiences of caller tokens: the token
 	// service's app id (v2.0 tokens) and/or its App ID URI, such as
 	// "api://contoso-token-service" (v1.0 tokens).
 	Audiences []string
-	// Tenants are the ids of the tenants whose users may call. With one
-	// tenant the service is single-tenant and reads that tenant's OpenID
-	// metadata; with more it reads the "organizations" metadata.
+	// Tenants are the ids of the tenants whose users may call, or AnyTenant
+	// alone to accept every tenant. With one tenant the service is
+	// single-tenant and reads that tenant's OpenID metadata; otherwise it
+	// reads the "organizations" metadata.
 	Tenants []string
-	// AnyTenant accepts callers of every tenant instead of a list.
-	AnyTenant bool
+}
+
+// Options are the optional settings of a Service; nil means every default.
+type Options struct {
+	// ForwardedAppID, if set, is the app id sent with exchanges of
+	// forwarded Teams tokens, when the client app that obtains them is
+	// another registration than Config.AppID.
+	ForwardedAppID string
 	// RequiredScopes, if set, are delegated scopes of which the caller's
 	// token must carry at least one, such as "access_as_user".
 	RequiredScopes []string
@@ -260,7 +268,7 @@ type Config struct {
 //
 //	{"teamsToken": "<Teams user's Entra token>"}
 //
-// The body is optional when OnBehalfOf is configured; the Teams token may
+// The body is optional when Options.OnBehalfOf is set; the Teams token may
 // also come in the TeamsTokenHeader header. The answer is a
 // Response:
 //
@@ -289,74 +297,82 @@ type Service struct {
 	maxBody        int64
 }
 
-// New checks cfg and returns the service. Errors are
-// *identity.ArgumentError naming the field at fault. Nothing is fetched
-// until the first request.
-func New(cfg Config) (*Service, error) {
+// New checks cfg and opts (nil means every default) and returns the
+// service. Errors are *ArgumentError naming the field at fault. Nothing is
+// fetched until the first request.
+func New(cfg Config, opts *Options) (*Service, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
 	argErr := func(arg, format string, a ...any) error {
-		return &identity.ArgumentError{Arg: arg, Problem: fmt.Sprintf(format, a...)}
+		return &ArgumentError{Arg: arg, Problem: fmt.Sprintf(format, a...)}
 	}
 	if cfg.Exchanger == nil {
-		return nil, argErr("Exchanger", "is required (an *identity.Client)")
+		return nil, argErr("cfg.Exchanger", "is required (an *identity.Client)")
 	}
 	if !isGUID(cfg.AppID) {
-		return nil, argErr("AppID", "must be the client id (a GUID) of the Entra app the Teams tokens are issued to")
+		return nil, argErr("cfg.AppID", "must be the client id (a GUID) of the Entra app the Teams tokens are issued to")
 	}
-	if cfg.ForwardedAppID != "" && !isGUID(cfg.ForwardedAppID) {
-		return nil, argErr("ForwardedAppID", "must be a client id (a GUID)")
+	if o.ForwardedAppID != "" && !isGUID(o.ForwardedAppID) {
+		return nil, argErr("opts.ForwardedAppID", "must be a client id (a GUID)")
 	}
 	if len(cfg.Audiences) == 0 {
-		return nil, argErr("Audiences", "is required: the service's app id and/or App ID URI")
+		return nil, argErr("cfg.Audiences", "is required: the service's app id and/or App ID URI")
 	}
 	for _, a := range cfg.Audiences {
 		if strings.TrimSpace(a) == "" || strings.TrimSpace(a) != a {
-			return nil, argErr("Audiences", "holds an empty audience or one with spaces")
+			return nil, argErr("cfg.Audiences", "holds an empty audience or one with spaces")
 		}
 	}
+	anyTenant := slices.Contains(cfg.Tenants, AnyTenant)
 	switch {
-	case cfg.AnyTenant && len(cfg.Tenants) > 0:
-		return nil, argErr("Tenants", "cannot be combined with AnyTenant")
-	case !cfg.AnyTenant && len(cfg.Tenants) == 0:
-		return nil, argErr("Tenants", "must list the tenants whose users may call, or set AnyTenant")
+	case len(cfg.Tenants) == 0:
+		return nil, argErr("cfg.Tenants", "must list the tenants whose users may call, or hold AnyTenant")
+	case anyTenant && len(cfg.Tenants) > 1:
+		return nil, argErr("cfg.Tenants", "cannot hold AnyTenant beside tenant ids")
 	}
 	tenants := make(map[string]bool, len(cfg.Tenants))
 	for _, t := range cfg.Tenants {
+		if anyTenant {
+			break
+		}
 		if !isGUID(t) {
-			return nil, argErr("Tenants", "must hold tenant ids (GUIDs), not %q", t)
+			return nil, argErr("cfg.Tenants", "must hold tenant ids (GUIDs), not %q", t)
 		}
 		tenants[strings.ToLower(t)] = true
 	}
-	for _, s := range cfg.RequiredScopes {
+	for _, s := range o.RequiredScopes {
 		if s == "" || strings.ContainsAny(s, " \t") {
-			return nil, argErr("RequiredScopes", "holds an empty scope or one with spaces")
+			return nil, argErr("opts.RequiredScopes", "holds an empty scope or one with spaces")
 		}
 	}
-	for _, is := range cfg.Issuers {
+	for _, is := range o.Issuers {
 		if err := oidc.CheckURL(strings.ReplaceAll(is, "{tenantid}", "t")); err != nil {
-			return nil, argErr("Issuers", "holds %q, which %v", is, err)
+			return nil, argErr("opts.Issuers", "holds %q, which %v", is, err)
 		}
 	}
-	switch cfg.Cloud {
+	switch o.Cloud {
 	case "", identity.CloudPublic, identity.CloudDoD, identity.CloudGCCH:
 	default:
-		return nil, argErr("Cloud", "is not a known cloud")
+		return nil, argErr("opts.Cloud", "is not a known cloud")
 	}
-	if cfg.MaxBodyBytes < 0 {
-		return nil, argErr("MaxBodyBytes", "is negative")
+	if o.MaxBodyBytes < 0 {
+		return nil, argErr("opts.MaxBodyBytes", "is negative")
 	}
-	clock := cfg.Clock
+	clock := o.Clock
 	if clock == nil {
 		clock = identity.SystemClock()
 	}
 	s := &Service{
 		exchanger:      cfg.Exchanger,
 		appID:          cfg.AppID,
-		forwardedAppID: cfg.ForwardedAppID,
-		obo:            cfg.OnBehalfOf,
-		cloud:          cfg.Cloud,
+		forwardedAppID: o.ForwardedAppID,
+		obo:            o.OnBehalfOf,
+		cloud:          o.Cloud,
 		clock:          clock,
-		maxBody:        cfg.MaxBodyBytes,
-		log:            cfg.Logger,
+		maxBody:        o.MaxBodyBytes,
+		log:            o.Logger,
 	}
 	if s.forwardedAppID == "" {
 		s.forwardedAppID = s.appID
@@ -372,62 +388,62 @@ func New(cfg Config) (*Service, error) {
 	}
 
 	var provider *oidc.Provider
-	issuers := append([]string(nil), cfg.Issuers...)
-	if cfg.Keys != nil {
-		provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: publicV2Issuer}, cfg.Keys, clock.Now)
+	issuers := append([]string(nil), o.Issuers...)
+	if o.Keys != nil {
+		provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: publicV2Issuer}, o.Keys, clock.Now)
 		if len(issuers) == 0 {
 			issuers = []string{publicV2Issuer, publicV1Issuer}
 		}
 	} else {
-		metadataURL := cfg.MetadataURL
+		metadataURL := o.MetadataURL
 		if metadataURL == "" {
-			host := cfg.AuthorityHost
+			host := o.AuthorityHost
 			if host == "" {
 				host = DefaultAuthorityHost
 			}
 			host = strings.TrimRight(host, "/")
 			if err := oidc.CheckURL(host); err != nil {
-				return nil, argErr("AuthorityHost", "%v", err)
+				return nil, argErr("opts.AuthorityHost", "%v", err)
 			}
 			if u, _ := url.Parse(host); u.RawQuery != "" {
-				return nil, argErr("AuthorityHost", "has a query")
+				return nil, argErr("opts.AuthorityHost", "has a query")
 			}
 			seg := "organizations"
-			if len(cfg.Tenants) == 1 {
+			if len(cfg.Tenants) == 1 && !anyTenant {
 				seg = strings.ToLower(cfg.Tenants[0])
 			}
 			metadataURL = host + "/" + seg + "/v2.0/.well-known/openid-configuration"
 		} else if err := oidc.CheckURL(metadataURL); err != nil {
-			return nil, argErr("MetadataURL", "%v", err)
+			return nil, argErr("opts.MetadataURL", "%v", err)
 		}
 		var err error
 		provider, err = oidc.NewProvider(metadataURL, &oidc.ProviderOptions{
-			HTTPClient:         cfg.HTTPClient,
+			HTTPClient:         o.HTTPClient,
 			Now:                clock.Now,
-			MinRefreshInterval: cfg.KeyRefreshInterval,
+			MinRefreshInterval: o.KeyRefreshInterval,
 		})
 		if err != nil {
-			return nil, argErr("MetadataURL", "%v", err)
+			return nil, argErr("opts.MetadataURL", "%v", err)
 		}
 	}
 	s.auth = &callerAuth{
 		provider:       provider,
 		audiences:      append([]string(nil), cfg.Audiences...),
 		tenants:        tenants,
-		anyTenant:      cfg.AnyTenant,
+		anyTenant:      anyTenant,
 		issuers:        issuers,
-		requiredScopes: append([]string(nil), cfg.RequiredScopes...),
-		skew:           cfg.ClockSkew,
+		requiredScopes: append([]string(nil), o.RequiredScopes...),
+		skew:           o.ClockSkew,
 	}
-	if !cfg.RateLimit.Disabled {
-		rl := cfg.RateLimit
+	if !o.RateLimit.Disabled {
+		rl := o.RateLimit
 		if rl.Burst < 0 || rl.Every < 0 || rl.MaxUsers < 0 {
-			return nil, argErr("RateLimit", "has a negative field")
+			return nil, argErr("opts.RateLimit", "has a negative field")
 		}
 		s.limiter = newLimiter(rl)
 	}
-	if cfg.CORS != nil {
-		p, err := newCORSPolicy(*cfg.CORS)
+	if o.CORS != nil {
+		p, err := newCORSPolicy(*o.CORS)
 		if err != nil {
 			return nil, err
 		}
@@ -568,6 +584,19 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// ArgumentError reports a setting of New that cannot work; nothing was
+// started. Its text names the setting and the problem.
+type ArgumentError struct {
+	// Arg names the setting, for example "cfg.Tenants" or
+	// "opts.CORS.AllowedOrigins".
+	Arg string
+	// Problem says what is wrong with it, in a lowercase phrase.
+	Problem string
+}
+
+// Error implements error.
+func (e *ArgumentError) Error() string { return "tokenservice: invalid " + e.Arg + ": " + e.Problem }
 
 func svcErr(status int, code ErrorCode, msg string, cause error) *Error {
 	return &Error{Status: status, Code: code, Message: msg, Err: cause}

@@ -110,6 +110,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// settings are the arguments of tokenservice.New, in one value that a test
+// changes with a func(*settings).
+type settings struct {
+	tokenservice.Config
+	tokenservice.Options
+}
+
 // world is Fabrikam (allowed) and Northwind (not allowed) at a fake Entra
 // ID, an ACS resource (fake, HTTP face) reached by the real identity client,
 // and the token service on loopback.
@@ -131,12 +138,12 @@ type world struct {
 	oboCalls  atomic.Int32
 	oboSeen   sync.Map // caller oid -> caller token the OBO function got
 	logs      *syncBuffer
-	cfg       tokenservice.Config
+	cfg       settings
 	svc       *tokenservice.Service
 	srv       *httptest.Server
 }
 
-func newWorld(t *testing.T, mod func(*tokenservice.Config)) *world {
+func newWorld(t *testing.T, mod func(*settings)) *world {
 	t.Helper()
 	// The clock starts at the real time: the identity client signs its
 	// requests with the real date, which the fake ACS checks (within 15
@@ -166,35 +173,38 @@ func newWorld(t *testing.T, mod func(*tokenservice.Config)) *world {
 	})
 	require.NoError(t, err)
 
-	cfg := tokenservice.Config{
-		Exchanger:      w.client,
-		AppID:          apiAppID,
-		ForwardedAppID: spaAppID,
-		Audiences:      []string{apiAppID, apiAppIDURI},
-		Tenants:        []string{w.fabrikam.ID},
-		RequiredScopes: []string{apiScope},
-		OnBehalfOf:     tokenservice.OnBehalfOfCredential(w.oboCredential),
-		AuthorityHost:  w.entraSrv.URL,
-		HTTPClient:     w.entraSrv.Client(),
-		Clock:          w.clock,
-		RateLimit:      tokenservice.RateLimit{Burst: 1000},
-		Logger:         slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	w.cfg = settings{
+		Config: tokenservice.Config{
+			Exchanger: w.client,
+			AppID:     apiAppID,
+			Audiences: []string{apiAppID, apiAppIDURI},
+			Tenants:   []string{w.fabrikam.ID},
+		},
+		Options: tokenservice.Options{
+			ForwardedAppID: spaAppID,
+			RequiredScopes: []string{apiScope},
+			OnBehalfOf:     tokenservice.OnBehalfOfCredential(w.oboCredential),
+			AuthorityHost:  w.entraSrv.URL,
+			HTTPClient:     w.entraSrv.Client(),
+			Clock:          w.clock,
+			RateLimit:      tokenservice.RateLimit{Burst: 1000},
+			Logger:         slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		},
 	}
-	w.cfg = cfg
 	w.restart(mod)
 	return w
 }
 
 // restart serves a new token service of the world's base configuration
 // changed by mod.
-func (w *world) restart(mod func(*tokenservice.Config)) {
+func (w *world) restart(mod func(*settings)) {
 	w.t.Helper()
 	cfg := w.cfg
 	if mod != nil {
 		mod(&cfg)
 	}
 	var err error
-	w.svc, err = tokenservice.New(cfg)
+	w.svc, err = tokenservice.New(cfg.Config, &cfg.Options)
 	require.NoError(w.t, err)
 	if w.srv != nil {
 		w.srv.Close()
@@ -478,7 +488,7 @@ func TestTokenServiceCallerCannotChooseTheUser(t *testing.T) {
 }
 
 func TestTokenServiceTeamsTokenProblems(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) { c.OnBehalfOf = nil })
+	w := newWorld(t, func(c *settings) { c.OnBehalfOf = nil })
 	caller := bearer(w.callerToken(w.adele))
 	other := "11111111-2222-3333-4444-555555555555"
 	forwardedOf := func(app string, opts ...fake.MintOption) string {
@@ -546,7 +556,7 @@ func forgeTeamsToken(t *testing.T, w *world, u fake.TestUser) string {
 }
 
 func TestTokenServiceHTTPShape(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) { c.MaxBodyBytes = 1024 })
+	w := newWorld(t, func(c *settings) { c.MaxBodyBytes = 1024 })
 	caller := bearer(w.callerToken(w.adele))
 
 	a := w.do(http.MethodGet, caller, "")
@@ -576,7 +586,7 @@ func TestTokenServiceHTTPShape(t *testing.T) {
 
 func TestTokenServiceCORS(t *testing.T) {
 	const app = "https://app.contoso.com"
-	w := newWorld(t, func(c *tokenservice.Config) {
+	w := newWorld(t, func(c *settings) {
 		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{app, "http://localhost:3000"}, MaxAge: time.Hour}
 	})
 	preflight := map[string]string{
@@ -619,14 +629,14 @@ func TestTokenServiceCORS(t *testing.T) {
 	assert.Len(t, w.acs.Exchanges(), 1)
 
 	// Wildcard without credentials.
-	w2 := newWorld(t, func(c *tokenservice.Config) { c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"*"}} })
+	w2 := newWorld(t, func(c *settings) { c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"*"}} })
 	a = w2.do(http.MethodOptions, map[string]string{"Origin": "https://any.example", "Access-Control-Request-Method": "POST"}, "")
 	assert.Equal(t, http.StatusNoContent, a.status)
 	assert.Equal(t, "*", a.header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "600", a.header.Get("Access-Control-Max-Age"))
 
 	// Credentials with explicit origins.
-	w3 := newWorld(t, func(c *tokenservice.Config) {
+	w3 := newWorld(t, func(c *settings) {
 		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{app}, AllowCredentials: true}
 	})
 	a = w3.do(http.MethodOptions, map[string]string{"Origin": app, "Access-Control-Request-Method": "POST"}, "")
@@ -638,7 +648,7 @@ func TestTokenServiceCORS(t *testing.T) {
 // their canonical form (scheme and host lowercased, default port dropped, no
 // path), never as the raw header; what is not an origin is refused.
 func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) {
+	w := newWorld(t, func(c *settings) {
 		c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"HTTPS://App.Contoso.com:443/", "http://localhost:3000"}}
 	})
 	preflight := func(origin string) answer {
@@ -670,17 +680,15 @@ func TestTokenServiceCORSCanonicalOrigin(t *testing.T) {
 		assert.Empty(t, a.header.Get("Access-Control-Allow-Origin"), origin)
 	}
 	for _, bad := range []string{"https://app.contoso.com/path", "https://u@app.contoso.com", "https://app.contoso.com?", "null"} {
-		_, err := tokenservice.New(func() tokenservice.Config {
-			c := w.cfg
-			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{bad}}
-			return c
-		}())
+		o := w.cfg.Options
+		o.CORS = &tokenservice.CORS{AllowedOrigins: []string{bad}}
+		_, err := tokenservice.New(w.cfg.Config, &o)
 		assert.Error(t, err, bad)
 	}
 }
 
 func TestTokenServiceRateLimit(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) {
+	w := newWorld(t, func(c *settings) {
 		c.RateLimit = tokenservice.RateLimit{Burst: 2, Every: time.Minute}
 	})
 	adele := bearer(w.callerToken(w.adele))
@@ -706,7 +714,7 @@ func TestTokenServiceRateLimit(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, w.do(http.MethodPost, adele, "").status)
 
 	// Refused callers do not use anybody's bucket.
-	w2 := newWorld(t, func(c *tokenservice.Config) { c.RateLimit = tokenservice.RateLimit{Burst: 1, Every: time.Hour} })
+	w2 := newWorld(t, func(c *settings) { c.RateLimit = tokenservice.RateLimit{Burst: 1, Every: time.Hour} })
 	for range 3 {
 		assert.Equal(t, http.StatusUnauthorized, w2.do(http.MethodPost, bearer(w2.callerToken(w2.adele, fake.Expired())), "").status)
 	}
@@ -714,7 +722,7 @@ func TestTokenServiceRateLimit(t *testing.T) {
 }
 
 func TestTokenServiceKeyRotation(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) { c.KeyRefreshInterval = time.Minute })
+	w := newWorld(t, func(c *settings) { c.KeyRefreshInterval = time.Minute })
 	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(w.callerToken(w.adele)), ""), w.adele)
 	require.EqualValues(t, 1, w.front.keyGets.Load())
 
@@ -767,7 +775,7 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 	assert.Equal(t, "7", a.header.Get("Retry-After"))
 
 	// The on-behalf-of step fails.
-	w2 := newWorld(t, func(c *tokenservice.Config) {
+	w2 := newWorld(t, func(c *settings) {
 		c.OnBehalfOf = func(ctx context.Context, _ tokenservice.Caller, _ string) (azcore.AccessToken, error) {
 			return azcore.AccessToken{}, errors.New("AADSTS65001: the user or administrator has not consented")
 		}
@@ -782,6 +790,7 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 	w3 := newWorld(t, nil)
 	svc, err := tokenservice.New(tokenservice.Config{
 		Exchanger: w3.client, AppID: apiAppID, Audiences: []string{apiAppID}, Tenants: []string{w3.fabrikam.ID},
+	}, &tokenservice.Options{
 		AuthorityHost: w3.entraSrv.URL, HTTPClient: w3.entraSrv.Client(), Clock: w3.clock,
 		OnBehalfOf: tokenservice.OnBehalfOfCredential(func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
 			return w3.entra.Credential(w3.megan, apiAppID, nil), nil
@@ -806,7 +815,7 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 }
 
 func TestTokenServiceConcurrentRequests(t *testing.T) {
-	w := newWorld(t, func(c *tokenservice.Config) { c.RateLimit.Burst = 100 })
+	w := newWorld(t, func(c *settings) { c.RateLimit.Burst = 100 })
 	users := []fake.TestUser{w.adele, w.megan}
 	for i := range 4 {
 		users = append(users, w.entra.AddUser(w.fabrikam.ID, fmt.Sprintf("User %d", i)))
@@ -849,7 +858,7 @@ func TestTokenServiceNoTokensInLogs(t *testing.T) {
 
 	const sentinel = "SENTINEL-7f3a9c"
 	var secrets []string
-	w := newWorld(t, func(c *tokenservice.Config) {
+	w := newWorld(t, func(c *settings) {
 		obo := c.OnBehalfOf
 		c.OnBehalfOf = func(ctx context.Context, caller tokenservice.Caller, tok string) (azcore.AccessToken, error) {
 			if caller.Name == "Careless Library" {
@@ -899,10 +908,12 @@ func TestTokenServiceNoTokensInLogs(t *testing.T) {
 func TestTokenServiceStaticKeys(t *testing.T) {
 	ww := newWorld(t, nil)
 	svc, err := tokenservice.New(tokenservice.Config{
-		Exchanger: ww.client, AppID: apiAppID, ForwardedAppID: spaAppID,
-		Audiences: []string{apiAppID, apiAppIDURI}, AnyTenant: true,
-		Keys:  tokenservice.StaticKeys{ww.entra.KeyID(): ww.entra.PublicKey()},
-		Clock: ww.clock,
+		Exchanger: ww.client, AppID: apiAppID,
+		Audiences: []string{apiAppID, apiAppIDURI}, Tenants: []string{tokenservice.AnyTenant},
+	}, &tokenservice.Options{
+		ForwardedAppID: spaAppID,
+		Keys:           tokenservice.StaticKeys{ww.entra.KeyID(): ww.entra.PublicKey()},
+		Clock:          ww.clock,
 	})
 	require.NoError(t, err)
 	v1, _, err := ww.entra.TeamsUserToken(ww.alex, spaAppID, fake.WithAudience(apiAppIDURI), fake.WithScopes(apiScope))
@@ -947,49 +958,53 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestNewConfigErrors(t *testing.T) {
-	ok := func() tokenservice.Config {
-		return tokenservice.Config{
+	ok := func() settings {
+		return settings{Config: tokenservice.Config{
 			Exchanger: fake.New(nil), AppID: apiAppID, Audiences: []string{apiAppID},
 			Tenants: []string{"72f988bf-86f1-41af-91ab-2d7cd011db47"},
-		}
+		}}
 	}
-	_, err := tokenservice.New(ok())
-	require.NoError(t, err)
-	cases := map[string]func(*tokenservice.Config){
-		"Exchanger":      func(c *tokenservice.Config) { c.Exchanger = nil },
-		"AppID":          func(c *tokenservice.Config) { c.AppID = "contoso" },
-		"ForwardedAppID": func(c *tokenservice.Config) { c.ForwardedAppID = "x" },
-		"Audiences":      func(c *tokenservice.Config) { c.Audiences = nil },
-		"Audiences ":     func(c *tokenservice.Config) { c.Audiences = []string{""} },
-		"Tenants":        func(c *tokenservice.Config) { c.Tenants = nil },
-		"Tenants ":       func(c *tokenservice.Config) { c.Tenants = []string{"fabrikam.onmicrosoft.com"} },
-		"Tenants  ":      func(c *tokenservice.Config) { c.AnyTenant = true },
-		"AuthorityHost":  func(c *tokenservice.Config) { c.AuthorityHost = "http://login.example" },
-		"MetadataURL":    func(c *tokenservice.Config) { c.MetadataURL = "ftp://x" },
-		"Issuers":        func(c *tokenservice.Config) { c.Issuers = []string{"not a url"} },
-		"Cloud":          func(c *tokenservice.Config) { c.Cloud = "mars" },
-		"RateLimit":      func(c *tokenservice.Config) { c.RateLimit.Burst = -1 },
-		"RequiredScopes": func(c *tokenservice.Config) { c.RequiredScopes = []string{"a b"} },
-		"MaxBodyBytes":   func(c *tokenservice.Config) { c.MaxBodyBytes = -1 },
-		"CORS":           func(c *tokenservice.Config) { c.CORS = &tokenservice.CORS{} },
-		"CORS ": func(c *tokenservice.Config) {
+	_, err := tokenservice.New(ok().Config, nil)
+	require.NoError(t, err, "nil options are every default")
+	cases := map[string]func(*settings){
+		"cfg.Exchanger":            func(c *settings) { c.Exchanger = nil },
+		"cfg.AppID":                func(c *settings) { c.AppID = "contoso" },
+		"opts.ForwardedAppID":      func(c *settings) { c.ForwardedAppID = "x" },
+		"cfg.Audiences":            func(c *settings) { c.Audiences = nil },
+		"cfg.Audiences ":           func(c *settings) { c.Audiences = []string{""} },
+		"cfg.Tenants":              func(c *settings) { c.Tenants = nil },
+		"cfg.Tenants ":             func(c *settings) { c.Tenants = []string{"fabrikam.onmicrosoft.com"} },
+		"cfg.Tenants  ":            func(c *settings) { c.Tenants = append(c.Tenants, tokenservice.AnyTenant) },
+		"opts.AuthorityHost":       func(c *settings) { c.AuthorityHost = "http://login.example" },
+		"opts.MetadataURL":         func(c *settings) { c.MetadataURL = "ftp://x" },
+		"opts.Issuers":             func(c *settings) { c.Issuers = []string{"not a url"} },
+		"opts.Cloud":               func(c *settings) { c.Cloud = "mars" },
+		"opts.RateLimit":           func(c *settings) { c.RateLimit.Burst = -1 },
+		"opts.RequiredScopes":      func(c *settings) { c.RequiredScopes = []string{"a b"} },
+		"opts.MaxBodyBytes":        func(c *settings) { c.MaxBodyBytes = -1 },
+		"opts.CORS.AllowedOrigins": func(c *settings) { c.CORS = &tokenservice.CORS{} },
+		"opts.CORS.AllowedOrigins ": func(c *settings) {
 			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"*"}, AllowCredentials: true}
 		},
-		"CORS  ": func(c *tokenservice.Config) {
+		"opts.CORS.AllowedOrigins  ": func(c *settings) {
 			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"https://app.contoso.com/login"}}
 		},
-		"CORS   ": func(c *tokenservice.Config) {
+		"opts.CORS.AllowedOrigins   ": func(c *settings) {
 			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"app.contoso.com"}}
+		},
+		"opts.CORS.MaxAge": func(c *settings) {
+			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"https://app.contoso.com"}, MaxAge: -1}
 		},
 	}
 	for name, mod := range cases {
 		c := ok()
 		mod(&c)
-		_, err := tokenservice.New(c)
-		var ae *identity.ArgumentError
+		_, err := tokenservice.New(c.Config, &c.Options)
+		var ae *tokenservice.ArgumentError
 		if assert.ErrorAs(t, err, &ae, name) {
-			assert.Equal(t, strings.TrimSpace(name), ae.Arg)
-			assert.Equal(t, strings.ToLower(ae.Error()[:1]), ae.Error()[:1])
+			arg := strings.TrimSpace(name)
+			assert.Equal(t, arg, ae.Arg)
+			assert.True(t, strings.HasPrefix(ae.Error(), "tokenservice: invalid "+arg+": "), ae.Error())
 		}
 	}
 }
@@ -1010,7 +1025,7 @@ func TestResponseNeverPrintsTheToken(t *testing.T) {
 
 func TestTokenServiceMultiTenant(t *testing.T) {
 	w := newWorld(t, nil)
-	w.restart(func(c *tokenservice.Config) {
+	w.restart(func(c *settings) {
 		c.Tenants = []string{w.fabrikam.ID, strings.ToUpper(w.northwind.ID)}
 	})
 	contoso := w.entra.AddTenant("Contoso")
@@ -1033,8 +1048,8 @@ func TestTokenServiceMultiTenant(t *testing.T) {
 	}
 
 	// Every tenant, v2.0 issuers only.
-	w2 := newWorld(t, func(c *tokenservice.Config) {
-		c.Tenants, c.AnyTenant = nil, true
+	w2 := newWorld(t, func(c *settings) {
+		c.Tenants = []string{tokenservice.AnyTenant}
 		c.Issuers = []string{"https://login.microsoftonline.com/{tenantid}/v2.0"}
 	})
 	w2.assertTeamsAnswer(w2.do(http.MethodPost, bearer(w2.callerToken(w2.alex)), ""), w2.alex)
