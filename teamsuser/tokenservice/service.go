@@ -334,8 +334,8 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	}
 	tenants := make(map[string]bool, len(cfg.Tenants))
 	for _, t := range cfg.Tenants {
-		if anyTenant {
-			break
+		if t == AnyTenant {
+			continue
 		}
 		if !isGUID(t) {
 			return nil, argErr("cfg.Tenants", "must hold tenant ids (GUIDs), not %q", t)
