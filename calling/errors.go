@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 )
 
 // ArgumentError reports an argument of a Call Automation operation that
@@ -48,6 +50,14 @@ func ErrorCode(err error) string {
 	}
 	return ""
 }
+
+// ClientRequestID returns the x-ms-client-request-id of the request whose
+// failed answer err is or wraps (an *azcore.ResponseError of the client),
+// and "" otherwise. The client sends a new id with every operation (the
+// same on each of its retries) and the service echoes it: quote it, with
+// the X-Microsoft-Skype-Chain-ID that the error's text also shows, when
+// asking Microsoft support about the request.
+func ClientRequestID(err error) string { return acsclient.ClientRequestID(err) }
 
 // StatusCode returns the HTTP status of the service's response when err is
 // or wraps an *azcore.ResponseError, and 0 otherwise.

@@ -58,7 +58,7 @@ func TestErrorFromResponse(t *testing.T) {
 	assert.Equal(t, 429, re.StatusCode)
 	assert.Equal(t, "TooManyRequests", re.ErrorCode)
 	assert.Nil(t, (&chat.Error{StatusCode: 404}).Unwrap(), "an Error made by hand wraps nothing")
-	assert.Equal(t, "chat: graph returned 429 TooManyRequests: Too many requests. (request-id rid) (retry after 7s)", e.Error())
+	assert.Equal(t, "chat: graph returned 429 TooManyRequests: Too many requests. (request-id rid, client-request-id crid) (retry after 7s)", e.Error())
 	var err error = e
 	assert.True(t, chat.IsThrottled(err))
 	assert.Equal(t, 7*time.Second, chat.RetryAfter(err))

@@ -86,10 +86,16 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
-	if e.RequestID != "" {
-		b.WriteString(" (request-id ")
-		b.WriteString(e.RequestID)
-		b.WriteString(")")
+	// The ids that name the request to Microsoft support: Graph's and the
+	// client's (https://learn.microsoft.com/graph/errors: "request-id",
+	// "client-request-id" of innerError and the response headers).
+	switch {
+	case e.RequestID != "" && e.ClientRequestID != "":
+		b.WriteString(" (request-id " + e.RequestID + ", client-request-id " + e.ClientRequestID + ")")
+	case e.RequestID != "":
+		b.WriteString(" (request-id " + e.RequestID + ")")
+	case e.ClientRequestID != "":
+		b.WriteString(" (client-request-id " + e.ClientRequestID + ")")
 	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")

@@ -41,6 +41,11 @@ func (c *Client) responseError(resp *http.Response) *Error {
 		body = nil
 	}
 	e := errorFromResponse(resp.StatusCode, resp.Header, body, c.clock.Now())
+	if e.ClientRequestID == "" && resp.Request != nil {
+		// Graph echoes the id; if this answer did not, it is the one the
+		// request carried (clientRequestIDPolicy).
+		e.ClientRequestID = resp.Request.Header.Get("client-request-id")
+	}
 	e.resp = newResponseError(resp)
 	return e
 }

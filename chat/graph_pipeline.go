@@ -12,7 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/requestid"
 )
 
 // The HTTP pipeline of a Client, built on azcore.NewClient. Its policies
@@ -100,7 +100,7 @@ func newPipeline(cred azcore.TokenCredential, byTransport bool, cfg pipelineConf
 		}))
 	}
 	return azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
-		PerCall:  []policy.Policy{clientRequestIDPolicy{}},
+		PerCall:  []policy.Policy{requestid.Policy("client-request-id")},
 		PerRetry: perRetry,
 		// Values of these headers and query parameters may be logged.
 		AllowedHeaders:         loggedHeaders,
@@ -136,19 +136,6 @@ func withoutSecretHeaders(in []string) []string {
 		}
 	}
 	return out
-}
-
-// clientRequestIDPolicy sets Graph's client-request-id header once per call,
-// so that every try of a call carries the same id (Graph echoes it in
-// innerError and support can trace the call with it).
-type clientRequestIDPolicy struct{}
-
-// Do implements policy.Policy.
-func (clientRequestIDPolicy) Do(req *policy.Request) (*http.Response, error) {
-	if req.Raw().Header.Get("client-request-id") == "" {
-		req.Raw().Header.Set("client-request-id", uuid.New())
-	}
-	return req.Next()
 }
 
 // isLoopbackHTTP reports a plain-HTTP URL on a loopback host (a fake on

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 )
 
 // ArgumentError reports an argument that cannot work, found before anything
@@ -31,6 +33,14 @@ func ErrorCode(err error) string {
 	}
 	return ""
 }
+
+// ClientRequestID returns the x-ms-client-request-id of the request whose
+// failed answer err is or wraps (an *azcore.ResponseError of the client),
+// and "" otherwise. The client sends a new id with every operation (the
+// same on each of its retries) and the service echoes it: quote it, with
+// the MS-CV that the error's text also shows, when asking Microsoft support
+// about the request.
+func ClientRequestID(err error) string { return acsclient.ClientRequestID(err) }
 
 func statusOf(err error) int {
 	var re *azcore.ResponseError

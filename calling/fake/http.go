@@ -58,6 +58,13 @@ func (sb *Switchboard) NewServer() *httptest.Server {
 }
 
 func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// Every answer echoes the request's x-ms-client-request-id, as the
+	// service does (azure-sdk-for-net sdk/communication/
+	// Azure.Communication.CallAutomation/tests/SessionRecords/
+	// CallAutomationClientLiveTests/CreateCallIdempotencyTest.json).
+	if id := r.Header.Get("x-ms-client-request-id"); id != "" {
+		w.Header().Set("x-ms-client-request-id", id)
+	}
 	path := r.URL.EscapedPath()
 	switch path {
 	case PathOpenIDConfiguration, PathCallbackKeys:

@@ -149,7 +149,20 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every answer, errors included, carries an MS-CV and echoes the
+		// request's x-ms-client-request-id, as the service's do
+		// (azure-sdk-for-net sdk/communication/Azure.Communication.Identity/
+		// tests/SessionRecords/CommunicationIdentityClientLiveTests/
+		// GetTokenForTeamsUserWithExpiredTokenShouldThrow.json, a 401). The
+		// MS-CV here is a random UUID; the service's is a correlation
+		// vector ("8SB4INY2okiMrXUh9O7qng.0"), opaque to clients.
+		w.Header().Set("MS-CV", uuid.New())
+		if id := r.Header.Get("x-ms-client-request-id"); id != "" {
+			w.Header().Set("x-ms-client-request-id", id)
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // NewServer serves the HTTP face on a loopback port. Close the server when done.
@@ -218,7 +231,6 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 			writeError(w, e)
 			return
 		}
-		w.Header().Set("MS-CV", uuid.New())
 		if out == nil {
 			w.WriteHeader(status)
 			return

@@ -23,6 +23,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/requestid"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
 
@@ -150,7 +151,11 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 		// ClientOptions.APIVersion, when set, replaces the api-version query
 		// parameter each client writes with its default.
 		APIVersion: runtime.APIVersionOptions{Name: "api-version", Location: runtime.APIVersionLocationQueryParam},
-		PerRetry:   []policy.Policy{bearerOverride{authPolicy}},
+		// x-ms-client-request-id on every request, as the official SDKs
+		// send it (see HeaderClientRequestID). Per call, before the retry
+		// policy, so that every try of a call carries the same id.
+		PerCall:  []policy.Policy{requestid.Policy(HeaderClientRequestID)},
+		PerRetry: []policy.Policy{bearerOverride{authPolicy}},
 	}, &o)
 	if err != nil {
 		return nil, err
@@ -263,14 +268,15 @@ func ParseConnectionString(s string) (endpoint string, key []byte, err error) {
 }
 
 // Do sends req through the pipeline and returns the response when its status
-// is one of ok; otherwise it returns an *azcore.ResponseError.
+// is one of ok; otherwise it returns a *ResponseError, which unwraps to the
+// *azcore.ResponseError of the response.
 func (c *Client) Do(req *policy.Request, ok ...int) (*http.Response, error) {
 	resp, err := c.Pipeline().Do(req)
 	if err != nil {
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, ok...) {
-		return nil, runtime.NewResponseError(resp)
+		return nil, newResponseError(runtime.NewResponseError(resp))
 	}
 	return resp, nil
 }
