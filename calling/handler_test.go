@@ -684,11 +684,28 @@ func TestHandlerShutdownReportsWhatItDrops(t *testing.T) {
 	}
 }
 
+// TestHandlerCloseUnused: a handler that never took a delivery shuts down
+// and closes without an error or a dropped event, and afterwards refuses
+// deliveries with 503 (so that the sender tries again) without running a
+// handler.
 func TestHandlerCloseUnused(t *testing.T) {
 	iss := newIssuer(t)
-	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = false })
+	var dropped atomic.Int32
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+		o.Synchronous = false
+		o.OnDropped = func(evs []calling.Event) { dropped.Add(int32(len(evs))) }
+	})
+	var ran atomic.Int32
+	h.OnEvent(func(context.Context, calling.Event) { ran.Add(1) })
 	require.NoError(t, h.Shutdown(context.Background()))
+
+	body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc-1", "")})
+	w := serve(h, signedPost(t, iss, "/callbacks", body))
+	require.Equal(t, http.StatusServiceUnavailable, w.Code, "a shut-down handler takes no delivery")
 	require.NoError(t, h.Close())
+	require.NoError(t, h.Close(), "closing again")
+	require.Zero(t, ran.Load(), "no handler ran")
+	require.Zero(t, dropped.Load(), "nothing was queued, so nothing was dropped")
 }
 
 func TestNewCallbackHandlerArguments(t *testing.T) {

@@ -219,11 +219,30 @@ func TestSubscriptionAllMyChatsAndChannels(t *testing.T) {
 	assert.Contains(t, bob[1].Resource, "/replies('")
 }
 
+// TestNotifierCloseWithoutSubscriptions: a service closed before it ever
+// had a subscription (so its delivery never started) closes at once, twice;
+// a change after that is not sent, and not lost silently either: it is in
+// Deliveries with an error, and Flush does not wait for it.
 func TestNotifierCloseWithoutSubscriptions(t *testing.T) {
-	svc := New(nil)
+	svc, sd, env, srv := newHTTPEnv(t)
 	svc.Close()
 	svc.Close()
+
+	hook := newWebhook(t)
+	res := "/chats/" + sd.Meeting.ChatID + "/messages"
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID), subBody(res, hook.srv.URL+"/n", "", svc.clock().Add(time.Minute)))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	_, err := env.Alice.Service.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage("after close"), nil)
+	require.NoError(t, err)
+
 	require.NoError(t, svc.Flush(context.Background()))
+	assert.Empty(t, hook.notifications(), "nothing is sent after Close")
+	ds := svc.Deliveries()
+	require.Len(t, ds, 1)
+	assert.Equal(t, hook.srv.URL+"/n", ds[0].URL)
+	assert.ErrorContains(t, ds[0].Err, "closed")
+	require.Len(t, ds[0].Notifications, 1)
+	assert.Equal(t, "created", ds[0].Notifications[0].ChangeType)
 }
 
 func TestFlushHonoursContext(t *testing.T) {
