@@ -265,7 +265,11 @@ func checkExpiry(arg string, d time.Duration) (*int, error) {
 	return &m, nil
 }
 
-func checkUser(u CommunicationUserIdentifier) error {
+// ValidateUser returns the *ArgumentError with which the operations on an
+// existing user (GetUser, IssueToken, RevokeTokens, DeleteUser) refuse u
+// before anything is sent, or nil: its id must not be empty. It is how other
+// implementations of Service (the fake's Go face) check as the client does.
+func ValidateUser(u CommunicationUserIdentifier) error {
 	if strings.TrimSpace(u.ID) == "" {
 		return argErr("user", "empty id")
 	}
@@ -312,7 +316,7 @@ func (c *Client) CreateUser(ctx context.Context, opts *CreateUserOptions) (Creat
 
 // GetUser reads an ACS user.
 func (c *Client) GetUser(ctx context.Context, user CommunicationUserIdentifier, _ *GetUserOptions) (GetUserResponse, error) {
-	if err := checkUser(user); err != nil {
+	if err := ValidateUser(user); err != nil {
 		return GetUserResponse{}, err
 	}
 	// GET /identities/{id} only reads: repeatable.
@@ -329,7 +333,7 @@ func (c *Client) GetUser(ctx context.Context, user CommunicationUserIdentifier, 
 
 // DeleteUser deletes an ACS user and revokes its tokens.
 func (c *Client) DeleteUser(ctx context.Context, user CommunicationUserIdentifier, _ *DeleteUserOptions) (DeleteUserResponse, error) {
-	if err := checkUser(user); err != nil {
+	if err := ValidateUser(user); err != nil {
 		return DeleteUserResponse{}, err
 	}
 	// DELETE /identities/{id} (IdentityOperations_Delete): once. Deleting
@@ -342,7 +346,7 @@ func (c *Client) DeleteUser(ctx context.Context, user CommunicationUserIdentifie
 // IssueToken issues an access token with the given scopes for an ACS user.
 // The scopes and the optional lifetime are checked before anything is sent.
 func (c *Client) IssueToken(ctx context.Context, user CommunicationUserIdentifier, scopes []Scope, opts *IssueTokenOptions) (IssueTokenResponse, error) {
-	if err := checkUser(user); err != nil {
+	if err := ValidateUser(user); err != nil {
 		return IssueTokenResponse{}, err
 	}
 	var o IssueTokenOptions
@@ -368,7 +372,7 @@ func (c *Client) IssueToken(ctx context.Context, user CommunicationUserIdentifie
 
 // RevokeTokens revokes every token issued to an ACS user so far.
 func (c *Client) RevokeTokens(ctx context.Context, user CommunicationUserIdentifier, _ *RevokeTokensOptions) (RevokeTokensResponse, error) {
-	if err := checkUser(user); err != nil {
+	if err := ValidateUser(user); err != nil {
 		return RevokeTokensResponse{}, err
 	}
 	// POST /identities/{id}/:revokeAccessTokens (IdentityOperations_RevokeAccessTokens,

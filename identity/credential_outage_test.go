@@ -169,9 +169,9 @@ func (x *exchangeCounter) between(from, to time.Time) (n int) {
 func outageWorld(t *testing.T, proactive bool) (*fake.Clock, *fake.Service, *exchangeCounter, *identity.TeamsUserCredential) {
 	t.Helper()
 	clk := fake.NewClock(t0)
-	entra := fake.NewEntra(&fake.EntraOptions{Now: clk.Now})
+	entra := fake.NewEntra(&fake.EntraOptions{Clock: clk})
 	user := entra.AddUser(entra.AddTenant("fabrikam").ID, "Adele Vance")
-	acs := fake.New(&fake.Options{Entra: entra, Now: clk.Now})
+	acs := fake.New(&fake.Options{Entra: entra, Clock: clk})
 	x := &exchangeCounter{svc: acs, clock: clk}
 	cred, err := identity.NewTeamsUserCredential(x, entra.Credential(user, contosoAppID, nil), identity.TeamsUserCredentialOptions{
 		AppID: contosoAppID, UserID: user.ObjectID, Clock: clk, ProactiveRefresh: proactive,

@@ -29,10 +29,10 @@ import (
 
 // EntraOptions configure a fake Entra issuer. The zero value is usable.
 type EntraOptions struct {
-	// Now is the issuer's clock; nil means time.Now. Tokens are stamped
-	// with it and Verify checks expiry against it, so a test can move
-	// time forward without sleeping.
-	Now func() time.Time
+	// Clock is the issuer's time; nil means the system clock. Tokens are
+	// stamped with it and Verify checks expiry against it, so a test can
+	// move time forward without sleeping (NewClock).
+	Clock identity.Clock
 	// TokenLifetime is the lifetime of minted tokens; zero means one hour,
 	// the default lifetime of Entra ID access tokens.
 	TokenLifetime time.Duration
@@ -94,14 +94,14 @@ func NewEntra(opts *EntraOptions) *Entra {
 		o = *opts
 	}
 	e := &Entra{
-		now:      o.Now,
+		now:      time.Now,
 		lifetime: o.TokenLifetime,
 		key:      o.Key,
 		tenants:  make(map[string]Tenant),
 		users:    make(map[string]TestUser),
 	}
-	if e.now == nil {
-		e.now = time.Now
+	if o.Clock != nil {
+		e.now = o.Clock.Now
 	}
 	if e.lifetime <= 0 {
 		e.lifetime = time.Hour

@@ -36,27 +36,9 @@ var (
 	sharedKey     *rsa.PrivateKey
 )
 
-// testClock is a clock a test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type entraFixture struct {
 	entra  *fake.Entra
-	clock  *testClock
+	clock  *fake.Clock
 	tenant fake.Tenant
 	user   fake.TestUser
 }
@@ -70,8 +52,8 @@ func newEntraFixture(t testing.TB) entraFixture {
 		}
 		sharedKey = k
 	})
-	clock := &testClock{t: time.Date(2025, 8, 21, 23, 0, 0, 0, time.UTC)}
-	e := fake.NewEntra(&fake.EntraOptions{Now: clock.Now, Key: sharedKey})
+	clock := fake.NewClock(time.Date(2025, 8, 21, 23, 0, 0, 0, time.UTC))
+	e := fake.NewEntra(&fake.EntraOptions{Clock: clock, Key: sharedKey})
 	tenant := e.AddTenant("Fabrikam")
 	user := e.AddUser(tenant.ID, "Adele Vance")
 	return entraFixture{entra: e, clock: clock, tenant: tenant, user: user}
@@ -246,7 +228,7 @@ func TestEntraVerify(t *testing.T) {
 	require.NoError(t, err)
 
 	// A token of another issuer (another key) is not trusted, even with the same tenant id.
-	other := fake.NewEntra(&fake.EntraOptions{Now: f.clock.Now})
+	other := fake.NewEntra(&fake.EntraOptions{Clock: f.clock})
 	ot := other.AddTenant("Fabrikam")
 	ou := other.AddUser(ot.ID, "Adele Vance")
 	foreign, _, err := other.TeamsUserToken(ou, entraTestApp)

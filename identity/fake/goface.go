@@ -3,8 +3,10 @@ package fake
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
 )
 
@@ -35,6 +37,48 @@ func ctxErr(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// call runs one operation of the Go face as one request of the HTTP face
+// runs: refused after Close, under the injected fault that applies, logged
+// as the request the real client would have sent (method, path), and with a
+// service error returned as the *azcore.ResponseError the client returns.
+func (s *Service) call(ctx context.Context, op, method, path string, run func() (okStatus int, e *apiError)) error {
+	if s.isClosed() {
+		return errClosed
+	}
+	rq := Request{Face: "go", Op: op, Method: method, Path: unescapedPath(path), At: s.now()}
+	f := s.faults.Take(op)
+	rq.Injected = f != nil
+	var okStatus int
+	var e *apiError
+	switch fakekit.Apply(ctx, f, func() { okStatus, e = run() }) {
+	case fakekit.Gone:
+		s.logRequest(rq)
+		return ctx.Err()
+	case fakekit.Drop:
+		s.logRequest(rq)
+		return ErrDropped
+	case fakekit.Fail:
+		e = faultError(f)
+	}
+	rq.Status = okStatus
+	if e != nil {
+		rq.Status = e.status
+	}
+	s.logRequest(rq)
+	if e != nil {
+		return e.responseError(ctx, method, path)
+	}
+	return nil
+}
+
+// unescapedPath is path as the request log shows it.
+func unescapedPath(path string) string {
+	if p, err := url.PathUnescape(path); err == nil {
+		return p
+	}
+	return path
+}
+
 // CreateUser implements identity.Service.
 func (s *Service) CreateUser(ctx context.Context, opts *identity.CreateUserOptions) (identity.CreateUserResponse, error) {
 	if err := ctxErr(ctx); err != nil {
@@ -51,9 +95,13 @@ func (s *Service) CreateUser(ctx context.Context, opts *identity.CreateUserOptio
 	if len(o.TokenScopes) > 0 {
 		req.CreateTokenWithScopes = scopeNames(o.TokenScopes)
 	}
-	out, e := s.create(req)
-	if e != nil {
-		return identity.CreateUserResponse{}, e.responseError(ctx, http.MethodPost, identitywire.PathIdentities)
+	var out identitywire.CreateResponse
+	if err := s.call(ctx, OpCreateUser, http.MethodPost, identitywire.PathIdentities, func() (int, *apiError) {
+		var e *apiError
+		out, e = s.create(req)
+		return http.StatusCreated, e
+	}); err != nil {
+		return identity.CreateUserResponse{}, err
 	}
 	r := identity.CreateUserResponse{User: identity.CommunicationUserIdentifier{ID: out.Identity.ID}}
 	if out.AccessToken != nil {
@@ -62,24 +110,21 @@ func (s *Service) CreateUser(ctx context.Context, opts *identity.CreateUserOptio
 	return r, nil
 }
 
-func checkUser(u identity.CommunicationUserIdentifier) error {
-	if u.ID == "" {
-		return &identity.ArgumentError{Arg: "user", Problem: "empty id"}
-	}
-	return nil
-}
-
 // GetUser implements identity.Service.
 func (s *Service) GetUser(ctx context.Context, u identity.CommunicationUserIdentifier, _ *identity.GetUserOptions) (identity.GetUserResponse, error) {
 	if err := ctxErr(ctx); err != nil {
 		return identity.GetUserResponse{}, err
 	}
-	if err := checkUser(u); err != nil {
+	if err := identity.ValidateUser(u); err != nil {
 		return identity.GetUserResponse{}, err
 	}
-	out, e := s.get(u.ID)
-	if e != nil {
-		return identity.GetUserResponse{}, e.responseError(ctx, http.MethodGet, identitywire.IdentityPath(u.ID))
+	var out identitywire.IdentityResult
+	if err := s.call(ctx, OpGetUser, http.MethodGet, identitywire.IdentityPath(u.ID), func() (int, *apiError) {
+		var e *apiError
+		out, e = s.get(u.ID)
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.GetUserResponse{}, err
 	}
 	r := identity.GetUserResponse{User: identity.User{ID: identity.CommunicationUserIdentifier{ID: out.ID}, CustomID: out.CustomID}}
 	if out.LastTokenIssuedAt != nil {
@@ -93,11 +138,13 @@ func (s *Service) DeleteUser(ctx context.Context, u identity.CommunicationUserId
 	if err := ctxErr(ctx); err != nil {
 		return identity.DeleteUserResponse{}, err
 	}
-	if err := checkUser(u); err != nil {
+	if err := identity.ValidateUser(u); err != nil {
 		return identity.DeleteUserResponse{}, err
 	}
-	if e := s.delete(u.ID); e != nil {
-		return identity.DeleteUserResponse{}, e.responseError(ctx, http.MethodDelete, identitywire.IdentityPath(u.ID))
+	if err := s.call(ctx, OpDeleteUser, http.MethodDelete, identitywire.IdentityPath(u.ID), func() (int, *apiError) {
+		return http.StatusNoContent, s.delete(u.ID)
+	}); err != nil {
+		return identity.DeleteUserResponse{}, err
 	}
 	return identity.DeleteUserResponse{}, nil
 }
@@ -107,7 +154,7 @@ func (s *Service) IssueToken(ctx context.Context, u identity.CommunicationUserId
 	if err := ctxErr(ctx); err != nil {
 		return identity.IssueTokenResponse{}, err
 	}
-	if err := checkUser(u); err != nil {
+	if err := identity.ValidateUser(u); err != nil {
 		return identity.IssueTokenResponse{}, err
 	}
 	if err := identity.ValidateScopes(scopes); err != nil {
@@ -120,9 +167,13 @@ func (s *Service) IssueToken(ctx context.Context, u identity.CommunicationUserId
 	if err := o.Validate(); err != nil {
 		return identity.IssueTokenResponse{}, err
 	}
-	out, e := s.issue(u.ID, identitywire.IssueRequest{Scopes: scopeNames(scopes), ExpiresInMinutes: minutes(o.ExpiresIn)})
-	if e != nil {
-		return identity.IssueTokenResponse{}, e.responseError(ctx, http.MethodPost, identitywire.IdentityPath(u.ID)+identitywire.ActionIssue)
+	var out identitywire.AccessToken
+	if err := s.call(ctx, OpIssueToken, http.MethodPost, identitywire.IdentityPath(u.ID)+identitywire.ActionIssue, func() (int, *apiError) {
+		var e *apiError
+		out, e = s.issue(u.ID, identitywire.IssueRequest{Scopes: scopeNames(scopes), ExpiresInMinutes: minutes(o.ExpiresIn)})
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.IssueTokenResponse{}, err
 	}
 	return identity.IssueTokenResponse{AccessToken: identity.AccessToken{Token: out.Token, ExpiresOn: out.ExpiresOn.Time}}, nil
 }
@@ -132,11 +183,13 @@ func (s *Service) RevokeTokens(ctx context.Context, u identity.CommunicationUser
 	if err := ctxErr(ctx); err != nil {
 		return identity.RevokeTokensResponse{}, err
 	}
-	if err := checkUser(u); err != nil {
+	if err := identity.ValidateUser(u); err != nil {
 		return identity.RevokeTokensResponse{}, err
 	}
-	if e := s.revoke(u.ID); e != nil {
-		return identity.RevokeTokensResponse{}, e.responseError(ctx, http.MethodPost, identitywire.IdentityPath(u.ID)+identitywire.ActionRevoke)
+	if err := s.call(ctx, OpRevokeTokens, http.MethodPost, identitywire.IdentityPath(u.ID)+identitywire.ActionRevoke, func() (int, *apiError) {
+		return http.StatusNoContent, s.revoke(u.ID)
+	}); err != nil {
+		return identity.RevokeTokensResponse{}, err
 	}
 	return identity.RevokeTokensResponse{}, nil
 }
@@ -154,9 +207,13 @@ func (s *Service) ExchangeTeamsUserToken(ctx context.Context, req identity.Teams
 	} else if err := req.Validate(); err != nil {
 		return identity.ExchangeTeamsUserTokenResponse{}, err
 	}
-	out, e := s.exchange(identitywire.ExchangeRequest{Token: req.Token, AppID: req.AppID, UserID: req.UserID})
-	if e != nil {
-		return identity.ExchangeTeamsUserTokenResponse{}, e.responseError(ctx, http.MethodPost, identitywire.PathExchange)
+	var out identitywire.AccessToken
+	if err := s.call(ctx, OpExchangeTeamsUserToken, http.MethodPost, identitywire.PathExchange, func() (int, *apiError) {
+		var e *apiError
+		out, e = s.exchange(identitywire.ExchangeRequest{Token: req.Token, AppID: req.AppID, UserID: req.UserID})
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.ExchangeTeamsUserTokenResponse{}, err
 	}
 	return identity.ExchangeTeamsUserTokenResponse{AccessToken: identity.AccessToken{Token: out.Token, ExpiresOn: out.ExpiresOn.Time}}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
@@ -44,12 +45,12 @@ var SupportedAPIVersions = []string{
 // the way ASP.NET API versioning does, as for a version that does not exist
 // at all (choice: the same 400 UnsupportedApiVersion, see unsupportedVersion).
 var since = map[string]string{
-	"exchange":           "2022-06-01",
-	"get":                "2025-06-30",
-	"exchangeTeamsPhone": "2025-06-30",
-	"putAssignment":      "2025-06-30",
-	"getAssignment":      "2025-06-30",
-	"deleteAssignment":   "2025-06-30",
+	OpExchangeTeamsUserToken:         "2022-06-01",
+	OpGetUser:                        "2025-06-30",
+	OpExchangeTeamsPhoneToken:        "2025-06-30",
+	OpPutTeamsExtensionAssignment:    "2025-06-30",
+	OpGetTeamsExtensionAssignment:    "2025-06-30",
+	OpDeleteTeamsExtensionAssignment: "2025-06-30",
 }
 
 // byUserToken are the operations authenticated by the caller's own Entra
@@ -57,7 +58,7 @@ var since = map[string]string{
 // or an Entra credential for the resource: the Teams Phone exchange (the
 // official SDKs' EntraTokenCredential sends it with only the user's token,
 // BearerTokenAuthenticationPolicy with the TeamsExtension.ManageCalls scope).
-var byUserToken = map[string]bool{"exchangeTeamsPhone": true}
+var byUserToken = map[string]bool{OpExchangeTeamsPhoneToken: true}
 
 // Handler returns the HTTP face: the ACS identity REST API on this state.
 // Requests must be signed with the access key (HMAC-SHA256) or carry an
@@ -66,7 +67,7 @@ var byUserToken = map[string]bool{"exchangeTeamsPhone": true}
 // Denied.
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /identities", s.serve("create", func(r *http.Request, body []byte) (int, any, *apiError) {
+	mux.HandleFunc("POST /identities", s.serve(OpCreateUser, func(r *http.Request, body []byte) (int, any, *apiError) {
 		// The body is optional (CommunicationIdentity_Create has no
 		// "required": true on it in any stable version): the official
 		// JavaScript SDK's createUser sends none, Content-Length 0
@@ -83,17 +84,17 @@ func (s *Service) Handler() http.Handler {
 		out, e := s.create(req)
 		return http.StatusCreated, out, e
 	}))
-	mux.HandleFunc("GET /identities/{id}", s.serve("get", func(r *http.Request, _ []byte) (int, any, *apiError) {
+	mux.HandleFunc("GET /identities/{id}", s.serve(OpGetUser, func(r *http.Request, _ []byte) (int, any, *apiError) {
 		out, e := s.get(r.PathValue("id"))
 		return http.StatusOK, out, e
 	}))
-	mux.HandleFunc("DELETE /identities/{id}", s.serve("delete", func(r *http.Request, _ []byte) (int, any, *apiError) {
+	mux.HandleFunc("DELETE /identities/{id}", s.serve(OpDeleteUser, func(r *http.Request, _ []byte) (int, any, *apiError) {
 		return http.StatusNoContent, nil, s.delete(r.PathValue("id"))
 	}))
 	mux.HandleFunc("POST /identities/{id}/{action}", func(w http.ResponseWriter, r *http.Request) {
 		switch r.PathValue("action") {
 		case ":issueAccessToken":
-			s.serve("issue", func(r *http.Request, body []byte) (int, any, *apiError) {
+			s.serve(OpIssueToken, func(r *http.Request, body []byte) (int, any, *apiError) {
 				var req identitywire.IssueRequest
 				if e := decode(body, &req); e != nil {
 					return 0, nil, e
@@ -102,14 +103,14 @@ func (s *Service) Handler() http.Handler {
 				return http.StatusOK, out, e
 			})(w, r)
 		case ":revokeAccessTokens":
-			s.serve("revoke", func(r *http.Request, _ []byte) (int, any, *apiError) {
+			s.serve(OpRevokeTokens, func(r *http.Request, _ []byte) (int, any, *apiError) {
 				return http.StatusNoContent, nil, s.revoke(r.PathValue("id"))
 			})(w, r)
 		default:
-			writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
+			s.unrouted(w, r)
 		}
 	})
-	mux.HandleFunc("POST /teamsUser/:exchangeAccessToken", s.serve("exchange", func(r *http.Request, body []byte) (int, any, *apiError) {
+	mux.HandleFunc("POST /teamsUser/:exchangeAccessToken", s.serve(OpExchangeTeamsUserToken, func(r *http.Request, body []byte) (int, any, *apiError) {
 		var req identitywire.ExchangeRequest
 		if e := decode(body, &req); e != nil {
 			return 0, nil, e
@@ -118,7 +119,7 @@ func (s *Service) Handler() http.Handler {
 		return http.StatusOK, out, e
 	}))
 	const assignment = "/access/teamsExtension/tenants/{tenantId}/assignments/{objectId}"
-	mux.HandleFunc("PUT "+assignment, s.serve("putAssignment", func(r *http.Request, body []byte) (int, any, *apiError) {
+	mux.HandleFunc("PUT "+assignment, s.serve(OpPutTeamsExtensionAssignment, func(r *http.Request, body []byte) (int, any, *apiError) {
 		var req identitywire.TeamsExtensionAssignmentRequest
 		if e := decode(body, &req); e != nil {
 			return 0, nil, e
@@ -129,14 +130,14 @@ func (s *Service) Handler() http.Handler {
 		}
 		return http.StatusOK, out, e
 	}))
-	mux.HandleFunc("GET "+assignment, s.serve("getAssignment", func(r *http.Request, _ []byte) (int, any, *apiError) {
+	mux.HandleFunc("GET "+assignment, s.serve(OpGetTeamsExtensionAssignment, func(r *http.Request, _ []byte) (int, any, *apiError) {
 		out, e := s.getAssignment(r.PathValue("tenantId"), r.PathValue("objectId"))
 		return http.StatusOK, out, e
 	}))
-	mux.HandleFunc("DELETE "+assignment, s.serve("deleteAssignment", func(r *http.Request, _ []byte) (int, any, *apiError) {
+	mux.HandleFunc("DELETE "+assignment, s.serve(OpDeleteTeamsExtensionAssignment, func(r *http.Request, _ []byte) (int, any, *apiError) {
 		return http.StatusNoContent, nil, s.deleteAssignment(r.PathValue("tenantId"), r.PathValue("objectId"))
 	}))
-	mux.HandleFunc("POST /access/teamsExtension/:exchangeAccessToken", s.serve("exchangeTeamsPhone", func(r *http.Request, body []byte) (int, any, *apiError) {
+	mux.HandleFunc("POST /access/teamsExtension/:exchangeAccessToken", s.serve(OpExchangeTeamsPhoneToken, func(r *http.Request, body []byte) (int, any, *apiError) {
 		// The body is required and has no properties: "{}".
 		var req identitywire.TeamsPhoneExchangeRequest
 		if e := decode(body, &req); e != nil {
@@ -146,9 +147,7 @@ func (s *Service) Handler() http.Handler {
 		out, e := s.exchangePhone(tok)
 		return http.StatusOK, out, e
 	}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."})
-	})
+	mux.HandleFunc("/", s.unrouted)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Every answer, errors included, carries an MS-CV and echoes the
 		// request's x-ms-client-request-id, as the service's do
@@ -189,48 +188,62 @@ func writeError(w http.ResponseWriter, e *apiError) {
 
 func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, any, *apiError)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		rq := Request{Face: "http", Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: s.now()}
+		defer func() { s.logRequest(rq) }() // also when a dropped connection panics
+		fail := func(e *apiError) {
+			rq.Status = e.status
+			writeError(w, e)
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				writeError(w, &apiError{status: http.StatusRequestEntityTooLarge, code: "RequestTooLarge", msg: "The request body is too large."})
+				fail(&apiError{status: http.StatusRequestEntityTooLarge, code: "RequestTooLarge", msg: "The request body is too large."})
 				return
 			}
-			writeError(w, validation("The request body could not be read.", "body"))
+			fail(validation("The request body could not be read.", "body"))
 			return
 		}
 		if byUserToken[op] {
 			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok == "" {
-				writeError(w, denied)
+				fail(denied)
 				return
 			}
 		} else if e := s.authenticate(r, body); e != nil {
-			writeError(w, e)
+			fail(e)
 			return
 		}
 		v := r.URL.Query().Get("api-version")
 		if v == "" {
-			writeError(w, &apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."})
+			fail(&apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."})
 			return
 		}
 		if !slices.Contains(SupportedAPIVersions, v) || v < since[op] {
-			writeError(w, unsupportedVersion(r, v))
+			fail(unsupportedVersion(r, v))
 			return
 		}
-		if d := s.takeDelay(op); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
+		if s.isClosed() {
+			fail(&apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The service is closed."})
+			return
 		}
-		status, out, e := h(r, body)
+		f := s.faults.Take(op)
+		rq.Injected = f != nil
+		var status int
+		var out any
+		var e *apiError
+		switch fakekit.Apply(r.Context(), f, func() { status, out, e = h(r, body) }) {
+		case fakekit.Gone:
+			return
+		case fakekit.Drop:
+			panic(http.ErrAbortHandler) // the server closes the connection without an answer
+		case fakekit.Fail:
+			e = faultError(f)
+		}
 		if e != nil {
-			writeError(w, e)
+			fail(e)
 			return
 		}
+		rq.Status = status
 		if out == nil {
 			w.WriteHeader(status)
 			return
@@ -239,6 +252,14 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(out)
 	}
+}
+
+// unrouted answers a request of no operation with the service's 404, and
+// logs it.
+func (s *Service) unrouted(w http.ResponseWriter, r *http.Request) {
+	e := &apiError{status: http.StatusNotFound, code: "NotFound", msg: "Resource not found."}
+	s.logRequest(Request{Face: "http", Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: e.status, At: s.now()})
+	writeError(w, e)
 }
 
 // unsupportedVersion is the service's answer to an api-version it does not

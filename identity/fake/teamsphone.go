@@ -48,7 +48,7 @@ func assignmentNotFound(tenantID, objectID string) *apiError {
 func (s *Service) putAssignment(tenantID, objectID string, req identitywire.TeamsExtensionAssignmentRequest) (identitywire.TeamsExtensionAssignment, bool, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.admit("putAssignment"); e != nil {
+	if e := s.admit(OpPutTeamsExtensionAssignment); e != nil {
 		return identitywire.TeamsExtensionAssignment{}, false, e
 	}
 	if e := checkPrincipal(tenantID, objectID); e != nil {
@@ -81,7 +81,7 @@ func (s *Service) putAssignment(tenantID, objectID string, req identitywire.Team
 func (s *Service) getAssignment(tenantID, objectID string) (identitywire.TeamsExtensionAssignment, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.admit("getAssignment"); e != nil {
+	if e := s.admit(OpGetTeamsExtensionAssignment); e != nil {
 		return identitywire.TeamsExtensionAssignment{}, e
 	}
 	if e := checkPrincipal(tenantID, objectID); e != nil {
@@ -98,7 +98,7 @@ func (s *Service) getAssignment(tenantID, objectID string) (identitywire.TeamsEx
 func (s *Service) deleteAssignment(tenantID, objectID string) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.admit("deleteAssignment"); e != nil {
+	if e := s.admit(OpDeleteTeamsExtensionAssignment); e != nil {
 		return e
 	}
 	if e := checkPrincipal(tenantID, objectID); e != nil {
@@ -128,7 +128,7 @@ var errNoAssignment = &apiError{status: http.StatusForbidden, code: "Forbidden",
 func (s *Service) exchangePhone(token string) (identitywire.CreateResponse, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.admit("exchangeTeamsPhone"); e != nil {
+	if e := s.admit(OpExchangeTeamsPhoneToken); e != nil {
 		return identitywire.CreateResponse{}, e
 	}
 	if token == "" {
@@ -204,9 +204,13 @@ func (s *Service) ExchangeTeamsPhoneToken(ctx context.Context, entraToken string
 	} else if entraToken == "" {
 		return identity.ExchangeTeamsPhoneTokenResponse{}, &identity.ArgumentError{Arg: "token", Problem: "the Teams Phone user's Entra token is required"}
 	}
-	out, e := s.exchangePhone(entraToken)
-	if e != nil {
-		return identity.ExchangeTeamsPhoneTokenResponse{}, e.responseError(ctx, http.MethodPost, identitywire.PathTeamsPhoneExchange)
+	var out identitywire.CreateResponse
+	if err := s.call(ctx, OpExchangeTeamsPhoneToken, http.MethodPost, identitywire.PathTeamsPhoneExchange, func() (int, *apiError) {
+		var e *apiError
+		out, e = s.exchangePhone(entraToken)
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.ExchangeTeamsPhoneTokenResponse{}, err
 	}
 	u, _ := identity.ParseRawID(out.Identity.ID).(identity.TeamsExtensionUserIdentifier)
 	return identity.ExchangeTeamsPhoneTokenResponse{User: u, Token: identity.AccessToken{Token: out.AccessToken.Token, ExpiresOn: out.AccessToken.ExpiresOn.Time}}, nil
@@ -220,9 +224,17 @@ func (s *Service) CreateOrReplaceTeamsExtensionAssignment(ctx context.Context, a
 	if err := a.Validate(); err != nil {
 		return identity.CreateOrReplaceTeamsExtensionAssignmentResponse{}, err
 	}
-	out, created, e := s.putAssignment(a.TenantID, a.ObjectID, identitywire.TeamsExtensionAssignmentRequest{PrincipalType: string(a.PrincipalType), ClientIDs: a.ClientIDs})
-	if e != nil {
-		return identity.CreateOrReplaceTeamsExtensionAssignmentResponse{}, e.responseError(ctx, http.MethodPut, identitywire.TeamsExtensionAssignmentPath(a.TenantID, a.ObjectID))
+	var out identitywire.TeamsExtensionAssignment
+	var created bool
+	if err := s.call(ctx, OpPutTeamsExtensionAssignment, http.MethodPut, identitywire.TeamsExtensionAssignmentPath(a.TenantID, a.ObjectID), func() (int, *apiError) {
+		var e *apiError
+		out, created, e = s.putAssignment(a.TenantID, a.ObjectID, identitywire.TeamsExtensionAssignmentRequest{PrincipalType: string(a.PrincipalType), ClientIDs: a.ClientIDs})
+		if created {
+			return http.StatusCreated, e
+		}
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.CreateOrReplaceTeamsExtensionAssignmentResponse{}, err
 	}
 	return identity.CreateOrReplaceTeamsExtensionAssignmentResponse{TeamsExtensionAssignment: assignmentFromWire(out), Created: created}, nil
 }
@@ -235,9 +247,13 @@ func (s *Service) GetTeamsExtensionAssignment(ctx context.Context, tenantID, obj
 	if err := identity.ValidateTeamsExtensionPrincipal(tenantID, objectID); err != nil {
 		return identity.GetTeamsExtensionAssignmentResponse{}, err
 	}
-	out, e := s.getAssignment(tenantID, objectID)
-	if e != nil {
-		return identity.GetTeamsExtensionAssignmentResponse{}, e.responseError(ctx, http.MethodGet, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID))
+	var out identitywire.TeamsExtensionAssignment
+	if err := s.call(ctx, OpGetTeamsExtensionAssignment, http.MethodGet, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID), func() (int, *apiError) {
+		var e *apiError
+		out, e = s.getAssignment(tenantID, objectID)
+		return http.StatusOK, e
+	}); err != nil {
+		return identity.GetTeamsExtensionAssignmentResponse{}, err
 	}
 	return identity.GetTeamsExtensionAssignmentResponse{TeamsExtensionAssignment: assignmentFromWire(out)}, nil
 }
@@ -250,8 +266,10 @@ func (s *Service) DeleteTeamsExtensionAssignment(ctx context.Context, tenantID, 
 	if err := identity.ValidateTeamsExtensionPrincipal(tenantID, objectID); err != nil {
 		return identity.DeleteTeamsExtensionAssignmentResponse{}, err
 	}
-	if e := s.deleteAssignment(tenantID, objectID); e != nil {
-		return identity.DeleteTeamsExtensionAssignmentResponse{}, e.responseError(ctx, http.MethodDelete, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID))
+	if err := s.call(ctx, OpDeleteTeamsExtensionAssignment, http.MethodDelete, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID), func() (int, *apiError) {
+		return http.StatusNoContent, s.deleteAssignment(tenantID, objectID)
+	}); err != nil {
+		return identity.DeleteTeamsExtensionAssignmentResponse{}, err
 	}
 	return identity.DeleteTeamsExtensionAssignmentResponse{}, nil
 }

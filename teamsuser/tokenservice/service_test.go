@@ -149,7 +149,7 @@ func newWorld(t *testing.T, mod func(*settings)) *world {
 	// requests with the real date, which the fake ACS checks (within 15
 	// minutes) against this clock.
 	w := &world{t: t, clock: fake.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &syncBuffer{}}
-	w.entra = fake.NewEntra(&fake.EntraOptions{Now: w.clock.Now, Key: keys()[0]})
+	w.entra = fake.NewEntra(&fake.EntraOptions{Clock: w.clock, Key: keys()[0]})
 	w.fabrikam = w.entra.AddTenant("Fabrikam")
 	w.northwind = w.entra.AddTenant("Northwind")
 	w.adele = w.entra.AddUser(w.fabrikam.ID, "Adele Vance")
@@ -159,7 +159,7 @@ func newWorld(t *testing.T, mod func(*settings)) *world {
 	w.entraSrv = httptest.NewServer(w.front)
 	t.Cleanup(w.entraSrv.Close)
 
-	w.acs = fake.New(&fake.Options{Entra: w.entra, Now: w.clock.Now})
+	w.acs = fake.New(&fake.Options{Entra: w.entra, Clock: w.clock})
 	acsHandler := w.acs.Handler()
 	w.acsSrv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.acsHits.Add(1)
@@ -728,7 +728,7 @@ func TestTokenServiceKeyRotation(t *testing.T) {
 
 	// Entra starts signing with a new key: another issuer instance with its
 	// own key mints Adele's caller token.
-	rotated := fake.NewEntra(&fake.EntraOptions{Now: w.clock.Now, Key: keys()[1]})
+	rotated := fake.NewEntra(&fake.EntraOptions{Clock: w.clock, Key: keys()[1]})
 	tn := rotated.AddTenant("Fabrikam")
 	u := rotated.AddUser(tn.ID, "Adele Vance")
 	tok, _, err := rotated.TeamsUserToken(u, spaAppID, fake.V2(), fake.WithAudience(apiAppID), fake.WithScopes(apiScope),
