@@ -1,15 +1,10 @@
 package calling_test
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 )
 
@@ -134,119 +128,4 @@ func newTestClient(t testing.TB, endpoint string, mod func(*calling.ClientOption
 	c, err := calling.NewClientWithAccessKey(endpoint, testKey, o)
 	require.NoError(t, err)
 	return c
-}
-
-// normalize returns v (decoded JSON) in a form where two payloads that mean
-// the same compare equal: properties with false, empty or null values are
-// dropped (the API treats them as absent), and an identifier model becomes
-// its raw id, so that a model written with rawId and kind equals one
-// written with its typed property only.
-func normalize(t testing.TB, v any) any {
-	t.Helper()
-	switch x := v.(type) {
-	case map[string]any:
-		if isIdentifierModel(x) {
-			b, _ := json.Marshal(x)
-			id, err := identity.UnmarshalIdentifier(b)
-			require.NoError(t, err, "identifier model %s", b)
-			return map[string]any{"identifier": id.RawID()}
-		}
-		out := map[string]any{}
-		for k, e := range x {
-			n := normalize(t, e)
-			if isEmpty(n) {
-				continue
-			}
-			out[k] = n
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalize(t, e)
-		}
-		return out
-	}
-	return v
-}
-
-func isIdentifierModel(m map[string]any) bool {
-	for _, k := range []string{"communicationUser", "phoneNumber", "microsoftTeamsUser", "microsoftTeamsApp", "teamsExtensionUser"} {
-		if _, ok := m[k]; ok {
-			return true
-		}
-	}
-	_, kind := m["kind"]
-	_, raw := m["rawId"]
-	return kind && raw
-}
-
-func isEmpty(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case bool:
-		return !x
-	case string:
-		return x == ""
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
-}
-
-// requireSameJSON asserts that two JSON documents mean the same (see
-// normalize).
-func requireSameJSON(t testing.TB, want, got []byte, msgAndArgs ...any) {
-	t.Helper()
-	var w, g any
-	if len(bytes.TrimSpace(want)) > 0 {
-		require.NoError(t, json.Unmarshal(want, &w), "want %s", want)
-	}
-	if len(bytes.TrimSpace(got)) > 0 {
-		require.NoError(t, json.Unmarshal(got, &g), "got %s", got)
-	}
-	nw, ng := normalize(t, w), normalize(t, g)
-	if isEmpty(nw) && isEmpty(ng) {
-		return
-	}
-	require.Equal(t, canonical(nw), canonical(ng), msgAndArgs...)
-}
-
-// canonical prints normalized JSON with sorted keys, for readable diffs.
-func canonical(v any) string {
-	var b strings.Builder
-	var walk func(v any, indent string)
-	walk = func(v any, indent string) {
-		switch x := v.(type) {
-		case map[string]any:
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			b.WriteString("{\n")
-			for _, k := range keys {
-				fmt.Fprintf(&b, "%s  %q: ", indent, k)
-				walk(x[k], indent+"  ")
-				b.WriteString(",\n")
-			}
-			b.WriteString(indent + "}")
-		case []any:
-			b.WriteString("[\n")
-			for _, e := range x {
-				b.WriteString(indent + "  ")
-				walk(e, indent+"  ")
-				b.WriteString(",\n")
-			}
-			b.WriteString(indent + "]")
-		default:
-			j, _ := json.Marshal(x)
-			b.Write(j)
-		}
-	}
-	walk(v, "")
-	return b.String()
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
 )
 
 const callback = "https://app.contoso.com/callback"
@@ -113,52 +112,6 @@ func TestRepeatabilityRetry(t *testing.T) {
 	}
 }
 
-func TestCreateCallTargets(t *testing.T) {
-	gov := identity.MicrosoftTeamsUserIdentifier{UserID: "u-gov", Cloud: identity.CloudGCCH}
-	cases := []struct {
-		name    string
-		targets []identity.Identifier
-		opts    *calling.CreateCallOptions
-	}{
-		{"teams user", []identity.Identifier{teamsUser}, nil},
-		{"teams user in gcch", []identity.Identifier{gov}, nil},
-		{"phone number", []identity.Identifier{phone}, &calling.CreateCallOptions{SourceCallerID: callerID, SourceDisplayName: "Contoso"}},
-		{"acs user", []identity.Identifier{acsUser}, &calling.CreateCallOptions{Source: &identity.CommunicationUserIdentifier{ID: "8:acs:r_bot"}}},
-		{"teams app", []identity.Identifier{teamsApp}, nil},
-		{"group call", []identity.Identifier{teamsUser, &phone, acsUser}, &calling.CreateCallOptions{SourceCallerID: callerID, OperationContext: "group"}},
-		{"from a teams resource account", []identity.Identifier{phone}, &calling.CreateCallOptions{SourceCallerID: callerID, TeamsAppSource: &teamsApp}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := newRecorder(t)
-			rec.queue(reply{status: 201, body: connectionBody})
-			c := newTestClient(t, rec.srv.URL, nil)
-			r, err := c.CreateCall(context.Background(), tc.targets, callback, tc.opts)
-			require.NoError(t, err)
-			require.Equal(t, "c1", r.CallConnectionID)
-			require.Equal(t, calling.StateConnecting, r.State)
-
-			s := rec.last()
-			require.Equal(t, "/calling/callConnections", s.Path)
-			require.Equal(t, []string{calling.DefaultAPIVersion}, s.Query["api-version"])
-			var w callwire.CreateCallRequest
-			require.NoError(t, json.Unmarshal(s.Body, &w))
-			in, err := callconv.DecodeCreateCall(w)
-			require.NoError(t, err)
-			require.Len(t, in.Targets, len(tc.targets))
-			for i := range tc.targets {
-				require.True(t, identity.Equal(tc.targets[i], in.Targets[i]), "target %d: %#v became %#v", i, tc.targets[i], in.Targets[i])
-			}
-			require.Equal(t, callback, in.CallbackURL)
-			want := calling.CreateCallOptions{}
-			if tc.opts != nil {
-				want = *tc.opts
-			}
-			require.Equal(t, want, in.Options)
-		})
-	}
-}
-
 func TestHangUpLeavesTerminateEnds(t *testing.T) {
 	rec := newRecorder(t)
 	rec.queue(reply{status: 204}, reply{status: 204})
@@ -191,12 +144,13 @@ func TestIncomingCalls(t *testing.T) {
 	var r1, r2 callwire.RedirectCallRequest
 	require.NoError(t, json.Unmarshal(reqs[0].Body, &r1))
 	require.NoError(t, json.Unmarshal(reqs[1].Body, &r2))
-	d1, err := callconv.DecodeRedirectCall(r1)
+	require.Equal(t, "ctx-1", r1.IncomingCallContext)
+	d1, err := r1.Target.Identifier()
 	require.NoError(t, err)
-	require.True(t, identity.Equal(teamsUser, d1.Target))
-	d2, err := callconv.DecodeRedirectCall(r2)
+	require.True(t, identity.Equal(teamsUser, d1))
+	d2, err := r2.Target.Identifier()
 	require.NoError(t, err)
-	require.True(t, identity.Equal(phone, d2.Target))
+	require.True(t, identity.Equal(phone, d2))
 	require.JSONEq(t, `{"incomingCallContext":"ctx-3","callRejectReason":"busy"}`, string(reqs[2].Body))
 }
 

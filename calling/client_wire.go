@@ -2,8 +2,8 @@ package calling
 
 // Argument checks and the conversions between this package's types and the
 // wire structs of internal/callwire for the client: requests out, responses
-// in. The fake's HTTP face converts the other way with
-// internal/callwire/callconv, whose tests hold the two directions together.
+// in. The fake's HTTP face converts the other way (calling/fake's
+// wire_convert.go), whose tests hold the two directions together.
 
 import (
 	"errors"

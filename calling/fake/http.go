@@ -15,15 +15,14 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire/callconv"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
 
 // The HTTP face: the Call Automation REST API on the switchboard's state.
-// Requests are decoded and responses encoded with internal/callwire and
-// converted with internal/callwire/callconv, the codec the real client
-// uses, then run by the same operations as the Go face.
+// Requests are decoded and responses encoded with internal/callwire, the
+// codec the real client uses, and converted to and from calling's types in
+// wire_convert.go, then run by the same operations as the Go face.
 
 // maxBody bounds request bodies; the API's are small.
 const maxBody = 256 << 10
@@ -370,7 +369,7 @@ func decode(body []byte, v any) *apiError {
 	return nil
 }
 
-// invalid turns a callconv decoding error into the service's 400.
+// invalid turns a decoding error of wire_convert.go into the service's 400.
 func invalid(err error) *apiError {
 	return badRequest("Invalid request: " + err.Error() + ".")
 }
@@ -380,12 +379,12 @@ func (sb *Switchboard) httpCreate(_ *http.Request, _, _ string, body []byte) (in
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeCreateCall(w)
+	req, err := decodeCreateCall(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	p, e := sb.createCall(req.Targets, req.CallbackURL, req.Options)
-	return http.StatusCreated, callconv.Properties(p), e
+	return http.StatusCreated, propertiesWire(p), e
 }
 
 func (sb *Switchboard) httpAnswer(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
@@ -393,12 +392,12 @@ func (sb *Switchboard) httpAnswer(_ *http.Request, _, _ string, body []byte) (in
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeAnswerCall(w)
+	req, err := decodeAnswerCall(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	p, e := sb.answerCall(req.IncomingCallContext, req.CallbackURL, req.Options)
-	return http.StatusOK, callconv.Properties(p), e
+	return http.StatusOK, propertiesWire(p), e
 }
 
 func (sb *Switchboard) httpRedirect(_ *http.Request, _, _ string, body []byte) (int, any, *apiError) {
@@ -406,7 +405,7 @@ func (sb *Switchboard) httpRedirect(_ *http.Request, _, _ string, body []byte) (
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeRedirectCall(w)
+	req, err := decodeRedirectCall(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
@@ -418,7 +417,7 @@ func (sb *Switchboard) httpReject(_ *http.Request, _, _ string, body []byte) (in
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeRejectCall(w)
+	req, err := decodeRejectCall(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
@@ -430,17 +429,17 @@ func (sb *Switchboard) httpConnect(_ *http.Request, _, _ string, body []byte) (i
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeConnectCall(w)
+	req, err := decodeConnectCall(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	p, e := sb.connectCall(req.Locator, req.CallbackURL, req.Options)
-	return http.StatusOK, callconv.Properties(p), e
+	return http.StatusOK, propertiesWire(p), e
 }
 
 func (sb *Switchboard) httpGetCall(_ *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
 	p, e := sb.getCall(id)
-	return http.StatusOK, callconv.Properties(p), e
+	return http.StatusOK, propertiesWire(p), e
 }
 
 func (sb *Switchboard) httpListParticipants(r *http.Request, id, _ string, _ []byte) (int, any, *apiError) {
@@ -461,12 +460,12 @@ func (sb *Switchboard) httpListParticipants(r *http.Request, id, _ string, _ []b
 	page, e := sb.participantsPage(id, skip, func(skip int) string {
 		return scheme + "://" + r.Host + nextLinkPath(id, skip) + "&api-version=" + url.QueryEscape(v)
 	})
-	return http.StatusOK, callconv.Participants(page), e
+	return http.StatusOK, participantsWire(page), e
 }
 
 func (sb *Switchboard) httpGetParticipant(_ *http.Request, id, raw string, _ []byte) (int, any, *apiError) {
 	p, e := sb.getParticipant(id, identity.ParseRawID(raw))
-	return http.StatusOK, callconv.Participant(p), e
+	return http.StatusOK, participantWire(p), e
 }
 
 func (sb *Switchboard) httpAdd(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -474,12 +473,12 @@ func (sb *Switchboard) httpAdd(_ *http.Request, id, _ string, body []byte) (int,
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeAddParticipant(w)
+	req, err := decodeAddParticipant(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	out, e := sb.addParticipant(id, req.Participant, req.Options)
-	return http.StatusAccepted, callconv.AddParticipantResponse(out), e
+	return http.StatusAccepted, addResponseWire(out), e
 }
 
 func (sb *Switchboard) httpRemove(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -487,12 +486,12 @@ func (sb *Switchboard) httpRemove(_ *http.Request, id, _ string, body []byte) (i
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeRemoveParticipant(w)
+	req, err := decodeRemoveParticipant(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	out, e := sb.removeParticipant(id, req.Participant, req.Options)
-	return http.StatusAccepted, callconv.OperationContext(out.OperationContext), e
+	return http.StatusAccepted, operationContextWire(out.OperationContext), e
 }
 
 func (sb *Switchboard) httpCancel(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -500,12 +499,12 @@ func (sb *Switchboard) httpCancel(_ *http.Request, id, _ string, body []byte) (i
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeCancelAddParticipant(w)
+	req, err := decodeCancelAddParticipant(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	out, e := sb.cancelAddParticipant(id, req.InvitationID, req.Options)
-	return http.StatusAccepted, callconv.CancelAddParticipantResponse(out), e
+	return http.StatusAccepted, cancelResponseWire(out), e
 }
 
 func (sb *Switchboard) httpMute(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -513,12 +512,12 @@ func (sb *Switchboard) httpMute(_ *http.Request, id, _ string, body []byte) (int
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeMuteParticipants(w)
+	req, err := decodeMuteParticipants(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	out, e := sb.muteParticipants(id, req.Participants, req.Options)
-	return http.StatusOK, callconv.OperationContext(out.OperationContext), e
+	return http.StatusOK, operationContextWire(out.OperationContext), e
 }
 
 func (sb *Switchboard) httpTransfer(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -526,12 +525,12 @@ func (sb *Switchboard) httpTransfer(_ *http.Request, id, _ string, body []byte) 
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeTransferToParticipant(w)
+	req, err := decodeTransferToParticipant(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
 	out, e := sb.transferCall(id, req.Target, req.Options)
-	return http.StatusAccepted, callconv.OperationContext(out.OperationContext), e
+	return http.StatusAccepted, operationContextWire(out.OperationContext), e
 }
 
 func (sb *Switchboard) httpHold(_ *http.Request, id, _ string, body []byte) (int, any, *apiError) {
@@ -539,7 +538,7 @@ func (sb *Switchboard) httpHold(_ *http.Request, id, _ string, body []byte) (int
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeHold(w)
+	req, err := decodeHold(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}
@@ -551,7 +550,7 @@ func (sb *Switchboard) httpUnhold(_ *http.Request, id, _ string, body []byte) (i
 	if e := decode(body, &w); e != nil {
 		return 0, nil, e
 	}
-	req, err := callconv.DecodeUnhold(w)
+	req, err := decodeUnhold(w)
 	if err != nil {
 		return 0, nil, invalid(err)
 	}

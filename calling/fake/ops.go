@@ -13,7 +13,7 @@ import (
 )
 
 // The operations of the service, shared by both faces: arguments in plain
-// calling types (the HTTP face decodes them with callconv), failures as
+// calling types (the HTTP face decodes them in wire_convert.go), failures as
 // *apiError. Each takes sb.mu.
 
 // DefaultParticipantPageSize is the number of participants per page of a

@@ -9,8 +9,8 @@
 // Identifiers travel as identity.IdentifierModel, the module's one
 // identifier codec. Conversion between these structs and package calling's
 // public types is done in package calling for the client (requests out,
-// responses in) and in internal/callwire/callconv for the fake (requests in,
-// responses out); callconv's tests check that the two are inverses.
+// responses in) and in calling/fake for its HTTP face (requests in,
+// responses out); calling/fake's tests check that the two are inverses.
 package callwire
 
 import (

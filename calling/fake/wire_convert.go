@@ -1,17 +1,16 @@
-// Package callconv converts between the Call Automation wire structs of
-// internal/callwire and the public types of package calling in the
-// direction a service needs: requests in, responses out. The in-memory
-// switchboard's HTTP face in calling/fake decodes requests and encodes
-// responses with it; package calling's client converts the other way (it
-// cannot import this package, which imports it). The tests here send every
-// request through the real client to a loopback server that decodes it with
-// this package, and decode this package's responses with the client, so the
-// two directions cannot disagree.
+package fake
+
+// The switchboard's side of the Call Automation wire: requests in, decoded
+// from internal/callwire's structs into package calling's types; responses
+// out. Package calling's client converts the other way (requests out,
+// responses in, calling/client_wire.go). wire_convert_test.go sends every
+// request through the real client to a server that decodes it here, and
+// decodes what this file encodes with the client, so the two directions
+// cannot disagree.
 //
 // Decoders check what the service would refuse with a 400 (a missing
 // required property, an identifier model that cannot be read) and return
-// a *callwire.PropertyError or an *Error naming the property.
-package callconv
+// a *callwire.PropertyError or a *wireError naming the property.
 
 import (
 	"time"
@@ -21,8 +20,8 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
-// Error reports a request property the service would refuse.
-type Error struct {
+// wireError reports a request property the service would refuse.
+type wireError struct {
 	// Property is the JSON path of the property.
 	Property string
 	// Problem says what is wrong, in a lowercase phrase.
@@ -30,14 +29,14 @@ type Error struct {
 }
 
 // Error implements error.
-func (e *Error) Error() string { return e.Property + ": " + e.Problem }
+func (e *wireError) Error() string { return e.Property + ": " + e.Problem }
 
 func missing(property string) error {
-	return &Error{Property: property, Problem: "required property is missing or empty"}
+	return &wireError{Property: property, Problem: "required property is missing or empty"}
 }
 
-// CreateCall is a decoded create-call request.
-type CreateCall struct {
+// createCallReq is a decoded create-call request.
+type createCallReq struct {
 	// Targets are the callees.
 	Targets []identity.Identifier
 	// CallbackURL is where the call's events go.
@@ -46,31 +45,31 @@ type CreateCall struct {
 	Options calling.CreateCallOptions
 }
 
-// DecodeCreateCall reads a create-call request.
-func DecodeCreateCall(w callwire.CreateCallRequest) (CreateCall, error) {
+// decodeCreateCall reads a create-call request.
+func decodeCreateCall(w callwire.CreateCallRequest) (createCallReq, error) {
 	if len(w.Targets) == 0 {
-		return CreateCall{}, missing("targets")
+		return createCallReq{}, missing("targets")
 	}
 	if w.CallbackURI == "" {
-		return CreateCall{}, missing("callbackUri")
+		return createCallReq{}, missing("callbackUri")
 	}
 	targets, err := callwire.Identifiers("targets", w.Targets)
 	if err != nil {
-		return CreateCall{}, err
+		return createCallReq{}, err
 	}
 	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
-		return CreateCall{}, err
+		return createCallReq{}, err
 	}
 	source, err := callwire.User("source", w.Source)
 	if err != nil {
-		return CreateCall{}, err
+		return createCallReq{}, err
 	}
 	app, err := callwire.TeamsApp("teamsAppSource", w.TeamsAppSource)
 	if err != nil {
-		return CreateCall{}, err
+		return createCallReq{}, err
 	}
-	return CreateCall{
+	return createCallReq{
 		Targets:     targets,
 		CallbackURL: w.CallbackURI,
 		Options: calling.CreateCallOptions{
@@ -86,8 +85,8 @@ func DecodeCreateCall(w callwire.CreateCallRequest) (CreateCall, error) {
 	}, nil
 }
 
-// AnswerCall is a decoded answer request.
-type AnswerCall struct {
+// answerCallReq is a decoded answer request.
+type answerCallReq struct {
 	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
 	// CallbackURL is where the call's events go.
@@ -96,19 +95,19 @@ type AnswerCall struct {
 	Options calling.AnswerCallOptions
 }
 
-// DecodeAnswerCall reads an answer request.
-func DecodeAnswerCall(w callwire.AnswerCallRequest) (AnswerCall, error) {
+// decodeAnswerCall reads an answer request.
+func decodeAnswerCall(w callwire.AnswerCallRequest) (answerCallReq, error) {
 	if w.IncomingCallContext == "" {
-		return AnswerCall{}, missing("incomingCallContext")
+		return answerCallReq{}, missing("incomingCallContext")
 	}
 	if w.CallbackURI == "" {
-		return AnswerCall{}, missing("callbackUri")
+		return answerCallReq{}, missing("callbackUri")
 	}
 	by, err := callwire.User("answeredBy", w.AnsweredBy)
 	if err != nil {
-		return AnswerCall{}, err
+		return answerCallReq{}, err
 	}
-	return AnswerCall{
+	return answerCallReq{
 		IncomingCallContext: w.IncomingCallContext,
 		CallbackURL:         w.CallbackURI,
 		Options: calling.AnswerCallOptions{
@@ -121,44 +120,44 @@ func DecodeAnswerCall(w callwire.AnswerCallRequest) (AnswerCall, error) {
 	}, nil
 }
 
-// RedirectCall is a decoded redirect request.
-type RedirectCall struct {
+// redirectCallReq is a decoded redirect request.
+type redirectCallReq struct {
 	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
 	// Target is where the call is sent.
 	Target identity.Identifier
 }
 
-// DecodeRedirectCall reads a redirect request.
-func DecodeRedirectCall(w callwire.RedirectCallRequest) (RedirectCall, error) {
+// decodeRedirectCall reads a redirect request.
+func decodeRedirectCall(w callwire.RedirectCallRequest) (redirectCallReq, error) {
 	if w.IncomingCallContext == "" {
-		return RedirectCall{}, missing("incomingCallContext")
+		return redirectCallReq{}, missing("incomingCallContext")
 	}
 	t, err := callwire.Identifier("target", w.Target)
 	if err != nil {
-		return RedirectCall{}, err
+		return redirectCallReq{}, err
 	}
-	return RedirectCall{IncomingCallContext: w.IncomingCallContext, Target: t}, nil
+	return redirectCallReq{IncomingCallContext: w.IncomingCallContext, Target: t}, nil
 }
 
-// RejectCall is a decoded reject request.
-type RejectCall struct {
+// rejectCallReq is a decoded reject request.
+type rejectCallReq struct {
 	// IncomingCallContext names the incoming call.
 	IncomingCallContext string
 	// Options are the optional parameters.
 	Options calling.RejectCallOptions
 }
 
-// DecodeRejectCall reads a reject request.
-func DecodeRejectCall(w callwire.RejectCallRequest) (RejectCall, error) {
+// decodeRejectCall reads a reject request.
+func decodeRejectCall(w callwire.RejectCallRequest) (rejectCallReq, error) {
 	if w.IncomingCallContext == "" {
-		return RejectCall{}, missing("incomingCallContext")
+		return rejectCallReq{}, missing("incomingCallContext")
 	}
-	return RejectCall{IncomingCallContext: w.IncomingCallContext, Options: calling.RejectCallOptions{Reason: calling.RejectReason(w.CallRejectReason)}}, nil
+	return rejectCallReq{IncomingCallContext: w.IncomingCallContext, Options: calling.RejectCallOptions{Reason: calling.RejectReason(w.CallRejectReason)}}, nil
 }
 
-// ConnectCall is a decoded connect request.
-type ConnectCall struct {
+// connectCallReq is a decoded connect request.
+type connectCallReq struct {
 	// Locator names the call to connect to.
 	Locator calling.CallLocator
 	// CallbackURL is where the call's events go.
@@ -167,10 +166,10 @@ type ConnectCall struct {
 	Options calling.ConnectCallOptions
 }
 
-// DecodeConnectCall reads a connect request.
-func DecodeConnectCall(w callwire.ConnectRequest) (ConnectCall, error) {
+// decodeConnectCall reads a connect request.
+func decodeConnectCall(w callwire.ConnectRequest) (connectCallReq, error) {
 	if w.CallbackURI == "" {
-		return ConnectCall{}, missing("callbackUri")
+		return connectCallReq{}, missing("callbackUri")
 	}
 	loc := calling.CallLocator{Kind: calling.CallLocatorKind(w.CallLocator.Kind)}
 	switch w.CallLocator.Kind {
@@ -181,12 +180,12 @@ func DecodeConnectCall(w callwire.ConnectRequest) (ConnectCall, error) {
 	case callwire.LocatorRoomCall:
 		loc.ID = w.CallLocator.RoomID
 	default:
-		return ConnectCall{}, &Error{Property: "callLocator.kind", Problem: "unknown call locator kind"}
+		return connectCallReq{}, &wireError{Property: "callLocator.kind", Problem: "unknown call locator kind"}
 	}
 	if loc.ID == "" {
-		return ConnectCall{}, missing("callLocator id")
+		return connectCallReq{}, missing("callLocator id")
 	}
-	return ConnectCall{
+	return connectCallReq{
 		Locator:     loc,
 		CallbackURL: w.CallbackURI,
 		Options: calling.ConnectCallOptions{
@@ -198,23 +197,23 @@ func DecodeConnectCall(w callwire.ConnectRequest) (ConnectCall, error) {
 	}, nil
 }
 
-// AddParticipant is a decoded add-participant request.
-type AddParticipant struct {
+// addParticipantReq is a decoded add-participant request.
+type addParticipantReq struct {
 	// Participant is the participant acted on.
 	Participant identity.Identifier
 	// Options are the optional parameters.
 	Options calling.AddParticipantOptions
 }
 
-// DecodeAddParticipant reads an add-participant request.
-func DecodeAddParticipant(w callwire.AddParticipantRequest) (AddParticipant, error) {
+// decodeAddParticipant reads an add-participant request.
+func decodeAddParticipant(w callwire.AddParticipantRequest) (addParticipantReq, error) {
 	p, err := callwire.Identifier("participantToAdd", w.ParticipantToAdd)
 	if err != nil {
-		return AddParticipant{}, err
+		return addParticipantReq{}, err
 	}
 	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
-		return AddParticipant{}, err
+		return addParticipantReq{}, err
 	}
 	o := calling.AddParticipantOptions{
 		SourceCallerID:       caller,
@@ -225,90 +224,90 @@ func DecodeAddParticipant(w callwire.AddParticipantRequest) (AddParticipant, err
 	}
 	if t := w.InvitationTimeoutInSeconds; t != nil {
 		if *t < 0 || *t > callwire.MaxInvitationTimeoutSeconds {
-			return AddParticipant{}, &Error{Property: "invitationTimeoutInSeconds", Problem: "outside 0 to 180"}
+			return addParticipantReq{}, &wireError{Property: "invitationTimeoutInSeconds", Problem: "outside 0 to 180"}
 		}
 		o.InvitationTimeout = time.Duration(*t) * time.Second
 	}
-	return AddParticipant{Participant: p, Options: o}, nil
+	return addParticipantReq{Participant: p, Options: o}, nil
 }
 
-// RemoveParticipant is a decoded remove-participant request.
-type RemoveParticipant struct {
+// removeParticipantReq is a decoded remove-participant request.
+type removeParticipantReq struct {
 	// Participant is the participant acted on.
 	Participant identity.Identifier
 	// Options are the optional parameters.
 	Options calling.RemoveParticipantOptions
 }
 
-// DecodeRemoveParticipant reads a remove-participant request.
-func DecodeRemoveParticipant(w callwire.RemoveParticipantRequest) (RemoveParticipant, error) {
+// decodeRemoveParticipant reads a remove-participant request.
+func decodeRemoveParticipant(w callwire.RemoveParticipantRequest) (removeParticipantReq, error) {
 	p, err := callwire.Identifier("participantToRemove", w.ParticipantToRemove)
 	if err != nil {
-		return RemoveParticipant{}, err
+		return removeParticipantReq{}, err
 	}
-	return RemoveParticipant{Participant: p, Options: calling.RemoveParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
+	return removeParticipantReq{Participant: p, Options: calling.RemoveParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
 }
 
-// CancelAddParticipant is a decoded cancel request.
-type CancelAddParticipant struct {
+// cancelAddReq is a decoded cancel request.
+type cancelAddReq struct {
 	// InvitationID names the invitation.
 	InvitationID string
 	// Options are the optional parameters.
 	Options calling.CancelAddParticipantOptions
 }
 
-// DecodeCancelAddParticipant reads a cancel-add-participant request.
-func DecodeCancelAddParticipant(w callwire.CancelAddParticipantRequest) (CancelAddParticipant, error) {
+// decodeCancelAddParticipant reads a cancel-add-participant request.
+func decodeCancelAddParticipant(w callwire.CancelAddParticipantRequest) (cancelAddReq, error) {
 	if w.InvitationID == "" {
-		return CancelAddParticipant{}, missing("invitationId")
+		return cancelAddReq{}, missing("invitationId")
 	}
-	return CancelAddParticipant{InvitationID: w.InvitationID, Options: calling.CancelAddParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
+	return cancelAddReq{InvitationID: w.InvitationID, Options: calling.CancelAddParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
 }
 
-// MuteParticipants is a decoded mute request. The API takes a list; the
+// muteReq is a decoded mute request. The API takes a list; the
 // service, like package calling, mutes one participant per request.
-type MuteParticipants struct {
+type muteReq struct {
 	// Participants are the participants to mute.
 	Participants []identity.Identifier
 	// Options are the optional parameters.
 	Options calling.MuteParticipantOptions
 }
 
-// DecodeMuteParticipants reads a mute request.
-func DecodeMuteParticipants(w callwire.MuteParticipantsRequest) (MuteParticipants, error) {
+// decodeMuteParticipants reads a mute request.
+func decodeMuteParticipants(w callwire.MuteParticipantsRequest) (muteReq, error) {
 	if len(w.TargetParticipants) == 0 {
-		return MuteParticipants{}, missing("targetParticipants")
+		return muteReq{}, missing("targetParticipants")
 	}
 	ps, err := callwire.Identifiers("targetParticipants", w.TargetParticipants)
 	if err != nil {
-		return MuteParticipants{}, err
+		return muteReq{}, err
 	}
-	return MuteParticipants{Participants: ps, Options: calling.MuteParticipantOptions{OperationContext: w.OperationContext}}, nil
+	return muteReq{Participants: ps, Options: calling.MuteParticipantOptions{OperationContext: w.OperationContext}}, nil
 }
 
-// TransferToParticipant is a decoded transfer request.
-type TransferToParticipant struct {
+// transferReq is a decoded transfer request.
+type transferReq struct {
 	// Target is where the call is transferred.
 	Target identity.Identifier
 	// Options are the optional parameters.
 	Options calling.TransferToParticipantOptions
 }
 
-// DecodeTransferToParticipant reads a transfer request.
-func DecodeTransferToParticipant(w callwire.TransferToParticipantRequest) (TransferToParticipant, error) {
+// decodeTransferToParticipant reads a transfer request.
+func decodeTransferToParticipant(w callwire.TransferToParticipantRequest) (transferReq, error) {
 	t, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
 	if err != nil {
-		return TransferToParticipant{}, err
+		return transferReq{}, err
 	}
 	transferee, err := callwire.OptionalIdentifier("transferee", w.Transferee)
 	if err != nil {
-		return TransferToParticipant{}, err
+		return transferReq{}, err
 	}
 	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
-		return TransferToParticipant{}, err
+		return transferReq{}, err
 	}
-	return TransferToParticipant{Target: t, Options: calling.TransferToParticipantOptions{
+	return transferReq{Target: t, Options: calling.TransferToParticipantOptions{
 		Transferee:           transferee,
 		SourceCallerID:       caller,
 		OperationContext:     w.OperationContext,
@@ -317,42 +316,42 @@ func DecodeTransferToParticipant(w callwire.TransferToParticipantRequest) (Trans
 	}}, nil
 }
 
-// HoldParticipant is a decoded hold request.
-type HoldParticipant struct {
+// holdReq is a decoded hold request.
+type holdReq struct {
 	// Participant is the participant acted on.
 	Participant identity.Identifier
 	// Options are the optional parameters.
 	Options calling.HoldParticipantOptions
 }
 
-// DecodeHold reads a hold request.
-func DecodeHold(w callwire.HoldRequest) (HoldParticipant, error) {
+// decodeHold reads a hold request.
+func decodeHold(w callwire.HoldRequest) (holdReq, error) {
 	p, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
 	if err != nil {
-		return HoldParticipant{}, err
+		return holdReq{}, err
 	}
 	src, err := playSource("playSourceInfo", w.PlaySourceInfo)
 	if err != nil {
-		return HoldParticipant{}, err
+		return holdReq{}, err
 	}
-	return HoldParticipant{Participant: p, Options: calling.HoldParticipantOptions{PlaySource: src, OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
+	return holdReq{Participant: p, Options: calling.HoldParticipantOptions{PlaySource: src, OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
 }
 
-// UnholdParticipant is a decoded unhold request.
-type UnholdParticipant struct {
+// unholdReq is a decoded unhold request.
+type unholdReq struct {
 	// Participant is the participant acted on.
 	Participant identity.Identifier
 	// Options are the optional parameters.
 	Options calling.UnholdParticipantOptions
 }
 
-// DecodeUnhold reads an unhold request.
-func DecodeUnhold(w callwire.UnholdRequest) (UnholdParticipant, error) {
+// decodeUnhold reads an unhold request.
+func decodeUnhold(w callwire.UnholdRequest) (unholdReq, error) {
 	p, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
 	if err != nil {
-		return UnholdParticipant{}, err
+		return unholdReq{}, err
 	}
-	return UnholdParticipant{Participant: p, Options: calling.UnholdParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
+	return unholdReq{Participant: p, Options: calling.UnholdParticipantOptions{OperationContext: w.OperationContext, OperationCallbackURL: w.OperationCallbackURI}}, nil
 }
 
 func intelligence(w *callwire.CallIntelligenceOptions) *calling.CallIntelligenceOptions {
@@ -419,15 +418,15 @@ func playSource(property string, w *callwire.PlaySource) (*calling.PlaySource, e
 		}
 		p.Text, p.CustomVoiceEndpointID = w.SSML.SSMLText, w.SSML.CustomVoiceEndpointID
 	default:
-		return nil, &Error{Property: property + ".kind", Problem: "unknown play source kind"}
+		return nil, &wireError{Property: property + ".kind", Problem: "unknown play source kind"}
 	}
 	return p, nil
 }
 
 // Responses.
 
-// Properties writes a call connection's properties.
-func Properties(p calling.CallConnectionProperties) callwire.CallConnectionProperties {
+// propertiesWire writes a call connection's properties.
+func propertiesWire(p calling.CallConnectionProperties) callwire.CallConnectionProperties {
 	w := callwire.CallConnectionProperties{
 		CallConnectionID:     p.CallConnectionID,
 		ServerCallID:         p.ServerCallID,
@@ -452,36 +451,36 @@ func Properties(p calling.CallConnectionProperties) callwire.CallConnectionPrope
 	return w
 }
 
-// Participant writes a participant.
-func Participant(p calling.CallParticipant) callwire.CallParticipant {
+// participantWire writes a participant.
+func participantWire(p calling.CallParticipant) callwire.CallParticipant {
 	return callwire.CallParticipant{Identifier: callwire.OptionalModel(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
 }
 
-// Participants writes a page of participants.
-func Participants(p calling.ParticipantsPage) callwire.GetParticipantsResponse {
+// participantsWire writes a page of participants.
+func participantsWire(p calling.ParticipantsPage) callwire.GetParticipantsResponse {
 	w := callwire.GetParticipantsResponse{Value: make([]callwire.CallParticipant, len(p.Participants)), NextLink: p.NextLink}
 	for i, cp := range p.Participants {
-		w.Value[i] = Participant(cp)
+		w.Value[i] = participantWire(cp)
 	}
 	return w
 }
 
-// AddParticipantResponse writes the result of an add.
-func AddParticipantResponse(r calling.AddParticipantResponse) callwire.AddParticipantResponse {
+// addResponseWire writes the result of an add.
+func addResponseWire(r calling.AddParticipantResponse) callwire.AddParticipantResponse {
 	w := callwire.AddParticipantResponse{InvitationID: r.InvitationID, OperationContext: r.OperationContext}
 	if r.Participant.Identifier != nil {
-		p := Participant(r.Participant)
+		p := participantWire(r.Participant)
 		w.Participant = &p
 	}
 	return w
 }
 
-// CancelAddParticipantResponse writes the result of a cancel.
-func CancelAddParticipantResponse(r calling.CancelAddParticipantResponse) callwire.CancelAddParticipantResponse {
+// cancelResponseWire writes the result of a cancel.
+func cancelResponseWire(r calling.CancelAddParticipantResponse) callwire.CancelAddParticipantResponse {
 	return callwire.CancelAddParticipantResponse{InvitationID: r.InvitationID, OperationContext: r.OperationContext}
 }
 
-// OperationContext writes the result of a remove, mute or transfer.
-func OperationContext(operationContext string) callwire.OperationContextResponse {
+// operationContextWire writes the result of a remove, mute or transfer.
+func operationContextWire(operationContext string) callwire.OperationContextResponse {
 	return callwire.OperationContextResponse{OperationContext: operationContext}
 }
