@@ -2,6 +2,8 @@ package chat_test
 
 import (
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,11 +58,13 @@ func FuzzParseChatID(f *testing.F) {
 	})
 }
 
-// FuzzNewMessageValidate checks that validation never panics on any text,
-// mention or hosted content.
+// FuzzNewMessageValidate: validation never panics, refuses with an
+// *ArgumentError, and a message it accepts goes through Graph's JSON (what
+// the client sends, what the fake reads) unchanged and still valid.
 func FuzzNewMessageValidate(f *testing.F) {
 	f.Add("html", `<at id="0">B</at><img src="../hostedContents/1/$value">`, 0, "B", oidA, "1", "image/png", []byte{1})
 	f.Add("text", "hello", -1, "", "", "", "", []byte(nil))
+	f.Add("", "plain \u00e9t\u00e9 <b>", -2, "", "", "", "", []byte(nil))
 	f.Fuzz(func(t *testing.T, ct, content string, mentionID int, mentionText, mentionUser, hostedID, hostedType string, data []byte) {
 		m := chat.NewMessage{Body: chat.Body{ContentType: chat.ContentType(ct), Content: content}}
 		if mentionID >= -1 {
@@ -69,10 +73,36 @@ func FuzzNewMessageValidate(f *testing.F) {
 		if hostedID != "" {
 			m.HostedContents = []chat.HostedContent{{ID: hostedID, ContentType: hostedType, Data: data}}
 		}
-		if err := m.Validate(); err != nil {
+		err := m.Validate()
+		if err != nil {
 			if _, ok := err.(*chat.ArgumentError); !ok {
 				t.Fatalf("error %T, want *chat.ArgumentError", err)
 			}
+			return
+		}
+		b, err := chat.MarshalGraphJSON(m)
+		if err != nil {
+			t.Fatalf("an accepted message does not encode: %v", err)
+		}
+		var back chat.NewMessage
+		if err := chat.UnmarshalGraphJSON(b, &back); err != nil {
+			t.Fatalf("an accepted message's JSON does not decode: %v\n%s", err, b)
+		}
+		if err := back.Validate(); err != nil {
+			t.Fatalf("an accepted message is refused after a round trip: %v\n%s", err, b)
+		}
+		want := m
+		if want.Body.ContentType == "" {
+			want.Body.ContentType = chat.ContentText // Graph's default, written out
+		}
+		want.Mentions = slices.Clone(want.Mentions)
+		for i := range want.Mentions {
+			if want.Mentions[i].DisplayName == "" {
+				want.Mentions[i].DisplayName = want.Mentions[i].Text // sent as the mentioned user's name
+			}
+		}
+		if !reflect.DeepEqual(back, want) {
+			t.Fatalf("round trip changed the message:\n got %#v\nwant %#v\n%s", back, want, b)
 		}
 	})
 }

@@ -148,6 +148,24 @@ func TestNewMessageValidate(t *testing.T) {
 			assert.True(t, strings.HasPrefix(ae.Arg, "msg."), "%s: arg %q", name, ae.Arg)
 		}
 	}
+
+	// Text that is not UTF-8 would be sent as U+FFFD, not as given.
+	html := func(m chat.NewMessage) chat.NewMessage {
+		m.Body = chat.Body{ContentType: chat.ContentHTML, Content: `<at id="0">B</at>` + chat.HostedContentRef("1")}
+		return m
+	}
+	for arg, m := range map[string]chat.NewMessage{
+		"msg.Subject":                       {Body: chat.Body{Content: "x"}, Subject: "\xff"},
+		"msg.Mentions[0].Text":              html(chat.NewMessage{Mentions: []chat.Mention{{Text: "\xff", UserID: oidA}}}),
+		"msg.Mentions[0].DisplayName":       html(chat.NewMessage{Mentions: []chat.Mention{{Text: "B", DisplayName: "\xff", UserID: oidA}}}),
+		"msg.HostedContents[0].ContentType": html(chat.NewMessage{HostedContents: []chat.HostedContent{{ID: "1", ContentType: "\x80", Data: []byte{1}}}}),
+		"msg.Attachments[0].Name":           {Body: chat.Body{Content: "x"}, Attachments: []chat.Attachment{{ID: "a", ContentType: "reference", Name: "\xfe.pdf"}}},
+	} {
+		var ae *chat.ArgumentError
+		if assert.ErrorAs(t, m.Validate(), &ae, arg) {
+			assert.Equal(t, arg, ae.Arg)
+		}
+	}
 }
 
 func TestOptionsValidate(t *testing.T) {

@@ -434,8 +434,9 @@ const MaxMessageBytes = 28 * 1024
 // empty or oversized body, an unknown content type or importance, mentions
 // or hosted contents in a text body, mentions without a user or whose
 // <at id="…"> tag is missing from the body, hosted contents without data or
-// not referenced from the body, duplicate ids. Service implementations call
-// it before sending anything.
+// not referenced from the body, duplicate ids, text that is not valid UTF-8
+// (JSON would send U+FFFD in its place, not what was given). Service
+// implementations call it before sending anything.
 func (m NewMessage) Validate() error {
 	bad := func(arg, problem string) error { return &ArgumentError{Arg: "msg." + arg, Problem: problem} }
 	switch m.Body.ContentType {
@@ -449,8 +450,11 @@ func (m NewMessage) Validate() error {
 	if len(m.Body.Content) > MaxMessageBytes {
 		return bad("Body.Content", "is larger than "+strconv.Itoa(MaxMessageBytes)+" bytes")
 	}
-	if !utf8.ValidString(m.Body.Content) || !utf8.ValidString(m.Subject) {
+	if !utf8.ValidString(m.Body.Content) {
 		return bad("Body.Content", "is not valid utf-8")
+	}
+	if !utf8.ValidString(m.Subject) {
+		return bad("Subject", "is not valid utf-8")
 	}
 	switch m.Importance {
 	case "", ImportanceNormal, ImportanceHigh, ImportanceUrgent:
@@ -477,6 +481,9 @@ func (m NewMessage) Validate() error {
 		if mn.Text == "" {
 			return bad(arg+".Text", "is empty")
 		}
+		if f := notUTF8("Text", mn.Text, "DisplayName", mn.DisplayName); f != "" {
+			return bad(arg+"."+f, "is not valid utf-8")
+		}
 		if !strings.Contains(m.Body.Content, `<at id="`+strconv.Itoa(mn.ID)+`">`) {
 			return bad(arg, "has no <at id=\""+strconv.Itoa(mn.ID)+"\"> tag in the body")
 		}
@@ -496,6 +503,9 @@ func (m NewMessage) Validate() error {
 		seenHosted[hc.ID] = true
 		if hc.ContentType == "" {
 			return bad(arg+".ContentType", "is empty")
+		}
+		if !utf8.ValidString(hc.ContentType) {
+			return bad(arg+".ContentType", "is not valid utf-8")
 		}
 		if len(hc.Data) == 0 {
 			return bad(arg+".Data", "is empty")
@@ -517,6 +527,21 @@ func (m NewMessage) Validate() error {
 		if a.ContentType == "" {
 			return bad(arg+".ContentType", "is empty")
 		}
+		if f := notUTF8("ContentType", a.ContentType, "ContentURL", a.ContentURL, "Content", a.Content,
+			"Name", a.Name, "ThumbnailURL", a.ThumbnailURL, "TeamsAppID", a.TeamsAppID); f != "" {
+			return bad(arg+"."+f, "is not valid utf-8")
+		}
 	}
 	return nil
+}
+
+// notUTF8 returns the name of the first of the (name, value) pairs whose
+// value is not valid UTF-8, or "".
+func notUTF8(namesAndValues ...string) string {
+	for i := 0; i+1 < len(namesAndValues); i += 2 {
+		if !utf8.ValidString(namesAndValues[i+1]) {
+			return namesAndValues[i]
+		}
+	}
+	return ""
 }

@@ -1,7 +1,12 @@
 package identity_test
 
 import (
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,9 +31,16 @@ func checkFuzzTokenError(t *testing.T, token string, err error) {
 	}
 }
 
+// FuzzReadEntraToken: an accepted token's claims are what its payload
+// says, read independently with encoding/json; and the pre-check accepts a
+// token only for the app and user it names, for the Teams audience with both
+// Teams scopes, at a time within its validity.
 func FuzzReadEntraToken(f *testing.F) {
 	f.Add(claimsToken(f, v1Claims()))
 	f.Add(claimsToken(f, v2Claims()))
+	f.Add(claimsToken(f, with(v1Claims(), "scp", "Teams.ManageCalls")))
+	f.Add(claimsToken(f, with(v1Claims(), "azp", "5e7d4c3b-2a19-4f08-8e7d-6c5b4a392817")))
+	f.Add(claimsToken(f, with(v2Claims(), "azp", nil, "appid", claimsApp, "aud", []string{identity.TeamsAudienceAppID})))
 	f.Add(claimsToken(f, `{"aud":["a","b"],"exp":"x"}`))
 	f.Add("not.a.jwt")
 	f.Fuzz(func(t *testing.T, token string) {
@@ -37,14 +49,91 @@ func FuzzReadEntraToken(f *testing.F) {
 			checkFuzzTokenError(t, token, err)
 			return
 		}
-		// Whatever the claims, the pre-check must not panic, and its
-		// errors must not contain the token either.
-		_, err = identity.CheckTeamsUserToken(token, claimsApp, claimsUser, time.Unix(1700000000, 0))
+		checkClaimsOfPayload(t, token, c)
+
+		// The pre-check, at a time the token is valid if it has an expiry.
+		now := time.Unix(1700000000, 0)
+		if !c.ExpiresOn.IsZero() {
+			now = c.ExpiresOn.Add(-time.Minute)
+		}
+		_, err = identity.CheckTeamsUserToken(token, c.AppID, c.ObjectID, now)
 		if err != nil && len(token) >= 8 && strings.Contains(err.Error(), token) {
 			t.Fatalf("check error contains the input: %v", err)
 		}
-		_ = c.HasScope(identity.TeamsManageCalls)
+		if err == nil {
+			switch {
+			case !identity.IsTeamsAudience(c.Audience):
+				t.Fatalf("the pre-check accepted audience %q", c.Audience)
+			case !c.HasScope(identity.TeamsManageCalls) || !c.HasScope(identity.TeamsManageChats):
+				t.Fatalf("the pre-check accepted scopes %q", c.Scopes)
+			case c.AppID == "" || c.ObjectID == "":
+				t.Fatalf("the pre-check accepted app %q, user %q", c.AppID, c.ObjectID)
+			case !now.Before(c.ExpiresOn.Add(identity.TokenClockSkew)) || now.Add(identity.TokenClockSkew).Before(c.NotBefore):
+				t.Fatalf("the pre-check accepted at %v a token valid %v–%v", now, c.NotBefore, c.ExpiresOn)
+			}
+		}
+		const otherID = "00000000-0000-4000-8000-00000000dead"
+		if !strings.EqualFold(strings.TrimSpace(c.AppID), otherID) {
+			if _, err := identity.CheckTeamsUserToken(token, otherID, c.ObjectID, now); err == nil {
+				t.Fatalf("the pre-check accepted app %q's token for another app", c.AppID)
+			}
+		}
+		if !strings.EqualFold(strings.TrimSpace(c.ObjectID), otherID) {
+			if _, err := identity.CheckTeamsUserToken(token, c.AppID, otherID, now); err == nil {
+				t.Fatalf("the pre-check accepted user %q's token for another user", c.ObjectID)
+			}
+		}
 	})
+}
+
+// checkClaimsOfPayload compares c with the claims of token's payload, read
+// with encoding/json.
+func checkClaimsOfPayload(t *testing.T, token string, c identity.EntraTokenClaims) {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("accepted a token of %d parts", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("accepted a payload that is not base64url: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(payload, &m); err != nil {
+		t.Fatalf("accepted a payload that is not a JSON object: %v", err)
+	}
+	str := func(name string) string {
+		s, _ := m[name].(string) // absent and null read as ""
+		return s
+	}
+	for name, got := range map[string]string{
+		"oid": c.ObjectID, "tid": c.TenantID, "iss": c.Issuer, "sub": c.Subject, "name": c.Name,
+		"preferred_username": c.PreferredUsername, "upn": c.UPN,
+	} {
+		if got != str(name) {
+			t.Fatalf("claim %q is %q, read as %q", name, str(name), got)
+		}
+	}
+	appClaim, other := "appid", "azp"
+	if c.Version == "2.0" {
+		appClaim, other = "azp", "appid"
+	}
+	if want := cmp.Or(str(appClaim), str(other)); c.AppID != want {
+		t.Fatalf("app id read as %q, want %q (%s first)", c.AppID, want, appClaim)
+	}
+	if want := strings.Fields(str("scp")); !slices.Equal(c.Scopes, want) && len(c.Scopes)+len(want) > 0 {
+		t.Fatalf("scopes read as %q, want %q", c.Scopes, want)
+	}
+	aud := str("aud")
+	if a, ok := m["aud"].([]any); ok && len(a) == 1 {
+		aud, _ = a[0].(string)
+	}
+	if c.Audience != aud {
+		t.Fatalf("audience read as %q, want %q", c.Audience, aud)
+	}
+	if exp, ok := m["exp"].(float64); ok && exp == math.Trunc(exp) && exp >= 0 && exp < 1e11 && c.ExpiresOn.Unix() != int64(exp) {
+		t.Fatalf("expiry read as %v, want %v", c.ExpiresOn.Unix(), int64(exp))
+	}
 }
 
 func FuzzReadACSToken(f *testing.F) {
