@@ -1,9 +1,14 @@
 package graphwire
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -85,6 +90,7 @@ func FuzzParseResource(f *testing.F) {
 func FuzzDecodeNotifications(f *testing.F) {
 	for _, s := range []string{
 		`{"value":[{"subscriptionId":"s","changeType":"created","resource":"chats('a')/messages('1')","resourceData":{"id":"1"},"subscriptionExpirationDateTime":"2026-03-02T10:00:00Z"}]}`,
+		`{"value":[{"subscriptionExpirationDateTime":"9999-12-31T23:30:00-05:00"}]}`,
 		`{"value":[{"lifecycleEvent":"missed"}]}`, `{"value":null}`, `{}`, `[`, `{"value":[{"subscriptionExpirationDateTime":5}]}`,
 	} {
 		f.Add([]byte(s))
@@ -101,10 +107,34 @@ func FuzzDecodeNotifications(f *testing.F) {
 			t.Fatalf("accepted body without a value array: %q", body)
 		}
 		for _, n := range col.Value {
-			if n.ResourceData != nil {
-				_ = n.ResourceData.ID
-			}
 			_, _ = ParseResource(n.Resource)
+		}
+		// What the decoder accepts, the encoder (the fake's, sending
+		// notifications) writes so that the decoder reads it back: the same
+		// notifications, times to Graph's millisecond, and from then on the
+		// same bytes.
+		enc, err := json.Marshal(col)
+		if err != nil {
+			t.Fatalf("an accepted collection does not encode: %v", err)
+		}
+		back, err := DecodeNotifications(enc)
+		if err != nil {
+			t.Fatalf("an encoded collection does not decode: %v\n%s", err, enc)
+		}
+		if len(back.Value) != len(col.Value) || !slices.Equal(back.ValidationTokens, col.ValidationTokens) {
+			t.Fatalf("round trip of %s gave %s", body, enc)
+		}
+		for i, n := range col.Value {
+			b := back.Value[i]
+			n.SubscriptionExpirationDateTime, b.SubscriptionExpirationDateTime = TimeOf(n.SubscriptionExpirationDateTime.Truncate(time.Millisecond)), TimeOf(b.SubscriptionExpirationDateTime.Time)
+			n.EncryptedContent, b.EncryptedContent = nil, nil // any JSON, compared as bytes below
+			if !reflect.DeepEqual(n, b) {
+				t.Fatalf("notification %d changed in a round trip:\n got %+v\nwant %+v", i, b, n)
+			}
+		}
+		again, err := json.Marshal(back)
+		if err != nil || !bytes.Equal(again, enc) {
+			t.Fatalf("encoding is not stable: %s then %s (%v)", enc, again, err)
 		}
 	})
 }

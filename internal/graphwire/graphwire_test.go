@@ -123,12 +123,15 @@ func TestTime(t *testing.T) {
 		`null`:                           {},
 		`""`:                             {},
 		`"0001-01-01T00:00:00Z"`:         {},
+		`"9999-12-31T23:59:59.999Z"`:     time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC),
 	} {
 		var got Time
 		require.NoError(t, json.Unmarshal([]byte(in), &got), in)
 		assert.True(t, want.Equal(got.Time), "%s: got %v", in, got.Time)
 	}
-	for _, bad := range []string{`5`, `"yesterday"`, `{}`, `"2021-13-01T00:00:00Z"`} {
+	// Years RFC 3339 cannot write in UTC are refused, so that what is read
+	// can be written back.
+	for _, bad := range []string{`5`, `"yesterday"`, `{}`, `"2021-13-01T00:00:00Z"`, `"9999-12-31T23:30:00-05:00"`, `"0000-01-01T00:30:00+01:00"`} {
 		var got Time
 		assert.Error(t, json.Unmarshal([]byte(bad), &got), bad)
 	}

@@ -56,19 +56,26 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseTime parses a Graph time ("" gives the zero time).
+// ParseTime parses a Graph time ("" gives the zero time) into UTC. A time
+// whose UTC year is outside 0000–9999 (possible with an offset, as in
+// 9999-12-31T23:30:00-05:00) is refused: RFC 3339 cannot write it, so it
+// could not be sent on or stored as Graph JSON.
 func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return v.UTC(), nil
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		v, err = time.Parse("2006-01-02T15:04:05.999999999", s)
 	}
-	v, err := time.Parse("2006-01-02T15:04:05.999999999", s)
 	if err != nil {
 		return time.Time{}, errors.New("graphwire: time " + quoteShort(s) + " is not rfc 3339")
 	}
-	return v.UTC(), nil
+	v = v.UTC()
+	if y := v.Year(); y < 0 || y > 9999 {
+		return time.Time{}, errors.New("graphwire: time " + quoteShort(s) + " is outside the years 0000-9999 in utc")
+	}
+	return v, nil
 }
 
 func quoteShort(s string) string {
