@@ -25,8 +25,8 @@ type fakeGraph struct {
 func newFakeGraph(t testing.TB) *fakeGraph {
 	t.Helper()
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
-	t.Cleanup(svc.Close)
+	svc, sd := fake.NewSeeded(&fake.Options{Clock: clock})
+	t.Cleanup(func() { _ = svc.Close() })
 	srv := httptest.NewServer(svc.Handler())
 	t.Cleanup(srv.Close)
 	return &fakeGraph{svc: svc, seeded: sd, srv: srv, clock: clock}

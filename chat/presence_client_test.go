@@ -58,7 +58,7 @@ func TestGetPresencesRetriedLikeARead(t *testing.T) {
 	c := g.client(t, g.seeded.Alice, nil)
 	ctx := context.Background()
 
-	g.svc.Inject(fake.Fault{Op: fake.OpGetPresences, Status: 500, Times: 2})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpGetPresences, Status: 500, Times: 2})
 	ps, err := c.GetPresences(ctx, []string{g.seeded.Bob.ID}, nil)
 	require.NoError(t, err)
 	require.Len(t, ps.Presences, 1)
@@ -66,13 +66,13 @@ func TestGetPresencesRetriedLikeARead(t *testing.T) {
 	require.Equal(t, 3, total)
 	require.Equal(t, 2, injected)
 
-	g.svc.Inject(fake.Fault{Op: fake.OpCreateOnlineMeeting, Status: 500, AfterProcessing: true})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpCreateOnlineMeeting, Status: 500, AfterProcessing: true})
 	_, err = c.CreateOnlineMeeting(ctx, &chat.CreateOnlineMeetingOptions{Subject: "once"})
 	require.Equal(t, 500, chat.StatusCode(err))
 	total, _ = g.svc.CountRequests(fake.OpCreateOnlineMeeting)
 	require.Equal(t, 1, total, "a POST that may have been processed is not sent again")
 
-	g.svc.Inject(fake.Fault{Op: fake.OpCreateOnlineMeeting, Status: 429})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpCreateOnlineMeeting, Status: 429})
 	m, err := c.CreateOnlineMeeting(ctx, &chat.CreateOnlineMeetingOptions{Subject: "after throttling"})
 	require.NoError(t, err, "429 is retried: Graph throttles before it processes")
 	require.Equal(t, "after throttling", m.Meeting.Subject)

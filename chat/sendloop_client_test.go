@@ -54,7 +54,7 @@ func TestSendLoopUnderThrottling(t *testing.T) {
 	require.NoError(t, err)
 	chatID := ch.Chat.ID
 
-	g.svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: 429, RetryAfter: time.Second, Ratio: 0.3})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpSendMessage, Status: 429, RetryAfter: time.Second, Ratio: 0.3})
 	stop := advanceEachWait(t, g.clock)
 	for i := range n {
 		_, err := c.SendMessage(ctx, chatID, chat.TextMessage(fmt.Sprintf("message %04d", i)), nil)
@@ -90,7 +90,7 @@ func TestSendNotRetriedAfterProcessing(t *testing.T) {
 		ctx := context.Background()
 		chatID := g.seeded.Meeting.ChatID
 		before := len(g.svc.Messages(chatID))
-		g.svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: status, AfterProcessing: true})
+		g.svc.InjectFault(fake.Fault{Op: fake.OpSendMessage, Status: status, AfterProcessing: true})
 		_, err := c.SendMessage(ctx, chatID, chat.TextMessage("only once"), nil)
 		require.Equal(t, status, chat.StatusCode(err))
 		require.Len(t, g.svc.Messages(chatID), before+1, "posted once, not twice")
@@ -98,7 +98,7 @@ func TestSendNotRetriedAfterProcessing(t *testing.T) {
 		require.Equal(t, 1, total)
 
 		// A read is retried on the same failure.
-		g.svc.Inject(fake.Fault{Op: fake.OpListMessages, Status: status, Times: 2})
+		g.svc.InjectFault(fake.Fault{Op: fake.OpListMessages, Status: status, Times: 2})
 		page, err := c.ListMessagesPage(ctx, chatID, nil)
 		require.NoError(t, err)
 		require.NotEmpty(t, page.Messages)

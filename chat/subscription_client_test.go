@@ -153,7 +153,7 @@ func TestSubscriptionManagerRenewsBeforeExpiry(t *testing.T) {
 		require.Equal(t, due.Add(55*time.Minute), g.svc.Subscriptions()[0].ExpiresAt, "round %d", round)
 	}
 	// A failing renewal is reported and tried again later.
-	g.svc.Inject(fake.Fault{Op: fake.OpUpdateSubscription, Status: 503, RetryAfter: 30 * time.Second})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpUpdateSubscription, Status: 503, RetryAfter: 30 * time.Second})
 	g.clock.Set(g.clock.Deadlines()[0])
 	require.NoError(t, g.clock.BlockUntil(wait, 1))
 	require.Len(t, failures, 1)

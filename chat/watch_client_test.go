@@ -154,7 +154,7 @@ func TestWatchIsPoliteUnderThrottling(t *testing.T) {
 	require.NoError(t, g.clock.BlockUntil(wait, 1))
 
 	// Throttled with Retry-After: the next poll waits exactly that long.
-	g.svc.Inject(fake.Fault{Op: fake.OpListMessages, Status: 429, RetryAfter: 45 * time.Second})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpListMessages, Status: 429, RetryAfter: 45 * time.Second})
 	g.clock.Advance(10 * time.Second)
 	require.NoError(t, g.clock.BlockUntil(wait, 1))
 	require.Equal(t, []time.Time{g.clock.Now().Add(45 * time.Second)}, g.clock.Deadlines())
@@ -162,7 +162,7 @@ func TestWatchIsPoliteUnderThrottling(t *testing.T) {
 	// Server errors without Retry-After: the wait doubles, up to MaxBackoff.
 	g.clock.Advance(45 * time.Second) // that poll succeeds
 	require.NoError(t, g.clock.BlockUntil(wait, 1))
-	g.svc.Inject(fake.Fault{Op: fake.OpListMessages, Status: 503, Times: 4})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpListMessages, Status: 503, Times: 4})
 	var waits []time.Duration
 	for range 5 {
 		d := g.clock.Deadlines()[0].Sub(g.clock.Now())

@@ -45,7 +45,7 @@ func newFacade(t *testing.T) *facade {
 	f.alex = f.entra.AddUser(tenant.ID, "Alex Wilber")
 	f.acs = fake.New(&fake.Options{Entra: f.entra})
 	f.graph = chatfake.New(&chatfake.Options{Entra: f.entra})
-	t.Cleanup(f.graph.Close)
+	t.Cleanup(func() { _ = f.graph.Close() })
 	for _, u := range []fake.TestUser{f.adele, f.alex} {
 		require.NoError(t, f.graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}))
 	}

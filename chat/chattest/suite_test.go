@@ -40,8 +40,8 @@ func (s noMeetingIDs) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL str
 // cannot move its clock or set presence, declaring what it lacks as told.
 func lacking(declared chattest.Unsupported) func(t *testing.T) chattest.Env {
 	return func(t *testing.T) chattest.Env {
-		svc, sd := fake.NewSeeded(&fake.Options{Now: identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)).Now})
-		t.Cleanup(svc.Close)
+		svc, sd := fake.NewSeeded(&fake.Options{Clock: identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))})
+		t.Cleanup(func() { _ = svc.Close() })
 		user := func(u fake.User) chattest.User {
 			return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName, Service: noMeetingIDs{svc.As(u.ID)}}
 		}

@@ -15,13 +15,16 @@
 //
 // Both faces run the same operations, so they answer alike; package
 // chat/chattest checks both. On top of the service, tests get what Graph
-// cannot give: a seeded cast (Seed), other users who speak (Post), an
-// injectable clock (Options.Now), deterministic failures (Inject: 429 with
-// Retry-After, 5xx before or after the request takes effect, delays,
-// dropped connections, by count or by exact ratio), a request log
-// (Requests), the stored messages (Messages), and change notifications
-// delivered by real HTTP POSTs to subscribed webhooks after Graph's
-// validation handshake (Deliveries, Flush, SendLifecycleNotification).
+// cannot give: a seeded cast (Seed), other users who speak (Post), a
+// manual clock (Options.Clock), deterministic failures (InjectFault: 429
+// with Retry-After, 5xx before or after the request takes effect, delays,
+// hangs, dropped connections, by count or by exact ratio), a request log
+// (Requests, CountRequests), the stored messages (Messages), and change
+// notifications delivered by real HTTP POSTs to subscribed webhooks after
+// Graph's validation handshake (Deliveries, Flush,
+// SendLifecycleNotification). Faults, the request log, the clock, New,
+// NewServer and Close work as in identity/fake and calling/fake, whose
+// Fault and Request types this package shares (see identity/fake).
 //
 // What the fake does not model: system event messages, message history
 // beyond one edit, chat renames, encrypted resource data in notifications,

@@ -73,14 +73,14 @@ func ExampleService_Handler() {
 	// 400
 }
 
-func ExampleService_Inject() {
+func ExampleService_InjectFault() {
 	svc, cast := fake.NewSeeded(nil)
 	defer svc.Close()
 	ctx := context.Background()
 	bob := svc.As(cast.Bob.ID)
 
 	// Three of every ten sends are throttled, before anything is stored.
-	svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second, Ratio: 0.3})
+	svc.InjectFault(fake.Fault{Op: fake.OpSendMessage, Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second, Ratio: 0.3})
 	throttled := 0
 	for i := range 10 {
 		for {

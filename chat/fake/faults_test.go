@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,76 +16,31 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 )
 
-func TestFaultRatioIsExactAndSpread(t *testing.T) {
-	svc := New(nil)
-	svc.Inject(Fault{Op: OpSendMessage, Status: 429, Ratio: 0.3})
-	var pattern strings.Builder
-	failed, run := 0, 0
-	for i := range 1000 {
-		f := svc.takeFault(OpSendMessage)
-		if i < 20 {
-			if f != nil {
-				pattern.WriteByte('x')
-			} else {
-				pattern.WriteByte('.')
-			}
-		}
-		if f != nil {
-			failed++
-			run++
-			require.Less(t, run, 2, "two failures in a row at request %d", i)
-		} else {
-			run = 0
-		}
-		require.Nil(t, svc.takeFault(OpGetChat), "the fault is limited to its operation")
-	}
-	assert.Equal(t, 300, failed)
-	assert.Equal(t, "...x..x..x...x..x..x", pattern.String())
-}
-
-func TestFaultTimesAndOrder(t *testing.T) {
-	svc := New(nil)
-	svc.Inject(Fault{Status: 503, RetryAfter: 1500 * time.Millisecond, Times: 2})
-	svc.Inject(Fault{Op: OpGetChat, Status: 500})
-	f1, f2, f3, f4 := svc.takeFault(OpGetChat), svc.takeFault(OpListChats), svc.takeFault(OpGetChat), svc.takeFault(OpGetChat)
-	require.NotNil(t, f1)
-	require.NotNil(t, f2)
-	require.NotNil(t, f3)
-	assert.Equal(t, 503, f1.Status)
-	assert.Equal(t, 503, f2.Status)
-	assert.Equal(t, 500, f3.Status, "the second fault applies once the first is used up")
-	assert.Nil(t, f4, "a fault without Times applies once")
-	assert.Equal(t, 2*time.Second, f1.errorOf().retryAfter, "Retry-After is whole seconds, rounded up")
-	assert.Equal(t, 3, svc.FaultsApplied())
-	svc.ClearFaults()
-	assert.Nil(t, svc.takeFault(OpGetChat))
-}
-
 func TestFaultsGoFace(t *testing.T) {
 	svc, sd := NewSeeded(nil)
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	ctx := context.Background()
 	alice := svc.As(sd.Alice.ID)
 
-	svc.Inject(Fault{Op: OpSendMessage, Status: 429, RetryAfter: 3 * time.Second})
+	svc.InjectFault(Fault{Op: OpSendMessage, Status: 429, RetryAfter: 3 * time.Second})
 	_, err := alice.SendMessage(ctx, sd.Meeting.ChatID, chat.TextMessage("a"), nil)
 	require.True(t, chat.IsThrottled(err), "%v", err)
 	assert.Equal(t, 3*time.Second, chat.RetryAfter(err))
 	assert.Equal(t, "TooManyRequests", chat.ErrorCode(err))
 	assert.Empty(t, svc.Messages(sd.Meeting.ChatID), "a 429 is answered before anything is stored")
 
-	svc.Inject(Fault{Op: OpSendMessage, Status: 504, AfterProcessing: true})
+	svc.InjectFault(Fault{Op: OpSendMessage, Status: 504, AfterProcessing: true})
 	_, err = alice.SendMessage(ctx, sd.Meeting.ChatID, chat.TextMessage("b"), nil)
 	assert.Equal(t, 504, chat.StatusCode(err))
 	assert.Len(t, svc.Messages(sd.Meeting.ChatID), 1, "AfterProcessing stores the message, then fails")
 
-	svc.Inject(Fault{Op: OpGetChat, Drop: true})
+	svc.InjectFault(Fault{Op: OpGetChat, Drop: true})
 	_, err = alice.GetChat(ctx, sd.Meeting.ChatID, nil)
 	assert.ErrorIs(t, err, ErrDropped)
 	var ce *chat.Error
 	assert.False(t, errors.As(err, &ce))
 
-	svc.Inject(Fault{Op: OpGetChat, Delay: time.Hour})
+	svc.InjectFault(Fault{Op: OpGetChat, Delay: time.Hour})
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { _, err := alice.GetChat(cctx, sd.Meeting.ChatID, nil); done <- err }()
@@ -101,13 +55,13 @@ func TestFaultsGoFace(t *testing.T) {
 func TestFaultsHTTPFace(t *testing.T) {
 	svc, sd, env, srv := newHTTPEnv(t)
 	ctx := context.Background()
-	svc.Inject(Fault{Op: OpSendMessage, Status: 429, RetryAfter: 2 * time.Second})
+	svc.InjectFault(Fault{Op: OpSendMessage, Status: 429, RetryAfter: 2 * time.Second})
 	r := rawDo(t, "POST", srv.URL+"/v1.0/chats/"+url.PathEscape(sd.Meeting.ChatID)+"/messages", svc.TokenFor(sd.Alice.ID), `{"body":{"content":"x"}}`)
 	assert.Equal(t, 429, r.status)
 	assert.Equal(t, "2", r.header.Get("Retry-After"))
 	assert.Equal(t, "TooManyRequests", graphError(t, r).Code)
 
-	svc.Inject(Fault{Op: OpListChats, Drop: true})
+	svc.InjectFault(Fault{Op: OpListChats, Drop: true})
 	_, err := env.Alice.Service.ListChatsPage(ctx, nil)
 	require.Error(t, err)
 	var ce *chat.Error
@@ -130,7 +84,7 @@ func TestFaultsHTTPFace(t *testing.T) {
 // message is stored exactly once.
 func TestSendLoopUnder30PercentThrottling(t *testing.T) {
 	svc, sd, env, _ := newHTTPEnv(t)
-	svc.Inject(Fault{Op: OpSendMessage, Status: 429, RetryAfter: time.Second, Ratio: 0.3})
+	svc.InjectFault(Fault{Op: OpSendMessage, Status: 429, RetryAfter: time.Second, Ratio: 0.3})
 	ctx := context.Background()
 	var retries atomic.Int64
 	const n = 1000
@@ -163,7 +117,7 @@ func TestSendLoopUnder30PercentThrottling(t *testing.T) {
 
 func TestRequestLogIsBounded(t *testing.T) {
 	svc, sd := NewSeeded(&Options{MaxRequestLog: 10})
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	alice := svc.As(sd.Alice.ID)
 	for i := range 25 {
 		_, err := alice.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage(fmt.Sprint(i)), nil)

@@ -10,13 +10,10 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
 )
-
-// ErrDropped is the error of a Go-face call whose "connection" a Fault with
-// Drop cut. Like a transport error of a real client, it is not a *chat.Error.
-var ErrDropped = errors.New("fake: connection dropped before an answer")
 
 // As returns the Go face of the service for the signed-in user userID (an
 // object id): a chat.Service that acts as that user, with the same rules,
@@ -54,8 +51,8 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// call runs one operation as a request would: context, faults, the
-// operation itself, the request log, and the error as *chat.Error.
+// call runs one operation as a request would: refused after Close, under
+// the injected fault that applies, logged, its error as *chat.Error.
 func (g *goFace) call(ctx context.Context, op, method, path string, query url.Values, okStatus int, fn func() *opError) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -66,32 +63,23 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 		logPath = p
 	}
 	req := Request{Face: "go", Op: op, Method: method, Path: "/v1.0" + logPath, Query: encodeQuery(query), UserID: g.user, At: s.clock()}
-	var oe *opError
-	if f := s.takeFault(op); f != nil {
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			}
-		}
-		fe := f.errorOf()
-		if f.Drop || fe != nil {
-			req.Injected = true
-			if f.AfterProcessing {
-				fn()
-			}
-			if f.Drop {
-				s.logRequest(req)
-				return ErrDropped
-			}
-			oe = fe
-		}
+	if s.isClosed() {
+		req.Status = errClosed.status
+		s.logRequest(req)
+		return s.goError(errClosed, "")
 	}
-	if oe == nil && !req.Injected {
-		oe = fn()
+	f := s.faults.Take(op)
+	req.Injected = f != nil
+	var oe *opError
+	switch fakekit.Apply(ctx, f, func() { oe = fn() }) {
+	case fakekit.Gone:
+		s.logRequest(req)
+		return ctx.Err()
+	case fakekit.Drop:
+		s.logRequest(req)
+		return ErrDropped
+	case fakekit.Fail:
+		oe = faultError(f)
 	}
 	req.Status = okStatus
 	if oe != nil {

@@ -15,8 +15,8 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // the Go face.
 func newGoEnv(t *testing.T) (*fake.Service, fake.Seeded, chattest.Env) {
 	clock := identityfake.NewClock(start)
-	svc, sd := fake.NewSeeded(&fake.Options{Now: clock.Now})
-	t.Cleanup(svc.Close)
+	svc, sd := fake.NewSeeded(&fake.Options{Clock: clock})
+	t.Cleanup(func() { _ = svc.Close() })
 	user := func(u fake.User) chattest.User {
 		return chattest.User{ID: u.ID, UPN: u.UPN, DisplayName: u.DisplayName, Service: svc.As(u.ID)}
 	}

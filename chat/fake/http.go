@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
@@ -183,32 +184,22 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry.UserID = c.user
 
-	if f := s.takeFault(op); f != nil {
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				entry.Injected = true
-				return
-			}
-		}
-		fe := f.errorOf()
-		if f.Drop || fe != nil {
-			entry.Injected = true
-			if f.AfterProcessing {
-				_, _ = fn(c)
-			}
-			if f.Drop {
-				panic(http.ErrAbortHandler) // the server closes the connection without an answer
-			}
-			entry.Status = fe.status
-			c.writeError(w, fe)
-			return
-		}
+	if s.isClosed() {
+		entry.Status = errClosed.status
+		c.writeError(w, errClosed)
+		return
 	}
-	res, oe := fn(c)
+	f := s.faults.Take(op)
+	entry.Injected = f != nil
+	var res result
+	switch fakekit.Apply(r.Context(), f, func() { res, oe = fn(c) }) {
+	case fakekit.Gone:
+		return
+	case fakekit.Drop:
+		panic(http.ErrAbortHandler) // the server closes the connection without an answer
+	case fakekit.Fail:
+		oe = faultError(f)
+	}
 	if oe != nil {
 		entry.Status = oe.status
 		c.writeError(w, oe)

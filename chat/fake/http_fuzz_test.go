@@ -12,7 +12,7 @@ import (
 // answers every request, and every error is Graph's error body.
 func FuzzHandler(f *testing.F) {
 	svc, sd := NewSeeded(nil)
-	f.Cleanup(svc.Close)
+	f.Cleanup(func() { _ = svc.Close() })
 	tok := svc.TokenFor(sd.Alice.ID)
 	chatPath := "/v1.0/chats/" + sd.Meeting.ChatID
 	f.Add("GET", "/v1.0/me/chats", "$top=2&$expand=members", "", true)

@@ -17,8 +17,8 @@ import (
 // client over the HTTP face in package chat (TestConformanceClientOnFakeHTTP).
 func newHTTPEnv(t testing.TB) (*Service, Seeded, chattest.Env, *httptest.Server) {
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	svc, sd := NewSeeded(&Options{Now: clock.Now})
-	t.Cleanup(svc.Close)
+	svc, sd := NewSeeded(&Options{Clock: clock})
+	t.Cleanup(func() { _ = svc.Close() })
 	srv := httptest.NewServer(svc.Handler())
 	t.Cleanup(srv.Close)
 	user := func(u User) chattest.User {

@@ -220,19 +220,24 @@ func TestSubscriptionAllMyChatsAndChannels(t *testing.T) {
 }
 
 // TestNotifierCloseWithoutSubscriptions: a service closed before it ever
-// had a subscription (so its delivery never started) closes at once, twice;
-// a change after that is not sent, and not lost silently either: it is in
-// Deliveries with an error, and Flush does not wait for it.
+// delivered a notification (so its delivery never started) closes at once,
+// twice; requests after that are refused (503), and a change after that (a
+// message another user posts) is not sent, and not lost silently either:
+// it is in Deliveries with an error, and Flush does not wait for it.
 func TestNotifierCloseWithoutSubscriptions(t *testing.T) {
 	svc, sd, env, srv := newHTTPEnv(t)
-	svc.Close()
-	svc.Close()
-
 	hook := newWebhook(t)
 	res := "/chats/" + sd.Meeting.ChatID + "/messages"
 	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID), subBody(res, hook.srv.URL+"/n", "", svc.clock().Add(time.Minute)))
 	require.Equal(t, 201, r.status, "%s", r.body)
-	_, err := env.Alice.Service.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage("after close"), nil)
+	require.NoError(t, svc.Close())
+	require.NoError(t, svc.Close())
+
+	_, err := env.Alice.Service.SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage("refused"), nil)
+	assert.Equal(t, http.StatusServiceUnavailable, chat.StatusCode(err), "%v", err)
+	_, err = svc.As(sd.Alice.ID).SendMessage(context.Background(), sd.Meeting.ChatID, chat.TextMessage("refused"), nil)
+	assert.Equal(t, http.StatusServiceUnavailable, chat.StatusCode(err), "%v", err)
+	_, err = svc.Post(sd.Alice.ID, sd.Meeting.ChatID, "after close")
 	require.NoError(t, err)
 
 	require.NoError(t, svc.Flush(context.Background()))

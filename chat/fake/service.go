@@ -16,7 +16,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
@@ -28,10 +30,10 @@ const DefaultPageSize = 20
 
 // Options configure a Service. The zero value is usable.
 type Options struct {
-	// Now is the service's clock; nil means time.Now. Times are kept in UTC
-	// with millisecond precision, as Graph reports them. Pass the Now method
-	// of a manual clock (identity/fake.Clock) to control time.
-	Now func() time.Time
+	// Clock is the service's time; nil means the system clock. Times are
+	// kept in UTC with millisecond precision, as Graph reports them. Pass a
+	// manual clock (identity/fake.NewClock) to move time by hand.
+	Clock identity.Clock
 	// BaseURL is the Graph root written into the links of the Go face
 	// (NextLink, message web links); empty means DefaultBaseURL. The HTTP
 	// face uses the host the request was sent to.
@@ -111,8 +113,11 @@ type Meeting struct {
 // to stop notification delivery.
 type Service struct {
 	opts    Options
-	now     func() time.Time
+	clk     identity.Clock
+	now     func() time.Time // clk.Now
 	baseURL string
+	faults  fakekit.Faults
+	log     fakekit.Log[Request]
 
 	mu       sync.Mutex
 	seq      int64
@@ -127,8 +132,7 @@ type Service struct {
 	meetings map[string]*meetingState // by id
 	presence map[string]chat.Presence // by user object id; absent is Offline
 	subs     map[string]*subscription
-	faults   []*faultState
-	log      []Request
+	closed   bool
 
 	notify notifier
 }
@@ -177,24 +181,44 @@ func New(opts *Options) *Service {
 	if opts != nil {
 		s.opts = *opts
 	}
-	s.now = s.opts.Now
-	if s.now == nil {
-		s.now = time.Now
+	s.clk = s.opts.Clock
+	if s.clk == nil {
+		s.clk = identity.SystemClock()
 	}
+	s.now = s.clk.Now
 	s.baseURL = strings.TrimRight(s.opts.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL
 	}
-	if s.opts.MaxRequestLog <= 0 {
-		s.opts.MaxRequestLog = 10000
-	}
+	s.log.SetMax(s.opts.MaxRequestLog)
 	s.notify.init(s)
 	return s
 }
 
-// Close stops the delivery of change notifications and waits for it to end.
-// The service keeps answering requests.
-func (s *Service) Close() { s.notify.close() }
+// Close stops the service: the delivery of change notifications stops
+// (Close waits for it to end) and later requests fail on both faces (503 on
+// the HTTP face), while inspection (Messages, Requests, ...) keeps working.
+// Close is idempotent and returns nil.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.notify.close()
+	return nil
+}
+
+// isClosed reports whether Close was called.
+func (s *Service) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// errClosed is the answer to a request after Close.
+var errClosed = &opError{status: http.StatusServiceUnavailable, code: graphwire.CodeUnavailable, msg: "The service is closed."}
+
+// Clock returns the service's clock.
+func (s *Service) Clock() identity.Clock { return s.clk }
 
 // clock returns the current time as Graph stores it: UTC, milliseconds.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }

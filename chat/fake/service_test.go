@@ -15,7 +15,7 @@ import (
 
 func TestSeededMeetingLinkIsATeamsJoinLink(t *testing.T) {
 	svc, sd := NewSeeded(nil)
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	loc, err := meetinglink.Parse(sd.Meeting.JoinURL)
 	require.NoError(t, err, "the fake's join links must pass the checks of the client and of calling.ParseJoinLink")
 	assert.Equal(t, sd.Meeting.ChatID, loc.ThreadID)
@@ -24,8 +24,8 @@ func TestSeededMeetingLinkIsATeamsJoinLink(t *testing.T) {
 
 func TestHistoryVisibility(t *testing.T) {
 	clock := identityfake.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	svc, sd := NewSeeded(&Options{Now: clock.Now})
-	t.Cleanup(svc.Close)
+	svc, sd := NewSeeded(&Options{Clock: clock})
+	t.Cleanup(func() { _ = svc.Close() })
 	ctx := context.Background()
 	alice := svc.As(sd.Alice.ID)
 	g, err := alice.CreateGroupChat(ctx, "history", []string{sd.Bob.ID, sd.Carol.ID}, nil)
@@ -64,7 +64,7 @@ func TestHistoryVisibility(t *testing.T) {
 
 func TestPostAndInspection(t *testing.T) {
 	svc, sd := NewSeeded(nil)
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	_, err := svc.Post(sd.Carol.ID, sd.Meeting.ChatID, "let me in")
 	assert.True(t, chat.IsForbidden(err), "Post follows membership rules: %v", err)
 	_, err = svc.Post(sd.Bob.ID, sd.Meeting.ChatID, "")

@@ -254,7 +254,7 @@ func TestEntraTokens(t *testing.T) {
 	tenant := entra.AddTenant("Contoso")
 	eu := entra.AddUser(tenant.ID, "Erin Entra")
 	svc := New(&Options{Entra: entra})
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	srv := httptestServer(t, svc)
 	cred := entra.Credential(eu, "11111111-2222-4333-8444-555555555555", nil)
 	graphTok, err := cred.GetToken(context.Background(), policyScopes("https://graph.microsoft.com/Chat.ReadWrite"))
@@ -273,7 +273,7 @@ func TestEntraTokens(t *testing.T) {
 
 func TestGoFaceErrors(t *testing.T) {
 	svc, sd := NewSeeded(nil)
-	t.Cleanup(svc.Close)
+	t.Cleanup(func() { _ = svc.Close() })
 	_, err := svc.As("00000000-0000-4000-8000-000000000000").GetChat(context.Background(), sd.Meeting.ChatID, nil)
 	var ce *chat.Error
 	require.ErrorAs(t, err, &ce)

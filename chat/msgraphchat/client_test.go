@@ -106,7 +106,7 @@ func TestGraphServiceClientRetryTrap(t *testing.T) {
 	lostAnswer := fake.Fault{Op: fake.OpSendMessage, Status: 504, AfterProcessing: true, RetryAfter: time.Second}
 
 	// The SDK alone: posted twice.
-	g.svc.Inject(lostAnswer)
+	g.svc.InjectFault(lostAnswer)
 	body := models.NewChatMessage()
 	itemBody := models.NewItemBody()
 	text := "sent through the raw sdk"
@@ -119,7 +119,7 @@ func TestGraphServiceClientRetryTrap(t *testing.T) {
 	// Through the chat Client on the same adapter: posted once, error returned.
 	c, err := msgraphchat.NewClient(graphClient{adapter}, &msgraphchat.ClientOptions{Clock: g.clock})
 	require.NoError(t, err)
-	g.svc.Inject(lostAnswer)
+	g.svc.InjectFault(lostAnswer)
 	g.svc.ResetRequests()
 	_, err = c.SendMessage(ctx, chatID, chat.TextMessage("sent through chat.Client"), nil)
 	require.Equal(t, 504, chat.StatusCode(err))
@@ -128,7 +128,7 @@ func TestGraphServiceClientRetryTrap(t *testing.T) {
 	require.Equal(t, 1, total)
 
 	// A 429 is still retried, after its Retry-After on the Client's clock.
-	g.svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: 429, RetryAfter: time.Second})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpSendMessage, Status: 429, RetryAfter: time.Second})
 	g.svc.ResetRequests()
 	done := make(chan error, 1)
 	go func() {
@@ -157,7 +157,7 @@ func TestSendLoopThroughGraphServiceClient(t *testing.T) {
 	c := g.client(t, g.seeded.Alice, func(o *msgraphchat.ClientOptions) { o.Retry.MaxRetries = 20; o.Retry.RetryDelay = time.Microsecond })
 	ctx := context.Background()
 	chatID := g.seeded.Meeting.ChatID
-	g.svc.Inject(fake.Fault{Op: fake.OpSendMessage, Status: 429, Ratio: 0.3})
+	g.svc.InjectFault(fake.Fault{Op: fake.OpSendMessage, Status: 429, Ratio: 0.3})
 	const n = 1000
 	for i := range n {
 		_, err := c.SendMessage(ctx, chatID, chat.TextMessage("message "+itoa(i)), nil)

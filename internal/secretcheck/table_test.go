@@ -125,7 +125,7 @@ func cases(t *testing.T) map[string]secretCase {
 	// Chat: a subscription manager holding a client state, on the fake's
 	// HTTP face.
 	graph, seeded := chatfake.NewSeeded(nil)
-	t.Cleanup(graph.Close)
+	t.Cleanup(func() { _ = graph.Close() })
 	gsrv := httptest.NewServer(graph.Handler())
 	t.Cleanup(gsrv.Close)
 	alice, err := chat.NewClient(graph.CredentialFor(seeded.Alice.ID), &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: seeded.Alice.ID})
