@@ -11,7 +11,9 @@ import (
 )
 
 // GetCall reads a call connection's properties.
-func (c *Client) GetCall(ctx context.Context, callConnectionID string, opts *GetCallOptions) (GetCallResponse, error) {
+func (c *Client) GetCall(ctx context.Context, callConnectionID string, opts *GetCallOptions) (_ GetCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.GetCall")
+	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return GetCallResponse{}, err
 	}
@@ -30,7 +32,9 @@ func (c *Client) ListParticipants(ctx context.Context, callConnectionID string, 
 // when nextLink is empty, else the page named by the NextLink of the
 // previous page. A next link must stay on the client's endpoint: the client
 // will not send its credentials to another host.
-func (c *Client) ListParticipantsPage(ctx context.Context, callConnectionID, nextLink string, opts *ListParticipantsOptions) (ParticipantsPage, error) {
+func (c *Client) ListParticipantsPage(ctx context.Context, callConnectionID, nextLink string, opts *ListParticipantsOptions) (_ ParticipantsPage, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.ListParticipantsPage")
+	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return ParticipantsPage{}, err
 	}
@@ -55,7 +59,9 @@ func (c *Client) ListParticipantsPage(ctx context.Context, callConnectionID, nex
 
 // GetParticipant reads one participant of a call, named by its raw id in
 // the path.
-func (c *Client) GetParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *GetParticipantOptions) (GetParticipantResponse, error) {
+func (c *Client) GetParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *GetParticipantOptions) (_ GetParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.GetParticipant")
+	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return GetParticipantResponse{}, err
 	}
@@ -79,7 +85,9 @@ func (c *Client) GetParticipant(ctx context.Context, callConnectionID string, pa
 // phone number (opts.SourceCallerID required), an ACS user or a Teams app.
 // The invitation's outcome arrives as an AddParticipantSucceeded or
 // AddParticipantFailed event; CancelAddParticipant withdraws it.
-func (c *Client) AddParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *AddParticipantOptions) (AddParticipantResponse, error) {
+func (c *Client) AddParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *AddParticipantOptions) (_ AddParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.AddParticipant")
+	defer func() { endSpan(err) }()
 	var o AddParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -107,7 +115,9 @@ func (c *Client) AddParticipant(ctx context.Context, callConnectionID string, pa
 
 // RemoveParticipant removes a participant from the call. The outcome
 // arrives as a RemoveParticipantSucceeded or RemoveParticipantFailed event.
-func (c *Client) RemoveParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *RemoveParticipantOptions) (RemoveParticipantResponse, error) {
+func (c *Client) RemoveParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *RemoveParticipantOptions) (_ RemoveParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.RemoveParticipant")
+	defer func() { endSpan(err) }()
 	var o RemoveParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -133,7 +143,9 @@ func (c *Client) RemoveParticipant(ctx context.Context, callConnectionID string,
 
 // CancelAddParticipant withdraws an invitation of AddParticipant that was
 // not answered yet, named by its invitation id.
-func (c *Client) CancelAddParticipant(ctx context.Context, callConnectionID, invitationID string, opts *CancelAddParticipantOptions) (CancelAddParticipantResponse, error) {
+func (c *Client) CancelAddParticipant(ctx context.Context, callConnectionID, invitationID string, opts *CancelAddParticipantOptions) (_ CancelAddParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.CancelAddParticipant")
+	defer func() { endSpan(err) }()
 	var o CancelAddParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -158,7 +170,9 @@ func (c *Client) CancelAddParticipant(ctx context.Context, callConnectionID, inv
 
 // MuteParticipant mutes a participant. The service mutes ACS users; it
 // refuses other kinds with an error.
-func (c *Client) MuteParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *MuteParticipantOptions) (MuteParticipantResponse, error) {
+func (c *Client) MuteParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *MuteParticipantOptions) (_ MuteParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.MuteParticipant")
+	defer func() { endSpan(err) }()
 	var o MuteParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -183,7 +197,9 @@ func (c *Client) MuteParticipant(ctx context.Context, callConnectionID string, p
 // phone number or an ACS user. In a call with more than two participants,
 // opts.Transferee names the participant whose leg is transferred. The
 // outcome arrives as a CallTransferAccepted or CallTransferFailed event.
-func (c *Client) TransferToParticipant(ctx context.Context, callConnectionID string, target identity.Identifier, opts *TransferToParticipantOptions) (TransferToParticipantResponse, error) {
+func (c *Client) TransferToParticipant(ctx context.Context, callConnectionID string, target identity.Identifier, opts *TransferToParticipantOptions) (_ TransferToParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.TransferToParticipant")
+	defer func() { endSpan(err) }()
 	var o TransferToParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -208,7 +224,9 @@ func (c *Client) TransferToParticipant(ctx context.Context, callConnectionID str
 //
 // The API does not declare repeatability headers for hold and unhold, so
 // none are sent; both are idempotent, which makes a retry harmless.
-func (c *Client) HoldParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *HoldParticipantOptions) (HoldParticipantResponse, error) {
+func (c *Client) HoldParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *HoldParticipantOptions) (_ HoldParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.HoldParticipant")
+	defer func() { endSpan(err) }()
 	var o HoldParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -233,7 +251,9 @@ func (c *Client) HoldParticipant(ctx context.Context, callConnectionID string, p
 }
 
 // UnholdParticipant takes a participant off hold.
-func (c *Client) UnholdParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *UnholdParticipantOptions) (UnholdParticipantResponse, error) {
+func (c *Client) UnholdParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *UnholdParticipantOptions) (_ UnholdParticipantResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.UnholdParticipant")
+	defer func() { endSpan(err) }()
 	var o UnholdParticipantOptions
 	if opts != nil {
 		o = *opts
@@ -256,7 +276,9 @@ func (c *Client) UnholdParticipant(ctx context.Context, callConnectionID string,
 // HangUp makes the service leave the call (DELETE on the call connection).
 // The call goes on for the others when more than one other participant
 // remains; TerminateCall ends it for everyone.
-func (c *Client) HangUp(ctx context.Context, callConnectionID string, opts *HangUpOptions) (HangUpResponse, error) {
+func (c *Client) HangUp(ctx context.Context, callConnectionID string, opts *HangUpOptions) (_ HangUpResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.HangUp")
+	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return HangUpResponse{}, err
 	}
@@ -265,7 +287,9 @@ func (c *Client) HangUp(ctx context.Context, callConnectionID string, opts *Hang
 }
 
 // TerminateCall ends the call for every participant (POST :terminate).
-func (c *Client) TerminateCall(ctx context.Context, callConnectionID string, opts *TerminateCallOptions) (TerminateCallResponse, error) {
+func (c *Client) TerminateCall(ctx context.Context, callConnectionID string, opts *TerminateCallOptions) (_ TerminateCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.TerminateCall")
+	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
 		return TerminateCallResponse{}, err
 	}

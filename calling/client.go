@@ -26,6 +26,14 @@ import (
 //
 // Request and response bodies are never logged, whatever Logging.IncludeBody
 // says: they carry incoming call contexts and callback URLs.
+//
+// With a TracingProvider (for example azotel's, over OpenTelemetry), each
+// operation is a span named "Client.<Operation>" ("Client.CreateCall"; a
+// CallConnection's operations are the client's, and ListParticipants is a
+// span per page) with azcore's span of each HTTP try below it, and a
+// failure recorded on it; without one, tracing costs nothing. Every request
+// carries an x-ms-client-request-id, which errors show (see
+// ClientRequestID).
 type ClientOptions struct {
 	azcore.ClientOptions
 
@@ -89,7 +97,7 @@ func newClient(endpoint string, auth acsclient.Auth, opts *ClientOptions) (*Clie
 	if opts != nil {
 		o = *opts
 	}
-	c, err := acsclient.New(endpoint, auth, &o.ClientOptions)
+	c, err := acsclient.New("github.com/teamsuser-sdk/teamsuser-go/calling", endpoint, auth, &o.ClientOptions)
 	if err != nil {
 		return nil, fmt.Errorf("calling: %w", err)
 	}

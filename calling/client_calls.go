@@ -16,7 +16,9 @@ import (
 // ErrMissingCallerID and sends nothing. callbackURL must be https (http only
 // for a loopback host, from a client of a loopback endpoint). The call is usually still connecting when
 // CreateCall returns; a CallConnected or CreateCallFailed event follows.
-func (c *Client) CreateCall(ctx context.Context, targets []identity.Identifier, callbackURL string, opts *CreateCallOptions) (CreateCallResponse, error) {
+func (c *Client) CreateCall(ctx context.Context, targets []identity.Identifier, callbackURL string, opts *CreateCallOptions) (_ CreateCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.CreateCall")
+	defer func() { endSpan(err) }()
 	var o CreateCallOptions
 	if opts != nil {
 		o = *opts
@@ -33,7 +35,9 @@ func (c *Client) CreateCall(ctx context.Context, targets []identity.Identifier, 
 // incomingCallContext of the call's IncomingCall event (Event Grid);
 // callbackURL must be https (http only for a loopback host, from a client
 // of a loopback endpoint).
-func (c *Client) AnswerCall(ctx context.Context, incomingCallContext, callbackURL string, opts *AnswerCallOptions) (AnswerCallResponse, error) {
+func (c *Client) AnswerCall(ctx context.Context, incomingCallContext, callbackURL string, opts *AnswerCallOptions) (_ AnswerCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.AnswerCall")
+	defer func() { endSpan(err) }()
 	var o AnswerCallOptions
 	if opts != nil {
 		o = *opts
@@ -48,7 +52,9 @@ func (c *Client) AnswerCall(ctx context.Context, incomingCallContext, callbackUR
 
 // RedirectCall sends an incoming call on to target, for example a Teams
 // user or a phone number, without answering it.
-func (c *Client) RedirectCall(ctx context.Context, incomingCallContext string, target identity.Identifier, opts *RedirectCallOptions) (RedirectCallResponse, error) {
+func (c *Client) RedirectCall(ctx context.Context, incomingCallContext string, target identity.Identifier, opts *RedirectCallOptions) (_ RedirectCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.RedirectCall")
+	defer func() { endSpan(err) }()
 	if err := checkIncomingCallContext(incomingCallContext); err != nil {
 		return RedirectCallResponse{}, err
 	}
@@ -62,7 +68,9 @@ func (c *Client) RedirectCall(ctx context.Context, incomingCallContext string, t
 }
 
 // RejectCall rejects an incoming call, telling the caller opts.Reason.
-func (c *Client) RejectCall(ctx context.Context, incomingCallContext string, opts *RejectCallOptions) (RejectCallResponse, error) {
+func (c *Client) RejectCall(ctx context.Context, incomingCallContext string, opts *RejectCallOptions) (_ RejectCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.RejectCall")
+	defer func() { endSpan(err) }()
 	var o RejectCallOptions
 	if opts != nil {
 		o = *opts
@@ -82,7 +90,9 @@ func (c *Client) RejectCall(ctx context.Context, incomingCallContext string, opt
 // ConnectCall connects the resource to an existing ACS group call, server
 // call or room call, to control it; callbackURL must be https (http only
 // for a loopback host, from a client of a loopback endpoint).
-func (c *Client) ConnectCall(ctx context.Context, locator CallLocator, callbackURL string, opts *ConnectCallOptions) (ConnectCallResponse, error) {
+func (c *Client) ConnectCall(ctx context.Context, locator CallLocator, callbackURL string, opts *ConnectCallOptions) (_ ConnectCallResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.ConnectCall")
+	defer func() { endSpan(err) }()
 	var o ConnectCallOptions
 	if opts != nil {
 		o = *opts

@@ -3,11 +3,19 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sync"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/identitytest"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/tracetest"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
@@ -24,4 +32,67 @@ func TestErrorNamesRequest(t *testing.T) {
 	require.Contains(t, err.Error(), "x-ms-client-request-id: "+id+"; MS-CV: ")
 	require.Empty(t, identity.ClientRequestID(errors.New("no response")))
 	require.Empty(t, identity.ClientRequestID(nil))
+}
+
+// TestSpanPerOperation calls every operation of the Client (every exported
+// method that takes a context, found by reflection, so that a new one
+// cannot be left out) against the fake's HTTP face with a recording
+// TracingProvider: each is one span "Client.<Method>", ended, its failure
+// recorded, with azcore's span of each HTTP try below it; and every request
+// the service received carried an x-ms-client-request-id, a UUID v4.
+func TestSpanPerOperation(t *testing.T) {
+	w := newWorld(t)
+	var mu sync.Mutex
+	var ids []string
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		ids = append(ids, r.Header.Get("x-ms-client-request-id"))
+		mu.Unlock()
+		w.acs.Handler().ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	rec := tracetest.NewRecorder()
+	c, err := identity.NewClientFromConnectionString(w.acs.ConnectionString(srv.URL),
+		withHTTP(&identity.ClientOptions{ClientOptions: azcore.ClientOptions{TracingProvider: rec.Provider()}}))
+	require.NoError(t, err)
+
+	// Arguments that the service accepts, so that most operations send a
+	// request; the others fail their argument checks, which is a span too.
+	ctx := context.Background()
+	arg := func(typ reflect.Type) reflect.Value {
+		switch typ {
+		case reflect.TypeFor[identity.CommunicationUserIdentifier]():
+			u, err := w.acs.CreateUser(ctx, nil)
+			require.NoError(t, err)
+			return reflect.ValueOf(u.User)
+		case reflect.TypeFor[[]identity.Scope]():
+			return reflect.ValueOf([]identity.Scope{identity.ScopeChat})
+		case reflect.TypeFor[identity.TeamsUserTokenRequest]():
+			return reflect.ValueOf(identity.TeamsUserTokenRequest{Token: w.token(t, identitytest.Valid), AppID: w.appID, UserID: w.user.ObjectID})
+		case reflect.TypeFor[identity.TeamsExtensionAssignment]():
+			return reflect.ValueOf(identity.TeamsExtensionAssignment{TenantID: w.user.TenantID, ObjectID: w.user.ObjectID,
+				PrincipalType: identity.TeamsExtensionPrincipalUser, ClientIDs: []string{w.appID}})
+		case reflect.TypeFor[string](): // the tenant and object ids of an assignment
+			return reflect.ValueOf(w.user.TenantID)
+		}
+		return reflect.Value{}
+	}
+	spans := tracetest.CheckOperations(t, rec, c, &tracetest.Options{Arg: arg})
+
+	// The Teams-user exchange succeeded, its HTTP try below it.
+	ex := spans["ExchangeTeamsUserToken"]
+	require.Len(t, ex, 2)
+	require.Equal(t, "github.com/teamsuser-sdk/teamsuser-go/identity", ex[0].Tracer)
+	require.Equal(t, tracing.SpanStatusUnset, ex[0].Status)
+	require.Equal(t, "Microsoft.Communication", ex[0].Attribute("az.namespace"))
+	require.Equal(t, "HTTP POST", ex[1].Name)
+	require.Equal(t, 200, ex[1].Attribute("http.status_code"))
+	require.True(t, uuid.IsV4(ex[1].Attribute("az.client_request_id").(string)))
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.GreaterOrEqual(t, len(ids), 8, "most operations reached the service")
+	for _, id := range ids {
+		require.True(t, uuid.IsV4(id), "a request without a UUID x-ms-client-request-id: %q", id)
+	}
 }

@@ -218,7 +218,9 @@ func teamsExtensionUser(rawID string) TeamsExtensionUserIdentifier {
 // CheckTeamsPhoneToken) and a token that cannot work fails with an
 // *InvalidTokenError before anything is sent. A user without an assignment
 // for the app gets the service's 403 (IsForbidden).
-func (c *Client) ExchangeTeamsPhoneToken(ctx context.Context, entraToken string, opts *ExchangeTeamsPhoneTokenOptions) (ExchangeTeamsPhoneTokenResponse, error) {
+func (c *Client) ExchangeTeamsPhoneToken(ctx context.Context, entraToken string, opts *ExchangeTeamsPhoneTokenOptions) (_ ExchangeTeamsPhoneTokenResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.ExchangeTeamsPhoneToken")
+	defer func() { endSpan(err) }()
 	if opts == nil || !opts.SkipClaimsCheck {
 		if _, err := CheckTeamsPhoneToken(entraToken, c.now()); err != nil {
 			return ExchangeTeamsPhoneTokenResponse{}, err
@@ -232,7 +234,7 @@ func (c *Client) ExchangeTeamsPhoneToken(ctx context.Context, entraToken string,
 	// Repeatable, as the Teams-user exchange: the same Entra token gets an
 	// equivalent ACS token again and nothing is stored.
 	var out identitywire.CreateResponse
-	err := c.send(acsclient.WithBearerToken(ctx, entraToken), repeatable, http.MethodPost, identitywire.PathTeamsPhoneExchange,
+	err = c.send(acsclient.WithBearerToken(ctx, entraToken), repeatable, http.MethodPost, identitywire.PathTeamsPhoneExchange,
 		identitywire.TeamsPhoneExchangeRequest{}, &out, http.StatusOK)
 	if err != nil {
 		return ExchangeTeamsPhoneTokenResponse{}, err
@@ -248,7 +250,9 @@ func (c *Client) ExchangeTeamsPhoneToken(ctx context.Context, entraToken string,
 // has one (PUT /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}).
 // The assignment is checked (see TeamsExtensionAssignment.Validate) before
 // anything is sent.
-func (c *Client) CreateOrReplaceTeamsExtensionAssignment(ctx context.Context, a TeamsExtensionAssignment, _ *CreateOrReplaceTeamsExtensionAssignmentOptions) (CreateOrReplaceTeamsExtensionAssignmentResponse, error) {
+func (c *Client) CreateOrReplaceTeamsExtensionAssignment(ctx context.Context, a TeamsExtensionAssignment, _ *CreateOrReplaceTeamsExtensionAssignmentOptions) (_ CreateOrReplaceTeamsExtensionAssignmentResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.CreateOrReplaceTeamsExtensionAssignment")
+	defer func() { endSpan(err) }()
 	if err := a.Validate(); err != nil {
 		return CreateOrReplaceTeamsExtensionAssignmentResponse{}, err
 	}
@@ -268,12 +272,14 @@ func (c *Client) CreateOrReplaceTeamsExtensionAssignment(ctx context.Context, a 
 
 // GetTeamsExtensionAssignment reads the assignment of a principal; a
 // principal without one is the service's 404 (IsNotFound).
-func (c *Client) GetTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, _ *GetTeamsExtensionAssignmentOptions) (GetTeamsExtensionAssignmentResponse, error) {
+func (c *Client) GetTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, _ *GetTeamsExtensionAssignmentOptions) (_ GetTeamsExtensionAssignmentResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.GetTeamsExtensionAssignment")
+	defer func() { endSpan(err) }()
 	if err := ValidateTeamsExtensionPrincipal(tenantID, objectID); err != nil {
 		return GetTeamsExtensionAssignmentResponse{}, err
 	}
 	var out identitywire.TeamsExtensionAssignment
-	err := c.send(ctx, repeatable, http.MethodGet, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID), nil, &out, http.StatusOK)
+	err = c.send(ctx, repeatable, http.MethodGet, identitywire.TeamsExtensionAssignmentPath(tenantID, objectID), nil, &out, http.StatusOK)
 	if err != nil {
 		return GetTeamsExtensionAssignmentResponse{}, err
 	}
@@ -282,7 +288,9 @@ func (c *Client) GetTeamsExtensionAssignment(ctx context.Context, tenantID, obje
 
 // DeleteTeamsExtensionAssignment removes the assignment of a principal,
 // which can then no longer exchange tokens.
-func (c *Client) DeleteTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, _ *DeleteTeamsExtensionAssignmentOptions) (DeleteTeamsExtensionAssignmentResponse, error) {
+func (c *Client) DeleteTeamsExtensionAssignment(ctx context.Context, tenantID, objectID string, _ *DeleteTeamsExtensionAssignmentOptions) (_ DeleteTeamsExtensionAssignmentResponse, err error) {
+	ctx, endSpan := c.c.StartSpan(ctx, "Client.DeleteTeamsExtensionAssignment")
+	defer func() { endSpan(err) }()
 	if err := ValidateTeamsExtensionPrincipal(tenantID, objectID); err != nil {
 		return DeleteTeamsExtensionAssignmentResponse{}, err
 	}

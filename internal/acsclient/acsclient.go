@@ -106,9 +106,10 @@ func IsLoopback(endpoint string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// New builds the client. opts may be nil. The options are copied; body
-// logging is always off because ACS request and response bodies carry tokens.
-func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error) {
+// New builds the client of package pkg (its import path, the name of the
+// client's tracer). opts may be nil. The options are copied; body logging
+// is always off because ACS request and response bodies carry tokens.
+func New(pkg, endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error) {
 	var o azcore.ClientOptions
 	if opts != nil {
 		o = *opts
@@ -156,11 +157,31 @@ func New(endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, error
 		// policy, so that every try of a call carries the same id.
 		PerCall:  []policy.Policy{requestid.Policy(HeaderClientRequestID)},
 		PerRetry: []policy.Policy{bearerOverride{authPolicy}},
+		// Spans carry az.namespace, the resource provider namespace of
+		// Communication Services (Microsoft.Communication/communicationServices
+		// in Azure Resource Manager), as Azure SDK spans name their service.
+		Tracing: runtime.TracingOptions{Namespace: "Microsoft.Communication"},
 	}, &o)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Endpoint: ep, Client: c, retry: o.Retry}, nil
+	// The tracer is named after the package (identity, calling), so that
+	// their spans, both "Client.<Operation>", tell apart; the User-Agent
+	// keeps naming the module.
+	return &Client{Endpoint: ep, Client: c.WithClientName(pkg), retry: o.Retry}, nil
+}
+
+// StartSpan starts the span of one public operation of the client, named
+// "Client.<Operation>" as the Azure SDKs name theirs, under which azcore
+// adds a span for each HTTP try; the function it returns ends the span,
+// recording a non-nil error as its failure. Without a TracingProvider it
+// costs a branch and allocates nothing. A nil ctx (which the operation
+// refuses) gets no span.
+func (c *Client) StartSpan(ctx context.Context, name string) (context.Context, func(error)) {
+	if ctx == nil {
+		return ctx, func(error) {}
+	}
+	return runtime.StartSpan(ctx, name, c.Tracer(), nil)
 }
 
 type bearerKey struct{}

@@ -84,7 +84,7 @@ func TestNewResolvesTryTimeout(t *testing.T) {
 	for _, tc := range []struct{ in, want time.Duration }{{0, DefaultTryTimeout}, {-1, 0}, {time.Second, time.Second}} {
 		var o azcore.ClientOptions
 		o.Retry.TryTimeout = tc.in
-		c, err := New("https://x.communication.azure.com", Auth{AccessKey: []byte("k")}, &o)
+		c, err := New("test", "https://x.communication.azure.com", Auth{AccessKey: []byte("k")}, &o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func newTestClient(t *testing.T, h http.HandlerFunc) *Client {
 	var o azcore.ClientOptions
 	o.InsecureAllowCredentialWithHTTP = true
 	o.Retry.RetryDelay = time.Millisecond
-	c, err := New(srv.URL, Auth{AccessKey: []byte("key")}, &o)
+	c, err := New("test", srv.URL, Auth{AccessKey: []byte("key")}, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
