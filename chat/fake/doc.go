@@ -10,8 +10,13 @@
 //   - the HTTP face, Handler, serves the Graph v1.0 paths the chat client
 //     uses, with Graph's JSON, status codes, error bodies, paging by
 //     @odata.nextLink and query rules, so the real client can run against it
-//     on loopback. Requests authenticate with tokens from TokenFor, or with
-//     Graph tokens of a fake Entra issuer (Options.Entra).
+//     on loopback. Its resources are written and read with
+//     chat.MarshalGraphJSON and chat.UnmarshalGraphJSON, the codec the
+//     client uses, so the two cannot disagree on a shape without a test
+//     failing. Request bodies may be gzip, as the Graph SDKs send them (a
+//     msgraph-sdk-go client, or chat/msgraphchat, runs against it too).
+//     Requests authenticate with tokens from TokenFor or CredentialFor, or
+//     with Graph tokens of a fake Entra issuer (Options.Entra).
 //
 // Both faces run the same operations, so they answer alike; package
 // chat/chattest checks both. On top of the service, tests get what Graph
