@@ -90,9 +90,20 @@ func main() {
 		err = runOffline(ctx, logger, *addr, *check)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "tokenservice:", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 		os.Exit(1)
 	}
+}
+
+// errorLine is the program's last word: its name and the error, which
+// names it already when it comes from package tokenservice (a
+// configuration the service refuses).
+func errorLine(err error) string {
+	const name = "tokenservice: "
+	if msg := err.Error(); strings.HasPrefix(msg, name) {
+		return msg
+	}
+	return name + err.Error()
 }
 
 func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool) error {

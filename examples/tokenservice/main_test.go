@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -40,5 +41,26 @@ func TestTokenServiceOffline(t *testing.T) {
 	check := got[strings.Index(got, "check: "):]
 	if strings.Contains(check, "eyJ") {
 		t.Errorf("the answer line shows a token:\n%s", check)
+	}
+}
+
+// TestConfigurationErrorNamesTheProgramOnce: a configuration the service
+// refuses is reported once as "tokenservice: invalid …", not
+// "tokenservice: tokenservice: invalid …". runAzure stops at tokenservice.New,
+// before anything is served or sent.
+func TestConfigurationErrorNamesTheProgramOnce(t *testing.T) {
+	t.Setenv("ACS_CONNECTION_STRING", "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0")
+	t.Setenv("TOKENSERVICE_CLIENT_ID", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")
+	t.Setenv("TOKENSERVICE_TENANT_IDS", "not-a-tenant-id")
+	err := runAzure(context.Background(), slog.New(slog.DiscardHandler), "127.0.0.1:0", "", "")
+	if err == nil {
+		t.Fatal("runAzure accepted a tenant id that is not a GUID")
+	}
+	line := errorLine(err)
+	if !strings.HasPrefix(line, "tokenservice: invalid cfg.Tenants") || strings.Count(line, "tokenservice:") != 1 {
+		t.Errorf("error line %q: want the program named once, then the setting", line)
+	}
+	if got := errorLine(errors.New("-tls-cert and -tls-key go together")); got != "tokenservice: -tls-cert and -tls-key go together" {
+		t.Errorf("error line of the program's own error: %q", got)
 	}
 }
