@@ -43,16 +43,14 @@ type CallbackKeySet interface {
 	Key(kid string) (*rsa.PublicKey, error)
 }
 
-// CallbackAuthOptions configure how Call Automation callbacks are
-// authenticated: every callback carries "Authorization: Bearer <JWT>",
-// an RS256 token of issuer CallbackIssuer whose audience is the immutable
-// resource id of the ACS resource, signed with a key published through
-// CallbackOpenIDConfigurationURL. Only Audience is required.
+// CallbackAuthOptions are the optional parameters of
+// NewCallbackAuthenticator (and, embedded in CallbackHandlerOptions, of
+// NewCallbackHandler): how Call Automation callbacks are authenticated.
+// Every callback carries "Authorization: Bearer <JWT>", an RS256 token of
+// issuer CallbackIssuer whose audience is the immutable resource id of the
+// ACS resource, signed with a key published through
+// CallbackOpenIDConfigurationURL. The zero value, or nil, is usable.
 type CallbackAuthOptions struct {
-	// Audience is the immutable resource id of the ACS resource (a GUID
-	// shown in the resource's Properties page in the Azure portal, not
-	// its name or its ARM resource id). Required.
-	Audience string
 	// ExtraAudiences are more accepted audiences, for an application that
 	// serves callbacks of several ACS resources.
 	ExtraAudiences []string
@@ -90,21 +88,27 @@ type CallbackAuthenticator struct {
 	issuer   string
 }
 
-// NewCallbackAuthenticator returns an authenticator configured by opts.
-// Nothing is fetched until the first token is checked. Errors are
-// *ArgumentError.
-func NewCallbackAuthenticator(opts CallbackAuthOptions) (*CallbackAuthenticator, error) {
-	if strings.TrimSpace(opts.Audience) == "" {
-		return nil, &ArgumentError{Arg: "opts.Audience", Problem: "is required: the immutable resource id of the ACS resource"}
+// NewCallbackAuthenticator returns an authenticator of the callbacks of
+// the ACS resource whose immutable resource id is audience (a GUID shown in
+// the resource's Properties page in the Azure portal, not its name or its
+// ARM resource id), configured by opts, which may be nil. Nothing is
+// fetched until the first token is checked. Errors are *ArgumentError.
+func NewCallbackAuthenticator(audience string, opts *CallbackAuthOptions) (*CallbackAuthenticator, error) {
+	var o CallbackAuthOptions
+	if opts != nil {
+		o = *opts
 	}
-	issuer := opts.Issuer
+	if strings.TrimSpace(audience) == "" {
+		return nil, &ArgumentError{Arg: "audience", Problem: "is required: the immutable resource id of the ACS resource"}
+	}
+	issuer := o.Issuer
 	if issuer == "" {
 		issuer = CallbackIssuer
 	}
 	a := &CallbackAuthenticator{issuer: issuer}
 	a.checks = oidc.Checks{
-		Audiences: append([]string{opts.Audience}, opts.ExtraAudiences...),
-		ClockSkew: opts.ClockSkew,
+		Audiences: append([]string{audience}, o.ExtraAudiences...),
+		ClockSkew: o.ClockSkew,
 		Issuer: func(iss string, _ oidc.Metadata, _ *jwt.Token) error {
 			if iss == "" || iss != issuer {
 				return &oidc.Error{Problem: oidc.WrongIssuer, Detail: "it was not issued by the expected issuer"}
@@ -112,11 +116,11 @@ func NewCallbackAuthenticator(opts CallbackAuthOptions) (*CallbackAuthenticator,
 			return nil
 		},
 	}
-	if opts.KeySet != nil {
-		a.provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: issuer}, jwt.KeySetFunc(opts.KeySet.Key), opts.Now)
+	if o.KeySet != nil {
+		a.provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: issuer}, jwt.KeySetFunc(o.KeySet.Key), o.Now)
 		return a, nil
 	}
-	u := opts.OpenIDConfigurationURL
+	u := o.OpenIDConfigurationURL
 	if u == "" {
 		u = CallbackOpenIDConfigurationURL
 	}
@@ -124,9 +128,9 @@ func NewCallbackAuthenticator(opts CallbackAuthOptions) (*CallbackAuthenticator,
 		return nil, &ArgumentError{Arg: "opts.OpenIDConfigurationURL", Problem: "must be an https URL (or http on a loopback host)"}
 	}
 	p, err := oidc.NewProvider(u, &oidc.ProviderOptions{
-		HTTPClient:         opts.HTTPClient,
-		Now:                opts.Now,
-		MinRefreshInterval: opts.KeyRefreshInterval,
+		HTTPClient:         o.HTTPClient,
+		Now:                o.Now,
+		MinRefreshInterval: o.KeyRefreshInterval,
 	})
 	if err != nil {
 		return nil, &ArgumentError{Arg: "opts.OpenIDConfigurationURL", Problem: "cannot be used"}

@@ -31,7 +31,7 @@ func Example() {
 
 	// The callback URL: the handler authenticates each delivery and hands
 	// the events to the functions registered for them.
-	handler, err := calling.NewCallbackHandler(sb.CallbackIssuer().HandlerOptions())
+	handler, err := calling.NewCallbackHandler(sb.ResourceID(), sb.CallbackIssuer().HandlerOptions())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -46,10 +46,11 @@ const (
 	EventGridOrigin = "eventgrid.azure.net"
 )
 
-// CallbackHandlerOptions configure a CallbackHandler. The embedded
-// CallbackAuthOptions say how Call Automation callbacks are authenticated
-// (Audience is required); the EventGrid options say how Event Grid
-// deliveries are.
+// CallbackHandlerOptions are the optional parameters of
+// NewCallbackHandler. The embedded CallbackAuthOptions say how Call
+// Automation callbacks are authenticated; the EventGrid options say how
+// Event Grid deliveries are. The zero value, or nil, is usable: it accepts
+// the callbacks of Call Automation and refuses Event Grid deliveries.
 //
 // # Event Grid deliveries
 //
@@ -182,11 +183,12 @@ type EventHandlerFunc func(ctx context.Context, ev Event)
 // or Close when done, so that they end. A CallbackHandler is safe for
 // concurrent use; handlers may be registered and removed at any time.
 type CallbackHandler struct {
-	opts    CallbackHandlerOptions
-	auth    *CallbackAuthenticator
-	origins []string
-	secret  [32]byte // sha256 of EventGridSecret
-	param   string
+	opts     CallbackHandlerOptions
+	audience string
+	auth     *CallbackAuthenticator
+	origins  []string
+	secret   [32]byte // sha256 of EventGridSecret
+	param    string
 
 	mu        sync.RWMutex
 	byCall    map[string][]*registration
@@ -218,64 +220,71 @@ type registration struct {
 	fn EventHandlerFunc
 }
 
-// NewCallbackHandler returns a handler configured by opts. Errors are
-// *ArgumentError.
-func NewCallbackHandler(opts CallbackHandlerOptions) (*CallbackHandler, error) {
-	auth, err := NewCallbackAuthenticator(opts.CallbackAuthOptions)
+// NewCallbackHandler returns the handler of the callbacks of the ACS
+// resource whose immutable resource id is audience (see
+// NewCallbackAuthenticator), configured by opts, which may be nil. Errors
+// are *ArgumentError.
+func NewCallbackHandler(audience string, opts *CallbackHandlerOptions) (*CallbackHandler, error) {
+	var o CallbackHandlerOptions
+	if opts != nil {
+		o = *opts
+	}
+	auth, err := NewCallbackAuthenticator(audience, &o.CallbackAuthOptions)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case opts.MaxBodySize < 0:
+	case o.MaxBodySize < 0:
 		return nil, &ArgumentError{Arg: "opts.MaxBodySize", Problem: "must not be negative"}
-	case opts.Workers < 0:
+	case o.Workers < 0:
 		return nil, &ArgumentError{Arg: "opts.Workers", Problem: "must not be negative"}
-	case opts.QueueSize < 0:
+	case o.QueueSize < 0:
 		return nil, &ArgumentError{Arg: "opts.QueueSize", Problem: "must not be negative"}
-	case opts.QueueBytes < 0:
+	case o.QueueBytes < 0:
 		return nil, &ArgumentError{Arg: "opts.QueueBytes", Problem: "must not be negative"}
 	}
-	if opts.MaxBodySize == 0 {
-		opts.MaxBodySize = DefaultMaxCallbackBodySize
+	if o.MaxBodySize == 0 {
+		o.MaxBodySize = DefaultMaxCallbackBodySize
 	}
-	if opts.Workers == 0 {
-		opts.Workers = DefaultCallbackWorkers
+	if o.Workers == 0 {
+		o.Workers = DefaultCallbackWorkers
 	}
-	if opts.QueueSize == 0 {
-		opts.QueueSize = DefaultCallbackQueueSize
+	if o.QueueSize == 0 {
+		o.QueueSize = DefaultCallbackQueueSize
 	}
-	if opts.QueueBytes == 0 {
-		opts.QueueBytes = DefaultCallbackQueueBytes
+	if o.QueueBytes == 0 {
+		o.QueueBytes = DefaultCallbackQueueBytes
 	}
 	switch {
-	case opts.DedupWindow == 0:
-		opts.DedupWindow = DefaultCallbackDedupWindow
-	case opts.DedupWindow < 0:
-		opts.DedupWindow = 0
+	case o.DedupWindow == 0:
+		o.DedupWindow = DefaultCallbackDedupWindow
+	case o.DedupWindow < 0:
+		o.DedupWindow = 0
 	}
-	if opts.DedupWindow > 0 && !opts.Synchronous {
+	if o.DedupWindow > 0 && !o.Synchronous {
 		// An event still queued must not be forgotten.
-		opts.DedupWindow = max(opts.DedupWindow, opts.QueueSize)
+		o.DedupWindow = max(o.DedupWindow, o.QueueSize)
 	}
 	h := &CallbackHandler{
-		opts:   opts,
-		auth:   auth,
-		param:  opts.EventGridSecretParameter,
-		byCall: map[string][]*registration{},
-		byOp:   map[string][]*registration{},
-		calls:  map[string]*callQueue{},
-		dedup:  newDedupWindow(opts.DedupWindow),
-		idle:   make(chan struct{}),
+		opts:     o,
+		audience: audience,
+		auth:     auth,
+		param:    o.EventGridSecretParameter,
+		byCall:   map[string][]*registration{},
+		byOp:     map[string][]*registration{},
+		calls:    map[string]*callQueue{},
+		dedup:    newDedupWindow(o.DedupWindow),
+		idle:     make(chan struct{}),
 	}
 	if h.param == "" {
 		h.param = DefaultEventGridSecretParameter
 	}
-	if opts.EventGridSecret != "" {
-		h.secret = sha256.Sum256([]byte(opts.EventGridSecret))
+	if o.EventGridSecret != "" {
+		h.secret = sha256.Sum256([]byte(o.EventGridSecret))
 		// Only the hash is kept: no copy of the secret to print or leak.
 		h.opts.EventGridSecret = ""
 	}
-	h.origins = opts.WebhookAllowedOrigins
+	h.origins = o.WebhookAllowedOrigins
 	if h.origins == nil {
 		h.origins = []string{EventGridOrigin}
 	}

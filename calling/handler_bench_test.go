@@ -148,7 +148,7 @@ func BenchmarkCallbackHandler(b *testing.B) {
 		b.Run("typed/events="+strconv.Itoa(n), func(b *testing.B) {
 			opts := iss.HandlerOptions()
 			opts.Synchronous = true
-			h, err := calling.NewCallbackHandler(opts)
+			h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func BenchmarkCallbackHandler(b *testing.B) {
 			run(b, h, &handled)
 		})
 		b.Run("naive-map/events="+strconv.Itoa(n), func(b *testing.B) {
-			a, err := calling.NewCallbackAuthenticator(iss.AuthOptions())
+			a, err := calling.NewCallbackAuthenticator(iss.Audience(), iss.AuthOptions())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -192,7 +192,7 @@ func BenchmarkCallbackDispatchNoAuth(b *testing.B) {
 	opts := iss.HandlerOptions()
 	opts.Synchronous = true
 	opts.EventGridSecret = "s3cret"
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,9 +21,9 @@ import (
 func ExampleNewCallbackHandler() {
 	iss := callbacktest.NewIssuer("acs-immutable-resource-id", nil)
 
-	opts := iss.HandlerOptions() // Azure: calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "<immutable id>"}}
+	opts := iss.HandlerOptions() // Azure: &calling.CallbackHandlerOptions{}
 	opts.EventGridSecret = "a-long-random-secret"
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts) // Azure: the resource's immutable id
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -86,10 +86,9 @@ func ExampleNewCallbackHandler() {
 // the secret in its query, and the handler answers the subscription's
 // validation by itself.
 func ExampleCallbackHandler_OnIncomingCall() {
-	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
-		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "acs-immutable-resource-id"},
-		EventGridSecret:     "a-long-random-secret",
-		Synchronous:         true, // for the example's output order
+	h, err := calling.NewCallbackHandler("acs-immutable-resource-id", &calling.CallbackHandlerOptions{
+		EventGridSecret: "a-long-random-secret",
+		Synchronous:     true, // for the example's output order
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -130,7 +129,7 @@ func ExampleCallbackHandler_Shutdown() {
 			fmt.Println("dropped", ev.Info().ID)
 		}
 	}
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -50,7 +50,7 @@ func FuzzCallbackHandler(f *testing.F) {
 		opts.Synchronous = way/3%2 == 0
 		opts.EventGridSecret = "s3cret"
 		opts.MaxBodySize = 64 << 10
-		h, err := calling.NewCallbackHandler(opts)
+		h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -77,9 +77,9 @@ func newHandler(t testing.TB, iss *callbacktest.Issuer, edit func(*calling.Callb
 	e := &errs{}
 	opts.OnError = e.add
 	if edit != nil {
-		edit(&opts)
+		edit(opts)
 	}
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = h.Close() })
 	return h, e
@@ -709,27 +709,33 @@ func TestHandlerCloseUnused(t *testing.T) {
 }
 
 func TestNewCallbackHandlerArguments(t *testing.T) {
-	for name, o := range map[string]calling.CallbackHandlerOptions{
-		"no audience":      {},
-		"blank audience":   {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: " "}},
-		"http openid":      {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a", OpenIDConfigurationURL: "http://example.com/x"}},
-		"relative openid":  {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a", OpenIDConfigurationURL: "/x"}},
-		"negative body":    {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, MaxBodySize: -1},
-		"negative workers": {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, Workers: -1},
-		"negative queue":   {CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}, QueueSize: -1},
+	for name, tc := range map[string]struct {
+		audience string
+		opts     *calling.CallbackHandlerOptions
+		arg      string
+	}{
+		"no audience":      {"", nil, "audience"},
+		"blank audience":   {" ", &calling.CallbackHandlerOptions{}, "audience"},
+		"http openid":      {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "http://example.com/x"}}, "opts.OpenIDConfigurationURL"},
+		"relative openid":  {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "/x"}}, "opts.OpenIDConfigurationURL"},
+		"negative body":    {"a", &calling.CallbackHandlerOptions{MaxBodySize: -1}, "opts.MaxBodySize"},
+		"negative workers": {"a", &calling.CallbackHandlerOptions{Workers: -1}, "opts.Workers"},
+		"negative queue":   {"a", &calling.CallbackHandlerOptions{QueueSize: -1}, "opts.QueueSize"},
 	} {
-		_, err := calling.NewCallbackHandler(o)
+		_, err := calling.NewCallbackHandler(tc.audience, tc.opts)
 		var ae *calling.ArgumentError
-		assert.ErrorAs(t, err, &ae, name)
+		if assert.ErrorAs(t, err, &ae, name) {
+			assert.Equal(t, tc.arg, ae.Arg, name)
+		}
 	}
-	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "a"}})
+	h, err := calling.NewCallbackHandler("a", nil)
 	require.NoError(t, err, "the defaults need only the audience")
 	require.NoError(t, h.Close())
 }
 
 func TestCallbackAuthenticatorDirect(t *testing.T) {
 	iss := newIssuer(t)
-	a, err := calling.NewCallbackAuthenticator(iss.AuthOptions())
+	a, err := calling.NewCallbackAuthenticator(iss.Audience(), iss.AuthOptions())
 	require.NoError(t, err)
 	assert.Equal(t, calling.CallbackIssuer, a.Issuer())
 	tok, err := iss.Token()

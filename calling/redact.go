@@ -161,7 +161,7 @@ type handlerView struct {
 
 func (o CallbackHandlerOptions) view() handlerView {
 	return handlerView{
-		Audience: o.Audience, ExtraAudiences: o.ExtraAudiences, OpenIDConfigurationURL: o.OpenIDConfigurationURL,
+		ExtraAudiences: o.ExtraAudiences, OpenIDConfigurationURL: o.OpenIDConfigurationURL,
 		Issuer: o.Issuer, EventGridSecret: ifSet(o.EventGridSecret), EventGridSecretParameter: o.EventGridSecretParameter,
 		EventGridValidator: o.EventGridValidator != nil, WebhookAllowedOrigins: o.WebhookAllowedOrigins,
 		MaxBodySize: o.MaxBodySize, Synchronous: o.Synchronous, Workers: o.Workers, QueueSize: o.QueueSize,
@@ -186,6 +186,7 @@ func (h *CallbackHandler) view() handlerView {
 		return handlerView{}
 	}
 	v := h.opts.view()
+	v.Audience = h.audience
 	if h.secret != [32]byte{} {
 		v.EventGridSecret = redact.Marker
 	}

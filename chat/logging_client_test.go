@@ -53,7 +53,7 @@ func TestVerboseLoggingHasNoSecrets(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.GetMessage(ctx, testChatID, "1", nil)
 	require.True(t, chat.IsForbidden(err))
-	_, err = c.CreateSubscription(ctx, chat.ChatMessagesResource(testChatID), "https://example.com/hook", &chat.CreateSubscriptionOptions{ClientState: clientState})
+	_, err = c.CreateSubscription(ctx, chat.ChatMessagesResource(testChatID), "https://example.com/hook", clientState, nil)
 	require.NoError(t, err)
 
 	mu.Lock()

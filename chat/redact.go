@@ -65,26 +65,6 @@ func (m OnlineMeeting) Format(f fmt.State, verb rune) {
 // JoinMeetingID and Passcode, or build calling's ClientJoinLocator.
 func (m OnlineMeeting) MarshalJSON() ([]byte, error) { return json.Marshal(m.redacted()) }
 
-type plainCreateSubscriptionOptions CreateSubscriptionOptions // no methods
-
-func (o CreateSubscriptionOptions) redacted() plainCreateSubscriptionOptions {
-	p := plainCreateSubscriptionOptions(o)
-	p.ClientState = ifSet(o.ClientState)
-	return p
-}
-
-// Format prints the options as fmt would, with the client state redacted,
-// for every verb.
-func (o CreateSubscriptionOptions) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, "chat.CreateSubscriptionOptions", o.redacted())
-}
-
-// LogValue implements slog.LogValuer with the client state redacted.
-func (o CreateSubscriptionOptions) LogValue() slog.Value { return slog.AnyValue(o.redacted()) }
-
-// MarshalJSON encodes the options with the client state redacted.
-func (o CreateSubscriptionOptions) MarshalJSON() ([]byte, error) { return json.Marshal(o.redacted()) }
-
 type plainNotificationHandlerOptions NotificationHandlerOptions // no methods
 
 func (o NotificationHandlerOptions) redacted() plainNotificationHandlerOptions {

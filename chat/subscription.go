@@ -140,12 +140,9 @@ type Subscription struct {
 	CreatorID string
 }
 
-// CreateSubscriptionOptions are the parameters of CreateSubscription.
+// CreateSubscriptionOptions are the optional parameters of
+// CreateSubscription.
 type CreateSubscriptionOptions struct {
-	// ClientState is a secret of 1 to 128 printable ASCII characters that
-	// Graph sends with every notification; NotificationHandler checks it.
-	// Required. SubscriptionManager makes a random one per subscription.
-	ClientState string
 	// ChangeTypes are the changes to report; nil means created, updated and
 	// deleted.
 	ChangeTypes []ChangeType
@@ -185,12 +182,15 @@ func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
 
 // CreateSubscription subscribes notificationURL to the changes of resource
 // (ChatMessagesResource or ChannelMessagesResource) with POST /subscriptions.
-// Graph validates notificationURL (and LifecycleNotificationURL) before it
+// clientState is a secret of 1 to 128 printable ASCII characters that Graph
+// sends with every notification, and NotificationHandler checks
+// (SubscriptionManager makes a random one per subscription). Graph
+// validates notificationURL (and LifecycleNotificationURL) before it
 // answers: serve a NotificationHandler there first. Everything is checked
 // before anything is sent: the resource, https URLs, the client state, and
 // the lifetime (above one hour only with a lifecycle URL). Needs Chat.Read
 // (chat messages) or ChannelMessage.Read.All (channel messages).
-func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL string, opts *CreateSubscriptionOptions) (CreateSubscriptionResponse, error) {
+func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL, clientState string, opts *CreateSubscriptionOptions) (CreateSubscriptionResponse, error) {
 	var o CreateSubscriptionOptions
 	if opts != nil {
 		o = *opts
@@ -206,7 +206,7 @@ func (c *Client) CreateSubscription(ctx context.Context, resource, notificationU
 			return CreateSubscriptionResponse{}, err
 		}
 	}
-	if err := checkClientState("opts.ClientState", o.ClientState); err != nil {
+	if err := checkClientState("clientState", clientState); err != nil {
 		return CreateSubscriptionResponse{}, err
 	}
 	if o.Lifetime == 0 {
@@ -224,7 +224,7 @@ func (c *Client) CreateSubscription(ctx context.Context, resource, notificationU
 		ChangeType:               changes,
 		NotificationURL:          notificationURL,
 		LifecycleNotificationURL: o.LifecycleNotificationURL,
-		ClientState:              o.ClientState,
+		ClientState:              clientState,
 		ExpirationDateTime:       graphwire.TimeOf(c.clock.Now().Add(o.Lifetime).UTC().Truncate(time.Second)),
 	}
 	var w graphwire.Subscription

@@ -174,24 +174,24 @@ func TestSubscriptionArgumentsCheckedBeforeSending(t *testing.T) {
 	res := chat.ChatMessagesResource(g.seeded.Meeting.ChatID)
 	hook := "https://hooks.contoso.example/graph"
 	cases := map[string]struct {
-		resource, url string
-		opts          *chat.CreateSubscriptionOptions
-		arg           string
+		resource, url, state string
+		opts                 *chat.CreateSubscriptionOptions
+		arg                  string
 	}{
-		"over 1h without lifecycle url": {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: 2 * time.Hour}, "opts.Lifetime"},
-		"over the maximum":              {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: 4 * 24 * time.Hour, LifecycleNotificationURL: hook}, "opts.Lifetime"},
-		"too short":                     {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", Lifetime: time.Second}, "opts.Lifetime"},
-		"no client state":               {res, hook, nil, "opts.ClientState"},
-		"long client state":             {res, hook, &chat.CreateSubscriptionOptions{ClientState: strings.Repeat("x", 129)}, "opts.ClientState"},
-		"http url":                      {res, "http://hooks.contoso.example/graph", &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "notificationURL"},
-		"relative url":                  {res, "/graph", &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "notificationURL"},
-		"bad resource":                  {"/me/events", hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "resource"},
-		"channel id as chat":            {"/chats/19:abc@thread.tacv2/messages", hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret"}, "resource"},
-		"bad change type":               {res, hook, &chat.CreateSubscriptionOptions{ClientState: "s3cret", ChangeTypes: []chat.ChangeType{"moved"}}, "opts.ChangeTypes"},
+		"over 1h without lifecycle url": {res, hook, "s3cret", &chat.CreateSubscriptionOptions{Lifetime: 2 * time.Hour}, "opts.Lifetime"},
+		"over the maximum":              {res, hook, "s3cret", &chat.CreateSubscriptionOptions{Lifetime: 4 * 24 * time.Hour, LifecycleNotificationURL: hook}, "opts.Lifetime"},
+		"too short":                     {res, hook, "s3cret", &chat.CreateSubscriptionOptions{Lifetime: time.Second}, "opts.Lifetime"},
+		"no client state":               {res, hook, "", nil, "clientState"},
+		"long client state":             {res, hook, strings.Repeat("x", 129), nil, "clientState"},
+		"http url":                      {res, "http://hooks.contoso.example/graph", "s3cret", nil, "notificationURL"},
+		"relative url":                  {res, "/graph", "s3cret", nil, "notificationURL"},
+		"bad resource":                  {"/me/events", hook, "s3cret", nil, "resource"},
+		"channel id as chat":            {"/chats/19:abc@thread.tacv2/messages", hook, "s3cret", nil, "resource"},
+		"bad change type":               {res, hook, "s3cret", &chat.CreateSubscriptionOptions{ChangeTypes: []chat.ChangeType{"moved"}}, "opts.ChangeTypes"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := alice.CreateSubscription(ctx, tc.resource, tc.url, tc.opts)
+			_, err := alice.CreateSubscription(ctx, tc.resource, tc.url, tc.state, tc.opts)
 			var ae *chat.ArgumentError
 			require.True(t, errors.As(err, &ae), "%v", err)
 			require.Equal(t, tc.arg, ae.Arg)

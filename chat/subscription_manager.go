@@ -112,8 +112,7 @@ func newClientState() string {
 
 func (m *SubscriptionManager) create(ctx context.Context, resource string) (*managedSub, error) {
 	state := newClientState()
-	resp, err := m.c.CreateSubscription(ctx, resource, m.o.NotificationURL, &CreateSubscriptionOptions{
-		ClientState:              state,
+	resp, err := m.c.CreateSubscription(ctx, resource, m.o.NotificationURL, state, &CreateSubscriptionOptions{
 		ChangeTypes:              m.o.ChangeTypes,
 		Lifetime:                 m.o.Lifetime,
 		LifecycleNotificationURL: m.o.LifecycleNotificationURL,

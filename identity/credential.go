@@ -83,15 +83,9 @@ type TokenExchanger interface {
 	ExchangeTeamsUserToken(ctx context.Context, req TeamsUserTokenRequest, opts *ExchangeTeamsUserTokenOptions) (ExchangeTeamsUserTokenResponse, error)
 }
 
-// TeamsUserCredentialOptions configure a TeamsUserCredential. AppID and
-// UserID are required.
+// TeamsUserCredentialOptions are the optional parameters of
+// NewTeamsUserCredential. The zero value, or nil, is usable.
 type TeamsUserCredentialOptions struct {
-	// AppID is the client id of the Entra application that signs the Teams
-	// user in. Take it from your configuration, not from a token.
-	AppID string
-	// UserID is the Entra object id of the Teams user. Take it from your
-	// authenticated session, not from a token.
-	UserID string
 	// Scopes are the scopes of the Entra token requested from the Entra
 	// credential; empty means TeamsAudience+"/"+TeamsManageCalls and
 	// TeamsAudience+"/"+TeamsManageChats.
@@ -151,43 +145,50 @@ type TeamsUserCredential struct {
 }
 
 // NewTeamsUserCredential returns a credential that gets Entra tokens from
-// entra and exchanges them with exchanger. It fails with an *ArgumentError
-// when exchanger or entra is nil, opts.AppID or opts.UserID is empty, or
-// opts.RefreshBefore or opts.RefreshTimeout is negative. It does no I/O: the
-// first token is fetched when it is first asked for.
-func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredential, opts TeamsUserCredentialOptions) (*TeamsUserCredential, error) {
+// entra and exchanges them with exchanger for the Teams user userID (the
+// user's Entra object id; take it from your authenticated session, not from
+// a token) signed in to the Entra application appID (its client id; take it
+// from your configuration, not from a token). opts may be nil. It fails
+// with an *ArgumentError when exchanger or entra is nil, appID or userID is
+// empty, or opts.RefreshBefore or opts.RefreshTimeout is negative. It does
+// no I/O: the first token is fetched when it is first asked for.
+func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredential, appID, userID string, opts *TeamsUserCredentialOptions) (*TeamsUserCredential, error) {
+	var o TeamsUserCredentialOptions
+	if opts != nil {
+		o = *opts
+	}
 	switch {
 	case exchanger == nil:
 		return nil, argErr("exchanger", "is required")
 	case entra == nil:
 		return nil, argErr("entra", "the credential of the teams user's entra token is required")
-	case strings.TrimSpace(opts.AppID) == "":
+	case strings.TrimSpace(appID) == "":
 		return nil, argErr("appID", "the client id of the entra app is required; take it from your configuration")
-	case strings.TrimSpace(opts.UserID) == "":
+	case strings.TrimSpace(userID) == "":
 		return nil, argErr("userID", "the teams user's object id is required; take it from your authenticated session")
-	case opts.RefreshBefore < 0:
-		return nil, argErr("refreshBefore", "must not be negative")
-	case opts.RefreshTimeout < 0:
-		return nil, argErr("refreshTimeout", "must not be negative")
+	case o.RefreshBefore < 0:
+		return nil, argErr("opts.RefreshBefore", "must not be negative")
+	case o.RefreshTimeout < 0:
+		return nil, argErr("opts.RefreshTimeout", "must not be negative")
 	}
-	scopes := opts.Scopes
+	scopes := o.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{TeamsAudience + "/" + TeamsManageCalls, TeamsAudience + "/" + TeamsManageChats}
 	}
 	c := &TeamsUserCredential{
 		exchanger: exchanger,
 		entra:     entra,
-		appID:     opts.AppID,
-		userID:    opts.UserID,
-		tokenOpts: policy.TokenRequestOptions{Scopes: append([]string(nil), scopes...), TenantID: opts.TenantID},
+		appID:     appID,
+		userID:    userID,
+		tokenOpts: policy.TokenRequestOptions{Scopes: append([]string(nil), scopes...), TenantID: o.TenantID},
 	}
 	c.cache = newTokenCache(cacheConfig{
 		name:          "teams user credential",
 		fetch:         c.fetch,
-		clock:         opts.Clock,
-		refreshBefore: opts.RefreshBefore,
-		timeout:       opts.RefreshTimeout,
-		proactive:     opts.ProactiveRefresh,
+		clock:         o.Clock,
+		refreshBefore: o.RefreshBefore,
+		timeout:       o.RefreshTimeout,
+		proactive:     o.ProactiveRefresh,
 	}, nil)
 	return c, nil
 }

@@ -173,8 +173,8 @@ func outageWorld(t *testing.T, proactive bool) (*fake.Clock, *fake.Service, *exc
 	user := entra.AddUser(entra.AddTenant("fabrikam").ID, "Adele Vance")
 	acs := fake.New(&fake.Options{Entra: entra, Clock: clk})
 	x := &exchangeCounter{svc: acs, clock: clk}
-	cred, err := identity.NewTeamsUserCredential(x, entra.Credential(user, contosoAppID, nil), identity.TeamsUserCredentialOptions{
-		AppID: contosoAppID, UserID: user.ObjectID, Clock: clk, ProactiveRefresh: proactive,
+	cred, err := identity.NewTeamsUserCredential(x, entra.Credential(user, contosoAppID, nil), contosoAppID, user.ObjectID, &identity.TeamsUserCredentialOptions{
+		Clock: clk, ProactiveRefresh: proactive,
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cred.Close() })

@@ -186,11 +186,11 @@ func newRig(t *testing.T, mod func(*identity.TeamsUserCredentialOptions)) *rig {
 	t.Helper()
 	clk := fake.NewClock(t0)
 	r := &rig{clk: clk, ex: &fakeExchanger{clock: clk}, entra: &fakeEntra{clock: clk}}
-	opts := identity.TeamsUserCredentialOptions{AppID: testAppID, UserID: testUserID, TenantID: testTenant, Clock: clk}
+	opts := identity.TeamsUserCredentialOptions{TenantID: testTenant, Clock: clk}
 	if mod != nil {
 		mod(&opts)
 	}
-	cred, err := identity.NewTeamsUserCredential(r.ex, r.entra, opts)
+	cred, err := identity.NewTeamsUserCredential(r.ex, r.entra, testAppID, testUserID, &opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cred.Close() })
 	r.cred = cred
@@ -200,27 +200,23 @@ func newRig(t *testing.T, mod func(*identity.TeamsUserCredentialOptions)) *rig {
 func TestTeamsUserCredentialValidation(t *testing.T) {
 	clk := fake.NewClock(t0)
 	ex, entra := &fakeExchanger{clock: clk}, &fakeEntra{clock: clk}
-	good := identity.TeamsUserCredentialOptions{AppID: testAppID, UserID: testUserID}
 	for _, tc := range []struct {
-		name  string
-		ex    identity.TokenExchanger
-		entra azcore.TokenCredential
-		mod   func(*identity.TeamsUserCredentialOptions)
-		arg   string
+		name          string
+		ex            identity.TokenExchanger
+		entra         azcore.TokenCredential
+		appID, userID string
+		opts          *identity.TeamsUserCredentialOptions
+		arg           string
 	}{
-		{"no exchanger", nil, entra, nil, "exchanger"},
-		{"no entra credential", ex, nil, nil, "entra"},
-		{"no app id", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.AppID = "" }, "appID"},
-		{"blank user id", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.UserID = " " }, "userID"},
-		{"negative refresh before", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.RefreshBefore = -time.Minute }, "refreshBefore"},
-		{"negative refresh timeout", ex, entra, func(o *identity.TeamsUserCredentialOptions) { o.RefreshTimeout = -time.Second }, "refreshTimeout"},
+		{"no exchanger", nil, entra, testAppID, testUserID, nil, "exchanger"},
+		{"no entra credential", ex, nil, testAppID, testUserID, nil, "entra"},
+		{"no app id", ex, entra, "", testUserID, nil, "appID"},
+		{"blank user id", ex, entra, testAppID, " ", nil, "userID"},
+		{"negative refresh before", ex, entra, testAppID, testUserID, &identity.TeamsUserCredentialOptions{RefreshBefore: -time.Minute}, "opts.RefreshBefore"},
+		{"negative refresh timeout", ex, entra, testAppID, testUserID, &identity.TeamsUserCredentialOptions{RefreshTimeout: -time.Second}, "opts.RefreshTimeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := good
-			if tc.mod != nil {
-				tc.mod(&opts)
-			}
-			cred, err := identity.NewTeamsUserCredential(tc.ex, tc.entra, opts)
+			cred, err := identity.NewTeamsUserCredential(tc.ex, tc.entra, tc.appID, tc.userID, tc.opts)
 			assert.Nil(t, cred)
 			var ae *identity.ArgumentError
 			require.ErrorAs(t, err, &ae)

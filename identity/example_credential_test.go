@@ -40,10 +40,10 @@ func (x *exchangeStub) ExchangeTeamsUserToken(_ context.Context, req identity.Te
 func ExampleNewTeamsUserCredential() {
 	// The exchanger would be an *identity.Client; entra the user's azidentity credential.
 	ex := &exchangeStub{now: time.Now}
-	cred, err := identity.NewTeamsUserCredential(ex, entraStub{now: time.Now}, identity.TeamsUserCredentialOptions{
-		AppID:  "8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13", // from your configuration
-		UserID: "3f9c2b1a-7d6e-4f50-8a1b-c2d3e4f5a6b7", // from your authenticated session
-	})
+	cred, err := identity.NewTeamsUserCredential(ex, entraStub{now: time.Now},
+		"8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13", // the app's client id, from your configuration
+		"3f9c2b1a-7d6e-4f50-8a1b-c2d3e4f5a6b7", // the user's object id, from your authenticated session
+		nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -64,7 +64,7 @@ func ExampleNewTeamsUserCredential() {
 	fmt.Println("exchanges:", ex.calls)
 
 	// Missing ids are reported before anything is sent.
-	_, err = identity.NewTeamsUserCredential(ex, entraStub{now: time.Now}, identity.TeamsUserCredentialOptions{AppID: "8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13"})
+	_, err = identity.NewTeamsUserCredential(ex, entraStub{now: time.Now}, "8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13", "", nil)
 	var argErr *identity.ArgumentError
 	fmt.Println(errors.As(err, &argErr), argErr.Arg)
 	// Output:
@@ -80,9 +80,8 @@ func ExampleNewTeamsUserCredential_proactiveRefresh() {
 	ctx := context.Background()
 	clk := fake.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ex := &exchangeStub{now: clk.Now}
-	cred, err := identity.NewTeamsUserCredential(ex, entraStub{now: clk.Now}, identity.TeamsUserCredentialOptions{
-		AppID:            "8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13",
-		UserID:           "3f9c2b1a-7d6e-4f50-8a1b-c2d3e4f5a6b7",
+	const appID, userID = "8e0a1f3c-5b7d-4c2e-9f61-2d4b6a8c0e13", "3f9c2b1a-7d6e-4f50-8a1b-c2d3e4f5a6b7"
+	cred, err := identity.NewTeamsUserCredential(ex, entraStub{now: clk.Now}, appID, userID, &identity.TeamsUserCredentialOptions{
 		ProactiveRefresh: true,
 		Clock:            clk,
 	})

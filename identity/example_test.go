@@ -37,10 +37,7 @@ func Example() {
 	// and keeps it fresh. The app id comes from configuration, the user id
 	// from the authenticated session: never from the token itself.
 	const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
-	cred, err := identity.NewTeamsUserCredential(client, entra.Credential(adele, appID, nil), identity.TeamsUserCredentialOptions{
-		AppID:  appID,
-		UserID: adele.ObjectID,
-	})
+	cred, err := identity.NewTeamsUserCredential(client, entra.Credential(adele, appID, nil), appID, adele.ObjectID, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -57,8 +57,8 @@ type UserOptions struct {
 	// nil means Microsoft Graph's defaults. Its UserID is the user's.
 	Chat *chat.ClientOptions
 	// Credential tunes the user's refreshing ACS credential (refresh
-	// margin, clock); nil means its defaults. Its AppID and UserID are
-	// Config.AppID and the user's.
+	// margin, clock); nil means its defaults. The credential is for
+	// Config.AppID and the user's id.
 	Credential *identity.TeamsUserCredentialOptions
 }
 
@@ -110,12 +110,7 @@ func NewUser(cfg Config, cred azcore.TokenCredential, userID string, opts *UserO
 	if opts != nil {
 		o = *opts
 	}
-	var co identity.TeamsUserCredentialOptions
-	if o.Credential != nil {
-		co = *o.Credential
-	}
-	co.AppID, co.UserID = cfg.AppID, userID
-	acs, err := identity.NewTeamsUserCredential(cfg.Exchanger, cred, co)
+	acs, err := identity.NewTeamsUserCredential(cfg.Exchanger, cred, cfg.AppID, userID, o.Credential)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@
 // applications use one to test their callback endpoints:
 //
 //	iss := callbacktest.NewIssuer("my-acs-resource-id", nil)
-//	h, _ := calling.NewCallbackHandler(iss.HandlerOptions())
+//	h, _ := calling.NewCallbackHandler(iss.Audience(), iss.HandlerOptions())
 //	srv := httptest.NewServer(h)
 //	resp, _ := iss.Post(ctx, srv.Client(), srv.URL, &calling.CallConnected{...})
 //
@@ -152,16 +152,17 @@ type keySet struct{ i *Issuer }
 
 func (k keySet) Key(kid string) (*rsa.PublicKey, error) { return k.i.jwks().Key(kid) }
 
-// HandlerOptions returns handler options that trust this Issuer's keys
-// (KeySet) for its audience and issuer, with the handler's defaults for
-// everything else.
-func (i *Issuer) HandlerOptions() calling.CallbackHandlerOptions {
-	return calling.CallbackHandlerOptions{CallbackAuthOptions: i.AuthOptions()}
+// HandlerOptions returns new handler options that trust this Issuer's keys
+// (KeySet) and issuer, with the handler's defaults for everything else, for
+// calling.NewCallbackHandler(i.Audience(), opts).
+func (i *Issuer) HandlerOptions() *calling.CallbackHandlerOptions {
+	return &calling.CallbackHandlerOptions{CallbackAuthOptions: *i.AuthOptions()}
 }
 
-// AuthOptions returns authenticator options that trust this Issuer's keys.
-func (i *Issuer) AuthOptions() calling.CallbackAuthOptions {
-	return calling.CallbackAuthOptions{Audience: i.audience, Issuer: i.issuer, KeySet: i.KeySet(), Now: i.now}
+// AuthOptions returns new authenticator options that trust this Issuer's
+// keys and issuer, for calling.NewCallbackAuthenticator(i.Audience(), opts).
+func (i *Issuer) AuthOptions() *calling.CallbackAuthOptions {
+	return &calling.CallbackAuthOptions{Issuer: i.issuer, KeySet: i.KeySet(), Now: i.now}
 }
 
 // TokenOption changes a token minted by Token.

@@ -15,7 +15,7 @@ func ExampleIssuer() {
 	iss := callbacktest.NewIssuer("acs-immutable-resource-id", nil)
 	opts := iss.HandlerOptions()
 	opts.Synchronous = true
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -58,8 +58,7 @@ func ExampleIssuer_Handler() {
 	keys := httptest.NewServer(iss.Handler())
 	defer keys.Close()
 
-	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{
-		Audience:               "acs-immutable-resource-id",
+	h, err := calling.NewCallbackHandler("acs-immutable-resource-id", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{
 		OpenIDConfigurationURL: keys.URL + callbacktest.OpenIDConfigurationPath,
 		HTTPClient:             keys.Client(),
 	}})

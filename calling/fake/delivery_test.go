@@ -165,7 +165,7 @@ func callbackServer(tb testing.TB, sb *fake.Switchboard, rcv *receiver, flaky bo
 	opts := sb.CallbackIssuer().HandlerOptions()
 	opts.Synchronous = true
 	opts.Now = sb.Clock().Now
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(sb.ResourceID(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func ExampleSwitchboard_NewServer() {
 	defer api.Close()
 	alice := sb.AddTeamsUser("a11ce000-0000-4000-8000-000000000000", fake.Answers())
 
-	handler, _ := calling.NewCallbackHandler(sb.CallbackIssuer().HandlerOptions())
+	handler, _ := calling.NewCallbackHandler(sb.ResourceID(), sb.CallbackIssuer().HandlerOptions())
 	defer handler.Close()
 	var mu sync.Mutex
 	var got []string

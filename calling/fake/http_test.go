@@ -728,10 +728,7 @@ func TestOnEventPanicIsTheDeliverysFailure(t *testing.T) {
 // TestEventGridValidationHandshake validates the Event Grid subscription
 // with calling's CallbackHandler, which must echo the code.
 func TestEventGridValidationHandshake(t *testing.T) {
-	handler, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
-		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: "unused"},
-		EventGridSecret:     "grid-secret",
-	})
+	handler, err := calling.NewCallbackHandler("unused", &calling.CallbackHandlerOptions{EventGridSecret: "grid-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,9 +50,8 @@ func newHTTPEnv(t testing.TB, configure func(*fake.Options)) (callingtest.Env, *
 	sb := fake.New(opts)
 	api := sb.NewServer()
 	var err error
-	handler, err = calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+	handler, err = calling.NewCallbackHandler(sb.ResourceID(), &calling.CallbackHandlerOptions{
 		CallbackAuthOptions: calling.CallbackAuthOptions{
-			Audience:               sb.ResourceID(),
 			OpenIDConfigurationURL: api.URL + fake.PathOpenIDConfiguration,
 			HTTPClient:             api.Client(),
 			Now:                    clock.Now,

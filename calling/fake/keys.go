@@ -70,10 +70,11 @@ func (s *signer) token(now time.Time) string {
 }
 
 // CallbackIssuer returns the issuer that signs the switchboard's callbacks:
-// calling.NewCallbackHandler(sb.CallbackIssuer().HandlerOptions()) accepts
-// them without fetching anything. Its tokens are dated by the
-// switchboard's clock (give the handler the same clock, CallbackAuthOptions.Now,
-// when it is a manual one far from the machine's time).
+// calling.NewCallbackHandler(sb.ResourceID(), sb.CallbackIssuer().HandlerOptions())
+// accepts them without fetching anything. Its tokens are dated by the
+// switchboard's clock (give the handler the same clock,
+// CallbackAuthOptions.Now, when it is a manual one far from the machine's
+// time).
 func (sb *Switchboard) CallbackIssuer() *callbacktest.Issuer { return sb.signer.iss }
 
 // CallbackToken returns a callback token as the switchboard signs its

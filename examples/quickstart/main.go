@@ -90,10 +90,7 @@ func runOffline(ctx context.Context) error {
 	// 3. A refreshing credential: Entra token -> exchange -> ACS token, cached
 	// and refreshed before expiry. App id from configuration, user id from the
 	// authenticated session, never from the token.
-	cred, err := identity.NewTeamsUserCredential(client, signIn, identity.TeamsUserCredentialOptions{
-		AppID:  contosoAppID,
-		UserID: adele.ObjectID,
-	})
+	cred, err := identity.NewTeamsUserCredential(client, signIn, contosoAppID, adele.ObjectID, nil)
 	if err != nil {
 		return err
 	}
@@ -176,9 +173,8 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 	// The callback endpoint: every callback's RS256 token is checked against
 	// the resource's published keys (the switchboard's, here); a tracker
 	// follows each call's state from the events.
-	handler, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+	handler, err := calling.NewCallbackHandler(sb.ResourceID(), &calling.CallbackHandlerOptions{
 		CallbackAuthOptions: calling.CallbackAuthOptions{
-			Audience:               sb.ResourceID(),
 			OpenIDConfigurationURL: acsSrv.URL + callfake.PathOpenIDConfiguration,
 		},
 		Synchronous: true,
@@ -345,7 +341,7 @@ func runAzure(ctx context.Context) error {
 	// The user's Entra token comes from the environment here; a service
 	// would use azidentity's OnBehalfOfCredential instead.
 	entra := staticEntra(token)
-	cred, err := identity.NewTeamsUserCredential(client, entra, identity.TeamsUserCredentialOptions{AppID: appID, UserID: userID})
+	cred, err := identity.NewTeamsUserCredential(client, entra, appID, userID, nil)
 	if err != nil {
 		return err
 	}

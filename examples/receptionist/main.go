@@ -381,9 +381,8 @@ func runOffline(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	h, err := calling.NewCallbackHandler(calling.CallbackHandlerOptions{
+	h, err := calling.NewCallbackHandler(sb.ResourceID(), &calling.CallbackHandlerOptions{
 		CallbackAuthOptions: calling.CallbackAuthOptions{
-			Audience:               sb.ResourceID(),
 			OpenIDConfigurationURL: acs.URL + callfake.PathOpenIDConfiguration,
 		},
 		EventGridSecret: secret,
@@ -568,10 +567,9 @@ func deviceCodeSignIn(ctx context.Context, cfg azureConfig, logf func(string, ..
 // ACS_RESOURCE_ID or secret shows in the log at the first callback instead
 // of as silent 401s.
 func newCallbackHandler(cfg azureConfig, logf func(string, ...any)) (*calling.CallbackHandler, error) {
-	return calling.NewCallbackHandler(calling.CallbackHandlerOptions{
-		CallbackAuthOptions: calling.CallbackAuthOptions{Audience: cfg.resourceID},
-		EventGridSecret:     cfg.eventGridSecret,
-		OnError:             func(err error) { logf("callback handler: %v", err) },
+	return calling.NewCallbackHandler(cfg.resourceID, &calling.CallbackHandlerOptions{
+		EventGridSecret: cfg.eventGridSecret,
+		OnError:         func(err error) { logf("callback handler: %v", err) },
 	})
 }
 

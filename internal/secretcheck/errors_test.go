@@ -100,7 +100,7 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 		add("NewNotificationHandler", err, secret)
 		c, err := chat.NewClient(staticEntra("graph-token"), &chat.ClientOptions{BaseURL: "http://127.0.0.1:1/v1.0"})
 		require.NoError(t, err)
-		_, err = c.CreateSubscription(context.Background(), chat.ChatMessagesResource("19:x@thread.v2"), "https://hooks.example/h", &chat.CreateSubscriptionOptions{ClientState: cs})
+		_, err = c.CreateSubscription(context.Background(), chat.ChatMessagesResource("19:x@thread.v2"), "https://hooks.example/h", cs, nil)
 		add("CreateSubscription", err, secret)
 	}
 
@@ -113,7 +113,7 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 	opts.EventGridSecret = eventGridSecret
 	opts.Synchronous = true
 	opts.OnError = func(err error) { mu.Lock(); handlerErrs = append(handlerErrs, err); mu.Unlock() }
-	h, err := calling.NewCallbackHandler(opts)
+	h, err := calling.NewCallbackHandler(iss.Audience(), opts)
 	require.NoError(t, err)
 	defer h.Close()
 	w := httptest.NewRecorder()

@@ -90,7 +90,7 @@ func cases(t *testing.T) map[string]secretCase {
 	phoneExchanged, err := acs.ExchangeTeamsPhoneToken(ctx, phoneTok, nil)
 	require.NoError(t, err)
 
-	teamsCred, err := identity.NewTeamsUserCredential(acs, staticEntra(entraTok), identity.TeamsUserCredentialOptions{AppID: appID, UserID: user.ObjectID})
+	teamsCred, err := identity.NewTeamsUserCredential(acs, staticEntra(entraTok), appID, user.ObjectID, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = teamsCred.Close() })
 	teamsTok, err := teamsCred.Token(ctx)
@@ -159,7 +159,7 @@ func cases(t *testing.T) map[string]secretCase {
 	hopts := iss.HandlerOptions()
 	hopts.EventGridSecret = eventGridSecret
 	hopts.Synchronous = true
-	handler, err := calling.NewCallbackHandler(hopts)
+	handler, err := calling.NewCallbackHandler(iss.Audience(), hopts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = handler.Close() })
 
@@ -195,7 +195,6 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: chat.GetOnlineMeetingByJoinURLResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.GetOnlineMeetingByJoinMeetingIDResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.CreateOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
-		{value: chat.CreateSubscriptionOptions{ClientState: clientState, Lifetime: time.Hour}, secrets: []string{clientState}},
 		{value: chat.NotificationHandlerOptions{ClientState: clientState, Buffer: 8}, secrets: []string{clientState}},
 		{value: mgr, secrets: []string{mgrState}},
 
