@@ -150,7 +150,7 @@ func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
 		sb.join(c, r.target, r.script, at)
 		if c.props.State == calling.StateConnecting {
 			c.props.State = calling.StateConnected
-			sb.emit(c, at, TypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
+			sb.emit(c, at, calling.EventTypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
 		}
 		sb.emitRoster(c, at)
 	case ringInvite:
@@ -161,7 +161,7 @@ func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
 		sb.join(c, r.target, r.script, at)
 		sb.emitRoster(c, at)
 		res := resAdded
-		sb.emit(c, at, TypeAddParticipantSucceeded, r.opCallbackURL, func(e *Event) {
+		sb.emit(c, at, calling.EventTypeAddParticipantSucceeded, r.opCallbackURL, func(e *Event) {
 			e.OperationContext, e.Participant, e.InvitationID, e.Result = r.opContext, r.target, r.invitationID, &res
 		})
 	case ringTransfer:
@@ -170,7 +170,7 @@ func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
 			return
 		}
 		res := resTransferred
-		sb.emit(c, at, TypeCallTransferAccepted, r.opCallbackURL, func(e *Event) {
+		sb.emit(c, at, calling.EventTypeCallTransferAccepted, r.opCallbackURL, func(e *Event) {
 			e.OperationContext, e.Transferee, e.TransferTarget, e.Result = r.opContext, r.transferee.id, r.target, &res
 		})
 		if len(c.others()) <= 1 {
@@ -202,7 +202,7 @@ func (sb *Switchboard) ringFailed(r *ring, at time.Time, res ResultInformation) 
 		}
 		if c.props.State == calling.StateConnecting {
 			if len(c.rings) == 0 {
-				sb.emit(c, at, TypeCreateCallFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
+				sb.emit(c, at, calling.EventTypeCreateCallFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
 				sb.end(c, at, "no callee answered", false)
 			}
 			return
@@ -213,7 +213,7 @@ func (sb *Switchboard) ringFailed(r *ring, at time.Time, res ResultInformation) 
 		if c.ended {
 			return
 		}
-		sb.emit(c, at, TypeAddParticipantFailed, r.opCallbackURL, func(e *Event) {
+		sb.emit(c, at, calling.EventTypeAddParticipantFailed, r.opCallbackURL, func(e *Event) {
 			e.OperationContext, e.Participant, e.InvitationID, e.Result = r.opContext, r.target, r.invitationID, &res
 		})
 	case ringTransfer:
@@ -222,7 +222,7 @@ func (sb *Switchboard) ringFailed(r *ring, at time.Time, res ResultInformation) 
 			return
 		}
 		c.props.State = calling.StateConnected
-		sb.emit(c, at, TypeCallTransferFailed, r.opCallbackURL, func(e *Event) {
+		sb.emit(c, at, calling.EventTypeCallTransferFailed, r.opCallbackURL, func(e *Event) {
 			e.OperationContext, e.Transferee, e.TransferTarget, e.Result = r.opContext, r.transferee.id, r.target, &res
 		})
 	case ringRedirect:
@@ -251,7 +251,7 @@ func (sb *Switchboard) leave(c *call, m *member, at time.Time) {
 		c.transfer = nil
 		c.props.State = calling.StateConnected
 		res := resGone
-		sb.emit(c, at, TypeCallTransferFailed, t.opCallbackURL, func(e *Event) {
+		sb.emit(c, at, calling.EventTypeCallTransferFailed, t.opCallbackURL, func(e *Event) {
 			e.OperationContext, e.Transferee, e.TransferTarget, e.Result = t.opContext, m.id, t.target, &res
 		})
 	}
@@ -297,7 +297,7 @@ func (sb *Switchboard) end(c *call, at time.Time, reason string, disconnected bo
 	}
 	if disconnected {
 		res := resHungUp
-		sb.emit(c, at, TypeCallDisconnected, "", func(e *Event) { e.Result = &res })
+		sb.emit(c, at, calling.EventTypeCallDisconnected, "", func(e *Event) { e.Result = &res })
 	}
 	c.props.State = calling.StateDisconnected
 	c.final = true
@@ -364,7 +364,7 @@ func (sb *Switchboard) emit(c *call, at time.Time, typ, url string, fill func(*E
 func (sb *Switchboard) emitRoster(c *call, at time.Time) {
 	c.rosterSeq++
 	seq, roster := c.rosterSeq, c.roster()
-	sb.emit(c, at, TypeParticipantsUpdated, "", func(e *Event) { e.Participants, e.SequenceNumber = roster, seq })
+	sb.emit(c, at, calling.EventTypeParticipantsUpdated, "", func(e *Event) { e.Participants, e.SequenceNumber = roster, seq })
 }
 
 // newCall registers a call connection. Call with sb.mu held.

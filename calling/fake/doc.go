@@ -54,10 +54,14 @@
 // Ring timeouts and scripted delays run on Options.Clock: with
 // identity/fake's NewClock, a test moves time with Advance and never
 // sleeps. InjectFault makes matching requests fail (429 with Retry-After,
-// 5xx, after or before taking effect), slow down or drop, counted per
-// operation, on both faces; the HTTP face replays the first answer to a
-// retried request with the same Repeatability-Request-ID. Calls, Call,
-// Events, IncomingCalls and Requests show what happened.
+// 5xx, after or before taking effect), slow down, hang or drop, by count,
+// after a number of requests or by ratio, on both faces; the HTTP face
+// replays the first answer to a retried request with the same
+// Repeatability-Request-ID. Calls, Call, Events, IncomingCalls, Requests
+// and CountRequests show what happened.
 //
-// Close stops every goroutine of the switchboard.
+// Close stops every goroutine of the switchboard. Faults, the request log,
+// the clock, New, NewServer and Close work as in identity/fake and
+// chat/fake, whose Fault and Request types this package shares (see
+// identity/fake).
 package fake

@@ -8,25 +8,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
-// CloudEvent types of the callbacks the switchboard sends: calling's
-// EventType constants.
-const (
-	TypeCallConnected                 = calling.EventTypeCallConnected
-	TypeCallDisconnected              = calling.EventTypeCallDisconnected
-	TypeCreateCallFailed              = calling.EventTypeCreateCallFailed
-	TypeConnectFailed                 = calling.EventTypeConnectFailed
-	TypeParticipantsUpdated           = calling.EventTypeParticipantsUpdated
-	TypeAddParticipantSucceeded       = calling.EventTypeAddParticipantSucceeded
-	TypeAddParticipantFailed          = calling.EventTypeAddParticipantFailed
-	TypeRemoveParticipantSucceeded    = calling.EventTypeRemoveParticipantSucceeded
-	TypeCancelAddParticipantSucceeded = calling.EventTypeCancelAddParticipantSucceeded
-	TypeCancelAddParticipantFailed    = calling.EventTypeCancelAddParticipantFailed
-	TypeCallTransferAccepted          = calling.EventTypeCallTransferAccepted
-	TypeCallTransferFailed            = calling.EventTypeCallTransferFailed
-	// TypeIncomingCall is the Event Grid event type of an incoming call.
-	TypeIncomingCall = calling.EventTypeIncomingCall
-)
-
 // ResultInformation is the outcome an event reports: a SIP-like code, a
 // sub-code and a message.
 type ResultInformation struct {
@@ -41,7 +22,8 @@ type ResultInformation struct {
 // Event is a callback event the switchboard raised for a call connection,
 // with the fate of its delivery.
 type Event struct {
-	// Type is the CloudEvent type, one of the Type constants.
+	// Type is the CloudEvent type, one of calling's EventType constants
+	// (calling.EventTypeCallConnected, ...).
 	Type string
 	// ID is the CloudEvent id, unique per event.
 	ID string

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
@@ -26,10 +27,10 @@ func encodeCallback(e *Event) ([]byte, error) {
 		d.ResultInformation = &eventwire.ResultInformation{Code: int32(r.Code), SubCode: int32(r.SubCode), Message: r.Message}
 	}
 	switch e.Type {
-	case TypeCancelAddParticipantSucceeded, TypeCancelAddParticipantFailed:
+	case calling.EventTypeCancelAddParticipantSucceeded, calling.EventTypeCancelAddParticipantFailed:
 		// Only the cancel events carry the invitation id on the wire.
 		d.InvitationID = e.InvitationID
-	case TypeParticipantsUpdated:
+	case calling.EventTypeParticipantsUpdated:
 		d.Participants = make([]eventwire.CallParticipant, len(e.Participants))
 		for i, p := range e.Participants {
 			d.Participants[i] = eventwire.CallParticipant{Identifier: callwire.OptionalModel(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}

@@ -1,9 +1,8 @@
 package fake
 
 import (
-	"context"
-	"errors"
-	"time"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 )
 
 // Operation names, for Fault.Op and Request.Op. Both faces use them.
@@ -28,108 +27,51 @@ const (
 )
 
 // Fault is a failure the switchboard injects into matching requests, on
-// both faces. Faults count requests; they never draw random numbers.
-type Fault struct {
-	// Op limits the fault to one operation (OpCreateCall, ...); empty
-	// matches every operation.
-	Op string
-	// Status is the HTTP status to answer with, for example 429 or 503.
-	// Zero with Delay only delays; zero with Drop only drops.
-	Status int
-	// Code is the error code in the body; empty means one that fits
-	// Status ("TooManyRequests" for 429, ...).
-	Code string
-	// Message is the error message; empty means a generic one.
-	Message string
-	// RetryAfter, when positive, is sent as the Retry-After header (whole
-	// seconds, rounded up), on the Go face too (in the error's response).
-	RetryAfter time.Duration
-	// Times is how many matching requests the fault applies to; zero means
-	// once.
-	Times int
-	// Skip lets this many matching requests through before the fault
-	// applies.
-	Skip int
-	// AfterProcessing makes the request take effect before the failure is
-	// answered, as when a response is lost: a call is created, then 500 is
-	// returned. A client that retries with the same Repeatability-Request-ID
-	// gets the first outcome replayed; one that retries without it acts
-	// twice. Without AfterProcessing the request fails before anything
-	// happens (as a 429 does).
-	AfterProcessing bool
-	// Delay holds the answer this long (real time, or until the request's
-	// context ends) before it is given.
-	Delay time.Duration
-	// Drop, on the HTTP face, closes the connection without an answer; on
-	// the Go face the call fails with ErrDropped.
-	Drop bool
-}
+// both faces: the fault model of all three fakes, declared in identity/fake.
+// Its Op is one of this package's Op constants; the Go face answers a Drop
+// with ErrDropped and a fault's error as the *azcore.ResponseError the
+// client would return (Retry-After in its response). A request retried on
+// the HTTP face with the same Repeatability-Request-ID after a fault with
+// AfterProcessing gets the first outcome replayed; one retried without it
+// acts twice.
+type Fault = identityfake.Fault
 
-// ErrDropped is the Go face's error for a request a Fault with Drop lost.
-var ErrDropped = errors.New("fake: the connection was dropped (injected fault)")
+// Request is one request the switchboard answered, on either face: the
+// request log of all three fakes, declared in identity/fake. This fake fills
+// in RepeatabilityID and Replayed.
+type Request = identityfake.Request
 
-type faultState struct {
-	f       Fault
-	seen    int
-	applied int
-}
+// ErrDropped is the Go face's error for a request that a Fault with Drop
+// lost: identity/fake's.
+var ErrDropped = identityfake.ErrDropped
 
-// InjectFault adds a fault. Faults are tried in the order they were
-// injected; the first that applies to a request wins.
-func (sb *Switchboard) InjectFault(f Fault) {
-	if f.Times <= 0 {
-		f.Times = 1
-	}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	sb.faults = append(sb.faults, &faultState{f: f})
-}
+// InjectFault adds a fault after those already injected. Faults are tried in
+// the order they were injected; the first that applies to a request wins.
+func (sb *Switchboard) InjectFault(f Fault) { sb.faults.Inject(fakekit.Fault(f)) }
 
-// ClearFaults removes every fault.
-func (sb *Switchboard) ClearFaults() {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	sb.faults = nil
-}
+// ClearFaults removes every fault and sets FaultsApplied back to zero.
+func (sb *Switchboard) ClearFaults() { sb.faults.Clear() }
 
-// FaultsApplied returns how many requests the injected faults have failed
-// or delayed so far.
-func (sb *Switchboard) FaultsApplied() int {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	n := 0
-	for _, f := range sb.faults {
-		n += f.applied
-	}
-	return n
-}
+// FaultsApplied returns how many requests injected faults have applied to
+// since the last ClearFaults.
+func (sb *Switchboard) FaultsApplied() int { return sb.faults.Applied() }
 
-// takeFault returns the fault that applies to this request of op, if any.
-func (sb *Switchboard) takeFault(op string) *Fault {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	for _, fs := range sb.faults {
-		if fs.f.Op != "" && fs.f.Op != op {
-			continue
-		}
-		if fs.applied >= fs.f.Times {
-			continue
-		}
-		fs.seen++
-		if fs.seen <= fs.f.Skip {
-			continue
-		}
-		fs.applied++
-		f := fs.f
-		return &f
-	}
-	return nil
-}
+// Requests returns the requests answered so far, oldest first: at most
+// Options.MaxRequestLog of them (when the log is full its oldest tenth is
+// dropped).
+func (sb *Switchboard) Requests() []Request { return sb.log.All() }
 
-func (f *Fault) apiError() *apiError {
-	if f == nil || f.Status == 0 {
-		return nil
-	}
+// ResetRequests empties the request log.
+func (sb *Switchboard) ResetRequests() { sb.log.Reset() }
+
+// CountRequests returns how many logged requests were of op (all when op is
+// empty) and, of those, how many an injected fault held or answered.
+func (sb *Switchboard) CountRequests(op string) (total, injected int) { return sb.log.Count(op) }
+
+func (sb *Switchboard) logRequest(r Request) { sb.log.Add(r.Op, r.Injected, r) }
+
+// faultError is the error an injected fault answers with.
+func faultError(f *fakekit.Fault) *apiError {
 	code, msg := f.Code, f.Message
 	if code == "" {
 		code = codeFor(f.Status)
@@ -138,62 +80,4 @@ func (f *Fault) apiError() *apiError {
 		msg = "Injected fault."
 	}
 	return &apiError{status: f.Status, code: code, msg: msg, retryAfter: f.RetryAfter}
-}
-
-// wait holds a request for the fault's delay.
-func (f *Fault) wait(ctx context.Context) error {
-	if f == nil || f.Delay <= 0 {
-		return nil
-	}
-	t := time.NewTimer(f.Delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Request is one request the switchboard received, on either face.
-type Request struct {
-	// Op is the operation, one of the Op constants ("" for a request the
-	// HTTP face could not route).
-	Op string
-	// Face is "go" or "http".
-	Face string
-	// Method and Path are those of the HTTP request (the Go face fills in
-	// the request the real client would have sent).
-	Method, Path string
-	// Status is the HTTP status answered (the Go face: the status of the
-	// error returned, or the success status).
-	Status int
-	// RepeatabilityID is the Repeatability-Request-ID, if any.
-	RepeatabilityID string
-	// Replayed is true when the answer was replayed from an earlier request
-	// with the same Repeatability-Request-ID.
-	Replayed bool
-	// Fault is true when an injected fault decided the answer.
-	Fault bool
-}
-
-// maxRequestLog bounds the request log.
-const maxRequestLog = 100_000
-
-func (sb *Switchboard) logRequest(r Request) {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	if len(sb.requests) >= maxRequestLog {
-		n := copy(sb.requests, sb.requests[maxRequestLog/10:])
-		sb.requests = sb.requests[:n]
-	}
-	sb.requests = append(sb.requests, r)
-}
-
-// Requests returns the requests received so far, oldest first (at most the
-// last 100,000).
-func (sb *Switchboard) Requests() []Request {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	return append([]Request(nil), sb.requests...)
 }

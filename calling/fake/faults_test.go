@@ -58,11 +58,18 @@ func TestFaultThrottlingHTTPFace(t *testing.T) {
 		t.Fatalf("CreateCall through a 429: %v", err)
 	}
 	reqs := h.sb.Requests()
-	if len(reqs) != 2 || reqs[0].Status != 429 || !reqs[0].Fault || reqs[1].Status != 201 {
+	if len(reqs) != 2 || reqs[0].Status != 429 || !reqs[0].Injected || reqs[1].Status != 201 {
 		t.Fatalf("requests %+v, want a 429 then a 201", reqs)
 	}
 	if reqs[0].RepeatabilityID == "" || reqs[0].RepeatabilityID != reqs[1].RepeatabilityID {
 		t.Errorf("the retry's Repeatability-Request-ID %q differs from the first %q", reqs[1].RepeatabilityID, reqs[0].RepeatabilityID)
+	}
+	if total, injected := h.sb.CountRequests(fake.OpCreateCall); total != 2 || injected != 1 {
+		t.Errorf("CountRequests = %d, %d; want 2, 1", total, injected)
+	}
+	h.sb.ResetRequests()
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Errorf("%d requests after ResetRequests", n)
 	}
 	if n := len(h.sb.Calls()); n != 1 {
 		t.Errorf("%d calls, want 1", n)

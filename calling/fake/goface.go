@@ -13,6 +13,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 )
 
 // The Go face: calling.Service on the switchboard's state.
@@ -63,7 +64,10 @@ func checked[T any](_ T, err error) error {
 	return err
 }
 
-// goOp runs one operation of the Go face: faults, the operation, the log.
+// goOp runs one operation of the Go face as one request of the HTTP face
+// runs: refused after Close, under the injected fault that applies, logged
+// as the request the client would have sent (method, path), a service
+// error returned as the client's *azcore.ResponseError.
 func (sb *Switchboard) goOp(ctx context.Context, op, method, path string, okStatus int, run func() *apiError) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -74,30 +78,18 @@ func (sb *Switchboard) goOp(ctx context.Context, op, method, path string, okStat
 	if closed {
 		return errClosed
 	}
-	f := sb.takeFault(op)
-	rq := Request{Op: op, Face: "go", Method: method, Path: path, Fault: f != nil}
-	if err := f.wait(ctx); err != nil {
+	f := sb.faults.Take(op)
+	rq := Request{Op: op, Face: "go", Method: method, Path: fakekit.UnescapedPath(path), Injected: f != nil, At: sb.clock.Now()}
+	var e *apiError
+	switch fakekit.Apply(ctx, f, func() { e = run() }) {
+	case fakekit.Gone:
 		sb.logRequest(rq)
-		return err
-	}
-	if f != nil && !f.AfterProcessing {
-		if f.Drop {
-			sb.logRequest(rq)
-			return ErrDropped
-		}
-		if e := f.apiError(); e != nil {
-			rq.Status = e.status
-			sb.logRequest(rq)
-			return e.responseError(ctx, method, path)
-		}
-	}
-	e := run()
-	if e == nil && f != nil && f.AfterProcessing {
-		if f.Drop {
-			sb.logRequest(rq)
-			return ErrDropped
-		}
-		e = f.apiError()
+		return ctx.Err()
+	case fakekit.Drop:
+		sb.logRequest(rq)
+		return ErrDropped
+	case fakekit.Fail:
+		e = faultError(f)
 	}
 	rq.Status = okStatus
 	if e != nil {

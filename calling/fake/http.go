@@ -15,6 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
@@ -81,7 +82,7 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op, h, id, raw, e := route(r.Method, path)
-	rq := Request{Op: op, Face: "http", Method: r.Method, Path: path}
+	rq := Request{Op: op, Face: "http", Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, At: sb.clock.Now()}
 	answer := func(e *apiError) {
 		rq.Status = e.status
 		sb.logRequest(rq)
@@ -134,45 +135,38 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f := sb.takeFault(op)
-	rq.Fault = f != nil
-	if err := f.wait(r.Context()); err != nil {
-		sb.logRequest(rq)
-		return
-	}
-	if f != nil && !f.AfterProcessing {
-		if f.Drop {
-			sb.logRequest(rq)
-			panic(http.ErrAbortHandler)
-		}
-		if e := f.apiError(); e != nil {
-			answer(e)
+	f := sb.faults.Take(op)
+	rq.Injected = f != nil
+	var status int
+	var payload []byte
+	switch fakekit.Apply(r.Context(), f, func() {
+		var out any
+		status, out, e = h(sb, r, id, raw, body)
+		if e != nil {
 			return
 		}
+		if out != nil {
+			payload, _ = json.Marshal(out)
+		}
+		if repeatID != "" {
+			sb.remember(repeatID, &replay{path: path, status: status, body: payload})
+		}
+	}) {
+	case fakekit.Gone:
+		sb.logRequest(rq)
+		return
+	case fakekit.Drop:
+		sb.logRequest(rq)
+		panic(http.ErrAbortHandler) // the server closes the connection without an answer
+	case fakekit.Fail:
+		e = faultError(f)
 	}
-	status, out, e := h(sb, r, id, raw, body)
 	if e != nil {
 		answer(e)
 		return
 	}
-	var payload []byte
-	if out != nil {
-		payload, _ = json.Marshal(out)
-	}
 	if repeatID != "" {
-		sb.remember(repeatID, &replay{path: path, status: status, body: payload})
 		w.Header().Set(callwire.HeaderRepeatabilityResult, "accepted")
-	}
-	if f != nil && f.AfterProcessing {
-		if f.Drop {
-			sb.logRequest(rq)
-			panic(http.ErrAbortHandler)
-		}
-		if e := f.apiError(); e != nil {
-			w.Header().Del(callwire.HeaderRepeatabilityResult)
-			answer(e)
-			return
-		}
 	}
 	rq.Status = status
 	sb.logRequest(rq)

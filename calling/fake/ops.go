@@ -95,7 +95,7 @@ func (sb *Switchboard) answerCall(icc, callbackURL string, o calling.AnswerCallO
 			return
 		}
 		c.props.State = calling.StateConnected
-		sb.emit(c, at, TypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
+		sb.emit(c, at, calling.EventTypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
 		sb.emitRoster(c, at)
 	})
 	return c.snapshot(), nil
@@ -178,7 +178,7 @@ func (sb *Switchboard) connectCall(loc calling.CallLocator, callbackURL string, 
 		}
 		if !known {
 			res := resNoCall
-			sb.emit(c, at, TypeConnectFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
+			sb.emit(c, at, calling.EventTypeConnectFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
 			sb.end(c, at, "the call to connect to was not found", false)
 			return
 		}
@@ -187,7 +187,7 @@ func (sb *Switchboard) connectCall(loc calling.CallLocator, callbackURL string, 
 			sb.join(c, p, Script{HangUpAfter: s.HangUpAfter}, at)
 		}
 		c.props.State = calling.StateConnected
-		sb.emit(c, at, TypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
+		sb.emit(c, at, calling.EventTypeCallConnected, "", func(e *Event) { e.OperationContext = c.opContext })
 		sb.emitRoster(c, at)
 	})
 	return c.snapshot(), nil
@@ -350,7 +350,7 @@ func (sb *Switchboard) removeParticipant(id string, p identity.Identifier, o cal
 	sb.removeMember(c, m)
 	sb.emitRoster(c, now)
 	res := resRemoved
-	sb.emit(c, now, TypeRemoveParticipantSucceeded, o.OperationCallbackURL, func(e *Event) {
+	sb.emit(c, now, calling.EventTypeRemoveParticipantSucceeded, o.OperationCallbackURL, func(e *Event) {
 		e.OperationContext, e.Participant, e.Result = o.OperationContext, m.id, &res
 	})
 	sb.checkEmpty(c, now)
@@ -376,12 +376,12 @@ func (sb *Switchboard) cancelAddParticipant(id, invitationID string, o calling.C
 		r.job.cancel()
 		delete(c.invites, invitationID)
 		res := resCanceled
-		sb.emit(c, now, TypeCancelAddParticipantSucceeded, o.OperationCallbackURL, func(e *Event) {
+		sb.emit(c, now, calling.EventTypeCancelAddParticipantSucceeded, o.OperationCallbackURL, func(e *Event) {
 			e.OperationContext, e.InvitationID, e.Participant, e.Result = o.OperationContext, invitationID, r.target, &res
 		})
 	} else {
 		res := resNoInvite
-		sb.emit(c, now, TypeCancelAddParticipantFailed, o.OperationCallbackURL, func(e *Event) {
+		sb.emit(c, now, calling.EventTypeCancelAddParticipantFailed, o.OperationCallbackURL, func(e *Event) {
 			e.OperationContext, e.InvitationID, e.Result = o.OperationContext, invitationID, &res
 		})
 	}

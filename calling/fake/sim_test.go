@@ -84,7 +84,7 @@ func TestRingTimeoutRunsOnTheClock(t *testing.T) {
 		t.Errorf("at +44s: state %q ringing %v", c.State, c.Ringing)
 	}
 	g.clock.Advance(time.Second)
-	wantTypes(t, "at +45s", g.types(t), fake.TypeCreateCallFailed)
+	wantTypes(t, "at +45s", g.types(t), calling.EventTypeCreateCallFailed)
 	if c, _ := g.Call(id); !c.Ended || c.State != calling.StateDisconnected {
 		t.Errorf("after the timeout: %+v", c)
 	}
@@ -110,8 +110,8 @@ func TestScriptedTimesInOneJump(t *testing.T) {
 		got = append(got, e.Type+"@"+e.Time.Sub(t0).String())
 	}
 	want := []string{
-		fake.TypeCallConnected + "@5s", fake.TypeParticipantsUpdated + "@5s",
-		fake.TypeParticipantsUpdated + "@15s", fake.TypeCallDisconnected + "@15s",
+		calling.EventTypeCallConnected + "@5s", calling.EventTypeParticipantsUpdated + "@5s",
+		calling.EventTypeParticipantsUpdated + "@15s", calling.EventTypeCallDisconnected + "@15s",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
@@ -130,7 +130,7 @@ func TestPartiesAndCallerIDs(t *testing.T) {
 	g := newGoBoard(t, func(o *fake.Options) { o.CallerIDs = []string{callerID.PhoneNumber} })
 	stranger := identity.MicrosoftTeamsUserIdentifier{UserID: "57a4e000-0000-4000-8000-000000000000"}
 	id := g.call(t, stranger)
-	wantTypes(t, "a call to a party never added", g.types(t), fake.TypeCreateCallFailed)
+	wantTypes(t, "a call to a party never added", g.types(t), calling.EventTypeCreateCallFailed)
 	if e := g.Events(id)[0]; e.Result == nil || e.Result.Code != 404 {
 		t.Errorf("result %+v, want 404", e.Result)
 	}
@@ -149,9 +149,9 @@ func TestPartiesAndCallerIDs(t *testing.T) {
 		g.types(t)
 		e := g.Events(id)[0]
 		switch {
-		case tc.code == 0 && e.Type != fake.TypeCallConnected:
+		case tc.code == 0 && e.Type != calling.EventTypeCallConnected:
 			t.Errorf("%s: %s, want CallConnected", tc.a, e.Type)
-		case tc.code != 0 && (e.Type != fake.TypeCreateCallFailed || e.Result.Code != tc.code):
+		case tc.code != 0 && (e.Type != calling.EventTypeCreateCallFailed || e.Result.Code != tc.code):
 			t.Errorf("%s: %s %+v, want CreateCallFailed %d", tc.a, e.Type, e.Result, tc.code)
 		}
 	}
@@ -161,7 +161,7 @@ func TestUnknownPartiesScript(t *testing.T) {
 	answers := fake.Answers()
 	g := newGoBoard(t, func(o *fake.Options) { o.Unknown = &answers })
 	g.call(t, identity.PhoneNumberIdentifier{PhoneNumber: "+14255550177"})
-	wantTypes(t, "a call to an unknown number", g.types(t), fake.TypeCallConnected, fake.TypeParticipantsUpdated)
+	wantTypes(t, "a call to an unknown number", g.types(t), calling.EventTypeCallConnected, calling.EventTypeParticipantsUpdated)
 }
 
 func TestLeaveAndAbandon(t *testing.T) {
@@ -176,9 +176,9 @@ func TestLeaveAndAbandon(t *testing.T) {
 	if !g.Leave(id, a) {
 		t.Fatal("Leave failed")
 	}
-	wantTypes(t, "one of two leaves", g.types(t), fake.TypeParticipantsUpdated)
+	wantTypes(t, "one of two leaves", g.types(t), calling.EventTypeParticipantsUpdated)
 	g.Leave(id, b)
-	wantTypes(t, "the last one leaves", g.types(t), fake.TypeParticipantsUpdated, fake.TypeCallDisconnected)
+	wantTypes(t, "the last one leaves", g.types(t), calling.EventTypeParticipantsUpdated, calling.EventTypeCallDisconnected)
 	if g.Leave(id, b) {
 		t.Error("Leave from an ended call succeeded")
 	}
@@ -246,7 +246,7 @@ func TestConnectCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantTypes(t, "connect to a room", g.types(t), fake.TypeCallConnected, fake.TypeParticipantsUpdated)
+	wantTypes(t, "connect to a room", g.types(t), calling.EventTypeCallConnected, calling.EventTypeParticipantsUpdated)
 	if c, _ := g.Call(resp.CallConnectionID); len(c.Participants) != 3 {
 		t.Errorf("participants %v, want the application and the two in the room", c.Participants)
 	}
@@ -254,7 +254,7 @@ func TestConnectCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantTypes(t, "connect to an unknown call", g.types(t), fake.TypeConnectFailed)
+	wantTypes(t, "connect to an unknown call", g.types(t), calling.EventTypeConnectFailed)
 	if _, err := g.GetCall(ctx(t), resp.CallConnectionID, nil); !calling.IsNotFound(err) {
 		t.Errorf("GetCall of a failed connect: %v", err)
 	}
@@ -394,7 +394,7 @@ func TestHangUpAndTerminate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantTypes(t, tc.reason, g.types(t), fake.TypeCallDisconnected)
+		wantTypes(t, tc.reason, g.types(t), calling.EventTypeCallDisconnected)
 		if c, _ := g.Call(id); !c.Ended || c.EndReason != tc.reason {
 			t.Errorf("ended %v: %q, want %q", c.Ended, c.EndReason, tc.reason)
 		}
@@ -419,7 +419,7 @@ func TestTransfereeLeavesDuringTransfer(t *testing.T) {
 		t.Errorf("a second transfer: %v, want 409", err)
 	}
 	g.Leave(id, a)
-	wantTypes(t, "the transferee leaves", g.types(t), fake.TypeCallTransferFailed, fake.TypeParticipantsUpdated, fake.TypeCallDisconnected)
+	wantTypes(t, "the transferee leaves", g.types(t), calling.EventTypeCallTransferFailed, calling.EventTypeParticipantsUpdated, calling.EventTypeCallDisconnected)
 	if e := g.Events(id)[2]; e.Result == nil || e.Result.Code != 487 || e.OperationContext != "x" {
 		t.Errorf("CallTransferFailed %+v", e)
 	}

@@ -58,11 +58,7 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 		return err
 	}
 	s := g.s
-	logPath := path
-	if p, err := url.PathUnescape(path); err == nil {
-		logPath = p
-	}
-	req := Request{Face: "go", Op: op, Method: method, Path: "/v1.0" + logPath, Query: encodeQuery(query), UserID: g.user, At: s.clock()}
+	req := Request{Face: "go", Op: op, Method: method, Path: "/v1.0" + fakekit.UnescapedPath(path), Query: encodeQuery(query), UserID: g.user, At: s.clock()}
 	if s.isClosed() {
 		req.Status = errClosed.status
 		s.logRequest(req)

@@ -138,9 +138,7 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Body = body
 	}
 	esc := r.URL.EscapedPath()
-	if p, err := url.PathUnescape(esc); err == nil {
-		entry.Path = p
-	}
+	entry.Path = fakekit.UnescapedPath(esc)
 	const prefix = "/v1.0"
 	if !strings.HasPrefix(esc, prefix+"/") {
 		entry.Status = http.StatusNotFound

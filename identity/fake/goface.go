@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
@@ -45,7 +44,7 @@ func (s *Service) call(ctx context.Context, op, method, path string, run func() 
 	if s.isClosed() {
 		return errClosed
 	}
-	rq := Request{Face: "go", Op: op, Method: method, Path: unescapedPath(path), At: s.now()}
+	rq := Request{Face: "go", Op: op, Method: method, Path: fakekit.UnescapedPath(path), At: s.now()}
 	f := s.faults.Take(op)
 	rq.Injected = f != nil
 	var okStatus int
@@ -69,14 +68,6 @@ func (s *Service) call(ctx context.Context, op, method, path string, run func() 
 		return e.responseError(ctx, method, path)
 	}
 	return nil
-}
-
-// unescapedPath is path as the request log shows it.
-func unescapedPath(path string) string {
-	if p, err := url.PathUnescape(path); err == nil {
-		return p
-	}
-	return path
 }
 
 // CreateUser implements identity.Service.

@@ -1,6 +1,9 @@
 package fakekit
 
-import "sync"
+import (
+	"net/url"
+	"sync"
+)
 
 // DefaultMaxRequests is how many requests a Log keeps unless told otherwise.
 const DefaultMaxRequests = 10_000
@@ -76,4 +79,14 @@ func (l *Log[R]) Count(op string) (total, injected int) {
 		}
 	}
 	return total, injected
+}
+
+// UnescapedPath is an escaped URL path as the request logs show paths:
+// without its percent-escapes (a path that does not unescape is shown as
+// it is).
+func UnescapedPath(path string) string {
+	if p, err := url.PathUnescape(path); err == nil {
+		return p
+	}
+	return path
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
@@ -103,6 +104,9 @@ type Options struct {
 	// reach beyond the machine; events for other hosts are recorded and
 	// not delivered.
 	AllowRemoteCallbacks bool
+	// MaxRequestLog bounds the request log (Requests); zero means 10,000,
+	// the oldest dropped first.
+	MaxRequestLog int
 }
 
 // Switchboard is an in-memory ACS Call Automation service with simulated
@@ -127,8 +131,8 @@ type Switchboard struct {
 	incoming    map[string]*incoming
 	inOrder     []*incoming
 	groups      map[string][]identity.Identifier
-	faults      []*faultState
-	requests    []Request
+	faults      fakekit.Faults
+	log         fakekit.Log[Request]
 	repeat      map[string]*replay
 	repeatOrder []string
 	closed      bool
@@ -180,6 +184,7 @@ func New(opts *Options) *Switchboard {
 		sb.resourceID = uuid.New()
 	}
 	sb.appID = identity.CommunicationUserIdentifier{ID: "8:acs:" + sb.resourceID + "_" + uuid.New()}
+	sb.log.SetMax(o.MaxRequestLog)
 	sb.validator = newValidator()
 	iss := o.CallbackIssuer
 	if iss == nil {
