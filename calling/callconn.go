@@ -2,6 +2,7 @@ package calling
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -132,7 +133,7 @@ func (c *Client) RemoveParticipant(ctx context.Context, callConnectionID string,
 	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return RemoveParticipantResponse{}, err
 	}
-	req := &callwire.RemoveParticipantRequest{ParticipantToRemove: m, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
+	req := &callwire.RemoveParticipantRequest{ParticipantToRemove: modelJSON(m), OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
 	var w callwire.OperationContextResponse
 	k := call{method: http.MethodPost, path: callwire.CallConnectionPath(callConnectionID) + callwire.ActionRemoveParticipant, body: req, repeatable: true, ok: []int{http.StatusAccepted}}
 	if err := c.do(ctx, k, &w); err != nil {
@@ -184,7 +185,7 @@ func (c *Client) MuteParticipant(ctx context.Context, callConnectionID string, p
 	if err != nil {
 		return MuteParticipantResponse{}, err
 	}
-	req := &callwire.MuteParticipantsRequest{TargetParticipants: []identity.IdentifierModel{m}, OperationContext: o.OperationContext}
+	req := &callwire.MuteParticipantsRequest{TargetParticipants: []json.RawMessage{modelJSON(m)}, OperationContext: o.OperationContext}
 	var w callwire.OperationContextResponse
 	k := call{method: http.MethodPost, path: callwire.CallConnectionPath(callConnectionID) + callwire.ActionMuteParticipants, body: req, repeatable: true, ok: statusOK}
 	if err := c.do(ctx, k, &w); err != nil {
@@ -245,7 +246,7 @@ func (c *Client) HoldParticipant(ctx context.Context, callConnectionID string, p
 	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return HoldParticipantResponse{}, err
 	}
-	req := &callwire.HoldRequest{TargetParticipant: m, PlaySourceInfo: src, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
+	req := &callwire.HoldRequest{TargetParticipant: modelJSON(m), PlaySourceInfo: src, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
 	k := call{method: http.MethodPost, path: callwire.CallConnectionPath(callConnectionID) + callwire.ActionHold, body: req, ok: statusOK}
 	return HoldParticipantResponse{}, c.do(ctx, k, nil)
 }
@@ -268,7 +269,7 @@ func (c *Client) UnholdParticipant(ctx context.Context, callConnectionID string,
 	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, c.loopback); err != nil {
 		return UnholdParticipantResponse{}, err
 	}
-	req := &callwire.UnholdRequest{TargetParticipant: m, OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
+	req := &callwire.UnholdRequest{TargetParticipant: modelJSON(m), OperationContext: o.OperationContext, OperationCallbackURI: o.OperationCallbackURL}
 	k := call{method: http.MethodPost, path: callwire.CallConnectionPath(callConnectionID) + callwire.ActionUnhold, body: req, ok: statusOK}
 	return UnholdParticipantResponse{}, c.do(ctx, k, nil)
 }

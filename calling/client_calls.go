@@ -62,7 +62,7 @@ func (c *Client) RedirectCall(ctx context.Context, incomingCallContext string, t
 	if err != nil {
 		return RedirectCallResponse{}, err
 	}
-	req := &callwire.RedirectCallRequest{IncomingCallContext: incomingCallContext, Target: m}
+	req := &callwire.RedirectCallRequest{IncomingCallContext: incomingCallContext, Target: modelJSON(m)}
 	err = c.do(ctx, call{method: http.MethodPost, path: callwire.PathRedirect, body: req, repeatable: true, ok: []int{http.StatusNoContent}}, nil)
 	return RedirectCallResponse{}, err
 }

@@ -145,10 +145,10 @@ func TestIncomingCalls(t *testing.T) {
 	require.NoError(t, json.Unmarshal(reqs[0].Body, &r1))
 	require.NoError(t, json.Unmarshal(reqs[1].Body, &r2))
 	require.Equal(t, "ctx-1", r1.IncomingCallContext)
-	d1, err := r1.Target.Identifier()
+	d1, err := identity.UnmarshalIdentifier(r1.Target)
 	require.NoError(t, err)
 	require.True(t, identity.Equal(teamsUser, d1))
-	d2, err := r2.Target.Identifier()
+	d2, err := identity.UnmarshalIdentifier(r2.Target)
 	require.NoError(t, err)
 	require.True(t, identity.Equal(phone, d2))
 	require.JSONEq(t, `{"incomingCallContext":"ctx-3","callRejectReason":"busy"}`, string(reqs[2].Body))
@@ -378,8 +378,8 @@ func participantsPage(ids []string, next string) string {
 	var w callwire.GetParticipantsResponse
 	w.Value = []callwire.CallParticipant{}
 	for _, id := range ids {
-		m := identity.ModelFromIdentifier(identity.ParseRawID(id))
-		w.Value = append(w.Value, callwire.CallParticipant{Identifier: &m, IsMuted: strings.HasPrefix(id, "4:")})
+		m, _ := identity.MarshalIdentifier(identity.ParseRawID(id))
+		w.Value = append(w.Value, callwire.CallParticipant{Identifier: m, IsMuted: strings.HasPrefix(id, "4:")})
 	}
 	w.NextLink = next
 	b, _ := json.Marshal(w)

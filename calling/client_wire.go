@@ -6,6 +6,7 @@ package calling
 // wire_convert.go), whose tests hold the two directions together.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,7 +15,8 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
-// checkIdentifier checks an identifier and returns its wire model. A new
+// checkIdentifier checks an identifier and returns its model (send it as
+// modelJSON). A new
 // target (dialled, invited, transferred to) that is a phone number must be
 // in E.164 form; a participant already in a call may carry an asserted id
 // or be anonymous, so it only needs a number.
@@ -42,15 +44,63 @@ func checkIdentifier(arg string, id identity.Identifier, newTarget bool) (identi
 	return m, nil
 }
 
+// modelJSON is the JSON an identifier's model travels as (what
+// identity.MarshalIdentifier writes).
+func modelJSON(m identity.IdentifierModel) json.RawMessage {
+	b, _ := json.Marshal(m) // a model of strings and bools always encodes
+	return b
+}
+
 // checkCallerID checks an optional caller id: an E.164 number.
-func checkCallerID(arg string, p *identity.PhoneNumberIdentifier) (*identity.PhoneNumberModel, error) {
+func checkCallerID(arg string, p *identity.PhoneNumberIdentifier) (*callwire.PhoneNumberModel, error) {
 	if p == nil {
 		return nil, nil
 	}
 	if !callwire.IsE164(p.PhoneNumber) {
 		return nil, argErr(arg, "a caller id must be a phone number in E.164 form: '+' and up to 15 digits")
 	}
-	return callwire.PhoneModel(p), nil
+	return phoneModel(p), nil
+}
+
+// phoneModel writes a phone number as the PhoneNumberIdentifierModel that
+// caller ids travel as; nil gives nil.
+func phoneModel(p *identity.PhoneNumberIdentifier) *callwire.PhoneNumberModel {
+	if p == nil {
+		return nil
+	}
+	m := identity.ModelFromIdentifier(*p).PhoneNumber
+	return &callwire.PhoneNumberModel{Value: m.Value, IsAnonymous: m.IsAnonymous, AssertedID: m.AssertedID}
+}
+
+// phoneFromWire reads a PhoneNumberIdentifierModel; nil gives nil.
+func phoneFromWire(property string, m *callwire.PhoneNumberModel) (*identity.PhoneNumberIdentifier, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.Check(property); err != nil {
+		return nil, err
+	}
+	return &identity.PhoneNumberIdentifier{PhoneNumber: m.Value}, nil
+}
+
+// userModel writes an ACS user as a CommunicationUserIdentifierModel; nil
+// gives nil.
+func userModel(u *identity.CommunicationUserIdentifier) *callwire.CommunicationUserModel {
+	if u == nil {
+		return nil
+	}
+	return &callwire.CommunicationUserModel{ID: u.ID}
+}
+
+// userFromWire reads a CommunicationUserIdentifierModel; nil gives nil.
+func userFromWire(property string, m *callwire.CommunicationUserModel) (*identity.CommunicationUserIdentifier, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.Check(property); err != nil {
+		return nil, err
+	}
+	return &identity.CommunicationUserIdentifier{ID: m.ID}, nil
 }
 
 func checkCallbackURL(arg, u string, required, loopbackHTTP bool) error {
@@ -190,9 +240,9 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 		return nil, argErr("targets", "no target: pass at least one identifier to call")
 	}
 	req := &callwire.CreateCallRequest{
-		Targets:           make([]identity.IdentifierModel, len(targets)),
+		Targets:           make([]json.RawMessage, len(targets)),
 		SourceDisplayName: o.SourceDisplayName,
-		Source:            callwire.UserModel(o.Source),
+		Source:            userModel(o.Source),
 		OperationContext:  o.OperationContext,
 		CallbackURI:       callbackURL,
 	}
@@ -203,7 +253,7 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 			return nil, err
 		}
 		phone = phone || m.Kind == identity.KindPhoneNumber
-		req.Targets[i] = m
+		req.Targets[i] = modelJSON(m)
 	}
 	if err := checkCallbackURL("callbackURL", callbackURL, true, loopbackHTTP); err != nil {
 		return nil, err
@@ -222,7 +272,8 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 		if o.TeamsAppSource.AppID == "" {
 			return nil, argErr("opts.TeamsAppSource", "empty app id")
 		}
-		req.TeamsAppSource = callwire.TeamsAppModel(o.TeamsAppSource)
+		a := identity.ModelFromIdentifier(*o.TeamsAppSource).MicrosoftTeamsApp
+		req.TeamsAppSource = &callwire.TeamsAppModel{AppID: a.AppID, Cloud: string(a.Cloud)}
 	}
 	req.CallIntelligenceOptions = intelligenceWire(o.CallIntelligence)
 	if req.MediaStreamingOptions, err = mediaStreamingWire("opts.MediaStreaming", o.MediaStreaming); err != nil {
@@ -249,7 +300,7 @@ func answerCallWire(incomingCallContext, callbackURL string, o AnswerCallOptions
 		CallbackURI:             callbackURL,
 		OperationContext:        o.OperationContext,
 		CallIntelligenceOptions: intelligenceWire(o.CallIntelligence),
-		AnsweredBy:              callwire.UserModel(o.AnsweredBy),
+		AnsweredBy:              userModel(o.AnsweredBy),
 	}
 	var err error
 	if req.MediaStreamingOptions, err = mediaStreamingWire("opts.MediaStreaming", o.MediaStreaming); err != nil {
@@ -306,7 +357,7 @@ func addParticipantWire(participant identity.Identifier, o AddParticipantOptions
 	return &callwire.AddParticipantRequest{
 		SourceCallerIDNumber:       caller,
 		SourceDisplayName:          o.SourceDisplayName,
-		ParticipantToAdd:           m,
+		ParticipantToAdd:           modelJSON(m),
 		InvitationTimeoutInSeconds: timeout,
 		OperationContext:           o.OperationContext,
 		OperationCallbackURI:       o.OperationCallbackURL,
@@ -320,7 +371,7 @@ func transferWire(target identity.Identifier, o TransferToParticipantOptions, lo
 		return nil, err
 	}
 	req := &callwire.TransferToParticipantRequest{
-		TargetParticipant:    m,
+		TargetParticipant:    modelJSON(m),
 		OperationContext:     o.OperationContext,
 		OperationCallbackURI: o.OperationCallbackURL,
 		CustomCallingContext: customContextWire(o.CustomContext),
@@ -330,7 +381,7 @@ func transferWire(target identity.Identifier, o TransferToParticipantOptions, lo
 		if err != nil {
 			return nil, err
 		}
-		req.Transferee = &t
+		req.Transferee = modelJSON(t)
 	}
 	if req.SourceCallerIDNumber, err = checkCallerID("opts.SourceCallerID", o.SourceCallerID); err != nil {
 		return nil, err
@@ -344,23 +395,23 @@ func transferWire(target identity.Identifier, o TransferToParticipantOptions, lo
 // Responses.
 
 func propertiesFromWire(w callwire.CallConnectionProperties) (CallConnectionProperties, error) {
-	targets, err := callwire.Identifiers("targets", w.Targets)
+	targets, err := callwire.DecodeList("targets", w.Targets, identity.UnmarshalIdentifier)
 	if err != nil {
 		return CallConnectionProperties{}, err
 	}
-	source, err := callwire.OptionalIdentifier("source", w.Source)
+	source, err := callwire.DecodeOptional("source", w.Source, identity.UnmarshalIdentifier)
 	if err != nil {
 		return CallConnectionProperties{}, err
 	}
-	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
+	caller, err := phoneFromWire("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
 		return CallConnectionProperties{}, err
 	}
-	answeredBy, err := callwire.User("answeredBy", w.AnsweredBy)
+	answeredBy, err := userFromWire("answeredBy", w.AnsweredBy)
 	if err != nil {
 		return CallConnectionProperties{}, err
 	}
-	answeredFor, err := callwire.Phone("answeredFor", w.AnsweredFor)
+	answeredFor, err := phoneFromWire("answeredFor", w.AnsweredFor)
 	if err != nil {
 		return CallConnectionProperties{}, err
 	}
@@ -396,7 +447,7 @@ func nonEmpty(s []string) []string {
 }
 
 func participantFromWire(property string, w callwire.CallParticipant) (CallParticipant, error) {
-	id, err := callwire.OptionalIdentifier(property+".identifier", w.Identifier)
+	id, err := callwire.DecodeOptional(property+".identifier", w.Identifier, identity.UnmarshalIdentifier)
 	if err != nil {
 		return CallParticipant{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
@@ -208,25 +209,10 @@ func diagFromWire(d *eventwire.DiagnosticInfo) *SIPDiagnosticInfo {
 	return &SIPDiagnosticInfo{Code: int(d.Code), Message: d.Message}
 }
 
-// propertyError names the data member whose identifier is at fault.
-type propertyError struct {
-	property string
-	err      error
-}
-
-func (e *propertyError) Error() string { return e.property + ": " + e.err.Error() }
-func (e *propertyError) Unwrap() error { return e.err }
-
-// optionalID reads an identifier that may be absent.
-func optionalID(property string, m *identity.IdentifierModel) (identity.Identifier, error) {
-	if m == nil {
-		return nil, nil
-	}
-	id, err := m.Identifier()
-	if err != nil {
-		return nil, &propertyError{property: property, err: err}
-	}
-	return id, nil
+// optionalID reads an identifier that may be absent; errors are a
+// *callwire.PropertyError naming the data member.
+func optionalID(property string, raw json.RawMessage) (identity.Identifier, error) {
+	return callwire.DecodeOptional(property, raw, identity.UnmarshalIdentifier)
 }
 
 type builder func(info EventInfo, d *eventwire.EventData) (Event, error)
@@ -525,7 +511,7 @@ func wireData(ev Event) (d *eventwire.EventData, data json.RawMessage, err error
 	return d, nil, nil
 }
 
-func modelOf(id identity.Identifier) *identity.IdentifierModel {
+func modelOf(id identity.Identifier) json.RawMessage {
 	if id == nil {
 		return nil
 	}
@@ -533,7 +519,7 @@ func modelOf(id identity.Identifier) *identity.IdentifierModel {
 	if m == (identity.IdentifierModel{}) {
 		return nil
 	}
-	return &m
+	return modelJSON(m)
 }
 
 func resultToWire(r *ResultInformation) *eventwire.ResultInformation {

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
@@ -18,9 +17,9 @@ func encodeCallback(e *Event) ([]byte, error) {
 		ServerCallID:     e.ServerCallID,
 		CorrelationID:    e.CorrelationID,
 		OperationContext: e.OperationContext,
-		Participant:      callwire.OptionalModel(e.Participant),
-		Transferee:       callwire.OptionalModel(e.Transferee),
-		TransferTarget:   callwire.OptionalModel(e.TransferTarget),
+		Participant:      identifierJSON(e.Participant),
+		Transferee:       identifierJSON(e.Transferee),
+		TransferTarget:   identifierJSON(e.TransferTarget),
 		SequenceNumber:   int32(e.SequenceNumber),
 	}
 	if r := e.Result; r != nil {
@@ -33,7 +32,7 @@ func encodeCallback(e *Event) ([]byte, error) {
 	case calling.EventTypeParticipantsUpdated:
 		d.Participants = make([]eventwire.CallParticipant, len(e.Participants))
 		for i, p := range e.Participants {
-			d.Participants[i] = eventwire.CallParticipant{Identifier: callwire.OptionalModel(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
+			d.Participants[i] = eventwire.CallParticipant{Identifier: identifierJSON(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
 		}
 	}
 	ce, err := eventwire.NewCallbackEvent(e.Type, d, e.ID, e.Time)
@@ -47,13 +46,13 @@ func encodeCallback(e *Event) ([]byte, error) {
 // subscription delivers it: a JSON array of one Event Grid event.
 func encodeIncomingCall(in *IncomingCall) ([]byte, error) {
 	d := &eventwire.EventData{
-		To:                  callwire.OptionalModel(in.To),
-		From:                callwire.OptionalModel(in.From),
+		To:                  identifierJSON(in.To),
+		From:                identifierJSON(in.From),
 		ServerCallID:        in.ServerCallID,
 		CorrelationID:       in.CorrelationID,
 		CallerDisplayName:   in.CallerDisplayName,
 		IncomingCallContext: in.IncomingCallContext,
-		OnBehalfOfCallee:    callwire.OptionalModel(in.OnBehalfOfCallee),
+		OnBehalfOfCallee:    identifierJSON(in.OnBehalfOfCallee),
 	}
 	if cc := in.CustomContext; cc != nil && (len(cc.SIPHeaders) > 0 || len(cc.VoIPHeaders) > 0) {
 		d.CustomContext = &eventwire.CustomContext{SIPHeaders: cc.SIPHeaders, VoIPHeaders: cc.VoIPHeaders}

@@ -13,6 +13,7 @@ package fake
 // a *callwire.PropertyError or a *wireError naming the property.
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -53,19 +54,19 @@ func decodeCreateCall(w callwire.CreateCallRequest) (createCallReq, error) {
 	if w.CallbackURI == "" {
 		return createCallReq{}, missing("callbackUri")
 	}
-	targets, err := callwire.Identifiers("targets", w.Targets)
+	targets, err := callwire.DecodeList("targets", w.Targets, identity.UnmarshalIdentifier)
 	if err != nil {
 		return createCallReq{}, err
 	}
-	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
+	caller, err := phoneFromWire("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
 		return createCallReq{}, err
 	}
-	source, err := callwire.User("source", w.Source)
+	source, err := userFromWire("source", w.Source)
 	if err != nil {
 		return createCallReq{}, err
 	}
-	app, err := callwire.TeamsApp("teamsAppSource", w.TeamsAppSource)
+	app, err := teamsAppFromWire("teamsAppSource", w.TeamsAppSource)
 	if err != nil {
 		return createCallReq{}, err
 	}
@@ -103,7 +104,7 @@ func decodeAnswerCall(w callwire.AnswerCallRequest) (answerCallReq, error) {
 	if w.CallbackURI == "" {
 		return answerCallReq{}, missing("callbackUri")
 	}
-	by, err := callwire.User("answeredBy", w.AnsweredBy)
+	by, err := userFromWire("answeredBy", w.AnsweredBy)
 	if err != nil {
 		return answerCallReq{}, err
 	}
@@ -133,7 +134,7 @@ func decodeRedirectCall(w callwire.RedirectCallRequest) (redirectCallReq, error)
 	if w.IncomingCallContext == "" {
 		return redirectCallReq{}, missing("incomingCallContext")
 	}
-	t, err := callwire.Identifier("target", w.Target)
+	t, err := callwire.Decode("target", w.Target, identity.UnmarshalIdentifier)
 	if err != nil {
 		return redirectCallReq{}, err
 	}
@@ -207,11 +208,11 @@ type addParticipantReq struct {
 
 // decodeAddParticipant reads an add-participant request.
 func decodeAddParticipant(w callwire.AddParticipantRequest) (addParticipantReq, error) {
-	p, err := callwire.Identifier("participantToAdd", w.ParticipantToAdd)
+	p, err := callwire.Decode("participantToAdd", w.ParticipantToAdd, identity.UnmarshalIdentifier)
 	if err != nil {
 		return addParticipantReq{}, err
 	}
-	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
+	caller, err := phoneFromWire("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
 		return addParticipantReq{}, err
 	}
@@ -241,7 +242,7 @@ type removeParticipantReq struct {
 
 // decodeRemoveParticipant reads a remove-participant request.
 func decodeRemoveParticipant(w callwire.RemoveParticipantRequest) (removeParticipantReq, error) {
-	p, err := callwire.Identifier("participantToRemove", w.ParticipantToRemove)
+	p, err := callwire.Decode("participantToRemove", w.ParticipantToRemove, identity.UnmarshalIdentifier)
 	if err != nil {
 		return removeParticipantReq{}, err
 	}
@@ -278,7 +279,7 @@ func decodeMuteParticipants(w callwire.MuteParticipantsRequest) (muteReq, error)
 	if len(w.TargetParticipants) == 0 {
 		return muteReq{}, missing("targetParticipants")
 	}
-	ps, err := callwire.Identifiers("targetParticipants", w.TargetParticipants)
+	ps, err := callwire.DecodeList("targetParticipants", w.TargetParticipants, identity.UnmarshalIdentifier)
 	if err != nil {
 		return muteReq{}, err
 	}
@@ -295,15 +296,15 @@ type transferReq struct {
 
 // decodeTransferToParticipant reads a transfer request.
 func decodeTransferToParticipant(w callwire.TransferToParticipantRequest) (transferReq, error) {
-	t, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
+	t, err := callwire.Decode("targetParticipant", w.TargetParticipant, identity.UnmarshalIdentifier)
 	if err != nil {
 		return transferReq{}, err
 	}
-	transferee, err := callwire.OptionalIdentifier("transferee", w.Transferee)
+	transferee, err := callwire.DecodeOptional("transferee", w.Transferee, identity.UnmarshalIdentifier)
 	if err != nil {
 		return transferReq{}, err
 	}
-	caller, err := callwire.Phone("sourceCallerIdNumber", w.SourceCallerIDNumber)
+	caller, err := phoneFromWire("sourceCallerIdNumber", w.SourceCallerIDNumber)
 	if err != nil {
 		return transferReq{}, err
 	}
@@ -326,7 +327,7 @@ type holdReq struct {
 
 // decodeHold reads a hold request.
 func decodeHold(w callwire.HoldRequest) (holdReq, error) {
-	p, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
+	p, err := callwire.Decode("targetParticipant", w.TargetParticipant, identity.UnmarshalIdentifier)
 	if err != nil {
 		return holdReq{}, err
 	}
@@ -347,7 +348,7 @@ type unholdReq struct {
 
 // decodeUnhold reads an unhold request.
 func decodeUnhold(w callwire.UnholdRequest) (unholdReq, error) {
-	p, err := callwire.Identifier("targetParticipant", w.TargetParticipant)
+	p, err := callwire.Decode("targetParticipant", w.TargetParticipant, identity.UnmarshalIdentifier)
 	if err != nil {
 		return unholdReq{}, err
 	}
@@ -432,15 +433,18 @@ func propertiesWire(p calling.CallConnectionProperties) callwire.CallConnectionP
 		ServerCallID:         p.ServerCallID,
 		CallConnectionState:  string(p.State),
 		CallbackURI:          p.CallbackURL,
-		SourceCallerIDNumber: callwire.PhoneModel(p.SourceCallerID),
+		SourceCallerIDNumber: phoneModel(p.SourceCallerID),
 		SourceDisplayName:    p.SourceDisplayName,
-		Source:               callwire.OptionalModel(p.Source),
+		Source:               identifierJSON(p.Source),
 		CorrelationID:        p.CorrelationID,
-		AnsweredBy:           callwire.UserModel(p.AnsweredBy),
-		AnsweredFor:          callwire.PhoneModel(p.AnsweredFor),
+		AnsweredBy:           userModel(p.AnsweredBy),
+		AnsweredFor:          phoneModel(p.AnsweredFor),
 	}
 	if p.Targets != nil {
-		w.Targets = callwire.Models(p.Targets)
+		w.Targets = make([]json.RawMessage, len(p.Targets))
+		for i, t := range p.Targets {
+			w.Targets[i] = identifierJSON(t)
+		}
 	}
 	if s := p.MediaStreaming; s != nil {
 		w.MediaStreamingSubscription = &callwire.MediaStreamingSubscription{ID: s.ID, State: s.State, SubscribedContentTypes: s.ContentTypes}
@@ -453,7 +457,7 @@ func propertiesWire(p calling.CallConnectionProperties) callwire.CallConnectionP
 
 // participantWire writes a participant.
 func participantWire(p calling.CallParticipant) callwire.CallParticipant {
-	return callwire.CallParticipant{Identifier: callwire.OptionalModel(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
+	return callwire.CallParticipant{Identifier: identifierJSON(p.Identifier), IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}
 }
 
 // participantsWire writes a page of participants.
@@ -483,4 +487,70 @@ func cancelResponseWire(r calling.CancelAddParticipantResponse) callwire.CancelA
 // operationContextWire writes the result of a remove, mute or transfer.
 func operationContextWire(operationContext string) callwire.OperationContextResponse {
 	return callwire.OperationContextResponse{OperationContext: operationContext}
+}
+
+// Identifiers. A CommunicationIdentifierModel is read and written by package
+// identity; the typed models that stand alone (caller ids, a call's source,
+// the Teams app a call comes from) are internal/callwire's.
+
+// identifierJSON writes an identifier as its model's JSON; nil gives nil,
+// an absent property.
+func identifierJSON(id identity.Identifier) json.RawMessage {
+	b, err := identity.MarshalIdentifier(id)
+	if err != nil { // a nil identifier
+		return nil
+	}
+	return b
+}
+
+// phoneModel writes a phone number as a PhoneNumberIdentifierModel; nil
+// gives nil.
+func phoneModel(p *identity.PhoneNumberIdentifier) *callwire.PhoneNumberModel {
+	if p == nil {
+		return nil
+	}
+	m := identity.ModelFromIdentifier(*p).PhoneNumber
+	return &callwire.PhoneNumberModel{Value: m.Value, IsAnonymous: m.IsAnonymous, AssertedID: m.AssertedID}
+}
+
+// phoneFromWire reads a PhoneNumberIdentifierModel; nil gives nil.
+func phoneFromWire(property string, m *callwire.PhoneNumberModel) (*identity.PhoneNumberIdentifier, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.Check(property); err != nil {
+		return nil, err
+	}
+	return &identity.PhoneNumberIdentifier{PhoneNumber: m.Value}, nil
+}
+
+// userModel writes an ACS user as a CommunicationUserIdentifierModel; nil
+// gives nil.
+func userModel(u *identity.CommunicationUserIdentifier) *callwire.CommunicationUserModel {
+	if u == nil {
+		return nil
+	}
+	return &callwire.CommunicationUserModel{ID: u.ID}
+}
+
+// userFromWire reads a CommunicationUserIdentifierModel; nil gives nil.
+func userFromWire(property string, m *callwire.CommunicationUserModel) (*identity.CommunicationUserIdentifier, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.Check(property); err != nil {
+		return nil, err
+	}
+	return &identity.CommunicationUserIdentifier{ID: m.ID}, nil
+}
+
+// teamsAppFromWire reads a MicrosoftTeamsAppIdentifierModel; nil gives nil.
+func teamsAppFromWire(property string, m *callwire.TeamsAppModel) (*identity.MicrosoftTeamsAppIdentifier, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.Check(property); err != nil {
+		return nil, err
+	}
+	return &identity.MicrosoftTeamsAppIdentifier{AppID: m.AppID, Cloud: identity.CloudEnvironment(m.Cloud)}, nil
 }

@@ -280,18 +280,18 @@ func TestDecodeRefusesWhatTheServiceRefuses(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, "targets", e.Property)
 
-	_, err = decodeCreateCall(callwire.CreateCallRequest{CallbackURI: cb, Targets: []identity.IdentifierModel{{Kind: identity.KindPhoneNumber, PhoneNumber: &identity.PhoneNumberModel{}}}})
+	_, err = decodeCreateCall(callwire.CreateCallRequest{CallbackURI: cb, Targets: []json.RawMessage{json.RawMessage(`{"kind":"phoneNumber","phoneNumber":{}}`)}})
 	var pe *callwire.PropertyError
 	require.ErrorAs(t, err, &pe)
 	require.Equal(t, "targets[0]", pe.Property)
 	var me *identity.IdentifierModelError
 	require.True(t, errors.As(err, &me))
 
-	_, err = decodeAddParticipant(callwire.AddParticipantRequest{ParticipantToAdd: identity.ModelFromIdentifier(teams), InvitationTimeoutInSeconds: ptr(181)})
+	_, err = decodeAddParticipant(callwire.AddParticipantRequest{ParticipantToAdd: identifierJSON(teams), InvitationTimeoutInSeconds: ptr(181)})
 	require.ErrorAs(t, err, &e)
 	_, err = decodeConnectCall(callwire.ConnectRequest{CallbackURI: cb, CallLocator: callwire.CallLocator{Kind: "roomCallLocator"}})
 	require.ErrorAs(t, err, &e)
-	_, err = decodeHold(callwire.HoldRequest{TargetParticipant: identity.ModelFromIdentifier(acs), PlaySourceInfo: &callwire.PlaySource{Kind: "file"}})
+	_, err = decodeHold(callwire.HoldRequest{TargetParticipant: identifierJSON(acs), PlaySourceInfo: &callwire.PlaySource{Kind: "file"}})
 	require.ErrorAs(t, err, &e)
 	_, err = decodeRejectCall(callwire.RejectCallRequest{})
 	require.ErrorAs(t, err, &e)

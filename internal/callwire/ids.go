@@ -1,16 +1,25 @@
 package callwire
 
+// Identifiers on the wire. A CommunicationIdentifierModel (a participant, a
+// target, a call's source) travels here as its JSON, a json.RawMessage,
+// read and written by package identity (identity.UnmarshalIdentifier and
+// identity.MarshalIdentifier), the module's one identifier codec, which this
+// package, below identity, does not import; the decoders here name the
+// property at fault. The typed models that stand
+// alone in Call Automation bodies (a caller id's PhoneNumberIdentifierModel,
+// a CommunicationUserIdentifierModel, a MicrosoftTeamsAppIdentifierModel)
+// are plain structs here, with the checks of their required properties.
+
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 // PropertyError reports a property of a body that cannot be read: which one
@@ -28,119 +37,106 @@ func (e *PropertyError) Error() string { return e.Property + ": " + e.Err.Error(
 // Unwrap returns the fault.
 func (e *PropertyError) Unwrap() error { return e.Err }
 
-// Identifier reads an identifier model; property names it in errors.
-func Identifier(property string, m identity.IdentifierModel) (identity.Identifier, error) {
-	id, err := m.Identifier()
+// errMissing is the fault of a required property that is absent or empty.
+var errMissing = errors.New("required property is missing or empty")
+
+// Absent reports an optional property that is not there: no JSON, or null.
+func Absent(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+// Decode reads a required identifier property with decode
+// (identity.UnmarshalIdentifier); an absent property reads as null, which
+// decode refuses. Errors are a *PropertyError naming property.
+func Decode[T any](property string, raw json.RawMessage, decode func([]byte) (T, error)) (T, error) {
+	if len(raw) == 0 {
+		raw = json.RawMessage("null")
+	}
+	v, err := decode(raw)
 	if err != nil {
-		return nil, &PropertyError{Property: property, Err: err}
+		var zero T
+		return zero, &PropertyError{Property: property, Err: err}
 	}
-	return id, nil
+	return v, nil
 }
 
-// OptionalIdentifier reads an identifier model that may be absent (nil
-// gives a nil identifier).
-func OptionalIdentifier(property string, m *identity.IdentifierModel) (identity.Identifier, error) {
-	if m == nil {
-		return nil, nil
+// DecodeOptional reads an identifier property that may be absent: absent or
+// null gives the zero T (a nil identity.Identifier).
+func DecodeOptional[T any](property string, raw json.RawMessage, decode func([]byte) (T, error)) (T, error) {
+	if Absent(raw) {
+		var zero T
+		return zero, nil
 	}
-	return Identifier(property, *m)
+	return Decode(property, raw, decode)
 }
 
-// Identifiers reads a list of identifier models; an empty list gives nil.
-func Identifiers(property string, ms []identity.IdentifierModel) ([]identity.Identifier, error) {
-	if len(ms) == 0 {
+// DecodeList reads a list of identifiers, naming the element at fault
+// ("targets[1]"); an empty list gives nil.
+func DecodeList[T any](property string, raws []json.RawMessage, decode func([]byte) (T, error)) ([]T, error) {
+	if len(raws) == 0 {
 		return nil, nil
 	}
-	out := make([]identity.Identifier, len(ms))
-	for i, m := range ms {
-		id, err := Identifier(fmt.Sprintf("%s[%d]", property, i), m)
+	out := make([]T, len(raws))
+	for i, raw := range raws {
+		v, err := Decode(fmt.Sprintf("%s[%d]", property, i), raw, decode)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = id
+		out[i] = v
 	}
 	return out, nil
 }
 
-// Models writes a list of identifiers as models.
-func Models(ids []identity.Identifier) []identity.IdentifierModel {
-	out := make([]identity.IdentifierModel, len(ids))
-	for i, id := range ids {
-		out[i] = identity.ModelFromIdentifier(id)
-	}
-	return out
+// PhoneNumberModel is a PhoneNumberIdentifierModel, as caller ids travel.
+type PhoneNumberModel struct {
+	// Value is the phone number (required).
+	Value string `json:"value"`
+	// IsAnonymous is true for the anonymous number.
+	IsAnonymous bool `json:"isAnonymous,omitempty"`
+	// AssertedID is the asserted id, if any.
+	AssertedID string `json:"assertedId,omitempty"`
 }
 
-// OptionalModel writes an identifier as a model; nil gives nil.
-func OptionalModel(id identity.Identifier) *identity.IdentifierModel {
-	if id == nil {
-		return nil
-	}
-	m := identity.ModelFromIdentifier(id)
-	return &m
-}
-
-// PhoneModel writes a phone number as the PhoneNumberIdentifierModel that
-// caller ids travel as; nil gives nil.
-func PhoneModel(p *identity.PhoneNumberIdentifier) *identity.PhoneNumberModel {
-	if p == nil {
-		return nil
-	}
-	return identity.ModelFromIdentifier(*p).PhoneNumber
-}
-
-// Phone reads a PhoneNumberIdentifierModel; nil gives nil. A model without
-// a value is an error.
-func Phone(property string, m *identity.PhoneNumberModel) (*identity.PhoneNumberIdentifier, error) {
-	if m == nil {
-		return nil, nil
-	}
+// Check reports a model without its value; property names the model.
+func (m *PhoneNumberModel) Check(property string) error {
 	if m.Value == "" {
-		return nil, &PropertyError{Property: property + ".value", Err: &identity.IdentifierModelError{Problem: "required property is missing or empty"}}
+		return &PropertyError{Property: property + ".value", Err: errMissing}
 	}
-	return &identity.PhoneNumberIdentifier{PhoneNumber: m.Value}, nil
+	return nil
 }
 
-// UserModel writes an ACS user as a CommunicationUserIdentifierModel; nil
-// gives nil.
-func UserModel(u *identity.CommunicationUserIdentifier) *identity.CommunicationUserModel {
-	if u == nil {
-		return nil
-	}
-	return &identity.CommunicationUserModel{ID: u.ID}
+// CommunicationUserModel is a CommunicationUserIdentifierModel.
+type CommunicationUserModel struct {
+	// ID is the ACS user's id (required).
+	ID string `json:"id"`
 }
 
-// User reads a CommunicationUserIdentifierModel; nil gives nil.
-func User(property string, m *identity.CommunicationUserModel) (*identity.CommunicationUserIdentifier, error) {
-	if m == nil {
-		return nil, nil
-	}
+// Check reports a model without its id; property names the model.
+func (m *CommunicationUserModel) Check(property string) error {
 	if m.ID == "" {
-		return nil, &PropertyError{Property: property + ".id", Err: &identity.IdentifierModelError{Problem: "required property is missing or empty"}}
+		return &PropertyError{Property: property + ".id", Err: errMissing}
 	}
-	return &identity.CommunicationUserIdentifier{ID: m.ID}, nil
+	return nil
 }
 
-// TeamsAppModel writes a Teams app as a MicrosoftTeamsAppIdentifierModel;
-// nil gives nil.
-func TeamsAppModel(a *identity.MicrosoftTeamsAppIdentifier) *identity.MicrosoftTeamsAppModel {
-	if a == nil {
-		return nil
-	}
-	return identity.ModelFromIdentifier(*a).MicrosoftTeamsApp
+// TeamsAppModel is a MicrosoftTeamsAppIdentifierModel.
+type TeamsAppModel struct {
+	// AppID is the Teams app's id (required).
+	AppID string `json:"appId"`
+	// Cloud is the app's cloud (required): "public", "dod" or "gcch".
+	Cloud string `json:"cloud"`
 }
 
-// TeamsApp reads a MicrosoftTeamsAppIdentifierModel; nil gives nil.
-func TeamsApp(property string, m *identity.MicrosoftTeamsAppModel) (*identity.MicrosoftTeamsAppIdentifier, error) {
-	if m == nil {
-		return nil, nil
+// Check reports a model without its app id or cloud; property names the
+// model.
+func (m *TeamsAppModel) Check(property string) error {
+	switch {
+	case m.AppID == "":
+		return &PropertyError{Property: property + ".appId", Err: errMissing}
+	case m.Cloud == "":
+		return &PropertyError{Property: property + ".cloud", Err: errMissing}
 	}
-	id, err := Identifier(property, identity.IdentifierModel{MicrosoftTeamsApp: m})
-	if err != nil {
-		return nil, err
-	}
-	a := id.(identity.MicrosoftTeamsAppIdentifier)
-	return &a, nil
+	return nil
 }
 
 // ResponseError returns the *azcore.ResponseError that the client returns

@@ -6,16 +6,15 @@
 // calling/fake decodes requests and encodes responses with it, so the two
 // cannot drift apart.
 //
-// Identifiers travel as identity.IdentifierModel, the module's one
-// identifier codec. Conversion between these structs and package calling's
+// Identifiers travel as their JSON, which package identity reads and writes
+// (see ids.go): this package imports no public package of the module.
+// Conversion between these structs and package calling's
 // public types is done in package calling for the client (requests out,
 // responses in) and in calling/fake for its HTTP face (requests in,
 // responses out); calling/fake's tests check that the two are inverses.
 package callwire
 
-import (
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
-)
+import "encoding/json"
 
 // Paths of the Call Automation REST API, relative to the endpoint.
 const (
@@ -80,33 +79,33 @@ const MaxInvitationTimeoutSeconds = 180
 
 // CreateCallRequest is the body of POST /calling/callConnections.
 type CreateCallRequest struct {
-	Targets                 []identity.IdentifierModel       `json:"targets"`
-	SourceCallerIDNumber    *identity.PhoneNumberModel       `json:"sourceCallerIdNumber,omitempty"`
-	SourceDisplayName       string                           `json:"sourceDisplayName,omitempty"`
-	Source                  *identity.CommunicationUserModel `json:"source,omitempty"`
-	OperationContext        string                           `json:"operationContext,omitempty"`
-	CallbackURI             string                           `json:"callbackUri"`
-	CallIntelligenceOptions *CallIntelligenceOptions         `json:"callIntelligenceOptions,omitempty"`
-	MediaStreamingOptions   *MediaStreamingOptions           `json:"mediaStreamingOptions,omitempty"`
-	TranscriptionOptions    *TranscriptionOptions            `json:"transcriptionOptions,omitempty"`
-	TeamsAppSource          *identity.MicrosoftTeamsAppModel `json:"teamsAppSource,omitempty"`
+	Targets                 []json.RawMessage        `json:"targets"`
+	SourceCallerIDNumber    *PhoneNumberModel        `json:"sourceCallerIdNumber,omitempty"`
+	SourceDisplayName       string                   `json:"sourceDisplayName,omitempty"`
+	Source                  *CommunicationUserModel  `json:"source,omitempty"`
+	OperationContext        string                   `json:"operationContext,omitempty"`
+	CallbackURI             string                   `json:"callbackUri"`
+	CallIntelligenceOptions *CallIntelligenceOptions `json:"callIntelligenceOptions,omitempty"`
+	MediaStreamingOptions   *MediaStreamingOptions   `json:"mediaStreamingOptions,omitempty"`
+	TranscriptionOptions    *TranscriptionOptions    `json:"transcriptionOptions,omitempty"`
+	TeamsAppSource          *TeamsAppModel           `json:"teamsAppSource,omitempty"`
 }
 
 // AnswerCallRequest is the body of POST /calling/callConnections:answer.
 type AnswerCallRequest struct {
-	IncomingCallContext     string                           `json:"incomingCallContext"`
-	CallbackURI             string                           `json:"callbackUri"`
-	OperationContext        string                           `json:"operationContext,omitempty"`
-	CallIntelligenceOptions *CallIntelligenceOptions         `json:"callIntelligenceOptions,omitempty"`
-	AnsweredBy              *identity.CommunicationUserModel `json:"answeredBy,omitempty"`
-	MediaStreamingOptions   *MediaStreamingOptions           `json:"mediaStreamingOptions,omitempty"`
-	TranscriptionOptions    *TranscriptionOptions            `json:"transcriptionOptions,omitempty"`
+	IncomingCallContext     string                   `json:"incomingCallContext"`
+	CallbackURI             string                   `json:"callbackUri"`
+	OperationContext        string                   `json:"operationContext,omitempty"`
+	CallIntelligenceOptions *CallIntelligenceOptions `json:"callIntelligenceOptions,omitempty"`
+	AnsweredBy              *CommunicationUserModel  `json:"answeredBy,omitempty"`
+	MediaStreamingOptions   *MediaStreamingOptions   `json:"mediaStreamingOptions,omitempty"`
+	TranscriptionOptions    *TranscriptionOptions    `json:"transcriptionOptions,omitempty"`
 }
 
 // RedirectCallRequest is the body of POST /calling/callConnections:redirect.
 type RedirectCallRequest struct {
-	IncomingCallContext string                   `json:"incomingCallContext"`
-	Target              identity.IdentifierModel `json:"target"`
+	IncomingCallContext string          `json:"incomingCallContext"`
+	Target              json.RawMessage `json:"target"`
 }
 
 // RejectCallRequest is the body of POST /calling/callConnections:reject.
@@ -165,19 +164,19 @@ type TranscriptionOptions struct {
 // CallConnectionProperties is the body of the create, answer, connect and
 // get-call responses.
 type CallConnectionProperties struct {
-	CallConnectionID           string                           `json:"callConnectionId,omitempty"`
-	ServerCallID               string                           `json:"serverCallId,omitempty"`
-	Targets                    []identity.IdentifierModel       `json:"targets,omitempty"`
-	CallConnectionState        string                           `json:"callConnectionState,omitempty"`
-	CallbackURI                string                           `json:"callbackUri,omitempty"`
-	SourceCallerIDNumber       *identity.PhoneNumberModel       `json:"sourceCallerIdNumber,omitempty"`
-	SourceDisplayName          string                           `json:"sourceDisplayName,omitempty"`
-	Source                     *identity.IdentifierModel        `json:"source,omitempty"`
-	CorrelationID              string                           `json:"correlationId,omitempty"`
-	AnsweredBy                 *identity.CommunicationUserModel `json:"answeredBy,omitempty"`
-	MediaStreamingSubscription *MediaStreamingSubscription      `json:"mediaStreamingSubscription,omitempty"`
-	TranscriptionSubscription  *TranscriptionSubscription       `json:"transcriptionSubscription,omitempty"`
-	AnsweredFor                *identity.PhoneNumberModel       `json:"answeredFor,omitempty"`
+	CallConnectionID           string                      `json:"callConnectionId,omitempty"`
+	ServerCallID               string                      `json:"serverCallId,omitempty"`
+	Targets                    []json.RawMessage           `json:"targets,omitempty"`
+	CallConnectionState        string                      `json:"callConnectionState,omitempty"`
+	CallbackURI                string                      `json:"callbackUri,omitempty"`
+	SourceCallerIDNumber       *PhoneNumberModel           `json:"sourceCallerIdNumber,omitempty"`
+	SourceDisplayName          string                      `json:"sourceDisplayName,omitempty"`
+	Source                     json.RawMessage             `json:"source,omitempty"`
+	CorrelationID              string                      `json:"correlationId,omitempty"`
+	AnsweredBy                 *CommunicationUserModel     `json:"answeredBy,omitempty"`
+	MediaStreamingSubscription *MediaStreamingSubscription `json:"mediaStreamingSubscription,omitempty"`
+	TranscriptionSubscription  *TranscriptionSubscription  `json:"transcriptionSubscription,omitempty"`
+	AnsweredFor                *PhoneNumberModel           `json:"answeredFor,omitempty"`
 }
 
 // MediaStreamingSubscription is the media streaming state of a call.
@@ -197,9 +196,9 @@ type TranscriptionSubscription struct {
 
 // CallParticipant is one participant of a call.
 type CallParticipant struct {
-	Identifier *identity.IdentifierModel `json:"identifier,omitempty"`
-	IsMuted    bool                      `json:"isMuted"`
-	IsOnHold   bool                      `json:"isOnHold,omitempty"`
+	Identifier json.RawMessage `json:"identifier,omitempty"`
+	IsMuted    bool            `json:"isMuted"`
+	IsOnHold   bool            `json:"isOnHold,omitempty"`
 }
 
 // GetParticipantsResponse is one page of GET .../participants.
@@ -216,13 +215,13 @@ type CustomCallingContext struct {
 
 // AddParticipantRequest is the body of POST .../participants:add.
 type AddParticipantRequest struct {
-	SourceCallerIDNumber       *identity.PhoneNumberModel `json:"sourceCallerIdNumber,omitempty"`
-	SourceDisplayName          string                     `json:"sourceDisplayName,omitempty"`
-	ParticipantToAdd           identity.IdentifierModel   `json:"participantToAdd"`
-	InvitationTimeoutInSeconds *int                       `json:"invitationTimeoutInSeconds,omitempty"`
-	OperationContext           string                     `json:"operationContext,omitempty"`
-	OperationCallbackURI       string                     `json:"operationCallbackUri,omitempty"`
-	CustomCallingContext       *CustomCallingContext      `json:"customCallingContext,omitempty"`
+	SourceCallerIDNumber       *PhoneNumberModel     `json:"sourceCallerIdNumber,omitempty"`
+	SourceDisplayName          string                `json:"sourceDisplayName,omitempty"`
+	ParticipantToAdd           json.RawMessage       `json:"participantToAdd"`
+	InvitationTimeoutInSeconds *int                  `json:"invitationTimeoutInSeconds,omitempty"`
+	OperationContext           string                `json:"operationContext,omitempty"`
+	OperationCallbackURI       string                `json:"operationCallbackUri,omitempty"`
+	CustomCallingContext       *CustomCallingContext `json:"customCallingContext,omitempty"`
 }
 
 // AddParticipantResponse is the 202 body of an add.
@@ -234,9 +233,9 @@ type AddParticipantResponse struct {
 
 // RemoveParticipantRequest is the body of POST .../participants:remove.
 type RemoveParticipantRequest struct {
-	ParticipantToRemove  identity.IdentifierModel `json:"participantToRemove"`
-	OperationContext     string                   `json:"operationContext,omitempty"`
-	OperationCallbackURI string                   `json:"operationCallbackUri,omitempty"`
+	ParticipantToRemove  json.RawMessage `json:"participantToRemove"`
+	OperationContext     string          `json:"operationContext,omitempty"`
+	OperationCallbackURI string          `json:"operationCallbackUri,omitempty"`
 }
 
 // OperationContextResponse is the body of the responses that carry only the
@@ -247,8 +246,8 @@ type OperationContextResponse struct {
 
 // MuteParticipantsRequest is the body of POST .../participants:mute.
 type MuteParticipantsRequest struct {
-	TargetParticipants []identity.IdentifierModel `json:"targetParticipants"`
-	OperationContext   string                     `json:"operationContext,omitempty"`
+	TargetParticipants []json.RawMessage `json:"targetParticipants"`
+	OperationContext   string            `json:"operationContext,omitempty"`
 }
 
 // CancelAddParticipantRequest is the body of POST
@@ -267,27 +266,27 @@ type CancelAddParticipantResponse struct {
 
 // TransferToParticipantRequest is the body of POST .../{id}:transferToParticipant.
 type TransferToParticipantRequest struct {
-	TargetParticipant    identity.IdentifierModel   `json:"targetParticipant"`
-	OperationContext     string                     `json:"operationContext,omitempty"`
-	Transferee           *identity.IdentifierModel  `json:"transferee,omitempty"`
-	OperationCallbackURI string                     `json:"operationCallbackUri,omitempty"`
-	CustomCallingContext *CustomCallingContext      `json:"customCallingContext,omitempty"`
-	SourceCallerIDNumber *identity.PhoneNumberModel `json:"sourceCallerIdNumber,omitempty"`
+	TargetParticipant    json.RawMessage       `json:"targetParticipant"`
+	OperationContext     string                `json:"operationContext,omitempty"`
+	Transferee           json.RawMessage       `json:"transferee,omitempty"`
+	OperationCallbackURI string                `json:"operationCallbackUri,omitempty"`
+	CustomCallingContext *CustomCallingContext `json:"customCallingContext,omitempty"`
+	SourceCallerIDNumber *PhoneNumberModel     `json:"sourceCallerIdNumber,omitempty"`
 }
 
 // HoldRequest is the body of POST .../{id}:hold.
 type HoldRequest struct {
-	TargetParticipant    identity.IdentifierModel `json:"targetParticipant"`
-	PlaySourceInfo       *PlaySource              `json:"playSourceInfo,omitempty"`
-	OperationContext     string                   `json:"operationContext,omitempty"`
-	OperationCallbackURI string                   `json:"operationCallbackUri,omitempty"`
+	TargetParticipant    json.RawMessage `json:"targetParticipant"`
+	PlaySourceInfo       *PlaySource     `json:"playSourceInfo,omitempty"`
+	OperationContext     string          `json:"operationContext,omitempty"`
+	OperationCallbackURI string          `json:"operationCallbackUri,omitempty"`
 }
 
 // UnholdRequest is the body of POST .../{id}:unhold.
 type UnholdRequest struct {
-	TargetParticipant    identity.IdentifierModel `json:"targetParticipant"`
-	OperationContext     string                   `json:"operationContext,omitempty"`
-	OperationCallbackURI string                   `json:"operationCallbackUri,omitempty"`
+	TargetParticipant    json.RawMessage `json:"targetParticipant"`
+	OperationContext     string          `json:"operationContext,omitempty"`
+	OperationCallbackURI string          `json:"operationCallbackUri,omitempty"`
 }
 
 // PlaySource is audio to play: a file, text to speak, or SSML.

@@ -138,14 +138,18 @@ func NewIncomingCallEvent(topic string, d *EventData, id string, at time.Time) (
 	if d == nil {
 		return EventGridEvent{}, errors.New("incoming call data is nil")
 	}
-	var from, to string
-	if d.From != nil {
-		from = d.From.RawID
+	return NewEventGridEvent(TypeIncomingCall, topic, IncomingCallSubject(rawID(d.From), rawID(d.To)), d, id, at)
+}
+
+// rawID is the rawId of an identifier's JSON, "" when it has none.
+func rawID(identifier json.RawMessage) string {
+	var m struct {
+		RawID string `json:"rawId"`
 	}
-	if d.To != nil {
-		to = d.To.RawID
+	if len(identifier) > 0 {
+		_ = json.Unmarshal(identifier, &m)
 	}
-	return NewEventGridEvent(TypeIncomingCall, topic, IncomingCallSubject(from, to), d, id, at)
+	return m.RawID
 }
 
 // NewIncomingCallCloudEvent returns an incoming call as a CloudEvent, the

@@ -8,8 +8,9 @@
 // Both sides of the wire use it: package calling decodes what arrives into
 // its typed events, and the fake switchboard encodes the events it sends
 // with the same types and constructors, so the two cannot drift apart.
-// Identifiers travel as identity.IdentifierModel, the module's one
-// identifier codec.
+// Identifiers travel as their JSON (json.RawMessage), which package
+// identity reads and writes, the module's one identifier codec: this
+// package imports no public package of the module.
 //
 // Decoding is tolerant where the service is known to vary (a single event
 // instead of an array, a data member that is a JSON string, data_base64,
@@ -19,9 +20,8 @@
 package eventwire
 
 import (
+	"encoding/json"
 	"time"
-
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 // SpecVersion is the CloudEvents version of Call Automation callbacks.
@@ -97,24 +97,24 @@ type EventData struct {
 	ResultInformation *ResultInformation `json:"resultInformation,omitempty"`
 
 	// Participant is the participant of Add/Remove/MoveParticipant events.
-	Participant *identity.IdentifierModel `json:"participant,omitempty"`
+	Participant json.RawMessage `json:"participant,omitempty"`
 	// Participants are the participants of ParticipantsUpdated.
 	Participants []CallParticipant `json:"participants,omitempty"`
 	// SequenceNumber orders ParticipantsUpdated events of a call.
 	SequenceNumber int32 `json:"sequenceNumber,omitempty"`
 	// Transferee is the participant transferred away (CallTransferAccepted).
-	Transferee *identity.IdentifierModel `json:"transferee,omitempty"`
+	Transferee json.RawMessage `json:"transferee,omitempty"`
 	// TransferTarget is where the transferee went (CallTransferAccepted).
-	TransferTarget *identity.IdentifierModel `json:"transferTarget,omitempty"`
+	TransferTarget json.RawMessage `json:"transferTarget,omitempty"`
 	// InvitationID is the invitation of CancelAddParticipant events.
 	InvitationID string `json:"invitationId,omitempty"`
 	// FromCall is the call a participant was moved from (MoveParticipant).
 	FromCall string `json:"fromCall,omitempty"`
 
 	// To is the callee of an IncomingCall.
-	To *identity.IdentifierModel `json:"to,omitempty"`
+	To json.RawMessage `json:"to,omitempty"`
 	// From is the caller of an IncomingCall.
-	From *identity.IdentifierModel `json:"from,omitempty"`
+	From json.RawMessage `json:"from,omitempty"`
 	// CallerDisplayName is the caller's display name (IncomingCall).
 	CallerDisplayName string `json:"callerDisplayName,omitempty"`
 	// CustomContext holds the SIP and VoIP headers of an IncomingCall.
@@ -124,7 +124,7 @@ type EventData struct {
 	IncomingCallContext string `json:"incomingCallContext,omitempty"`
 	// OnBehalfOfCallee is the user a call is received for, when a Teams
 	// resource account or a call queue received it (IncomingCall).
-	OnBehalfOfCallee *identity.IdentifierModel `json:"onBehalfOfCallee,omitempty"`
+	OnBehalfOfCallee json.RawMessage `json:"onBehalfOfCallee,omitempty"`
 
 	// ValidationCode is the code to echo (SubscriptionValidationEvent).
 	ValidationCode string `json:"validationCode,omitempty"`
@@ -157,7 +157,7 @@ type DiagnosticInfo struct {
 // CallParticipant is one participant of a ParticipantsUpdated event.
 type CallParticipant struct {
 	// Identifier identifies the participant.
-	Identifier *identity.IdentifierModel `json:"identifier,omitempty"`
+	Identifier json.RawMessage `json:"identifier,omitempty"`
 	// IsMuted is true when the participant is muted.
 	IsMuted bool `json:"isMuted"`
 	// IsOnHold is true when the participant is on hold.

@@ -13,8 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 // specDir holds the copies of the published examples (see its README).
@@ -59,9 +57,13 @@ func TestDecodeSpecParticipantsUpdatedSingleObject(t *testing.T) {
 	p := d.Participants[0]
 	assert.True(t, p.IsMuted)
 	assert.False(t, p.IsOnHold)
-	require.NotNil(t, p.Identifier)
-	assert.Equal(t, identity.KindCommunicationUser, p.Identifier.Kind)
-	assert.Equal(t, "<ACS_USER_ID>", p.Identifier.CommunicationUser.ID)
+	var id struct {
+		Kind              string
+		CommunicationUser struct{ ID string }
+	}
+	require.NoError(t, json.Unmarshal(p.Identifier, &id))
+	assert.Equal(t, "communicationUser", id.Kind)
+	assert.Equal(t, "<ACS_USER_ID>", id.CommunicationUser.ID)
 }
 
 func TestDecodeSpecEventGrid(t *testing.T) {
@@ -73,8 +75,8 @@ func TestDecodeSpecEventGrid(t *testing.T) {
 	assert.Equal(t, TypeIncomingCall, e.EventTypeName())
 	var d EventData
 	require.NoError(t, DecodeData(0, e, &d))
-	assert.Equal(t, "{recipient-id}", d.To.RawID)
-	assert.Equal(t, "{caller-id}", d.From.RawID)
+	assert.Equal(t, "{recipient-id}", rawID(d.To))
+	assert.Equal(t, "{caller-id}", rawID(d.From))
 	assert.Equal(t, "VOIP Caller", d.CallerDisplayName)
 	assert.Equal(t, "35567842", d.CustomContext.SIPHeaders["X-MS-Custom-myheader1"])
 	assert.Equal(t, "customValue", d.CustomContext.VoIPHeaders["customHeader"])
@@ -213,15 +215,15 @@ func TestTooManyEvents(t *testing.T) {
 
 func TestEncodeRoundTrip(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 600000000, time.UTC)
-	user := identity.ModelFromIdentifier(identity.CommunicationUserIdentifier{ID: "8:acs:r_u"})
-	phone := identity.ModelFromIdentifier(identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"})
+	user := json.RawMessage(`{"kind":"communicationUser","rawId":"8:acs:r_u","communicationUser":{"id":"8:acs:r_u"}}`)
+	phone := json.RawMessage(`{"kind":"phoneNumber","rawId":"4:+14255550123","phoneNumber":{"value":"+14255550123"}}`)
 	d := &EventData{
 		CallConnectionID:  "cc1",
 		ServerCallID:      "sc1",
 		CorrelationID:     "co1",
 		OperationContext:  "op1",
 		ResultInformation: &ResultInformation{Code: 200, SubCode: 7, Message: "ok", SIPDetails: &DiagnosticInfo{Code: 200, Message: "OK"}},
-		Participants:      []CallParticipant{{Identifier: &user, IsMuted: true}, {Identifier: &phone, IsOnHold: true}},
+		Participants:      []CallParticipant{{Identifier: user, IsMuted: true}, {Identifier: phone, IsOnHold: true}},
 		SequenceNumber:    3,
 	}
 	ce, err := NewCallbackEvent(TypeParticipantsUpdated, d, "", at)
@@ -247,8 +249,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 	assert.Contains(t, string(body), `"isOnHold":false`)
 
 	in := &EventData{
-		To:                  &user,
-		From:                &phone,
+		To:                  user,
+		From:                phone,
 		ServerCallID:        "sc2",
 		CallerDisplayName:   "Caller",
 		IncomingCallContext: "ctx",
