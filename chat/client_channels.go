@@ -25,7 +25,9 @@ func checkChannel(teamID, channelID string) error {
 // SendChannelMessage posts a new message in a channel of a team
 // (POST /teams/{id}/channels/{id}/messages). The retry rules of
 // SendMessage apply. Needs ChannelMessage.Send.
-func (c *Client) SendChannelMessage(ctx context.Context, teamID, channelID string, msg NewMessage, opts *SendChannelMessageOptions) (SendChannelMessageResponse, error) {
+func (c *Client) SendChannelMessage(ctx context.Context, teamID, channelID string, msg NewMessage, opts *SendChannelMessageOptions) (_ SendChannelMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SendChannelMessage")
+	defer func() { endSpan(err) }()
 	if err := checkChannel(teamID, channelID); err != nil {
 		return SendChannelMessageResponse{}, err
 	}
@@ -58,7 +60,9 @@ func (c *Client) ListChannelMessages(ctx context.Context, teamID, channelID stri
 }
 
 // ListChannelMessagesPage reads one page of ListChannelMessages.
-func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID string, opts *ListChannelMessagesOptions) (ListChannelMessagesPageResponse, error) {
+func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID string, opts *ListChannelMessagesOptions) (_ ListChannelMessagesPageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListChannelMessagesPage")
+	defer func() { endSpan(err) }()
 	if err := checkChannel(teamID, channelID); err != nil {
 		return ListChannelMessagesPageResponse{}, err
 	}
@@ -76,7 +80,9 @@ func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 // ReplyToChannelMessage replies to a top-level channel message
 // (POST /teams/{id}/channels/{id}/messages/{id}/replies). The retry rules of
 // SendMessage apply. Needs ChannelMessage.Send.
-func (c *Client) ReplyToChannelMessage(ctx context.Context, teamID, channelID, messageID string, msg NewMessage, opts *ReplyToChannelMessageOptions) (ReplyToChannelMessageResponse, error) {
+func (c *Client) ReplyToChannelMessage(ctx context.Context, teamID, channelID, messageID string, msg NewMessage, opts *ReplyToChannelMessageOptions) (_ ReplyToChannelMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ReplyToChannelMessage")
+	defer func() { endSpan(err) }()
 	if err := checkChannel(teamID, channelID); err != nil {
 		return ReplyToChannelMessageResponse{}, err
 	}
@@ -112,7 +118,9 @@ func (c *Client) ListReplies(ctx context.Context, teamID, channelID, messageID s
 }
 
 // ListRepliesPage reads one page of ListReplies.
-func (c *Client) ListRepliesPage(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) (ListRepliesPageResponse, error) {
+func (c *Client) ListRepliesPage(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) (_ ListRepliesPageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListRepliesPage")
+	defer func() { endSpan(err) }()
 	if err := checkChannel(teamID, channelID); err != nil {
 		return ListRepliesPageResponse{}, err
 	}

@@ -29,7 +29,9 @@ func (c *Client) ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq
 }
 
 // ListChatsPage reads one page of ListChats.
-func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (ListChatsPageResponse, error) {
+func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (_ ListChatsPageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListChatsPage")
+	defer func() { endSpan(err) }()
 	if err := opts.Validate(); err != nil {
 		return ListChatsPageResponse{}, err
 	}
@@ -61,7 +63,9 @@ func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (Lis
 
 // GetChat reads a chat the signed-in user is a member of
 // (GET /chats/{id}). Needs Chat.ReadBasic, Chat.Read or Chat.ReadWrite.
-func (c *Client) GetChat(ctx context.Context, chatID string, opts *GetChatOptions) (GetChatResponse, error) {
+func (c *Client) GetChat(ctx context.Context, chatID string, opts *GetChatOptions) (_ GetChatResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetChat")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return GetChatResponse{}, err
 	}
@@ -86,7 +90,9 @@ func (c *Client) getChat(ctx context.Context, chatID string, expand bool) (Chat,
 // otherUserID (POST /chats with both users as owners). Graph returns the
 // existing chat when there is one rather than creating a second, so calling
 // it again is safe. Needs Chat.Create (or Chat.ReadWrite) and User.Read.
-func (c *Client) CreateOneOnOneChat(ctx context.Context, otherUserID string, opts *CreateOneOnOneChatOptions) (CreateOneOnOneChatResponse, error) {
+func (c *Client) CreateOneOnOneChat(ctx context.Context, otherUserID string, opts *CreateOneOnOneChatOptions) (_ CreateOneOnOneChatResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.CreateOneOnOneChat")
+	defer func() { endSpan(err) }()
 	if err := checkArg("otherUserID", graphwire.CheckUserID(otherUserID)); err != nil {
 		return CreateOneOnOneChatResponse{}, err
 	}
@@ -109,7 +115,9 @@ func (c *Client) CreateOneOnOneChat(ctx context.Context, otherUserID string, opt
 // owner, and userIDs (at least two other users, object ids or user
 // principal names) with an optional topic (POST /chats). Needs Chat.Create
 // (or Chat.ReadWrite) and User.Read.
-func (c *Client) CreateGroupChat(ctx context.Context, topic string, userIDs []string, opts *CreateGroupChatOptions) (CreateGroupChatResponse, error) {
+func (c *Client) CreateGroupChat(ctx context.Context, topic string, userIDs []string, opts *CreateGroupChatOptions) (_ CreateGroupChatResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.CreateGroupChat")
+	defer func() { endSpan(err) }()
 	if len(userIDs) < 2 {
 		return CreateGroupChatResponse{}, &ArgumentError{Arg: "userIDs", Problem: "must name at least two users besides the signed-in user"}
 	}
@@ -164,7 +172,9 @@ func (c *Client) createChat(ctx context.Context, body graphwire.NewChat) (Chat, 
 
 // ListMembers lists a chat's members (GET /chats/{id}/members). Needs
 // ChatMember.Read, Chat.Read or Chat.ReadWrite.
-func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembersOptions) (ListMembersResponse, error) {
+func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembersOptions) (_ ListMembersResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListMembers")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return ListMembersResponse{}, err
 	}
@@ -193,7 +203,9 @@ func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembe
 
 // AddMember adds a user to a group or meeting chat
 // (POST /chats/{id}/members). Needs ChatMember.ReadWrite.
-func (c *Client) AddMember(ctx context.Context, chatID, userID string, opts *AddMemberOptions) (AddMemberResponse, error) {
+func (c *Client) AddMember(ctx context.Context, chatID, userID string, opts *AddMemberOptions) (_ AddMemberResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.AddMember")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return AddMemberResponse{}, err
 	}
@@ -217,13 +229,15 @@ func (c *Client) AddMember(ctx context.Context, chatID, userID string, opts *Add
 
 // RemoveMember removes a membership (Member.ID) from a group or meeting chat
 // (DELETE /chats/{id}/members/{membershipId}). Needs ChatMember.ReadWrite.
-func (c *Client) RemoveMember(ctx context.Context, chatID, membershipID string, opts *RemoveMemberOptions) (RemoveMemberResponse, error) {
+func (c *Client) RemoveMember(ctx context.Context, chatID, membershipID string, opts *RemoveMemberOptions) (_ RemoveMemberResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.RemoveMember")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return RemoveMemberResponse{}, err
 	}
 	if err := checkArg("membershipID", graphwire.CheckID(membershipID)); err != nil {
 		return RemoveMemberResponse{}, err
 	}
-	err := c.do(ctx, "remove member", http.MethodDelete, c.path("chats", chatID, "members", membershipID), nil, nil)
+	err = c.do(ctx, "remove member", http.MethodDelete, c.path("chats", chatID, "members", membershipID), nil, nil)
 	return RemoveMemberResponse{}, err
 }

@@ -29,7 +29,9 @@ func parseJoinURL(joinURL string) (meetinglink.Locator, error) {
 // normal form finds nothing and differs from the link as given, the link as
 // given is tried too. A meeting the user does not organize is not found
 // (IsNotFound). Needs OnlineMeetings.Read.
-func (c *Client) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *GetOnlineMeetingByJoinURLOptions) (GetOnlineMeetingByJoinURLResponse, error) {
+func (c *Client) GetOnlineMeetingByJoinURL(ctx context.Context, joinURL string, opts *GetOnlineMeetingByJoinURLOptions) (_ GetOnlineMeetingByJoinURLResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetOnlineMeetingByJoinURL")
+	defer func() { endSpan(err) }()
 	loc, err := parseJoinURL(joinURL)
 	if err != nil {
 		return GetOnlineMeetingByJoinURLResponse{}, err
@@ -78,7 +80,9 @@ func (c *Client) meetingByFilter(ctx context.Context, filter string) (OnlineMeet
 // no chat of its own (its conversation is the channel post): that link is an
 // *ArgumentError. Needs Chat.ReadBasic or Chat.Read, and OnlineMeetings.Read
 // for short links.
-func (c *Client) FindMeetingChat(ctx context.Context, joinURL string, opts *FindMeetingChatOptions) (FindMeetingChatResponse, error) {
+func (c *Client) FindMeetingChat(ctx context.Context, joinURL string, opts *FindMeetingChatOptions) (_ FindMeetingChatResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.FindMeetingChat")
+	defer func() { endSpan(err) }()
 	loc, err := parseJoinURL(joinURL)
 	if err != nil {
 		return FindMeetingChatResponse{}, err
@@ -133,7 +137,9 @@ func (c *Client) FindMeetingChat(ctx context.Context, joinURL string, opts *Find
 // is not sent again after a failure the service may have processed (a
 // second meeting would be created); 429 and 503 with Retry-After are
 // retried. Needs OnlineMeetings.ReadWrite.
-func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeetingOptions) (CreateOnlineMeetingResponse, error) {
+func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeetingOptions) (_ CreateOnlineMeetingResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.CreateOnlineMeeting")
+	defer func() { endSpan(err) }()
 	if err := opts.Validate(); err != nil {
 		return CreateOnlineMeetingResponse{}, err
 	}
@@ -150,7 +156,9 @@ func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeet
 
 // GetOnlineMeeting reads an online meeting the signed-in user organizes
 // (GET /me/onlineMeetings/{id}). Needs OnlineMeetings.Read.
-func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (GetOnlineMeetingResponse, error) {
+func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (_ GetOnlineMeetingResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetOnlineMeeting")
+	defer func() { endSpan(err) }()
 	if err := checkArg("meetingID", graphwire.CheckID(meetingID)); err != nil {
 		return GetOnlineMeetingResponse{}, err
 	}
@@ -168,7 +176,9 @@ func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *G
 // *ArgumentError before anything is sent. Graph finds meetings by id only
 // for their organizer: any other meeting is not found (IsNotFound). Needs
 // OnlineMeetings.Read.
-func (c *Client) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (GetOnlineMeetingByJoinMeetingIDResponse, error) {
+func (c *Client) GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (_ GetOnlineMeetingByJoinMeetingIDResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetOnlineMeetingByJoinMeetingID")
+	defer func() { endSpan(err) }()
 	id, problem := meetinglink.NormalMeetingID(joinMeetingID)
 	if err := checkArg("joinMeetingID", problem); err != nil {
 		return GetOnlineMeetingByJoinMeetingIDResponse{}, err

@@ -23,7 +23,9 @@ import (
 // connection that broke once the request was out, the message may or may not
 // have been posted, and the error is returned rather than risking a second
 // post.
-func (c *Client) SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (SendMessageResponse, error) {
+func (c *Client) SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (_ SendMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SendMessage")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return SendMessageResponse{}, err
 	}
@@ -60,7 +62,9 @@ func (c *Client) ListMessages(ctx context.Context, chatID string, opts *ListMess
 }
 
 // ListMessagesPage reads one page of ListMessages.
-func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *ListMessagesOptions) (ListMessagesPageResponse, error) {
+func (c *Client) ListMessagesPage(ctx context.Context, chatID string, opts *ListMessagesOptions) (_ ListMessagesPageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListMessagesPage")
+	defer func() { endSpan(err) }()
 	if err := checkChatID(chatID); err != nil {
 		return ListMessagesPageResponse{}, err
 	}
@@ -124,7 +128,9 @@ func messagesQuery(o ListMessagesOptions) odataQuery {
 
 // GetMessage reads one message of a chat (GET /chats/{id}/messages/{id}).
 // Needs Chat.Read or Chat.ReadWrite.
-func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts *GetMessageOptions) (GetMessageResponse, error) {
+func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts *GetMessageOptions) (_ GetMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetMessage")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return GetMessageResponse{}, err
 	}
@@ -141,62 +147,72 @@ func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts 
 
 // EditMessage replaces the body (and mentions) of a message the signed-in
 // user sent (PATCH /chats/{id}/messages/{id}). Needs Chat.ReadWrite.
-func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (EditMessageResponse, error) {
+func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (_ EditMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.EditMessage")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return EditMessageResponse{}, err
 	}
 	if err := msg.Validate(); err != nil {
 		return EditMessageResponse{}, err
 	}
-	err := c.do(ctx, "edit message", http.MethodPatch, c.path("chats", chatID, "messages", messageID), newMessageToWire(msg), nil)
+	err = c.do(ctx, "edit message", http.MethodPatch, c.path("chats", chatID, "messages", messageID), newMessageToWire(msg), nil)
 	return EditMessageResponse{}, err
 }
 
 // SoftDeleteMessage deletes a message the signed-in user sent, restorably
 // (POST /chats/{id}/messages/{id}/softDelete). Needs Chat.ReadWrite.
-func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (SoftDeleteMessageResponse, error) {
+func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (_ SoftDeleteMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SoftDeleteMessage")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return SoftDeleteMessageResponse{}, err
 	}
-	err := c.do(ctx, "soft-delete message", http.MethodPost, c.path("chats", chatID, "messages", messageID, "softDelete"), nil, nil)
+	err = c.do(ctx, "soft-delete message", http.MethodPost, c.path("chats", chatID, "messages", messageID, "softDelete"), nil, nil)
 	return SoftDeleteMessageResponse{}, err
 }
 
 // UndoSoftDeleteMessage restores a soft-deleted message
 // (POST /chats/{id}/messages/{id}/undoSoftDelete). Needs Chat.ReadWrite.
-func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (UndoSoftDeleteMessageResponse, error) {
+func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (_ UndoSoftDeleteMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.UndoSoftDeleteMessage")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return UndoSoftDeleteMessageResponse{}, err
 	}
-	err := c.do(ctx, "undo soft-delete", http.MethodPost, c.path("chats", chatID, "messages", messageID, "undoSoftDelete"), nil, nil)
+	err = c.do(ctx, "undo soft-delete", http.MethodPost, c.path("chats", chatID, "messages", messageID, "undoSoftDelete"), nil, nil)
 	return UndoSoftDeleteMessageResponse{}, err
 }
 
 // SetReaction sets the signed-in user's reaction to a chat message
 // (POST /chats/{id}/messages/{id}/setReaction). Needs Chat.ReadWrite or
 // ChatMessage.Send.
-func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *SetReactionOptions) (SetReactionResponse, error) {
+func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *SetReactionOptions) (_ SetReactionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SetReaction")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return SetReactionResponse{}, err
 	}
 	if err := checkReaction(reactionType); err != nil {
 		return SetReactionResponse{}, err
 	}
-	err := c.do(ctx, "set reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "setReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
+	err = c.do(ctx, "set reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "setReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
 	return SetReactionResponse{}, err
 }
 
 // UnsetReaction removes the signed-in user's reaction from a chat message
 // (POST /chats/{id}/messages/{id}/unsetReaction). Needs Chat.ReadWrite or
 // ChatMessage.Send.
-func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *UnsetReactionOptions) (UnsetReactionResponse, error) {
+func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *UnsetReactionOptions) (_ UnsetReactionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.UnsetReaction")
+	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return UnsetReactionResponse{}, err
 	}
 	if err := checkReaction(reactionType); err != nil {
 		return UnsetReactionResponse{}, err
 	}
-	err := c.do(ctx, "unset reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "unsetReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
+	err = c.do(ctx, "unset reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "unsetReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
 	return UnsetReactionResponse{}, err
 }
 

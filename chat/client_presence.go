@@ -14,7 +14,9 @@ import (
 // principal name, so any other id is an *ArgumentError before anything is
 // sent. An unknown user is not found (IsNotFound). Needs Presence.Read
 // (own) or Presence.Read.All.
-func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (GetPresenceResponse, error) {
+func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresenceOptions) (_ GetPresenceResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetPresence")
+	defer func() { endSpan(err) }()
 	target := c.path("me", "presence")
 	if userID != "" {
 		if err := checkArg("userID", graphwire.CheckObjectID(userID)); err != nil {
@@ -38,7 +40,9 @@ func (c *Client) GetPresence(ctx context.Context, userID string, opts *GetPresen
 // result follows the order of userIDs; a user Graph returns nothing for
 // gets availability and activity PresenceUnknown. The POST only reads, so
 // it is retried like a GET. Needs Presence.Read.All.
-func (c *Client) GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (GetPresencesResponse, error) {
+func (c *Client) GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (_ GetPresencesResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.GetPresences")
+	defer func() { endSpan(err) }()
 	ids, problem := graphwire.UniqueGUIDs(userIDs)
 	if err := checkArg("userIDs", problem); err != nil {
 		return GetPresencesResponse{}, err

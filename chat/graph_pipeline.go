@@ -41,9 +41,11 @@ import (
 // ClientOptions.BaseURL says otherwise.
 const DefaultBaseURL = "https://graph.microsoft.com/v1.0"
 
-// moduleName and moduleVersion go into the User-Agent header.
+// moduleName and moduleVersion go into the User-Agent header (azcore keeps
+// the last element of the path: "azsdk-go-chat/v0.1.0"); moduleName names
+// the client's tracer.
 const (
-	moduleName    = "teamsuser-go/chat"
+	moduleName    = "github.com/teamsuser-sdk/teamsuser-go/chat"
 	moduleVersion = "v0.1.0"
 )
 

@@ -190,7 +190,9 @@ func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
 // before anything is sent: the resource, https URLs, the client state, and
 // the lifetime (above one hour only with a lifecycle URL). Needs Chat.Read
 // (chat messages) or ChannelMessage.Read.All (channel messages).
-func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL, clientState string, opts *CreateSubscriptionOptions) (CreateSubscriptionResponse, error) {
+func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL, clientState string, opts *CreateSubscriptionOptions) (_ CreateSubscriptionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.CreateSubscription")
+	defer func() { endSpan(err) }()
 	var o CreateSubscriptionOptions
 	if opts != nil {
 		o = *opts
@@ -290,7 +292,9 @@ type RenewSubscriptionResponse struct {
 // RenewSubscription extends a subscription to lifetime from now
 // (PATCH /subscriptions/{id} with a new expirationDateTime); a renewal also
 // answers a reauthorizationRequired lifecycle notification.
-func (c *Client) RenewSubscription(ctx context.Context, subscriptionID string, lifetime time.Duration, opts *RenewSubscriptionOptions) (RenewSubscriptionResponse, error) {
+func (c *Client) RenewSubscription(ctx context.Context, subscriptionID string, lifetime time.Duration, opts *RenewSubscriptionOptions) (_ RenewSubscriptionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.RenewSubscription")
+	defer func() { endSpan(err) }()
 	if err := checkArg("subscriptionID", graphwire.CheckID(subscriptionID)); err != nil {
 		return RenewSubscriptionResponse{}, err
 	}
@@ -317,10 +321,12 @@ type DeleteSubscriptionOptions struct{}
 type DeleteSubscriptionResponse struct{}
 
 // DeleteSubscription ends a subscription (DELETE /subscriptions/{id}).
-func (c *Client) DeleteSubscription(ctx context.Context, subscriptionID string, opts *DeleteSubscriptionOptions) (DeleteSubscriptionResponse, error) {
+func (c *Client) DeleteSubscription(ctx context.Context, subscriptionID string, opts *DeleteSubscriptionOptions) (_ DeleteSubscriptionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.DeleteSubscription")
+	defer func() { endSpan(err) }()
 	if err := checkArg("subscriptionID", graphwire.CheckID(subscriptionID)); err != nil {
 		return DeleteSubscriptionResponse{}, err
 	}
-	err := c.do(ctx, "delete subscription", http.MethodDelete, c.path("subscriptions", subscriptionID), nil, nil)
+	err = c.do(ctx, "delete subscription", http.MethodDelete, c.path("subscriptions", subscriptionID), nil, nil)
 	return DeleteSubscriptionResponse{}, err
 }
