@@ -15,11 +15,10 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
-// checkIdentifier checks an identifier and returns its model (send it as
-// modelJSON). A new
-// target (dialled, invited, transferred to) that is a phone number must be
-// in E.164 form; a participant already in a call may carry an asserted id
-// or be anonymous, so it only needs a number.
+// checkIdentifier checks an identifier and returns its model, which goes on
+// the wire as modelJSON. A new target (dialled, invited, transferred to)
+// that is a phone number must be in E.164 form; a participant already in a
+// call may carry an asserted id or be anonymous, so it only needs a number.
 func checkIdentifier(arg string, id identity.Identifier, newTarget bool) (identity.IdentifierModel, error) {
 	if id == nil {
 		return identity.IdentifierModel{}, argErr(arg, "nil identifier")
