@@ -272,3 +272,19 @@ func CheckOperations(t TB, rec *Recorder, client any, o *Options) map[string][]S
 	}
 	return all
 }
+
+// ClientRequestIDs returns the x-ms-client-request-id of each HTTP try in
+// spans (azcore's span of a try records it as az.client_request_id), ""
+// for a try that carried none.
+func ClientRequestIDs(spans map[string][]Span) []string {
+	var ids []string
+	for _, ss := range spans {
+		for _, s := range ss {
+			if s.Kind == tracing.SpanKindClient {
+				id, _ := s.Attribute("az.client_request_id").(string)
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}

@@ -147,6 +147,7 @@ func TestCheckOperationsPasses(t *testing.T) {
 	require.Equal(t, 0, get[1].Parent)
 	require.Equal(t, 200, get[1].Attribute("http.status_code"))
 	require.Equal(t, "Client.ListPage", spans["List"][0].Name)
+	require.Equal(t, []string{"", "", ""}, tracetest.ClientRequestIDs(spans), "this client sends no request ids")
 }
 
 func TestCheckOperationsFails(t *testing.T) {
