@@ -3,9 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -357,54 +355,6 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 			require.NotContains(t, e.Error(), s)
 		}
 		require.NotContains(t, tok.String(), s)
-	}
-}
-
-// BenchmarkExchange compares the client with a hand-written net/http +
-// HMAC request in the same run, against two loopback servers: the fake's
-// HTTP face (which verifies the signature and the Entra token and mints an
-// RS256 ACS token: server work dominates), and a canned server that answers
-// at once (what remains is client overhead).
-func BenchmarkExchange(b *testing.B) {
-	entra := fake.NewEntra(nil)
-	user := entra.AddUser(entra.AddTenant("fabrikam").ID, "Adele Vance")
-	acs := fake.New(&fake.Options{Entra: entra, DisableRateLimits: true})
-	entraTok, _, err := entra.TeamsUserToken(user, contosoAppID)
-	require.NoError(b, err)
-	req := identity.TeamsUserTokenRequest{Token: entraTok, AppID: contosoAppID, UserID: user.ObjectID}
-	ctx := context.Background()
-
-	canned := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"token":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln","expiresOn":"2026-11-23T10:00:00.1234567+00:00"}`))
-	})
-	for _, server := range []struct {
-		name string
-		h    http.Handler
-	}{{"fake", acs.Handler()}, {"canned", canned}} {
-		srv := httptest.NewServer(server.h)
-		c, err := identity.NewClientFromConnectionString(acs.ConnectionString(srv.URL), withHTTP(nil))
-		require.NoError(b, err)
-		b.Run(server.name+"/client", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.ExchangeTeamsUserToken(ctx, req, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(server.name+"/nethttp", func(b *testing.B) {
-			hc := &http.Client{}
-			key := acs.AccessKey()
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := handExchange(ctx, hc, srv.URL, key, req); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		srv.Close()
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/benchcpu"
 )
 
 const historySize = 10_000
@@ -47,17 +48,17 @@ func BenchmarkListMessages(b *testing.B) {
 	ctx := context.Background()
 	// Each reader reports wall time and process CPU time per message (the
 	// latter includes the fake's side; on a busy machine it moves less).
-	var cpuStart time.Duration
+	var cpu benchcpu.Meter
 	perMessage := func(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/historySize, "ns/msg")
-		b.ReportMetric(float64((processCPU()-cpuStart).Nanoseconds())/float64(b.N)/historySize, "cpu-ns/msg")
+		cpu.Report(b, historySize, "msg")
 		b.ReportMetric(0, "ns/op")
 	}
 	b.Run("handwritten", func(b *testing.B) {
 		token := g.svc.TokenFor(g.seeded.Alice.ID)
 		hc := &http.Client{Transport: http.DefaultTransport}
 		b.ReportAllocs()
-		cpuStart = processCPU()
+		cpu = benchcpu.Start()
 		for b.Loop() {
 			n := 0
 			link := g.srv.URL + "/v1.0/chats/" + url.PathEscape(chatID) + "/messages?$top=50"
@@ -79,7 +80,7 @@ func BenchmarkListMessages(b *testing.B) {
 	listWith := func(c *chat.Client) func(b *testing.B) {
 		return func(b *testing.B) {
 			b.ReportAllocs()
-			cpuStart = processCPU()
+			cpu = benchcpu.Start()
 			for b.Loop() {
 				n := 0
 				for _, err := range c.ListMessages(ctx, chatID, &chat.ListMessagesOptions{Top: chat.MaxPageSize}) {
@@ -104,7 +105,7 @@ func BenchmarkListMessages(b *testing.B) {
 	b.Run("msgraph.PageIterator", func(b *testing.B) {
 		adapter := rawGraphAdapter(b, g, g.seeded.Alice)
 		b.ReportAllocs()
-		cpuStart = processCPU()
+		cpu = benchcpu.Start()
 		for b.Loop() {
 			top := int32(chat.MaxPageSize)
 			first, err := chats.NewChatsRequestBuilderInternal(map[string]string{}, adapter).ByChatId(chatID).Messages().Get(ctx,
