@@ -12,6 +12,7 @@
 package jwt
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxTokenSize is the largest token, in bytes, that Parse accepts. Entra ID
@@ -64,8 +66,9 @@ type Header struct {
 type Token struct {
 	// Header is the decoded header.
 	Header Header
-	// Claims holds the payload's members by name, undecoded.
-	Claims map[string]json.RawMessage
+	// Claims holds the payload's members in their order, undecoded (see
+	// Claim and the typed accessors).
+	Claims Members
 	// Payload is the decoded payload, a JSON object.
 	Payload []byte
 	// Signed is the part of the token the signature covers: the encoded
@@ -82,7 +85,7 @@ func (t *Token) String() string {
 		return "<nil>"
 	}
 	return "jwt.Token{alg: " + strconv.Quote(t.Header.Alg) + ", kid: " + strconv.Quote(t.Header.Kid) +
-		", claims: " + strconv.Itoa(len(t.Claims)) + "}"
+		", claims: " + strconv.Itoa(len(t.Claims.list)) + "}"
 }
 
 // GoString is String.
@@ -103,7 +106,7 @@ func Parse(token string) (*Token, error) {
 	if strings.TrimSpace(token) != token {
 		return nil, errorf("token has leading or trailing white space")
 	}
-	if strings.HasPrefix(strings.ToLower(token), "bearer ") {
+	if len(token) >= len("bearer ") && strings.EqualFold(token[:len("bearer ")], "bearer ") {
 		return nil, errorf("token starts with \"Bearer \"; pass the token without the scheme")
 	}
 	parts := strings.Split(token, ".")
@@ -166,36 +169,165 @@ const (
 	errTooMany    memberErr = " of reasonable size (too many members)"
 )
 
-// objectMembers decodes a JSON object into its members, refusing anything
-// that is not exactly one object, and objects that repeat a member name (RFC
-// 7515 section 4 lets a recipient refuse them, and doing so removes any doubt
-// about which value a check saw). Errors never carry the input.
-func objectMembers(data []byte) (map[string]json.RawMessage, error) {
+// Members are the members of a JSON object, in their order, their values
+// undecoded and pointing into the object's bytes.
+type Members struct{ list []member }
+
+type member struct {
+	name  []byte // unescaped
+	value []byte // the JSON value as written
+}
+
+// Names returns the members' names.
+func (m Members) Names() []string {
+	out := make([]string, len(m.list))
+	for i, e := range m.list {
+		out[i] = string(e.name)
+	}
+	return out
+}
+
+// Get returns the value of the member name and whether there is one.
+func (m Members) Get(name string) (json.RawMessage, bool) {
+	for _, e := range m.list {
+		if string(e.name) == name {
+			return e.value, true
+		}
+	}
+	return nil, false
+}
+
+// objectMembers reads a JSON object's members, refusing anything that is
+// not exactly one object, and objects that repeat a member name (RFC 7515
+// section 4 lets a recipient refuse them, and doing so removes any doubt
+// about which value a check saw). Errors never carry the input. The values
+// point into data.
+func objectMembers(data []byte) (Members, error) {
 	b := trimJSONSpace(data)
 	end, n := scanObject(b)
 	if end < 0 {
-		return nil, errNotObject
+		return Members{}, errNotObject
 	}
 	obj := b[:end]
 	if len(trimJSONSpace(b[end:])) > 0 {
 		if json.Valid(obj) {
-			return nil, errTrailing
+			return Members{}, errTrailing
 		}
-		return nil, errNotObject
+		return Members{}, errNotObject
 	}
 	if n > maxClaimCount {
-		return nil, errTooMany
+		return Members{}, errTooMany
 	}
-	// json.Unmarshal validates the whole object; a repeated name leaves
-	// fewer map entries than members, which is how repeats are found.
-	m := make(map[string]json.RawMessage, n)
-	if err := json.Unmarshal(obj, &m); err != nil {
-		return nil, errNotObject
+	if !json.Valid(obj) {
+		return Members{}, errNotObject
 	}
-	if len(m) != n {
-		return nil, errDuplicate
+	// obj is one valid JSON object of n members: what follows reads it
+	// without checking its syntax again.
+	list := make([]member, 0, n)
+	i := skipSpace(obj, 1)
+	for obj[i] != '}' {
+		k := stringEnd(obj, i)
+		name, err := unquote(obj[i:k])
+		if err != nil {
+			return Members{}, errNotObject
+		}
+		v := skipSpace(obj, skipSpace(obj, k)+1) // past the colon
+		e := valueEnd(obj, v)
+		list = append(list, member{name: name, value: obj[v:e]})
+		if i = skipSpace(obj, e); obj[i] == ',' {
+			i = skipSpace(obj, i+1)
+		}
 	}
-	return m, nil
+	if repeated(list) {
+		return Members{}, errDuplicate
+	}
+	return Members{list: list}, nil
+}
+
+// repeated reports whether two members have the same name.
+func repeated(list []member) bool {
+	if len(list) <= 32 {
+		for i := range list {
+			for _, o := range list[i+1:] {
+				if string(list[i].name) == string(o.name) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]struct{}, len(list))
+	for _, e := range list {
+		if _, ok := seen[string(e.name)]; ok {
+			return true
+		}
+		seen[string(e.name)] = struct{}{}
+	}
+	return false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the offset just past the valid JSON string at b[i].
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the offset just past the valid JSON value at b[i].
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = stringEnd(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+	}
+	return i
+}
+
+// unquote returns the text of a valid JSON string as encoding/json reads
+// it; without escapes and in valid UTF-8 it is the bytes between the quotes.
+func unquote(s []byte) ([]byte, error) {
+	in := s[1 : len(s)-1]
+	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		return in, nil
+	}
+	var out string
+	if err := json.Unmarshal(s, &out); err != nil {
+		return nil, err
+	}
+	return []byte(out), nil
 }
 
 func trimJSONSpace(b []byte) []byte {
@@ -243,25 +375,25 @@ func scanObject(b []byte) (end, members int) {
 	return -1, 0
 }
 
-func readHeader(m map[string]json.RawMessage, h *Header) error {
-	raw, ok := m["alg"]
+func readHeader(m Members, h *Header) error {
+	raw, ok := m.Get("alg")
 	if !ok {
 		return errorf("header has no \"alg\"")
 	}
-	if json.Unmarshal(raw, &h.Alg) != nil || h.Alg == "" {
+	if h.Alg, ok = stringValue(raw); !ok || h.Alg == "" {
 		return errorf("header \"alg\" is not a non-empty string")
 	}
 	for _, f := range []struct {
 		name string
 		dst  *string
 	}{{"kid", &h.Kid}, {"typ", &h.Typ}, {"x5t", &h.X5t}} {
-		if raw, ok := m[f.name]; ok {
-			if json.Unmarshal(raw, f.dst) != nil {
+		if raw, ok := m.Get(f.name); ok && !isNull(raw) {
+			if *f.dst, ok = stringValue(raw); !ok {
 				return errorf("header \"" + f.name + "\" is not a string")
 			}
 		}
 	}
-	if raw, ok := m["crit"]; ok {
+	if raw, ok := m.Get("crit"); ok {
 		if json.Unmarshal(raw, &h.Crit) != nil || len(h.Crit) == 0 {
 			return errorf("header \"crit\" is not a non-empty array of strings")
 		}
@@ -271,7 +403,7 @@ func readHeader(m map[string]json.RawMessage, h *Header) error {
 
 // Has reports whether the payload has the named claim (even if it is null).
 func (t *Token) Has(name string) bool {
-	_, ok := t.Claims[name]
+	_, ok := t.Claims.Get(name)
 	return ok
 }
 
@@ -281,12 +413,27 @@ func claimErr(name, problem string) error {
 
 // present returns the claim and whether it is there and not null.
 func (t *Token) present(name string) (json.RawMessage, bool) {
-	raw, ok := t.Claims[name]
-	if !ok || string(raw) == "null" {
+	raw, ok := t.Claims.Get(name)
+	if !ok || isNull(raw) {
 		return nil, false
 	}
 	return raw, true
 }
+
+func isNull(raw []byte) bool { return string(raw) == "null" }
+
+// stringValue reads raw, a valid JSON value, as a string; ok is false
+// when it is not one.
+func stringValue(raw []byte) (s string, ok bool) {
+	if raw[0] != '"' {
+		return "", false
+	}
+	b, err := unquote(raw)
+	return string(b), err == nil
+}
+
+// isNumber reports whether raw, a valid JSON value, is a number.
+func isNumber(raw []byte) bool { return raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' }
 
 // StringClaim returns a string claim; "" when the claim is absent or null, and an
 // error when it is something other than a string.
@@ -295,8 +442,8 @@ func (t *Token) StringClaim(name string) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	s, ok := stringValue(raw)
+	if !ok {
 		return "", claimErr(name, "is not a string")
 	}
 	return s, nil
@@ -310,8 +457,7 @@ func (t *Token) Strings(name string) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := stringValue(raw); ok {
 		return []string{s}, nil
 	}
 	var ss []string
@@ -329,15 +475,13 @@ func (t *Token) StringOrNumber(name string) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, ok := stringValue(raw); ok {
 		return s, nil
 	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) != nil {
+	if !isNumber(raw) {
 		return "", claimErr(name, "is not a string or a number")
 	}
-	return n.String(), nil
+	return string(raw), nil
 }
 
 // Int64 returns an integer claim written as a JSON number or as a string of
@@ -366,19 +510,17 @@ func (t *Token) Time(name string) (time.Time, error) {
 	if !ok {
 		return time.Time{}, nil
 	}
-	// json.Number also accepts a string holding a number; a NumericDate
-	// is a JSON number only.
-	var n json.Number
-	if len(raw) == 0 || raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
+	if !isNumber(raw) {
 		return time.Time{}, claimErr(name, "is not a NumericDate (a number of seconds)")
 	}
-	if i, err := strconv.ParseInt(n.String(), 10, 64); err == nil {
+	n := string(raw)
+	if i, err := strconv.ParseInt(n, 10, 64); err == nil {
 		if i < 0 || i > maxNumericDate {
 			return time.Time{}, claimErr(name, "is out of range")
 		}
 		return time.Unix(i, 0).UTC(), nil
 	}
-	f, err := strconv.ParseFloat(n.String(), 64)
+	f, err := strconv.ParseFloat(n, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > maxNumericDate {
 		return time.Time{}, claimErr(name, "is out of range")
 	}
