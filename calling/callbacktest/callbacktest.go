@@ -19,7 +19,6 @@ package callbacktest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
@@ -27,6 +26,8 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 )
 
@@ -49,8 +50,8 @@ type IssuerOptions struct {
 	KeyID string
 	// Issuer is the tokens' "iss"; empty means calling.CallbackIssuer.
 	Issuer string
-	// Now is the clock of the tokens' times; nil means time.Now.
-	Now func() time.Time
+	// Clock dates the tokens; nil means the system clock.
+	Clock identity.Clock
 }
 
 // Issuer mints Call Automation callback tokens for one audience (the ACS
@@ -59,12 +60,10 @@ type Issuer struct {
 	audience string
 	issuer   string
 	now      func() time.Time
+	keys     *fakekit.Issuer // the fakes' token issuer: key, rotation, JWKS
 
-	mu   sync.RWMutex
-	key  *rsa.PrivateKey
-	kid  string
-	old  []jwt.JWK // keys retired by RotateKey, still published
-	hits int       // requests served by Handler
+	mu   sync.Mutex
+	hits int // requests served by Handler
 }
 
 // NewIssuer returns an Issuer of tokens for audience. It panics only if
@@ -74,28 +73,14 @@ func NewIssuer(audience string, opts *IssuerOptions) *Issuer {
 	if opts != nil {
 		o = *opts
 	}
-	i := &Issuer{audience: audience, issuer: o.Issuer, now: o.Now, key: o.Key, kid: o.KeyID}
+	i := &Issuer{audience: audience, issuer: o.Issuer, now: time.Now, keys: fakekit.NewIssuer(o.Key, o.KeyID)}
 	if i.issuer == "" {
 		i.issuer = calling.CallbackIssuer
 	}
-	if i.now == nil {
-		i.now = time.Now
-	}
-	if i.key == nil {
-		i.key = newKey()
-	}
-	if i.kid == "" {
-		i.kid = jwt.Thumbprint(&i.key.PublicKey)
+	if o.Clock != nil {
+		i.now = o.Clock.Now
 	}
 	return i
-}
-
-func newKey() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("callbacktest: cannot generate an RSA key: " + err.Error())
-	}
-	return k
 }
 
 // Audience returns the audience of the tokens.
@@ -105,44 +90,16 @@ func (i *Issuer) Audience() string { return i.audience }
 func (i *Issuer) IssuerURL() string { return i.issuer }
 
 // KeyID returns the "kid" of the current signing key.
-func (i *Issuer) KeyID() string {
-	i.mu.RLock()
-	defer i.mu.RUnlock()
-	return i.kid
-}
+func (i *Issuer) KeyID() string { return i.keys.KeyID() }
 
 // RotateKey replaces the signing key with a new one (key, or a generated
 // key when nil) with key id kid (its thumbprint when empty). The old key
 // stays in the published key set, as a real issuer keeps it while tokens
 // it signed are alive; RetireOldKeys removes it.
-func (i *Issuer) RotateKey(key *rsa.PrivateKey, kid string) {
-	if key == nil {
-		key = newKey()
-	}
-	if kid == "" {
-		kid = jwt.Thumbprint(&key.PublicKey)
-	}
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	i.old = append(i.old, jwt.JWKFromPublicKey(i.kid, &i.key.PublicKey))
-	i.key, i.kid = key, kid
-}
+func (i *Issuer) RotateKey(key *rsa.PrivateKey, kid string) { i.keys.RotateKey(key, kid) }
 
 // RetireOldKeys stops publishing the keys replaced by RotateKey.
-func (i *Issuer) RetireOldKeys() {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	i.old = nil
-}
-
-// jwks returns the published key set: the current key and those not yet
-// retired.
-func (i *Issuer) jwks() jwt.JWKS {
-	i.mu.RLock()
-	defer i.mu.RUnlock()
-	keys := append([]jwt.JWK{jwt.JWKFromPublicKey(i.kid, &i.key.PublicKey)}, i.old...)
-	return jwt.JWKS{Keys: keys}
-}
+func (i *Issuer) RetireOldKeys() { i.keys.RetireOldKeys() }
 
 // KeySet returns the published keys as a calling.CallbackKeySet, for
 // CallbackAuthOptions.KeySet. It follows RotateKey and RetireOldKeys.
@@ -150,7 +107,7 @@ func (i *Issuer) KeySet() calling.CallbackKeySet { return keySet{i} }
 
 type keySet struct{ i *Issuer }
 
-func (k keySet) Key(kid string) (*rsa.PublicKey, error) { return k.i.jwks().Key(kid) }
+func (k keySet) Key(kid string) (*rsa.PublicKey, error) { return k.i.keys.JWKS().Key(kid) }
 
 // HandlerOptions returns new handler options that trust this Issuer's keys
 // (KeySet) and issuer, with the handler's defaults for everything else, for
@@ -233,13 +190,8 @@ func WithClaim(name string, value any) TokenOption {
 // iss, aud, iat, nbf and exp (TokenLifetime after issue), as Call
 // Automation's.
 func (i *Issuer) Token(opts ...TokenOption) (string, error) {
-	i.mu.RLock()
-	key, kid := i.key, i.kid
-	i.mu.RUnlock()
 	s := tokenSpec{
 		claims:   map[string]any{"iss": i.issuer, "aud": i.audience},
-		kid:      kid,
-		key:      key,
 		lifetime: TokenLifetime,
 		at:       i.now(),
 	}
@@ -253,7 +205,8 @@ func (i *Issuer) Token(opts ...TokenOption) (string, error) {
 			s.claims[name] = v
 		}
 	}
-	return jwt.SignRS256(s.claims, s.kid, s.key)
+	// An empty kid and a nil key are the current ones.
+	return i.keys.SignHeader(jwt.Header{Kid: s.kid}, s.key, s.claims)
 }
 
 // Authorize sets "Authorization: Bearer <token>" on r with a new token.
@@ -326,7 +279,7 @@ func (i *Issuer) Handler() http.Handler {
 				"id_token_signing_alg_values_supported": []string{"RS256"},
 			}
 		case KeysPath:
-			doc = i.jwks()
+			doc = i.keys.JWKS()
 		default:
 			http.NotFound(w, r)
 			return
@@ -339,7 +292,7 @@ func (i *Issuer) Handler() http.Handler {
 // Requests returns how many requests Handler has served, for tests of key
 // caching.
 func (i *Issuer) Requests() int {
-	i.mu.RLock()
-	defer i.mu.RUnlock()
+	i.mu.Lock()
+	defer i.mu.Unlock()
 	return i.hits
 }

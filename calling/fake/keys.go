@@ -1,8 +1,6 @@
 package fake
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"sync"
 	"time"
 
@@ -25,18 +23,6 @@ const (
 
 // tokenRenew is how long before its expiry a cached token is replaced.
 const tokenRenew = 2 * time.Minute
-
-var (
-	testKeyOnce sync.Once
-	testKey     *rsa.PrivateKey
-)
-
-// sharedKey is the signing key of the switchboards that were not given an
-// issuer: generated once per process, as generating one takes a while.
-func sharedKey() *rsa.PrivateKey {
-	testKeyOnce.Do(func() { testKey, _ = rsa.GenerateKey(rand.Reader, 2048) })
-	return testKey
-}
 
 // signer caches the current callback token: minting one is an RSA
 // signature, too slow to make for every event of a busy test.

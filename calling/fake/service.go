@@ -188,7 +188,7 @@ func New(opts *Options) *Switchboard {
 	sb.validator = newValidator()
 	iss := o.CallbackIssuer
 	if iss == nil {
-		iss = callbacktest.NewIssuer(sb.resourceID, &callbacktest.IssuerOptions{Key: sharedKey(), Issuer: Issuer, Now: sb.clock.Now})
+		iss = callbacktest.NewIssuer(sb.resourceID, &callbacktest.IssuerOptions{Key: fakekit.SharedKey(), Issuer: Issuer, Clock: sb.clock})
 	}
 	sb.signer = newSigner(iss)
 	sb.ctx, sb.cancel = context.WithCancel(context.Background())

@@ -22,9 +22,12 @@ import (
 // maxBody bounds request bodies (messages with inline images included).
 const maxBody = 8 << 20
 
+// graphAudience is the audience of the Graph access tokens TokenFor mints.
+const graphAudience = "https://graph.microsoft.com"
+
 // graphAudiences are the audiences of Graph access tokens.
 var graphAudiences = map[string]bool{
-	"https://graph.microsoft.com":          true,
+	graphAudience:                          true,
 	"https://graph.microsoft.com/":         true,
 	"00000003-0000-0000-c000-000000000000": true,
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 )
 
@@ -43,4 +44,33 @@ func httpClient(t testing.TB, svc *Service, srv *httptest.Server, u User) *chat.
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TokenFor mints a delegated Graph access token for the user, which the
+// HTTP face accepts until RevokeTokens (hours of the service's clock later
+// too), and refuses after.
+func TestTokenFor(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	tok := svc.TokenFor(sd.Alice.UPN)
+	c, err := identity.ReadEntraToken(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ObjectID != sd.Alice.ID || c.TenantID != sd.Alice.TenantID || c.Audience != graphAudience {
+		t.Errorf("claims %+v", c)
+	}
+	get := func() int {
+		return rawDo(t, "GET", srv.URL+"/v1.0/me/chats", tok, "").status
+	}
+	env.Advance(48 * time.Hour)
+	if s := get(); s != 200 {
+		t.Fatalf("status %d with a token of TokenFor", s)
+	}
+	svc.RevokeTokens(sd.Alice.ID)
+	if s := get(); s != 401 {
+		t.Errorf("status %d after RevokeTokens, want 401", s)
+	}
+	if s := rawDo(t, "GET", srv.URL+"/v1.0/me/chats", svc.TokenFor(sd.Alice.ID), "").status; s != 200 {
+		t.Errorf("status %d with a token minted after RevokeTokens", s)
+	}
 }

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // DefaultBaseURL is the Graph root the Go face writes into links.
@@ -334,22 +334,44 @@ func (s *Service) User(idOrUPN string) (User, bool) {
 }
 
 // TokenFor returns a bearer token with which the HTTP face accepts requests
-// as the user userID (an object id). Each call mints a new opaque token;
-// all stay valid until RevokeTokens. It panics for an unknown user, which is
-// a mistake in the test.
+// as the user userID (an object id or UPN). Each call mints a new token,
+// shaped as a delegated Graph access token (a JWT of audience
+// https://graph.microsoft.com with the user's "oid", "tid", "upn" and
+// "name", an hour's "exp") and signed by the fakes' test token issuer; the
+// fake accepts it until RevokeTokens, whatever the clock says. It panics for
+// an unknown user, which is a mistake in the test.
 func (s *Service) TokenFor(userID string) string {
-	var b [24]byte
-	_, _ = rand.Read(b[:])
-	tok := "fakegraph." + base64.RawURLEncoding.EncodeToString(b[:])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.userLocked(userID)
 	if u == nil {
 		panic("fake: TokenFor: unknown user " + userID)
 	}
+	now := s.now().Truncate(time.Second)
+	tok, err := graphTokens().Sign(map[string]any{
+		"aud":  graphAudience,
+		"iss":  "https://sts.windows.net/" + u.TenantID + "/",
+		"tid":  u.TenantID,
+		"oid":  u.ID,
+		"upn":  u.UPN,
+		"name": u.DisplayName,
+		"iat":  now.Unix(),
+		"nbf":  now.Unix(),
+		"exp":  now.Add(time.Hour).Unix(),
+		"uti":  uuid.New(),
+		"ver":  "1.0",
+	})
+	if err != nil {
+		panic("fake: TokenFor: " + err.Error()) // only a broken key fails
+	}
 	s.tokens[tok] = u.ID
 	return tok
 }
+
+// graphTokens signs the tokens of TokenFor. The HTTP face accepts only the
+// tokens its own service minted (Service.tokens), so every service of the
+// process can sign with the same key.
+var graphTokens = sync.OnceValue(func() *fakekit.Issuer { return fakekit.NewIssuer(fakekit.SharedKey(), "fakegraph") })
 
 // CredentialFor returns a credential that signs the real chat client in to
 // the HTTP face as the user userID: it serves one TokenFor token (valid

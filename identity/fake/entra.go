@@ -23,6 +23,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
@@ -52,8 +53,8 @@ type EntraOptions struct {
 type Entra struct {
 	now      func() time.Time
 	lifetime time.Duration
-	key      *rsa.PrivateKey
-	kid      string
+	iss      *fakekit.Issuer // the fakes' token issuer, with the key below
+	kid      string          // the key's certificate thumbprint: "kid" and "x5t"
 	certDER  []byte
 
 	mu      sync.Mutex
@@ -96,7 +97,6 @@ func NewEntra(opts *EntraOptions) *Entra {
 	e := &Entra{
 		now:      time.Now,
 		lifetime: o.TokenLifetime,
-		key:      o.Key,
 		tenants:  make(map[string]Tenant),
 		users:    make(map[string]TestUser),
 	}
@@ -106,12 +106,9 @@ func NewEntra(opts *EntraOptions) *Entra {
 	if e.lifetime <= 0 {
 		e.lifetime = time.Hour
 	}
-	if e.key == nil {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic("fake: cannot generate the entra signing key: " + err.Error())
-		}
-		e.key = k
+	key := o.Key
+	if key == nil {
+		key = fakekit.GenerateKey()
 	}
 	// Like Entra ID, publish the key with a self-signed certificate whose
 	// SHA-1 thumbprint is both its "x5t" and its "kid".
@@ -121,13 +118,14 @@ func NewEntra(opts *EntraOptions) *Entra {
 		NotBefore:    e.now().Add(-24 * time.Hour),
 		NotAfter:     e.now().Add(5 * 365 * 24 * time.Hour),
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &e.key.PublicKey, e.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		panic("fake: cannot create the entra signing certificate: " + err.Error())
 	}
 	sum := sha1.Sum(der)
 	e.certDER = der
 	e.kid = base64.RawURLEncoding.EncodeToString(sum[:])
+	e.iss = fakekit.NewIssuer(key, e.kid)
 	return e
 }
 
@@ -135,7 +133,7 @@ func NewEntra(opts *EntraOptions) *Entra {
 func (e *Entra) KeyID() string { return e.kid }
 
 // PublicKey returns the public half of the issuer's signing key.
-func (e *Entra) PublicKey() *rsa.PublicKey { return &e.key.PublicKey }
+func (e *Entra) PublicKey() *rsa.PublicKey { return e.iss.PublicKey() }
 
 var nonLabel = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -379,7 +377,7 @@ func (e *Entra) mint(user TestUser, appID string, m mint) (string, time.Time, er
 			c[k] = v
 		}
 	}
-	tok, err := jwt.Sign(jwt.Header{Alg: jwt.AlgRS256, Typ: "JWT", Kid: e.kid, X5t: e.kid}, c, e.key)
+	tok, err := e.iss.SignHeader(jwt.Header{X5t: e.kid}, nil, c)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("fake: cannot sign the entra token: %w", err)
 	}
@@ -405,12 +403,6 @@ func pairwiseSubject(oid, appID string) string {
 // signature or an unknown issuer, TokenMalformed, TokenExpired or
 // TokenNotYetValid.
 func (e *Entra) Verify(token string) (identity.EntraTokenClaims, error) {
-	keys := jwt.KeySetFunc(func(kid string) (*rsa.PublicKey, error) {
-		if kid != e.kid {
-			return nil, errors.New("unknown key id")
-		}
-		return &e.key.PublicKey, nil
-	})
 	untrusted := func(detail string) error {
 		return &identity.InvalidTokenError{Problem: identity.TokenUntrusted, TokenKind: "entra", Detail: detail}
 	}
@@ -418,7 +410,7 @@ func (e *Entra) Verify(token string) (identity.EntraTokenClaims, error) {
 	if err != nil {
 		return identity.EntraTokenClaims{}, err
 	}
-	if err := jwt.VerifyRS256(token, keys); err != nil {
+	if _, err := e.iss.Verify(token); err != nil {
 		detail := "its signature does not verify with this issuer's keys"
 		var je *jwt.Error
 		if errors.As(err, &je) {
@@ -717,7 +709,7 @@ func (e *Entra) serveDiscovery(w http.ResponseWriter, r *http.Request, v2 bool) 
 // jwks is the issuer's key set document. Entra ID's v2.0 keys carry an
 // "issuer" member; its v1.0 keys do not.
 func (e *Entra) jwks(path string) jwt.JWKS {
-	k := jwt.JWKFromPublicKey(e.kid, &e.key.PublicKey)
+	k := e.iss.JWKS().Keys[0]
 	k.Alg = "" // Entra ID does not publish "alg" on its keys.
 	k.X5t = e.kid
 	k.X5c = []string{base64.StdEncoding.EncodeToString(e.certDER)}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
@@ -86,7 +85,7 @@ func (s *Service) mint(subject identity.Identifier, skypeID string, scopes []ide
 		"resourceLocation": "unitedstates",
 		"jti":              fmt.Sprint(s.seq),
 	}
-	tok, err := jwt.SignRS256(claims, "fake-acs-1", s.signer)
+	tok, err := s.signer.Sign(claims)
 	if err != nil {
 		panic("fake: signing a token: " + err.Error()) // only fails on a broken key
 	}

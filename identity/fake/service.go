@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -66,7 +65,7 @@ type Options struct {
 type Service struct {
 	opts   Options
 	key    []byte
-	signer *rsa.PrivateKey
+	signer *fakekit.Issuer // of the ACS tokens
 	clock  identity.Clock
 	now    func() time.Time // clock.Now
 	faults fakekit.Faults
@@ -148,11 +147,10 @@ func New(opts *Options) *Service {
 	}
 	s.now = s.clock.Now
 	s.log.SetMax(s.opts.MaxRequestLog)
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("fake: generating a signing key: " + err.Error()) // crypto/rand failing is not recoverable
-	}
-	s.signer = k
+	// The ACS tokens are signed as the service's are, RS256; nothing but
+	// the service checks their signature, so the process's shared test key
+	// serves (generating one per service took most of New's time).
+	s.signer = fakekit.NewIssuer(fakekit.SharedKey(), "fake-acs-1")
 	return s
 }
 
