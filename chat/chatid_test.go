@@ -57,7 +57,14 @@ func TestErrorFromResponse(t *testing.T) {
 	require.ErrorAs(t, e, &re)
 	assert.Equal(t, 429, re.StatusCode)
 	assert.Equal(t, "TooManyRequests", re.ErrorCode)
-	assert.Nil(t, (&chat.Error{StatusCode: 404}).Unwrap(), "an Error made by hand wraps nothing")
+	// An Error made by hand unwraps to the answer its fields describe.
+	byHand := &chat.Error{StatusCode: 404, Code: "NotFound", Message: "gone", ClientRequestID: "crid", RetryAfter: 1500 * time.Millisecond}
+	require.ErrorAs(t, byHand, &re)
+	assert.Equal(t, 404, re.StatusCode)
+	assert.Equal(t, "NotFound", re.ErrorCode)
+	assert.Equal(t, "2", re.RawResponse.Header.Get("Retry-After"))
+	assert.Equal(t, "crid", chat.ClientRequestID(byHand))
+	assert.Equal(t, e.Code, chat.ErrorCode(e))
 	assert.Equal(t, "chat: graph returned 429 TooManyRequests: Too many requests. (request-id rid, client-request-id crid) (retry after 7s)", e.Error())
 	var err error = e
 	assert.True(t, chat.IsThrottled(err))

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -11,20 +12,31 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httperr"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
 
-// ArgumentError reports an argument that cannot work, found before anything
-// was sent to the service.
+// ArgumentError reports an argument that cannot work, found before
+// anything was sent to the service. Its text, "chat: invalid <Arg>:
+// <Problem>", names the argument and the problem, never the argument's
+// value, which may be a secret. Every package of the module reports bad
+// arguments with an ArgumentError of this shape.
 type ArgumentError struct {
-	// Arg names the argument (for example "chatID" or "opts.Top").
+	// Arg names the argument: a parameter, or an option as opts.<Field>
+	// (for example "chatID" or "opts.Top").
 	Arg string
 	// Problem says what is wrong with it, in a lowercase phrase.
 	Problem string
+	// Err, when not nil, is a sentinel the problem is an instance of;
+	// errors.Is finds it.
+	Err error
 }
 
 // Error implements error.
 func (e *ArgumentError) Error() string { return "chat: invalid " + e.Arg + ": " + e.Problem }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // Error is a failure reported by Microsoft Graph (or by the fake in
 // chat/fake, which reports the same errors). Every operation of Service
@@ -54,13 +66,31 @@ type Error struct {
 }
 
 // Unwrap returns the *azcore.ResponseError of the failed response, so
-// that errors.As(err, &respErr) works as with every Azure SDK client; nil
-// for an Error that no response made.
+// that errors.As(err, &respErr) works as with every Azure SDK client and
+// the helpers (StatusCode, IsNotFound, …) read it. An Error built by hand
+// (chat/fake's Go face builds its errors so, and a test may) unwraps to the
+// ResponseError of the answer its fields describe: the status, the code,
+// Graph's error body, and the request-id, client-request-id and
+// Retry-After headers.
 func (e *Error) Unwrap() error {
-	if e.resp == nil {
-		return nil
+	if e.resp != nil {
+		return e.resp
 	}
-	return e.resp
+	h := http.Header{}
+	if e.RequestID != "" {
+		h.Set("request-id", e.RequestID)
+	}
+	if e.ClientRequestID != "" {
+		h.Set("client-request-id", e.ClientRequestID)
+	}
+	if e.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+	}
+	body, err := json.Marshal(graphwire.NewErrorBody(e.Code, e.Message, e.RequestID, e.ClientRequestID, e.Date))
+	if err != nil {
+		body = nil
+	}
+	return &azcore.ResponseError{StatusCode: e.StatusCode, ErrorCode: e.Code, RawResponse: syntheticResponse(e.StatusCode, h, body)}
 }
 
 // maxMessageInError bounds the service's message in Error().
@@ -150,52 +180,56 @@ func errorFromResponse(statusCode int, header http.Header, body []byte, now time
 	return e
 }
 
-// ErrorCode returns Graph's error code when err is or wraps an *Error, and ""
-// otherwise.
-func ErrorCode(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
+// The helpers below read the *azcore.ResponseError that every failed
+// answer of a chat Client (an *Error, which unwraps to it; chat/fake's Go face returns the same) is or wraps; they are those of identity, chat and calling
+// alike, and classify an error of any of the three.
 
-// StatusCode returns the HTTP status when err is or wraps an *Error, and 0
-// otherwise.
-func StatusCode(err error) int {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.StatusCode
-	}
-	return 0
-}
+// ErrorCode returns the service's error code (Graph's, for example "NotFound", "Forbidden" or "TooManyRequests") when err is or wraps
+// the failed answer of a request, and "" otherwise.
+func ErrorCode(err error) string { return httperr.ErrorCode(err) }
 
-// RetryAfter returns the delay the service asked for when err is or wraps an
-// *Error with a Retry-After, and 0 otherwise.
-func RetryAfter(err error) time.Duration {
+// StatusCode returns the HTTP status of the service's answer when err is or
+// wraps a failed answer, and 0 otherwise (a transport failure, an
+// *ArgumentError).
+func StatusCode(err error) int { return httperr.StatusCode(err) }
+
+// RetryAfter returns how long from now the service asked the caller to wait
+// (its Retry-After, sent with 429 and some 503 answers) when err is or wraps
+// a failed answer that carries one, and 0 otherwise.
+func RetryAfter(err error) time.Duration { return httperr.RetryAfter(err) }
+
+// ClientRequestID returns the client request id of the request whose failed
+// answer err is or wraps, and "" otherwise. The client sends a new id with
+// every operation (the same on each of its retries) and the service echoes
+// it: quote it when asking Microsoft support about the request.
+func ClientRequestID(err error) string { return httperr.ClientRequestID(err) }
+
+// IsBadRequest reports whether err is the service's 400.
+func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
+
+// IsUnauthorized reports whether err is the service's 401: the access token was missing, expired or refused.
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsForbidden reports whether err is the service's 403: the signed-in user may not do this (for example, edit another user's message, or read a chat they are not a member of).
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
+
+// IsNotFound reports whether err is the service's 404: the chat, message or meeting does not exist, or the signed-in user cannot see it.
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is the service's 409.
+func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
+
+// IsThrottled reports whether err is the service's 429 (after the client's
+// own retries gave up); RetryAfter tells how long the service asked to
+// wait.
+func IsThrottled(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
+
+// retryAfterOf is the wait Graph asked for, as the client read it when the
+// answer came, on its own clock (RetryAfter reads the answer again now).
+func retryAfterOf(err error) time.Duration {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.RetryAfter
 	}
 	return 0
 }
-
-// IsNotFound reports whether err is Graph's 404: the chat, message or meeting
-// does not exist, or the signed-in user cannot see it.
-func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
-
-// IsForbidden reports whether err is Graph's 403: the signed-in user may not
-// do this (for example, edit another user's message, or read a chat they are
-// not a member of).
-func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
-
-// IsUnauthorized reports whether err is Graph's 401: the access token was
-// missing, expired or refused.
-func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
-
-// IsBadRequest reports whether err is Graph's 400.
-func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
-
-// IsThrottled reports whether err is Graph's 429 (after the client's own
-// retries gave up); RetryAfter tells how long Graph asked to wait.
-func IsThrottled(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }

@@ -275,7 +275,7 @@ func (m *SubscriptionManager) recreate(ctx context.Context, oldID string) error 
 func (m *SubscriptionManager) failedLocked(s *managedSub, err error) {
 	s.failures++
 	d := time.Duration(1<<min(s.failures-1, 6)) * 15 * time.Second
-	if ra := RetryAfter(err); ra > d {
+	if ra := retryAfterOf(err); ra > d {
 		d = ra
 	}
 	now := m.o.Clock.Now()

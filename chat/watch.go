@@ -163,7 +163,7 @@ func (w *watcher) run(ctx context.Context, emit func(Message) bool) error {
 				return err
 			}
 			failures++
-			if err := sleep(ctx, w.o.Clock, w.backoff(failures, RetryAfter(err))); err != nil {
+			if err := sleep(ctx, w.o.Clock, w.backoff(failures, retryAfterOf(err))); err != nil {
 				return err
 			}
 			continue

@@ -213,12 +213,12 @@ func (o CreateUserOptions) wire() (identitywire.CreateRequest, error) {
 	if err != nil {
 		return identitywire.CreateRequest{}, err
 	}
-	mins, err := checkExpiry("tokenExpiresIn", o.TokenExpiresIn)
+	mins, err := checkExpiry("opts.TokenExpiresIn", o.TokenExpiresIn)
 	if err != nil {
 		return identitywire.CreateRequest{}, err
 	}
 	if mins != nil && scopes == nil {
-		return identitywire.CreateRequest{}, argErr("tokenExpiresIn", "set without token scopes")
+		return identitywire.CreateRequest{}, argErr("opts.TokenExpiresIn", "set without token scopes")
 	}
 	return identitywire.CreateRequest{CreateTokenWithScopes: scopes, ExpiresInMinutes: mins, CustomID: o.CustomID}, nil
 }
@@ -227,7 +227,7 @@ func (o CreateUserOptions) wire() (identitywire.CreateRequest, error) {
 // lifetime of zero (the service default) or whole minutes from 60 to 1440.
 // It returns an *ArgumentError.
 func (o IssueTokenOptions) Validate() error {
-	_, err := checkExpiry("expiresIn", o.ExpiresIn)
+	_, err := checkExpiry("opts.ExpiresIn", o.ExpiresIn)
 	return err
 }
 
@@ -236,7 +236,7 @@ func issueRequest(scopes []Scope, o IssueTokenOptions) (identitywire.IssueReques
 	if err != nil {
 		return identitywire.IssueRequest{}, err
 	}
-	mins, err := checkExpiry("expiresIn", o.ExpiresIn)
+	mins, err := checkExpiry("opts.ExpiresIn", o.ExpiresIn)
 	if err != nil {
 		return identitywire.IssueRequest{}, err
 	}

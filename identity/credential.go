@@ -318,10 +318,10 @@ func NewRefreshingTokenCredential(refresh func(ctx context.Context) (AccessToken
 		opts = &RefreshingTokenCredentialOptions{}
 	}
 	if opts.RefreshBefore < 0 {
-		return nil, argErr("refreshBefore", "must not be negative")
+		return nil, argErr("opts.RefreshBefore", "must not be negative")
 	}
 	if opts.RefreshTimeout < 0 {
-		return nil, argErr("refreshTimeout", "must not be negative")
+		return nil, argErr("opts.RefreshTimeout", "must not be negative")
 	}
 	var initial *AccessToken
 	if opts.InitialToken.Token != "" {

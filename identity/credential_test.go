@@ -701,7 +701,7 @@ func TestRefreshingTokenCredentialBadTokens(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	_, err = identity.NewRefreshingTokenCredential(ok, &identity.RefreshingTokenCredentialOptions{RefreshTimeout: -1})
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "refreshTimeout", ae.Arg)
+	assert.Equal(t, "opts.RefreshTimeout", ae.Arg)
 
 	for _, tc := range []struct {
 		name string

@@ -1,66 +1,76 @@
 package identity
 
 import (
-	"errors"
 	"net/http"
+	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-
-	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httperr"
 )
 
-// ArgumentError reports an argument that cannot work, found before anything
-// was sent to the service.
+// ArgumentError reports an argument that cannot work, found before
+// anything was sent to the service. Its text, "identity: invalid <Arg>:
+// <Problem>", names the argument and the problem, never the argument's
+// value, which may be a secret. Every package of the module reports bad
+// arguments with an ArgumentError of this shape.
 type ArgumentError struct {
-	// Arg names the argument (for example "scopes" or "expiresIn").
+	// Arg names the argument: a parameter, or an option as opts.<Field>
+	// (for example "scopes" or "opts.ExpiresIn").
 	Arg string
 	// Problem says what is wrong with it, in a lowercase phrase.
 	Problem string
+	// Err, when not nil, is a sentinel the problem is an instance of;
+	// errors.Is finds it.
+	Err error
 }
 
 // Error implements error.
 func (e *ArgumentError) Error() string { return "identity: invalid " + e.Arg + ": " + e.Problem }
 
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
 func argErr(arg, problem string) error { return &ArgumentError{Arg: arg, Problem: problem} }
 
-// ErrorCode returns the service's error code (for example "ValidationError"
-// or "InvalidAccessToken") when err is or wraps an *azcore.ResponseError, and
-// "" otherwise.
-func ErrorCode(err error) string {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) {
-		return re.ErrorCode
-	}
-	return ""
-}
+// The helpers below read the *azcore.ResponseError that every failed
+// answer of an identity Client (and of identity/fake's Go face) is or wraps; they are those of identity, chat and calling
+// alike, and classify an error of any of the three.
 
-// ClientRequestID returns the x-ms-client-request-id of the request whose
-// failed answer err is or wraps (an *azcore.ResponseError of the client),
-// and "" otherwise. The client sends a new id with every operation (the
-// same on each of its retries) and the service echoes it: quote it, with
-// the MS-CV that the error's text also shows, when asking Microsoft support
-// about the request.
-func ClientRequestID(err error) string { return acsclient.ClientRequestID(err) }
+// ErrorCode returns the service's error code (for example "ValidationError" or "InvalidAccessToken") when err is or wraps
+// the failed answer of a request, and "" otherwise.
+func ErrorCode(err error) string { return httperr.ErrorCode(err) }
 
-func statusOf(err error) int {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) {
-		return re.StatusCode
-	}
-	return 0
-}
+// StatusCode returns the HTTP status of the service's answer when err is or
+// wraps a failed answer, and 0 otherwise (a transport failure, an
+// *ArgumentError).
+func StatusCode(err error) int { return httperr.StatusCode(err) }
 
-// IsNotFound reports whether err is the service's 404, for example a user
-// that does not exist or was deleted.
-func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+// RetryAfter returns how long from now the service asked the caller to wait
+// (its Retry-After, sent with 429 and some 503 answers) when err is or wraps
+// a failed answer that carries one, and 0 otherwise.
+func RetryAfter(err error) time.Duration { return httperr.RetryAfter(err) }
 
-// IsUnauthorized reports whether err is the service's 401: the client's
-// credential, or the Entra token passed to an exchange, was refused.
-func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+// ClientRequestID returns the client request id of the request whose failed
+// answer err is or wraps, and "" otherwise. The client sends a new id with
+// every operation (the same on each of its retries) and the service echoes
+// it: quote it when asking Microsoft support about the request.
+func ClientRequestID(err error) string { return httperr.ClientRequestID(err) }
 
-// IsForbidden reports whether err is the service's 403.
-func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
+// IsBadRequest reports whether err is the service's 400, for example a request the service's validation refused (ErrorCode "ValidationError").
+func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
+
+// IsUnauthorized reports whether err is the service's 401: the client's credential, or the Entra token passed to an exchange, was refused.
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsForbidden reports whether err is the service's 403, for example a Teams Phone exchange without an assignment.
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
+
+// IsNotFound reports whether err is the service's 404, for example a user that does not exist or was deleted.
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is the service's 409.
+func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
 
 // IsThrottled reports whether err is the service's 429 (after the client's
-// own retries gave up).
-func IsThrottled(err error) bool { return statusOf(err) == http.StatusTooManyRequests }
+// own retries gave up); RetryAfter tells how long the service asked to
+// wait.
+func IsThrottled(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }

@@ -82,7 +82,7 @@ func ExampleClient_CreateUser() {
 	fmt.Println(errors.As(err, &ae), ae.Arg)
 	// Output:
 	// communicationUser true
-	// true expiresIn
+	// true opts.ExpiresIn
 }
 
 // Teams Phone extensibility: the resource's owner gives a Teams Phone user

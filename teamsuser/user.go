@@ -63,17 +63,25 @@ type UserOptions struct {
 }
 
 // ArgumentError reports an argument of this package's functions that cannot
-// work, found before anything was sent. Its text names the argument and the
-// problem, never the argument's value.
+// work, found before anything was sent. Its text, "teamsuser: invalid
+// <Arg>: <Problem>", names the argument and the problem, never the
+// argument's value. Every package of the module reports bad arguments with
+// an ArgumentError of this shape.
 type ArgumentError struct {
 	// Arg names the argument, for example "cfg.AppID" or "joinURL".
 	Arg string
 	// Problem says what is wrong with it, in a lowercase phrase.
 	Problem string
+	// Err, when not nil, is a sentinel the problem is an instance of;
+	// errors.Is finds it.
+	Err error
 }
 
 // Error implements error.
 func (e *ArgumentError) Error() string { return "teamsuser: invalid " + e.Arg + ": " + e.Problem }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // User is one Microsoft Teams user as the application acts for them: the
 // ACS token their web or mobile calling client needs, kept fresh; their Graph

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 )
 
@@ -166,7 +168,9 @@ func wantArgErr(t *testing.T, what string, err error) {
 	}
 }
 
-// wantServiceErr checks that err is a *chat.Error that satisfies is.
+// wantServiceErr checks that err is a *chat.Error that satisfies is, and
+// that it unwraps to the *azcore.ResponseError of the same status and code,
+// as every HTTP failure of the module does.
 func wantServiceErr(t *testing.T, what string, err error, is func(error) bool, want string) {
 	t.Helper()
 	var ce *chat.Error
@@ -176,6 +180,12 @@ func wantServiceErr(t *testing.T, what string, err error, is func(error) bool, w
 	}
 	if !is(err) {
 		t.Errorf("%s: got status %d %s, want %s", what, ce.StatusCode, ce.Code, want)
+	}
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		t.Errorf("%s: the *chat.Error does not unwrap to an *azcore.ResponseError", what)
+	} else if re.StatusCode != ce.StatusCode || re.ErrorCode != ce.Code {
+		t.Errorf("%s: *azcore.ResponseError %d %q, *chat.Error %d %q", what, re.StatusCode, re.ErrorCode, ce.StatusCode, ce.Code)
 	}
 }
 

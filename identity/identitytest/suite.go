@@ -217,12 +217,12 @@ var cases = []testCase{
 		wantArgumentError(t, err, "scopes")
 		for _, d := range []time.Duration{59 * time.Minute, 1441 * time.Minute, 90*time.Minute + time.Second} {
 			_, err = env.Service.IssueToken(ctx(t), u, []identity.Scope{identity.ScopeChat}, &identity.IssueTokenOptions{ExpiresIn: d})
-			wantArgumentError(t, err, "expiresIn")
+			wantArgumentError(t, err, "opts.ExpiresIn")
 		}
 		_, err = env.Service.IssueToken(ctx(t), identity.CommunicationUserIdentifier{}, []identity.Scope{identity.ScopeChat}, nil)
 		wantArgumentError(t, err, "user")
 		_, err = env.Service.CreateUser(ctx(t), &identity.CreateUserOptions{TokenScopes: []identity.Scope{identity.ScopeChat}, TokenExpiresIn: 1441 * time.Minute})
-		wantArgumentError(t, err, "tokenExpiresIn")
+		wantArgumentError(t, err, "opts.TokenExpiresIn")
 	}},
 	{name: "UnknownUserIsNotFound", run: func(t *testing.T, env Env) {
 		u := must(env.Service.CreateUser(ctx(t), nil))(t).User

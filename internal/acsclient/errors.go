@@ -2,10 +2,11 @@ package acsclient
 
 import (
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httperr"
 )
 
 // HeaderClientRequestID is the request id the client sends with every
@@ -40,7 +41,7 @@ func (e *ResponseError) Error() string {
 	msg := e.err.Error()
 	var ids []string
 	for _, h := range diagnosticHeaders {
-		if v := header(e.err.RawResponse, h); v != "" {
+		if v := httperr.Header(e.err.RawResponse, h); v != "" {
 			ids = append(ids, h+": "+v)
 		}
 	}
@@ -60,46 +61,4 @@ func newResponseError(err error) error {
 		return err
 	}
 	return &ResponseError{err: re}
-}
-
-// ClientRequestID returns the x-ms-client-request-id of the request whose
-// failed answer err is or wraps (an *azcore.ResponseError): the service's
-// echo of it, else the one the request carried; "" when err has no
-// response or the request none.
-func ClientRequestID(err error) string {
-	var re *azcore.ResponseError
-	if !errors.As(err, &re) {
-		return ""
-	}
-	return header(re.RawResponse, HeaderClientRequestID)
-}
-
-// header returns the value of a response header, or for the client request
-// id, of the request's header when the response does not echo it.
-func header(resp *http.Response, name string) string {
-	if resp == nil {
-		return ""
-	}
-	if v := strings.TrimSpace(resp.Header.Get(name)); v != "" {
-		return sanitize(v)
-	}
-	if name == HeaderClientRequestID && resp.Request != nil {
-		return sanitize(strings.TrimSpace(resp.Request.Header.Get(name)))
-	}
-	return ""
-}
-
-// sanitize bounds an id that came from the network and keeps it on one
-// line of printable ASCII.
-func sanitize(v string) string {
-	const maxID = 128
-	if len(v) > maxID {
-		v = v[:maxID]
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x21 || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, v)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httperr"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
@@ -136,7 +137,7 @@ func TestResponseErrorNamesRequest(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), re.Error()) {
 		t.Errorf("the error's text does not start with azcore's:\n%s", err)
 	}
-	if got := ClientRequestID(err); got != id {
+	if got := httperr.ClientRequestID(err); got != id {
 		t.Errorf("ClientRequestID = %q, want %q", got, id)
 	}
 
@@ -146,19 +147,10 @@ func TestResponseErrorNamesRequest(t *testing.T) {
 	if !strings.HasSuffix(err.Error(), "x-ms-client-request-id: "+id+"\n") {
 		t.Errorf("without an echo, the text does not name the id sent (%s):\n%s", id, err)
 	}
-	if got := ClientRequestID(err); got != id {
+	if got := httperr.ClientRequestID(err); got != id {
 		t.Errorf("ClientRequestID = %q, want %q", got, id)
 	}
-	if ClientRequestID(errors.New("x")) != "" || ClientRequestID(nil) != "" {
+	if httperr.ClientRequestID(errors.New("x")) != "" || httperr.ClientRequestID(nil) != "" {
 		t.Error("ClientRequestID of an error without a response is not empty")
-	}
-}
-
-func TestSanitize(t *testing.T) {
-	if got := sanitize("a b\nc\x00é"); got != "a?b?c??" {
-		t.Errorf("sanitize = %q", got)
-	}
-	if got := sanitize(strings.Repeat("x", 500)); len(got) != 128 {
-		t.Errorf("sanitize keeps %d bytes of a long id", len(got))
 	}
 }

@@ -586,17 +586,25 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ArgumentError reports a setting of New that cannot work; nothing was
-// started. Its text names the setting and the problem.
+// started. Its text, "tokenservice: invalid <Arg>: <Problem>", names the
+// setting and the problem. Every package of the module reports bad
+// arguments with an ArgumentError of this shape.
 type ArgumentError struct {
 	// Arg names the setting, for example "cfg.Tenants" or
 	// "opts.CORS.AllowedOrigins".
 	Arg string
 	// Problem says what is wrong with it, in a lowercase phrase.
 	Problem string
+	// Err, when not nil, is a sentinel the problem is an instance of;
+	// errors.Is finds it.
+	Err error
 }
 
 // Error implements error.
 func (e *ArgumentError) Error() string { return "tokenservice: invalid " + e.Arg + ": " + e.Problem }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 func svcErr(status int, code ErrorCode, msg string, cause error) *Error {
 	return &Error{Status: status, Code: code, Message: msg, Err: cause}
