@@ -7,6 +7,8 @@ package examples_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -309,8 +311,8 @@ func testEmulator(t *testing.T, bin string) {
 	s := startServer(t, bin)
 	line := s.waitFor(t, "teamsuser-emulator ready ")
 	var ready struct {
-		Entra, ACS, Graph string
-		Tenants           []struct {
+		Entra, ACS, Graph, CACert string
+		Tenants                   []struct {
 			ID    string
 			Users []json.RawMessage
 		}
@@ -321,7 +323,15 @@ func testEmulator(t *testing.T, bin string) {
 	if ready.Graph == "" || ready.Entra == "" || ready.ACS == "" || len(ready.Tenants) == 0 || len(ready.Tenants[0].Users) == 0 {
 		t.Fatalf("readiness line names no endpoints or users: %s", line)
 	}
-	resp, err := httpClient.Get(ready.Entra + "/" + ready.Tenants[0].ID + "/v2.0/.well-known/openid-configuration")
+	// HTTPS by default, with the CA the line names.
+	pem, err := os.ReadFile(ready.CACert)
+	pool := x509.NewCertPool()
+	if err != nil || !pool.AppendCertsFromPEM(pem) || !strings.HasPrefix(ready.Graph, "https://") {
+		t.Fatalf("the emulator serves no HTTPS with a CA (%v): %s", err, line)
+	}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(ready.Entra + "/" + ready.Tenants[0].ID + "/v2.0/.well-known/openid-configuration")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +339,7 @@ func testEmulator(t *testing.T, bin string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the fake Entra's OpenID configuration: %d", resp.StatusCode)
 	}
-	resp, err = httpClient.Get(ready.Graph + "/me/chats")
+	resp, err = client.Get(ready.Graph + "/me/chats")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,10 +28,23 @@
 //
 // When every listener is up it prints one line to standard output:
 //
-//	teamsuser-emulator ready {"entra":"http://127.0.0.1:...","acs":"http://...","graph":"http://.../v1.0","acsConnectionString":"endpoint=...;accesskey=...","acsResourceId":"...","tenants":[...]}
+//	teamsuser-emulator ready {"entra":"https://127.0.0.1:...","acs":"https://...","graph":"https://.../v1.0","acsConnectionString":"endpoint=...;accesskey=...","acsResourceId":"...","caCert":"/tmp/.../ca.pem","tenants":[...]}
 //
-// The JSON after "ready " names the endpoints and every seeded tenant and
-// user with their ids; a test harness reads that line and starts. The process
+// The JSON after "ready " names the endpoints, the CA to trust and every
+// seeded tenant and user with their ids; a test harness reads that line and
+// starts.
+//
+// Every endpoint is HTTPS by default, as Azurite offers: at start the
+// emulator makes a CA (ECDSA P-256) and a certificate it signs for
+// localhost, 127.0.0.1 and ::1 (and -host), and names the CA's PEM file in
+// the ready line (caCert). Clients trust it the ordinary way —
+// NODE_EXTRA_CA_CERTS for Node.js, SSL_CERT_FILE for Go and OpenSSL,
+// REQUESTS_CA_BUNDLE for Python's requests, or the OS store — and the
+// official SDKs then run with their default options: the ACS SDKs refuse
+// credentials over plain HTTP, and the Graph SDKs send no token to a plain
+// http:// host. Both the identity API and Call Automation accept Entra ID
+// bearer tokens of the emulator's Entra for https://communication.azure.com
+// as well as HMAC signatures. The process
 // runs until interrupted (SIGINT or SIGTERM). Each server sheds slow and
 // idle clients (read, write and idle timeouts; header and body limits).
 //
@@ -45,6 +58,13 @@
 //	                     {"tenants":[{"name":"fabrikam","users":["Adele Vance","Alex Wilber"]}]};
 //	                     by default the tenant "fabrikam" with three users
 //	-access-key base64   the ACS access key (default: random)
+//	-tls=true            serve HTTPS; -tls=false serves plain HTTP
+//	-cert-dir dir        keep the generated CA and certificate in dir and reuse
+//	                     them while valid, so a CA trusted once stays trusted
+//	                     (default: a temporary directory removed at exit)
+//	-tls-cert, -tls-key  serve this PEM certificate chain and key instead
+//	-tls-ca file         the CA of -tls-cert that the ready line names
+//	                     (default: -tls-cert itself)
 //
 // The access key and the connection string are test secrets of the emulator,
 // printed on purpose; never point the emulator at real credentials.
@@ -53,6 +73,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -63,6 +84,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -90,12 +113,15 @@ var defaultSeed = Seed{Tenants: []SeedTenant{{Name: "fabrikam", Users: []string{
 
 // Ready is what the readiness line carries.
 type Ready struct {
-	Entra               string        `json:"entra"`
-	ACS                 string        `json:"acs"`
-	Graph               string        `json:"graph"`
-	ACSConnectionString string        `json:"acsConnectionString"`
-	ACSResourceID       string        `json:"acsResourceId"`
-	Tenants             []ReadyTenant `json:"tenants"`
+	Entra               string `json:"entra"`
+	ACS                 string `json:"acs"`
+	Graph               string `json:"graph"`
+	ACSConnectionString string `json:"acsConnectionString"`
+	ACSResourceID       string `json:"acsResourceId"`
+	// CACert is the PEM file of the CA to trust for the https:// endpoints;
+	// empty with -tls=false.
+	CACert  string        `json:"caCert,omitempty"`
+	Tenants []ReadyTenant `json:"tenants"`
 }
 
 // ReadyTenant is a seeded tenant with its users.
@@ -121,95 +147,21 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
-	host := fs.String("host", "127.0.0.1", "address to listen on")
-	entraPort := fs.Int("entra-port", 0, "port of the fake Entra ID issuer (0: any free port)")
-	acsPort := fs.Int("acs-port", 0, "port of the fake ACS resource (0: any free port)")
-	graphPort := fs.Int("graph-port", 0, "port of the fake Microsoft Graph (0: any free port)")
-	seedFile := fs.String("seed", "", "JSON file of tenants and users to create")
-	accessKey := fs.String("access-key", "", "base64 ACS access key (default: random)")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := parseFlags(args)
+	if err != nil {
 		return err
 	}
-	seed := defaultSeed
-	if *seedFile != "" {
-		b, err := os.ReadFile(*seedFile)
-		if err != nil {
-			return err
-		}
-		seed = Seed{}
-		if err := json.Unmarshal(b, &seed); err != nil {
-			return fmt.Errorf("seed %s: %w", *seedFile, err)
-		}
+	em, err := newEmulator(cfg)
+	if err != nil {
+		return err
 	}
-	if *accessKey == "" {
-		k := make([]byte, 32)
-		_, _ = rand.Read(k)
-		*accessKey = base64.StdEncoding.EncodeToString(k)
-	}
-	key, err := base64.StdEncoding.DecodeString(*accessKey)
-	if err != nil || len(key) == 0 {
-		return errors.New("-access-key is not base64")
-	}
-
-	entra := fake.NewEntra(nil)
-	acs := fake.New(&fake.Options{Entra: entra, AccessKey: key})
-	// One ACS resource: the switchboard shares the identity service's key
-	// and resource id.
-	sb := callfake.New(&callfake.Options{AccessKey: *accessKey, ResourceID: acs.ResourceID()})
-	defer sb.Close()
-	graph := chatfake.New(&chatfake.Options{Entra: entra})
-	defer graph.Close()
-	ready := Ready{}
-	for _, st := range seed.Tenants {
-		if strings.TrimSpace(st.Name) == "" {
-			return errors.New("seed: a tenant has no name")
-		}
-		t := entra.AddTenant(st.Name)
-		rt := ReadyTenant{ID: t.ID, Name: t.Name, Domain: t.Domain}
-		for _, name := range st.Users {
-			u := entra.AddUser(t.ID, name)
-			rt.Users = append(rt.Users, ReadyUser{ObjectID: u.ObjectID, UPN: u.UPN, DisplayName: u.DisplayName})
-			sb.AddTeamsUser(u.ObjectID, callfake.Answers())
-			if err := graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}); err != nil {
-				return err
-			}
-		}
-		ready.Tenants = append(ready.Tenants, rt)
-	}
-
-	entraMux := http.NewServeMux()
-	entraMux.Handle("/", entra.Handler())
-	entraMux.Handle("POST /_emulator/token", tokenEndpoint(entra))
-
+	defer em.close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	entraURL, stopEntra, err := serve(ctx, *host, *entraPort, entraMux, 0)
-	if err != nil {
+	if err := em.start(ctx); err != nil {
 		return err
 	}
-	defer stopEntra()
-	acsMux := http.NewServeMux()
-	acsMux.Handle("/calling/", sb.Handler())
-	acsMux.Handle("/", acs.Handler())
-	acsURL, stopACS, err := serve(ctx, *host, *acsPort, acsMux, 0)
-	if err != nil {
-		return err
-	}
-	defer stopACS()
-	graphMux := http.NewServeMux()
-	graphMux.Handle("/", graph.Handler())
-	graphMux.Handle("POST /_emulator/presence", presenceEndpoint(graph))
-	graphURL, stopGraph, err := serve(ctx, *host, *graphPort, graphMux, 8<<20) // messages with inline images
-	if err != nil {
-		return err
-	}
-	defer stopGraph()
-	ready.Entra, ready.ACS, ready.Graph = entraURL, acsURL, graphURL+"/v1.0"
-	ready.ACSConnectionString = acs.ConnectionString(acsURL)
-	ready.ACSResourceID = acs.ResourceID()
-
-	line, err := json.Marshal(ready)
+	line, err := json.Marshal(em.ready)
 	if err != nil {
 		return err
 	}
@@ -218,15 +170,193 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// serve listens on host:port and serves h until ctx ends or stop is
-// called; it returns the base URL and stop, which shuts the server down and
-// waits for it. Every server sheds slow and idle clients (the shared
-// timeouts and limits); maxBody bounds request bodies (zero: the default).
-func serve(ctx context.Context, host string, port int, h http.Handler, maxBody int64) (string, func(), error) {
-	srv := httpserver.New(net.JoinHostPort(host, strconv.Itoa(port)), h, &httpserver.Options{MaxBodyBytes: maxBody})
+// config is what the flags say.
+type config struct {
+	host                          string
+	entraPort, acsPort, graphPort int
+	seed                          Seed
+	accessKey                     string
+	// tls serves HTTPS; certDir keeps the generated certificates (empty:
+	// a temporary directory, removed at exit); tlsCert and tlsKey are a
+	// certificate to serve instead, tlsCA the CA the ready line names.
+	tls                    bool
+	certDir                string
+	tlsCert, tlsKey, tlsCA string
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.StringVar(&cfg.host, "host", "127.0.0.1", "address to listen on")
+	fs.IntVar(&cfg.entraPort, "entra-port", 0, "port of the fake Entra ID issuer (0: any free port)")
+	fs.IntVar(&cfg.acsPort, "acs-port", 0, "port of the fake ACS resource (0: any free port)")
+	fs.IntVar(&cfg.graphPort, "graph-port", 0, "port of the fake Microsoft Graph (0: any free port)")
+	seedFile := fs.String("seed", "", "JSON file of tenants and users to create")
+	fs.StringVar(&cfg.accessKey, "access-key", "", "base64 ACS access key (default: random)")
+	fs.BoolVar(&cfg.tls, "tls", true, "serve HTTPS with a certificate of a CA generated at start (or -tls-cert); -tls=false serves plain HTTP")
+	fs.StringVar(&cfg.certDir, "cert-dir", "", "directory that keeps the generated CA and certificate, reused while valid (default: a temporary directory removed at exit)")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate chain to serve instead of a generated one (with -tls-key)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM key of -tls-cert")
+	fs.StringVar(&cfg.tlsCA, "tls-ca", "", "PEM CA certificate that clients trust for -tls-cert, named in the ready line (default: -tls-cert)")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return config{}, errors.New("-tls-cert and -tls-key go together")
+	}
+	if cfg.tlsCert != "" && cfg.certDir != "" {
+		return config{}, errors.New("-cert-dir generates a certificate, -tls-cert brings one: give one of them")
+	}
+	if !cfg.tls && (cfg.tlsCert != "" || cfg.certDir != "") {
+		return config{}, errors.New("-tls=false serves plain HTTP: drop -tls-cert and -cert-dir")
+	}
+	cfg.seed = defaultSeed
+	if *seedFile != "" {
+		b, err := os.ReadFile(*seedFile)
+		if err != nil {
+			return config{}, err
+		}
+		cfg.seed = Seed{}
+		if err := json.Unmarshal(b, &cfg.seed); err != nil {
+			return config{}, fmt.Errorf("seed %s: %w", *seedFile, err)
+		}
+	}
+	if cfg.accessKey == "" {
+		k := make([]byte, 32)
+		_, _ = rand.Read(k)
+		cfg.accessKey = base64.StdEncoding.EncodeToString(k)
+	}
+	if key, err := base64.StdEncoding.DecodeString(cfg.accessKey); err != nil || len(key) == 0 {
+		return config{}, errors.New("-access-key is not base64")
+	}
+	return cfg, nil
+}
+
+// emulator is the fakes of one ACS resource, one Entra ID and one Graph,
+// and the servers of their HTTP faces.
+type emulator struct {
+	cfg   config
+	entra *fake.Entra
+	acs   *fake.Service
+	sb    *callfake.Switchboard
+	graph *chatfake.Service
+	// tls is the servers' TLS configuration, nil for plain HTTP; tempDir
+	// is the directory of generated certificates removed at close.
+	tls     *tls.Config
+	tempDir string
+	ready   Ready
+	stops   []func()
+}
+
+// newEmulator makes the fakes and seeds them; start serves them.
+func newEmulator(cfg config) (em *emulator, err error) {
+	key, _ := base64.StdEncoding.DecodeString(cfg.accessKey)
+	em = &emulator{cfg: cfg}
+	defer func() {
+		if err != nil {
+			em.close()
+		}
+	}()
+	em.entra = fake.NewEntra(nil)
+	em.acs = fake.New(&fake.Options{Entra: em.entra, AccessKey: key})
+	// One ACS resource: the switchboard shares the identity service's key,
+	// resource id and Entra ID, whose bearer tokens both accept (Entra
+	// auth to ACS, as DefaultAzureCredential does it).
+	em.sb = callfake.New(&callfake.Options{AccessKey: cfg.accessKey, ResourceID: em.acs.ResourceID(), Entra: em.entra})
+	em.graph = chatfake.New(&chatfake.Options{Entra: em.entra})
+	for _, st := range cfg.seed.Tenants {
+		if strings.TrimSpace(st.Name) == "" {
+			return nil, errors.New("seed: a tenant has no name")
+		}
+		t := em.entra.AddTenant(st.Name)
+		rt := ReadyTenant{ID: t.ID, Name: t.Name, Domain: t.Domain}
+		for _, name := range st.Users {
+			u := em.entra.AddUser(t.ID, name)
+			rt.Users = append(rt.Users, ReadyUser{ObjectID: u.ObjectID, UPN: u.UPN, DisplayName: u.DisplayName})
+			em.sb.AddTeamsUser(u.ObjectID, callfake.Answers())
+			if err := em.graph.ImportUser(chatfake.User{ID: u.ObjectID, TenantID: u.TenantID, DisplayName: u.DisplayName, UPN: u.UPN}); err != nil {
+				return nil, err
+			}
+		}
+		em.ready.Tenants = append(em.ready.Tenants, rt)
+	}
+	if cfg.tls {
+		c := certs{CA: cfg.tlsCA, Cert: cfg.tlsCert, Key: cfg.tlsKey}
+		if c.Cert == "" {
+			dir := cfg.certDir
+			if dir == "" {
+				if dir, err = os.MkdirTemp("", "teamsuser-emulator-"); err != nil {
+					return nil, err
+				}
+				em.tempDir = dir
+			}
+			if c, err = ensureCerts(dir, certHosts(cfg.host), time.Now()); err != nil {
+				return nil, err
+			}
+		} else if c.CA == "" {
+			c.CA = c.Cert
+		}
+		if em.tls, err = serverTLS(c); err != nil {
+			return nil, err
+		}
+		if em.ready.CACert, err = filepath.Abs(c.CA); err != nil {
+			return nil, err
+		}
+	}
+	return em, nil
+}
+
+// certHosts are the names a generated certificate covers: localhost on
+// both loopback addresses, and the listening host.
+func certHosts(host string) []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h := strings.Trim(host, "[]"); h != "" && !slices.Contains(hosts, h) && h != "0.0.0.0" && h != "::" {
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+// start serves the three faces, each on its port, until ctx ends or close.
+func (em *emulator) start(ctx context.Context) error {
+	entraMux := http.NewServeMux()
+	entraMux.Handle("/", em.entra.Handler())
+	entraMux.Handle("POST /_emulator/token", tokenEndpoint(em.entra))
+	entraURL, err := em.serve(ctx, em.cfg.entraPort, entraMux, 0)
+	if err != nil {
+		return err
+	}
+	acsMux := http.NewServeMux()
+	acsMux.Handle("/calling/", em.sb.Handler())
+	acsMux.Handle("/", em.acs.Handler())
+	acsURL, err := em.serve(ctx, em.cfg.acsPort, acsMux, 0)
+	if err != nil {
+		return err
+	}
+	graphMux := http.NewServeMux()
+	graphMux.Handle("/", em.graph.Handler())
+	graphMux.Handle("POST /_emulator/presence", presenceEndpoint(em.graph))
+	graphURL, err := em.serve(ctx, em.cfg.graphPort, graphMux, 8<<20) // messages with inline images
+	if err != nil {
+		return err
+	}
+	em.ready.Entra, em.ready.ACS, em.ready.Graph = entraURL, acsURL, graphURL+"/v1.0"
+	em.ready.ACSConnectionString = em.acs.ConnectionString(acsURL)
+	em.ready.ACSResourceID = em.acs.ResourceID()
+	return nil
+}
+
+// serve listens on the host and port and serves h until ctx ends or close;
+// it returns the base URL (https with TLS). Every server sheds slow and
+// idle clients (the shared timeouts and limits); maxBody bounds request
+// bodies (zero: the default).
+func (em *emulator) serve(ctx context.Context, port int, h http.Handler, maxBody int64) (string, error) {
+	srv := httpserver.New(net.JoinHostPort(em.cfg.host, strconv.Itoa(port)), h, &httpserver.Options{MaxBodyBytes: maxBody, TLSConfig: em.tls})
 	ln, err := srv.Listen()
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -234,11 +364,32 @@ func serve(ctx context.Context, host string, port int, h http.Handler, maxBody i
 		defer close(done)
 		_ = srv.Run(ctx, ln)
 	}()
-	stop := func() {
+	em.stops = append(em.stops, func() {
 		cancel()
 		<-done
+	})
+	return srv.URL(ln), nil
+}
+
+// close stops the servers, then the fakes, and removes generated
+// certificates of a temporary directory.
+func (em *emulator) close() {
+	for _, stop := range slices.Backward(em.stops) {
+		stop()
 	}
-	return srv.URL(ln), stop, nil
+	em.stops = nil
+	if em.sb != nil {
+		_ = em.sb.Close()
+	}
+	if em.graph != nil {
+		_ = em.graph.Close()
+	}
+	if em.acs != nil {
+		_ = em.acs.Close()
+	}
+	if em.tempDir != "" {
+		_ = os.RemoveAll(em.tempDir)
+	}
 }
 
 type tokenRequest struct {

@@ -61,7 +61,8 @@ type Options struct {
 	MaxBodyBytes      int64
 	// ShutdownTimeout is how long Run lets requests in flight finish.
 	ShutdownTimeout time.Duration
-	// TLSConfig, if set, makes Run serve HTTPS with it (see LoadTLS).
+	// TLSConfig, if set, makes Run serve HTTPS with it (see LoadTLS). The
+	// server keeps a copy, so several servers may share one.
 	TLSConfig *tls.Config
 }
 
@@ -94,7 +95,10 @@ func New(addr string, h http.Handler, opts *Options) *Server {
 		WriteTimeout:      pick(o.WriteTimeout, DefaultWriteTimeout),
 		IdleTimeout:       pick(o.IdleTimeout, DefaultIdleTimeout),
 		MaxHeaderBytes:    pick(o.MaxHeaderBytes, DefaultMaxHeaderBytes),
-		TLSConfig:         o.TLSConfig,
+		// A copy: serving HTTPS adds HTTP/2 to the configuration's
+		// NextProtos, a write that races with another server given the
+		// same configuration.
+		TLSConfig: o.TLSConfig.Clone(),
 	}
 	return &Server{Server: srv, shutdownTimeout: pick(o.ShutdownTimeout, DefaultShutdownTimeout), tls: o.TLSConfig != nil}
 }

@@ -197,7 +197,9 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
-// TestRunTLS serves HTTPS with a certificate read by LoadTLS.
+// TestRunTLS serves HTTPS with a certificate read by LoadTLS, from two
+// servers that share the configuration (each keeps a copy: under -race,
+// serving one configuration from two servers is a data race).
 func TestRunTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
@@ -205,31 +207,38 @@ func TestRunTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New("", &counting{}, &Options{TLSConfig: cfg})
-	ln, err := s.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := s.URL(ln)
-	if !strings.HasPrefix(url, "https://127.0.0.1:") {
-		t.Fatalf("URL %q", url)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
+	var urls []string
+	done := make(chan error, 2)
+	for range 2 {
+		s := New("", &counting{}, &Options{TLSConfig: cfg})
+		ln, err := s.Listen()
+		if err != nil {
+			t.Fatal(err)
+		}
+		urls = append(urls, s.URL(ln))
+		go func() { done <- s.Run(ctx, ln) }()
+	}
 	client := &http.Client{Timeout: generous, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
+	for _, url := range urls {
+		if !strings.HasPrefix(url, "https://127.0.0.1:") {
+			t.Fatalf("URL %q", url)
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.TLS == nil {
+			t.Errorf("over TLS: %d, tls %v", resp.StatusCode, resp.TLS != nil)
+		}
 	}
-	resp.Body.Close()
 	client.CloseIdleConnections()
-	if resp.StatusCode != http.StatusOK || resp.TLS == nil {
-		t.Errorf("over TLS: %d, tls %v", resp.StatusCode, resp.TLS != nil)
-	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run after its context ended: %v", err)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("Run after its context ended: %v", err)
+		}
 	}
 	if _, err := LoadTLS(filepath.Join(dir, "none.pem"), keyFile); err == nil {
 		t.Error("LoadTLS of a missing file: no error")
