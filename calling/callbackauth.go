@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
 )
@@ -74,8 +75,9 @@ type CallbackAuthOptions struct {
 	// ClockSkew is the tolerance on the token's times; zero means
 	// DefaultCallbackClockSkew, a negative value none.
 	ClockSkew time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	// Clock is the time against which the tokens' times are checked, and
+	// which paces the key fetches; nil means the system clock.
+	Clock identity.Clock
 }
 
 // CallbackAuthenticator checks the bearer tokens of Call Automation
@@ -116,8 +118,12 @@ func NewCallbackAuthenticator(audience string, opts *CallbackAuthOptions) (*Call
 			return nil
 		},
 	}
+	var now func() time.Time // nil: oidc's time.Now
+	if o.Clock != nil {
+		now = o.Clock.Now
+	}
 	if o.KeySet != nil {
-		a.provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: issuer}, jwt.KeySetFunc(o.KeySet.Key), o.Now)
+		a.provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: issuer}, jwt.KeySetFunc(o.KeySet.Key), now)
 		return a, nil
 	}
 	u := o.OpenIDConfigurationURL
@@ -129,7 +135,7 @@ func NewCallbackAuthenticator(audience string, opts *CallbackAuthOptions) (*Call
 	}
 	p, err := oidc.NewProvider(u, &oidc.ProviderOptions{
 		HTTPClient:         o.HTTPClient,
-		Now:                o.Now,
+		Now:                now,
 		MinRefreshInterval: o.KeyRefreshInterval,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
@@ -37,9 +38,9 @@ import (
 type ClientOptions struct {
 	azcore.ClientOptions
 
-	// Now is the clock that dates the Repeatability-First-Sent header; nil
-	// means time.Now.
-	Now func() time.Time
+	// Clock dates the Repeatability-First-Sent header; nil means the system
+	// clock.
+	Clock identity.Clock
 }
 
 // Client is the ACS Call Automation client. It is safe for concurrent use.
@@ -105,11 +106,11 @@ func newClient(endpoint string, auth acsclient.Auth, opts *ClientOptions) (*Clie
 	if v == "" {
 		v = DefaultAPIVersion
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	clk := o.Clock
+	if clk == nil {
+		clk = identity.SystemClock()
 	}
-	cl := &Client{c: c, apiVersion: v, now: now}
+	cl := &Client{c: c, apiVersion: v, now: clk.Now}
 	if u, err := url.Parse(c.Endpoint); err == nil {
 		cl.loopback = callwire.IsLoopbackHost(u.Hostname())
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 )
 
@@ -120,7 +121,7 @@ func newTestClient(t testing.TB, endpoint string, mod func(*calling.ClientOption
 	t.Helper()
 	o := &calling.ClientOptions{
 		ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true, Retry: noRetry()},
-		Now:           func() time.Time { return fixedNow },
+		Clock:         fake.NewClock(fixedNow),
 	}
 	if mod != nil {
 		mod(o)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 )
 
@@ -86,10 +87,9 @@ func TestRepeatabilityRetry(t *testing.T) {
 				return op.ok
 			}
 			// A clock that moves: the retry must not re-read it.
-			var ticks int
 			c := newTestClient(t, rec.srv.URL, func(o *calling.ClientOptions) {
 				o.Retry = policy.RetryOptions{MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond}
-				o.Now = func() time.Time { ticks++; return fixedNow.Add(time.Duration(ticks) * time.Hour) }
+				o.Clock = tickingClock{fake.NewClock(fixedNow)}
 			})
 			require.NoError(t, op.run(context.Background(), c))
 			reqs := rec.requests()
@@ -590,4 +590,12 @@ func TestServiceInterface(t *testing.T) {
 	conn := calling.NewCallConnection(s, "abc")
 	require.Equal(t, "abc", conn.ID())
 	_ = http.StatusOK
+}
+
+// tickingClock moves an hour forward each time it is read.
+type tickingClock struct{ *fake.Clock }
+
+func (c tickingClock) Now() time.Time {
+	c.Advance(time.Hour)
+	return c.Clock.Now()
 }

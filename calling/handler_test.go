@@ -27,6 +27,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 )
 
@@ -269,18 +270,15 @@ func TestHandlerAcceptsSkewAndExtraAudiences(t *testing.T) {
 // moves.
 func fetchingHandler(t *testing.T, iss *callbacktest.Issuer, srv *httptest.Server) (h *calling.CallbackHandler, e *errs, now func() time.Time, advance func(time.Duration)) {
 	t.Helper()
-	var mu sync.Mutex
-	at := time.Now()
-	now = func() time.Time { mu.Lock(); defer mu.Unlock(); return at }
-	advance = func(d time.Duration) { mu.Lock(); defer mu.Unlock(); at = at.Add(d) }
+	clk := fake.NewClock(time.Now())
 	h, e = newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
 		o.KeySet = nil
 		o.OpenIDConfigurationURL = srv.URL + callbacktest.OpenIDConfigurationPath
 		o.HTTPClient = srv.Client()
 		o.KeyRefreshInterval = time.Minute
-		o.Now = now
+		o.Clock = clk
 	})
-	return h, e, now, advance
+	return h, e, clk.Now, clk.Advance
 }
 
 func TestHandlerDiscoveryAndKeyRotation(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 // CallStatus is what a Tracker knows of a call connection.
@@ -69,8 +71,8 @@ type TrackerOptions struct {
 	SharedStore bool
 	// OnChange, when set, is called after an event changed a status.
 	OnChange func(CallStatus)
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	// Clock dates the statuses; nil means the system clock.
+	Clock identity.Clock
 }
 
 // Tracker follows the state of call connections from their callback
@@ -106,8 +108,8 @@ func NewTracker(svc Service, opts *TrackerOptions) (*Tracker, error) {
 	if t.store == nil {
 		t.store = NewMemoryTrackerStore(10000)
 	}
-	if t.opts.Now == nil {
-		t.opts.Now = time.Now
+	if t.opts.Clock == nil {
+		t.opts.Clock = identity.SystemClock()
 	}
 	return t, nil
 }
@@ -132,7 +134,7 @@ func (t *Tracker) Apply(ctx context.Context, ev Event) (CallStatus, error) {
 	if info == nil || info.CallConnectionID == "" {
 		return CallStatus{}, nil
 	}
-	now := t.opts.Now()
+	now := t.opts.Clock.Now()
 	var changed bool
 	st, err := t.store.Update(ctx, info.CallConnectionID, func(s *CallStatus) bool {
 		var store bool
@@ -260,7 +262,7 @@ func (t *Tracker) Refresh(ctx context.Context, id string) (CallStatus, error) {
 			parts = append(parts, p)
 		}
 	}
-	now := t.opts.Now()
+	now := t.opts.Clock.Now()
 	return t.store.Update(ctx, id, func(s *CallStatus) bool {
 		if s.CallConnectionID == "" {
 			s.CallConnectionID = id

@@ -47,9 +47,9 @@ const DefaultTryTimeout = 10 * time.Second
 type ClientOptions struct {
 	azcore.ClientOptions
 
-	// Now is the clock used to check Entra token expiry before an exchange;
-	// nil means time.Now.
-	Now func() time.Time
+	// Clock is the time against which an Entra token's expiry is checked
+	// before an exchange; nil means SystemClock.
+	Clock Clock
 }
 
 // Client is the ACS identity client. It is safe for concurrent use.
@@ -106,11 +106,11 @@ func newClient(endpoint string, auth acsclient.Auth, opts *ClientOptions) (*Clie
 	if v == "" {
 		v = DefaultAPIVersion
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	clk := o.Clock
+	if clk == nil {
+		clk = SystemClock()
 	}
-	return &Client{c: c, apiVersion: v, now: now}, nil
+	return &Client{c: c, apiVersion: v, now: clk.Now}, nil
 }
 
 // Endpoint returns the endpoint the client talks to.

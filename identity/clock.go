@@ -2,10 +2,11 @@ package identity
 
 import "time"
 
-// Clock is the source of time of the credentials in this package: what time
-// it is, and timers that fire later. The credentials use SystemClock when no
-// Clock is given; tests pass a manual clock, such as the one in
-// identity/fake, to move time forward without sleeping.
+// Clock is the source of time of the module: what time it is, and timers
+// that fire later. Every options struct of identity, chat, calling and
+// teamsuser that needs time takes one as its Clock field, and nil there
+// means SystemClock; tests pass a manual clock, such as identity/fake's
+// NewClock, to move time forward without sleeping.
 //
 // A Clock must be safe for concurrent use.
 type Clock interface {

@@ -134,8 +134,7 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	f := newFacade(t)
 	ctx := context.Background()
 	now := time.Now()
-	var clock atomic.Int64
-	clock.Store(now.UnixNano())
+	clock := fake.NewClock(now)
 	var built atomic.Int32
 	us, err := teamsuser.NewUsers(f.cfg, func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
 		built.Add(1)
@@ -147,7 +146,7 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	}, &teamsuser.UsersOptions{
 		UserOptions: *f.opts,
 		MaxUsers:    2,
-		Now:         func() time.Time { return time.Unix(0, clock.Load()) },
+		Clock:       clock,
 	})
 	require.NoError(t, err)
 	defer us.Close()
@@ -189,7 +188,7 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	require.Same(t, alexU, again)
 
 	// When the caller's token expires, the user goes with it.
-	clock.Store(now.Add(2 * time.Hour).UnixNano())
+	clock.Set(now.Add(2 * time.Hour))
 	_, err = us.Get(ctx, caller(f.alex, now.Add(time.Hour)), "caller-token")
 	require.ErrorIs(t, err, teamsuser.ErrCallerExpired)
 	fresh, err := us.Get(ctx, caller(f.alex, now.Add(3*time.Hour)), "new-caller-token")

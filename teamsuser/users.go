@@ -3,10 +3,10 @@ package teamsuser
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callercache"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
@@ -22,8 +22,8 @@ type UsersOptions struct {
 	// MaxUsers bounds the users kept; zero means DefaultMaxUsers. The least
 	// recently used user is closed and dropped to make room.
 	MaxUsers int
-	// Now is the clock that expires users; nil means time.Now.
-	Now func() time.Time
+	// Clock is the time that expires users; nil means the system clock.
+	Clock identity.Clock
 }
 
 // Users is the cache of a service that acts for many Teams users of many
@@ -70,11 +70,11 @@ func NewUsers(cfg Config, newCredential func(caller tokenservice.Caller, callerT
 	if o.MaxUsers <= 0 {
 		o.MaxUsers = DefaultMaxUsers
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = identity.SystemClock()
 	}
 	us := &Users{cfg: cfg, newCredential: newCredential, opts: o}
-	us.users = callercache.New(o.MaxUsers, o.Now, func(u *User) { _ = u.Close() })
+	us.users = callercache.New(o.MaxUsers, o.Clock.Now, func(u *User) { _ = u.Close() })
 	return us, nil
 }
 
@@ -95,7 +95,7 @@ func (us *Users) Get(ctx context.Context, caller tokenservice.Caller, callerToke
 	if callerToken == "" {
 		return nil, &ArgumentError{Arg: "callerToken", Problem: "is empty"}
 	}
-	if !caller.ExpiresOn.IsZero() && !us.opts.Now().Before(caller.ExpiresOn) {
+	if !caller.ExpiresOn.IsZero() && !us.opts.Clock.Now().Before(caller.ExpiresOn) {
 		return nil, ErrCallerExpired
 	}
 	return us.users.Get(caller.TenantID, caller.ObjectID, caller.ExpiresOn, func() (*User, error) {

@@ -59,7 +59,7 @@ type IssuerOptions struct {
 type Issuer struct {
 	audience string
 	issuer   string
-	now      func() time.Time
+	clock    identity.Clock  // never nil
 	keys     *fakekit.Issuer // the fakes' token issuer: key, rotation, JWKS
 
 	mu   sync.Mutex
@@ -73,12 +73,12 @@ func NewIssuer(audience string, opts *IssuerOptions) *Issuer {
 	if opts != nil {
 		o = *opts
 	}
-	i := &Issuer{audience: audience, issuer: o.Issuer, now: time.Now, keys: fakekit.NewIssuer(o.Key, o.KeyID)}
+	i := &Issuer{audience: audience, issuer: o.Issuer, clock: o.Clock, keys: fakekit.NewIssuer(o.Key, o.KeyID)}
 	if i.issuer == "" {
 		i.issuer = calling.CallbackIssuer
 	}
-	if o.Clock != nil {
-		i.now = o.Clock.Now
+	if i.clock == nil {
+		i.clock = identity.SystemClock()
 	}
 	return i
 }
@@ -119,7 +119,7 @@ func (i *Issuer) HandlerOptions() *calling.CallbackHandlerOptions {
 // AuthOptions returns new authenticator options that trust this Issuer's
 // keys and issuer, for calling.NewCallbackAuthenticator(i.Audience(), opts).
 func (i *Issuer) AuthOptions() *calling.CallbackAuthOptions {
-	return &calling.CallbackAuthOptions{Issuer: i.issuer, KeySet: i.KeySet(), Now: i.now}
+	return &calling.CallbackAuthOptions{Issuer: i.issuer, KeySet: i.KeySet(), Clock: i.clock}
 }
 
 // TokenOption changes a token minted by Token.
@@ -193,7 +193,7 @@ func (i *Issuer) Token(opts ...TokenOption) (string, error) {
 	s := tokenSpec{
 		claims:   map[string]any{"iss": i.issuer, "aud": i.audience},
 		lifetime: TokenLifetime,
-		at:       i.now(),
+		at:       i.clock.Now(),
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -164,7 +164,7 @@ func callbackServer(tb testing.TB, sb *fake.Switchboard, rcv *receiver, flaky bo
 	tb.Helper()
 	opts := sb.CallbackIssuer().HandlerOptions()
 	opts.Synchronous = true
-	opts.Now = sb.Clock().Now
+	opts.Clock = sb.Clock()
 	h, err := calling.NewCallbackHandler(sb.ResourceID(), opts)
 	if err != nil {
 		tb.Fatal(err)

@@ -54,7 +54,7 @@ func newHTTPEnv(t testing.TB, configure func(*fake.Options)) (callingtest.Env, *
 		CallbackAuthOptions: calling.CallbackAuthOptions{
 			OpenIDConfigurationURL: api.URL + fake.PathOpenIDConfiguration,
 			HTTPClient:             api.Client(),
-			Now:                    clock.Now,
+			Clock:                  clock,
 		},
 		EventGridSecret: "grid-secret",
 		Synchronous:     true,

@@ -59,7 +59,7 @@ func (s *signer) token(now time.Time) string {
 // calling.NewCallbackHandler(sb.ResourceID(), sb.CallbackIssuer().HandlerOptions())
 // accepts them without fetching anything. Its tokens are dated by the
 // switchboard's clock (give the handler the same clock,
-// CallbackAuthOptions.Now, when it is a manual one far from the machine's
+// CallbackAuthOptions.Clock, when it is a manual one far from the machine's
 // time).
 func (sb *Switchboard) CallbackIssuer() *callbacktest.Issuer { return sb.signer.iss }
 

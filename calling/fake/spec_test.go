@@ -33,6 +33,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
@@ -300,7 +301,7 @@ func specClient(t testing.TB, tr *transport, apiVersion string) *calling.Client 
 	t.Helper()
 	c, err := calling.NewClientWithAccessKey("https://contoso.communication.azure.com", base64.StdEncoding.EncodeToString(specKey), &calling.ClientOptions{
 		ClientOptions: azcore.ClientOptions{Transport: tr, Retry: policy.RetryOptions{MaxRetries: -1}, APIVersion: apiVersion},
-		Now:           func() time.Time { return specNow },
+		Clock:         identityfake.NewClock(specNow),
 	})
 	require.NoError(t, err)
 	return c

@@ -169,7 +169,7 @@ func newWorld(t *testing.T, mod func(*settings)) *world {
 	var err error
 	w.client, err = identity.NewClientFromConnectionString(w.acs.ConnectionString(w.acsSrv.URL), &identity.ClientOptions{
 		ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true, Retry: policy.RetryOptions{MaxRetries: -1}},
-		Now:           w.clock.Now,
+		Clock:         w.clock,
 	})
 	require.NoError(t, err)
 
