@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 )
 
@@ -45,19 +46,6 @@ const (
 	testIssuer   = "https://issuer.example/"
 	testAudience = "api://contoso-token-service"
 )
-
-// clock is a manual clock for the provider.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // issuer is an OpenID issuer on loopback whose keys a test can change.
 type issuer struct {
@@ -155,7 +143,7 @@ func sign(t testing.TB, key *rsa.PrivateKey, kid string, now time.Time, mod func
 	return tok
 }
 
-func newProvider(t *testing.T, is *issuer, clk *clock) *Provider {
+func newProvider(t *testing.T, is *issuer, clk *fakekit.Clock) *Provider {
 	t.Helper()
 	p, err := NewProvider(is.url(), &ProviderOptions{HTTPClient: is.srv.Client(), Now: clk.Now})
 	require.NoError(t, err)
@@ -174,7 +162,7 @@ func problem(t *testing.T, err error) Problem {
 func TestValidateHappyPathFetchesOnce(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	ctx := context.Background()
 
@@ -195,7 +183,7 @@ func TestValidateHappyPathFetchesOnce(t *testing.T) {
 func TestValidateRefusals(t *testing.T) {
 	a, b := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	ctx := context.Background()
 	now := clk.Now()
@@ -252,7 +240,7 @@ func TestIssuerCallback(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
 	is.issuerID = "https://login.example/{tenantid}/v2.0"
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	mine := errors.New("tenant not allowed")
 	c := &Checks{Audiences: []string{testAudience}, Issuer: func(iss string, md Metadata, tok *jwt.Token) error {
@@ -279,7 +267,7 @@ func TestIssuerCallback(t *testing.T) {
 func TestKeyRotationRefreshesAtMostOncePerInterval(t *testing.T) {
 	a, b := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	ctx := context.Background()
 
@@ -327,7 +315,7 @@ func TestKeyRotationRefreshesAtMostOncePerInterval(t *testing.T) {
 func TestUnavailableAndStaleKeys(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	ctx := context.Background()
 
@@ -359,7 +347,7 @@ func TestUnavailableAndStaleKeys(t *testing.T) {
 func TestBadDocuments(t *testing.T) {
 	a, _ := testKeys(t)
 	ctx := context.Background()
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 
 	t.Run("jwks_uri not https", func(t *testing.T) {
 		is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
@@ -399,7 +387,7 @@ func TestBadDocuments(t *testing.T) {
 func TestFetchOutlivesTheCallerThatStartedIt(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	t.Cleanup(p.Close)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -418,7 +406,7 @@ func TestFetchOutlivesTheCallerThatStartedIt(t *testing.T) {
 func TestCloseEndsTheFetchInFlight(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	release := is.slow()
 	defer release()
@@ -439,7 +427,7 @@ func TestCloseEndsTheFetchInFlight(t *testing.T) {
 func TestConcurrentFirstUseSharesTheKeys(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	tok := sign(t, a, "a", clk.Now(), nil)
 	var wg sync.WaitGroup
@@ -483,7 +471,7 @@ func TestProblemString(t *testing.T) {
 func TestMetadataFetchesOnFirstUse(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	md, err := p.Metadata(context.Background())
 	require.NoError(t, err)
@@ -506,7 +494,7 @@ func TestMetadataFetchesOnFirstUse(t *testing.T) {
 func TestCallersThatHangUpShareOneFetchPerInterval(t *testing.T) {
 	a, _ := testKeys(t)
 	is := newIssuer(t, map[string]*rsa.PublicKey{"a": &a.PublicKey})
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := fakekit.NewClock(time.Unix(1_800_000_000, 0))
 	p := newProvider(t, is, clk)
 	t.Cleanup(p.Close)
 	_, err := p.Validate(context.Background(), sign(t, a, "a", clk.Now(), nil), checks)
