@@ -163,7 +163,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 		callwire.NewRepeatability(c.now()).Set(raw.Header)
 	}
 	if k.body != nil {
-		if err := runtime.MarshalAsJSON(req, k.body); err != nil {
+		if err := acsclient.SetJSON(req, k.body); err != nil {
 			return fmt.Errorf("calling: encoding the request: %w", err)
 		}
 	}

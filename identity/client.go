@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -121,12 +122,10 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body any) 
 	if err != nil {
 		return nil, err
 	}
-	q := req.Raw().URL.Query()
-	q.Set("api-version", c.apiVersion)
-	req.Raw().URL.RawQuery = q.Encode()
+	req.Raw().URL.RawQuery = "api-version=" + url.QueryEscape(c.apiVersion)
 	req.Raw().Header.Set("Accept", "application/json")
 	if body != nil {
-		if err := runtime.MarshalAsJSON(req, body); err != nil {
+		if err := acsclient.SetJSON(req, body); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ package acsclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/connstr"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/reqbody"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/requestid"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/retryafter"
 )
@@ -155,8 +157,10 @@ func New(pkg, endpoint string, auth Auth, opts *azcore.ClientOptions) (*Client, 
 		// x-ms-client-request-id on every request, as the official SDKs
 		// send it (see HeaderClientRequestID). Per call, before the retry
 		// policy, so that every try of a call carries the same id.
-		PerCall:  []policy.Policy{requestid.Policy(HeaderClientRequestID)},
-		PerRetry: []policy.Policy{bearerOverride{authPolicy}},
+		PerCall: []policy.Policy{requestid.Policy(HeaderClientRequestID)},
+		// The body of each try goes out with its headers (see reqbody):
+		// last, after the signature is made over it.
+		PerRetry: []policy.Policy{bearerOverride{authPolicy}, reqbody.Policy()},
 		// Spans carry az.namespace, the resource provider namespace of
 		// Communication Services (Microsoft.Communication/communicationServices
 		// in Azure Resource Manager), as Azure SDK spans name their service.
@@ -286,6 +290,16 @@ func ParseConnectionString(s string) (endpoint string, key []byte, err error) {
 		return "", nil, err
 	}
 	return cs.Endpoint, cs.AccessKey, nil
+}
+
+// SetJSON sets the JSON of v as req's body, kept in memory so that it goes
+// out with the request's headers (see package reqbody).
+func SetJSON(req *policy.Request, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return reqbody.Set(req, b, "application/json")
 }
 
 // Do sends req through the pipeline and returns the response when its status

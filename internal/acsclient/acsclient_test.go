@@ -1,13 +1,20 @@
 package acsclient
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/hmacauth"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -94,5 +101,46 @@ func TestNewResolvesTryTimeout(t *testing.T) {
 		if o.Retry.TryTimeout != tc.in {
 			t.Errorf("the caller's options were changed")
 		}
+	}
+}
+
+// transportFunc is a policy.Transporter.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+// A JSON body set with SetJSON reaches the transport, after the request is
+// signed, as an io.NopCloser of a *bytes.Reader, which net/http writes in
+// one piece with the headers (see package reqbody), and the signature
+// covers those bytes.
+func TestSetJSONBodyInMemory(t *testing.T) {
+	var got []byte
+	var body io.ReadCloser
+	var hash string
+	tr := transportFunc(func(req *http.Request) (*http.Response, error) {
+		body = req.Body
+		got, _ = io.ReadAll(req.Body)
+		hash = req.Header.Get(hmacauth.HeaderContentSHA256)
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	})
+	c, err := New("test", "https://x.communication.azure.com", Auth{AccessKey: []byte("k")}, &azcore.ClientOptions{Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := runtime.NewRequest(context.Background(), http.MethodPost, c.Endpoint+"/identities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SetJSON(req, map[string]string{"a": "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(req, http.StatusOK); err != nil {
+		t.Fatal(err)
+	}
+	if want := reflect.TypeOf(io.NopCloser(bytes.NewReader(nil))); reflect.TypeOf(body) != want {
+		t.Errorf("the transport got a %T body, want %v", body, want)
+	}
+	if string(got) != `{"a":"b"}` || hash != hmacauth.ContentHash(got) {
+		t.Errorf("the transport got %q with content hash %q", got, hash)
 	}
 }
