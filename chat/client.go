@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,11 +13,11 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/reqbody"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/transportauth"
 )
 
@@ -269,7 +268,7 @@ func (c *Client) do(ctx context.Context, op, method, target string, body, out an
 		if err != nil {
 			return graphError(op, err)
 		}
-		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+		if err := reqbody.Set(req, b, "application/json"); err != nil {
 			return graphError(op, err)
 		}
 	}

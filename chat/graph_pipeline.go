@@ -12,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/reqbody"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/requestid"
 )
 
@@ -23,7 +24,8 @@ import (
 //  2. azcore's retry policy, switched off (MaxRetries -1);
 //  3. graphRetryPolicy: this package's retry rules (retry.go);
 //  4. bearer token from the azcore.TokenCredential (per try; none when
-//     the transport authenticates, see chat/msgraphchat);
+//     the transport authenticates, see chat/msgraphchat), then the request
+//     body handed to net/http as one it writes with the headers (reqbody);
 //  5. ClientOptions.PerRetryPolicies, HTTP headers, tracing;
 //  6. azcore's logging policy (azcore/log; Authorization and other headers
 //     and query values outside an allow-list are REDACTED; bodies are
@@ -101,6 +103,8 @@ func newPipeline(cred azcore.TokenCredential, byTransport bool, cfg pipelineConf
 			InsecureAllowCredentialWithHTTP: az.InsecureAllowCredentialWithHTTP || isLoopbackHTTP(cfg.baseURL),
 		}))
 	}
+	// Last: the body of each try goes out with its headers (see reqbody).
+	perRetry = append(perRetry, reqbody.Policy())
 	return azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		PerCall:  []policy.Policy{requestid.Policy("client-request-id")},
 		PerRetry: perRetry,

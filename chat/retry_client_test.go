@@ -1,11 +1,13 @@
 package chat_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -316,4 +318,35 @@ func TestTransportErrors(t *testing.T) {
 	cancel()
 	_, err = c.GetMessage(ctx, testChatID, "1", nil)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// bodyTypes is a transport that records the type of each request body it
+// is handed before passing the request to http.DefaultClient.
+type bodyTypes struct {
+	mu    sync.Mutex
+	types []reflect.Type
+}
+
+func (b *bodyTypes) Do(req *http.Request) (*http.Response, error) {
+	b.mu.Lock()
+	b.types = append(b.types, reflect.TypeOf(req.Body))
+	b.mu.Unlock()
+	return http.DefaultClient.Do(req)
+}
+
+// Each try of a POST hands net/http its body as an io.NopCloser of a
+// *bytes.Reader, which net/http writes with the headers in one piece (see
+// internal/reqbody), and a retry sends the same bytes.
+func TestRetryBodyInMemory(t *testing.T) {
+	srv := newScriptServer(t, reply{status: 429, header: map[string]string{"Retry-After": "0"}, body: errBody("TooManyRequests")}, reply{status: 201, body: messageOK})
+	tr := &bodyTypes{}
+	c := newTestClient(t, srv, func(o *chat.ClientOptions) { o.Transport = tr })
+	_, err := c.SendMessage(context.Background(), testChatID, chat.TextMessage("hello"), nil)
+	require.NoError(t, err)
+	seen := srv.requests()
+	require.Len(t, seen, 2)
+	require.Equal(t, seen[0].Body, seen[1].Body)
+	require.Contains(t, seen[0].Body, "hello")
+	want := reflect.TypeOf(io.NopCloser(bytes.NewReader(nil)))
+	require.Equal(t, []reflect.Type{want, want}, tr.types)
 }
