@@ -15,7 +15,12 @@ import (
 //
 // The operations on one call connection take its id; [NewCallConnection]
 // (or [Client.CallConnection]) binds an id to a Service for a shorter call
-// site and adds the participant iterator.
+// site.
+//
+// Listings are read as in package chat: ListParticipants iterates over the
+// participants, page after page, and ListParticipantsPage reads one page,
+// the one ListParticipantsOptions.NextLink names, for a caller that keeps
+// its place between requests.
 //
 // Implementations check their arguments before acting and return an
 // *[ArgumentError] for bad input; service failures are
@@ -39,9 +44,12 @@ type Service interface {
 
 	// GetCall reads a call connection's properties.
 	GetCall(ctx context.Context, callConnectionID string, opts *GetCallOptions) (GetCallResponse, error)
-	// ListParticipantsPage reads one page of a call's participants: the
-	// first when nextLink is empty, else the page nextLink names.
-	ListParticipantsPage(ctx context.Context, callConnectionID, nextLink string, opts *ListParticipantsOptions) (ParticipantsPage, error)
+	// ListParticipants lists a call's participants, page after page. It
+	// stops at the first error, which it yields once.
+	ListParticipants(ctx context.Context, callConnectionID string, opts *ListParticipantsOptions) iter.Seq2[CallParticipant, error]
+	// ListParticipantsPage reads one page of ListParticipants; pass the
+	// returned NextLink in opts.NextLink to read the next one.
+	ListParticipantsPage(ctx context.Context, callConnectionID string, opts *ListParticipantsOptions) (ListParticipantsPageResponse, error)
 	// GetParticipant reads one participant of a call.
 	GetParticipant(ctx context.Context, callConnectionID string, participant identity.Identifier, opts *GetParticipantOptions) (GetParticipantResponse, error)
 	// AddParticipant invites a participant into the call. A phone
@@ -88,16 +96,15 @@ func (c CallConnection) GetCall(ctx context.Context, opts *GetCallOptions) (GetC
 	return c.svc.GetCall(ctx, c.id, opts)
 }
 
-// ListParticipants returns the call's participants, following the pages.
-// An error ends the sequence after being yielded.
+// ListParticipants lists the call's participants, page after page. An
+// error ends the sequence after being yielded.
 func (c CallConnection) ListParticipants(ctx context.Context, opts *ListParticipantsOptions) iter.Seq2[CallParticipant, error] {
-	return listParticipants(ctx, c.svc, c.id, opts)
+	return c.svc.ListParticipants(ctx, c.id, opts)
 }
 
-// ListParticipantsPage reads one page of the call's participants: the first
-// when nextLink is empty, else the page nextLink names.
-func (c CallConnection) ListParticipantsPage(ctx context.Context, nextLink string, opts *ListParticipantsOptions) (ParticipantsPage, error) {
-	return c.svc.ListParticipantsPage(ctx, c.id, nextLink, opts)
+// ListParticipantsPage reads one page of ListParticipants.
+func (c CallConnection) ListParticipantsPage(ctx context.Context, opts *ListParticipantsOptions) (ListParticipantsPageResponse, error) {
+	return c.svc.ListParticipantsPage(ctx, c.id, opts)
 }
 
 // GetParticipant reads one participant of the call.
@@ -148,37 +155,4 @@ func (c CallConnection) HangUp(ctx context.Context, opts *HangUpOptions) (HangUp
 // TerminateCall ends the call for every participant (POST :terminate).
 func (c CallConnection) TerminateCall(ctx context.Context, opts *TerminateCallOptions) (TerminateCallResponse, error) {
 	return c.svc.TerminateCall(ctx, c.id, opts)
-}
-
-// maxParticipantPages bounds the pages one listing follows, so that a
-// service (or fake) that keeps answering with a next link cannot keep a
-// caller looping forever.
-const maxParticipantPages = 1000
-
-// listParticipants is the participant iterator over any Service's pages.
-func listParticipants(ctx context.Context, s Service, id string, opts *ListParticipantsOptions) iter.Seq2[CallParticipant, error] {
-	return func(yield func(CallParticipant, error) bool) {
-		next := ""
-		for range maxParticipantPages {
-			page, err := s.ListParticipantsPage(ctx, id, next, opts)
-			if err != nil {
-				yield(CallParticipant{}, err)
-				return
-			}
-			for _, p := range page.Participants {
-				if !yield(p, nil) {
-					return
-				}
-			}
-			if page.NextLink == "" {
-				return
-			}
-			if page.NextLink == next {
-				yield(CallParticipant{}, errNextLinkLoop)
-				return
-			}
-			next = page.NextLink
-		}
-		yield(CallParticipant{}, errTooManyPages)
-	}
 }

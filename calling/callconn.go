@@ -9,6 +9,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // GetCall reads a call connection's properties.
@@ -22,38 +23,57 @@ func (c *Client) GetCall(ctx context.Context, callConnectionID string, opts *Get
 	return GetCallResponse{p}, err
 }
 
-// ListParticipants returns a call's participants, following the service's
-// pages; an error ends the sequence after being yielded. The service leaves
-// recording and transcription bots out.
+// ListParticipants lists a call's participants, page after page; an error
+// ends the sequence after being yielded. The service leaves recording and
+// transcription bots out.
 func (c *Client) ListParticipants(ctx context.Context, callConnectionID string, opts *ListParticipantsOptions) iter.Seq2[CallParticipant, error] {
-	return listParticipants(ctx, c, callConnectionID, opts)
+	var o ListParticipantsOptions
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(CallParticipant, error) bool) {
+		pages := 0
+		paging.Items(o.NextLink, func(link string) ([]CallParticipant, string, error) {
+			if pages++; pages > maxParticipantPages {
+				return nil, "", errTooManyPages
+			}
+			p := o
+			p.NextLink = link
+			resp, err := c.ListParticipantsPage(ctx, callConnectionID, &p)
+			return resp.Participants, resp.NextLink, err
+		})(yield)
+	}
 }
 
-// ListParticipantsPage reads one page of a call's participants: the first
-// when nextLink is empty, else the page named by the NextLink of the
-// previous page. A next link must stay on the client's endpoint: the client
-// will not send its credentials to another host.
-func (c *Client) ListParticipantsPage(ctx context.Context, callConnectionID, nextLink string, opts *ListParticipantsOptions) (_ ParticipantsPage, err error) {
+// maxParticipantPages bounds the pages one listing follows, so that a
+// service that keeps answering with new next links cannot keep a caller
+// looping forever.
+const maxParticipantPages = 1000
+
+// ListParticipantsPage reads one page of ListParticipants: the first, or
+// the one opts.NextLink names. A next link must stay on the client's
+// endpoint: the client will not send its credentials to another host.
+func (c *Client) ListParticipantsPage(ctx context.Context, callConnectionID string, opts *ListParticipantsOptions) (_ ListParticipantsPageResponse, err error) {
 	ctx, endSpan := c.c.StartSpan(ctx, "Client.ListParticipantsPage")
 	defer func() { endSpan(err) }()
 	if err := checkID("callConnectionID", callConnectionID); err != nil {
-		return ParticipantsPage{}, err
+		return ListParticipantsPageResponse{}, err
 	}
 	k := call{method: http.MethodGet, path: callwire.CallConnectionPath(callConnectionID) + callwire.ActionParticipants, ok: statusOK}
-	if nextLink != "" {
-		u, err := callwire.ResolveNextLink(c.c.Endpoint, nextLink, c.apiVersion)
+	if opts != nil && opts.NextLink != "" {
+		u, err := callwire.ResolveNextLink(c.c.Endpoint, opts.NextLink, c.apiVersion)
 		if err != nil {
-			return ParticipantsPage{}, argErr("nextLink", err.Error())
+			return ListParticipantsPageResponse{}, argErr("opts.NextLink", err.Error())
 		}
 		k.rawURL = u
 	}
 	var w callwire.GetParticipantsResponse
 	if err := c.do(ctx, k, &w); err != nil {
-		return ParticipantsPage{}, err
+		return ListParticipantsPageResponse{}, err
 	}
 	page, err := participantsFromWire(w)
 	if err != nil {
-		return ParticipantsPage{}, fmt.Errorf("calling: decoding the response: %w", err)
+		return ListParticipantsPageResponse{}, fmt.Errorf("calling: decoding the response: %w", err)
 	}
 	return page, nil
 }

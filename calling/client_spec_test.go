@@ -39,7 +39,7 @@ func TestSpecErrorResponse(t *testing.T) {
 	errs = append(errs, err)
 	_, err = conn.GetCall(ctx, nil)
 	errs = append(errs, err)
-	_, err = conn.ListParticipantsPage(ctx, "", nil)
+	_, err = conn.ListParticipantsPage(ctx, nil)
 	errs = append(errs, err)
 	_, err = conn.GetParticipant(ctx, teams, nil)
 	errs = append(errs, err)

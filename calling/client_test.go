@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -411,6 +412,39 @@ func TestListParticipantsFollowsNextLinks(t *testing.T) {
 	}
 }
 
+// TestListParticipantsEndsEndlessListings: a service that answers a page
+// with its own link, or with new links forever, ends the listing with an
+// error instead of keeping the caller in it; and a listing resumes from a
+// NextLink in its options.
+func TestListParticipantsEndsEndlessListings(t *testing.T) {
+	rec := newRecorder(t)
+	c := newTestClient(t, rec.srv.URL, nil)
+	last := func(opts *calling.ListParticipantsOptions) (n int, err error) {
+		for _, e := range c.ListParticipants(context.Background(), "c1", opts) {
+			if err = e; e == nil {
+				n++
+			}
+		}
+		return n, err
+	}
+
+	rec.handle = func(seen) reply {
+		return reply{status: 200, body: participantsPage([]string{"8:acs:r_1"}, "/calling/callConnections/c1/participants?skipToken=same")}
+	}
+	n, err := last(&calling.ListParticipantsOptions{NextLink: "/calling/callConnections/c1/participants?skipToken=same"})
+	require.Error(t, err, "the same link twice")
+	require.Equal(t, 1, n)
+	require.Len(t, rec.requests(), 1, "resumed at the link, which answered with itself")
+
+	var pages atomic.Int64
+	rec.handle = func(seen) reply {
+		return reply{status: 200, body: participantsPage(nil, "/calling/callConnections/c1/participants?skipToken="+strconv.FormatInt(pages.Add(1), 10))}
+	}
+	_, err = last(nil)
+	require.ErrorContains(t, err, "too many participant pages")
+	require.EqualValues(t, 1000, pages.Load())
+}
+
 func TestListParticipantsStopsEarly(t *testing.T) {
 	rec := newRecorder(t)
 	rec.queue(reply{status: 200, body: participantsPage([]string{"8:acs:r_1", "8:acs:r_2"}, "/next")})
@@ -439,7 +473,7 @@ func TestListParticipantsRefusesForeignNextLink(t *testing.T) {
 	require.Len(t, errs, 1)
 	var ae *calling.ArgumentError
 	require.ErrorAs(t, errs[0], &ae)
-	require.Equal(t, "nextLink", ae.Arg)
+	require.Equal(t, "opts.NextLink", ae.Arg)
 	require.Empty(t, other.requests(), "credentials never go to another host")
 }
 

@@ -453,12 +453,12 @@ func participantFromWire(property string, w callwire.CallParticipant) (CallParti
 	return CallParticipant{Identifier: id, IsMuted: w.IsMuted, IsOnHold: w.IsOnHold}, nil
 }
 
-func participantsFromWire(w callwire.GetParticipantsResponse) (ParticipantsPage, error) {
-	page := ParticipantsPage{Participants: make([]CallParticipant, len(w.Value)), NextLink: w.NextLink}
+func participantsFromWire(w callwire.GetParticipantsResponse) (ListParticipantsPageResponse, error) {
+	page := ListParticipantsPageResponse{Participants: make([]CallParticipant, len(w.Value)), NextLink: w.NextLink}
 	for i, p := range w.Value {
 		cp, err := participantFromWire(fmt.Sprintf("value[%d]", i), p)
 		if err != nil {
-			return ParticipantsPage{}, err
+			return ListParticipantsPageResponse{}, err
 		}
 		page.Participants[i] = cp
 	}

@@ -85,7 +85,4 @@ func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict 
 // wait.
 func IsThrottled(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 
-var (
-	errNextLinkLoop = errors.New("calling: the service returned the same next link twice")
-	errTooManyPages = errors.New("calling: too many participant pages; stopped following next links")
-)
+var errTooManyPages = errors.New("calling: too many participant pages; stopped following next links")

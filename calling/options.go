@@ -97,14 +97,18 @@ type GetCallResponse struct {
 
 // ListParticipantsOptions are the optional parameters of ListParticipants
 // and ListParticipantsPage.
-type ListParticipantsOptions struct{}
+type ListParticipantsOptions struct {
+	// NextLink continues a listing from the NextLink of an earlier page;
+	// empty means the first page.
+	NextLink string
+}
 
-// ParticipantsPage is one page of a call's participants.
-type ParticipantsPage struct {
+// ListParticipantsPageResponse is one page of a call's participants.
+type ListParticipantsPageResponse struct {
 	// Participants are the page's participants.
 	Participants []CallParticipant
-	// NextLink, when not empty, is passed to ListParticipantsPage for the
-	// next page.
+	// NextLink reads the next page (in ListParticipantsOptions.NextLink);
+	// empty on the last page.
 	NextLink string
 }
 

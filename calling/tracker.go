@@ -251,7 +251,7 @@ func (t *Tracker) Refresh(ctx context.Context, id string) (CallStatus, error) {
 	}
 	var parts []CallParticipant
 	if !gone && call.State != StateDisconnected {
-		for p, err := range listParticipants(ctx, t.svc, id, nil) {
+		for p, err := range t.svc.ListParticipants(ctx, id, nil) {
 			if IsNotFound(err) {
 				gone = true
 				break

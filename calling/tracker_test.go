@@ -3,6 +3,7 @@ package calling_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -55,21 +56,46 @@ func (s *truthService) GetCall(ctx context.Context, id string, _ *calling.GetCal
 	return calling.GetCallResponse{CallConnectionProperties: calling.CallConnectionProperties{CallConnectionID: id, State: c.state, ServerCallID: "server-" + id}}, nil
 }
 
-func (s *truthService) ListParticipantsPage(ctx context.Context, id, next string, _ *calling.ListParticipantsOptions) (calling.ParticipantsPage, error) {
+func (s *truthService) ListParticipantsPage(ctx context.Context, id string, opts *calling.ListParticipantsOptions) (calling.ListParticipantsPageResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.calls[id]
 	if !ok {
-		return calling.ParticipantsPage{}, notFound()
+		return calling.ListParticipantsPageResponse{}, notFound()
+	}
+	var next string
+	if opts != nil {
+		next = opts.NextLink
 	}
 	// Two pages, to exercise paging.
 	if next == "" && len(c.parts) > 1 {
-		return calling.ParticipantsPage{Participants: c.parts[:1], NextLink: "page2"}, nil
+		return calling.ListParticipantsPageResponse{Participants: c.parts[:1], NextLink: "page2"}, nil
 	}
 	if next == "page2" {
-		return calling.ParticipantsPage{Participants: c.parts[1:]}, nil
+		return calling.ListParticipantsPageResponse{Participants: c.parts[1:]}, nil
 	}
-	return calling.ParticipantsPage{Participants: c.parts}, nil
+	return calling.ListParticipantsPageResponse{Participants: c.parts}, nil
+}
+
+func (s *truthService) ListParticipants(ctx context.Context, id string, opts *calling.ListParticipantsOptions) iter.Seq2[calling.CallParticipant, error] {
+	return func(yield func(calling.CallParticipant, error) bool) {
+		o := &calling.ListParticipantsOptions{}
+		for {
+			page, err := s.ListParticipantsPage(ctx, id, o)
+			if err != nil {
+				yield(calling.CallParticipant{}, err)
+				return
+			}
+			for _, p := range page.Participants {
+				if !yield(p, nil) {
+					return
+				}
+			}
+			if o.NextLink = page.NextLink; o.NextLink == "" {
+				return
+			}
+		}
+	}
 }
 
 func teams(oid string) calling.CallParticipant {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // channelMessages returns the URL of
@@ -51,7 +52,7 @@ func (c *Client) ListChannelMessages(ctx context.Context, teamID, channelID stri
 	if opts != nil {
 		o = *opts
 	}
-	return graphwire.Pages(o.NextLink, func(link string) ([]Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]Message, string, error) {
 		p := o
 		p.NextLink = link
 		resp, err := c.ListChannelMessagesPage(ctx, teamID, channelID, &p)
@@ -109,7 +110,7 @@ func (c *Client) ListReplies(ctx context.Context, teamID, channelID, messageID s
 	if opts != nil {
 		o = *opts
 	}
-	return graphwire.Pages(o.NextLink, func(link string) ([]Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]Message, string, error) {
 		p := o
 		p.NextLink = link
 		resp, err := c.ListRepliesPage(ctx, teamID, channelID, messageID, &p)

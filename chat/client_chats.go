@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // ListChats lists the chats the signed-in user is a member of
@@ -20,7 +21,7 @@ func (c *Client) ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq
 	if opts != nil {
 		o = *opts
 	}
-	return graphwire.Pages(o.NextLink, func(link string) ([]Chat, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]Chat, string, error) {
 		p := o
 		p.NextLink = link
 		resp, err := c.ListChatsPage(ctx, &p)

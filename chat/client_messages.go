@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // SendMessage sends a message to a chat as the signed-in user
@@ -53,7 +54,7 @@ func (c *Client) ListMessages(ctx context.Context, chatID string, opts *ListMess
 	if opts != nil {
 		o = *opts
 	}
-	return gw.Pages(o.NextLink, func(link string) ([]Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]Message, string, error) {
 		p := o
 		p.NextLink = link
 		resp, err := c.ListMessagesPage(ctx, chatID, &p)

@@ -61,7 +61,7 @@ func testNotFound(t *testing.T, s *suite) {
 	if !calling.IsNotFound(err) {
 		t.Errorf("calling.IsNotFound(%v) = false", err)
 	}
-	_, err = svc.ListParticipantsPage(ctx, id, "", nil)
+	_, err = svc.ListParticipantsPage(ctx, id, nil)
 	wantStatus(t, "ListParticipantsPage", err, http.StatusNotFound)
 	_, err = svc.GetParticipant(ctx, id, user, nil)
 	wantStatus(t, "GetParticipant", err, http.StatusNotFound)
@@ -542,22 +542,39 @@ func testListParticipants(t *testing.T, s *suite) {
 	s.wantRoster("ListParticipants", all, want, nil)
 	// The pages, followed by hand, hold the same participants.
 	var paged []calling.CallParticipant
-	next := ""
+	var first calling.ListParticipantsPageResponse
+	opts := &calling.ListParticipantsOptions{}
 	for pages := 0; ; pages++ {
 		if pages > 10 {
 			t.Fatal("more than 10 pages for 4 participants")
 		}
-		page := must(s.Service.ListParticipantsPage(s.ctx(), id, next, nil))(t, "ListParticipantsPage")
+		page := must(s.Service.ListParticipantsPage(s.ctx(), id, opts))(t, "ListParticipantsPage")
+		if pages == 0 {
+			first = page
+		}
 		paged = append(paged, page.Participants...)
 		if page.NextLink == "" {
 			break
 		}
-		next = page.NextLink
+		opts.NextLink = page.NextLink
 	}
 	if len(paged) != len(all) {
 		t.Errorf("the pages hold %d participants, the iterator %d", len(paged), len(all))
 	}
 	s.wantRoster("ListParticipantsPage", paged, want, nil)
+	// The iterator resumes from a page's NextLink, as the page reader does.
+	if first.NextLink != "" {
+		var rest []calling.CallParticipant
+		for p, err := range s.Service.ListParticipants(s.ctx(), id, &calling.ListParticipantsOptions{NextLink: first.NextLink}) {
+			if err != nil {
+				t.Fatalf("ListParticipants from a next link: %v", err)
+			}
+			rest = append(rest, p)
+		}
+		if len(rest) != len(paged)-len(first.Participants) {
+			t.Errorf("ListParticipants from the first page's next link yielded %d participants, want the %d after the first page", len(rest), len(paged)-len(first.Participants))
+		}
+	}
 }
 
 func testHangUpOneToOne(t *testing.T, s *suite) {

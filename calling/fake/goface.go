@@ -14,6 +14,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // The Go face: calling.Service on the switchboard's state.
@@ -196,18 +197,18 @@ func (sb *Switchboard) GetCall(ctx context.Context, callConnectionID string, opt
 
 // ListParticipantsPage implements calling.Service. The Go face's next
 // links are relative ("/calling/callConnections/{id}/participants?skip=n").
-func (sb *Switchboard) ListParticipantsPage(ctx context.Context, callConnectionID, nextLink string, opts *calling.ListParticipantsOptions) (calling.ParticipantsPage, error) {
-	if err := checked(sb.validator.ListParticipantsPage(ctx, callConnectionID, nextLink, opts)); err != nil {
-		return calling.ParticipantsPage{}, err
+func (sb *Switchboard) ListParticipantsPage(ctx context.Context, callConnectionID string, opts *calling.ListParticipantsOptions) (calling.ListParticipantsPageResponse, error) {
+	if err := checked(sb.validator.ListParticipantsPage(ctx, callConnectionID, opts)); err != nil {
+		return calling.ListParticipantsPageResponse{}, err
 	}
 	skip := 0
-	if nextLink != "" {
+	if opts != nil && opts.NextLink != "" {
 		var ok bool
-		if skip, ok = parseNextLink(callConnectionID, nextLink); !ok {
-			return calling.ParticipantsPage{}, &calling.ArgumentError{Arg: "nextLink", Problem: "not a next link of this call connection"}
+		if skip, ok = parseNextLink(callConnectionID, opts.NextLink); !ok {
+			return calling.ListParticipantsPageResponse{}, &calling.ArgumentError{Arg: "opts.NextLink", Problem: "not a next link of this call connection"}
 		}
 	}
-	var page calling.ParticipantsPage
+	var page calling.ListParticipantsPageResponse
 	err := sb.goOp(ctx, OpListParticipants, http.MethodGet, callwire.CallConnectionPath(callConnectionID)+callwire.ActionParticipants, http.StatusOK, func() (e *apiError) {
 		page, e = sb.participantsPage(callConnectionID, skip, func(skip int) string { return nextLinkPath(callConnectionID, skip) })
 		return e
@@ -215,10 +216,18 @@ func (sb *Switchboard) ListParticipantsPage(ctx context.Context, callConnectionI
 	return page, err
 }
 
-// ListParticipants returns the participants of a call, following the
-// pages, like calling.Client.ListParticipants.
+// ListParticipants implements calling.Service: the pages of
+// ListParticipantsPage, one after the other.
 func (sb *Switchboard) ListParticipants(ctx context.Context, callConnectionID string, opts *calling.ListParticipantsOptions) iter.Seq2[calling.CallParticipant, error] {
-	return calling.NewCallConnection(sb, callConnectionID).ListParticipants(ctx, opts)
+	var o calling.ListParticipantsOptions
+	if opts != nil {
+		o = *opts
+	}
+	return paging.Items(o.NextLink, func(link string) ([]calling.CallParticipant, string, error) {
+		o.NextLink = link
+		p, err := sb.ListParticipantsPage(ctx, callConnectionID, &o)
+		return p.Participants, p.NextLink, err
+	})
 }
 
 // CallConnection binds a call connection id to the switchboard, like

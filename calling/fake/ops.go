@@ -226,19 +226,19 @@ func (sb *Switchboard) getCall(id string) (calling.CallConnectionProperties, *ap
 
 // participantsPage returns the page of the roster that starts at skip.
 // nextLink is built by link from the next page's skip.
-func (sb *Switchboard) participantsPage(id string, skip int, link func(skip int) string) (calling.ParticipantsPage, *apiError) {
+func (sb *Switchboard) participantsPage(id string, skip int, link func(skip int) string) (calling.ListParticipantsPageResponse, *apiError) {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	c, e := sb.live(id)
 	if e != nil {
-		return calling.ParticipantsPage{}, e
+		return calling.ListParticipantsPageResponse{}, e
 	}
 	roster := c.roster()
 	if skip > len(roster) {
 		skip = len(roster)
 	}
 	end := min(skip+sb.pageSize(), len(roster))
-	page := calling.ParticipantsPage{Participants: roster[skip:end]}
+	page := calling.ListParticipantsPageResponse{Participants: roster[skip:end]}
 	if end < len(roster) {
 		page.NextLink = link(end)
 	}

@@ -298,7 +298,7 @@ func TestGoFaceChecksLikeTheClient(t *testing.T) {
 		},
 		"get/no id": func(s calling.Service) error { return drop(s.GetCall(ctx, "", nil)) },
 		"list/foreign next link": func(s calling.Service) error {
-			return drop(s.ListParticipantsPage(ctx, "c", "https://evil.example/next", nil))
+			return drop(s.ListParticipantsPage(ctx, "c", &calling.ListParticipantsOptions{NextLink: "https://evil.example/next"}))
 		},
 		"participant/nil": func(s calling.Service) error { return drop(s.GetParticipant(ctx, "c", nil, nil)) },
 		"add/timeout": func(s calling.Service) error {
@@ -471,7 +471,7 @@ func TestHelpers(t *testing.T) {
 	if tok := g.CallbackToken(); strings.Count(tok, ".") != 2 {
 		t.Errorf("CallbackToken %q is not a JWT", tok)
 	}
-	if _, err := g.ListParticipantsPage(ctx(t), id, "/calling/callConnections/other/participants?skip=1", nil); err == nil {
+	if _, err := g.ListParticipantsPage(ctx(t), id, &calling.ListParticipantsOptions{NextLink: "/calling/callConnections/other/participants?skip=1"}); err == nil {
 		t.Error("a next link of another call was accepted")
 	}
 }

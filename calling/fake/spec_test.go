@@ -149,7 +149,7 @@ var specOps = map[string]specOp{
 		}},
 	"CallConnection_GetParticipants.json": {method: "GET", path: func(id string) string { return conns + "/" + id + "/participants" },
 		run: func(t *testing.T, ctx context.Context, c *calling.Client, ex specExample, _ json.RawMessage) any {
-			page, err := c.CallConnection(ex.param(t, "callConnectionId")).ListParticipantsPage(ctx, "", nil)
+			page, err := c.CallConnection(ex.param(t, "callConnectionId")).ListParticipantsPage(ctx, nil)
 			require.NoError(t, err)
 			return participantsWire(page)
 		}},

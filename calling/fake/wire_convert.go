@@ -461,7 +461,7 @@ func participantWire(p calling.CallParticipant) callwire.CallParticipant {
 }
 
 // participantsWire writes a page of participants.
-func participantsWire(p calling.ParticipantsPage) callwire.GetParticipantsResponse {
+func participantsWire(p calling.ListParticipantsPageResponse) callwire.GetParticipantsResponse {
 	w := callwire.GetParticipantsResponse{Value: make([]callwire.CallParticipant, len(p.Participants)), NextLink: p.NextLink}
 	for i, cp := range p.Participants {
 		w.Value[i] = participantWire(cp)

@@ -242,9 +242,9 @@ func TestResponsesRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, props, got.CallConnectionProperties)
 
-	page := calling.ParticipantsPage{Participants: []calling.CallParticipant{{Identifier: teams, IsMuted: true}, {Identifier: phone, IsOnHold: true}, {Identifier: identity.UnknownIdentifier{ID: "99:x"}}}, NextLink: "/next"}
+	page := calling.ListParticipantsPageResponse{Participants: []calling.CallParticipant{{Identifier: teams, IsMuted: true}, {Identifier: phone, IsOnHold: true}, {Identifier: identity.UnknownIdentifier{ID: "99:x"}}}, NextLink: "/next"}
 	tr.body, _ = json.Marshal(participantsWire(page))
-	gotPage, err := c.ListParticipantsPage(ctx, "c1", "", nil)
+	gotPage, err := c.ListParticipantsPage(ctx, "c1", nil)
 	require.NoError(t, err)
 	require.Equal(t, page, gotPage)
 
@@ -434,12 +434,12 @@ func FuzzResponseDecoding(f *testing.F) {
 			require.NoError(t, err, "%s", m.body)
 			require.Equal(t, r, again)
 		case 1:
-			r, err := conn.ListParticipantsPage(ctx, "", nil)
+			r, err := conn.ListParticipantsPage(ctx, nil)
 			if !check(err) {
 				return
 			}
 			m.body, _ = json.Marshal(participantsWire(r))
-			again, err := conn.ListParticipantsPage(ctx, "", nil)
+			again, err := conn.ListParticipantsPage(ctx, nil)
 			require.NoError(t, err, "%s", m.body)
 			require.Equal(t, r, again)
 		case 2:

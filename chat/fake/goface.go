@@ -13,6 +13,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/meetinglink"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // As returns the Go face of the service for the signed-in user userID (an
@@ -93,7 +94,7 @@ func (g *goFace) ListChats(ctx context.Context, opts *chat.ListChatsOptions) ite
 	if opts != nil {
 		o = *opts
 	}
-	return gw.Pages(o.NextLink, func(link string) ([]chat.Chat, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]chat.Chat, string, error) {
 		o.NextLink = link
 		p, err := g.ListChatsPage(ctx, &o)
 		return p.Chats, p.NextLink, err
@@ -342,7 +343,7 @@ func (g *goFace) ListMessages(ctx context.Context, chatID string, opts *chat.Lis
 	if opts != nil {
 		o = *opts
 	}
-	return gw.Pages(o.NextLink, func(link string) ([]chat.Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]chat.Message, string, error) {
 		o.NextLink = link
 		p, err := g.ListMessagesPage(ctx, chatID, &o)
 		return p.Messages, p.NextLink, err
@@ -463,7 +464,7 @@ func (g *goFace) ListChannelMessages(ctx context.Context, teamID, channelID stri
 	if opts != nil {
 		o = *opts
 	}
-	return gw.Pages(o.NextLink, func(link string) ([]chat.Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]chat.Message, string, error) {
 		o.NextLink = link
 		p, err := g.ListChannelMessagesPage(ctx, teamID, channelID, &o)
 		return p.Messages, p.NextLink, err
@@ -520,7 +521,7 @@ func (g *goFace) ListReplies(ctx context.Context, teamID, channelID, messageID s
 	if opts != nil {
 		o = *opts
 	}
-	return gw.Pages(o.NextLink, func(link string) ([]chat.Message, string, error) {
+	return paging.Items(o.NextLink, func(link string) ([]chat.Message, string, error) {
 		o.NextLink = link
 		p, err := g.ListRepliesPage(ctx, teamID, channelID, messageID, &o)
 		return p.Messages, p.NextLink, err

@@ -243,29 +243,3 @@ func TestDecodeNotifications(t *testing.T) {
 		assert.ErrorIs(t, err, ErrNotificationBody, "%q", bad)
 	}
 }
-
-func TestPages(t *testing.T) {
-	pages := map[string]struct {
-		items []int
-		next  string
-	}{"": {[]int{1, 2}, "p2"}, "p2": {[]int{3}, "p3"}, "p3": {nil, ""}}
-	var got []int
-	for v, err := range Pages("", func(link string) ([]int, string, error) { p := pages[link]; return p.items, p.next, nil }) {
-		require.NoError(t, err)
-		got = append(got, v)
-	}
-	assert.Equal(t, []int{1, 2, 3}, got)
-	calls := 0
-	for _, err := range Pages("", func(link string) ([]int, string, error) { calls++; return []int{1}, "same", nil }) {
-		if err != nil {
-			assert.ErrorIs(t, err, ErrPagingLoop)
-			break
-		}
-	}
-	assert.Equal(t, 2, calls)
-	calls = 0
-	for range Pages("", func(string) ([]int, string, error) { calls++; return []int{1, 2, 3}, "more", nil }) {
-		break
-	}
-	assert.Equal(t, 1, calls, "stopping early fetches no more pages")
-}
