@@ -184,8 +184,8 @@ func TestFaultDelayAndDrop(t *testing.T) {
 func TestOperationsAfterClose(t *testing.T) {
 	h := newHarness(t, nil)
 	h.sb.Close()
-	if _, err := h.sb.GetCall(ctx(t), "x", nil); err == nil {
-		t.Error("GetCall after Close succeeded")
+	if _, err := h.sb.GetCall(ctx(t), "x", nil); calling.StatusCode(err) != http.StatusServiceUnavailable {
+		t.Errorf("GetCall after Close: %v, want 503 as on the HTTP face", err)
 	}
 	noRetry := newClient(t, h.api, h.sb.AccessKey(), func(o *calling.ClientOptions) { o.Retry = policy.RetryOptions{MaxRetries: -1} })
 	if _, err := noRetry.GetCall(ctx(t), "x", nil); calling.StatusCode(err) != http.StatusServiceUnavailable {

@@ -66,31 +66,30 @@ func checked[T any](_ T, err error) error {
 }
 
 // goOp runs one operation of the Go face as one request of the HTTP face
-// runs: refused after Close, under the injected fault that applies, logged
+// runs: refused after Close (503), under the injected fault that applies, logged
 // as the request the client would have sent (method, path), a service
 // error returned as the client's *azcore.ResponseError.
 func (sb *Switchboard) goOp(ctx context.Context, op, method, path string, okStatus int, run func() *apiError) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sb.mu.Lock()
-	closed := sb.closed
-	sb.mu.Unlock()
-	if closed {
-		return errClosed
-	}
-	f := sb.faults.Take(op)
-	rq := Request{Op: op, Face: "go", Method: method, Path: fakekit.UnescapedPath(path), Injected: f != nil, At: sb.clock.Now()}
+	rq := Request{Op: op, Face: "go", Method: method, Path: fakekit.UnescapedPath(path), At: sb.clock.Now()}
 	var e *apiError
-	switch fakekit.Apply(ctx, f, func() { e = run() }) {
-	case fakekit.Gone:
-		sb.logRequest(rq)
-		return ctx.Err()
-	case fakekit.Drop:
-		sb.logRequest(rq)
-		return ErrDropped
-	case fakekit.Fail:
-		e = faultError(f)
+	if sb.isClosed() {
+		e = errServiceClosed
+	} else {
+		f := sb.faults.Take(op)
+		rq.Injected = f != nil
+		switch fakekit.Apply(ctx, f, func() { e = run() }) {
+		case fakekit.Gone:
+			sb.logRequest(rq)
+			return ctx.Err()
+		case fakekit.Drop:
+			sb.logRequest(rq)
+			return ErrDropped
+		case fakekit.Fail:
+			e = faultError(f)
+		}
 	}
 	rq.Status = okStatus
 	if e != nil {

@@ -100,11 +100,8 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(e)
 		return
 	}
-	sb.mu.Lock()
-	closed := sb.closed
-	sb.mu.Unlock()
-	if closed {
-		answer(&apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The switchboard is closed."})
+	if sb.isClosed() {
+		answer(errServiceClosed)
 		return
 	}
 	repeatID := ""

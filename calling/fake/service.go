@@ -314,5 +314,16 @@ func (sb *Switchboard) AddGroupCall(locator calling.CallLocator, participants ..
 	sb.groups[string(locator.Kind)+"/"+locator.ID] = slices.Clone(participants)
 }
 
-// errClosed is returned by operations on a closed switchboard.
+// errClosed is the error of what the switchboard does by itself, or of
+// Settle, after Close.
 var errClosed = errors.New("fake: the switchboard is closed")
+
+// errServiceClosed is the answer to a request after Close, on both faces.
+var errServiceClosed = &apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The switchboard is closed."}
+
+// isClosed reports whether Close was called.
+func (sb *Switchboard) isClosed() bool {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.closed
+}

@@ -131,7 +131,8 @@ func TestFaultSkipAndRatio(t *testing.T) {
 	assert.Equal(t, []int{0, 0, 0, 503, 0, 503, 0, 503}, got)
 }
 
-// After Close, both faces refuse requests; inspection still works.
+// After Close, both faces refuse requests with 503, and log them;
+// inspection still works.
 func TestClose(t *testing.T) {
 	svc := fake.New(nil)
 	srv := svc.NewServer()
@@ -145,11 +146,17 @@ func TestClose(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, svc.Close())
 	require.NoError(t, svc.Close(), "Close is idempotent")
+	svc.ResetRequests()
 	_, err = svc.CreateUser(ctx, nil)
-	assert.Error(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, statusOf(err), "the Go face answers as the HTTP face: %v", err)
 	_, err = client.CreateUser(ctx, nil)
 	assert.Equal(t, http.StatusServiceUnavailable, statusOf(err), "%v", err)
 	assert.Len(t, svc.Users(), 1)
+	reqs := svc.Requests()
+	require.Len(t, reqs, 2)
+	for _, r := range reqs {
+		assert.Equal(t, http.StatusServiceUnavailable, r.Status, r.Face)
+	}
 }
 
 // statusOf is the status of the service's error err, 0 for none.
@@ -159,4 +166,21 @@ func statusOf(err error) int {
 		return re.StatusCode
 	}
 	return 0
+}
+
+// The Go face refuses arguments with the client's own checks: a blank user
+// id is the client's *identity.ArgumentError (the fake's copy of the check
+// accepted it and answered 404), and nothing reaches the request log.
+func TestGoFaceChecksArgumentsAsTheClient(t *testing.T) {
+	svc := fake.New(nil)
+	client, err := identity.NewClientFromConnectionString(svc.ConnectionString("https://127.0.0.1:1"), nil)
+	require.NoError(t, err)
+	blank := identity.CommunicationUserIdentifier{ID: "  "}
+	for name, face := range map[string]identity.Service{"fake": svc, "client": client} {
+		_, err := face.GetUser(context.Background(), blank, nil)
+		var ae *identity.ArgumentError
+		require.True(t, errors.As(err, &ae), "%s: %v", name, err)
+		assert.Equal(t, "user", ae.Arg, name)
+	}
+	assert.Empty(t, svc.Requests())
 }

@@ -37,27 +37,28 @@ func ctxErr(ctx context.Context) error {
 }
 
 // call runs one operation of the Go face as one request of the HTTP face
-// runs: refused after Close, under the injected fault that applies, logged
+// runs: refused after Close (503), under the injected fault that applies, logged
 // as the request the real client would have sent (method, path), and with a
 // service error returned as the *azcore.ResponseError the client returns.
 func (s *Service) call(ctx context.Context, op, method, path string, run func() (okStatus int, e *apiError)) error {
-	if s.isClosed() {
-		return errClosed
-	}
 	rq := Request{Face: "go", Op: op, Method: method, Path: fakekit.UnescapedPath(path), At: s.now()}
-	f := s.faults.Take(op)
-	rq.Injected = f != nil
 	var okStatus int
 	var e *apiError
-	switch fakekit.Apply(ctx, f, func() { okStatus, e = run() }) {
-	case fakekit.Gone:
-		s.logRequest(rq)
-		return ctx.Err()
-	case fakekit.Drop:
-		s.logRequest(rq)
-		return ErrDropped
-	case fakekit.Fail:
-		e = faultError(f)
+	if s.isClosed() {
+		e = errClosed
+	} else {
+		f := s.faults.Take(op)
+		rq.Injected = f != nil
+		switch fakekit.Apply(ctx, f, func() { okStatus, e = run() }) {
+		case fakekit.Gone:
+			s.logRequest(rq)
+			return ctx.Err()
+		case fakekit.Drop:
+			s.logRequest(rq)
+			return ErrDropped
+		case fakekit.Fail:
+			e = faultError(f)
+		}
 	}
 	rq.Status = okStatus
 	if e != nil {

@@ -223,7 +223,7 @@ func (s *Service) serve(op string, h func(r *http.Request, body []byte) (int, an
 			return
 		}
 		if s.isClosed() {
-			fail(&apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The service is closed."})
+			fail(errClosed)
 			return
 		}
 		f := s.faults.Take(op)

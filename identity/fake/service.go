@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -171,8 +170,8 @@ func (s *Service) isClosed() bool {
 	return s.closed
 }
 
-// errClosed is the Go face's error after Close.
-var errClosed = errors.New("fake: the service is closed")
+// errClosed is the answer to a request after Close, on both faces.
+var errClosed = &apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", msg: "The service is closed."}
 
 // Clock returns the service's clock.
 func (s *Service) Clock() identity.Clock { return s.clock }
