@@ -25,7 +25,23 @@ import (
 // Implementations check their arguments before acting and return an
 // *[ArgumentError] for bad input; service failures are
 // *azcore.ResponseError, which [IsNotFound] and its siblings classify.
+//
+// # Extending Service
+//
+// Service grows when the service does: a new operation is a new method, in
+// a minor release. So that this breaks nobody, a type outside this module
+// implements Service only by embedding one — the Service it decorates
+// (logging, metrics, a cache), or for a test double the fake's Go face or a
+// nil Service — and overriding the methods it changes; a method added later
+// then reaches the embedded value. An unexported method enforces this.
+// Code that needs only a few operations declares its own small interface
+// instead, which nobody will grow. See DESIGN.md, "Extending the
+// interfaces".
 type Service interface {
+	// service makes Service implementable outside this module only by
+	// embedding one.
+	service()
+
 	// CreateCall calls one target, or several for a group call, from the
 	// ACS resource. A phone target needs opts.SourceCallerID. The service
 	// posts the call's events to callbackURL (https).

@@ -24,7 +24,23 @@ const MaxPageSize = 50
 // Bad arguments are refused with an *ArgumentError before anything is sent;
 // failures of the service are *Error (see IsNotFound, IsForbidden,
 // IsThrottled). Implementations are safe for concurrent use.
+//
+// # Extending Service
+//
+// Service grows when the service does: a new operation is a new method, in
+// a minor release. So that this breaks nobody, a type outside this module
+// implements Service only by embedding one — the Service it decorates
+// (logging, metrics, a cache), or for a test double the fake's Go face or a
+// nil Service — and overriding the methods it changes; a method added later
+// then reaches the embedded value. An unexported method enforces this.
+// Code that needs only a few operations declares its own small interface
+// instead, which nobody will grow. See DESIGN.md, "Extending the
+// interfaces".
 type Service interface {
+	// service makes Service implementable outside this module only by
+	// embedding one.
+	service()
+
 	// ListChats lists the chats the signed-in user is a member of.
 	ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq2[Chat, error]
 	// ListChatsPage reads one page of ListChats; pass the returned NextLink

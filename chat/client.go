@@ -81,6 +81,8 @@ type Client struct {
 
 var _ Service = (*Client)(nil)
 
+func (*Client) service() {}
+
 // ClientOptions are the optional parameters of NewClient.
 type ClientOptions struct {
 	// ClientOptions configures the HTTP pipeline the Azure way: Transport,

@@ -8,7 +8,23 @@ import (
 // Service is the ACS identity service as this package's users see it. The
 // real [*Client] implements it, and so does the in-memory fake in
 // identity/fake, so code written against Service can be tested offline.
+//
+// # Extending Service
+//
+// Service grows when the service does: a new operation is a new method, in
+// a minor release. So that this breaks nobody, a type outside this module
+// implements Service only by embedding one — the Service it decorates
+// (logging, metrics, a cache), or for a test double the fake's Go face or a
+// nil Service — and overriding the methods it changes; a method added later
+// then reaches the embedded value. An unexported method enforces this.
+// Code that needs only a few operations declares its own small interface
+// instead, which nobody will grow (as TokenExchanger does for the
+// credentials). See DESIGN.md, "Extending the interfaces".
 type Service interface {
+	// service makes Service implementable outside this module only by
+	// embedding one.
+	service()
+
 	// CreateUser creates a new ACS user, optionally with an access token.
 	CreateUser(ctx context.Context, opts *CreateUserOptions) (CreateUserResponse, error)
 	// GetUser reads an ACS user.

@@ -62,6 +62,8 @@ type Client struct {
 
 var _ Service = (*Client)(nil)
 
+func (*Client) service() {}
+
 // NewClient returns a client for the ACS resource at endpoint
 // ("https://<resource>.communication.azure.com") that authenticates with an
 // Entra ID credential (scope https://communication.azure.com//.default), for

@@ -109,11 +109,21 @@ type Options struct {
 	MaxRequestLog int
 }
 
+// sealed is calling.Service under a name that, embedded, stays unexported.
+type sealed = calling.Service
+
 // Switchboard is an in-memory ACS Call Automation service with simulated
 // parties. It implements calling.Service (the Go face) and serves the Call
 // Automation REST API (the HTTP face, Handler). It is safe for concurrent
 // use; Close stops its goroutines.
 type Switchboard struct {
+	// sealed, never set, is embedded so that the type implements calling.Service,
+	// which outside package calling only a type that embeds one can
+	// (DESIGN.md, "Extending the interfaces"). Every method of the
+	// interface is this type's own: TestGoFaceImplementsEveryMethod calls
+	// them all.
+	sealed
+
 	opts       Options
 	clock      identity.Clock
 	key        []byte

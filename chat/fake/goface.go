@@ -25,6 +25,13 @@ func (s *Service) As(userID string) chat.Service {
 }
 
 type goFace struct {
+	// chat.Service, never set, is embedded so that the type implements chat.Service,
+	// which outside package chat only a type that embeds one can
+	// (DESIGN.md, "Extending the interfaces"). Every method of the
+	// interface is this type's own: TestGoFaceImplementsEveryMethod calls
+	// them all.
+	chat.Service
+
 	s    *Service
 	user string
 }
