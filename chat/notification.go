@@ -79,15 +79,17 @@ type ClientStateSource interface {
 	ClientState(subscriptionID string) (string, bool)
 }
 
-// NotificationHandlerOptions are the parameters of NewNotificationHandler.
-// Exactly one of ClientState and ClientStates is needed.
+// OneClientState is the ClientStateSource of a handler whose subscriptions
+// all have this one client state. It is a secret: fmt's verbs, slog and
+// encoding/json show it redacted.
+type OneClientState string
+
+// ClientState returns s, whatever the subscription.
+func (s OneClientState) ClientState(string) (string, bool) { return string(s), true }
+
+// NotificationHandlerOptions are the optional parameters of
+// NewNotificationHandler.
 type NotificationHandlerOptions struct {
-	// ClientState is the one client state of every subscription served.
-	ClientState string
-	// ClientStates gives the client state of each subscription, for example
-	// a SubscriptionManager. Notifications of unknown subscriptions are
-	// refused.
-	ClientStates ClientStateSource
 	// MaxBodyBytes bounds a notification POST body; zero means 1 MiB.
 	MaxBodyBytes int64
 	// Buffer is the capacity of the Notifications channel, and how many
@@ -155,23 +157,23 @@ type NotificationHandler struct {
 }
 
 // NewNotificationHandler returns a handler for the subscriptions whose
-// client states opts gives.
-func NewNotificationHandler(opts *NotificationHandlerOptions) (*NotificationHandler, error) {
+// client states clientStates gives: a SubscriptionManager, which refuses
+// the notifications of subscriptions it does not know, or OneClientState
+// for subscriptions that share one. opts may be nil.
+func NewNotificationHandler(clientStates ClientStateSource, opts *NotificationHandlerOptions) (*NotificationHandler, error) {
 	var o NotificationHandlerOptions
 	if opts != nil {
 		o = *opts
 	}
-	h := &NotificationHandler{states: o.ClientStates, maxBody: o.MaxBodyBytes}
-	switch {
-	case o.ClientState != "" && o.ClientStates != nil:
-		return nil, &ArgumentError{Arg: "opts", Problem: "must set ClientState or ClientStates, not both"}
-	case o.ClientState != "":
-		if err := checkClientState("opts.ClientState", o.ClientState); err != nil {
+	h := &NotificationHandler{states: clientStates, maxBody: o.MaxBodyBytes}
+	switch s := clientStates.(type) {
+	case nil:
+		return nil, &ArgumentError{Arg: "clientStates", Problem: "is nil: give a SubscriptionManager or a OneClientState"}
+	case OneClientState:
+		if err := checkClientState("clientStates", string(s)); err != nil {
 			return nil, err
 		}
-		h.single, h.hasSingle = sha256.Sum256([]byte(o.ClientState)), true
-	case o.ClientStates == nil:
-		return nil, &ArgumentError{Arg: "opts", Problem: "must set ClientState or ClientStates"}
+		h.single, h.hasSingle = sha256.Sum256([]byte(s)), true
 	}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20

@@ -28,7 +28,7 @@ func FuzzNotificationHandler(f *testing.F) {
 	f.Add("validationToken=%E2%9C%93&x=1", []byte("ignored"))
 	f.Add("validationToken=%zz", []byte{})
 	f.Fuzz(func(t *testing.T, query string, body []byte) {
-		h, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: hookState, MaxBodyBytes: 1 << 16, Buffer: 64})
+		h, err := chat.NewNotificationHandler(chat.OneClientState(hookState), &chat.NotificationHandlerOptions{MaxBodyBytes: 1 << 16, Buffer: 64})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,15 +31,15 @@ func post(h http.Handler, target, contentType, body string) *httptest.ResponseRe
 	return w
 }
 
-func newHandler(t *testing.T, o *chat.NotificationHandlerOptions) *chat.NotificationHandler {
+func newHandler(t *testing.T, states chat.ClientStateSource, o *chat.NotificationHandlerOptions) *chat.NotificationHandler {
 	t.Helper()
-	h, err := chat.NewNotificationHandler(o)
+	h, err := chat.NewNotificationHandler(states, o)
 	require.NoError(t, err)
 	return h
 }
 
 func TestNotificationHandlerValidation(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState})
+	h := newHandler(t, chat.OneClientState(hookState), nil)
 	w := post(h, "/hook?validationToken=Validation%3A+Testing+client+application+reachability+for+subscription+Request-Id%3A+abc", "text/plain", "")
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Equal(t, "text/plain; charset=utf-8", w.Header().Get("Content-Type"))
@@ -59,7 +59,7 @@ func TestNotificationHandlerValidation(t *testing.T) {
 }
 
 func TestNotificationHandlerDelivers(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState})
+	h := newHandler(t, chat.OneClientState(hookState), nil)
 	w := post(h, "/hook", "application/json; charset=utf-8", oneChange)
 	require.Equal(t, http.StatusAccepted, w.Code)
 	require.Empty(t, w.Body.String())
@@ -90,7 +90,7 @@ func TestNotificationHandlerDelivers(t *testing.T) {
 }
 
 func TestNotificationHandlerRefuses(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, MaxBodyBytes: 4096, Buffer: 2, MaxWait: -1})
+	h := newHandler(t, chat.OneClientState(hookState), &chat.NotificationHandlerOptions{MaxBodyBytes: 4096, Buffer: 2, MaxWait: -1})
 	forged := strings.ReplaceAll(oneChange, hookState, "hook-client-state-0123456788")
 	cases := []struct {
 		name, method, ctype, body string
@@ -147,18 +147,18 @@ type states map[string]string
 func (s states) ClientState(id string) (string, bool) { v, ok := s[id]; return v, ok }
 
 func TestNotificationHandlerPerSubscriptionStates(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientStates: states{"sub-1": hookState, "sub-2": "other"}})
+	h := newHandler(t, states{"sub-1": hookState, "sub-2": "other"}, nil)
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", oneChange).Code)
 	require.Equal(t, http.StatusForbidden, post(h, "/hook", "application/json", strings.ReplaceAll(oneChange, "sub-1", "sub-2")).Code)
 	require.Equal(t, http.StatusForbidden, post(h, "/hook", "application/json", strings.ReplaceAll(oneChange, "sub-1", "sub-3")).Code, "unknown subscription")
 
 	var ae *chat.ArgumentError
-	_, err := chat.NewNotificationHandler(nil)
+	_, err := chat.NewNotificationHandler(nil, nil)
 	require.True(t, errors.As(err, &ae))
-	_, err = chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "x", ClientStates: states{}})
+	require.Equal(t, "clientStates", ae.Arg)
+	_, err = chat.NewNotificationHandler(chat.OneClientState("has space"), nil)
 	require.True(t, errors.As(err, &ae))
-	_, err = chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "has space"})
-	require.True(t, errors.As(err, &ae))
+	require.Equal(t, "clientStates", ae.Arg)
 	require.NotContains(t, err.Error(), "has space")
 }
 
@@ -209,7 +209,7 @@ func seq(first, n int) []string {
 // order as the channel is read; meanwhile other deliveries are refused (they
 // fit later), and none is lost or repeated.
 func TestNotificationHandlerOversizedBatch(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, Buffer: 2, MaxWait: -1})
+	h := newHandler(t, chat.OneClientState(hookState), &chat.NotificationHandlerOptions{Buffer: 2, MaxWait: -1})
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(0, 5)).Code, "a batch of 5 with a buffer of 2")
 	require.Equal(t, http.StatusServiceUnavailable, post(h, "/hook", "application/json", batch(100, 1)).Code, "the oversized batch is not read yet")
 	require.Equal(t, seq(0, 5), read(t, h, 5))
@@ -231,7 +231,7 @@ func TestNotificationHandlerOversizedBatch(t *testing.T) {
 // TestNotificationHandlerWaitsForRoom: a delivery that does not fit waits
 // (up to MaxWait) while the reader makes room, and is then accepted whole.
 func TestNotificationHandlerWaitsForRoom(t *testing.T) {
-	h := newHandler(t, &chat.NotificationHandlerOptions{ClientState: hookState, Buffer: 3, MaxWait: time.Minute})
+	h := newHandler(t, chat.OneClientState(hookState), &chat.NotificationHandlerOptions{Buffer: 3, MaxWait: time.Minute})
 	waiting := make(chan struct{}, 1)
 	chat.SetTestHookWaiting(func() { waiting <- struct{}{} })
 	defer chat.SetTestHookWaiting(nil)

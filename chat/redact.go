@@ -65,27 +65,16 @@ func (m OnlineMeeting) Format(f fmt.State, verb rune) {
 // JoinMeetingID and Passcode, or build calling's ClientJoinLocator.
 func (m OnlineMeeting) MarshalJSON() ([]byte, error) { return json.Marshal(m.redacted()) }
 
-type plainNotificationHandlerOptions NotificationHandlerOptions // no methods
-
-func (o NotificationHandlerOptions) redacted() plainNotificationHandlerOptions {
-	p := plainNotificationHandlerOptions(o)
-	p.ClientState = ifSet(o.ClientState)
-	return p
-}
-
-// Format prints the options as fmt would, with the client state redacted,
-// for every verb.
-func (o NotificationHandlerOptions) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, "chat.NotificationHandlerOptions", o.redacted())
+// Format prints the client state redacted, for every verb.
+func (s OneClientState) Format(f fmt.State, verb rune) {
+	redact.FormatString(f, verb, ifSet(string(s)))
 }
 
 // LogValue implements slog.LogValuer with the client state redacted.
-func (o NotificationHandlerOptions) LogValue() slog.Value { return slog.AnyValue(o.redacted()) }
+func (s OneClientState) LogValue() slog.Value { return slog.StringValue(ifSet(string(s))) }
 
-// MarshalJSON encodes the options with the client state redacted.
-func (o NotificationHandlerOptions) MarshalJSON() ([]byte, error) {
-	return json.Marshal(o.redacted())
-}
+// MarshalJSON encodes the client state redacted.
+func (s OneClientState) MarshalJSON() ([]byte, error) { return json.Marshal(ifSet(string(s))) }
 
 // managerView is what a SubscriptionManager shows of itself.
 type managerView struct {
@@ -103,7 +92,7 @@ func (m *SubscriptionManager) view() managerView {
 	n := len(m.subs)
 	m.mu.Unlock()
 	return managerView{
-		NotificationURL: m.o.NotificationURL, LifecycleNotificationURL: m.o.LifecycleNotificationURL,
+		NotificationURL: m.url, LifecycleNotificationURL: m.o.LifecycleNotificationURL,
 		Subscriptions: n, ClientStates: redact.Marker,
 	}
 }

@@ -55,12 +55,11 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	hooks := httptest.NewServer(mux)
 	t.Cleanup(hooks.Close)
 
-	mgr, err := chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{
-		NotificationURL:          hooks.URL + "/hook",
+	mgr, err := chat.NewSubscriptionManager(alice, hooks.URL+"/hook", &chat.SubscriptionManagerOptions{
 		LifecycleNotificationURL: hooks.URL + "/lifecycle",
 	})
 	require.NoError(t, err)
-	h, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientStates: mgr})
+	h, err := chat.NewNotificationHandler(mgr, nil)
 	require.NoError(t, err)
 	late.h = h
 
@@ -123,14 +122,13 @@ func TestSubscriptionManagerRenewsBeforeExpiry(t *testing.T) {
 	g := newFakeGraph(t)
 	alice := g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock })
 	ctx := context.Background()
-	h, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: "unused-by-this-test"})
+	h, err := chat.NewNotificationHandler(chat.OneClientState("unused-by-this-test"), nil)
 	require.NoError(t, err)
 	hooks := hookServer(t, h)
 	failures := make(chan error, 10)
-	mgr, err := chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{
-		NotificationURL: hooks.URL + "/hook",
-		Clock:           g.clock,
-		OnError:         func(_ string, err error) { failures <- err },
+	mgr, err := chat.NewSubscriptionManager(alice, hooks.URL+"/hook", &chat.SubscriptionManagerOptions{
+		Clock:   g.clock,
+		OnError: func(_ string, err error) { failures <- err },
 	})
 	require.NoError(t, err)
 	sub, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(g.seeded.Meeting.ChatID))
@@ -205,6 +203,6 @@ func TestSubscriptionArgumentsCheckedBeforeSending(t *testing.T) {
 	_, err := alice.RenewSubscription(ctx, "sub-1", 2*time.Hour, nil)
 	var ae *chat.ArgumentError
 	require.True(t, errors.As(err, &ae))
-	_, err = chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{NotificationURL: hook, Lifetime: 3 * time.Hour})
+	_, err = chat.NewSubscriptionManager(alice, hook, &chat.SubscriptionManagerOptions{Lifetime: 3 * time.Hour})
 	require.True(t, errors.As(err, &ae))
 }

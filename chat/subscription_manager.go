@@ -12,11 +12,9 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
-// SubscriptionManagerOptions are the parameters of NewSubscriptionManager.
+// SubscriptionManagerOptions are the optional parameters of
+// NewSubscriptionManager.
 type SubscriptionManagerOptions struct {
-	// NotificationURL receives the change notifications (required): the
-	// public https URL of a NotificationHandler.
-	NotificationURL string
 	// LifecycleNotificationURL receives lifecycle notifications; it may be
 	// the same URL and handler. Needed for a Lifetime above one hour.
 	LifecycleNotificationURL string
@@ -47,6 +45,7 @@ type SubscriptionManagerOptions struct {
 // does the renewals in the caller's goroutine until its ctx ends.
 type SubscriptionManager struct {
 	c    *Client
+	url  string // the notification URL
 	o    SubscriptionManagerOptions
 	wake chan struct{}
 
@@ -61,8 +60,10 @@ type managedSub struct {
 	retryAt     time.Time // after a failed renewal
 }
 
-// NewSubscriptionManager returns a manager that subscribes through c.
-func NewSubscriptionManager(c *Client, opts *SubscriptionManagerOptions) (*SubscriptionManager, error) {
+// NewSubscriptionManager returns a manager that subscribes notificationURL,
+// the public https URL of a NotificationHandler, through c. opts may be
+// nil.
+func NewSubscriptionManager(c *Client, notificationURL string, opts *SubscriptionManagerOptions) (*SubscriptionManager, error) {
 	if c == nil {
 		return nil, &ArgumentError{Arg: "c", Problem: "is nil"}
 	}
@@ -70,7 +71,7 @@ func NewSubscriptionManager(c *Client, opts *SubscriptionManagerOptions) (*Subsc
 	if opts != nil {
 		o = *opts
 	}
-	if err := checkHookURL("opts.NotificationURL", o.NotificationURL); err != nil {
+	if err := checkHookURL("notificationURL", notificationURL); err != nil {
 		return nil, err
 	}
 	hasLifecycle := o.LifecycleNotificationURL != ""
@@ -100,7 +101,7 @@ func NewSubscriptionManager(c *Client, opts *SubscriptionManagerOptions) (*Subsc
 	if o.Clock == nil {
 		o.Clock = c.clock
 	}
-	return &SubscriptionManager{c: c, o: o, wake: make(chan struct{}, 1), subs: map[string]*managedSub{}}, nil
+	return &SubscriptionManager{c: c, url: notificationURL, o: o, wake: make(chan struct{}, 1), subs: map[string]*managedSub{}}, nil
 }
 
 // newClientState returns 32 random bytes in base64url (43 characters).
@@ -112,7 +113,7 @@ func newClientState() string {
 
 func (m *SubscriptionManager) create(ctx context.Context, resource string) (*managedSub, error) {
 	state := newClientState()
-	resp, err := m.c.CreateSubscription(ctx, resource, m.o.NotificationURL, state, &CreateSubscriptionOptions{
+	resp, err := m.c.CreateSubscription(ctx, resource, m.url, state, &CreateSubscriptionOptions{
 		ChangeTypes:              m.o.ChangeTypes,
 		Lifetime:                 m.o.Lifetime,
 		LifecycleNotificationURL: m.o.LifecycleNotificationURL,

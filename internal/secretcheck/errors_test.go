@@ -96,7 +96,7 @@ func TestErrorsNeverShowSecrets(t *testing.T) {
 	add("MeetingIDLocator", err, secret)
 
 	for _, cs := range []string{secret + " x", strings.Repeat(secret, 5), secret + "\x00"} {
-		_, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientState: cs})
+		_, err := chat.NewNotificationHandler(chat.OneClientState(cs), nil)
 		add("NewNotificationHandler", err, secret)
 		c, err := chat.NewClient(staticEntra("graph-token"), &chat.ClientOptions{BaseURL: "http://127.0.0.1:1/v1.0"})
 		require.NoError(t, err)

@@ -133,10 +133,10 @@ func cases(t *testing.T) map[string]secretCase {
 	hooks := &lateHandler{}
 	hsrv := httptest.NewServer(hooks)
 	t.Cleanup(hsrv.Close)
-	mgr, err := chat.NewSubscriptionManager(alice, &chat.SubscriptionManagerOptions{NotificationURL: hsrv.URL + "/hook"})
+	mgr, err := chat.NewSubscriptionManager(alice, hsrv.URL+"/hook", nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mgr.Close(context.Background()) })
-	nh, err := chat.NewNotificationHandler(&chat.NotificationHandlerOptions{ClientStates: mgr})
+	nh, err := chat.NewNotificationHandler(mgr, nil)
 	require.NoError(t, err)
 	hooks.set(nh)
 	sub, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(seeded.Meeting.ChatID))
@@ -195,7 +195,7 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: chat.GetOnlineMeetingByJoinURLResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.GetOnlineMeetingByJoinMeetingIDResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.CreateOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
-		{value: chat.NotificationHandlerOptions{ClientState: clientState, Buffer: 8}, secrets: []string{clientState}},
+		{value: chat.OneClientState(clientState), secrets: []string{clientState}},
 		{value: mgr, secrets: []string{mgrState}},
 
 		{value: byLink, secrets: []string{linkPasscode}},
