@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,9 +30,15 @@ import (
 const maxBody = 256 << 10
 
 // SupportedAPIVersions are the api-versions the HTTP face answers: the
-// stable Call Automation versions.
+// stable versions of the Call Automation REST API, one folder each under
+// specification/communication/data-plane/CallAutomation/stable/ in
+// Azure/azure-rest-api-specs (the readme's package-2023-03-06 to
+// package-2025-06-15 tags, and the 2026-03-12 folder, whose info.version
+// says 2026-03-12). Preview versions (2022-04-07-preview,
+// 2023-06-15-preview, ...) and any other string are refused (choice: the
+// fake serves the stable API only).
 var SupportedAPIVersions = []string{
-	"2023-03-15", "2023-10-15", "2024-09-15", "2025-05-15", "2025-06-15", calling.DefaultAPIVersion,
+	"2023-03-06", "2023-10-15", "2024-04-15", "2024-09-15", "2025-05-15", "2025-06-15", calling.DefaultAPIVersion,
 }
 
 // replay is the stored answer of a repeatable request.
@@ -96,7 +103,7 @@ func (sb *Switchboard) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(e)
 		return
 	}
-	if e := checkAPIVersion(r.URL.Query().Get("api-version")); e != nil {
+	if e := checkAPIVersion(r, r.URL.Query().Get("api-version")); e != nil {
 		answer(e)
 		return
 	}
@@ -209,16 +216,30 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	_, _ = w.Write(b)
 }
 
-func checkAPIVersion(v string) *apiError {
+// checkAPIVersion refuses a request without a supported api-version.
+//
+// Call Automation's answer to an api-version it does not support is not
+// documented, nor found in an SDK recording or an issue. The fake answers
+// as the identity service of the same ACS endpoint does (identity/fake's
+// unsupportedVersion; a real response quoted in
+// Azure-Samples/communication-services-web-calling-tutorial#8 and
+// Azure/Communication#159): 400 UnsupportedApiVersion, "The HTTP resource
+// that matches the request URI '<scheme>://<host><path>' does not support
+// the API version '<version>'." (choice).
+func checkAPIVersion(r *http.Request, v string) *apiError {
 	if v == "" {
 		return &apiError{status: http.StatusBadRequest, code: "MissingApiVersionParameter", msg: "The api-version query parameter (?api-version=) is required for all requests."}
 	}
-	for _, s := range SupportedAPIVersions {
-		if v == s {
-			return nil
-		}
+	if slices.Contains(SupportedAPIVersions, v) {
+		return nil
 	}
-	return &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion", msg: "The HTTP resource does not support the API version '" + url.QueryEscape(v) + "'."}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	uri := scheme + "://" + r.Host + r.URL.EscapedPath()
+	return &apiError{status: http.StatusBadRequest, code: "UnsupportedApiVersion",
+		msg: "The HTTP resource that matches the request URI '" + uri + "' does not support the API version '" + url.QueryEscape(v) + "'."}
 }
 
 var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}

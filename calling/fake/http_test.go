@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -204,13 +205,32 @@ func TestHTTPFaceBearerVerified(t *testing.T) {
 	}
 }
 
+// Every stable api-version of the Call Automation spec is answered (the
+// folders under CallAutomation/stable/), and anything else refused with
+// identity's 400 UnsupportedApiVersion: 2023-03-15, which does not exist,
+// and a preview version (issue 14 §6).
 func TestHTTPFaceAPIVersions(t *testing.T) {
+	want := []string{"2023-03-06", "2023-10-15", "2024-04-15", "2024-09-15", "2025-05-15", "2025-06-15", "2026-03-12"}
+	if !slices.Equal(fake.SupportedAPIVersions, want) {
+		t.Errorf("SupportedAPIVersions = %v, want the stable folders %v", fake.SupportedAPIVersions, want)
+	}
 	h := newHarness(t, nil)
 	resp, body := h.do(t, http.MethodGet, "/calling/callConnections/x", nil, nil)
 	wantCode(t, "no api-version", resp, body, http.StatusBadRequest, "MissingApiVersionParameter")
-	resp, body = h.do(t, http.MethodGet, "/calling/callConnections/x?api-version=1999-01-01", nil, nil)
-	wantCode(t, "unknown api-version", resp, body, http.StatusBadRequest, "UnsupportedApiVersion")
-	for _, v := range fake.SupportedAPIVersions {
+	for _, v := range []string{"1999-01-01", "2023-03-15", "2025-08-15-preview"} {
+		resp, body = h.do(t, http.MethodGet, "/calling/callConnections/x?api-version="+v, nil, nil)
+		wantCode(t, "api-version "+v, resp, body, http.StatusBadRequest, "UnsupportedApiVersion")
+		var e callwire.ErrorResponse
+		_ = json.Unmarshal(body, &e)
+		if msg := "The HTTP resource that matches the request URI '" + h.api.URL + "/calling/callConnections/x' does not support the API version '" + v + "'."; e.Error.Message != msg {
+			t.Errorf("api-version %s: message %q, want %q", v, e.Error.Message, msg)
+		}
+		c := newClient(t, h.api, h.sb.AccessKey(), func(o *calling.ClientOptions) { o.APIVersion = v })
+		if _, err := c.GetCall(ctx(t), "x", nil); !calling.IsBadRequest(err) || calling.ErrorCode(err) != "UnsupportedApiVersion" {
+			t.Errorf("client with api-version %s: got %v, want 400 UnsupportedApiVersion", v, err)
+		}
+	}
+	for _, v := range want {
 		c := newClient(t, h.api, h.sb.AccessKey(), func(o *calling.ClientOptions) { o.APIVersion = v })
 		if _, err := c.GetCall(ctx(t), "x", nil); !calling.IsNotFound(err) {
 			t.Errorf("api-version %s: got %v, want 404", v, err)
