@@ -8,11 +8,11 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httperr"
 )
 
-// ArgumentError reports an argument of a Call Automation operation that cannot work, found before
-// anything was sent to the service. Its text, "calling: invalid <Arg>:
-// <Problem>", names the argument and the problem, never the argument's
-// value, which may be a secret. Every package of the module reports bad
-// arguments with an ArgumentError of this shape.
+// ArgumentError reports an argument of a Call Automation operation that cannot
+// work, found before anything was sent to the service. Its text, "calling:
+// invalid <Arg>: <Problem>", names the argument and the problem, never the
+// argument's value, which may be a secret. Every package of the module reports
+// bad arguments with an ArgumentError of this shape.
 type ArgumentError struct {
 	// Arg names the argument: a parameter, or an option as opts.<Field>
 	// (for example "callbackURL", "targets[0]" or "opts.SourceCallerID").
@@ -41,9 +41,10 @@ func missingCallerID(arg string) error {
 	return &ArgumentError{Arg: arg, Problem: ErrMissingCallerID.Error(), Err: ErrMissingCallerID}
 }
 
-// The helpers below read the *azcore.ResponseError that every failed
-// answer of a calling Client (and of calling/fake's Go face) is or wraps; they are those of identity, chat and calling
-// alike, and classify an error of any of the three.
+// The helpers below read the *azcore.ResponseError that every failed answer of
+// a calling Client (and of calling/fake's Go face) is or wraps; they are those
+// of identity, chat and calling alike, and classify an error of any of the
+// three.
 
 // ErrorCode returns the service's error code when err is or wraps
 // the failed answer of a request, and "" otherwise.
@@ -65,19 +66,24 @@ func RetryAfter(err error) time.Duration { return httperr.RetryAfter(err) }
 // it: quote it when asking Microsoft support about the request.
 func ClientRequestID(err error) string { return httperr.ClientRequestID(err) }
 
-// IsBadRequest reports whether err is the service's 400, for example a request the service's validation refused.
+// IsBadRequest reports whether err is the service's 400, for example a request
+// the service's validation refused.
 func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
 
-// IsUnauthorized reports whether err is the service's 401: the client's credential was refused.
+// IsUnauthorized reports whether err is the service's 401: the client's
+// credential was refused.
 func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
 
-// IsForbidden reports whether err is the service's 403, for example an action the resource may not take on a Teams user.
+// IsForbidden reports whether err is the service's 403, for example an action
+// the resource may not take on a Teams user.
 func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
-// IsNotFound reports whether err is the service's 404: a call connection or participant that does not exist (or no longer does, after the call ended).
+// IsNotFound reports whether err is the service's 404: a call connection or
+// participant that does not exist (or no longer does, after the call ended).
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
 
-// IsConflict reports whether err is the service's 409, for example an action on a call in a state that does not allow it.
+// IsConflict reports whether err is the service's 409, for example an action on
+// a call in a state that does not allow it.
 func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
 
 // IsThrottled reports whether err is the service's 429 (after the client's

@@ -180,12 +180,14 @@ func errorFromResponse(statusCode int, header http.Header, body []byte, now time
 	return e
 }
 
-// The helpers below read the *azcore.ResponseError that every failed
-// answer of a chat Client (an *Error, which unwraps to it; chat/fake's Go face returns the same) is or wraps; they are those of identity, chat and calling
-// alike, and classify an error of any of the three.
+// The helpers below read the *azcore.ResponseError that every failed answer of
+// a chat Client (an *Error, which unwraps to it; chat/fake's Go face returns
+// the same) is or wraps; they are those of identity, chat and calling alike,
+// and classify an error of any of the three.
 
-// ErrorCode returns the service's error code (Graph's, for example "NotFound", "Forbidden" or "TooManyRequests") when err is or wraps
-// the failed answer of a request, and "" otherwise.
+// ErrorCode returns the service's error code (Graph's, for example "NotFound",
+// "Forbidden" or "TooManyRequests") when err is or wraps the failed answer of a
+// request, and "" otherwise.
 func ErrorCode(err error) string { return httperr.ErrorCode(err) }
 
 // StatusCode returns the HTTP status of the service's answer when err is or
@@ -207,13 +209,17 @@ func ClientRequestID(err error) string { return httperr.ClientRequestID(err) }
 // IsBadRequest reports whether err is the service's 400.
 func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
 
-// IsUnauthorized reports whether err is the service's 401: the access token was missing, expired or refused.
+// IsUnauthorized reports whether err is the service's 401: the access token was
+// missing, expired or refused.
 func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
 
-// IsForbidden reports whether err is the service's 403: the signed-in user may not do this (for example, edit another user's message, or read a chat they are not a member of).
+// IsForbidden reports whether err is the service's 403: the signed-in user may
+// not do this (for example, edit another user's message, or read a chat they
+// are not a member of).
 func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
-// IsNotFound reports whether err is the service's 404: the chat, message or meeting does not exist, or the signed-in user cannot see it.
+// IsNotFound reports whether err is the service's 404: the chat, message or
+// meeting does not exist, or the signed-in user cannot see it.
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
 
 // IsConflict reports whether err is the service's 409.

@@ -31,12 +31,14 @@ func (e *ArgumentError) Unwrap() error { return e.Err }
 
 func argErr(arg, problem string) error { return &ArgumentError{Arg: arg, Problem: problem} }
 
-// The helpers below read the *azcore.ResponseError that every failed
-// answer of an identity Client (and of identity/fake's Go face) is or wraps; they are those of identity, chat and calling
-// alike, and classify an error of any of the three.
+// The helpers below read the *azcore.ResponseError that every failed answer of
+// an identity Client (and of identity/fake's Go face) is or wraps; they are
+// those of identity, chat and calling alike, and classify an error of any of
+// the three.
 
-// ErrorCode returns the service's error code (for example "ValidationError" or "InvalidAccessToken") when err is or wraps
-// the failed answer of a request, and "" otherwise.
+// ErrorCode returns the service's error code (for example "ValidationError" or
+// "InvalidAccessToken") when err is or wraps the failed answer of a request,
+// and "" otherwise.
 func ErrorCode(err error) string { return httperr.ErrorCode(err) }
 
 // StatusCode returns the HTTP status of the service's answer when err is or
@@ -55,16 +57,20 @@ func RetryAfter(err error) time.Duration { return httperr.RetryAfter(err) }
 // it: quote it when asking Microsoft support about the request.
 func ClientRequestID(err error) string { return httperr.ClientRequestID(err) }
 
-// IsBadRequest reports whether err is the service's 400, for example a request the service's validation refused (ErrorCode "ValidationError").
+// IsBadRequest reports whether err is the service's 400, for example a request
+// the service's validation refused (ErrorCode "ValidationError").
 func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
 
-// IsUnauthorized reports whether err is the service's 401: the client's credential, or the Entra token passed to an exchange, was refused.
+// IsUnauthorized reports whether err is the service's 401: the client's
+// credential, or the Entra token passed to an exchange, was refused.
 func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
 
-// IsForbidden reports whether err is the service's 403, for example a Teams Phone exchange without an assignment.
+// IsForbidden reports whether err is the service's 403, for example a Teams
+// Phone exchange without an assignment.
 func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
 
-// IsNotFound reports whether err is the service's 404, for example a user that does not exist or was deleted.
+// IsNotFound reports whether err is the service's 404, for example a user that
+// does not exist or was deleted.
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
 
 // IsConflict reports whether err is the service's 409.
