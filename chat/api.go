@@ -54,7 +54,7 @@ type Service interface {
 	CreateOneOnOneChat(ctx context.Context, otherUserID string, opts *CreateOneOnOneChatOptions) (CreateOneOnOneChatResponse, error)
 	// CreateGroupChat creates a group chat of the signed-in user (added as an
 	// owner) and the given users (Entra object ids or user principal names, at
-	// least two, without the signed-in user). topic may be empty.
+	// least one, without the signed-in user). topic may be empty.
 	CreateGroupChat(ctx context.Context, topic string, userIDs []string, opts *CreateGroupChatOptions) (CreateGroupChatResponse, error)
 	// ListMembers lists a chat's members.
 	ListMembers(ctx context.Context, chatID string, opts *ListMembersOptions) (ListMembersResponse, error)

@@ -113,14 +113,17 @@ func (c *Client) CreateOneOnOneChat(ctx context.Context, otherUserID string, opt
 }
 
 // CreateGroupChat creates a group chat of the signed-in user, added as an
-// owner, and userIDs (at least two other users, object ids or user
-// principal names) with an optional topic (POST /chats). Needs Chat.Create
+// owner, and userIDs (at least one other user, object ids or user principal
+// names) with an optional topic (POST /chats). Graph documents no minimum
+// for a group chat and creates one of two members
+// (https://learn.microsoft.com/graph/api/chat-post; microsoftgraph/microsoft-graph-docs#19197),
+// which is not the one-on-one chat of the same two users. Needs Chat.Create
 // (or Chat.ReadWrite) and User.Read.
 func (c *Client) CreateGroupChat(ctx context.Context, topic string, userIDs []string, opts *CreateGroupChatOptions) (_ CreateGroupChatResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.CreateGroupChat")
 	defer func() { endSpan(err) }()
-	if len(userIDs) < 2 {
-		return CreateGroupChatResponse{}, &ArgumentError{Arg: "userIDs", Problem: "must name at least two users besides the signed-in user"}
+	if len(userIDs) < 1 {
+		return CreateGroupChatResponse{}, &ArgumentError{Arg: "userIDs", Problem: "must name at least one user besides the signed-in user"}
 	}
 	seen := make(map[string]bool, len(userIDs))
 	for i, id := range userIDs {

@@ -107,6 +107,7 @@ var cases = []testCase{
 	{name: "ArgumentErrors", run: testArgumentErrors},
 	{name: "OneOnOneChat", run: testOneOnOne},
 	{name: "GroupChatMembers", run: testGroupChat},
+	{name: "GroupChatOfTwo", run: testGroupOfTwo},
 	{name: "ListChats", run: testListChats},
 	{name: "SendAndGetMessage", run: testSendAndGet},
 	{name: "MentionsAndInlineImages", run: testMentionsAndImages},
@@ -214,8 +215,8 @@ func testArgumentErrors(t *testing.T, env Env) {
 	wantArgErr(t, "CreateOneOnOneChat empty user", err)
 	_, err = svc.CreateOneOnOneChat(c, "not a user", nil)
 	wantArgErr(t, "CreateOneOnOneChat bad user", err)
-	_, err = svc.CreateGroupChat(c, "t", []string{env.Bob.ID}, nil)
-	wantArgErr(t, "CreateGroupChat one other user", err)
+	_, err = svc.CreateGroupChat(c, "t", nil, nil)
+	wantArgErr(t, "CreateGroupChat no other user", err)
 	_, err = svc.ListMembers(c, "", nil)
 	wantArgErr(t, "ListMembers empty chat", err)
 	_, err = svc.AddMember(c, valid, "", nil)
@@ -396,6 +397,23 @@ func testGroupChat(t *testing.T, env Env) {
 	wantServiceErr(t, "Dave reads the group after removal", err, notVisible, "403 or 404")
 	_, err = env.Alice.Service.RemoveMember(c, ch.ID, added.ID, nil)
 	wantServiceErr(t, "RemoveMember twice", err, chat.IsNotFound, "404")
+}
+
+// testGroupOfTwo: Graph creates a group chat of two members, the caller and
+// one other user (https://learn.microsoft.com/graph/api/chat-post states no
+// minimum; microsoftgraph/microsoft-graph-docs#19197), and it is not their
+// one-on-one chat.
+func testGroupOfTwo(t *testing.T, env Env) {
+	c := ctx(t)
+	one := must(env.Alice.Service.CreateOneOnOneChat(c, env.Bob.ID, nil))(t).Chat
+	ch := must(env.Alice.Service.CreateGroupChat(c, "Just us", []string{env.Bob.ID}, nil))(t).Chat
+	if ch.Type != chat.ChatTypeGroup || ch.Topic != "Just us" || ch.ID == one.ID {
+		t.Errorf("chat = %q %q %q, want a new group chat \"Just us\" (the one-on-one chat is %q)", ch.ID, ch.Type, ch.Topic, one.ID)
+	}
+	if ids := memberIDs(ch.Members); len(ch.Members) != 2 || !ids[env.Alice.ID] || !ids[env.Bob.ID] {
+		t.Errorf("members = %+v, want Alice and Bob", ch.Members)
+	}
+	must(env.Bob.Service.SendMessage(c, ch.ID, chat.TextMessage("hi, just us"), nil))(t)
 }
 
 func testListChats(t *testing.T, env Env) {

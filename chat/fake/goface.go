@@ -193,8 +193,8 @@ func checkGroup(topic string, userIDs []string) error {
 	if len(topic) > 250 {
 		return argErr("topic", "is longer than 250 characters")
 	}
-	if len(userIDs) < 2 {
-		return argErr("userIDs", "must name at least two other users")
+	if len(userIDs) < 1 {
+		return argErr("userIDs", "must name at least one user besides the signed-in user")
 	}
 	seen := map[string]bool{}
 	for _, id := range userIDs {

@@ -194,8 +194,12 @@ func (s *Service) createChat(userID string, typ chat.ChatType, topic string, mem
 		s.oneOnOne[[2]string{a, b}] = c
 		return c.view(true), true, nil
 	case chat.ChatTypeGroup:
-		if len(users) < 3 {
-			return chat.Chat{}, false, errBadRequest("A group chat must have at least three members.")
+		// Graph documents no minimum for a group chat
+		// (https://learn.microsoft.com/graph/api/chat-post) and creates one
+		// of two members (microsoftgraph/microsoft-graph-docs#19197): the
+		// caller and one other user, a chat apart from their one-on-one chat.
+		if len(users) < 2 {
+			return chat.Chat{}, false, errBadRequest("A group chat must have at least two members.")
 		}
 		if len(users) > 250 {
 			return chat.Chat{}, false, errBadRequest("A group chat can have at most 250 members when created.")
