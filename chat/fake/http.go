@@ -546,7 +546,18 @@ func hCreateChat(c *reqCtx) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	return graphResult(http.StatusCreated, ch)
+	// The documented 201 body (https://learn.microsoft.com/graph/api/chat-post,
+	// "Response") is @odata.context, id, topic, createdDateTime,
+	// lastUpdatedDateTime and chatType: no members (the client reads them
+	// back), web URL, tenant or meeting. An existing one-on-one chat is
+	// answered the same way (the page says it is returned; the status is
+	// not stated apart, so 201 as for a new one: a choice).
+	created := chat.Chat{ID: ch.ID, Type: ch.Type, Topic: ch.Topic, CreatedAt: ch.CreatedAt, LastUpdatedAt: ch.LastUpdatedAt}
+	res, oe := graphResult(http.StatusCreated, created)
+	if oe == nil {
+		res.graph = withContext(res.graph, c.base+"/$metadata#chats/$entity")
+	}
+	return res, oe
 }
 
 func hGetChat(c *reqCtx, chatID string, _ []string) (result, *opError) {

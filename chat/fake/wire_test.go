@@ -209,13 +209,23 @@ func TestHTTPCreateChatBody(t *testing.T) {
 	  {"@odata.type":"#microsoft.graph.aadUserConversationMember","roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Bob.UPN + `')"}]}`
 	r := rawDo(t, "POST", srv.URL+"/v1.0/chats", tok, body)
 	require.Equal(t, 201, r.status, "%s", r.body)
-	var c gw.Chat
+	// The documented body (chat-post, "Response"): these members and no
+	// others, members above all.
+	var c map[string]any
 	require.NoError(t, json.Unmarshal(r.body, &c))
-	assert.Equal(t, "oneOnOne", c.ChatType)
-	assert.Nil(t, c.Topic)
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	assert.ElementsMatch(t, []string{"@odata.context", "id", "topic", "createdDateTime", "lastUpdatedDateTime", "chatType"}, keys, "%s", r.body)
+	assert.Equal(t, srv.URL+"/v1.0/$metadata#chats/$entity", c["@odata.context"])
+	assert.Equal(t, "oneOnOne", c["chatType"])
 	assert.Contains(t, string(r.body), `"topic":null`)
-	assert.Len(t, c.Members, 2)
+	// The chat exists with both members.
+	r = rawDo(t, "GET", srv.URL+"/v1.0/chats/"+url.PathEscape(c["id"].(string))+"/members", tok, "")
+	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.Contains(t, string(r.body), `"visibleHistoryStartDateTime":"0001-01-01T00:00:00Z"`)
+	assert.Contains(t, string(r.body), sd.Bob.ID)
 	// Without the caller among the members: 400.
 	body = `{"chatType":"group","topic":"x","members":[
 	  {"roles":["owner"],"user@odata.bind":"https://graph.microsoft.com/v1.0/users('` + sd.Bob.ID + `')"},
