@@ -78,7 +78,7 @@ type Service interface {
 	// are its members).
 	CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeetingOptions) (CreateOnlineMeetingResponse, error)
 	// GetOnlineMeeting reads an online meeting the signed-in user organizes
-	// by its id (OnlineMeeting.ID).
+	// or is invited to by its id (OnlineMeeting.ID).
 	GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (GetOnlineMeetingResponse, error)
 	// GetOnlineMeetingByJoinMeetingID finds an online meeting the signed-in
 	// user organizes by the numeric meeting id of its invitation (spaces

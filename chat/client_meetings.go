@@ -154,8 +154,11 @@ func (c *Client) CreateOnlineMeeting(ctx context.Context, opts *CreateOnlineMeet
 	return CreateOnlineMeetingResponse{Meeting: meetingFromWire(&w)}, nil
 }
 
-// GetOnlineMeeting reads an online meeting the signed-in user organizes
-// (GET /me/onlineMeetings/{id}). Needs OnlineMeetings.Read.
+// GetOnlineMeeting reads an online meeting the signed-in user organizes or
+// is invited to (GET /me/onlineMeetings/{id}, which takes "both the
+// organizer's and the invited attendee's user token":
+// https://learn.microsoft.com/graph/api/onlinemeeting-get). Needs
+// OnlineMeetings.Read.
 func (c *Client) GetOnlineMeeting(ctx context.Context, meetingID string, opts *GetOnlineMeetingOptions) (_ GetOnlineMeetingResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.GetOnlineMeeting")
 	defer func() { endSpan(err) }()

@@ -55,8 +55,19 @@ func testCreateMeeting(t *testing.T, env Env) {
 	if byLink.ID != m.ID {
 		t.Errorf("GetOnlineMeetingByJoinURL found %q, want %q", byLink.ID, m.ID)
 	}
-	_, err = env.Bob.Service.GetOnlineMeeting(c, m.ID, nil)
-	wantServiceErr(t, "an attendee's GetOnlineMeeting", err, notVisible, "404 or 403: only the organizer reads it")
+	// GET /me/onlineMeetings/{id} takes "both the organizer's and the
+	// invited attendee's user token"
+	// (https://learn.microsoft.com/graph/api/onlinemeeting-get, "HTTP
+	// request"): Bob (invited by id) and Carol (by principal name) read it;
+	// Dave, not invited, does not.
+	for _, u := range []User{env.Bob, env.Carol} {
+		got := must(u.Service.GetOnlineMeeting(c, m.ID, nil))(t).Meeting
+		if got.ID != m.ID || got.JoinURL != m.JoinURL || got.ChatID != m.ChatID {
+			t.Errorf("%s's GetOnlineMeeting: got %+v, want %+v", u.DisplayName, got, m)
+		}
+	}
+	_, err = env.Dave.Service.GetOnlineMeeting(c, m.ID, nil)
+	wantServiceErr(t, "an uninvited user's GetOnlineMeeting", err, notVisible, "404 or 403")
 
 	// The invitees are in the meeting's chat and talk there.
 	for _, u := range []User{env.Bob, env.Carol} {

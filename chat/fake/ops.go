@@ -323,10 +323,26 @@ func (s *Service) meetingByID(userID, id string) (chat.OnlineMeeting, *opError) 
 		return chat.OnlineMeeting{}, oe
 	}
 	m := s.meetings[id]
-	if m == nil || m.m.OrganizerID != u.ID {
+	// GET /me/onlineMeetings/{meetingId} "accept[s] both the organizer's
+	// and the invited attendee's user token"
+	// (https://learn.microsoft.com/graph/api/onlinemeeting-get, "HTTP
+	// request"). Anyone else is told the meeting is not there (the status
+	// Graph gives them is not documented: a choice).
+	if m == nil || (m.m.OrganizerID != u.ID && !invited(&m.m, u)) {
 		return chat.OnlineMeeting{}, errNotFound("The online meeting was not found.")
 	}
 	return m.m.OnlineMeeting, nil
+}
+
+// invited reports whether u is among a meeting's attendees, named by
+// object id or by user principal name.
+func invited(m *Meeting, u *User) bool {
+	for _, a := range m.Attendees {
+		if strings.EqualFold(a, u.ID) || (u.UPN != "" && strings.EqualFold(a, u.UPN)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameJoinURL compares join links as Teams does in practice: the escapes of
