@@ -110,6 +110,8 @@ type Options struct {
 }
 
 // sealed is calling.Service under a name that, embedded, stays unexported.
+//
+//lint:ignore U1000 embedded only for calling.Service's unexported method, a use staticcheck does not see
 type sealed = calling.Service
 
 // Switchboard is an in-memory ACS Call Automation service with simulated
@@ -117,11 +119,12 @@ type sealed = calling.Service
 // Automation REST API (the HTTP face, Handler). It is safe for concurrent
 // use; Close stops its goroutines.
 type Switchboard struct {
-	// sealed, never set, is embedded so that the type implements calling.Service,
-	// which outside package calling only a type that embeds one can
-	// (DESIGN.md, "Extending the interfaces"). Every method of the
-	// interface is this type's own: TestGoFaceImplementsEveryMethod calls
-	// them all.
+	// sealed, never set, is embedded so that the type implements
+	// calling.Service, which outside package calling only a type that embeds
+	// one can (DESIGN.md, "Extending the interfaces"). Every method of the
+	// interface is this type's own: TestGoFaceImplementsEveryMethod calls them
+	// all.
+	//lint:ignore U1000 embedded only for calling.Service's unexported method, a use staticcheck does not see
 	sealed
 
 	opts       Options

@@ -61,16 +61,20 @@ type Options struct {
 
 // sealed is identity.Service under a name that, embedded, stays
 // unexported.
+//
+//lint:ignore U1000 embedded only for identity.Service's unexported method, a use staticcheck does not see
 type sealed = identity.Service
 
 // Service is an in-memory ACS identity service. Its Go face implements
-// identity.Service; Handler returns its HTTP face. It is safe for concurrent use.
+// identity.Service; Handler returns its HTTP face. It is safe for concurrent
+// use.
 type Service struct {
-	// sealed, never set, is embedded so that the type implements identity.Service,
-	// which outside package identity only a type that embeds one can
-	// (DESIGN.md, "Extending the interfaces"). Every method of the
-	// interface is this type's own: TestGoFaceImplementsEveryMethod calls
-	// them all.
+	// sealed, never set, is embedded so that the type implements
+	// identity.Service, which outside package identity only a type that embeds
+	// one can (DESIGN.md, "Extending the interfaces"). Every method of the
+	// interface is this type's own: TestGoFaceImplementsEveryMethod calls them
+	// all.
+	//lint:ignore U1000 embedded only for identity.Service's unexported method, a use staticcheck does not see
 	sealed
 
 	opts   Options
