@@ -156,7 +156,7 @@ func testUnavailable(t *testing.T, s *suite) {
 	s.Parties.SetAvailability(bob.UserID, fake.Offline)
 	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{bob}, s.CallbackURL, &calling.CreateCallOptions{OperationContext: "offline"}))(t, "CreateCall")
 	ev := expect[*calling.CreateCallFailed](s, resp.CallConnectionID)
-	wantResult(t, ev, 480)
+	wantResult(t, ev, 480, 10037)
 	if ev.OperationContext != "offline" {
 		t.Errorf("CreateCallFailed operation context %q, want offline", ev.OperationContext)
 	}
@@ -166,13 +166,13 @@ func testUnavailable(t *testing.T, s *suite) {
 	carol := s.teamsUser(fake.Answers())
 	s.Parties.SetAvailability(carol.UserID, fake.Busy)
 	resp = must(s.Service.CreateCall(s.ctx(), []identity.Identifier{carol}, s.CallbackURL, nil))(t, "CreateCall")
-	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 486)
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 486, 8539)
 }
 
 func testDeclined(t *testing.T, s *suite) {
 	bob := s.teamsUser(fake.Rejects())
 	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{bob}, s.CallbackURL, nil))(t, "CreateCall")
-	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 603)
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 603, 0)
 }
 
 func testNotAnswered(t *testing.T, s *suite) {
@@ -183,7 +183,7 @@ func testNotAnswered(t *testing.T, s *suite) {
 		t.Errorf("state while ringing %q, want connecting", got.State)
 	}
 	s.Advance(s.RingTimeout + time.Second)
-	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 408)
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 487, 10004)
 }
 
 // incoming announces a call from from to the application and returns its
@@ -344,7 +344,7 @@ func testAddDeclines(t *testing.T, s *suite) {
 	id, _ := s.connectedCall(alice)
 	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{OperationContext: "add-bob"}))(t, "AddParticipant")
 	ev := expect[*calling.AddParticipantFailed](s, id)
-	wantResult(t, ev, 603)
+	wantResult(t, ev, 603, 0)
 	if ev.OperationContext != "add-bob" || ev.Participant == nil || !identity.Equal(ev.Participant, bob) {
 		t.Errorf("AddParticipantFailed context %q participant %v", ev.OperationContext, ev.Participant)
 	}
@@ -357,7 +357,7 @@ func testAddTimesOut(t *testing.T, s *suite) {
 	id, _ := s.connectedCall(alice)
 	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{InvitationTimeout: 10 * time.Second}))(t, "AddParticipant")
 	s.Advance(10 * time.Second)
-	wantResult(t, expect[*calling.AddParticipantFailed](s, id), 408)
+	wantResult(t, expect[*calling.AddParticipantFailed](s, id), 487, 10004)
 }
 
 func testCancelAdd(t *testing.T, s *suite) {
@@ -468,7 +468,7 @@ func testTransfer(t *testing.T, s *suite) {
 	if acc.OperationContext != "xfer" {
 		t.Errorf("CallTransferAccepted operation context %q", acc.OperationContext)
 	}
-	expect[*calling.CallDisconnected](s, id)
+	wantResult(t, expect[*calling.CallDisconnected](s, id), 200, 7015)
 	_, err := s.Service.GetCall(s.ctx(), id, nil)
 	wantStatus(t, "GetCall after the transfer", err, http.StatusNotFound)
 }
@@ -478,13 +478,32 @@ func testTransferDeclined(t *testing.T, s *suite) {
 	id, _ := s.connectedCall(alice)
 	must(s.Service.TransferToParticipant(s.ctx(), id, bob, &calling.TransferToParticipantOptions{OperationContext: "xfer"}))(t, "TransferToParticipant")
 	ev := expect[*calling.CallTransferFailed](s, id)
-	wantResult(t, ev, 603)
+	wantResult(t, ev, 603, 0)
 	if ev.OperationContext != "xfer" {
 		t.Errorf("CallTransferFailed operation context %q", ev.OperationContext)
 	}
 	got := must(s.Service.GetCall(s.ctx(), id, nil))(t, "GetCall")
 	if got.State != calling.StateConnected {
 		t.Errorf("state after a failed transfer %q, want connected", got.State)
+	}
+}
+
+// A transfer target that does not answer fails the transfer after the
+// transfer timeout (60 s, "Call Transfer operation timeout", Learn:
+// concepts/service-limits) as not answered (487, subcode 10004), and the
+// call goes on.
+func testTransferNotAnswered(t *testing.T, s *suite) {
+	alice, bob := s.teamsUser(fake.Answers()), s.teamsUser(fake.NoAnswer())
+	id, _ := s.connectedCall(alice)
+	must(s.Service.TransferToParticipant(s.ctx(), id, bob, &calling.TransferToParticipantOptions{OperationContext: "xfer"}))(t, "TransferToParticipant")
+	s.Advance(s.TransferTimeout)
+	ev := expect[*calling.CallTransferFailed](s, id)
+	wantResult(t, ev, 487, 10004)
+	if ev.OperationContext != "xfer" {
+		t.Errorf("CallTransferFailed operation context %q", ev.OperationContext)
+	}
+	if got := must(s.Service.GetCall(s.ctx(), id, nil))(t, "GetCall"); got.State != calling.StateConnected {
+		t.Errorf("state after an unanswered transfer %q, want connected", got.State)
 	}
 }
 
@@ -581,7 +600,7 @@ func testHangUpOneToOne(t *testing.T, s *suite) {
 	alice := s.teamsUser(fake.Answers())
 	id, _ := s.connectedCall(alice)
 	must(s.Service.HangUp(s.ctx(), id, nil))(t, "HangUp")
-	expect[*calling.CallDisconnected](s, id)
+	wantResult(t, expect[*calling.CallDisconnected](s, id), 200, 7000)
 	_, err := s.Service.GetCall(s.ctx(), id, nil)
 	wantStatus(t, "GetCall after HangUp", err, http.StatusNotFound)
 	_, err = s.Service.HangUp(s.ctx(), id, nil)
@@ -603,7 +622,7 @@ func testTerminate(t *testing.T, s *suite) {
 	id, _ := s.connectedCall(alice, bob)
 	until[*calling.ParticipantsUpdated](s, id)
 	must(s.Service.TerminateCall(s.ctx(), id, nil))(t, "TerminateCall")
-	expect[*calling.CallDisconnected](s, id)
+	wantResult(t, expect[*calling.CallDisconnected](s, id), 200, 7000)
 	_, err := s.Service.GetCall(s.ctx(), id, nil)
 	wantStatus(t, "GetCall after TerminateCall", err, http.StatusNotFound)
 }
@@ -614,7 +633,7 @@ func testParticipantHangsUp(t *testing.T, s *suite) {
 	s.Advance(time.Minute)
 	pu := expect[*calling.ParticipantsUpdated](s, id)
 	s.wantRoster("after the hang-up", pu.Participants, nil, []identity.Identifier{alice})
-	expect[*calling.CallDisconnected](s, id)
+	wantResult(t, expect[*calling.CallDisconnected](s, id), 200, 5010)
 }
 
 func testRosterOrder(t *testing.T, s *suite) {

@@ -49,6 +49,9 @@ type Env struct {
 	// RingTimeout is how long a call rings unanswered before it fails; the
 	// cases that need Advance move the clock past it.
 	RingTimeout time.Duration
+	// TransferTimeout is how long a transfer target rings unanswered
+	// before the transfer fails.
+	TransferTimeout time.Duration
 	// IncomingCallEvents says that the IncomingCall events of the calls
 	// Parties announces reach Events (under the empty call connection id,
 	// as they have none): the suite then checks each before acting on it.
@@ -199,6 +202,7 @@ var cases = []testCase{
 	{name: "HoldAndUnhold", parties: true, run: testHold},
 	{name: "TransferOneToOneCall", parties: true, run: testTransfer},
 	{name: "TransferDeclined", parties: true, run: testTransferDeclined},
+	{name: "TransferNotAnswered", parties: true, clock: true, run: testTransferNotAnswered},
 	{name: "TransferInGroupCall", parties: true, run: testTransferGroup},
 	{name: "ListParticipantsPaging", parties: true, run: testListParticipants},
 	{name: "HangUpOneToOne", parties: true, run: testHangUpOneToOne},
@@ -363,15 +367,18 @@ func rosterString(ps []calling.CallParticipant) string {
 	return b.String()
 }
 
-func wantResult(t *testing.T, ev calling.Event, code int) {
+// wantResult checks an event's result code and subcode, those the service
+// documents for the outcome ("Troubleshooting call end response codes",
+// https://learn.microsoft.com/azure/communication-services/resources/troubleshooting/voice-video-calling/troubleshooting-codes).
+func wantResult(t *testing.T, ev calling.Event, code, subCode int) {
 	t.Helper()
 	r := ev.Info().ResultInformation
 	if r == nil {
-		t.Errorf("%s has no result information, want code %d", ev.EventType(), code)
+		t.Errorf("%s has no result information, want code %d, subcode %d", ev.EventType(), code, subCode)
 		return
 	}
-	if r.Code != code {
-		t.Errorf("%s result code %d (%s), want %d", ev.EventType(), r.Code, r.Message, code)
+	if r.Code != code || r.SubCode != subCode {
+		t.Errorf("%s result %d/%d (%s), want %d/%d", ev.EventType(), r.Code, r.SubCode, r.Message, code, subCode)
 	}
 }
 

@@ -79,22 +79,6 @@ type incoming struct {
 	st      status // guarded by the deliverer's lock
 }
 
-// Results of the events.
-var (
-	resAdded       = ResultInformation{Code: 200, Message: "The participant joined the call."}
-	resRemoved     = ResultInformation{Code: 200, Message: "The participant was removed from the call."}
-	resCanceled    = ResultInformation{Code: 200, Message: "The invitation was cancelled."}
-	resTransferred = ResultInformation{Code: 202, Message: "The transfer target accepted the call."}
-	resAnswered    = ResultInformation{Code: 200, Message: "The redirect target answered."}
-	resNotFound    = ResultInformation{Code: 404, Message: "The callee was not found."}
-	resTimeout     = ResultInformation{Code: 408, Message: "The callee did not answer."}
-	resDeclined    = ResultInformation{Code: 603, Message: "The callee declined the call."}
-	resGone        = ResultInformation{Code: 487, Message: "The request was terminated: the party left the call."}
-	resNoInvite    = ResultInformation{Code: 404, Message: "No pending invitation has this id."}
-	resNoCall      = ResultInformation{Code: 404, Message: "The call to connect to was not found."}
-	resHungUp      = ResultInformation{Code: 200, Message: "The call ended."}
-)
-
 // reach looks a party up: its script, or the result of a call that cannot
 // reach it at all.
 func (sb *Switchboard) reach(id identity.Identifier) (Script, *ResultInformation) {
@@ -103,7 +87,7 @@ func (sb *Switchboard) reach(id identity.Identifier) (Script, *ResultInformation
 		if sb.opts.Unknown != nil {
 			return *sb.opts.Unknown, nil
 		}
-		r := resNotFound
+		r := notFound(id)
 		return Script{}, &r
 	}
 	if p.teams {
@@ -178,7 +162,7 @@ func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
 			// transferee and the target talk on without it.
 			c.props.State = calling.StateTransferAccepted
 			c.transTo = r.target
-			sb.end(c, at, "transferred", true)
+			sb.end(c, at, "transferred", &resEndedByTransfer)
 			return
 		}
 		sb.removeMember(c, r.transferee)
@@ -203,7 +187,7 @@ func (sb *Switchboard) ringFailed(r *ring, at time.Time, res ResultInformation) 
 		if c.props.State == calling.StateConnecting {
 			if len(c.rings) == 0 {
 				sb.emit(c, at, calling.EventTypeCreateCallFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
-				sb.end(c, at, "no callee answered", false)
+				sb.end(c, at, "no callee answered", nil)
 			}
 			return
 		}
@@ -268,13 +252,14 @@ func (sb *Switchboard) removeMember(c *call, m *member) {
 // checkEmpty ends a call that nobody but the application is in, or rings.
 func (sb *Switchboard) checkEmpty(c *call, at time.Time) {
 	if !c.ended && len(c.others()) == 0 && len(c.rings) == 0 {
-		sb.end(c, at, "every other participant left", true)
+		sb.end(c, at, "every other participant left", &resOneLeft)
 	}
 }
 
 // end ends the call connection: nothing rings or runs for it any more, and
-// with disconnected a CallDisconnected event is its last.
-func (sb *Switchboard) end(c *call, at time.Time, reason string, disconnected bool) {
+// with a result (disconnected) a CallDisconnected event carrying it is its
+// last.
+func (sb *Switchboard) end(c *call, at time.Time, reason string, disconnected *ResultInformation) {
 	if c.ended {
 		return
 	}
@@ -295,8 +280,8 @@ func (sb *Switchboard) end(c *call, at time.Time, reason string, disconnected bo
 	for _, m := range c.members {
 		m.hangup.cancel()
 	}
-	if disconnected {
-		res := resHungUp
+	if disconnected != nil {
+		res := *disconnected
 		sb.emit(c, at, calling.EventTypeCallDisconnected, "", func(e *Event) { e.Result = &res })
 	}
 	c.props.State = calling.StateDisconnected

@@ -17,13 +17,17 @@
 // A Teams user's Availability decides whether a call reaches them at all:
 // Busy refuses (486), DoNotDisturb and Offline are unreachable (480).
 // A party never added is not found (404), unless Options.Unknown scripts it.
+// Results carry the codes and subcodes the service documents (603/0
+// declined, 487/10004 not answered in time, 480/10037 unreachable, ...;
+// see results.go), and a callee rings for DefaultRingTimeout (two
+// minutes), a transfer target for DefaultTransferTimeout (60 s).
 //
 // # Calls and events
 //
 // Calls behave as the service's do: CreateCall returns a connecting call
 // whose CallConnected (or CreateCallFailed) event follows; AddParticipant
 // rings the invitee and reports AddParticipantSucceeded or
-// AddParticipantFailed (603 declined, 408 not answered in time, 480, 486,
+// AddParticipantFailed (603 declined, 487 not answered in time, 480, 486,
 // 404), with a ParticipantsUpdated event (roster and sequence number) for
 // every change of the roster; CancelAddParticipant withdraws a ringing
 // invitation; a transfer of a 1:1 call reports CallTransferAccepted and

@@ -9,11 +9,14 @@ import (
 )
 
 // ResultInformation is the outcome an event reports: a SIP-like code, a
-// sub-code and a message.
+// sub-code and a message, as the service's troubleshooting codes document
+// them (see results.go). On the wire the subcode is always written, 0
+// included.
 type ResultInformation struct {
-	// Code is the SIP-like status: 200, 202, 404, 408, 480, 486, 487, 603...
+	// Code is the SIP-like status: 200, 202, 403, 404, 480, 486, 487, 603...
 	Code int
-	// SubCode refines Code; the switchboard's sub-codes are its own.
+	// SubCode refines Code: 0 for a success, 10004 for a callee that did
+	// not answer in time, 10037 for an unreachable Teams user...
 	SubCode int
 	// Message describes the outcome.
 	Message string

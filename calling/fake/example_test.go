@@ -78,17 +78,17 @@ func ExampleNoAnswer() {
 	bob := sb.AddTeamsUser("b0b00000-0000-4000-8000-000000000000", fake.NoAnswer())
 	call, _ := sb.CreateCall(ctx, []identity.Identifier{bob}, "https://app.contoso.com/callbacks", nil)
 
-	clock.Advance(29 * time.Second)
+	clock.Advance(fake.DefaultRingTimeout - time.Second)
 	_ = sb.Settle(ctx)
-	fmt.Println("after 29s:", len(sb.Events(call.CallConnectionID)), "events")
+	fmt.Println("after 1m59s:", len(sb.Events(call.CallConnectionID)), "events")
 	clock.Advance(time.Second)
 	_ = sb.Settle(ctx)
 	for _, e := range sb.Events(call.CallConnectionID) {
-		fmt.Println("after 30s:", short(e.Type), e.Result.Code, e.Time.Format(time.TimeOnly))
+		fmt.Println("after 2m:", short(e.Type), e.Result.Code, e.Result.SubCode, e.Time.Format(time.TimeOnly))
 	}
 	// Output:
-	// after 29s: 0 events
-	// after 30s: CreateCallFailed 408 09:00:30
+	// after 1m59s: 0 events
+	// after 2m: CreateCallFailed 487 10004 09:02:00
 }
 
 // An incoming phone call announced through Event Grid, answered with the

@@ -76,13 +76,14 @@ func newHTTPEnv(t testing.TB, configure func(*fake.Options)) (callingtest.Env, *
 	t.Cleanup(api.Close)
 	t.Cleanup(func() { sb.Close() })
 	return callingtest.Env{
-		Service:     client,
-		CallbackURL: cb.URL + "/callback",
-		Events:      rec,
-		CallerID:    callerID,
-		Parties:     sb,
-		Advance:     clock.Advance,
-		RingTimeout: fake.DefaultRingTimeout,
+		Service:         client,
+		CallbackURL:     cb.URL + "/callback",
+		Events:          rec,
+		CallerID:        callerID,
+		Parties:         sb,
+		Advance:         clock.Advance,
+		RingTimeout:     fake.DefaultRingTimeout,
+		TransferTimeout: fake.DefaultTransferTimeout,
 		// Incoming calls reach the handler as Event Grid deliveries.
 		IncomingCallEvents: true,
 	}, sb

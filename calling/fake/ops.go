@@ -179,7 +179,7 @@ func (sb *Switchboard) connectCall(loc calling.CallLocator, callbackURL string, 
 		if !known {
 			res := resNoCall
 			sb.emit(c, at, calling.EventTypeConnectFailed, "", func(e *Event) { e.OperationContext, e.Result = c.opContext, &res })
-			sb.end(c, at, "the call to connect to was not found", false)
+			sb.end(c, at, "the call to connect to was not found", nil)
 			return
 		}
 		for _, p := range people {
@@ -454,7 +454,7 @@ func (sb *Switchboard) transferCall(id string, target identity.Identifier, o cal
 	c.props.State = calling.StateTransferring
 	r := &ring{purpose: ringTransfer, c: c, target: target, raw: target.RawID(), transferee: transferee, opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL}
 	c.transfer = r
-	sb.startRing(r, sb.clock.Now(), sb.ringFor)
+	sb.startRing(r, sb.clock.Now(), sb.transferFor)
 	return calling.TransferToParticipantResponse{OperationContext: o.OperationContext}, nil
 }
 
@@ -493,7 +493,7 @@ func (sb *Switchboard) hangUp(id string) *apiError {
 	if len(c.others()) > 1 {
 		reason = "the application hung up; the call goes on for the others"
 	}
-	sb.end(c, sb.clock.Now(), reason, true)
+	sb.end(c, sb.clock.Now(), reason, &resEndedByApp)
 	return nil
 }
 
@@ -504,7 +504,7 @@ func (sb *Switchboard) terminate(id string) *apiError {
 	if e != nil {
 		return e
 	}
-	sb.end(c, sb.clock.Now(), "terminated for everyone", true)
+	sb.end(c, sb.clock.Now(), "terminated for everyone", &resEndedByApp)
 	return nil
 }
 

@@ -12,9 +12,10 @@ type Action int
 const (
 	// Answer picks up after Script.RingFor.
 	Answer Action = iota + 1
-	// Reject declines after Script.RingFor (SIP 603).
+	// Reject declines after Script.RingFor (603, subcode 0).
 	Reject
-	// Ignore lets it ring until the caller gives up (SIP 408).
+	// Ignore lets it ring until the ring timeout: the call, invitation or
+	// transfer ends as not answered (487, subcode 10004).
 	Ignore
 )
 
@@ -57,10 +58,11 @@ type Script struct {
 // Answers is a party that answers at once and stays in the call.
 func Answers() Script { return Script{Action: Answer} }
 
-// Rejects is a party that declines the call at once (SIP 603 Decline).
+// Rejects is a party that declines the call at once (603 Decline).
 func Rejects() Script { return Script{Action: Reject} }
 
-// NoAnswer is a party that lets it ring until the ring timeout (SIP 408).
+// NoAnswer is a party that lets it ring until the ring timeout (487,
+// subcode 10004: "canceled on timeout").
 func NoAnswer() Script { return Script{Action: Ignore} }
 
 // HangsUpAfter is a party that answers at once and leaves the call d later.
@@ -101,8 +103,9 @@ type Availability string
 
 // Availabilities of a Teams user. Available, Away and BeRightBack users
 // are rung and act as their Script says; Busy users refuse the call as busy
-// (SIP 486, as with Teams' busy-on-busy policy); DoNotDisturb and Offline
-// users cannot be reached (SIP 480).
+// (486, subcode 8539, as with Teams' busy-on-busy policy); DoNotDisturb
+// (480, subcode 10076) and Offline (480, subcode 10037) users cannot be
+// reached. The codes are in results.go.
 const (
 	Available    Availability = "Available"
 	Away         Availability = "Away"
@@ -115,11 +118,16 @@ const (
 // refusal returns the result of calling a user with this presence: nil
 // when the call rings.
 func (a Availability) refusal() *ResultInformation {
+	var r ResultInformation
 	switch a {
 	case Busy:
-		return &ResultInformation{Code: 486, Message: "The callee is busy."}
-	case DoNotDisturb, Offline:
-		return &ResultInformation{Code: 480, Message: "The callee is not available."}
+		r = resBusy
+	case DoNotDisturb:
+		r = resDoNotDisturb
+	case Offline:
+		r = resOffline
+	default:
+		return nil
 	}
-	return nil
+	return &r
 }

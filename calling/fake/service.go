@@ -19,11 +19,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
-// DefaultRingTimeout is how long a call, an invitation, a transfer, a
-// redirect or an incoming call rings before it ends as not answered, unless
-// Options.RingTimeout (or an invitation's own timeout) says otherwise.
-const DefaultRingTimeout = 30 * time.Second
-
 // Issuer is the issuer of the switchboard's signed callbacks, the one ACS
 // uses for Call Automation callbacks.
 const Issuer = calling.CallbackIssuer
@@ -52,9 +47,13 @@ type Options struct {
 	// ResourceID is the ACS resource's immutable id, the audience of the
 	// signed callbacks; empty means a random UUID.
 	ResourceID string
-	// RingTimeout is how long a call rings before it ends as not answered;
-	// zero means DefaultRingTimeout.
+	// RingTimeout is how long a call, an invitation without its own
+	// timeout, a redirect or an incoming call rings before it ends as not
+	// answered; zero means DefaultRingTimeout.
 	RingTimeout time.Duration
+	// TransferTimeout is how long a transfer target rings before the
+	// transfer fails as not answered; zero means DefaultTransferTimeout.
+	TransferTimeout time.Duration
 	// CallerIDs, when not empty, are the phone numbers of the resource: a
 	// source caller id must be one of them, as the service requires of a
 	// resource without direct routing.
@@ -127,15 +126,16 @@ type Switchboard struct {
 	//lint:ignore U1000 embedded only for calling.Service's unexported method, a use staticcheck does not see
 	sealed
 
-	opts       Options
-	clock      identity.Clock
-	key        []byte
-	accessKey  string
-	resourceID string
-	appID      identity.CommunicationUserIdentifier
-	ringFor    time.Duration
-	validator  *calling.Client
-	signer     *signer
+	opts        Options
+	clock       identity.Clock
+	key         []byte
+	accessKey   string
+	resourceID  string
+	appID       identity.CommunicationUserIdentifier
+	ringFor     time.Duration
+	transferFor time.Duration
+	validator   *calling.Client
+	signer      *signer
 
 	mu          sync.Mutex
 	parties     map[string]*party
@@ -166,20 +166,24 @@ func New(opts *Options) *Switchboard {
 		o = *opts
 	}
 	sb := &Switchboard{
-		opts:     o,
-		clock:    o.Clock,
-		parties:  map[string]*party{},
-		calls:    map[string]*call{},
-		incoming: map[string]*incoming{},
-		groups:   map[string][]identity.Identifier{},
-		repeat:   map[string]*replay{},
-		ringFor:  o.RingTimeout,
+		opts:        o,
+		clock:       o.Clock,
+		parties:     map[string]*party{},
+		calls:       map[string]*call{},
+		incoming:    map[string]*incoming{},
+		groups:      map[string][]identity.Identifier{},
+		repeat:      map[string]*replay{},
+		ringFor:     o.RingTimeout,
+		transferFor: o.TransferTimeout,
 	}
 	if sb.clock == nil {
 		sb.clock = identity.SystemClock()
 	}
 	if sb.ringFor <= 0 {
 		sb.ringFor = DefaultRingTimeout
+	}
+	if sb.transferFor <= 0 {
+		sb.transferFor = DefaultTransferTimeout
 	}
 	if o.AccessKey != "" {
 		k, err := base64.StdEncoding.DecodeString(o.AccessKey)

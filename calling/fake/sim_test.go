@@ -218,7 +218,7 @@ func TestRedirectOutcome(t *testing.T) {
 	for _, tc := range []struct {
 		script fake.Script
 		code   int
-	}{{fake.Answers(), 200}, {fake.Rejects(), 603}, {fake.NoAnswer(), 408}} {
+	}{{fake.Answers(), 200}, {fake.Rejects(), 603}, {fake.NoAnswer(), 487}} {
 		target := g.AddTeamsUser("7a7a0000-0000-4000-8000-00000000"+tc.script.Action.String()[:4], tc.script)
 		in, err := g.IncomingCall(ctx(t), caller, callerID, nil)
 		if err != nil {
@@ -495,5 +495,44 @@ func TestDeliveryTransportErrors(t *testing.T) {
 		if e.Delivered || e.Attempts != 2 || !strings.HasPrefix(e.DeliveryError, "posting failed") || strings.Contains(e.DeliveryError, "secret") {
 			t.Errorf("%s: delivered %v after %d attempts: %q", e.Type, e.Delivered, e.Attempts, e.DeliveryError)
 		}
+	}
+}
+
+// The results carry the documented codes and subcodes, and the subcode is
+// on the wire even when it is 0 (a decline is 603/0; a callee that does
+// not answer in two minutes 487/10004; the Learn page "Troubleshooting
+// call end response codes"). Issue 14 §1.
+func TestResultsOnTheWire(t *testing.T) {
+	bodies := make(chan []byte, 100)
+	g := newGoBoard(t, func(o *fake.Options) {
+		o.OnEvent = func(_ context.Context, d fake.Delivery) { bodies <- d.Body }
+	})
+	decliner := g.AddTeamsUser("de000000-0000-4000-8000-000000000000", fake.Rejects())
+	silent := g.AddTeamsUser("5e000000-0000-4000-8000-000000000000", fake.NoAnswer())
+	g.call(t, decliner)
+	g.call(t, silent)
+	g.clock.Advance(fake.DefaultRingTimeout)
+	if err := g.Settle(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	close(bodies)
+	var got []string
+	for b := range bodies {
+		evs, err := calling.ParseCloudEvents(b)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if evs[0].EventType() == calling.EventTypeCreateCallFailed {
+			i := strings.Index(string(b), `"resultInformation":`)
+			got = append(got, string(b[i:i+strings.Index(string(b[i:]), "}")+1]))
+		}
+	}
+	want := []string{ // sorted: the two calls' deliveries are concurrent
+		`"resultInformation":{"code":487,"subCode":10004,"message":"Call was canceled on timeout, as target user didn't accept or reject it on time."}`,
+		`"resultInformation":{"code":603,"subCode":0,"message":"Call ended successfully as it was declined from callee."}`,
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("results on the wire:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

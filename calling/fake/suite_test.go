@@ -45,13 +45,14 @@ func TestConformanceGoFace(t *testing.T) {
 		})
 		t.Cleanup(func() { sb.Close() })
 		return callingtest.Env{
-			Service:     sb,
-			CallbackURL: "https://app.contoso.com/callback",
-			Events:      rec,
-			CallerID:    callerID,
-			Parties:     sb,
-			Advance:     clock.Advance,
-			RingTimeout: fake.DefaultRingTimeout,
+			Service:         sb,
+			CallbackURL:     "https://app.contoso.com/callback",
+			Events:          rec,
+			CallerID:        callerID,
+			Parties:         sb,
+			Advance:         clock.Advance,
+			RingTimeout:     fake.DefaultRingTimeout,
+			TransferTimeout: fake.DefaultTransferTimeout,
 
 			IncomingCallEvents: true,
 		}

@@ -80,9 +80,9 @@ const (
 // of SubscriptionValidationEvent. An event's data holds the members of its
 // type; the others stay zero. Decoding any data into one struct costs one
 // pass and no type switch; encoding writes only the members that are set
-// (all members are omitempty, so an empty participants list, a zero
-// sequence number or a zero result code is left out, and a reader takes
-// the absence as the zero value).
+// (all members are omitempty, so an empty participants list or a zero
+// sequence number is left out, and a reader takes the absence as the zero
+// value; a result's code and subcode are always written).
 type EventData struct {
 	// CallConnectionID is the call connection the event is about.
 	CallConnectionID string `json:"callConnectionId,omitempty"`
@@ -133,11 +133,15 @@ type EventData struct {
 }
 
 // ResultInformation is the outcome of the operation an event reports.
+// Code and SubCode are always written, 0 included: the service's results
+// of a success carry "subCode": 0 ("The subcode for successful responses
+// will be 0", https://learn.microsoft.com/azure/communication-services/resources/troubleshooting/voice-video-calling/troubleshooting-codes),
+// and a reader must not have to tell an absent subcode from a zero one.
 type ResultInformation struct {
 	// Code is the result code, much like a SIP or HTTP status (200, 487...).
-	Code int32 `json:"code,omitempty"`
+	Code int32 `json:"code"`
 	// SubCode refines Code.
-	SubCode int32 `json:"subCode,omitempty"`
+	SubCode int32 `json:"subCode"`
 	// Message describes the result.
 	Message string `json:"message,omitempty"`
 	// SIPDetails is the SIP response of a PSTN leg, if any.
