@@ -143,17 +143,23 @@ func (MicrosoftTeamsUserIdentifier) Kind() IdentifierKind { return KindMicrosoft
 // RawID returns Raw, or "8:teamsvisitor:<id>" for an anonymous user, or
 // "8:orgid:<id>", "8:dod:<id>" or "8:gcch:<id>" by cloud.
 func (u MicrosoftTeamsUserIdentifier) RawID() string {
-	switch {
-	case u.Raw != "":
+	if u.Raw != "" {
 		return u.Raw
-	case u.IsAnonymous:
-		return prefixTeamsUserAnonymous + u.UserID
-	case u.Cloud == CloudDoD:
-		return prefixTeamsUserDoD + u.UserID
-	case u.Cloud == CloudGCCH:
-		return prefixTeamsUserGCCH + u.UserID
 	}
-	return prefixTeamsUserPublic + u.UserID
+	return u.rawPrefix() + u.UserID
+}
+
+// rawPrefix is what precedes the user id in the computed raw id.
+func (u MicrosoftTeamsUserIdentifier) rawPrefix() string {
+	switch {
+	case u.IsAnonymous:
+		return prefixTeamsUserAnonymous
+	case u.Cloud == CloudDoD:
+		return prefixTeamsUserDoD
+	case u.Cloud == CloudGCCH:
+		return prefixTeamsUserGCCH
+	}
+	return prefixTeamsUserPublic
 }
 
 // MicrosoftTeamsAppIdentifier is a Microsoft Teams app, such as a Teams
@@ -174,15 +180,21 @@ func (MicrosoftTeamsAppIdentifier) Kind() IdentifierKind { return KindMicrosoftT
 // RawID returns Raw, or "28:orgid:<id>", "28:dod:<id>" or "28:gcch:<id>"
 // by cloud.
 func (a MicrosoftTeamsAppIdentifier) RawID() string {
-	switch {
-	case a.Raw != "":
+	if a.Raw != "" {
 		return a.Raw
-	case a.Cloud == CloudDoD:
-		return prefixTeamsAppDoD + a.AppID
-	case a.Cloud == CloudGCCH:
-		return prefixTeamsAppGCCH + a.AppID
 	}
-	return prefixTeamsAppPublic + a.AppID
+	return a.rawPrefix() + a.AppID
+}
+
+// rawPrefix is what precedes the app id in the computed raw id.
+func (a MicrosoftTeamsAppIdentifier) rawPrefix() string {
+	switch a.Cloud {
+	case CloudDoD:
+		return prefixTeamsAppDoD
+	case CloudGCCH:
+		return prefixTeamsAppGCCH
+	}
+	return prefixTeamsAppPublic
 }
 
 // TeamsExtensionUserIdentifier is a Microsoft Teams Phone user who uses an
@@ -210,14 +222,18 @@ func (u TeamsExtensionUserIdentifier) RawID() string {
 	if u.Raw != "" {
 		return u.Raw
 	}
-	prefix := prefixACSUser
+	return u.rawPrefix() + u.ResourceID + "_" + u.TenantID + "_" + u.UserID
+}
+
+// rawPrefix is what precedes the resource id in the computed raw id.
+func (u TeamsExtensionUserIdentifier) rawPrefix() string {
 	switch u.Cloud {
 	case CloudDoD:
-		prefix = prefixACSUserDoD
+		return prefixACSUserDoD
 	case CloudGCCH:
-		prefix = prefixACSUserGCCH
+		return prefixACSUserGCCH
 	}
-	return prefix + u.ResourceID + "_" + u.TenantID + "_" + u.UserID
+	return prefixACSUser
 }
 
 // UnknownIdentifier is an identifier of a kind this package does not know,

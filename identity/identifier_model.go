@@ -191,24 +191,6 @@ func cloudOrPublic(c CloudEnvironment) CloudEnvironment {
 	return c
 }
 
-// kindOf is the kind a model without a kind has: that of its typed
-// property, or unknown.
-func (m IdentifierModel) kindOf() IdentifierKind {
-	switch {
-	case m.CommunicationUser != nil:
-		return KindCommunicationUser
-	case m.PhoneNumber != nil:
-		return KindPhoneNumber
-	case m.MicrosoftTeamsUser != nil:
-		return KindMicrosoftTeamsUser
-	case m.MicrosoftTeamsApp != nil:
-		return KindMicrosoftTeamsApp
-	case m.TeamsExtensionUser != nil:
-		return KindTeamsExtensionUser
-	}
-	return KindUnknown
-}
-
 // Identifier returns the identifier the model describes, following the
 // deserialization rules of the official SDKs:
 //
@@ -230,49 +212,81 @@ func (m IdentifierModel) kindOf() IdentifierKind {
 //
 // Errors are *[IdentifierModelError].
 func (m IdentifierModel) Identifier() (Identifier, error) {
-	var present []string
+	f := flatModel{kind: m.Kind, rawID: m.RawID}
 	if m.CommunicationUser != nil {
-		present = append(present, "communicationUser")
+		f.hasUser, f.user = true, *m.CommunicationUser
 	}
 	if m.PhoneNumber != nil {
-		present = append(present, "phoneNumber")
+		f.hasPhone, f.phone = true, *m.PhoneNumber
 	}
 	if m.MicrosoftTeamsUser != nil {
-		present = append(present, "microsoftTeamsUser")
+		f.hasTeamsUser, f.teamsUser = true, *m.MicrosoftTeamsUser
 	}
 	if m.MicrosoftTeamsApp != nil {
-		present = append(present, "microsoftTeamsApp")
+		f.hasTeamsApp, f.teamsApp = true, *m.MicrosoftTeamsApp
 	}
 	if m.TeamsExtensionUser != nil {
-		present = append(present, "teamsExtensionUser")
+		f.hasExtension, f.extension = true, *m.TeamsExtensionUser
 	}
-	if len(present) > 1 {
+	return f.identifier()
+}
+
+// flatModel is an IdentifierModel with its typed properties held by value
+// and a flag for each that is present, which reading it leaves on the
+// stack (see identifier_scan.go).
+type flatModel struct {
+	kind  IdentifierKind
+	rawID string
+
+	hasUser, hasPhone, hasTeamsUser, hasTeamsApp, hasExtension bool
+
+	user      CommunicationUserModel
+	phone     PhoneNumberModel
+	teamsUser MicrosoftTeamsUserModel
+	teamsApp  MicrosoftTeamsAppModel
+	extension TeamsExtensionUserModel
+}
+
+// identifier implements IdentifierModel.Identifier.
+func (f *flatModel) identifier() (Identifier, error) {
+	var present [5]string
+	n := 0
+	for _, p := range [...]struct {
+		has  bool
+		name string
+	}{{f.hasUser, "communicationUser"}, {f.hasPhone, "phoneNumber"}, {f.hasTeamsUser, "microsoftTeamsUser"}, {f.hasTeamsApp, "microsoftTeamsApp"}, {f.hasExtension, "teamsExtensionUser"}} {
+		if p.has {
+			present[n] = p.name
+			n++
+		}
+	}
+	if n > 1 {
 		return nil, &IdentifierModelError{
-			Problem: "only one of the properties " + strings.Join(present, ", ") + " may be present",
+			Problem: "only one of the properties " + strings.Join(present[:n], ", ") + " may be present",
 		}
 	}
 
-	kind := m.Kind
+	kind := f.kind
 	if kind == "" {
-		kind = m.kindOf()
+		kind = f.kindOf()
 	}
 	switch {
-	case strings.EqualFold(string(kind), string(KindCommunicationUser)) && m.CommunicationUser != nil:
-		if m.CommunicationUser.ID == "" {
+	case strings.EqualFold(string(kind), string(KindCommunicationUser)) && f.hasUser:
+		if f.user.ID == "" {
 			return nil, missing("communicationUser.id")
 		}
-		return CommunicationUserIdentifier{ID: m.CommunicationUser.ID}, nil
+		return CommunicationUserIdentifier{ID: f.user.ID}, nil
 
-	case strings.EqualFold(string(kind), string(KindPhoneNumber)) && m.PhoneNumber != nil:
-		if m.PhoneNumber.Value == "" {
+	case strings.EqualFold(string(kind), string(KindPhoneNumber)) && f.hasPhone:
+		if f.phone.Value == "" {
 			return nil, missing("phoneNumber.value")
 		}
-		p := PhoneNumberIdentifier{PhoneNumber: m.PhoneNumber.Value}
-		p.Raw = keepRaw(m.RawID, p.RawID())
+		p := PhoneNumberIdentifier{PhoneNumber: f.phone.Value}
+		p.Raw = keepRaw(f.rawID, prefixPhoneNumber, p.PhoneNumber)
 		return p, nil
 
-	case strings.EqualFold(string(kind), string(KindMicrosoftTeamsUser)) && m.MicrosoftTeamsUser != nil:
-		t := m.MicrosoftTeamsUser
+	case strings.EqualFold(string(kind), string(KindMicrosoftTeamsUser)) && f.hasTeamsUser:
+		t := &f.teamsUser
 		if t.UserID == "" {
 			return nil, missing("microsoftTeamsUser.userId")
 		}
@@ -280,11 +294,11 @@ func (m IdentifierModel) Identifier() (Identifier, error) {
 			return nil, missing("microsoftTeamsUser.cloud")
 		}
 		u := MicrosoftTeamsUserIdentifier{UserID: t.UserID, IsAnonymous: t.IsAnonymous, Cloud: t.Cloud}
-		u.Raw = keepRaw(m.RawID, u.RawID())
+		u.Raw = keepRaw(f.rawID, u.rawPrefix(), u.UserID)
 		return u, nil
 
-	case strings.EqualFold(string(kind), string(KindMicrosoftTeamsApp)) && m.MicrosoftTeamsApp != nil:
-		t := m.MicrosoftTeamsApp
+	case strings.EqualFold(string(kind), string(KindMicrosoftTeamsApp)) && f.hasTeamsApp:
+		t := &f.teamsApp
 		if t.AppID == "" {
 			return nil, missing("microsoftTeamsApp.appId")
 		}
@@ -292,11 +306,11 @@ func (m IdentifierModel) Identifier() (Identifier, error) {
 			return nil, missing("microsoftTeamsApp.cloud")
 		}
 		a := MicrosoftTeamsAppIdentifier{AppID: t.AppID, Cloud: t.Cloud}
-		a.Raw = keepRaw(m.RawID, a.RawID())
+		a.Raw = keepRaw(f.rawID, a.rawPrefix(), a.AppID)
 		return a, nil
 
-	case strings.EqualFold(string(kind), string(KindTeamsExtensionUser)) && m.TeamsExtensionUser != nil:
-		t := m.TeamsExtensionUser
+	case strings.EqualFold(string(kind), string(KindTeamsExtensionUser)) && f.hasExtension:
+		t := &f.extension
 		switch {
 		case t.UserID == "":
 			return nil, missing("teamsExtensionUser.userId")
@@ -308,20 +322,46 @@ func (m IdentifierModel) Identifier() (Identifier, error) {
 			return nil, missing("teamsExtensionUser.cloud")
 		}
 		u := TeamsExtensionUserIdentifier{UserID: t.UserID, TenantID: t.TenantID, ResourceID: t.ResourceID, Cloud: t.Cloud}
-		u.Raw = keepRaw(m.RawID, u.RawID())
+		u.Raw = keepRaw(f.rawID, u.rawPrefix(), u.ResourceID, "_", u.TenantID, "_", u.UserID)
 		return u, nil
 	}
 
-	if m.RawID == "" {
+	if f.rawID == "" {
 		return nil, missing("rawId")
 	}
-	return UnknownIdentifier{ID: m.RawID}, nil
+	return UnknownIdentifier{ID: f.rawID}, nil
+}
+
+// kindOf is the kind a model without a kind has: that of its typed
+// property, or unknown.
+func (f *flatModel) kindOf() IdentifierKind {
+	switch {
+	case f.hasUser:
+		return KindCommunicationUser
+	case f.hasPhone:
+		return KindPhoneNumber
+	case f.hasTeamsUser:
+		return KindMicrosoftTeamsUser
+	case f.hasTeamsApp:
+		return KindMicrosoftTeamsApp
+	case f.hasExtension:
+		return KindTeamsExtensionUser
+	}
+	return KindUnknown
 }
 
 // keepRaw returns the raw id to keep in an identifier's Raw field: the one
-// received, unless it is missing or what the fields give anyway.
-func keepRaw(received, computed string) string {
-	if received == computed {
+// received, unless it is missing or what the fields give anyway (the
+// concatenation of parts, compared without building it).
+func keepRaw(received string, parts ...string) string {
+	rest := received
+	for _, p := range parts {
+		if !strings.HasPrefix(rest, p) {
+			return received
+		}
+		rest = rest[len(p):]
+	}
+	if rest == "" {
 		return ""
 	}
 	return received
@@ -341,6 +381,16 @@ func MarshalIdentifier(id Identifier) ([]byte, error) {
 // wraps encoding/json's; a well-formed model that is not a valid identifier
 // gives an *[IdentifierModelError].
 func UnmarshalIdentifier(data []byte) (Identifier, error) {
+	var f flatModel
+	if readModel(data, &f) {
+		return f.identifier()
+	}
+	return unmarshalModelJSON(data)
+}
+
+// unmarshalModelJSON is UnmarshalIdentifier through encoding/json, for
+// what readModel does not read.
+func unmarshalModelJSON(data []byte) (Identifier, error) {
 	var m IdentifierModel
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("identity: decoding identifier model: %w", err)
