@@ -1,6 +1,7 @@
 package calling
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -92,17 +93,24 @@ func ParseEventGridEvents(body []byte) ([]Event, error) {
 }
 
 func parseEvents(body []byte, want eventwire.Schema) ([]Event, error) {
-	envs, err := eventwire.Decode(body)
+	return readEvents(body, want, eventwire.Decode)
+}
+
+// readEvents reads a delivery decoded by decode: eventwire.Decode, or in
+// tests eventwire.DecodeJSON, the encoding/json path Decode falls back on,
+// which must give the same events.
+func readEvents(body []byte, want eventwire.Schema, decode func([]byte) ([]eventwire.Received, error)) ([]Event, error) {
+	evs, err := decode(body)
 	if err != nil {
 		return nil, fromDecodeError(err, "")
 	}
-	out := make([]Event, 0, len(envs))
-	for i := range envs {
-		env := &envs[i]
-		if want != 0 && env.Schema() != want {
-			return nil, &EventError{Index: i, Type: env.EventTypeName(), Problem: "not in the " + want.String() + " schema"}
+	out := make([]Event, 0, len(evs))
+	for i := range evs {
+		r := &evs[i]
+		if want != 0 && r.Schema() != want {
+			return nil, &EventError{Index: i, Type: r.EventTypeName(), Problem: "not in the " + want.String() + " schema"}
 		}
-		out = append(out, eventFromEnvelope(i, env))
+		out = append(out, eventFrom(i, r))
 	}
 	return out, nil
 }
@@ -115,35 +123,45 @@ func fromDecodeError(err error, typ string) *EventError {
 	return &EventError{Index: -1, Type: typ, Problem: "cannot read", Err: err}
 }
 
-// eventFromEnvelope reads one event. Known types with data of the wrong
-// shape, and unknown types, become *UnknownEvent.
-func eventFromEnvelope(i int, env *eventwire.Envelope) Event {
-	typ := env.EventTypeName()
+// eventFrom reads one event. Known types with data of the wrong shape, and
+// unknown types, become *UnknownEvent.
+func eventFrom(i int, r *eventwire.Received) Event {
+	typ := r.EventTypeName()
 	build := builders[typ]
-	var d eventwire.EventData
 	if build == nil {
-		return unknownEvent(i, env, &d)
+		return unknownEvent(i, r)
 	}
-	if err := eventwire.DecodeData(i, env, &d); err != nil {
-		return undecodable(i, env, fromDecodeError(err, typ))
+	d := &r.Fields
+	if !r.DataRead {
+		if err := eventwire.DecodeData(i, &r.Envelope, d); err != nil {
+			return undecodable(i, r, fromDecodeError(err, typ))
+		}
 	}
-	ev, err := build(eventInfo(env, &d), &d)
+	ev, err := build(eventInfo(&r.Envelope, d), d)
 	if err != nil {
-		return undecodable(i, env, &EventError{Index: i, Type: typ, Problem: "data", Err: err})
+		return undecodable(i, r, &EventError{Index: i, Type: typ, Problem: "data", Err: err})
 	}
 	return ev
 }
 
 // undecodable keeps an event of a known type that could not be read.
-func undecodable(i int, env *eventwire.Envelope, err *EventError) *UnknownEvent {
-	var d eventwire.EventData
-	u := unknownEvent(i, env, &d)
+func undecodable(i int, r *eventwire.Received, err *EventError) *UnknownEvent {
+	u := unknownEvent(i, r)
 	u.Err = err
 	return u
 }
 
-func unknownEvent(i int, env *eventwire.Envelope, d *eventwire.EventData) *UnknownEvent {
+// unknownEvent keeps an event as it arrived. Its data is copied: the
+// envelope's may point into the delivery's body.
+func unknownEvent(i int, r *eventwire.Received) *UnknownEvent {
+	env := &r.Envelope
 	u := &UnknownEvent{Type: env.EventTypeName()}
+	if r.DataRead {
+		u.Data = bytes.Clone(env.Data)
+		u.EventInfo = eventInfo(env, &r.Fields)
+		return u
+	}
+	var d eventwire.EventData
 	p, err := env.Payload()
 	switch {
 	case err != nil:
@@ -151,26 +169,27 @@ func unknownEvent(i int, env *eventwire.Envelope, d *eventwire.EventData) *Unkno
 		u.Data = validJSON(env.Data)
 	case p == nil:
 	case json.Valid(p):
-		u.Data = json.RawMessage(p)
+		u.Data = bytes.Clone(p)
 		// The members every event has, when the data has them with the
 		// right types; any fault only leaves them empty.
-		if eventwire.DecodeData(i, env, d) != nil {
-			*d = eventwire.EventData{}
+		if eventwire.DecodeData(i, env, &d) != nil {
+			d = eventwire.EventData{}
 		}
 	case env.DataBase64 != "":
 		u.BinaryData = p
 	default:
 		u.Data = validJSON(env.Data)
 	}
-	u.EventInfo = eventInfo(env, d)
+	u.EventInfo = eventInfo(env, &d)
 	return u
 }
 
+// validJSON returns a copy of b when it is JSON, nil otherwise.
 func validJSON(b json.RawMessage) json.RawMessage {
 	if len(b) == 0 || !json.Valid(b) {
 		return nil
 	}
-	return b
+	return bytes.Clone(b)
 }
 
 func eventInfo(env *eventwire.Envelope, d *eventwire.EventData) EventInfo {

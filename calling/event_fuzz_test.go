@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
 // FuzzParseEvents checks that no body makes the parsers panic, that their
@@ -67,6 +69,46 @@ func FuzzParseEvents(f *testing.F) {
 		}
 		if !reflect.DeepEqual(once, twice) {
 			t.Fatalf("events change when encoded and read again:\n%#v\n%#v", once, twice)
+		}
+	})
+}
+
+// FuzzParseEventsPaths checks that ParseEvents and its siblings give for
+// every body what they give through encoding/json alone (the path their
+// one-pass decoding falls back on): the same events, field by field, or
+// the same error.
+func FuzzParseEventsPaths(f *testing.F) {
+	names, _ := filepath.Glob(filepath.Join(eventsDir, "*.json"))
+	for _, n := range names {
+		if b, err := os.ReadFile(n); err == nil {
+			f.Add(b)
+		}
+	}
+	if b, err := MarshalCloudEvents(sampleEvents()...); err == nil {
+		f.Add(b)
+	}
+	body, _ := benchDelivery(f)
+	f.Add(body)
+	for _, s := range []string{
+		`[{"type":"Microsoft.Communication.ParticipantsUpdated","data":"{\"participants\":[{\"identifier\":{\"rawId\":\"8:acs:x\"}}]}"}]`,
+		`[{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"participant":{"kind":"communicationUser","communicationUser":{}}}}]`,
+		`[{"type":"Microsoft.Communication.AddParticipantFailed","data":{"participant":{"rawId":1},"resultInformation":{"code":"x"}}}]`,
+		`[{"type":"Microsoft.Communication.PlayCompleted","data":{"callConnectionId":"c","x":[1]}},{"type":"X","data_base64":"AAEC"}]`,
+		`{"eventType":"Microsoft.Communication.IncomingCall","data":{"to":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u","cloud":"dod"}},"customContext":{"sipHeaders":{"a":"b"}}}}`,
+		`[{"eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c"}},{"type":"Microsoft.Communication.CallConnected"}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, want := range []eventwire.Schema{0, eventwire.SchemaCloudEvents, eventwire.SchemaEventGrid} {
+			got, err := readEvents(body, want, eventwire.Decode)
+			ref, refErr := readEvents(body, want, eventwire.DecodeJSON)
+			if (err == nil) != (refErr == nil) || err != nil && err.Error() != refErr.Error() {
+				t.Fatalf("schema %v: error %v; through encoding/json %v", want, err, refErr)
+			}
+			if !reflect.DeepEqual(got, ref) {
+				t.Fatalf("schema %v: events\n%#v\nthrough encoding/json\n%#v", want, got, ref)
+			}
 		}
 	})
 }

@@ -198,12 +198,10 @@ func kindName(k string) string {
 
 var errUnexpectedEnd = errors.New("unexpected end of json")
 
-// Decode reads a delivery: a JSON array of events, or a single event
-// object, in either schema (each element may be in either; use Schema to
-// check). Every element must have a type (CloudEvents "type" or Event Grid
-// "eventType"). Errors are *DecodeError. Data is not decoded: see
-// DecodeData.
-func Decode(body []byte) ([]Envelope, error) {
+// DecodeJSON is Decode through encoding/json: the envelopes decoded, the
+// data left to DecodeData (no event has DataRead), Envelope.Data copied.
+// Decode uses it for what its own pass does not read.
+func DecodeJSON(body []byte) ([]Received, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil, &DecodeError{Index: -1, Problem: "empty body"}
@@ -217,7 +215,7 @@ func Decode(body []byte) ([]Envelope, error) {
 		if e.Schema() == 0 {
 			return nil, &DecodeError{Index: 0, Problem: "event has no type"}
 		}
-		return []Envelope{e}, nil
+		return []Received{{Envelope: e}}, nil
 	case '[':
 	default:
 		return nil, &DecodeError{Index: -1, Problem: "not a json array or object of events"}
@@ -225,14 +223,16 @@ func Decode(body []byte) ([]Envelope, error) {
 	if n, ok := countElements(body); ok && n > MaxEvents {
 		return nil, &DecodeError{Index: -1, Problem: "more than " + strconv.Itoa(MaxEvents) + " events"}
 	}
-	var out []Envelope
-	if err := unmarshal(body, &out); err != nil {
+	var envs []Envelope
+	if err := unmarshal(body, &envs); err != nil {
 		return nil, arrayError(body, err)
 	}
-	for i := range out {
-		if out[i].Schema() == 0 {
+	out := make([]Received, len(envs))
+	for i := range envs {
+		if envs[i].Schema() == 0 {
 			return nil, &DecodeError{Index: i, Problem: "event has no type"}
 		}
+		out[i].Envelope = envs[i]
 	}
 	return out, nil
 }

@@ -40,7 +40,7 @@ func TestDecodeSpecCallConnected(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, time.Date(2022, 6, 24, 15, 12, 41, 555685800, time.UTC), tm.UTC())
 	var d EventData
-	require.NoError(t, DecodeData(0, e, &d))
+	require.NoError(t, DecodeData(0, &e.Envelope, &d))
 	assert.Equal(t, "441f1200-fd54-422e-9566-a867d187dca7", d.CallConnectionID)
 	assert.Equal(t, "e42f9a50-c36d-493a-9cc0-2fc1cdc7b708", d.ServerCallID)
 	assert.Equal(t, "7a659f41-bd0f-4bae-8ac0-6af79283e1bc", d.CorrelationID)
@@ -52,7 +52,7 @@ func TestDecodeSpecParticipantsUpdatedSingleObject(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, envs, 1)
 	var d EventData
-	require.NoError(t, DecodeData(0, &envs[0], &d))
+	require.NoError(t, DecodeData(0, &envs[0].Envelope, &d))
 	require.Len(t, d.Participants, 1)
 	p := d.Participants[0]
 	assert.True(t, p.IsMuted)
@@ -74,7 +74,7 @@ func TestDecodeSpecEventGrid(t *testing.T) {
 	assert.Equal(t, SchemaEventGrid, e.Schema())
 	assert.Equal(t, TypeIncomingCall, e.EventTypeName())
 	var d EventData
-	require.NoError(t, DecodeData(0, e, &d))
+	require.NoError(t, DecodeData(0, &e.Envelope, &d))
 	assert.Equal(t, "{recipient-id}", rawID(d.To))
 	assert.Equal(t, "{caller-id}", rawID(d.From))
 	assert.Equal(t, "VOIP Caller", d.CallerDisplayName)
@@ -86,7 +86,7 @@ func TestDecodeSpecEventGrid(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, envs, 1)
 	d = EventData{}
-	require.NoError(t, DecodeData(0, &envs[0], &d))
+	require.NoError(t, DecodeData(0, &envs[0].Envelope, &d))
 	assert.Equal(t, TypeSubscriptionValidation, envs[0].EventTypeName())
 	assert.Equal(t, "512d38b6-c7b8-40c8-89fe-f46f9e9622b6", d.ValidationCode)
 
@@ -113,7 +113,7 @@ func TestPayloadForms(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, envs, 1)
 			var d EventData
-			require.NoError(t, DecodeData(0, &envs[0], &d))
+			require.NoError(t, DecodeData(0, &envs[0].Envelope, &d))
 			assert.Equal(t, "c1", d.CallConnectionID)
 		})
 	}
@@ -121,7 +121,7 @@ func TestPayloadForms(t *testing.T) {
 		envs, err := Decode([]byte(body))
 		require.NoError(t, err)
 		var d EventData
-		require.NoError(t, DecodeData(0, &envs[0], &d))
+		require.NoError(t, DecodeData(0, &envs[0].Envelope, &d))
 		assert.Equal(t, EventData{}, d)
 	}
 	envs, err := Decode([]byte(`[]`))
@@ -170,7 +170,7 @@ func TestDecodeDataErrorsNameNoValues(t *testing.T) {
 		envs, err := Decode([]byte(body))
 		require.NoError(t, err)
 		var d EventData
-		err = DecodeData(3, &envs[0], &d)
+		err = DecodeData(3, &envs[0].Envelope, &d)
 		require.Error(t, err, body)
 		var de *DecodeError
 		require.ErrorAs(t, err, &de)
@@ -242,7 +242,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	assert.Equal(t, SpecVersion, envs[0].SpecVersion)
 	assert.Equal(t, ContentTypeJSON, envs[0].DataContentType)
 	var got EventData
-	require.NoError(t, DecodeData(0, &envs[0], &got))
+	require.NoError(t, DecodeData(0, &envs[0].Envelope, &got))
 	assert.Equal(t, *d, got)
 
 	// The participant flags are written even when false, as the service does.
@@ -267,7 +267,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	assert.Equal(t, SchemaEventGrid, envs[0].Schema())
 	assert.Equal(t, "1", envs[0].MetadataVersion)
 	got = EventData{}
-	require.NoError(t, DecodeData(0, &envs[0], &got))
+	require.NoError(t, DecodeData(0, &envs[0].Envelope, &got))
 	assert.Equal(t, *in, got)
 
 	ice, err := NewIncomingCallCloudEvent("/subscriptions/x", in, "id3", at)
@@ -340,7 +340,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		for i := range envs {
 			var d EventData
-			if err := DecodeData(i, &envs[i], &d); err != nil {
+			if err := DecodeData(i, &envs[i].Envelope, &d); err != nil {
 				continue
 			}
 			b, err := json.Marshal(&d)
