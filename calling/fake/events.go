@@ -50,11 +50,17 @@ type Event struct {
 	// SequenceNumber its place in the call's roster changes, from 1.
 	Participants   []calling.CallParticipant
 	SequenceNumber int
-	// Participant is the participant of an add or remove event.
+	// Participant is the participant of an add or remove event, and the
+	// invitee of a CancelAddParticipantSucceeded (kept for inspection: the
+	// spec's CancelAddParticipantSucceeded has no participant, so the wire
+	// does not carry it).
 	Participant identity.Identifier
-	// InvitationID is the invitation of an add or cancel-add event.
+	// InvitationID is the invitation of an add or cancel-add event (on the
+	// wire only in the cancel events, as the spec has it).
 	InvitationID string
-	// Transferee and TransferTarget are those of a transfer event.
+	// Transferee and TransferTarget are those of a transfer event (on the
+	// wire only in CallTransferAccepted: the spec's CallTransferFailed
+	// carries neither).
 	Transferee, TransferTarget identity.Identifier
 
 	// Delivered is true once the receiver took the event (a 2xx answer, or

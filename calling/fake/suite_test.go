@@ -23,38 +23,48 @@ func start() time.Time { return time.Now().Truncate(time.Second) }
 // TestConformanceGoFace runs the suite against the switchboard's Go face:
 // events go straight to the recorder through Options.OnEvent.
 func TestConformanceGoFace(t *testing.T) {
-	callingtest.Run(t, func(t *testing.T) callingtest.Env {
-		clock := identityfake.NewClock(start())
-		rec := callingtest.NewRecorder()
-		sb := fake.New(&fake.Options{
-			Clock:               clock,
-			ParticipantPageSize: 2,
-			CallerIDs:           []string{callerID.PhoneNumber},
-			OnEvent: func(_ context.Context, d fake.Delivery) {
-				if err := rec.RecordBody(d.Body); err != nil {
-					t.Errorf("the switchboard sent a callback calling cannot parse: %v", err)
-				}
-			},
-			OnIncomingCall: func(_ context.Context, d fake.Delivery) {
-				evs, err := calling.ParseEventGridEvents(d.Body)
-				if err != nil {
-					t.Errorf("the switchboard sent an Event Grid delivery calling cannot parse: %v", err)
-				}
-				rec.Record(evs...)
-			},
-		})
-		t.Cleanup(func() { sb.Close() })
-		return callingtest.Env{
-			Service:         sb,
-			CallbackURL:     "https://app.contoso.com/callback",
-			Events:          rec,
-			CallerID:        callerID,
-			Parties:         sb,
-			Advance:         clock.Advance,
-			RingTimeout:     fake.DefaultRingTimeout,
-			TransferTimeout: fake.DefaultTransferTimeout,
+	callingtest.Run(t, func(t *testing.T) callingtest.Env { return newGoEnv(t, nil) })
+}
 
-			IncomingCallEvents: true,
-		}
+// newGoEnv is the Go face's environment of the suite; keep, when not nil,
+// also gets the body of every delivery.
+func newGoEnv(t *testing.T, keep func(body []byte)) callingtest.Env {
+	clock := identityfake.NewClock(start())
+	rec := callingtest.NewRecorder()
+	sb := fake.New(&fake.Options{
+		Clock:               clock,
+		ParticipantPageSize: 2,
+		CallerIDs:           []string{callerID.PhoneNumber},
+		OnEvent: func(_ context.Context, d fake.Delivery) {
+			if keep != nil {
+				keep(d.Body)
+			}
+			if err := rec.RecordBody(d.Body); err != nil {
+				t.Errorf("the switchboard sent a callback calling cannot parse: %v", err)
+			}
+		},
+		OnIncomingCall: func(_ context.Context, d fake.Delivery) {
+			if keep != nil {
+				keep(d.Body)
+			}
+			evs, err := calling.ParseEventGridEvents(d.Body)
+			if err != nil {
+				t.Errorf("the switchboard sent an Event Grid delivery calling cannot parse: %v", err)
+			}
+			rec.Record(evs...)
+		},
 	})
+	t.Cleanup(func() { sb.Close() })
+	return callingtest.Env{
+		Service:         sb,
+		CallbackURL:     "https://app.contoso.com/callback",
+		Events:          rec,
+		CallerID:        callerID,
+		Parties:         sb,
+		Advance:         clock.Advance,
+		RingTimeout:     fake.DefaultRingTimeout,
+		TransferTimeout: fake.DefaultTransferTimeout,
+
+		IncomingCallEvents: true,
+	}
 }
