@@ -1,0 +1,49 @@
+// Package redisstore keeps on Redis the state that the replicas of a
+// service must share to be right together: the stores that identity,
+// calling, chat and teamsuser/tokenservice declare as small interfaces, with
+// in-memory defaults that serve one process.
+//
+// It sits above the domain packages (it implements their interfaces) and
+// beside the facade, under teamsuser/; nothing of the module imports it, so
+// a program that does not run replicas never builds go-redis.
+//
+// # Connecting
+//
+// New takes a redis.UniversalClient that the application configures: a
+// *redis.Client for one server, a *redis.ClusterClient for a cluster, or
+// redis.NewUniversalClient. The store never closes it. For Azure Cache for
+// Redis and Azure Managed Redis, connect over TLS (port 6380 for Azure Cache
+// for Redis, 10000 for Azure Managed Redis) and authenticate with an access
+// key as the password, or with Microsoft Entra ID through go-redis's
+// StreamingCredentialsProvider, which github.com/redis/go-redis-entraid
+// implements and which re-authenticates the connections before the Entra
+// token expires (https://learn.microsoft.com/azure/redis/go-get-started,
+// https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication):
+//
+//	rdb := redis.NewClient(&redis.Options{
+//		Addr:      "contoso.redis.cache.windows.net:6380",
+//		Password:  accessKey, // or StreamingCredentialsProvider: entraProvider
+//		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12},
+//	})
+//	store, err := redisstore.New(rdb, &redisstore.Options{Prefix: "contoso:"})
+//
+// The store needs Redis 7 commands only (GET, SET with PX and NX, DEL,
+// PEXPIRE, EVALSHA of Lua scripts, PUBLISH and SUBSCRIBE): none that Azure
+// blocks. Each Lua script touches keys of one hash slot (the keys share a
+// {hash tag}), so a cluster serves it.
+//
+// # Keys
+//
+// Every key starts with Options.Prefix (default DefaultPrefix), so several
+// applications or environments can share one Redis, and every key has a TTL,
+// so nothing grows without bound when replicas die or users leave: the state
+// of a key lives only as long as what it describes can matter.
+//
+// # Outages
+//
+// Redis is a cache of shared state here, not a database: when it is
+// unreachable the stores' calls fail (with the go-redis error, wrapped), and
+// when it comes back empty (a restart without persistence, a failover that
+// lost writes) the replicas rebuild what they need. What each store loses
+// is said on the store.
+package redisstore
