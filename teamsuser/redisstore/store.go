@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -87,27 +86,4 @@ func (s *Store) Close() error {
 	s.once.Do(s.cancel)
 	s.wg.Wait()
 	return nil
-}
-
-// key returns the key of kind for id: the prefix, the kind, and id as the
-// hash tag, so that every key of one id falls in one cluster slot and a Lua
-// script may touch them together.
-func (s *Store) key(kind, id string) string {
-	return s.prefix + kind + ":{" + id + "}"
-}
-
-// check returns ErrClosed after Close and ctx's error when it has ended.
-func (s *Store) check(ctx context.Context) error {
-	if s.ctx.Err() != nil {
-		return ErrClosed
-	}
-	return ctx.Err()
-}
-
-// wrap names a Redis failure as the store's.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("redisstore: %s: %w", op, err)
 }
