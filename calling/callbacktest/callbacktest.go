@@ -32,7 +32,9 @@ import (
 )
 
 // TokenLifetime is the lifetime of the tokens an Issuer mints, that of
-// Call Automation's callback tokens.
+// Call Automation's callback tokens: "The lifetime of the JWT is five (5)
+// minutes and a new token is created for every event sent to the callback
+// URI" (Learn: Call Automation, secure webhook endpoint).
 const TokenLifetime = 5 * time.Minute
 
 // Paths of the documents Issuer.Handler serves.

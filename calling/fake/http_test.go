@@ -554,6 +554,7 @@ func TestCallbacksAreSigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tokens, jtis := map[string]bool{}, map[string]bool{}
 	for i, r := range got {
 		if r.URL.Query().Get("secret") != "s3cret" || r.URL.Path != "/cb" {
 			t.Errorf("callback %d went to %s", i, r.URL)
@@ -570,7 +571,7 @@ func TestCallbacksAreSigned(t *testing.T) {
 			t.Fatal(err)
 		}
 		var claims struct {
-			Iss, Aud      string
+			Iss, Aud, Jti string
 			Iat, Nbf, Exp int64
 		}
 		_ = json.Unmarshal(pt.Payload, &claims)
@@ -578,6 +579,16 @@ func TestCallbacksAreSigned(t *testing.T) {
 		if claims.Iss != fake.Issuer || claims.Aud != h.sb.ResourceID() || claims.Nbf > now || claims.Exp <= now {
 			t.Errorf("callback %d claims %+v at %d", i, claims, now)
 		}
+		// "The lifetime of the JWT is five (5) minutes and a new token is
+		// created for every event sent to the callback URI" (Learn: Call
+		// Automation, secure webhook endpoint). Issue 14 §5.
+		if claims.Exp-claims.Iat != 300 {
+			t.Errorf("callback %d token lives %d s, want 300", i, claims.Exp-claims.Iat)
+		}
+		if tokens[tok] || jtis[claims.Jti] {
+			t.Errorf("callback %d reuses a token (or its jti %q) of an earlier event", i, claims.Jti)
+		}
+		tokens[tok], jtis[claims.Jti] = true, true
 		evs, err := calling.ParseCloudEvents(bodies[i])
 		if err != nil || len(evs) != 1 {
 			t.Fatalf("callback %d: %d events, %v", i, len(evs), err)

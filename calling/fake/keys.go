@@ -1,10 +1,10 @@
 package fake
 
 import (
-	"sync"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // Callbacks are signed the way ACS signs them: an Authorization: Bearer
@@ -21,37 +21,29 @@ const (
 	PathCallbackKeys        = callbacktest.KeysPath
 )
 
-// tokenRenew is how long before its expiry a cached token is replaced.
-const tokenRenew = 2 * time.Minute
-
-// signer caches the current callback token: minting one is an RSA
-// signature, too slow to make for every event of a busy test.
+// signer mints the callback tokens: a new one for every event, as ACS
+// does ("The lifetime of the JWT is five (5) minutes and a new token is
+// created for every event sent to the callback URI", Learn: Call Automation
+// "Secure webhook endpoint", MicrosoftDocs/azure-docs articles/
+// communication-services/how-tos/call-automation/includes/
+// secure-webhook-endpoint-csharp.md and its JavaScript, Java and Python
+// siblings). Each carries a "jti" of its own, so that two events of one
+// second get two tokens (RS256 signatures are deterministic); ACS's claims
+// beyond iss, aud and the times are not documented, the jti is a choice.
 type signer struct {
 	iss *callbacktest.Issuer
-
-	mu  sync.Mutex
-	tok string
-	iat time.Time
-	exp time.Time
 }
 
 func newSigner(iss *callbacktest.Issuer) *signer { return &signer{iss: iss} }
 
-// token returns a token valid at now, minting one when the cached token is
-// not (or will not be for long). It returns "" if minting fails, which
-// makes the receiver refuse the callback.
+// token mints a token issued at now, valid callbacktest.TokenLifetime
+// (five minutes). It returns "" if minting fails, which makes the receiver
+// refuse the callback.
 func (s *signer) token(now time.Time) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tok != "" && !now.Before(s.iat) && now.Before(s.exp.Add(-tokenRenew)) {
-		return s.tok
-	}
-	iat := now.Truncate(time.Second)
-	tok, err := s.iss.Token(callbacktest.IssuedAt(iat))
+	tok, err := s.iss.Token(callbacktest.IssuedAt(now.Truncate(time.Second)), callbacktest.WithClaim("jti", uuid.New()))
 	if err != nil {
 		return ""
 	}
-	s.tok, s.iat, s.exp = tok, iat, iat.Add(callbacktest.TokenLifetime)
 	return tok
 }
 
@@ -63,6 +55,6 @@ func (s *signer) token(now time.Time) string {
 // time).
 func (sb *Switchboard) CallbackIssuer() *callbacktest.Issuer { return sb.signer.iss }
 
-// CallbackToken returns a callback token as the switchboard signs its
-// callbacks at the switchboard's current time.
+// CallbackToken returns a new callback token, as the switchboard signs a
+// callback at the switchboard's current time.
 func (sb *Switchboard) CallbackToken() string { return sb.signer.token(sb.clock.Now()) }
