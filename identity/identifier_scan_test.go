@@ -1,7 +1,10 @@
 package identity
 
 import (
+	"encoding/json"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,4 +66,53 @@ func BenchmarkUnmarshalIdentifier(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestReadModelMembers checks that the fast path reads every member of the
+// model and of its typed properties: a member added to one of them and not
+// to readModel would be skipped there as unknown.
+func TestReadModelMembers(t *testing.T) {
+	var tags []string
+	ty := reflect.TypeOf(IdentifierModel{})
+	for i := range ty.NumField() {
+		tags = append(tags, strings.Split(ty.Field(i).Tag.Get("json"), ",")[0])
+	}
+	if !slices.Equal(tags, modelMembers[:]) {
+		t.Errorf("IdentifierModel has %v, readModel knows %v", tags, modelMembers)
+	}
+	for i := range ty.NumField() {
+		if ty.Field(i).Type.Kind() != reflect.Pointer {
+			continue
+		}
+		// Every field of the typed property set: strings to their name,
+		// booleans true.
+		var m IdentifierModel
+		p := reflect.New(ty.Field(i).Type.Elem())
+		for j := range p.Elem().NumField() {
+			switch f := p.Elem().Field(j); f.Kind() {
+			case reflect.String:
+				f.SetString(p.Elem().Type().Field(j).Name)
+			case reflect.Bool:
+				f.SetBool(true)
+			default:
+				t.Fatalf("%s.%s: readModel reads strings and booleans", ty.Field(i).Name, p.Elem().Type().Field(j).Name)
+			}
+		}
+		reflect.ValueOf(&m).Elem().Field(i).Set(p)
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f flatModel
+		if !readModel(data, &f) {
+			t.Fatalf("readModel does not read %s", data)
+		}
+		read := map[reflect.Type]any{
+			reflect.TypeOf(f.user): f.user, reflect.TypeOf(f.phone): f.phone, reflect.TypeOf(f.teamsUser): f.teamsUser,
+			reflect.TypeOf(f.teamsApp): f.teamsApp, reflect.TypeOf(f.extension): f.extension,
+		}[p.Elem().Type()]
+		if !reflect.DeepEqual(read, p.Elem().Interface()) {
+			t.Errorf("readModel read %s as %+v", data, read)
+		}
+	}
 }

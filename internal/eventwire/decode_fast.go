@@ -212,6 +212,15 @@ var dataMembers = []string{
 	"validationCode", "validationUrl",
 }
 
+// The member names of the structs of EventData (TestFastPathMembers checks
+// them against the structs' json tags).
+var (
+	resultMembers        = []string{"code", "subCode", "message", "sipDetails", "q850Details"}
+	diagnosticMembers    = []string{"code", "message"}
+	participantMembers   = []string{"identifier", "isMuted", "isOnHold"}
+	customContextMembers = []string{"sipHeaders", "voipHeaders"}
+)
+
 // readData reads an event's data object into d, as encoding/json reads it
 // into an EventData; false means it could not (a value of another type, a
 // member repeated or named in another case: DecodeData reads it then).
@@ -326,7 +335,7 @@ func readResult(s *jsonscan.Scanner, r *ResultInformation) bool {
 				}
 			}
 		default:
-			if jsonscan.FoldsTo(k, "code", "subCode", "message", "sipDetails", "q850Details") {
+			if jsonscan.FoldsTo(k, resultMembers...) {
 				return false
 			}
 			s.Skip()
@@ -350,7 +359,7 @@ func readDiagnostic(s *jsonscan.Scanner, d *DiagnosticInfo) bool {
 		case "message":
 			bit, d.Message = 1<<1, s.String()
 		default:
-			if jsonscan.FoldsTo(k, "code", "message") {
+			if jsonscan.FoldsTo(k, diagnosticMembers...) {
 				return false
 			}
 			s.Skip()
@@ -376,7 +385,7 @@ func readParticipant(s *jsonscan.Scanner, p *CallParticipant) bool {
 		case "isOnHold":
 			bit, p.IsOnHold = 1<<2, s.Bool()
 		default:
-			if jsonscan.FoldsTo(k, "identifier", "isMuted", "isOnHold") {
+			if jsonscan.FoldsTo(k, participantMembers...) {
 				return false
 			}
 			s.Skip()
@@ -401,7 +410,7 @@ func readCustomContext(s *jsonscan.Scanner, c *CustomContext) bool {
 		case "voipHeaders":
 			bit, m = 1<<1, &c.VoIPHeaders
 		default:
-			if jsonscan.FoldsTo(k, "sipHeaders", "voipHeaders") {
+			if jsonscan.FoldsTo(k, customContextMembers...) {
 				return false
 			}
 			s.Skip()

@@ -5,8 +5,34 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
+
+// TestFastPathMembers checks that Decode's own pass knows every member of
+// the structs it reads: a member added to one of them and not to the pass
+// would be skipped there as unknown.
+func TestFastPathMembers(t *testing.T) {
+	for _, c := range []struct {
+		v     any
+		names []string
+	}{
+		{Envelope{}, envelopeMembers}, {EventData{}, dataMembers}, {ResultInformation{}, resultMembers},
+		{DiagnosticInfo{}, diagnosticMembers}, {CallParticipant{}, participantMembers}, {CustomContext{}, customContextMembers},
+	} {
+		ty := reflect.TypeOf(c.v)
+		var tags []string
+		for i := range ty.NumField() {
+			tags = append(tags, strings.Split(ty.Field(i).Tag.Get("json"), ",")[0])
+		}
+		slices.Sort(tags)
+		names := slices.Sorted(slices.Values(c.names))
+		if !slices.Equal(tags, names) {
+			t.Errorf("%s: members %v, the one-pass reader knows %v", ty.Name(), tags, names)
+		}
+	}
+}
 
 // FuzzDecodePaths checks that Decode's own pass gives what encoding/json
 // gives (DecodeJSON, then DecodeData for the data it read) for every
