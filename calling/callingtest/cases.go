@@ -260,6 +260,47 @@ func testIncomingRedirect(t *testing.T, s *suite) {
 	if err == nil {
 		t.Error("answering a redirected call succeeded")
 	}
+	// A Teams user's calls ring their Teams client: the resource gets no
+	// IncomingCall for the target.
+	for _, c := range s.Parties.IncomingCalls() {
+		if c.To != nil && identity.Equal(c.To, target) {
+			t.Errorf("the redirect to a Teams user raised an IncomingCall for them")
+		}
+	}
+}
+
+// A redirect to an ACS user or to a number of the resource raises a new
+// IncomingCall with "to" set to the target, which the application can
+// answer ("If the target is a Communication Services user or a phone
+// number owned by your resource, it generates a new IncomingCall event with
+// 'to' field set to the target you specified", Learn: Call Automation,
+// actions for call control).
+func testIncomingRedirectToResource(t *testing.T, s *suite) {
+	for _, target := range []identity.Identifier{s.acsUser(fake.Answers()), s.CallerID} {
+		caller := s.phone(fake.Answers())
+		icc := s.incoming(caller)
+		must(s.Service.RedirectCall(s.ctx(), icc, target, nil))(t, "RedirectCall to "+target.RawID())
+		next := s.incomingState(icc).RedirectedCall
+		if next == "" {
+			t.Fatalf("the redirect to %s raised no IncomingCall", target.RawID())
+		}
+		if s.IncomingCallEvents {
+			ev, ok := s.next("").(*calling.IncomingCall)
+			switch {
+			case !ok:
+				t.Fatalf("the next event without a call connection is not an IncomingCall")
+			case ev.To == nil || !identity.Equal(ev.To, target):
+				t.Errorf("the redirect's IncomingCall is to %v, want %s", ev.To, target.RawID())
+			case ev.From == nil || !identity.Equal(ev.From, caller):
+				t.Errorf("the redirect's IncomingCall is from %v, want the caller %s", ev.From, caller.RawID())
+			case ev.IncomingCallContext != next:
+				t.Errorf("the redirect's IncomingCall carries another context than the switchboard reports")
+			}
+		}
+		resp := must(s.Service.AnswerCall(s.ctx(), next, s.CallbackURL, nil))(t, "AnswerCall of the redirected call")
+		expect[*calling.CallConnected](s, resp.CallConnectionID)
+		s.wantRoster("the redirected call", expect[*calling.ParticipantsUpdated](s, resp.CallConnectionID).Participants, []identity.Identifier{caller}, nil)
+	}
 }
 
 func testIncomingReject(t *testing.T, s *suite) {

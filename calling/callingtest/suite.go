@@ -190,6 +190,7 @@ var cases = []testCase{
 	{name: "IncomingVoIPCallAnswered", parties: true, run: testIncomingAnswer},
 	{name: "IncomingVoIPCallRedirectedToTeamsUser", parties: true, run: testIncomingRedirect},
 	{name: "IncomingCallRejected", parties: true, run: testIncomingReject},
+	{name: "IncomingCallRedirectedToResource", parties: true, run: testIncomingRedirectToResource},
 	{name: "IncomingPhoneCallRedirectedToTeamsUser", parties: true, run: testIncomingPhoneRedirect},
 	{name: "IncomingPhoneCallAnsweredAndTransferred", parties: true, run: testIncomingPhoneTransfer},
 	{name: "AddParticipantAnswers", parties: true, run: testAddAnswers},

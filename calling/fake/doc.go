@@ -51,7 +51,10 @@
 // IncomingCall announces a call to the application as an Event Grid
 // Microsoft.Communication.IncomingCall event (to Options.OnIncomingCall, or
 // POSTed to Options.EventGridURL) carrying the incomingCallContext that
-// AnswerCall, RedirectCall and RejectCall take.
+// AnswerCall, RedirectCall and RejectCall take. As the service, it does so
+// only for the resource's ACS users, numbers and Teams resource accounts;
+// a redirect to an ACS user or to a number of the resource raises a new
+// IncomingCall for it instead of ringing anyone.
 //
 // # Time, faults, inspection
 //

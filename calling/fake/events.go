@@ -112,9 +112,16 @@ type IncomingCall struct {
 	// CallConnectionID is the connection of an answered call.
 	CallConnectionID string
 	// RedirectedTo is the target of a redirected call, and RedirectResult
-	// what became of it once the target acted (nil while it rings).
+	// what became of it once the target acted (nil while it rings). A
+	// redirect to an ACS user or to a number of the resource rings no one:
+	// it raises a new IncomingCall for the target, whose incoming call
+	// context is RedirectedCall (and RedirectResult stays nil).
 	RedirectedTo   identity.Identifier
 	RedirectResult *ResultInformation
+	RedirectedCall string
+	// RedirectedFrom is, for an IncomingCall raised by a redirect, the
+	// incoming call context of the call that was redirected.
+	RedirectedFrom string
 	// RejectReason is the reason given to a rejected call.
 	RejectReason calling.RejectReason
 

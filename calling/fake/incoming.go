@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -38,6 +39,13 @@ type IncomingCallOptions struct {
 // Script's HangUpAfter says, counted from the answer (its other fields
 // are about being called); a caller never added stays until the call ends.
 //
+// As the service, the switchboard raises IncomingCall only for what the
+// resource receives calls for: an ACS user (identity.CommunicationUserIdentifier),
+// a phone number of the resource (one of Options.CallerIDs; any number when
+// that is empty) or a Teams resource account of the resource
+// (identity.MicrosoftTeamsAppIdentifier, Teams Phone extensibility). A Teams
+// user's calls ring their Teams client, not the resource: to is refused.
+//
 // The returned value carries the incomingCallContext that AnswerCall,
 // RedirectCall and RejectCall take. The call rings for the ring timeout;
 // after it the caller gives up and the context no longer works.
@@ -51,6 +59,9 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 	if from == nil || to == nil || from.RawID() == "" || to.RawID() == "" {
 		return IncomingCall{}, errors.New("fake: an incoming call needs a caller and a callee")
 	}
+	if !sb.receivesCalls(to) {
+		return IncomingCall{}, errors.New("fake: the resource receives no IncomingCall for the callee: only for its ACS users, its phone numbers (Options.CallerIDs) and its Teams resource accounts")
+	}
 	var o IncomingCallOptions
 	if opts != nil {
 		o = *opts
@@ -60,7 +71,6 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 	if sb.closed {
 		return IncomingCall{}, errClosed
 	}
-	now := sb.clock.Now()
 	script := Answers()
 	if p, ok := sb.parties[from.RawID()]; ok {
 		script = p.script
@@ -73,22 +83,54 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 			name = "Caller " + shortName(from.RawID())
 		}
 	}
-	in := &incoming{
-		script: script,
-		info: IncomingCall{
-			From:                from,
-			To:                  to,
-			CallerDisplayName:   name,
-			ServerCallID:        serverCallID(),
-			CorrelationID:       uuid.New(),
-			IncomingCallContext: newCallContext(),
-			CustomContext:       o.CustomContext,
-			OnBehalfOfCallee:    o.OnBehalfOfCallee,
-			EventID:             uuid.New(),
-			Time:                now,
-			State:               IncomingRinging,
-		},
+	in := sb.announce(IncomingCall{
+		From:              from,
+		To:                to,
+		CallerDisplayName: name,
+		ServerCallID:      serverCallID(),
+		CorrelationID:     uuid.New(),
+		CustomContext:     o.CustomContext,
+		OnBehalfOfCallee:  o.OnBehalfOfCallee,
+	}, script)
+	return sb.incomingSnapshot(in), nil
+}
+
+// receivesCalls reports whether the resource gets an IncomingCall event
+// for calls to id. Learn: Call Automation "Incoming call concepts"
+// (concepts/call-automation/incoming-call-notification.md): calls to an
+// Azure Communication Services identity or to a PSTN number of the
+// resource trigger IncomingCall; Teams users are not in its table. Teams
+// resource accounts receive them too (the published example
+// eventgrid_IncomingCall_TeamsResourceAccount_data.json of
+// calling/testdata/events, "to": 28:orgid:...).
+func (sb *Switchboard) receivesCalls(id identity.Identifier) bool {
+	switch v := id.(type) {
+	case identity.CommunicationUserIdentifier, identity.MicrosoftTeamsAppIdentifier:
+		return true
+	case identity.PhoneNumberIdentifier:
+		return sb.ownsNumber(v)
 	}
+	return false
+}
+
+// ownsNumber reports whether p is a number of the resource: one of
+// Options.CallerIDs, or any number when none is configured (as a source
+// caller id is then any number: the switchboard does not know the
+// resource's numbers).
+func (sb *Switchboard) ownsNumber(p identity.PhoneNumberIdentifier) bool {
+	return len(sb.opts.CallerIDs) == 0 || slices.Contains(sb.opts.CallerIDs, p.PhoneNumber)
+}
+
+// announce registers a ringing incoming call with the ids of info (and a
+// new incoming call context, event id and time) and queues its Event Grid
+// delivery. Call with sb.mu held.
+func (sb *Switchboard) announce(info IncomingCall, script Script) *incoming {
+	now := sb.clock.Now()
+	info.IncomingCallContext = newCallContext()
+	info.EventID = uuid.New()
+	info.Time = now
+	info.State = IncomingRinging
+	in := &incoming{script: script, info: info}
 	sb.incoming[in.info.IncomingCallContext] = in
 	sb.inOrder = append(sb.inOrder, in)
 	in.timeout = sb.sched.at(now.Add(sb.ringFor), func(time.Time) {
@@ -97,7 +139,7 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 		}
 	})
 	sb.delivery.enqueue(sb.delivery.grid, &item{in: in})
-	return sb.incomingSnapshot(in), nil
+	return in
 }
 
 // AbandonIncomingCall makes the caller of a ringing incoming call hang up

@@ -114,9 +114,38 @@ func (sb *Switchboard) redirectCall(icc string, target identity.Identifier) *api
 	in.timeout.cancel()
 	in.info.State = IncomingRedirected
 	in.info.RedirectedTo = target
+	// "No events are published for redirect. If the target is a
+	// Communication Services user or a phone number owned by your
+	// resource, it generates a new IncomingCall event with 'to' field set
+	// to the target you specified." (Learn: Call Automation "Actions for
+	// call control", Redirect a call; how-tos/call-automation/
+	// actions-for-call-control.md). The new event is of the same call: it
+	// keeps the server call id and the correlation id (choice), with a new
+	// incoming call context. Other targets (Teams users, other numbers)
+	// are rung.
+	switch t := target.(type) {
+	case identity.CommunicationUserIdentifier:
+		sb.redirectIncoming(in, t)
+		return nil
+	case identity.PhoneNumberIdentifier:
+		if sb.ownsNumber(t) {
+			sb.redirectIncoming(in, t)
+			return nil
+		}
+	}
 	in.ring = &ring{purpose: ringRedirect, in: in, target: target, raw: target.RawID()}
 	sb.startRing(in.ring, sb.clock.Now(), sb.ringFor)
 	return nil
+}
+
+// redirectIncoming announces the incoming call in anew, to target. Call
+// with sb.mu held.
+func (sb *Switchboard) redirectIncoming(in *incoming, target identity.Identifier) {
+	next := in.info
+	next.To = target
+	next.RedirectedFrom = in.info.IncomingCallContext
+	next.RedirectedTo, next.RedirectResult, next.RejectReason, next.CallConnectionID = nil, nil, "", ""
+	in.info.RedirectedCall = sb.announce(next, in.script).info.IncomingCallContext
 }
 
 func (sb *Switchboard) rejectCall(icc string, reason calling.RejectReason) *apiError {

@@ -536,3 +536,44 @@ func TestResultsOnTheWire(t *testing.T) {
 		t.Errorf("results on the wire:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// IncomingCall is raised only for what the resource receives calls for:
+// its ACS users, its numbers and its Teams resource accounts, never a
+// Teams user (Learn: Call Automation, incoming call concepts). Issue 14 §4.
+func TestIncomingCallOnlyForTheResource(t *testing.T) {
+	g := newGoBoard(t, func(o *fake.Options) { o.CallerIDs = []string{callerID.PhoneNumber} })
+	caller := identity.PhoneNumberIdentifier{PhoneNumber: "+14255550160"}
+	for _, tc := range []struct {
+		to identity.Identifier
+		ok bool
+	}{
+		{identity.CommunicationUserIdentifier{ID: "8:acs:r_incoming"}, true},
+		{callerID, true},
+		{identity.MicrosoftTeamsAppIdentifier{AppID: "2bd4d0d2-0000-4000-8000-000000000001"}, true},
+		{teamsAlice, false},
+		{identity.PhoneNumberIdentifier{PhoneNumber: "+14255550199"}, false}, // not a number of the resource
+	} {
+		_, err := g.IncomingCall(ctx(t), caller, tc.to, nil)
+		if (err == nil) != tc.ok {
+			t.Errorf("IncomingCall to %s: %v, want ok=%v", tc.to.RawID(), err, tc.ok)
+		}
+	}
+	if n := len(g.IncomingCalls()); n != 3 {
+		t.Errorf("%d incoming calls, want 3", n)
+	}
+	// A redirect to a number that is not the resource's rings it: no
+	// IncomingCall.
+	other := g.AddPhoneNumber("+14255550199", fake.Answers())
+	in, err := g.IncomingCall(ctx(t), caller, callerID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.RedirectCall(ctx(t), in.IncomingCallContext, other, nil); err != nil {
+		t.Fatal(err)
+	}
+	g.types(t)
+	last := g.IncomingCalls()
+	if n := len(last); n != 4 || last[3].RedirectedCall != "" || last[3].RedirectResult == nil || last[3].RedirectResult.Code != 200 {
+		t.Errorf("after a redirect to another number: %d incoming calls, the redirected one %+v; want it rung and answered", n, last[len(last)-1])
+	}
+}
