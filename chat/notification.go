@@ -71,21 +71,28 @@ func (n Notification) IsLifecycle() bool {
 	return false
 }
 
-// ClientStateSource gives the client state expected from a subscription's
-// notifications. SubscriptionManager is one.
-type ClientStateSource interface {
-	// ClientState returns the client state of subscriptionID, and false for
-	// a subscription it does not know.
-	ClientState(subscriptionID string) (string, bool)
+// ClientStateChecker checks the client state of a subscription's
+// notifications. SubscriptionManager is one, OneClientState another.
+type ClientStateChecker interface {
+	// CheckClientState reports whether clientState is the client state of
+	// subscriptionID, and false for a subscription it does not know. An
+	// error (its store could not be reached) makes the handler answer 503,
+	// and Graph delivers the notifications again later.
+	CheckClientState(ctx context.Context, subscriptionID, clientState string) (bool, error)
 }
 
-// OneClientState is the ClientStateSource of a handler whose subscriptions
-// all have this one client state. It is a secret: fmt's verbs, slog and
-// encoding/json show it redacted.
+// OneClientState is the ClientStateChecker of a handler whose
+// subscriptions all have this one client state. It is a secret: fmt's
+// verbs, slog and encoding/json show it redacted.
 type OneClientState string
 
-// ClientState returns s, whatever the subscription.
-func (s OneClientState) ClientState(string) (string, bool) { return string(s), true }
+// CheckClientState compares clientState with s in constant time (over
+// SHA-256 digests, so the length of s does not show either), whatever the
+// subscription.
+func (s OneClientState) CheckClientState(_ context.Context, _, clientState string) (bool, error) {
+	got, want := sha256.Sum256([]byte(clientState)), sha256.Sum256([]byte(s))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1, nil
+}
 
 // NotificationHandlerOptions are the optional parameters of
 // NewNotificationHandler.
@@ -127,24 +134,24 @@ const MaxValidationTokenBytes = 4096
 //   - answers Graph's URL validation (a POST with ?validationToken=…) at
 //     once with the token as text/plain and 200, before and without reading
 //     any body;
-//   - reads a notification POST of at most MaxBodyBytes, checks each
-//     notification's client state in constant time against the expected
-//     one, and puts the valid ones, typed, on Notifications() without
-//     waiting for anybody to read them;
+//   - reads a notification POST of at most MaxBodyBytes, has its
+//     ClientStateChecker check each notification's client state (once per
+//     subscription and state), and puts the valid ones, typed, on
+//     Notifications() without waiting for anybody to read them;
 //   - answers 202 Accepted as soon as they are queued, 400 for a body that
 //     is not a notification collection, 403 when no notification had the
 //     right client state, 413 for a body too large, 415 for a body that is
-//     not JSON, 405 for other methods, and 503 when there was no room for
-//     the delivery within MaxWait or the handler is closed (Graph then
-//     sends the notifications again); see NotificationHandlerOptions.Buffer.
+//     not JSON, 405 for other methods, and 503 when the client states could
+//     not be checked (the checker's store is out of reach), when there was
+//     no room for the delivery within MaxWait, or when the handler is
+//     closed (Graph then sends the notifications again); see
+//     NotificationHandlerOptions.Buffer.
 //
 // It never panics on a request and never writes a client state or a body
 // into a response. It is safe for concurrent use.
 type NotificationHandler struct {
-	single    [sha256.Size]byte
-	hasSingle bool
-	states    ClientStateSource
-	maxBody   int64
+	states  ClientStateChecker
+	maxBody int64
 
 	buffer  int
 	maxWait time.Duration
@@ -157,10 +164,10 @@ type NotificationHandler struct {
 }
 
 // NewNotificationHandler returns a handler for the subscriptions whose
-// client states clientStates gives: a SubscriptionManager, which refuses
-// the notifications of subscriptions it does not know, or OneClientState
-// for subscriptions that share one. opts may be nil.
-func NewNotificationHandler(clientStates ClientStateSource, opts *NotificationHandlerOptions) (*NotificationHandler, error) {
+// client states clientStates checks: a SubscriptionManager, which refuses
+// the notifications of subscriptions its store does not hold, or
+// OneClientState for subscriptions that share one. opts may be nil.
+func NewNotificationHandler(clientStates ClientStateChecker, opts *NotificationHandlerOptions) (*NotificationHandler, error) {
 	var o NotificationHandlerOptions
 	if opts != nil {
 		o = *opts
@@ -173,7 +180,6 @@ func NewNotificationHandler(clientStates ClientStateSource, opts *NotificationHa
 		if err := checkClientState("clientStates", string(s)); err != nil {
 			return nil, err
 		}
-		h.single, h.hasSingle = sha256.Sum256([]byte(s)), true
 	}
 	if h.maxBody <= 0 {
 		h.maxBody = 1 << 20
@@ -209,21 +215,6 @@ func (h *NotificationHandler) Close() {
 			close(h.out)
 		}
 	}
-}
-
-// validClientState compares in constant time (over SHA-256 digests, so the
-// length of the expected state does not show either).
-func (h *NotificationHandler) validClientState(subscriptionID, got string) bool {
-	gotSum := sha256.Sum256([]byte(got))
-	if h.hasSingle {
-		return subtle.ConstantTimeCompare(gotSum[:], h.single[:]) == 1
-	}
-	want, ok := h.states.ClientState(subscriptionID)
-	if !ok || want == "" {
-		return false
-	}
-	wantSum := sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(gotSum[:], wantSum[:]) == 1
 }
 
 // ServeHTTP implements http.Handler.
@@ -266,8 +257,17 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	ns, rejected, err := decodeNotifications(body, h.validClientState)
-	if err != nil {
+	ns, rejected, err := decodeNotifications(r.Context(), body, h.states)
+	var unchecked *uncheckedError
+	switch {
+	case errors.As(err, &unchecked):
+		// The client states could not be checked now: Graph delivers
+		// again later (change-notifications-delivery-webhooks, "HTTP codes
+		// and retry logic": any answer but 2xx is retried for up to 4 h).
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "cannot check the client state now", http.StatusServiceUnavailable)
+		return
+	case err != nil:
 		http.Error(w, "not a change-notification collection", http.StatusBadRequest)
 		return
 	}
@@ -396,18 +396,33 @@ func validationToken(rawQuery string) (token string, ok, valid bool) {
 }
 
 // decodeNotifications reads a notification POST body with the shared wire
-// codec and turns each notification whose client state check accepts into
+// codec and turns each notification whose client state states accepts into
 // a Notification. rejected counts the others (wrong client state, unknown
-// subscription, or neither a change nor a lifecycle event). It never panics.
-func decodeNotifications(body []byte, check func(subscriptionID, clientState string) bool) (out []Notification, rejected int, err error) {
+// subscription, or neither a change nor a lifecycle event). A check that
+// fails makes an *uncheckedError. It checks each subscription and client
+// state once, and never panics.
+func decodeNotifications(ctx context.Context, body []byte, states ClientStateChecker) (out []Notification, rejected int, err error) {
 	coll, err := graphwire.DecodeNotifications(body)
 	if err != nil {
 		return nil, 0, err
 	}
+	type key struct{ sub, state string }
+	checked := map[key]bool{}
 	out = make([]Notification, 0, len(coll.Value))
 	for _, cn := range coll.Value {
 		n, ok := notificationFromWire(cn)
-		if !ok || !check(cn.SubscriptionID, cn.ClientState) {
+		if ok {
+			k := key{cn.SubscriptionID, cn.ClientState}
+			valid, seen := checked[k]
+			if !seen {
+				if valid, err = states.CheckClientState(ctx, cn.SubscriptionID, cn.ClientState); err != nil {
+					return nil, 0, &uncheckedError{err}
+				}
+				checked[k] = valid
+			}
+			ok = valid
+		}
+		if !ok {
 			rejected++
 			continue
 		}
@@ -415,6 +430,12 @@ func decodeNotifications(body []byte, check func(subscriptionID, clientState str
 	}
 	return out, rejected, nil
 }
+
+// uncheckedError is a ClientStateChecker's failure.
+type uncheckedError struct{ err error }
+
+func (e *uncheckedError) Error() string { return "checking a client state: " + e.err.Error() }
+func (e *uncheckedError) Unwrap() error { return e.err }
 
 func notificationFromWire(cn graphwire.ChangeNotification) (Notification, bool) {
 	if cn.SubscriptionID == "" || len(cn.SubscriptionID) > 256 {

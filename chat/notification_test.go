@@ -31,7 +31,7 @@ func post(h http.Handler, target, contentType, body string) *httptest.ResponseRe
 	return w
 }
 
-func newHandler(t *testing.T, states chat.ClientStateSource, o *chat.NotificationHandlerOptions) *chat.NotificationHandler {
+func newHandler(t *testing.T, states chat.ClientStateChecker, o *chat.NotificationHandlerOptions) *chat.NotificationHandler {
 	t.Helper()
 	h, err := chat.NewNotificationHandler(states, o)
 	require.NoError(t, err)
@@ -144,7 +144,43 @@ func TestNotificationHandlerRefuses(t *testing.T) {
 
 type states map[string]string
 
-func (s states) ClientState(id string) (string, bool) { v, ok := s[id]; return v, ok }
+func (s states) CheckClientState(_ context.Context, id, state string) (bool, error) {
+	v, ok := s[id]
+	return ok && v == state, nil
+}
+
+// flakyStates is a checker whose store is out of reach while down is set;
+// it counts the checks.
+type flakyStates struct {
+	down   bool
+	checks int
+}
+
+func (f *flakyStates) CheckClientState(_ context.Context, _, state string) (bool, error) {
+	f.checks++
+	if f.down {
+		return false, errors.New("store unreachable")
+	}
+	return state == hookState, nil
+}
+
+// TestNotificationHandlerCheckerFails: a delivery whose client states
+// cannot be checked (the store is out of reach) is refused with 503 —
+// which Graph delivers again — not with 403, and nothing of it is queued;
+// each subscription and state of a delivery is checked once.
+func TestNotificationHandlerCheckerFails(t *testing.T) {
+	f := &flakyStates{down: true}
+	h := newHandler(t, f, nil)
+	w := post(h, "/hook", "application/json", batch(1, 3))
+	require.Equal(t, http.StatusServiceUnavailable, w.Code)
+	require.Equal(t, "5", w.Header().Get("Retry-After"))
+	require.NotContains(t, w.Body.String(), "store unreachable")
+	require.Empty(t, h.Notifications())
+	f.down, f.checks = false, 0
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(1, 3)).Code)
+	require.Equal(t, []string{"1", "2", "3"}, read(t, h, 3))
+	require.Equal(t, 1, f.checks, "three notifications of one subscription and state: one check")
+}
 
 func TestNotificationHandlerPerSubscriptionStates(t *testing.T) {
 	h := newHandler(t, states{"sub-1": hookState, "sub-2": "other"}, nil)

@@ -80,7 +80,6 @@ func (s OneClientState) MarshalJSON() ([]byte, error) { return json.Marshal(ifSe
 type managerView struct {
 	NotificationURL          string
 	LifecycleNotificationURL string `json:",omitempty"`
-	Subscriptions            int
 	ClientStates             string
 }
 
@@ -88,17 +87,15 @@ func (m *SubscriptionManager) view() managerView {
 	if m == nil {
 		return managerView{}
 	}
-	m.mu.Lock()
-	n := len(m.subs)
-	m.mu.Unlock()
 	return managerView{
 		NotificationURL: m.url, LifecycleNotificationURL: m.o.LifecycleNotificationURL,
-		Subscriptions: n, ClientStates: redact.Marker,
+		ClientStates: redact.Marker,
 	}
 }
 
-// Format implements fmt.Formatter: every verb prints the manager's URLs and
-// number of subscriptions, never a client state.
+// Format implements fmt.Formatter: every verb prints the manager's URLs,
+// never a client state (its subscriptions are in its store: see
+// Subscriptions).
 func (m *SubscriptionManager) Format(f fmt.State, verb rune) {
 	redact.Format(f, verb, "chat.SubscriptionManager", m.view())
 }
@@ -106,5 +103,5 @@ func (m *SubscriptionManager) Format(f fmt.State, verb rune) {
 // LogValue implements slog.LogValuer without the client states.
 func (m *SubscriptionManager) LogValue() slog.Value { return slog.AnyValue(m.view()) }
 
-// MarshalJSON encodes the manager's URLs and number of subscriptions.
+// MarshalJSON encodes the manager's URLs.
 func (m *SubscriptionManager) MarshalJSON() ([]byte, error) { return json.Marshal(m.view()) }

@@ -69,10 +69,18 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	require.Equal(t, g.clock.Now().Add(24*time.Hour), sub.ExpiresAt, "24 h with a lifecycle URL")
 	subs := g.svc.Subscriptions()
 	require.Len(t, subs, 1)
-	state, ok := mgr.ClientState(sub.ID)
-	require.True(t, ok)
-	require.Equal(t, subs[0].ClientState, state)
+	state := subs[0].ClientState
 	require.Len(t, state, 43, "a random 32-byte client state")
+	ok, err := mgr.CheckClientState(ctx, sub.ID, state)
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = mgr.CheckClientState(ctx, sub.ID, state[1:]+"x")
+	require.NoError(t, err)
+	require.False(t, ok)
+	again, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(chatID))
+	require.NoError(t, err)
+	require.Equal(t, sub.ID, again.ID, "one subscription per resource")
+	require.Len(t, g.svc.Subscriptions(), 1)
 
 	// Bob writes: Alice's webhook hears of it.
 	posted, err := g.svc.Post(g.seeded.Bob.ID, chatID, "are you there?")
@@ -105,17 +113,21 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	n = nextNotification(t, h)
 	require.Equal(t, chat.NotificationSubscriptionRemoved, n.Kind)
 	require.NoError(t, mgr.Handle(ctx, n))
-	now := mgr.Subscriptions()
+	now, err := mgr.Subscriptions(ctx)
+	require.NoError(t, err)
 	require.Len(t, now, 1)
 	require.NotEqual(t, sub.ID, now[0].ID)
-	_, ok = mgr.ClientState(sub.ID)
+	ok, err = mgr.CheckClientState(ctx, sub.ID, state)
+	require.NoError(t, err)
 	require.False(t, ok, "the old subscription's notifications are refused from now on")
 	require.Len(t, g.svc.Subscriptions(), 1)
 
-	// Close deletes what is left.
-	require.NoError(t, mgr.Close(ctx))
+	// UnsubscribeAll deletes what is left.
+	require.NoError(t, mgr.UnsubscribeAll(ctx))
 	require.Empty(t, g.svc.Subscriptions())
-	require.Empty(t, mgr.Subscriptions())
+	now, err = mgr.Subscriptions(ctx)
+	require.NoError(t, err)
+	require.Empty(t, now)
 }
 
 func TestSubscriptionManagerRenewsBeforeExpiry(t *testing.T) {
@@ -140,25 +152,35 @@ func TestSubscriptionManagerRenewsBeforeExpiry(t *testing.T) {
 	go func() { done <- mgr.Run(runCtx) }()
 	wait, stop := context.WithTimeout(ctx, 10*time.Second)
 	defer stop()
+	updates := func() int { n, _ := g.svc.CountRequests(fake.OpUpdateSubscription); return n }
+	// set moves the clock and waits until Run has looked at the schedule
+	// again and armed its next timer.
+	set := func(at time.Time) {
+		t.Helper()
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+		g.clock.Set(at)
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+	}
 
 	for round := 1; round <= 3; round++ {
-		require.NoError(t, g.clock.BlockUntil(wait, 1))
-		due := mgr.Subscriptions()[0].ExpiresAt.Add(-55 * time.Minute / 4)
-		require.Equal(t, []time.Time{due}, g.clock.Deadlines(), "round %d: renewal armed a quarter of the lifetime before expiry", round)
-		g.clock.Set(due)
-		// The renewal happens, then Run arms the next one.
-		require.NoError(t, g.clock.BlockUntil(wait, 1))
+		due := g.svc.Subscriptions()[0].ExpiresAt.Add(-55 * time.Minute / 4)
+		before := updates()
+		set(due.Add(-time.Second))
+		require.Equal(t, before, updates(), "round %d: not renewed before a quarter of the lifetime before expiry", round)
+		set(due)
+		require.Equal(t, before+1, updates(), "round %d", round)
 		require.Equal(t, due.Add(55*time.Minute), g.svc.Subscriptions()[0].ExpiresAt, "round %d", round)
 	}
 	// A failing renewal is reported and tried again later.
 	g.svc.InjectFault(fake.Fault{Op: fake.OpUpdateSubscription, Status: 503, RetryAfter: 30 * time.Second})
-	g.clock.Set(g.clock.Deadlines()[0])
-	require.NoError(t, g.clock.BlockUntil(wait, 1))
+	set(g.svc.Subscriptions()[0].ExpiresAt.Add(-55 * time.Minute / 4))
 	require.Len(t, failures, 1)
 	require.Equal(t, 503, chat.StatusCode(<-failures))
-	require.Equal(t, []time.Time{g.clock.Now().Add(30 * time.Second)}, g.clock.Deadlines(), "the next try honours Retry-After")
-	g.clock.Advance(30 * time.Second)
-	require.NoError(t, g.clock.BlockUntil(wait, 1))
+	failedAt, before := g.clock.Now(), updates()
+	set(failedAt.Add(29 * time.Second))
+	require.Equal(t, before, updates(), "the next try honours Retry-After")
+	set(failedAt.Add(30 * time.Second))
+	require.Equal(t, before+1, updates())
 	require.Equal(t, g.clock.Now().Add(55*time.Minute), g.svc.Subscriptions()[0].ExpiresAt)
 
 	cancel()

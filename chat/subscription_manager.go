@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"sort"
@@ -30,35 +31,74 @@ type SubscriptionManagerOptions struct {
 	// Clock is the time source of the renewal schedule; nil means the
 	// system clock.
 	Clock identity.Clock
-	// OnError, when set, is called (from Run or Handle) with each renewal or
-	// re-creation that failed; the manager tries again later by itself.
+	// OnError, when set, is called (from Run or Handle) with each renewal,
+	// re-creation or store access that failed (subscriptionID is empty for
+	// a store access that concerns no one subscription); the manager tries
+	// again later by itself.
 	OnError func(subscriptionID string, err error)
+	// Store keeps the subscriptions, and the digests of their client
+	// states, where every replica of the service finds them (see
+	// SubscriptionStore); nil means NewMemorySubscriptionStore(Clock): a
+	// service of one replica.
+	Store SubscriptionStore
+	// LeaderLease is how long the renewal lease of Run lasts unless it is
+	// extended (Run extends it a third of the way): how long renewals wait
+	// for another replica after the leader died. Zero means 30 seconds.
+	LeaderLease time.Duration
 }
 
 // SubscriptionManager keeps change-notification subscriptions alive: it
-// creates them with a random client state each, renews them before they
-// expire (Run), answers lifecycle notifications (Handle: renews on
-// reauthorizationRequired, re-creates on subscriptionRemoved), and deletes
-// them (Unsubscribe, Close). It is the ClientStateSource of a
-// NotificationHandler, which then accepts only notifications of its
-// subscriptions. It is safe for concurrent use and starts no goroutine: Run
-// does the renewals in the caller's goroutine until its ctx ends.
+// creates them with a random client state each, one per resource, renews
+// them before they expire (Run), answers lifecycle notifications (Handle:
+// renews on reauthorizationRequired, re-creates on subscriptionRemoved),
+// and deletes them (Unsubscribe, UnsubscribeAll). It is the
+// ClientStateChecker of a NotificationHandler, which then accepts only
+// notifications of its subscriptions.
+//
+// The subscriptions live in a SubscriptionStore, which the managers of
+// every replica of a service share (SubscriptionManagerOptions.Store): a
+// notification is accepted by any replica, Subscribe on several replicas
+// makes one subscription per resource, and the Run of one replica at a
+// time, the leader, renews them all — those of a replica that crashed
+// included. A replica that stops just ends its Run, which hands the
+// renewals over at once.
+//
+// It is safe for concurrent use and starts no goroutine: Run does the
+// renewals in the caller's goroutine until its ctx ends.
 type SubscriptionManager struct {
-	c    *Client
-	url  string // the notification URL
-	o    SubscriptionManagerOptions
-	wake chan struct{}
+	c     *Client
+	url   string // the notification URL
+	o     SubscriptionManagerOptions
+	store SubscriptionStore
+	id    string // this manager, as a lease holder
+	wake  chan struct{}
 
-	mu   sync.Mutex
-	subs map[string]*managedSub
+	mu    sync.Mutex
+	known map[string]knownSub // by subscription id: the digests this manager saw last
+	sched map[string]retry    // by subscription id: failed renewals, while leader
 }
 
-type managedSub struct {
-	sub         Subscription
-	clientState string
-	failures    int
-	retryAt     time.Time // after a failed renewal
+// knownSub is what a manager remembers of a subscription it saw in its
+// store, to check notifications while the store cannot be reached.
+type knownSub struct {
+	hash    [32]byte
+	expires time.Time
 }
+
+// retry is the schedule of a failed renewal.
+type retry struct {
+	failures int
+	at       time.Time
+}
+
+// Lease names, and how long a resource is held for a creation.
+const (
+	leaderLease    = "leader"
+	resourceLease  = "resource:"
+	resourceHold   = time.Minute // a creation: Graph validates the URL within 10 s
+	maxKnown       = 1 << 16
+	defaultLeaseTT = 30 * time.Second
+)
 
 // NewSubscriptionManager returns a manager that subscribes notificationURL,
 // the public https URL of a NotificationHandler, through c. opts may be
@@ -98,10 +138,23 @@ func NewSubscriptionManager(c *Client, notificationURL string, opts *Subscriptio
 	if _, err := changeTypes(o.ChangeTypes); err != nil {
 		return nil, err
 	}
+	switch {
+	case o.LeaderLease == 0:
+		o.LeaderLease = defaultLeaseTT
+	case o.LeaderLease < 10*time.Millisecond:
+		return nil, &ArgumentError{Arg: "opts.LeaderLease", Problem: "must be at least 10ms"}
+	}
 	if o.Clock == nil {
 		o.Clock = c.clock
 	}
-	return &SubscriptionManager{c: c, url: notificationURL, o: o, wake: make(chan struct{}, 1), subs: map[string]*managedSub{}}, nil
+	store := o.Store
+	if store == nil {
+		store = NewMemorySubscriptionStore(o.Clock)
+	}
+	return &SubscriptionManager{
+		c: c, url: notificationURL, o: o, store: store, id: newClientState()[:22],
+		wake: make(chan struct{}, 1), known: map[string]knownSub{}, sched: map[string]retry{},
+	}, nil
 }
 
 // newClientState returns 32 random bytes in base64url (43 characters).
@@ -111,7 +164,8 @@ func newClientState() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func (m *SubscriptionManager) create(ctx context.Context, resource string) (*managedSub, error) {
+// create makes a subscription at Graph; the caller records it.
+func (m *SubscriptionManager) create(ctx context.Context, resource string) (SubscriptionRecord, error) {
 	state := newClientState()
 	resp, err := m.c.CreateSubscription(ctx, resource, m.url, state, &CreateSubscriptionOptions{
 		ChangeTypes:              m.o.ChangeTypes,
@@ -119,7 +173,7 @@ func (m *SubscriptionManager) create(ctx context.Context, resource string) (*man
 		LifecycleNotificationURL: m.o.LifecycleNotificationURL,
 	})
 	if err != nil {
-		return nil, err
+		return SubscriptionRecord{}, err
 	}
 	s := resp.Subscription
 	if s.Resource == "" {
@@ -128,163 +182,306 @@ func (m *SubscriptionManager) create(ctx context.Context, resource string) (*man
 	if s.ExpiresAt.IsZero() {
 		s.ExpiresAt = m.o.Clock.Now().Add(m.o.Lifetime)
 	}
-	return &managedSub{sub: s, clientState: state}, nil
+	return SubscriptionRecord{Subscription: s, ClientStateHash: hashClientState(state)}, nil
 }
 
-// Subscribe creates a subscription to resource (ChatMessagesResource or
-// ChannelMessagesResource) and keeps it alive from now on.
+// holdResource takes the lease of a resource, waiting while another
+// replica (or another call of this one) holds it, until ctx ends. The
+// wait is in real time: it waits for other processes, not for the
+// renewal schedule.
+func (m *SubscriptionManager) holdResource(ctx context.Context, resource string) (Lease, error) {
+	holder := m.id + "/" + newClientState()[:11]
+	wait := 10 * time.Millisecond
+	for {
+		l, ok, err := m.store.Lease(ctx, resourceLease+resource, holder, resourceHold)
+		if err != nil || ok {
+			return l, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return Lease{}, ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
+}
+
+// release gives a lease back, even when ctx has ended: a lease left held
+// only delays the next holder until it ends.
+func (m *SubscriptionManager) release(ctx context.Context, l Lease) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = m.store.ReleaseLease(ctx, l)
+}
+
+// Subscribe returns the subscription to resource (ChatMessagesResource or
+// ChannelMessagesResource), and creates it when the manager's store has
+// none; from then on it is kept alive. Subscribing to a resource on
+// several replicas at once makes one subscription.
 func (m *SubscriptionManager) Subscribe(ctx context.Context, resource string) (Subscription, error) {
-	ms, err := m.create(ctx, resource)
-	if err != nil {
+	if err := checkResource(resource); err != nil {
 		return Subscription{}, err
 	}
-	m.mu.Lock()
-	m.subs[ms.sub.ID] = ms
-	m.mu.Unlock()
+	for {
+		if rec, ok, err := m.store.Resource(ctx, resource); err != nil || ok {
+			m.remember(rec)
+			return rec.Subscription, err
+		}
+		hold, err := m.holdResource(ctx, resource)
+		if err != nil {
+			return Subscription{}, err
+		}
+		sub, done, err := m.subscribeHolding(ctx, resource, hold)
+		m.release(ctx, hold)
+		if done || err != nil {
+			return sub, err
+		}
+		// The hold ended before the record was written: another replica
+		// may have subscribed meanwhile. Look again.
+	}
+}
+
+// subscribeHolding creates the subscription of resource under the
+// resource's lease, unless it exists. done is false when the lease ended
+// before the new subscription could be recorded (the subscription is then
+// deleted again).
+func (m *SubscriptionManager) subscribeHolding(ctx context.Context, resource string, hold Lease) (_ Subscription, done bool, _ error) {
+	if rec, ok, err := m.store.Resource(ctx, resource); err != nil || ok {
+		m.remember(rec)
+		return rec.Subscription, true, err
+	}
+	rec, err := m.create(ctx, resource)
+	if err != nil {
+		return Subscription{}, true, err
+	}
+	ok, err := m.store.Put(ctx, rec, "", hold)
+	if err != nil || !ok {
+		// Unrecorded, it would be renewed by no one and refused by every
+		// replica: delete it.
+		_, _ = m.c.DeleteSubscription(context.WithoutCancel(ctx), rec.Subscription.ID, nil)
+		return Subscription{}, err != nil, err
+	}
+	m.remember(rec)
 	m.poke()
-	return ms.sub, nil
+	return rec.Subscription, true, nil
 }
 
 // Unsubscribe deletes a subscription and stops renewing it. A subscription
 // Graph no longer has is forgotten without error.
 func (m *SubscriptionManager) Unsubscribe(ctx context.Context, subscriptionID string) error {
-	m.mu.Lock()
-	_, ok := m.subs[subscriptionID]
-	delete(m.subs, subscriptionID)
-	m.mu.Unlock()
+	rec, ok, err := m.store.Subscription(ctx, subscriptionID)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return &ArgumentError{Arg: "subscriptionID", Problem: "is not a subscription of this manager"}
 	}
-	m.poke()
-	_, err := m.c.DeleteSubscription(ctx, subscriptionID, nil)
+	return m.unsubscribe(ctx, rec.Subscription)
+}
+
+func (m *SubscriptionManager) unsubscribe(ctx context.Context, s Subscription) error {
+	hold, err := m.holdResource(ctx, s.Resource)
+	if err != nil {
+		return err
+	}
+	defer m.release(ctx, hold)
+	ok, err := m.store.Delete(ctx, s.Resource, s.ID, hold)
+	if err != nil || !ok {
+		return err // !ok: unsubscribed or replaced meanwhile
+	}
+	m.forget(s.ID)
+	_, err = m.c.DeleteSubscription(ctx, s.ID, nil)
 	if IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
-// Subscriptions returns the managed subscriptions, by id.
-func (m *SubscriptionManager) Subscriptions() []Subscription {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]Subscription, 0, len(m.subs))
-	for _, s := range m.subs {
-		out = append(out, s.sub)
+// Subscriptions returns the subscriptions of the manager's store, by id.
+func (m *SubscriptionManager) Subscriptions(ctx context.Context) ([]Subscription, error) {
+	recs, err := m.store.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Subscription, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.Subscription)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return out, nil
 }
 
-// ClientState returns the client state of a managed subscription; it makes
-// the manager a ClientStateSource.
-func (m *SubscriptionManager) ClientState(subscriptionID string) (string, bool) {
+// CheckClientState reports whether clientState is the client state of
+// subscriptionID, a subscription of the manager's store; it makes the
+// manager a ClientStateChecker. It compares digests in constant time.
+// While the store cannot be reached, it answers from the digests it saw
+// last, up to each subscription's expiry, and otherwise returns the
+// store's error.
+func (m *SubscriptionManager) CheckClientState(ctx context.Context, subscriptionID, clientState string) (bool, error) {
+	got := hashClientState(clientState)
+	rec, ok, err := m.store.Subscription(ctx, subscriptionID)
+	if err != nil {
+		m.mu.Lock()
+		k, seen := m.known[subscriptionID]
+		m.mu.Unlock()
+		if seen && m.o.Clock.Now().Before(k.expires) {
+			return subtle.ConstantTimeCompare(got[:], k.hash[:]) == 1, nil
+		}
+		return false, err
+	}
+	if !ok {
+		m.forget(subscriptionID)
+		return false, nil
+	}
+	m.remember(rec)
+	return subtle.ConstantTimeCompare(got[:], rec.ClientStateHash[:]) == 1, nil
+}
+
+// remember keeps a record's digest for the times the store is out of
+// reach; forget drops it.
+func (m *SubscriptionManager) remember(rec SubscriptionRecord) {
+	if rec.Subscription.ID == "" {
+		return
+	}
+	now := m.o.Clock.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, ok := m.subs[subscriptionID]
-	if !ok {
-		return "", false
+	if len(m.known) >= maxKnown {
+		for id, k := range m.known {
+			if !now.Before(k.expires) {
+				delete(m.known, id)
+			}
+		}
+		if len(m.known) >= maxKnown {
+			clear(m.known)
+		}
 	}
-	return s.clientState, true
+	m.known[rec.Subscription.ID] = knownSub{hash: rec.ClientStateHash, expires: rec.Subscription.ExpiresAt}
 }
 
-// Handle acts on a lifecycle notification of a managed subscription:
-// reauthorizationRequired renews it now, subscriptionRemoved creates it
-// again (with a new id and client state), and missed needs nothing from the
-// manager (the application should read the resource again to catch up).
-// Change notifications and notifications of other subscriptions are
-// ignored. Pass every Notification of a NotificationHandler through Handle.
+func (m *SubscriptionManager) forget(id string) {
+	m.mu.Lock()
+	delete(m.known, id)
+	delete(m.sched, id)
+	m.mu.Unlock()
+}
+
+// Handle acts on a lifecycle notification of a subscription of the
+// manager's store, on whichever replica it arrives: reauthorizationRequired
+// renews it now, subscriptionRemoved creates it again (with a new id and
+// client state), and missed needs nothing from the manager (the
+// application should read the resource again to catch up). Change
+// notifications and notifications of other subscriptions are ignored. Pass
+// every Notification of a NotificationHandler through Handle.
 func (m *SubscriptionManager) Handle(ctx context.Context, n Notification) error {
 	switch n.Kind {
-	case NotificationReauthorizationRequired:
-		m.mu.Lock()
-		_, ok := m.subs[n.SubscriptionID]
-		m.mu.Unlock()
-		if !ok {
-			return nil
+	case NotificationReauthorizationRequired, NotificationSubscriptionRemoved:
+	default:
+		return nil
+	}
+	rec, ok, err := m.store.Subscription(ctx, n.SubscriptionID)
+	if err != nil || !ok {
+		return err
+	}
+	hold, err := m.holdResource(ctx, rec.Subscription.Resource)
+	if err != nil {
+		return err
+	}
+	defer m.release(ctx, hold)
+	if n.Kind == NotificationSubscriptionRemoved {
+		return m.recreate(ctx, rec, hold)
+	}
+	return m.renew(ctx, rec, hold)
+}
+
+// renew extends one subscription and records its new expiry under fence;
+// a subscription Graph no longer has is created again.
+func (m *SubscriptionManager) renew(ctx context.Context, rec SubscriptionRecord, fence Lease) error {
+	id := rec.Subscription.ID
+	resp, err := m.c.RenewSubscription(ctx, id, m.o.Lifetime, &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
+	if IsNotFound(err) {
+		if fence.Name == leaderLease {
+			hold, herr := m.holdResource(ctx, rec.Subscription.Resource)
+			if herr != nil {
+				return herr
+			}
+			defer m.release(ctx, hold)
+			fence = hold
 		}
-		return m.renew(ctx, n.SubscriptionID)
-	case NotificationSubscriptionRemoved:
-		return m.recreate(ctx, n.SubscriptionID)
+		return m.recreate(ctx, rec, fence)
+	}
+	if err != nil {
+		m.failed(id, rec.Subscription.ExpiresAt, err)
+		m.report(id, err)
+		return err
+	}
+	m.mu.Lock()
+	delete(m.sched, id)
+	m.mu.Unlock()
+	rec.Subscription.ExpiresAt = resp.Subscription.ExpiresAt
+	if rec.Subscription.ExpiresAt.IsZero() {
+		rec.Subscription.ExpiresAt = m.o.Clock.Now().Add(m.o.Lifetime)
+	}
+	// Not written (false): unsubscribed or replaced meanwhile, or the
+	// fence ended; either way the record is someone else's now.
+	if ok, err := m.store.Put(ctx, rec, id, fence); err != nil {
+		m.report(id, err)
+		return err
+	} else if ok {
+		m.remember(rec)
 	}
 	return nil
 }
 
-// renew extends one subscription; a subscription Graph no longer has is
-// created again.
-func (m *SubscriptionManager) renew(ctx context.Context, id string) error {
-	resp, err := m.c.RenewSubscription(ctx, id, m.o.Lifetime, &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
-	if IsNotFound(err) {
-		return m.recreate(ctx, id)
-	}
-	m.mu.Lock()
-	s, ok := m.subs[id]
-	switch {
-	case !ok:
-		// Unsubscribed meanwhile.
-	case err != nil:
-		m.failedLocked(s, err)
-	default:
-		s.failures, s.retryAt = 0, time.Time{}
-		s.sub.ExpiresAt = resp.Subscription.ExpiresAt
-		if s.sub.ExpiresAt.IsZero() {
-			s.sub.ExpiresAt = m.o.Clock.Now().Add(m.o.Lifetime)
-		}
-	}
-	m.mu.Unlock()
-	if err != nil && ok {
-		m.report(id, err)
-	}
-	return err
-}
-
 // recreate replaces a subscription Graph removed by a new one on the same
-// resource.
-func (m *SubscriptionManager) recreate(ctx context.Context, oldID string) error {
-	m.mu.Lock()
-	old, ok := m.subs[oldID]
-	m.mu.Unlock()
-	if !ok {
-		return nil
+// resource, under hold, the resource's lease. A subscription unsubscribed
+// or already replaced meanwhile is left alone.
+func (m *SubscriptionManager) recreate(ctx context.Context, old SubscriptionRecord, hold Lease) error {
+	oldID := old.Subscription.ID
+	cur, ok, err := m.store.Resource(ctx, old.Subscription.Resource)
+	if err != nil || !ok || cur.Subscription.ID != oldID {
+		return err
 	}
-	ms, err := m.create(ctx, old.sub.Resource)
-	m.mu.Lock()
-	old, still := m.subs[oldID]
-	switch {
-	case !still:
-	case err != nil:
-		m.failedLocked(old, err)
-	default:
-		delete(m.subs, oldID)
-		m.subs[ms.sub.ID] = ms
-	}
-	m.mu.Unlock()
-	switch {
-	case !still && err == nil:
-		// Unsubscribed while it was being created again: do not keep it.
-		_, _ = m.c.DeleteSubscription(ctx, ms.sub.ID, nil)
-	case still && err != nil:
+	rec, err := m.create(ctx, old.Subscription.Resource)
+	if err != nil {
+		m.failed(oldID, old.Subscription.ExpiresAt, err)
 		m.report(oldID, err)
-	case still:
-		m.poke()
+		return err
 	}
-	return err
+	ok, err = m.store.Put(ctx, rec, oldID, hold)
+	if err != nil || !ok {
+		_, _ = m.c.DeleteSubscription(context.WithoutCancel(ctx), rec.Subscription.ID, nil)
+		if err != nil {
+			m.report(oldID, err)
+		}
+		return err
+	}
+	m.forget(oldID)
+	m.remember(rec)
+	m.poke()
+	return nil
 }
 
-// failedLocked schedules the next try of a failed renewal: after the
-// service's Retry-After if any, else with a growing backoff (15 s doubling
-// up to 16 min), and no later than 30 s before the subscription expires.
-func (m *SubscriptionManager) failedLocked(s *managedSub, err error) {
-	s.failures++
-	d := time.Duration(1<<min(s.failures-1, 6)) * 15 * time.Second
+// failed schedules the next try of a failed renewal: after the service's
+// Retry-After if any, else with a growing backoff (15 s doubling up to 16
+// min), and no later than 30 s before the subscription expires.
+func (m *SubscriptionManager) failed(id string, expires time.Time, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.sched[id]
+	r.failures++
+	d := time.Duration(1<<min(r.failures-1, 6)) * 15 * time.Second
 	if ra := retryAfterOf(err); ra > d {
 		d = ra
 	}
 	now := m.o.Clock.Now()
-	at := now.Add(d)
-	if exp := s.sub.ExpiresAt.Add(-30 * time.Second); at.After(exp) && exp.After(now) {
-		at = exp
+	r.at = now.Add(d)
+	if exp := expires.Add(-30 * time.Second); r.at.After(exp) && exp.After(now) {
+		r.at = exp
 	}
-	s.retryAt = at
+	m.sched[id] = r
 }
 
 // report hands a failure to OnError, without the lock held.
@@ -303,79 +500,133 @@ func (m *SubscriptionManager) poke() {
 }
 
 // dueAt is when a subscription next needs a renewal.
-func (m *SubscriptionManager) dueAt(s *managedSub) time.Time {
-	if !s.retryAt.IsZero() {
-		return s.retryAt
+func (m *SubscriptionManager) dueAt(rec SubscriptionRecord) time.Time {
+	m.mu.Lock()
+	r, ok := m.sched[rec.Subscription.ID]
+	m.mu.Unlock()
+	if ok {
+		return r.at
 	}
-	return s.sub.ExpiresAt.Add(-m.o.RenewBefore)
+	return rec.Subscription.ExpiresAt.Add(-m.o.RenewBefore)
 }
 
-// Run renews the managed subscriptions before they expire, until ctx ends;
-// it then returns ctx's error. Failed renewals are reported to OnError and
-// tried again. Run it in one goroutine (it owns the schedule); Subscribe,
-// Unsubscribe and Handle may be called meanwhile from others.
+// Run renews the subscriptions of the manager's store before they expire,
+// until ctx ends; it then gives up the leader lease and returns ctx's
+// error. Run it on every replica, in one goroutine each: one of them at a
+// time holds the store's leader lease and renews every subscription, and
+// when it stops or dies, another takes over within LeaderLease. Failed
+// renewals are reported to OnError and tried again. Subscribe, Unsubscribe
+// and Handle may be called meanwhile from other goroutines.
 func (m *SubscriptionManager) Run(ctx context.Context) error {
+	var lease Lease
+	defer func() {
+		if lease.Token != 0 {
+			m.release(ctx, lease)
+		}
+	}()
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		now := m.o.Clock.Now()
-		var due []string
-		var next time.Time
-		m.mu.Lock()
-		for id, s := range m.subs {
-			at := m.dueAt(s)
-			if !at.After(now) {
-				due = append(due, id)
-			} else if next.IsZero() || at.Before(next) {
+		next := now.Add(m.o.LeaderLease / 3)
+		l, leader, err := m.store.Lease(ctx, leaderLease, m.id, m.o.LeaderLease)
+		if err != nil && ctx.Err() == nil {
+			m.report("", err)
+		}
+		if !leader || l.Token != lease.Token {
+			// Not the leader, or a new term: what an earlier term
+			// scheduled is stale.
+			m.mu.Lock()
+			clear(m.sched)
+			m.mu.Unlock()
+		}
+		if !leader {
+			lease = Lease{}
+		} else {
+			lease = l
+			due, at, err := m.dueRenewals(ctx, now)
+			if err != nil && ctx.Err() == nil {
+				m.report("", err)
+			}
+			if m.renewAll(ctx, due, lease) {
+				continue // look at the store again
+			}
+			if !at.IsZero() && at.Before(next) {
 				next = at
 			}
 		}
-		m.mu.Unlock()
-		sort.Strings(due)
-		for _, id := range due {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			_ = m.renew(ctx, id) // failures are scheduled and reported
-		}
-		if len(due) > 0 {
-			continue
-		}
-		var timer identity.Timer
-		var fire <-chan time.Time
-		if !next.IsZero() {
-			timer = m.o.Clock.NewTimer(next.Sub(now))
-			fire = timer.C()
-		}
+		timer := m.o.Clock.NewTimer(next.Sub(now))
 		select {
 		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
-			return ctx.Err()
 		case <-m.wake:
-		case <-fire:
+		case <-timer.C():
 		}
-		if timer != nil {
-			timer.Stop()
-		}
+		timer.Stop()
 	}
 }
 
-// Close deletes every managed subscription and forgets them. It returns the
-// deletions' errors joined (a subscription Graph no longer has is not an
-// error).
-func (m *SubscriptionManager) Close(ctx context.Context) error {
-	m.mu.Lock()
-	ids := make([]string, 0, len(m.subs))
-	for id := range m.subs {
-		ids = append(ids, id)
+// dueRenewals lists the store's subscriptions that need a renewal at now,
+// and when the next one will.
+func (m *SubscriptionManager) dueRenewals(ctx context.Context, now time.Time) (due []SubscriptionRecord, next time.Time, err error) {
+	recs, err := m.store.Subscriptions(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
-	m.subs = map[string]*managedSub{}
+	live := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		live[rec.Subscription.ID] = true
+		m.remember(rec)
+		if at := m.dueAt(rec); !at.After(now) {
+			due = append(due, rec)
+		} else if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	m.mu.Lock()
+	for id := range m.sched {
+		if !live[id] {
+			delete(m.sched, id)
+		}
+	}
 	m.mu.Unlock()
-	m.poke()
-	sort.Strings(ids)
+	sort.Slice(due, func(i, j int) bool { return due[i].Subscription.ID < due[j].Subscription.ID })
+	return due, next, nil
+}
+
+// renewAll renews due under lease, extending the lease before each
+// renewal; it stops when ctx ends or the lease is lost. It reports whether
+// it renewed anything.
+func (m *SubscriptionManager) renewAll(ctx context.Context, due []SubscriptionRecord, lease Lease) bool {
+	for i, rec := range due {
+		if ctx.Err() != nil {
+			return i > 0
+		}
+		if i > 0 {
+			l, ok, err := m.store.Lease(ctx, leaderLease, m.id, m.o.LeaderLease)
+			if err != nil || !ok || l.Token != lease.Token {
+				return true
+			}
+		}
+		_ = m.renew(ctx, rec, lease) // failures are scheduled and reported
+	}
+	return len(due) > 0
+}
+
+// UnsubscribeAll deletes every subscription of the manager's store — with
+// a store shared by replicas, those of every replica: call it when the
+// service as a whole stops listening, not when one replica stops (that
+// replica just ends its Run). It returns the deletions' errors joined (a
+// subscription Graph no longer has is not an error).
+func (m *SubscriptionManager) UnsubscribeAll(ctx context.Context) error {
+	recs, err := m.store.Subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Subscription.ID < recs[j].Subscription.ID })
 	var errs []error
-	for _, id := range ids {
-		if _, err := m.c.DeleteSubscription(ctx, id, nil); err != nil && !IsNotFound(err) {
+	for _, rec := range recs {
+		if err := m.unsubscribe(ctx, rec.Subscription); err != nil {
 			errs = append(errs, err)
 		}
 	}

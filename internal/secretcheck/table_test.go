@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,7 +20,6 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/calling/callbacktest"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
-	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	idfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
@@ -122,28 +119,6 @@ func cases(t *testing.T) map[string]secretCase {
 	tusTok, err := tusUser.ACSToken(ctx)
 	require.NoError(t, err)
 
-	// Chat: a subscription manager holding a client state, on the fake's
-	// HTTP face.
-	graph, seeded := chatfake.NewSeeded(nil)
-	t.Cleanup(func() { _ = graph.Close() })
-	gsrv := httptest.NewServer(graph.Handler())
-	t.Cleanup(gsrv.Close)
-	alice, err := chat.NewClient(graph.CredentialFor(seeded.Alice.ID), &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: seeded.Alice.ID})
-	require.NoError(t, err)
-	hooks := &lateHandler{}
-	hsrv := httptest.NewServer(hooks)
-	t.Cleanup(hsrv.Close)
-	mgr, err := chat.NewSubscriptionManager(alice, hsrv.URL+"/hook", nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = mgr.Close(context.Background()) })
-	nh, err := chat.NewNotificationHandler(mgr, nil)
-	require.NoError(t, err)
-	hooks.set(nh)
-	sub, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(seeded.Meeting.ChatID))
-	require.NoError(t, err)
-	mgrState, ok := mgr.ClientState(sub.ID)
-	require.True(t, ok)
-
 	meetingInfo := chat.MeetingInfo{JoinURL: link, OrganizerID: user.ObjectID, OrganizerTenantID: tenant.ID}
 	chatValue := chat.Chat{ID: "19:meeting_abc@thread.v2", Type: chat.ChatType("meeting"), Topic: "Standup", OnlineMeeting: meetingInfo}
 	meeting := chat.OnlineMeeting{
@@ -196,7 +171,6 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: chat.GetOnlineMeetingByJoinMeetingIDResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.CreateOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.OneClientState(clientState), secrets: []string{clientState}},
-		{value: mgr, secrets: []string{mgrState}},
 
 		{value: byLink, secrets: []string{linkPasscode}},
 		{value: byID, secrets: []string{meetingPasscode}},
@@ -229,20 +203,6 @@ type staticEntra string
 
 func (s staticEntra) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
-
-// lateHandler lets a server start before its handler exists.
-type lateHandler struct{ h chan http.Handler }
-
-func (l *lateHandler) set(h http.Handler) {
-	l.h = make(chan http.Handler, 1)
-	l.h <- h
-}
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := <-l.h
-	l.h <- h
-	h.ServeHTTP(w, r)
 }
 
 // verbs are the fmt directives every value is printed with.
