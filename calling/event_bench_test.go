@@ -1,4 +1,4 @@
-package calling
+package calling_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/benchcpu"
 )
@@ -15,20 +16,20 @@ import (
 // participants, an AddParticipantSucceeded and a PlayCompleted (unknown).
 func benchDelivery(b testing.TB) ([]byte, int) {
 	at := time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
-	info := EventInfo{Time: at, CallConnectionID: "441f1200-fd54-422e-9566-a867d187dca7", ServerCallID: "aHR0cHM6Ly9hcGkuZmxpZ2h0cHJveHkudGVhbXMubWljcm9zb2Z0LmNvbS9hcGkvdjIvZXAvY29udg", CorrelationID: "7a659f41-bd0f-4bae-8ac0-6af79283e1bc", OperationContext: "op-42"}
+	info := calling.EventInfo{Time: at, CallConnectionID: "441f1200-fd54-422e-9566-a867d187dca7", ServerCallID: "aHR0cHM6Ly9hcGkuZmxpZ2h0cHJveHkudGVhbXMubWljcm9zb2Z0LmNvbS9hcGkvdjIvZXAvY29udg", CorrelationID: "7a659f41-bd0f-4bae-8ac0-6af79283e1bc", OperationContext: "op-42"}
 	user := identity.CommunicationUserIdentifier{ID: "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9"}
 	teams := identity.MicrosoftTeamsUserIdentifier{UserID: "6e1c4c3c-5c8d-4b0a-9c1f-0a7b7e1f2d3c", Cloud: identity.CloudPublic}
 	phone := identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"}
-	ok := &ResultInformation{Code: 200, Message: "Action completed successfully."}
+	ok := &calling.ResultInformation{Code: 200, Message: "Action completed successfully."}
 	withResult := info
 	withResult.ResultInformation = ok
-	evs := []Event{
-		&CallConnected{info},
-		&ParticipantsUpdated{info, 3, []CallParticipant{{Identifier: user}, {Identifier: teams, IsMuted: true}, {Identifier: phone}}},
-		&AddParticipantSucceeded{withResult, teams},
-		&UnknownEvent{EventInfo: withResult, Type: "Microsoft.Communication.PlayCompleted", Data: json.RawMessage(`{"callConnectionId":"441f1200-fd54-422e-9566-a867d187dca7","operationContext":"op-42","resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}}`)},
+	evs := []calling.Event{
+		&calling.CallConnected{EventInfo: info},
+		&calling.ParticipantsUpdated{EventInfo: info, SequenceNumber: 3, Participants: []calling.CallParticipant{{Identifier: user}, {Identifier: teams, IsMuted: true}, {Identifier: phone}}},
+		&calling.AddParticipantSucceeded{EventInfo: withResult, Participant: teams},
+		&calling.UnknownEvent{EventInfo: withResult, Type: "Microsoft.Communication.PlayCompleted", Data: json.RawMessage(`{"callConnectionId":"441f1200-fd54-422e-9566-a867d187dca7","operationContext":"op-42","resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}}`)},
 	}
-	body, err := MarshalCloudEvents(evs...)
+	body, err := calling.MarshalCloudEvents(evs...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func benchParse(b *testing.B, parse func([]byte) (int, error)) {
 func BenchmarkParseEvents(b *testing.B) {
 	b.Run("typed", func(b *testing.B) {
 		benchParse(b, func(body []byte) (int, error) {
-			evs, err := ParseEvents(body)
+			evs, err := calling.ParseEvents(body)
 			return len(evs), err
 		})
 	})
@@ -126,7 +127,7 @@ func hwParse(body []byte) ([]hwEvent, error) {
 	if err := json.Unmarshal(body, &envs); err != nil {
 		return nil, err
 	}
-	if len(envs) > MaxEventsPerDelivery {
+	if len(envs) > calling.MaxEventsPerDelivery {
 		return nil, errors.New("too many events")
 	}
 	out := make([]hwEvent, len(envs))
@@ -157,8 +158,8 @@ func hwParse(body []byte) ([]hwEvent, error) {
 		e.CallConnectionID, e.ServerCallID, e.CorrelationID, e.OperationContext = d.CallConnectionID, d.ServerCallID, d.CorrelationID, d.OperationContext
 		e.ResultInformation = d.ResultInformation
 		switch env.Type {
-		case EventTypeCallConnected, EventTypeCallDisconnected:
-		case EventTypeAddParticipantSucceeded, EventTypeAddParticipantFailed, EventTypeRemoveParticipantSucceeded, EventTypeRemoveParticipantFailed:
+		case calling.EventTypeCallConnected, calling.EventTypeCallDisconnected:
+		case calling.EventTypeAddParticipantSucceeded, calling.EventTypeAddParticipantFailed, calling.EventTypeRemoveParticipantSucceeded, calling.EventTypeRemoveParticipantFailed:
 			if d.Participant != nil {
 				id, err := d.Participant.Identifier()
 				if err != nil {
@@ -166,7 +167,7 @@ func hwParse(body []byte) ([]hwEvent, error) {
 				}
 				e.Participant = id
 			}
-		case EventTypeParticipantsUpdated:
+		case calling.EventTypeParticipantsUpdated:
 			e.SequenceNumber = d.SequenceNumber
 			e.Participants = make([]hwParticipant, len(d.Participants))
 			for k, p := range d.Participants {
@@ -191,7 +192,7 @@ func TestHandwrittenParseMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := ParseEvents(body)
+	evs, err := calling.ParseEvents(body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestHandwrittenParseMatches(t *testing.T) {
 			t.Errorf("event %d: %+v, ParseEvents read %+v", i, h, ev)
 		}
 		switch e := ev.(type) {
-		case *ParticipantsUpdated:
+		case *calling.ParticipantsUpdated:
 			if len(e.Participants) != len(h.Participants) || h.SequenceNumber != e.SequenceNumber {
 				t.Fatalf("event %d: %+v, ParseEvents read %+v", i, h, e)
 			}
@@ -216,11 +217,11 @@ func TestHandwrittenParseMatches(t *testing.T) {
 					t.Errorf("event %d participant %d: %+v, ParseEvents read %+v", i, k, h.Participants[k], p)
 				}
 			}
-		case *AddParticipantSucceeded:
+		case *calling.AddParticipantSucceeded:
 			if e.Participant != h.Participant {
 				t.Errorf("event %d: %v, ParseEvents read %v", i, h.Participant, e.Participant)
 			}
-		case *UnknownEvent:
+		case *calling.UnknownEvent:
 			if string(e.Data) != string(h.Data) {
 				t.Errorf("event %d: %s, ParseEvents read %s", i, h.Data, e.Data)
 			}
