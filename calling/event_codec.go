@@ -288,8 +288,12 @@ var builders = map[string]builder{
 			e.Participants = make([]CallParticipant, len(d.Participants))
 		}
 		for k, p := range d.Participants {
-			id, err := optionalID("participants["+strconv.Itoa(k)+"].identifier", p.Identifier)
+			id, err := optionalID("", p.Identifier)
 			if err != nil {
+				// Named here, not for every participant read.
+				if pe, ok := err.(*callwire.PropertyError); ok {
+					pe.Property = "participants[" + strconv.Itoa(k) + "].identifier"
+				}
 				return nil, err
 			}
 			e.Participants[k] = CallParticipant{Identifier: id, IsMuted: p.IsMuted, IsOnHold: p.IsOnHold}

@@ -342,14 +342,15 @@ func TestParseKeepsUndecodableEvents(t *testing.T) {
 		typ   string
 		is    any
 		cc    string // the call connection id still read from the data
+		names string // the member at fault, named in the error
 	}{
-		"wrong member type": {`{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":1,"operationContext":"` + secret + `"}}`, EventTypeCallConnected, nil, ""},
+		"wrong member type": {`{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":1,"operationContext":"` + secret + `"}}`, EventTypeCallConnected, nil, "", "member callConnectionId: "},
 		"bad identifier": {`{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"callConnectionId":"cc-1","participant":{"communicationUser":{"id":"a"},"phoneNumber":{"value":"+1"}}}}`,
-			EventTypeAddParticipantSucceeded, new(*identity.IdentifierModelError), "cc-1"},
-		"bad participant": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":{"kind":"communicationUser","communicationUser":{}}}]}}`,
-			EventTypeParticipantsUpdated, new(*identity.IdentifierModelError), "cc-1"},
-		"incoming call data": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}`, EventTypeIncomingCall, nil, ""},
-		"data not json":      {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, ""},
+			EventTypeAddParticipantSucceeded, new(*identity.IdentifierModelError), "cc-1", "participant: "},
+		"bad participant": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":{"rawId":"4:+1","phoneNumber":{"value":"+1"}}},{"identifier":{"kind":"communicationUser","communicationUser":{}}}]}}`,
+			EventTypeParticipantsUpdated, new(*identity.IdentifierModelError), "cc-1", "participants[1].identifier: "},
+		"incoming call data": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}`, EventTypeIncomingCall, nil, "", ""},
+		"data not json":      {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, "", ""},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -374,6 +375,7 @@ func TestParseKeepsUndecodableEvents(t *testing.T) {
 			if c.is != nil {
 				assert.True(t, errors.As(u.Err, c.is), "cause %v", u.Err)
 			}
+			assert.Contains(t, u.Err.Error(), c.names)
 		})
 	}
 	// An unknown type is not an error.

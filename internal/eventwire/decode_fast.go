@@ -52,13 +52,17 @@ func decodeFast(body []byte) ([]Received, bool) {
 				return nil, false
 			}
 			out = append(out, Received{})
-			if !readEvent(&s, &out[len(out)-1]) {
+			var prev *Received
+			if n := len(out); n > 1 {
+				prev = &out[n-2]
+			}
+			if !readEvent(&s, &out[len(out)-1], prev) {
 				return nil, false
 			}
 		}
 	case '{':
 		out = make([]Received, 1)
-		if !readEvent(&s, &out[0]) {
+		if !readEvent(&s, &out[0], nil) {
 			return nil, false
 		}
 	default:
@@ -75,8 +79,13 @@ func decodeFast(body []byte) ([]Received, bool) {
 	return out, true
 }
 
-// readEvent reads an event object into e.
-func readEvent(s *jsonscan.Scanner, e *Received) bool {
+// readEvent reads an event object into e. The strings that equal those of
+// prev, the event before it if any, are prev's: the events of a delivery
+// are mostly about one call.
+func readEvent(s *jsonscan.Scanner, e, prev *Received) bool {
+	if prev == nil {
+		prev = &Received{}
+	}
 	var source, subject []byte
 	for ok := s.Object(); ok; ok = s.More() {
 		k := s.Key()
@@ -93,7 +102,7 @@ func readEvent(s *jsonscan.Scanner, e *Received) bool {
 			start := s.Pos()
 			if s.Peek() == '{' {
 				try := *s
-				if readData(&try, &e.Fields) {
+				if readData(&try, &e.Fields, &prev.Fields) {
 					*s, e.DataRead = try, true
 				} else {
 					e.Fields = EventData{}
@@ -110,7 +119,7 @@ func readEvent(s *jsonscan.Scanner, e *Received) bool {
 		case "specversion":
 			e.SpecVersion = constant(s.StringBytes(), SpecVersion)
 		case "time":
-			e.Time = s.String()
+			e.Time = same(s.StringBytes(), prev.Time)
 		case "datacontenttype":
 			e.DataContentType = constant(s.StringBytes(), ContentTypeJSON)
 		case "data_base64":
@@ -133,7 +142,7 @@ func readEvent(s *jsonscan.Scanner, e *Received) bool {
 		}
 	}
 	// A callback's subject is its source: one string for both.
-	e.Source = string(source)
+	e.Source = same(source, prev.Source)
 	if bytes.Equal(subject, source) {
 		e.Subject = e.Source
 	} else {
@@ -154,6 +163,9 @@ func constant(b []byte, c string) string {
 	}
 	return string(b)
 }
+
+// same is constant for a string read before.
+func same(b []byte, before string) string { return constant(b, before) }
 
 // eventType returns the type b spells, one of the constants of this
 // package when it is one.
@@ -222,23 +234,24 @@ var (
 )
 
 // readData reads an event's data object into d, as encoding/json reads it
-// into an EventData; false means it could not (a value of another type, a
+// into an EventData (the strings that identify the call and the operation
+// are prev's when they are equal); false means it could not (a value of another type, a
 // member repeated or named in another case: DecodeData reads it then).
 // Identifiers are kept as their JSON, pointing into the input.
-func readData(s *jsonscan.Scanner, d *EventData) bool {
+func readData(s *jsonscan.Scanner, d, prev *EventData) bool {
 	var seen uint32
 	for ok := s.Object(); ok; ok = s.More() {
 		k := s.Key()
 		var bit uint32
 		switch string(k) {
 		case "callConnectionId":
-			bit, d.CallConnectionID = 1<<0, s.String()
+			bit, d.CallConnectionID = 1<<0, same(s.StringBytes(), prev.CallConnectionID)
 		case "serverCallId":
-			bit, d.ServerCallID = 1<<1, s.String()
+			bit, d.ServerCallID = 1<<1, same(s.StringBytes(), prev.ServerCallID)
 		case "correlationId":
-			bit, d.CorrelationID = 1<<2, s.String()
+			bit, d.CorrelationID = 1<<2, same(s.StringBytes(), prev.CorrelationID)
 		case "operationContext":
-			bit, d.OperationContext = 1<<3, s.String()
+			bit, d.OperationContext = 1<<3, same(s.StringBytes(), prev.OperationContext)
 		case "resultInformation":
 			bit = 1 << 4
 			if !s.Null() {

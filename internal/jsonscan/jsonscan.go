@@ -181,6 +181,15 @@ func (s *Scanner) Array() bool { return s.open('[', ']') }
 // closing bracket (false).
 func (s *Scanner) Next() bool { return s.next(']') }
 
+// plain marks the bytes a string holds as they are: printable ASCII other
+// than the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads a string at s.pos (its opening quote) and returns its bytes
 // between the quotes and whether they hold escapes or bytes that are not
 // valid UTF-8 (which encoding/json replaces). It fails on control
@@ -188,13 +197,16 @@ func (s *Scanner) Next() bool { return s.next(']') }
 func (s *Scanner) str() (b []byte, special bool) {
 	start := s.pos + 1
 	i := start
+	nonASCII := false
 	for i < len(s.data) {
 		c := s.data[i]
 		switch {
+		case plain[c]:
+			i++
 		case c == '"':
 			s.pos = i + 1
 			b = s.data[start:i]
-			return b, special || !utf8.Valid(b)
+			return b, special || nonASCII && !utf8.Valid(b)
 		case c == '\\':
 			special = true
 			if i+1 >= len(s.data) {
@@ -217,7 +229,8 @@ func (s *Scanner) str() (b []byte, special bool) {
 		case c < 0x20:
 			s.failed = true
 			return nil, true
-		default:
+		default: // 0x80 and above
+			nonASCII = true
 			i++
 		}
 	}
