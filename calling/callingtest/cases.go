@@ -1,7 +1,9 @@
 package callingtest
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,6 +186,44 @@ func testNotAnswered(t *testing.T, s *suite) {
 	}
 	s.Advance(s.RingTimeout + time.Second)
 	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 487, 10004)
+}
+
+// Calling a Teams user needs their tenant to allow the resource
+// (Set-CsTeamsAcsFederationConfiguration: only listed resources, none when
+// disabled) and the user to be voice enabled with Teams Phone (Learn: Call
+// Automation's Teams interop how-to); otherwise the call, invitation or
+// transfer fails, 403 with subcode 7604 "Unauthorized Teams Interop
+// Scenario" (the switchboard's choice, the failure is not documented). A
+// tenant that says nothing allows every resource.
+func testTeamsInterop(t *testing.T, s *suite) {
+	tenant := func(f fake.TeamsFederation) string {
+		id := fmt.Sprintf("7e7e0000-0000-4000-8000-%012d", uniq())
+		s.Parties.SetTeamsFederation(id, f)
+		return id
+	}
+	user := func(p fake.TeamsUserPolicy) identity.MicrosoftTeamsUserIdentifier {
+		u := s.teamsUser(fake.Answers())
+		s.Parties.SetTeamsUserPolicy(u.UserID, p)
+		return u
+	}
+	allowing := tenant(fake.TeamsFederation{AllowedResources: []string{strings.ToUpper(s.Parties.ResourceID())}})
+	others := tenant(fake.TeamsFederation{AllowedResources: []string{"0e0e0000-0000-4000-8000-000000000000"}})
+	disabled := tenant(fake.TeamsFederation{Disabled: true, AllowedResources: []string{s.Parties.ResourceID()}})
+
+	alice := user(fake.TeamsUserPolicy{TenantID: allowing})
+	id, _ := s.connectedCall(alice)
+
+	bob := user(fake.TeamsUserPolicy{TenantID: others})
+	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{OperationContext: "add-bob"}))(t, "AddParticipant")
+	wantResult(t, expect[*calling.AddParticipantFailed](s, id), 403, 7604)
+
+	carol := user(fake.TeamsUserPolicy{TenantID: disabled})
+	must(s.Service.TransferToParticipant(s.ctx(), id, carol, nil))(t, "TransferToParticipant")
+	wantResult(t, expect[*calling.CallTransferFailed](s, id), 403, 7604)
+
+	dave := user(fake.TeamsUserPolicy{TenantID: allowing, VoiceDisabled: true})
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{dave}, s.CallbackURL, nil))(t, "CreateCall")
+	wantResult(t, expect[*calling.CreateCallFailed](s, resp.CallConnectionID), 403, 7604)
 }
 
 // incoming announces a call from from to the application and returns its

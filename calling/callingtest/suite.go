@@ -82,6 +82,13 @@ type Parties interface {
 	IncomingCalls() []fake.IncomingCall
 	// ApplicationID is the identity the resource calls from and answers as.
 	ApplicationID() identity.CommunicationUserIdentifier
+	// ResourceID is the resource's immutable id.
+	ResourceID() string
+	// SetTeamsFederation sets a Teams tenant's federation with ACS
+	// resources (Set-CsTeamsAcsFederationConfiguration).
+	SetTeamsFederation(tenantID string, f fake.TeamsFederation)
+	// SetTeamsUserPolicy sets a Teams user's tenant and voice enablement.
+	SetTeamsUserPolicy(oid string, p fake.TeamsUserPolicy)
 }
 
 // Recorder is an Events fed by the environment's callback receiver: call
@@ -187,6 +194,7 @@ var cases = []testCase{
 	{name: "CreateCallToUnavailableTeamsUser", parties: true, run: testUnavailable},
 	{name: "CreateCallDeclined", parties: true, run: testDeclined},
 	{name: "CreateCallNotAnswered", parties: true, clock: true, run: testNotAnswered},
+	{name: "TeamsTenantAndLicence", parties: true, run: testTeamsInterop},
 	{name: "IncomingVoIPCallAnswered", parties: true, run: testIncomingAnswer},
 	{name: "IncomingVoIPCallRedirectedToTeamsUser", parties: true, run: testIncomingRedirect},
 	{name: "IncomingCallRejected", parties: true, run: testIncomingReject},

@@ -91,6 +91,9 @@ func (sb *Switchboard) reach(id identity.Identifier) (Script, *ResultInformation
 		return Script{}, &r
 	}
 	if p.teams {
+		if r := sb.teamsRefusal(p); r != nil {
+			return Script{}, r
+		}
 		if r := p.avail.refusal(); r != nil {
 			return Script{}, r
 		}

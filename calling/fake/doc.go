@@ -16,6 +16,9 @@
 // Answers, Rejects, NoAnswer, HangsUpAfter, each optionally After a ring.
 // A Teams user's Availability decides whether a call reaches them at all:
 // Busy refuses (486), DoNotDisturb and Offline are unreachable (480).
+// Calls to a Teams user also need their tenant to allow the resource
+// (SetTeamsFederation, as Set-CsTeamsAcsFederationConfiguration) and the
+// user to be voice enabled (SetTeamsUserPolicy); both allow by default.
 // A party never added is not found (404), unless Options.Unknown scripts it.
 // Results carry the codes and subcodes the service documents (603/0
 // declined, 487/10004 not answered in time, 480/10037 unreachable, ...;

@@ -184,3 +184,29 @@ func ExampleSwitchboard_NewServer() {
 	// Output:
 	// [CallConnected ParticipantsUpdated CallDisconnected]
 }
+
+// A Teams tenant whose administrator allowed other ACS resources only
+// (Set-CsTeamsAcsFederationConfiguration -AllowedAcsResources): the call
+// to its user fails, 403 with subcode 7604. Once the tenant lists the
+// switchboard's resource, the call goes through.
+func ExampleSwitchboard_SetTeamsFederation() {
+	ctx := context.Background()
+	sb := fake.New(&fake.Options{OnEvent: func(context.Context, fake.Delivery) {}})
+	defer sb.Close()
+	const fabrikam = "f4b1c0de-0000-4000-8000-000000000001"
+	adele := sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c01", fake.Answers())
+	sb.SetTeamsUserPolicy(adele.UserID, fake.TeamsUserPolicy{TenantID: fabrikam})
+	sb.SetTeamsFederation(fabrikam, fake.TeamsFederation{AllowedResources: []string{"0e0e0000-0000-4000-8000-000000000000"}})
+	call := func() {
+		c, _ := sb.CreateCall(ctx, []identity.Identifier{adele}, "https://app.contoso.com/callbacks", nil)
+		_ = sb.Settle(ctx)
+		e := sb.Events(c.CallConnectionID)[0]
+		fmt.Println(short(e.Type), e.Result)
+	}
+	call()
+	sb.SetTeamsFederation(fabrikam, fake.TeamsFederation{AllowedResources: []string{sb.ResourceID()}})
+	call()
+	// Output:
+	// CreateCallFailed &{403 7604 Unauthorized Teams Interop Scenario: the Teams user's tenant does not allow this Communication Services resource.}
+	// CallConnected <nil>
+}

@@ -144,6 +144,7 @@ type Switchboard struct {
 	incoming    map[string]*incoming
 	inOrder     []*incoming
 	groups      map[string][]identity.Identifier
+	federation  map[string]TeamsFederation // by lowercase tenant id
 	faults      fakekit.Faults
 	log         fakekit.Log[Request]
 	repeat      map[string]*replay
@@ -263,6 +264,7 @@ type party struct {
 	id     identity.Identifier
 	teams  bool
 	avail  Availability
+	policy TeamsUserPolicy
 	script Script
 }
 
@@ -310,16 +312,9 @@ func (sb *Switchboard) AddParty(id identity.Identifier, s Script) {
 // SetAvailability sets a Teams user's presence (adding the user, answering,
 // if unknown). It applies to calls that ring from then on.
 func (sb *Switchboard) SetAvailability(oid string, a Availability) {
-	id := identity.MicrosoftTeamsUserIdentifier{UserID: oid}
-	raw := id.RawID()
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
-	p, ok := sb.parties[raw]
-	if !ok {
-		p = &party{id: id, teams: true, script: Answers()}
-		sb.parties[raw] = p
-	}
-	p.avail = a
+	sb.teamsUser(identity.MicrosoftTeamsUserIdentifier{UserID: oid}).avail = a
 }
 
 // AddGroupCall registers an existing call (an ACS group call, server call
