@@ -48,8 +48,11 @@ func (s CallStatus) Ended() bool { return s.State == StateDisconnected }
 
 // TrackerStore keeps call statuses for a Tracker. The in-memory store
 // (NewMemoryTrackerStore) serves one process; a store shared by every replica
-// of a service (a database, a cache) lets each replica see the events the
-// others received. Implementations must be safe for concurrent use.
+// of a service lets each replica see the events the others received:
+// NewSharedTrackerStore builds one on any VersionedStore (compare-and-set of
+// bytes; teamsuser/redisstore has one on Redis), keeping each status whole
+// in its versioned JSON form. Implementations must be safe for concurrent
+// use.
 type TrackerStore interface {
 	// Update atomically applies fn to the status of the call connection id
 	// (the zero CallStatus with that id when none is stored) and stores the

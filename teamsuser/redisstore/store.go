@@ -2,9 +2,12 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -86,4 +89,39 @@ func (s *Store) Close() error {
 	s.once.Do(s.cancel)
 	s.wg.Wait()
 	return nil
+}
+
+// key returns the key of kind for id: the prefix, the kind, and id as the
+// hash tag, so that every key of one id falls in one cluster slot and a Lua
+// script may touch them together.
+func (s *Store) key(kind, id string) string {
+	return s.prefix + kind + ":{" + id + "}"
+}
+
+// check returns ErrClosed after Close and ctx's error when it has ended.
+func (s *Store) check(ctx context.Context) error {
+	if s.ctx.Err() != nil {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// wrap names a Redis failure as the store's.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("redisstore: %s: %w", op, err)
+}
+
+// newVersion returns a random version: 128 bits, never reused in practice,
+// so a write made before Redis lost its data (a restart, a failover) can
+// never match a version written after.
+func newVersion() string {
+	return rand.Text()
+}
+
+// millis is d in whole milliseconds, at least one: Redis's PX unit.
+func millis(d time.Duration) int64 {
+	return max(int64((d+time.Millisecond-1)/time.Millisecond), 1)
 }
