@@ -228,3 +228,25 @@ func TestSubscriptionArgumentsCheckedBeforeSending(t *testing.T) {
 	_, err = chat.NewSubscriptionManager(alice, hook, &chat.SubscriptionManagerOptions{Lifetime: 3 * time.Hour})
 	require.True(t, errors.As(err, &ae))
 }
+
+// TestSubscriptionShortLifetimeRaised: Graph raises an expiry under 45
+// minutes from the request to 45 minutes
+// (https://learn.microsoft.com/graph/api/resources/subscription,
+// "Subscription lifetime"), on creation and on renewal; the client reports
+// the expiry Graph granted, not the one it asked for.
+func TestSubscriptionShortLifetimeRaised(t *testing.T) {
+	g := newFakeGraph(t)
+	alice := g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock })
+	ctx := context.Background()
+	h, err := chat.NewNotificationHandler(chat.OneClientState("s3cret"), nil)
+	require.NoError(t, err)
+	hooks := hookServer(t, h)
+	resp, err := alice.CreateSubscription(ctx, chat.ChatMessagesResource(g.seeded.Meeting.ChatID), hooks.URL+"/hook", "s3cret",
+		&chat.CreateSubscriptionOptions{Lifetime: 10 * time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, g.clock.Now().Add(45*time.Minute), resp.Subscription.ExpiresAt, "10 min is raised to 45")
+	g.clock.Advance(20 * time.Minute)
+	renewed, err := alice.RenewSubscription(ctx, resp.Subscription.ID, 5*time.Minute, nil)
+	require.NoError(t, err)
+	require.Equal(t, g.clock.Now().Add(45*time.Minute), renewed.Subscription.ExpiresAt, "a renewal of 5 min is raised to 45")
+}

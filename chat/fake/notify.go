@@ -16,8 +16,22 @@ import (
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
-// Subscription limits of chat messages, as Graph enforces them.
+// Subscription limits of chat messages, as Graph enforces them. Source:
+// the subscription resource, "Subscription lifetime" and the
+// lifecycleNotificationUrl property
+// (https://learn.microsoft.com/graph/api/resources/subscription): Teams
+// chatMessage "4,320 minutes (three days)"; "any request with
+// expirationDateTime set to under 45 minutes after the time of the request
+// is automatically set to 45 minutes after the request time"; a lifecycle
+// URL is "Required for Teams resources if the expirationDateTime value is
+// more than 1 hour from now". The Teams overview
+// (https://learn.microsoft.com/graph/teams-change-notification-in-microsoft-teams-overview)
+// and older copies of the resource page give 60 minutes as the maximum:
+// the fake follows the current resource page (a choice between the two).
 const (
+	// MinExpiry is the nearest expiry Graph grants: an earlier one is
+	// raised to it.
+	MinExpiry = 45 * time.Minute
 	// MaxExpiryWithoutLifecycle is the furthest expiry of a subscription
 	// without a lifecycle notification URL.
 	MaxExpiryWithoutLifecycle = time.Hour
@@ -536,8 +550,9 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 	}
 	s.mu.Lock()
 	u, oe := s.signedInLocked(userID)
+	var exp time.Time
 	if oe == nil {
-		oe = s.checkExpiryLocked(in.ExpirationDateTime.Time, in.LifecycleNotificationURL != "")
+		exp, oe = s.expiryLocked(in.ExpirationDateTime.Time, in.LifecycleNotificationURL != "")
 	}
 	if oe == nil {
 		oe = s.checkSubAccessLocked(u, &sub)
@@ -563,7 +578,7 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 		ChangeType:                in.ChangeType,
 		NotificationURL:           in.NotificationURL,
 		LifecycleNotificationURL:  in.LifecycleNotificationURL,
-		ExpirationDateTime:        gw.TimeOf(in.ExpirationDateTime.UTC().Truncate(time.Millisecond)),
+		ExpirationDateTime:        gw.TimeOf(exp),
 		ClientState:               in.ClientState,
 		ApplicationID:             appID,
 		CreatorID:                 u.ID,
@@ -574,18 +589,27 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 	return sub.w, nil
 }
 
-func (s *Service) checkExpiryLocked(exp time.Time, lifecycle bool) *opError {
+// expiryLocked returns the expiry Graph grants for a requested one (see
+// MinExpiry): one under 45 minutes from now, in the past included ("any
+// request", says the page), is raised to 45 minutes; one further than
+// MaxExpiry, or than MaxExpiryWithoutLifecycle without a lifecycle URL, is
+// refused. expirationDateTime is required, so a missing one is 400.
+func (s *Service) expiryLocked(exp time.Time, lifecycle bool) (time.Time, *opError) {
 	now := s.clock()
-	if exp.IsZero() || !exp.After(now) {
-		return errBadRequest("expirationDateTime must be in the future.")
+	if exp.IsZero() {
+		return time.Time{}, errBadRequest("expirationDateTime is required.")
+	}
+	exp = exp.UTC().Truncate(time.Millisecond)
+	if exp.Before(now.Add(MinExpiry)) {
+		exp = now.Add(MinExpiry)
 	}
 	if !lifecycle && exp.Sub(now) > MaxExpiryWithoutLifecycle {
-		return errBadRequest("lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour.")
+		return time.Time{}, errBadRequest("lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour.")
 	}
 	if exp.Sub(now) > MaxExpiry {
-		return errBadRequest("Subscription expiration can only be 4320 minutes in the future.")
+		return time.Time{}, errBadRequest("Subscription expiration can only be 4320 minutes in the future.")
 	}
-	return nil
+	return exp, nil
 }
 
 func (s *Service) checkSubAccessLocked(u *User, sub *subscription) *opError {
@@ -654,10 +678,11 @@ func (s *Service) updateSubscription(userID, id string, in gw.Subscription) (gw.
 		return gw.Subscription{}, oe
 	}
 	if !in.ExpirationDateTime.IsZero() {
-		if oe := s.checkExpiryLocked(in.ExpirationDateTime.Time, sub.w.LifecycleNotificationURL != ""); oe != nil {
+		exp, oe := s.expiryLocked(in.ExpirationDateTime.Time, sub.w.LifecycleNotificationURL != "")
+		if oe != nil {
 			return gw.Subscription{}, oe
 		}
-		sub.w.ExpirationDateTime = gw.TimeOf(in.ExpirationDateTime.UTC().Truncate(time.Millisecond))
+		sub.w.ExpirationDateTime = gw.TimeOf(exp)
 	}
 	if in.NotificationURL != "" {
 		sub.w.NotificationURL = in.NotificationURL

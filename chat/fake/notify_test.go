@@ -161,6 +161,38 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	assert.Len(t, hook.notifications(), 4, "no notification after delete")
 }
 
+// TestSubscriptionExpiryRaisedTo45Minutes: "any request with
+// expirationDateTime set to under 45 minutes after the time of the request
+// is automatically set to 45 minutes after the request time"
+// (https://learn.microsoft.com/graph/api/resources/subscription), in the
+// past included; a missing one is refused, the property being required.
+func TestSubscriptionExpiryRaisedTo45Minutes(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	hook := newWebhook(t)
+	tok := svc.TokenFor(sd.Bob.ID)
+	res := "/chats/" + sd.Meeting.ChatID + "/messages"
+	for _, ask := range []time.Duration{time.Minute, 44 * time.Minute, -time.Hour} {
+		now := svc.clock()
+		r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL+"/n", "", now.Add(ask)))
+		require.Equal(t, 201, r.status, "asked %v: %s", ask, r.body)
+		var sub gw.Subscription
+		require.NoError(t, json.Unmarshal(r.body, &sub))
+		assert.Equal(t, now.Add(45*time.Minute), sub.ExpirationDateTime.Time, "asked %v", ask)
+		env.Advance(10 * time.Minute)
+		now = svc.clock()
+		r = rawDo(t, "PATCH", srv.URL+"/v1.0/subscriptions/"+sub.ID, tok, `{"expirationDateTime":"`+gw.TimeOf(now.Add(ask)).String()+`"}`)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &sub))
+		assert.Equal(t, now.Add(45*time.Minute), sub.ExpirationDateTime.Time, "renewal asked %v", ask)
+	}
+	now := svc.clock()
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, subBody(res, hook.srv.URL+"/n", "", now.Add(46*time.Minute)))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	assert.Contains(t, string(r.body), gw.TimeOf(now.Add(46*time.Minute)).String(), "46 minutes is kept")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", tok, `{"resource":"`+res+`","changeType":"created","notificationUrl":"`+hook.srv.URL+`/n","clientState":"x"}`)
+	assert.Equal(t, 400, r.status, "expirationDateTime is required: %s", r.body)
+}
+
 func TestSubscriptionValidationFailures(t *testing.T) {
 	svc, sd, _, srv := newHTTPEnv(t)
 	hook := newWebhook(t)
