@@ -162,27 +162,44 @@ func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg 
 }
 
 // SoftDeleteMessage deletes a message the signed-in user sent, restorably
-// (POST /chats/{id}/messages/{id}/softDelete). Needs Chat.ReadWrite.
+// (POST /users/{me}/chats/{id}/messages/{id}/softDelete: the one path
+// Graph documents for a chat message,
+// https://learn.microsoft.com/graph/api/chatmessage-softdelete). Needs
+// Chat.ReadWrite, and User.Read when ClientOptions.UserID is empty (the
+// path names the signed-in user).
 func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (_ SoftDeleteMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.SoftDeleteMessage")
 	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return SoftDeleteMessageResponse{}, err
 	}
-	err = c.do(ctx, "soft-delete message", http.MethodPost, c.path("chats", chatID, "messages", messageID, "softDelete"), nil, nil)
+	err = c.softDelete(ctx, "soft-delete message", chatID, messageID, "softDelete")
 	return SoftDeleteMessageResponse{}, err
 }
 
 // UndoSoftDeleteMessage restores a soft-deleted message
-// (POST /chats/{id}/messages/{id}/undoSoftDelete). Needs Chat.ReadWrite.
+// (POST /users/{me}/chats/{id}/messages/{id}/undoSoftDelete, the one path
+// Graph documents,
+// https://learn.microsoft.com/graph/api/chatmessage-undosoftdelete). Needs
+// Chat.ReadWrite, and User.Read when ClientOptions.UserID is empty.
 func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (_ UndoSoftDeleteMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.UndoSoftDeleteMessage")
 	defer func() { endSpan(err) }()
 	if err := c.checkMessage(chatID, messageID); err != nil {
 		return UndoSoftDeleteMessageResponse{}, err
 	}
-	err = c.do(ctx, "undo soft-delete", http.MethodPost, c.path("chats", chatID, "messages", messageID, "undoSoftDelete"), nil, nil)
+	err = c.softDelete(ctx, "undo soft-delete", chatID, messageID, "undoSoftDelete")
 	return UndoSoftDeleteMessageResponse{}, err
+}
+
+// softDelete posts action (softDelete or undoSoftDelete) on a chat
+// message, under the signed-in user's path.
+func (c *Client) softDelete(ctx context.Context, op, chatID, messageID, action string) error {
+	me, err := c.myID(ctx)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, op, http.MethodPost, c.path("users", me, "chats", chatID, "messages", messageID, action), nil, nil)
 }
 
 // SetReaction sets the signed-in user's reaction to a chat message

@@ -72,9 +72,19 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 		s.logRequest(req)
 		return s.goError(errClosed, "")
 	}
+	// The request the client would send is one the HTTP face serves, of
+	// the same operation (routes).
+	rt, _, oe := routeOf(method, path)
+	if oe == nil && rt.op != op {
+		oe = &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "fake: the go face logs " + op + " for a request of " + rt.op}
+	}
+	if oe != nil {
+		req.Status = oe.status
+		s.logRequest(req)
+		return s.goError(oe, "")
+	}
 	f := s.faults.Take(op)
 	req.Injected = f != nil
-	var oe *opError
 	switch fakekit.Apply(ctx, f, func() { oe = fn() }) {
 	case fakekit.Gone:
 		s.logRequest(req)
@@ -413,7 +423,7 @@ func (g *goFace) SoftDeleteMessage(ctx context.Context, chatID, messageID string
 	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID))); err != nil {
 		return chat.SoftDeleteMessageResponse{}, err
 	}
-	err := g.call(ctx, OpSoftDelete, http.MethodPost, escapePath("me", "chats", chatID, "messages", messageID, "softDelete"), nil, http.StatusNoContent, func() *opError {
+	err := g.call(ctx, OpSoftDelete, http.MethodPost, escapePath("users", g.user, "chats", chatID, "messages", messageID, "softDelete"), nil, http.StatusNoContent, func() *opError {
 		return g.s.softDelete(g.user, chatID, messageID, false)
 	})
 	return chat.SoftDeleteMessageResponse{}, err
@@ -423,7 +433,7 @@ func (g *goFace) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID st
 	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID))); err != nil {
 		return chat.UndoSoftDeleteMessageResponse{}, err
 	}
-	err := g.call(ctx, OpUndoSoftDelete, http.MethodPost, escapePath("me", "chats", chatID, "messages", messageID, "undoSoftDelete"), nil, http.StatusNoContent, func() *opError {
+	err := g.call(ctx, OpUndoSoftDelete, http.MethodPost, escapePath("users", g.user, "chats", chatID, "messages", messageID, "undoSoftDelete"), nil, http.StatusNoContent, func() *opError {
 		return g.s.softDelete(g.user, chatID, messageID, true)
 	})
 	return chat.UndoSoftDeleteMessageResponse{}, err

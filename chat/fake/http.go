@@ -38,8 +38,8 @@ var graphAudiences = map[string]bool{
 // query rules. Requests carry "Authorization: Bearer <token>" with a token
 // from TokenFor, or from Options.Entra.
 //
-// Served paths (each chat path also under /me/chats/… and
-// /users/{me}/chats/…):
+// It serves only the requests Graph documents (each beside its Learn page
+// in routes.go), among them:
 //
 //	GET  /v1.0/me/chats, /v1.0/chats          $top ≤ 50, $filter=chatType eq '…', $expand=members
 //	POST /v1.0/chats                          one-on-one (existing returned) or group
@@ -47,7 +47,8 @@ var graphAudiences = map[string]bool{
 //	GET|POST /v1.0/chats/{id}/members, GET|DELETE …/members/{membershipId}
 //	GET|POST /v1.0/chats/{id}/messages        $top ≤ 50, $orderby …desc, $filter (see below)
 //	GET|PATCH /v1.0/chats/{id}/messages/{mid}
-//	POST …/messages/{mid}/softDelete|undoSoftDelete|setReaction|unsetReaction
+//	POST /v1.0/users/{me}/chats/{id}/messages/{mid}/softDelete|undoSoftDelete
+//	POST /v1.0/chats/{id}/messages/{mid}/setReaction|unsetReaction
 //	GET  …/messages/{mid}/hostedContents[/{hid}[/$value]]
 //	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'
 //	GET  /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings
@@ -56,6 +57,10 @@ var graphAudiences = map[string]bool{
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages, GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
 //	GET|POST /v1.0/subscriptions, GET|PATCH|DELETE /v1.0/subscriptions/{id}, POST …/{id}/reauthorize
+//
+// A path Graph documents for an operation under /me/chats or
+// /users/{id}/chats is served there too; one it does not (a message POST
+// under /me/chats, a soft delete under /chats) is not.
 //
 // Request bodies may be gzip (Content-Encoding: gzip), as the Graph SDKs
 // send them. As Graph does, a message listing applies $filter on a date only when
@@ -117,8 +122,6 @@ func collectionResult(context string, items any, count int, next string) (result
 	return result{status: http.StatusOK, graph: gw.AppendCollection(make([]byte, 0, len(b)+len(context)+len(next)+64), context, count, b, next)}, nil
 }
 
-type routeFn func(c *reqCtx) (result, *opError)
-
 func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
 	c := &reqCtx{s: s, r: r}
@@ -171,29 +174,36 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.query = q
 
-	op, fn, oe := route(r.Method, c.segs)
-	entry.Op = op
+	rt, p, oe := findRoute(r.Method, c.segs)
 	if oe != nil {
 		entry.Status = oe.status
 		c.writeError(w, oe)
 		return
 	}
+	entry.Op = rt.op
 	if oe := c.authenticate(); oe != nil {
 		entry.Status = oe.status
 		c.writeError(w, oe)
 		return
 	}
 	entry.UserID = c.user
+	if rt.self {
+		if oe := s.actsForSelf(c.user, p["user-id"]); oe != nil {
+			entry.Status = oe.status
+			c.writeError(w, oe)
+			return
+		}
+	}
 
 	if s.isClosed() {
 		entry.Status = errClosed.status
 		c.writeError(w, errClosed)
 		return
 	}
-	f := s.faults.Take(op)
+	f := s.faults.Take(rt.op)
 	entry.Injected = f != nil
 	var res result
-	switch fakekit.Apply(r.Context(), f, func() { res, oe = fn(c) }) {
+	switch fakekit.Apply(r.Context(), f, func() { res, oe = rt.serve(c, p) }) {
 	case fakekit.Gone:
 		return
 	case fakekit.Drop:
@@ -378,133 +388,9 @@ func withContext(obj []byte, context string) []byte {
 	return append(out, obj[1:]...)
 }
 
-func badSegment(seg string) *opError {
-	return errBadRequest("Resource not found for the segment " + quote(seg) + ".")
-}
-
-func methodNotAllowed() *opError {
-	return &opError{status: http.StatusMethodNotAllowed, code: gw.CodeMethodNotAllow, msg: "The HTTP method is not allowed on this resource."}
-}
-
-// route maps a method and path to an operation.
-func route(method string, segs []string) (string, routeFn, *opError) {
-	if len(segs) == 0 || segs[0] == "" {
-		return "", nil, badSegment("")
-	}
-	// Chat paths: chats/{id}/…, me/chats/{id}/…, users/{u}/chats/{id}/….
-	var userSeg string
-	rest := segs
-	switch {
-	case segs[0] == "me" && len(segs) >= 2 && segs[1] == "chats":
-		rest = segs[1:]
-	case segs[0] == "users" && len(segs) >= 3 && segs[2] == "chats":
-		userSeg, rest = segs[1], segs[2:]
-	case segs[0] == "me" && len(segs) >= 2 && segs[1] == "onlineMeetings":
-		return routeMeetings(method, segs[2:])
-	case segs[0] == "me" && len(segs) == 2 && segs[1] == "presence":
-		return routePresence(method, "")
-	case segs[0] == "users" && len(segs) == 3 && segs[2] == "presence":
-		return routePresence(method, segs[1])
-	case segs[0] == "communications":
-		return routeCommunications(method, segs[1:])
-	case segs[0] == "teams":
-		return routeChannels(method, segs)
-	case segs[0] == "subscriptions":
-		return routeSubscriptions(method, segs[1:])
-	}
-	if rest[0] != "chats" {
-		return "", nil, badSegment(rest[0])
-	}
-	wrap := func(op string, fn routeFn) (string, routeFn, *opError) {
-		if userSeg == "" {
-			return op, fn, nil
-		}
-		return op, func(c *reqCtx) (result, *opError) {
-			c.s.mu.Lock()
-			u := c.s.userLocked(userSeg)
-			c.s.mu.Unlock()
-			if u == nil || u.ID != c.user {
-				return result{}, errForbidden("Delegated requests can act only for the signed-in user.")
-			}
-			return fn(c)
-		}, nil
-	}
-	if len(rest) == 1 {
-		switch method {
-		case http.MethodGet:
-			return wrap(OpListChats, hListChats)
-		case http.MethodPost:
-			return wrap(OpCreateChat, hCreateChat)
-		}
-		return "", nil, methodNotAllowed()
-	}
-	chatID := rest[1]
-	if _, p := gw.ParseChatID(chatID); p != "" {
-		return "", nil, errBadRequest("Invalid chat id " + quote(chatID) + ": " + p + ".")
-	}
-	bind := func(fn func(c *reqCtx, chatID string, rest []string) (result, *opError), rest []string) routeFn {
-		return func(c *reqCtx) (result, *opError) { return fn(c, chatID, rest) }
-	}
-	tail := rest[2:]
-	n := len(tail)
-	switch {
-	case n == 0:
-		if method == http.MethodGet {
-			return wrap(OpGetChat, bind(hGetChat, tail))
-		}
-	case tail[0] == "members" && n == 1:
-		switch method {
-		case http.MethodGet:
-			return wrap(OpListMembers, bind(hListMembers, tail))
-		case http.MethodPost:
-			return wrap(OpAddMember, bind(hAddMember, tail))
-		}
-	case tail[0] == "members" && n == 2:
-		switch method {
-		case http.MethodGet:
-			return wrap(OpGetMember, bind(hGetMember, tail))
-		case http.MethodDelete:
-			return wrap(OpRemoveMember, bind(hRemoveMember, tail))
-		}
-	case tail[0] == "messages" && n == 1:
-		switch method {
-		case http.MethodGet:
-			return wrap(OpListMessages, bind(hListMessages, tail))
-		case http.MethodPost:
-			return wrap(OpSendMessage, bind(hSendMessage, tail))
-		}
-	case tail[0] == "messages" && n == 2:
-		switch method {
-		case http.MethodGet:
-			return wrap(OpGetMessage, bind(hGetMessage, tail))
-		case http.MethodPatch:
-			return wrap(OpEditMessage, bind(hEditMessage, tail))
-		}
-	case tail[0] == "messages" && n == 3 && method == http.MethodPost:
-		switch tail[2] {
-		case "softDelete":
-			return wrap(OpSoftDelete, bind(hSoftDelete(false), tail))
-		case "undoSoftDelete":
-			return wrap(OpUndoSoftDelete, bind(hSoftDelete(true), tail))
-		case "setReaction":
-			return wrap(OpSetReaction, bind(hReaction(false), tail))
-		case "unsetReaction":
-			return wrap(OpUnsetReaction, bind(hReaction(true), tail))
-		}
-		return "", nil, badSegment(tail[2])
-	case tail[0] == "messages" && n >= 3 && n <= 5 && tail[2] == "hostedContents":
-		if method == http.MethodGet && (n < 5 || tail[4] == "$value") {
-			return wrap(OpHostedContents, bind(hHostedContents, tail))
-		}
-	default:
-		return "", nil, badSegment(tail[0])
-	}
-	return "", nil, methodNotAllowed()
-}
-
 // --- chats ---
 
-func hListChats(c *reqCtx) (result, *opError) {
+func hListChats(c *reqCtx, _ params) (result, *opError) {
 	q, oe := parseChatsQuery(c.query)
 	if oe != nil {
 		return result{}, oe
@@ -516,7 +402,7 @@ func hListChats(c *reqCtx) (result, *opError) {
 	return collectionResult(c.base+"/$metadata#chats", items, -1, nextLink(c.base, c.escPath, c.query, next))
 }
 
-func hCreateChat(c *reqCtx) (result, *opError) {
+func hCreateChat(c *reqCtx, _ params) (result, *opError) {
 	var in gw.Chat
 	if oe := c.decode(&in); oe != nil {
 		return result{}, oe
@@ -560,7 +446,8 @@ func hCreateChat(c *reqCtx) (result, *opError) {
 	return res, oe
 }
 
-func hGetChat(c *reqCtx, chatID string, _ []string) (result, *opError) {
+func hGetChat(c *reqCtx, p params) (result, *opError) {
+	chatID := p["chat-id"]
 	expand := false
 	if e := c.query.Get("$expand"); e != "" {
 		if !strings.EqualFold(strings.TrimSpace(e), "members") {
@@ -575,7 +462,8 @@ func hGetChat(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	return graphResult(http.StatusOK, ch)
 }
 
-func hListMembers(c *reqCtx, chatID string, _ []string) (result, *opError) {
+func hListMembers(c *reqCtx, p params) (result, *opError) {
+	chatID := p["chat-id"]
 	ms, oe := c.s.listMembers(c.user, chatID)
 	if oe != nil {
 		return result{}, oe
@@ -583,20 +471,21 @@ func hListMembers(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	return collectionResult(c.base+"/$metadata#chats('"+chatID+"')/members", ms, len(ms), "")
 }
 
-func hGetMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	ms, oe := c.s.listMembers(c.user, chatID)
+func hGetMember(c *reqCtx, p params) (result, *opError) {
+	ms, oe := c.s.listMembers(c.user, p["chat-id"])
 	if oe != nil {
 		return result{}, oe
 	}
 	for _, m := range ms {
-		if m.ID == tail[1] {
+		if m.ID == p["membership-id"] {
 			return graphResult(http.StatusOK, m)
 		}
 	}
-	return result{}, errNotFound("Membership " + quote(tail[1]) + " was not found.")
+	return result{}, errNotFound("Membership " + quote(p["membership-id"]) + " was not found.")
 }
 
-func hAddMember(c *reqCtx, chatID string, _ []string) (result, *opError) {
+func hAddMember(c *reqCtx, p params) (result, *opError) {
+	chatID := p["chat-id"]
 	var in gw.ConversationMember
 	if oe := c.decode(&in); oe != nil {
 		return result{}, oe
@@ -627,8 +516,8 @@ func hAddMember(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	return graphResult(http.StatusCreated, m)
 }
 
-func hRemoveMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	if oe := c.s.removeMember(c.user, chatID, tail[1]); oe != nil {
+func hRemoveMember(c *reqCtx, p params) (result, *opError) {
+	if oe := c.s.removeMember(c.user, p["chat-id"], p["membership-id"]); oe != nil {
 		return result{}, oe
 	}
 	return result{status: http.StatusNoContent}, nil
@@ -636,7 +525,8 @@ func hRemoveMember(c *reqCtx, chatID string, tail []string) (result, *opError) {
 
 // --- chat messages ---
 
-func hListMessages(c *reqCtx, chatID string, _ []string) (result, *opError) {
+func hListMessages(c *reqCtx, p params) (result, *opError) {
+	chatID := p["chat-id"]
 	q, oe := parseMessagesQuery(c.query)
 	if oe != nil {
 		return result{}, oe
@@ -668,7 +558,8 @@ func (c *reqCtx) readNewMessage() (chat.NewMessage, *opError) {
 	return msg, nil
 }
 
-func hSendMessage(c *reqCtx, chatID string, _ []string) (result, *opError) {
+func hSendMessage(c *reqCtx, p params) (result, *opError) {
+	chatID := p["chat-id"]
 	msg, oe := c.readNewMessage()
 	if oe != nil {
 		return result{}, oe
@@ -680,36 +571,36 @@ func hSendMessage(c *reqCtx, chatID string, _ []string) (result, *opError) {
 	return graphResult(http.StatusCreated, m)
 }
 
-func hGetMessage(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	m, oe := c.s.getMessage(c.user, chatID, tail[1])
+func hGetMessage(c *reqCtx, p params) (result, *opError) {
+	m, oe := c.s.getMessage(c.user, p["chat-id"], p["message-id"])
 	if oe != nil {
 		return result{}, oe
 	}
 	return graphResult(http.StatusOK, m)
 }
 
-func hEditMessage(c *reqCtx, chatID string, tail []string) (result, *opError) {
+func hEditMessage(c *reqCtx, p params) (result, *opError) {
 	msg, oe := c.readNewMessage()
 	if oe != nil {
 		return result{}, oe
 	}
-	if oe := c.s.editMessage(c.user, chatID, tail[1], msg); oe != nil {
+	if oe := c.s.editMessage(c.user, p["chat-id"], p["message-id"], msg); oe != nil {
 		return result{}, oe
 	}
 	return result{status: http.StatusNoContent}, nil
 }
 
-func hSoftDelete(undo bool) func(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	return func(c *reqCtx, chatID string, tail []string) (result, *opError) {
-		if oe := c.s.softDelete(c.user, chatID, tail[1], undo); oe != nil {
+func hSoftDelete(undo bool) func(c *reqCtx, p params) (result, *opError) {
+	return func(c *reqCtx, p params) (result, *opError) {
+		if oe := c.s.softDelete(c.user, p["chat-id"], p["message-id"], undo); oe != nil {
 			return result{}, oe
 		}
 		return result{status: http.StatusNoContent}, nil
 	}
 }
 
-func hReaction(unset bool) func(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	return func(c *reqCtx, chatID string, tail []string) (result, *opError) {
+func hReaction(unset bool) func(c *reqCtx, p params) (result, *opError) {
+	return func(c *reqCtx, p params) (result, *opError) {
 		var in gw.ReactionRequest
 		if oe := c.decode(&in); oe != nil {
 			return result{}, oe
@@ -717,19 +608,20 @@ func hReaction(unset bool) func(c *reqCtx, chatID string, tail []string) (result
 		if p := gw.CheckReactionType(in.ReactionType); p != "" {
 			return result{}, errBadRequest("Invalid reactionType: " + p + ".")
 		}
-		if oe := c.s.setReaction(c.user, chatID, tail[1], in.ReactionType, unset); oe != nil {
+		if oe := c.s.setReaction(c.user, p["chat-id"], p["message-id"], in.ReactionType, unset); oe != nil {
 			return result{}, oe
 		}
 		return result{status: http.StatusNoContent}, nil
 	}
 }
 
-func hHostedContents(c *reqCtx, chatID string, tail []string) (result, *opError) {
-	hs, oe := c.s.hostedContents(c.user, chatID, tail[1])
+func hHostedContents(c *reqCtx, p params) (result, *opError) {
+	hs, oe := c.s.hostedContents(c.user, p["chat-id"], p["message-id"])
 	if oe != nil {
 		return result{}, oe
 	}
-	if len(tail) == 3 {
+	id, one := p["hosted-content-id"]
+	if !one {
 		col := gw.Collection[gw.HostedContent]{Value: make([]gw.HostedContent, len(hs))}
 		for i, h := range hs {
 			col.Value[i] = gw.HostedContent{ID: h.id, ContentType: h.contentType}
@@ -737,61 +629,50 @@ func hHostedContents(c *reqCtx, chatID string, tail []string) (result, *opError)
 		return result{status: http.StatusOK, body: col}, nil
 	}
 	for _, h := range hs {
-		if h.id != tail[3] {
+		if h.id != id {
 			continue
 		}
-		if len(tail) == 5 {
+		if strings.HasSuffix(c.escPath, "/$value") {
 			return result{status: http.StatusOK, raw: h.data, rawTyp: h.contentType}, nil
 		}
 		return result{status: http.StatusOK, body: gw.HostedContent{ID: h.id, ContentType: h.contentType}}, nil
 	}
-	return result{}, errNotFound("Hosted content " + quote(tail[3]) + " was not found.")
+	return result{}, errNotFound("Hosted content " + quote(id) + " was not found.")
 }
 
 // --- online meetings ---
 
-func routeMeetings(method string, rest []string) (string, routeFn, *opError) {
-	if len(rest) == 0 && method == http.MethodPost {
-		return OpCreateOnlineMeeting, hCreateMeeting, nil
+// hFindMeetings is GET /me/onlineMeetings, which takes only a $filter on
+// the join link or the join meeting id.
+func hFindMeetings(c *reqCtx, _ params) (result, *opError) {
+	f := c.query.Get("$filter")
+	if f == "" {
+		return result{}, errBadRequest("Listing online meetings needs $filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'.")
 	}
-	if method != http.MethodGet {
-		return "", nil, methodNotAllowed()
+	var ms []chat.OnlineMeeting
+	var oe *opError
+	if join, ok := parseEqFilter(f, "JoinWebUrl"); ok {
+		ms, oe = c.s.meetingsByJoinURL(c.user, join)
+	} else if id, ok := parseEqFilter(f, "joinMeetingIdSettings/joinMeetingId"); ok {
+		ms, oe = c.s.meetingsByJoinMeetingID(c.user, id)
+	} else {
+		return result{}, errBadRequest("Unsupported $filter: only JoinWebUrl eq '…' and joinMeetingIdSettings/joinMeetingId eq '…' are supported.")
 	}
-	switch len(rest) {
-	case 0:
-		return OpGetOnlineMeeting, func(c *reqCtx) (result, *opError) {
-			f := c.query.Get("$filter")
-			if f == "" {
-				return result{}, errBadRequest("Listing online meetings needs $filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'.")
-			}
-			var ms []chat.OnlineMeeting
-			var oe *opError
-			if join, ok := parseEqFilter(f, "JoinWebUrl"); ok {
-				ms, oe = c.s.meetingsByJoinURL(c.user, join)
-			} else if id, ok := parseEqFilter(f, "joinMeetingIdSettings/joinMeetingId"); ok {
-				ms, oe = c.s.meetingsByJoinMeetingID(c.user, id)
-			} else {
-				return result{}, errBadRequest("Unsupported $filter: only JoinWebUrl eq '…' and joinMeetingIdSettings/joinMeetingId eq '…' are supported.")
-			}
-			if oe != nil {
-				return result{}, oe
-			}
-			return collectionResult(c.base+"/$metadata#users('"+c.user+"')/onlineMeetings", ms, -1, "")
-		}, nil
-	case 1:
-		id := rest[0]
-		return OpGetOnlineMeeting, func(c *reqCtx) (result, *opError) {
-			m, oe := c.s.meetingByID(c.user, id)
-			if oe != nil {
-				return result{}, oe
-			}
-			return graphResult(http.StatusOK, m)
-		}, nil
+	if oe != nil {
+		return result{}, oe
 	}
-	return "", nil, badSegment(rest[1])
+	return collectionResult(c.base+"/$metadata#users('"+c.user+"')/onlineMeetings", ms, -1, "")
 }
 
-func hCreateMeeting(c *reqCtx) (result, *opError) {
+func hGetMeeting(c *reqCtx, p params) (result, *opError) {
+	m, oe := c.s.meetingByID(c.user, p["meeting-id"])
+	if oe != nil {
+		return result{}, oe
+	}
+	return graphResult(http.StatusOK, m)
+}
+
+func hCreateMeeting(c *reqCtx, _ params) (result, *opError) {
 	var in chat.CreateOnlineMeetingOptions
 	if oe := c.decodeGraph(&in); oe != nil {
 		return result{}, oe
@@ -810,138 +691,89 @@ func hCreateMeeting(c *reqCtx) (result, *opError) {
 
 // --- presence ---
 
-// routePresence serves GET /me/presence (target "") and
-// /users/{target}/presence. Graph documents that this path takes the
-// user's object id, and does not serve it for a user principal name; the
-// fake answers 400 to anything but a GUID.
-func routePresence(method, target string) (string, routeFn, *opError) {
-	if method != http.MethodGet {
-		return "", nil, methodNotAllowed()
+// hGetPresence serves GET /me/presence and /users/{user-id}/presence.
+// Graph documents that this path takes the user's object id, and does not
+// serve it for a user principal name; the fake answers 400 to anything but
+// a GUID.
+func hGetPresence(c *reqCtx, p params) (result, *opError) {
+	target, other := p["user-id"]
+	if other && !gw.IsGUID(target) {
+		return result{}, errBadRequest("Invalid user id " + quote(target) + ": presence needs the user's object id.")
 	}
-	return OpGetPresence, func(c *reqCtx) (result, *opError) {
-		if target != "" && !gw.IsGUID(target) {
-			return result{}, errBadRequest("Invalid user id " + quote(target) + ": presence needs the user's object id.")
-		}
-		p, oe := c.s.presenceOf(c.user, target)
-		if oe != nil {
-			return result{}, oe
-		}
-		res, oe := graphResult(http.StatusOK, p)
-		if oe == nil {
-			res.graph = withContext(res.graph, c.base+"/$metadata#users('"+p.UserID+"')/presence/$entity")
-		}
-		return res, oe
-	}, nil
+	pr, oe := c.s.presenceOf(c.user, target)
+	if oe != nil {
+		return result{}, oe
+	}
+	res, oe := graphResult(http.StatusOK, pr)
+	if oe == nil {
+		res.graph = withContext(res.graph, c.base+"/$metadata#users('"+pr.UserID+"')/presence/$entity")
+	}
+	return res, oe
 }
 
-// routeCommunications serves POST /communications/getPresencesByUserId.
-func routeCommunications(method string, rest []string) (string, routeFn, *opError) {
-	if len(rest) != 1 || rest[0] != "getPresencesByUserId" {
-		if len(rest) == 0 {
-			return "", nil, badSegment("communications")
-		}
-		return "", nil, badSegment(rest[0])
+// hGetPresences serves POST /communications/getPresencesByUserId.
+func hGetPresences(c *reqCtx, _ params) (result, *opError) {
+	var in gw.PresencesByUserIDRequest
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
 	}
-	if method != http.MethodPost {
-		return "", nil, methodNotAllowed()
+	ps, oe := c.s.presences(c.user, in.IDs)
+	if oe != nil {
+		return result{}, oe
 	}
-	return OpGetPresences, func(c *reqCtx) (result, *opError) {
-		var in gw.PresencesByUserIDRequest
-		if oe := c.decode(&in); oe != nil {
-			return result{}, oe
-		}
-		ps, oe := c.s.presences(c.user, in.IDs)
-		if oe != nil {
-			return result{}, oe
-		}
-		return collectionResult(c.base+"/$metadata#Collection(presence)", ps, -1, "")
-	}, nil
+	return collectionResult(c.base+"/$metadata#Collection(presence)", ps, -1, "")
 }
 
 // --- channels ---
 
-func routeChannels(method string, segs []string) (string, routeFn, *opError) {
-	// teams/{t}/channels/{c}/messages[/{m}[/replies[/{r}]]]
-	if len(segs) < 5 || segs[2] != "channels" || segs[4] != "messages" {
-		if len(segs) < 3 {
-			return "", nil, badSegment(segs[len(segs)-1])
-		}
-		return "", nil, badSegment(segs[2])
+func hListChannelMessages(c *reqCtx, p params) (result, *opError) {
+	team, ch := p["team-id"], p["channel-id"]
+	q, oe := parseChannelQuery(withoutExpand(c.query), orderModified)
+	if oe != nil {
+		return result{}, oe
 	}
-	team, ch := segs[1], segs[3]
-	if p := gw.CheckTeamID(team); p != "" {
-		return "", nil, errBadRequest("Invalid team id: " + p + ".")
+	items, next, oe := c.s.listChannelMessages(c.user, team, ch, "", q)
+	if oe != nil {
+		return result{}, oe
 	}
-	tail := segs[5:]
-	switch {
-	case len(tail) == 0 && method == http.MethodGet:
-		return OpListChannelMessages, func(c *reqCtx) (result, *opError) {
-			q, oe := parseChannelQuery(withoutExpand(c.query), orderModified)
-			if oe != nil {
-				return result{}, oe
-			}
-			items, next, oe := c.s.listChannelMessages(c.user, team, ch, "", q)
-			if oe != nil {
-				return result{}, oe
-			}
-			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages", items, next)
-		}, nil
-	case len(tail) == 0 && method == http.MethodPost:
-		return OpSendChannelMessage, func(c *reqCtx) (result, *opError) {
-			msg, oe := c.readNewMessage()
-			if oe != nil {
-				return result{}, oe
-			}
-			m, oe := c.s.sendChannelMessage(c.user, team, ch, "", msg)
-			if oe != nil {
-				return result{}, oe
-			}
-			return graphResult(http.StatusCreated, m)
-		}, nil
-	case len(tail) == 1 && method == http.MethodGet:
-		return OpGetChannelMessage, func(c *reqCtx) (result, *opError) {
-			m, oe := c.s.getChannelMessage(c.user, team, ch, tail[0], "")
-			if oe != nil {
-				return result{}, oe
-			}
-			return graphResult(http.StatusOK, m)
-		}, nil
-	case len(tail) == 2 && tail[1] == "replies" && method == http.MethodGet:
-		return OpListReplies, func(c *reqCtx) (result, *opError) {
-			q, oe := parseChannelQuery(c.query, orderCreated)
-			if oe != nil {
-				return result{}, oe
-			}
-			items, next, oe := c.s.listChannelMessages(c.user, team, ch, tail[0], q)
-			if oe != nil {
-				return result{}, oe
-			}
-			return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages('"+tail[0]+"')/replies", items, next)
-		}, nil
-	case len(tail) == 2 && tail[1] == "replies" && method == http.MethodPost:
-		return OpReplyToChannelMessage, func(c *reqCtx) (result, *opError) {
-			msg, oe := c.readNewMessage()
-			if oe != nil {
-				return result{}, oe
-			}
-			m, oe := c.s.sendChannelMessage(c.user, team, ch, tail[0], msg)
-			if oe != nil {
-				return result{}, oe
-			}
-			return graphResult(http.StatusCreated, m)
-		}, nil
-	case len(tail) == 3 && tail[1] == "replies" && method == http.MethodGet:
-		return OpGetChannelMessage, func(c *reqCtx) (result, *opError) {
-			m, oe := c.s.getChannelMessage(c.user, team, ch, tail[0], tail[2])
-			if oe != nil {
-				return result{}, oe
-			}
-			return graphResult(http.StatusOK, m)
-		}, nil
-	case len(tail) > 3 || (len(tail) >= 2 && tail[1] != "replies"):
-		return "", nil, badSegment(tail[len(tail)-1])
+	return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages", items, next)
+}
+
+// hSendChannelMessage posts a top-level message, or a reply when the path
+// names the message replied to.
+func hSendChannelMessage(c *reqCtx, p params) (result, *opError) {
+	msg, oe := c.readNewMessage()
+	if oe != nil {
+		return result{}, oe
 	}
-	return "", nil, methodNotAllowed()
+	m, oe := c.s.sendChannelMessage(c.user, p["team-id"], p["channel-id"], p["message-id"], msg)
+	if oe != nil {
+		return result{}, oe
+	}
+	return graphResult(http.StatusCreated, m)
+}
+
+// hGetChannelMessage reads a top-level message, or a reply when the path
+// names one.
+func hGetChannelMessage(c *reqCtx, p params) (result, *opError) {
+	m, oe := c.s.getChannelMessage(c.user, p["team-id"], p["channel-id"], p["message-id"], p["reply-id"])
+	if oe != nil {
+		return result{}, oe
+	}
+	return graphResult(http.StatusOK, m)
+}
+
+func hListReplies(c *reqCtx, p params) (result, *opError) {
+	team, ch, root := p["team-id"], p["channel-id"], p["message-id"]
+	q, oe := parseChannelQuery(c.query, orderCreated)
+	if oe != nil {
+		return result{}, oe
+	}
+	items, next, oe := c.s.listChannelMessages(c.user, team, ch, root, q)
+	if oe != nil {
+		return result{}, oe
+	}
+	return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages('"+root+"')/replies", items, next)
 }
 
 // withoutExpand drops $expand=replies, which the fake accepts and ignores.
@@ -960,65 +792,52 @@ func withoutExpand(v url.Values) url.Values {
 
 // --- subscriptions ---
 
-func routeSubscriptions(method string, rest []string) (string, routeFn, *opError) {
-	switch {
-	case len(rest) == 0 && method == http.MethodPost:
-		return OpCreateSubscription, func(c *reqCtx) (result, *opError) {
-			var in gw.Subscription
-			if oe := c.decode(&in); oe != nil {
-				return result{}, oe
-			}
-			out, oe := c.s.createSubscription(c.r.Context(), c.user, c.appID, in)
-			if oe != nil {
-				return result{}, oe
-			}
-			return result{status: http.StatusCreated, body: out}, nil
-		}, nil
-	case len(rest) == 0 && method == http.MethodGet:
-		return OpListSubscriptions, func(c *reqCtx) (result, *opError) {
-			return result{status: http.StatusOK, body: gw.Collection[gw.Subscription]{Context: c.base + "/$metadata#subscriptions", Value: c.s.listSubscriptions(c.user)}}, nil
-		}, nil
-	case len(rest) == 0:
-		return "", nil, methodNotAllowed()
+func hCreateSubscription(c *reqCtx, _ params) (result, *opError) {
+	var in gw.Subscription
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
 	}
-	id := rest[0]
-	switch {
-	case len(rest) == 1 && method == http.MethodGet:
-		return OpGetSubscription, func(c *reqCtx) (result, *opError) {
-			out, oe := c.s.getSubscription(c.user, id)
-			if oe != nil {
-				return result{}, oe
-			}
-			return result{status: http.StatusOK, body: out}, nil
-		}, nil
-	case len(rest) == 1 && method == http.MethodPatch:
-		return OpUpdateSubscription, func(c *reqCtx) (result, *opError) {
-			var in gw.Subscription
-			if oe := c.decode(&in); oe != nil {
-				return result{}, oe
-			}
-			out, oe := c.s.updateSubscription(c.user, id, in)
-			if oe != nil {
-				return result{}, oe
-			}
-			return result{status: http.StatusOK, body: out}, nil
-		}, nil
-	case len(rest) == 1 && method == http.MethodDelete:
-		return OpDeleteSubscription, func(c *reqCtx) (result, *opError) {
-			if oe := c.s.deleteSubscription(c.user, id); oe != nil {
-				return result{}, oe
-			}
-			return result{status: http.StatusNoContent}, nil
-		}, nil
-	case len(rest) == 2 && rest[1] == "reauthorize" && method == http.MethodPost:
-		return OpUpdateSubscription, func(c *reqCtx) (result, *opError) {
-			if oe := c.s.reauthorizeSubscription(c.user, id); oe != nil {
-				return result{}, oe
-			}
-			return result{status: http.StatusNoContent}, nil
-		}, nil
-	case len(rest) > 2 || (len(rest) == 2 && rest[1] != "reauthorize"):
-		return "", nil, badSegment(rest[len(rest)-1])
+	out, oe := c.s.createSubscription(c.r.Context(), c.user, c.appID, in)
+	if oe != nil {
+		return result{}, oe
 	}
-	return "", nil, methodNotAllowed()
+	return result{status: http.StatusCreated, body: out}, nil
+}
+
+func hListSubscriptions(c *reqCtx, _ params) (result, *opError) {
+	return result{status: http.StatusOK, body: gw.Collection[gw.Subscription]{Context: c.base + "/$metadata#subscriptions", Value: c.s.listSubscriptions(c.user)}}, nil
+}
+
+func hGetSubscription(c *reqCtx, p params) (result, *opError) {
+	out, oe := c.s.getSubscription(c.user, p["subscription-id"])
+	if oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK, body: out}, nil
+}
+
+func hUpdateSubscription(c *reqCtx, p params) (result, *opError) {
+	var in gw.Subscription
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	out, oe := c.s.updateSubscription(c.user, p["subscription-id"], in)
+	if oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK, body: out}, nil
+}
+
+func hDeleteSubscription(c *reqCtx, p params) (result, *opError) {
+	if oe := c.s.deleteSubscription(c.user, p["subscription-id"]); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusNoContent}, nil
+}
+
+func hReauthorizeSubscription(c *reqCtx, p params) (result, *opError) {
+	if oe := c.s.reauthorizeSubscription(c.user, p["subscription-id"]); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusNoContent}, nil
 }

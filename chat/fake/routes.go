@@ -1,0 +1,223 @@
+package fake
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
+
+// route is one request the fake serves: a method and a path under /v1.0
+// whose {name} segments stand for any one segment, the operation it is
+// (Op…, the name in Fault.Op and Request.Op), and what serves it. self
+// says that the path's {user-id} names the user acting: with delegated
+// permissions a user acts only for themselves, so another user there is
+// 403.
+type route struct {
+	method, path string
+	op           string
+	self         bool
+	serve        func(c *reqCtx, p params) (result, *opError)
+}
+
+// params are the values of a request path's {name} segments, unescaped.
+type params map[string]string
+
+// routes are every request the HTTP face serves, and the only ones: each
+// is a request line of the "HTTP request" section of the Learn page named
+// beside it (https://learn.microsoft.com/graph/api/<page>), and
+// TestRoutesAreDocumented lists them beside those pages. Graph documents
+// some operations on fewer paths than others (a message is sent with POST
+// /chats/{chat-id}/messages only, soft-deleted with POST
+// /users/{user-id}/chats/{chat-id}/messages/{message-id}/softDelete
+// only): a path the page does not list is not served, so that code that
+// works against the fake does not call a path Graph may not serve. The Go
+// face logs the same paths and finds its operations here too.
+var routes = []route{
+	// chat-list
+	{method: http.MethodGet, path: "/me/chats", op: OpListChats, serve: hListChats},
+	{method: http.MethodGet, path: "/users/{user-id}/chats", op: OpListChats, self: true, serve: hListChats},
+	{method: http.MethodGet, path: "/chats", op: OpListChats, serve: hListChats},
+	// chat-post
+	{method: http.MethodPost, path: "/chats", op: OpCreateChat, serve: hCreateChat},
+	// chat-get
+	{method: http.MethodGet, path: "/me/chats/{chat-id}", op: OpGetChat, serve: hGetChat},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}", op: OpGetChat, self: true, serve: hGetChat},
+	{method: http.MethodGet, path: "/chats/{chat-id}", op: OpGetChat, serve: hGetChat},
+	// chat-list-members
+	{method: http.MethodGet, path: "/chats/{chat-id}/members", op: OpListMembers, serve: hListMembers},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members", op: OpListMembers, self: true, serve: hListMembers},
+	// chat-post-members
+	{method: http.MethodPost, path: "/chats/{chat-id}/members", op: OpAddMember, serve: hAddMember},
+	// conversationmember-get
+	{method: http.MethodGet, path: "/chats/{chat-id}/members/{membership-id}", op: OpGetMember, serve: hGetMember},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members/{membership-id}", op: OpGetMember, self: true, serve: hGetMember},
+	// chat-delete-members
+	{method: http.MethodDelete, path: "/chats/{chat-id}/members/{membership-id}", op: OpRemoveMember, serve: hRemoveMember},
+	// chat-post-messages
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages", op: OpSendMessage, serve: hSendMessage},
+	// chat-list-messages
+	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages", op: OpListMessages, serve: hListMessages},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages", op: OpListMessages, self: true, serve: hListMessages},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages", op: OpListMessages, serve: hListMessages},
+	// chatmessage-get
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, serve: hGetMessage},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, self: true, serve: hGetMessage},
+	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, serve: hGetMessage},
+	// chatmessage-update
+	{method: http.MethodPatch, path: "/chats/{chat-id}/messages/{message-id}", op: OpEditMessage, serve: hEditMessage},
+	// chatmessage-softdelete, chatmessage-undosoftdelete
+	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/softDelete", op: OpSoftDelete, self: true, serve: hSoftDelete(false)},
+	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/undoSoftDelete", op: OpUndoSoftDelete, self: true, serve: hSoftDelete(true)},
+	// chatmessage-setreaction, chatmessage-unsetreaction
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/setReaction", op: OpSetReaction, serve: hReaction(false)},
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/unsetReaction", op: OpUnsetReaction, serve: hReaction(true)},
+	// chatmessage-list-hostedcontents
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, serve: hHostedContents},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, self: true, serve: hHostedContents},
+	// chatmessagehostedcontent-get (the bytes: its example 2)
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, serve: hHostedContents},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, self: true, serve: hHostedContents},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}/$value", op: OpHostedContents, serve: hHostedContents},
+
+	// application-post-onlinemeetings
+	{method: http.MethodPost, path: "/me/onlineMeetings", op: OpCreateOnlineMeeting, serve: hCreateMeeting},
+	// onlinemeeting-get
+	{method: http.MethodGet, path: "/me/onlineMeetings", op: OpGetOnlineMeeting, serve: hFindMeetings},
+	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}", op: OpGetOnlineMeeting, serve: hGetMeeting},
+
+	// presence-get
+	{method: http.MethodGet, path: "/me/presence", op: OpGetPresence, serve: hGetPresence},
+	{method: http.MethodGet, path: "/users/{user-id}/presence", op: OpGetPresence, serve: hGetPresence},
+	// cloudcommunications-getpresencesbyuserid
+	{method: http.MethodPost, path: "/communications/getPresencesByUserId", op: OpGetPresences, serve: hGetPresences},
+
+	// channel-list-messages, channel-post-messages
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpListChannelMessages, serve: hListChannelMessages},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpSendChannelMessage, serve: hSendChannelMessage},
+	// chatmessage-get
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}", op: OpGetChannelMessage, serve: hGetChannelMessage},
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}", op: OpGetChannelMessage, serve: hGetChannelMessage},
+	// chatmessage-list-replies, chatmessage-post-replies
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpListReplies, serve: hListReplies},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpReplyToChannelMessage, serve: hSendChannelMessage},
+
+	// subscription-post-subscriptions, subscription-list, subscription-get,
+	// subscription-update, subscription-delete, subscription-reauthorize
+	{method: http.MethodPost, path: "/subscriptions", op: OpCreateSubscription, serve: hCreateSubscription},
+	{method: http.MethodGet, path: "/subscriptions", op: OpListSubscriptions, serve: hListSubscriptions},
+	{method: http.MethodGet, path: "/subscriptions/{subscription-id}", op: OpGetSubscription, serve: hGetSubscription},
+	{method: http.MethodPatch, path: "/subscriptions/{subscription-id}", op: OpUpdateSubscription, serve: hUpdateSubscription},
+	{method: http.MethodDelete, path: "/subscriptions/{subscription-id}", op: OpDeleteSubscription, serve: hDeleteSubscription},
+	{method: http.MethodPost, path: "/subscriptions/{subscription-id}/reauthorize", op: OpUpdateSubscription, serve: hReauthorizeSubscription},
+}
+
+// routeSegs are the segments of each route's path, in the order of routes.
+var routeSegs = func() [][]string {
+	out := make([][]string, len(routes))
+	for i, r := range routes {
+		out[i] = strings.Split(strings.TrimPrefix(r.path, "/"), "/")
+	}
+	return out
+}()
+
+func isParam(seg string) bool { return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' }
+
+// findRoute returns the route of a request (its path's unescaped segments
+// after /v1.0) and the values of its {name} segments. A path that no route
+// has is 400 "Resource not found for the segment …", naming the first
+// segment no route has there, as Graph does; a path served for other
+// methods only is 405; a chat id or team id of the wrong shape is 400.
+func findRoute(method string, segs []string) (*route, params, *opError) {
+	longest, pathFound := 0, false
+	for i := range routes {
+		rs := routeSegs[i]
+		n := 0
+		for n < len(rs) && n < len(segs) && segs[n] != "" && (isParam(rs[n]) || rs[n] == segs[n]) {
+			n++
+		}
+		longest = max(longest, n)
+		if n != len(rs) || n != len(segs) {
+			continue
+		}
+		pathFound = true
+		if routes[i].method != method {
+			continue
+		}
+		p := params{}
+		for k, seg := range rs {
+			if isParam(seg) {
+				p[seg[1:len(seg)-1]] = segs[k]
+			}
+		}
+		if oe := checkParams(p); oe != nil {
+			return nil, nil, oe
+		}
+		return &routes[i], p, nil
+	}
+	if pathFound {
+		return nil, nil, methodNotAllowed()
+	}
+	if longest >= len(segs) {
+		longest = len(segs) - 1
+	}
+	return nil, nil, badSegment(segs[longest])
+}
+
+// checkParams refuses ids of the wrong shape before anything else, as
+// Graph does (400).
+func checkParams(p params) *opError {
+	if id, ok := p["chat-id"]; ok {
+		if _, problem := gw.ParseChatID(id); problem != "" {
+			return errBadRequest("Invalid chat id " + quote(id) + ": " + problem + ".")
+		}
+	}
+	if id, ok := p["team-id"]; ok {
+		if problem := gw.CheckTeamID(id); problem != "" {
+			return errBadRequest("Invalid team id: " + problem + ".")
+		}
+	}
+	return nil
+}
+
+// routeOf finds the route of a request the Go face makes (escapedPath as
+// it logs it, under /v1.0). Every request of the Go face is one of routes:
+// a path that is not is a mistake in this package, which the conformance
+// suites find as a 500.
+func routeOf(method, escapedPath string) (*route, params, *opError) {
+	var segs []string
+	for _, raw := range strings.Split(strings.Trim(escapedPath, "/"), "/") {
+		seg, err := url.PathUnescape(raw)
+		if err != nil {
+			return nil, nil, &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "fake: the go face made a badly escaped path"}
+		}
+		segs = append(segs, seg)
+	}
+	r, p, oe := findRoute(method, segs)
+	if oe != nil {
+		return nil, nil, &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "fake: the go face made a request the http face does not serve: " + method + " " + escapedPath}
+	}
+	return r, p, nil
+}
+
+// actsForSelf refuses a path's {user-id} (object id or principal name)
+// that is not the signed-in user: with delegated permissions a user acts
+// only for themselves.
+func (s *Service) actsForSelf(signedIn, named string) *opError {
+	s.mu.Lock()
+	u := s.userLocked(named)
+	s.mu.Unlock()
+	if u == nil || u.ID != signedIn {
+		return errForbidden("Delegated requests can act only for the signed-in user.")
+	}
+	return nil
+}
+
+func badSegment(seg string) *opError {
+	return errBadRequest("Resource not found for the segment " + quote(seg) + ".")
+}
+
+func methodNotAllowed() *opError {
+	return &opError{status: http.StatusMethodNotAllowed, code: gw.CodeMethodNotAllow, msg: "The HTTP method is not allowed on this resource."}
+}
