@@ -2,13 +2,14 @@ package chat
 
 import (
 	"context"
+	"iter"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"net/http"
-
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
 // Change notifications for chat and channel messages.
@@ -329,4 +330,54 @@ func (c *Client) DeleteSubscription(ctx context.Context, subscriptionID string, 
 	}
 	err = c.do(ctx, "delete subscription", http.MethodDelete, c.path("subscriptions", subscriptionID), nil, nil)
 	return DeleteSubscriptionResponse{}, err
+}
+
+// ListSubscriptionsOptions are the optional parameters of
+// ListSubscriptions and ListSubscriptionsPage.
+type ListSubscriptionsOptions struct {
+	// NextLink continues a listing from the NextLink of a page.
+	NextLink string
+}
+
+// ListSubscriptionsPageResponse is one page of subscriptions.
+type ListSubscriptionsPageResponse struct {
+	// Subscriptions are the page's subscriptions.
+	Subscriptions []Subscription
+	// NextLink reads the next page; empty on the last one.
+	NextLink string
+}
+
+// ListSubscriptions lists the subscriptions Graph shows the caller, across
+// pages (GET /subscriptions,
+// https://learn.microsoft.com/graph/api/subscription-list: "based on the
+// app ID, the user, and the user's role with a tenant" — with a delegated
+// token, the subscriptions the application made for the signed-in user).
+// Their client states are not returned.
+func (c *Client) ListSubscriptions(ctx context.Context, opts *ListSubscriptionsOptions) iter.Seq2[Subscription, error] {
+	var o ListSubscriptionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	return paging.Items(o.NextLink, func(link string) ([]Subscription, string, error) {
+		resp, err := c.ListSubscriptionsPage(ctx, &ListSubscriptionsOptions{NextLink: link})
+		return resp.Subscriptions, resp.NextLink, err
+	})
+}
+
+// ListSubscriptionsPage reads one page of ListSubscriptions.
+func (c *Client) ListSubscriptionsPage(ctx context.Context, opts *ListSubscriptionsOptions) (_ ListSubscriptionsPageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.ListSubscriptionsPage")
+	defer func() { endSpan(err) }()
+	target := c.path("subscriptions")
+	if opts != nil && opts.NextLink != "" {
+		if err := c.checkLink("opts.NextLink", opts.NextLink); err != nil {
+			return ListSubscriptionsPageResponse{}, err
+		}
+		target = opts.NextLink
+	}
+	var page graphwire.Collection[graphwire.Subscription]
+	if err := c.do(ctx, "list subscriptions", http.MethodGet, target, nil, &page); err != nil {
+		return ListSubscriptionsPageResponse{}, err
+	}
+	return ListSubscriptionsPageResponse{Subscriptions: convertAll(page.Value, subscriptionFromWire), NextLink: page.NextLink}, nil
 }

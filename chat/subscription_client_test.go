@@ -77,6 +77,15 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 	ok, err = mgr.CheckClientState(ctx, sub.ID, state[1:]+"x")
 	require.NoError(t, err)
 	require.False(t, ok)
+	var listed []chat.Subscription
+	for s, err := range alice.ListSubscriptions(ctx, nil) {
+		require.NoError(t, err)
+		listed = append(listed, s)
+	}
+	require.Len(t, listed, 1)
+	require.Equal(t, sub.ID, listed[0].ID)
+	require.Equal(t, hooks.URL+"/hook", listed[0].NotificationURL)
+	require.Equal(t, chat.ChatMessagesResource(chatID), listed[0].Resource)
 	again, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(chatID))
 	require.NoError(t, err)
 	require.Equal(t, sub.ID, again.ID, "one subscription per resource")

@@ -517,6 +517,17 @@ func (m *SubscriptionManager) dueAt(rec SubscriptionRecord) time.Time {
 // when it stops or dies, another takes over within LeaderLease. Failed
 // renewals are reported to OnError and tried again. Subscribe, Unsubscribe
 // and Handle may be called meanwhile from other goroutines.
+//
+// Every replica reads the store a third of LeaderLease apart and keeps the
+// digests it finds, so that it can check notifications while the store is
+// out of reach. The leader also compares the store with the subscriptions
+// Graph lists for the notification URL — when its term starts, when a
+// subscription it saw is gone from the store, and ten times LeaderLease
+// apart — and mends what differs: a subscription whose record is gone (the
+// store came back empty, or the replica that created it died before it
+// wrote it) is recorded again from the digest a replica kept, or replaced
+// by a new one when no digest is left; one beside the resource's recorded
+// subscription is deleted.
 func (m *SubscriptionManager) Run(ctx context.Context) error {
 	var lease Lease
 	defer func() {
@@ -524,6 +535,8 @@ func (m *SubscriptionManager) Run(ctx context.Context) error {
 			m.release(ctx, lease)
 		}
 	}()
+	var listed map[string]bool // the ids of the last reading
+	var reconciled time.Time
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -534,26 +547,46 @@ func (m *SubscriptionManager) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			m.report("", err)
 		}
-		if !leader || l.Token != lease.Token {
-			// Not the leader, or a new term: what an earlier term
-			// scheduled is stale.
+		newTerm := leader && l.Token != lease.Token
+		if !leader || newTerm {
+			// What an earlier term scheduled is stale.
 			m.mu.Lock()
 			clear(m.sched)
 			m.mu.Unlock()
 		}
-		if !leader {
-			lease = Lease{}
-		} else {
+		lease = Lease{}
+		if leader {
 			lease = l
-			due, at, err := m.dueRenewals(ctx, now)
-			if err != nil && ctx.Err() == nil {
-				m.report("", err)
+		}
+		recs, err := m.store.Subscriptions(ctx)
+		if err != nil && ctx.Err() == nil {
+			m.report("", err)
+		}
+		if err == nil {
+			seen := make(map[string]bool, len(recs))
+			vanished := false
+			for _, rec := range recs {
+				seen[rec.Subscription.ID] = true
+				m.remember(rec)
 			}
-			if m.renewAll(ctx, due, lease) {
-				continue // look at the store again
+			for id := range listed {
+				vanished = vanished || !seen[id]
 			}
-			if !at.IsZero() && at.Before(next) {
-				next = at
+			listed = seen
+			if leader && (newTerm || vanished || !now.Before(reconciled.Add(10*m.o.LeaderLease))) {
+				reconciled = now
+				if err := m.reconcile(ctx); err != nil && ctx.Err() == nil {
+					m.report("", err)
+				}
+			}
+			if leader {
+				due, at := m.dueRenewals(recs, now)
+				if m.renewAll(ctx, due, lease) {
+					continue // look at the store again
+				}
+				if !at.IsZero() && at.Before(next) {
+					next = at
+				}
 			}
 		}
 		timer := m.o.Clock.NewTimer(next.Sub(now))
@@ -566,17 +599,12 @@ func (m *SubscriptionManager) Run(ctx context.Context) error {
 	}
 }
 
-// dueRenewals lists the store's subscriptions that need a renewal at now,
-// and when the next one will.
-func (m *SubscriptionManager) dueRenewals(ctx context.Context, now time.Time) (due []SubscriptionRecord, next time.Time, err error) {
-	recs, err := m.store.Subscriptions(ctx)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
+// dueRenewals picks the records that need a renewal at now, and says when
+// the next one will.
+func (m *SubscriptionManager) dueRenewals(recs []SubscriptionRecord, now time.Time) (due []SubscriptionRecord, next time.Time) {
 	live := make(map[string]bool, len(recs))
 	for _, rec := range recs {
 		live[rec.Subscription.ID] = true
-		m.remember(rec)
 		if at := m.dueAt(rec); !at.After(now) {
 			due = append(due, rec)
 		} else if next.IsZero() || at.Before(next) {
@@ -591,7 +619,98 @@ func (m *SubscriptionManager) dueRenewals(ctx context.Context, now time.Time) (d
 	}
 	m.mu.Unlock()
 	sort.Slice(due, func(i, j int) bool { return due[i].Subscription.ID < due[j].Subscription.ID })
-	return due, next, nil
+	return due, next
+}
+
+// reconcile mends the store from the subscriptions Graph lists for the
+// notification URL (see Run).
+func (m *SubscriptionManager) reconcile(ctx context.Context) error {
+	var unknown []Subscription
+	for s, err := range m.c.ListSubscriptions(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		if s.NotificationURL != m.url || checkResource(s.Resource) != nil {
+			continue
+		}
+		if _, ok, err := m.store.Subscription(ctx, s.ID); err != nil {
+			return err
+		} else if !ok {
+			unknown = append(unknown, s)
+		}
+	}
+	var errs []error
+	for _, s := range unknown {
+		if err := m.mend(ctx, s); err != nil {
+			m.report(s.ID, err)
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mend deals with s, a subscription at Graph without a record, under its
+// resource's lease.
+func (m *SubscriptionManager) mend(ctx context.Context, s Subscription) error {
+	hold, err := m.holdResource(ctx, s.Resource)
+	if err != nil {
+		return err
+	}
+	defer m.release(ctx, hold)
+	cur, ok, err := m.store.Resource(ctx, s.Resource)
+	switch {
+	case err != nil:
+		return err
+	case ok && cur.Subscription.ID == s.ID:
+		return nil // recorded meanwhile
+	case ok:
+		// A second subscription to the resource: its creator died
+		// between creating it and finding the resource taken.
+		_, err := m.c.DeleteSubscription(ctx, s.ID, nil)
+		if IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	// The renewal says whether it still exists (an Unsubscribe deletes the
+	// record first, then the subscription, under this same lease).
+	resp, err := m.c.RenewSubscription(ctx, s.ID, m.o.Lifetime, &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
+	if IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !resp.Subscription.ExpiresAt.IsZero() {
+		s.ExpiresAt = resp.Subscription.ExpiresAt
+	}
+	now := m.o.Clock.Now()
+	m.mu.Lock()
+	k, known := m.known[s.ID]
+	m.mu.Unlock()
+	if known && now.Before(k.expires) {
+		rec := SubscriptionRecord{Subscription: s, ClientStateHash: k.hash}
+		if _, err := m.store.Put(ctx, rec, "", hold); err != nil {
+			return err
+		}
+		m.remember(rec)
+		return nil
+	}
+	// Nobody kept its client state, so nobody can check its notifications:
+	// replace it.
+	rec, err := m.create(ctx, s.Resource)
+	if err != nil {
+		return err
+	}
+	if ok, err := m.store.Put(ctx, rec, "", hold); err != nil || !ok {
+		_, _ = m.c.DeleteSubscription(context.WithoutCancel(ctx), rec.Subscription.ID, nil)
+		return err
+	}
+	m.remember(rec)
+	if _, err := m.c.DeleteSubscription(ctx, s.ID, nil); err != nil && !IsNotFound(err) {
+		return err
+	}
+	return nil
 }
 
 // renewAll renews due under lease, extending the lease before each

@@ -334,3 +334,125 @@ func TestStoreOutage(t *testing.T) {
 	require.Len(t, a.h.Notifications(), 2)
 	require.Len(t, b.h.Notifications(), 1)
 }
+
+// losable is a shared store that can come back empty, as a Redis without
+// persistence does after a restart.
+type losable struct {
+	mu sync.Mutex
+	chat.SubscriptionStore
+}
+
+func (l *losable) inner() chat.SubscriptionStore {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.SubscriptionStore
+}
+
+func (l *losable) lose(fresh chat.SubscriptionStore) {
+	l.mu.Lock()
+	l.SubscriptionStore = fresh
+	l.mu.Unlock()
+}
+
+func (l *losable) Lease(ctx context.Context, name, holder string, ttl time.Duration) (chat.Lease, bool, error) {
+	return l.inner().Lease(ctx, name, holder, ttl)
+}
+func (l *losable) ReleaseLease(ctx context.Context, le chat.Lease) error {
+	return l.inner().ReleaseLease(ctx, le)
+}
+func (l *losable) Subscription(ctx context.Context, id string) (chat.SubscriptionRecord, bool, error) {
+	return l.inner().Subscription(ctx, id)
+}
+func (l *losable) Resource(ctx context.Context, res string) (chat.SubscriptionRecord, bool, error) {
+	return l.inner().Resource(ctx, res)
+}
+func (l *losable) Subscriptions(ctx context.Context) ([]chat.SubscriptionRecord, error) {
+	return l.inner().Subscriptions(ctx)
+}
+func (l *losable) Put(ctx context.Context, rec chat.SubscriptionRecord, replaces string, fence chat.Lease) (bool, error) {
+	return l.inner().Put(ctx, rec, replaces, fence)
+}
+func (l *losable) Delete(ctx context.Context, res, id string, fence chat.Lease) (bool, error) {
+	return l.inner().Delete(ctx, res, id, fence)
+}
+
+// TestStoreComesBackEmpty: when the shared store loses everything (a Redis
+// restarted without persistence), the leader finds the subscriptions again
+// at Graph and records them from the digests the replicas kept — same ids,
+// same client states, so Graph's notifications are accepted as before and
+// no subscription is made twice. A replica that kept no digest (it started
+// after the loss) replaces each subscription with a new one instead, and
+// deletes the old.
+func TestStoreComesBackEmpty(t *testing.T) {
+	g := newFakeGraph(t)
+	ctx := context.Background()
+	shared := &losable{SubscriptionStore: chat.NewMemorySubscriptionStore(g.clock)}
+	rr := &roundRobin{}
+	hooks := httptest.NewServer(rr)
+	t.Cleanup(hooks.Close)
+	newReplica := func() (*chat.SubscriptionManager, *chat.NotificationHandler) {
+		mgr, err := chat.NewSubscriptionManager(g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock }), hooks.URL+"/hook",
+			&chat.SubscriptionManagerOptions{Clock: g.clock, Store: shared})
+		require.NoError(t, err)
+		h, err := chat.NewNotificationHandler(mgr, nil)
+		require.NoError(t, err)
+		return mgr, h
+	}
+	a, ha := newReplica()
+	b, hb := newReplica()
+	rr.to = []http.Handler{ha, hb}
+	subA, err := a.Subscribe(ctx, chat.ChatMessagesResource(g.seeded.Meeting.ChatID))
+	require.NoError(t, err)
+	subB, err := b.Subscribe(ctx, chat.ChannelMessagesResource(g.seeded.Team.ID, g.seeded.Channel.ID))
+	require.NoError(t, err)
+
+	wait, stopWait := context.WithTimeout(ctx, 10*time.Second)
+	defer stopWait()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 2)
+	go func() { done <- a.Run(runCtx) }()
+	go func() { done <- b.Run(runCtx) }()
+	stopBoth := sync.OnceFunc(func() { stop(); <-done; <-done })
+	defer stopBoth()
+	// Both have read the store once: each knows both digests.
+	require.NoError(t, g.clock.BlockUntil(wait, 2))
+
+	shared.lose(chat.NewMemorySubscriptionStore(g.clock))
+	g.clock.Advance(10 * time.Second)
+	require.NoError(t, g.clock.BlockUntil(wait, 2))
+	got, err := a.Subscriptions(ctx)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{subA.ID, subB.ID}, []string{got[0].ID, got[1].ID}, "recorded again, same ids")
+	require.Len(t, g.svc.Subscriptions(), 2)
+	creates, _ := g.svc.CountRequests(fake.OpCreateSubscription)
+	require.Equal(t, 2, creates, "nothing made twice")
+	for _, text := range []string{"one", "two"} {
+		_, err := g.svc.Post(g.seeded.Bob.ID, g.seeded.Meeting.ChatID, text)
+		require.NoError(t, err)
+		require.NoError(t, g.svc.Flush(ctx))
+	}
+	require.Equal(t, map[int]int{http.StatusAccepted: 2}, statuses(g), "each replica accepts the notifications again")
+
+	// Lost again, with only a replica that never saw the digests running.
+	stopBoth()
+	c, hc := newReplica()
+	rr.to = []http.Handler{hc}
+	shared.lose(chat.NewMemorySubscriptionStore(g.clock))
+	runC, stopC := context.WithCancel(ctx)
+	doneC := make(chan error, 1)
+	go func() { doneC <- c.Run(runC) }()
+	defer func() { stopC(); <-doneC }()
+	require.NoError(t, g.clock.BlockUntil(wait, 1))
+	now, err := c.Subscriptions(ctx)
+	require.NoError(t, err)
+	require.Len(t, now, 2)
+	live := g.svc.Subscriptions()
+	require.Len(t, live, 2, "the old ones deleted")
+	for _, s := range live {
+		require.NotContains(t, []string{subA.ID, subB.ID}, s.ID, "replaced: nobody could check the old ones' client states")
+	}
+	_, err = g.svc.Post(g.seeded.Bob.ID, g.seeded.Meeting.ChatID, "three")
+	require.NoError(t, err)
+	require.NoError(t, g.svc.Flush(ctx))
+	require.Equal(t, map[int]int{http.StatusAccepted: 3}, statuses(g))
+}
