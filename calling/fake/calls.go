@@ -73,6 +73,7 @@ type call struct {
 // incoming is an incoming call announced through Event Grid.
 type incoming struct {
 	info    IncomingCall
+	gridURL string // IncomingCallOptions.EventGridURL
 	script  Script // the caller's
 	timeout *job
 	ring    *ring
@@ -116,9 +117,13 @@ func (sb *Switchboard) startRing(r *ring, at time.Time, timeout time.Duration) {
 			r.job = sb.sched.at(at.Add(script.RingFor), func(t time.Time) { sb.ringAnswered(r, t) })
 			return
 		}
-	case Reject:
+	case Reject, RefuseBusy:
+		res := resDeclined
+		if script.action() == RefuseBusy {
+			res = busy(r.target)
+		}
 		if script.RingFor < timeout {
-			r.job = sb.sched.at(at.Add(script.RingFor), func(t time.Time) { sb.ringFailed(r, t, resDeclined) })
+			r.job = sb.sched.at(at.Add(script.RingFor), func(t time.Time) { sb.ringFailed(r, t, res) })
 			return
 		}
 	}
@@ -440,7 +445,7 @@ func (sb *Switchboard) checkCallerID(p *identity.PhoneNumberIdentifier) *apiErro
 	if !callwire.IsE164(p.PhoneNumber) {
 		return badRequest("The source caller id is not a phone number in E.164 form.")
 	}
-	if len(sb.opts.CallerIDs) > 0 && !slices.Contains(sb.opts.CallerIDs, p.PhoneNumber) {
+	if !sb.ownsNumber(*p) {
 		return &apiError{status: 403, code: "Forbidden", msg: "The source caller id is not a number of the resource."}
 	}
 	return nil

@@ -242,14 +242,18 @@ func (d *deliverer) deliver(it *item) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("encoding the event: %w", err)
 	}
-	if h := sb.opts.OnIncomingCall; h != nil {
-		return 0, callHandler(func() { h(ctx, Delivery{URL: sb.opts.EventGridURL, Body: body, IncomingCall: &info}) })
+	target := it.in.gridURL
+	if target == "" {
+		target = sb.opts.EventGridURL
 	}
-	if sb.opts.EventGridURL == "" {
+	if h := sb.opts.OnIncomingCall; h != nil {
+		return 0, callHandler(func() { h(ctx, Delivery{URL: target, Body: body, IncomingCall: &info}) })
+	}
+	if target == "" {
 		return 0, errNoEventGrid
 	}
 	n := 0
-	return d.post(ctx, sb.opts.EventGridURL, body, func(h http.Header) {
+	return d.post(ctx, target, body, func(h http.Header) {
 		n++
 		for k, vs := range sb.opts.EventGridHeader {
 			h[k] = append([]string(nil), vs...)

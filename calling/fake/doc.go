@@ -13,8 +13,8 @@
 //
 // Teams users, ACS users and phone numbers are added with a Script that says
 // what they do when called (AddTeamsUser, AddACSUser, AddPhoneNumber):
-// Answers, Rejects, NoAnswer, HangsUpAfter, each optionally After a ring.
-// A Teams user's Availability decides whether a call reaches them at all:
+// Answers, Rejects, NoAnswer, IsBusy, HangsUpAfter, each optionally After a
+// ring. A Teams user's Availability decides whether a call reaches them at all:
 // Busy refuses (486), DoNotDisturb and Offline are unreachable (480).
 // Calls to a Teams user also need their tenant to allow the resource
 // (SetTeamsFederation, as Set-CsTeamsAcsFederationConfiguration) and the
@@ -24,6 +24,8 @@
 // declined, 487/10004 not answered in time, 480/10037 unreachable, ...;
 // see results.go), and a callee rings for DefaultRingTimeout (two
 // minutes), a transfer target for DefaultTransferTimeout (60 s).
+// The phone numbers the resource owns, which calls may show as their
+// source caller id, are Options.CallerIDs and those of AddCallerID.
 //
 // # Calls and events
 //

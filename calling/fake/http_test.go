@@ -676,6 +676,15 @@ func TestIncomingCallEventGrid(t *testing.T) {
 	if len(ics) != 1 || ics[0].State != fake.IncomingAnswered || ics[0].CallConnectionID != ans.CallConnectionID || !ics[0].Delivered || ics[0].Attempts != 1 {
 		t.Errorf("incoming calls %+v", ics)
 	}
+
+	// A call of its own subscription goes to its URL, not the default one.
+	if _, err := h.sb.IncomingCall(ctx(t), caller, callerID, &fake.IncomingCallOptions{EventGridURL: grid.URL + "/other"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-incoming; r.URL.Path != "/other" {
+		t.Errorf("delivered to %s, want /other", r.URL)
+	}
+	<-bodies
 }
 
 func TestDeliveryRetriesAndFailures(t *testing.T) {
@@ -776,9 +785,17 @@ func TestEventGridValidationHandshake(t *testing.T) {
 		{srv.URL + "/eventgrid?secret=wrong", false},
 		{mute.URL, false},
 		{"", false},
+		{"given", true}, // the URL given to ValidateEventGridSubscription
 	} {
+		if tc.url == "given" {
+			h := newHarness(t, nil)
+			if err := h.sb.ValidateEventGridSubscription(ctx(t), srv.URL+"/eventgrid?secret=grid-secret"); err != nil {
+				t.Errorf("validating a given URL: %v", err)
+			}
+			continue
+		}
 		h := newHarness(t, func(o *fake.Options) { o.EventGridURL = tc.url })
-		err := h.sb.ValidateEventGridSubscription(ctx(t))
+		err := h.sb.ValidateEventGridSubscription(ctx(t), "")
 		if (err == nil) != tc.ok {
 			t.Errorf("validating %q: %v, want success %v", tc.url, err, tc.ok)
 		}

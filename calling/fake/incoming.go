@@ -30,6 +30,10 @@ type IncomingCallOptions struct {
 	// OnBehalfOfCallee is the user the call is for, when it reached a Teams
 	// resource account or a call queue (To) on that user's behalf.
 	OnBehalfOfCallee identity.Identifier
+	// EventGridURL is where this call's Event Grid event is POSTed instead
+	// of Options.EventGridURL, as another Event Grid subscription of the
+	// resource would receive it (Options.OnIncomingCall still wins).
+	EventGridURL string
 }
 
 // IncomingCall makes from call to, an identity or number of the resource,
@@ -91,7 +95,7 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 		CorrelationID:     uuid.New(),
 		CustomContext:     o.CustomContext,
 		OnBehalfOfCallee:  o.OnBehalfOfCallee,
-	}, script)
+	}, script, o.EventGridURL)
 	return sb.incomingSnapshot(in), nil
 }
 
@@ -114,23 +118,25 @@ func (sb *Switchboard) receivesCalls(id identity.Identifier) bool {
 }
 
 // ownsNumber reports whether p is a number of the resource: one of
-// Options.CallerIDs, or any number when none is configured (as a source
+// Options.CallerIDs or AddCallerID, or any number when none is configured (as a source
 // caller id is then any number: the switchboard does not know the
 // resource's numbers).
 func (sb *Switchboard) ownsNumber(p identity.PhoneNumberIdentifier) bool {
-	return len(sb.opts.CallerIDs) == 0 || slices.Contains(sb.opts.CallerIDs, p.PhoneNumber)
+	sb.numbersMu.Lock()
+	defer sb.numbersMu.Unlock()
+	return len(sb.callerIDs) == 0 || slices.Contains(sb.callerIDs, p.PhoneNumber)
 }
 
 // announce registers a ringing incoming call with the ids of info (and a
 // new incoming call context, event id and time) and queues its Event Grid
-// delivery. Call with sb.mu held.
-func (sb *Switchboard) announce(info IncomingCall, script Script) *incoming {
+// delivery, to gridURL (empty: Options.EventGridURL). Call with sb.mu held.
+func (sb *Switchboard) announce(info IncomingCall, script Script, gridURL string) *incoming {
 	now := sb.clock.Now()
 	info.IncomingCallContext = newCallContext()
 	info.EventID = uuid.New()
 	info.Time = now
 	info.State = IncomingRinging
-	in := &incoming{script: script, info: info}
+	in := &incoming{script: script, info: info, gridURL: gridURL}
 	sb.incoming[in.info.IncomingCallContext] = in
 	sb.inOrder = append(sb.inOrder, in)
 	in.timeout = sb.sched.at(now.Add(sb.ringFor), func(time.Time) {
@@ -197,16 +203,19 @@ func shortName(raw string) string {
 }
 
 // ValidateEventGridSubscription performs Event Grid's subscription
-// validation handshake with Options.EventGridURL, as Event Grid does when
-// a webhook subscription is created: it POSTs a
+// validation handshake with url (empty means Options.EventGridURL), as Event
+// Grid does when a webhook subscription is created: it POSTs a
 // Microsoft.EventGrid.SubscriptionValidationEvent with a fresh validation
 // code and checks that the endpoint answers 200 with
 // {"validationResponse": code}.
-func (sb *Switchboard) ValidateEventGridSubscription(ctx context.Context) error {
+func (sb *Switchboard) ValidateEventGridSubscription(ctx context.Context, url string) error {
 	if ctx == nil {
 		return errors.New("fake: nil context")
 	}
-	target := sb.opts.EventGridURL
+	target := url
+	if target == "" {
+		target = sb.opts.EventGridURL
+	}
 	if target == "" {
 		return errNoEventGrid
 	}

@@ -145,7 +145,7 @@ func (sb *Switchboard) redirectIncoming(in *incoming, target identity.Identifier
 	next.To = target
 	next.RedirectedFrom = in.info.IncomingCallContext
 	next.RedirectedTo, next.RedirectResult, next.RejectReason, next.CallConnectionID = nil, nil, "", ""
-	in.info.RedirectedCall = sb.announce(next, in.script).info.IncomingCallContext
+	in.info.RedirectedCall = sb.announce(next, in.script, in.gridURL).info.IncomingCallContext
 }
 
 func (sb *Switchboard) rejectCall(icc string, reason calling.RejectReason) *apiError {

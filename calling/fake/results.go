@@ -71,6 +71,9 @@ var (
 	// busy"); for the others the switchboard sends 486 with the generic
 	// subcode "8539 | Callee Busy" (choice).
 	resBusy = ResultInformation{Code: 486, SubCode: 8539, Message: "Callee Busy"}
+	// A busy phone (IsBusy): PSTN table "560486 | 486 | Call ended because
+	// remote PSTN participant was busy".
+	resBusyPSTN = ResultInformation{Code: 486, SubCode: 560486, Message: "Call ended because remote PSTN participant was busy."}
 	// An Offline Teams user: call-end table "10037 | 480 | Target user
 	// didn't have any endpoints registered with ACS" ("If the target user
 	// is a Teams user, make sure that their client is online").
@@ -94,6 +97,14 @@ var (
 	// (choice).
 	resGone = ResultInformation{Code: 487, SubCode: 8542, Message: "Call Canceled: the transferee left the call."}
 )
+
+// busy is the result of calling a party that is busy.
+func busy(id identity.Identifier) ResultInformation {
+	if _, ok := id.(identity.PhoneNumberIdentifier); ok {
+		return resBusyPSTN
+	}
+	return resBusy
+}
 
 // notFound is the result of calling a party the switchboard does not know.
 func notFound(id identity.Identifier) ResultInformation {

@@ -17,6 +17,10 @@ const (
 	// Ignore lets it ring until the ring timeout: the call, invitation or
 	// transfer ends as not answered (487, subcode 10004).
 	Ignore
+	// RefuseBusy refuses the call as busy after Script.RingFor (486, subcode
+	// 560486 for a phone, 8539 for others), as a phone already in a call
+	// does.
+	RefuseBusy
 )
 
 // String names the action.
@@ -28,6 +32,8 @@ func (a Action) String() string {
 		return "reject"
 	case Ignore:
 		return "ignore"
+	case RefuseBusy:
+		return "busy"
 	}
 	return fmt.Sprintf("Action(%d)", int(a))
 }
@@ -37,8 +43,8 @@ func (a Action) String() string {
 // as the caller of an incoming call. The zero Script answers at once and
 // never hangs up.
 //
-// Build one with Answers, Rejects, NoAnswer or HangsUpAfter, and adjust it
-// with After:
+// Build one with Answers, Rejects, NoAnswer, IsBusy or HangsUpAfter, and
+// adjust it with After:
 //
 //	fake.Answers().After(3 * time.Second)            // rings 3 s, then answers
 //	fake.HangsUpAfter(time.Minute)                   // answers, leaves after a minute
@@ -64,6 +70,9 @@ func Rejects() Script { return Script{Action: Reject} }
 // NoAnswer is a party that lets it ring until the ring timeout (487,
 // subcode 10004: "canceled on timeout").
 func NoAnswer() Script { return Script{Action: Ignore} }
+
+// IsBusy is a party that refuses the call as busy at once (486).
+func IsBusy() Script { return Script{Action: RefuseBusy} }
 
 // HangsUpAfter is a party that answers at once and leaves the call d later.
 func HangsUpAfter(d time.Duration) Script { return Script{Action: Answer, HangUpAfter: d} }

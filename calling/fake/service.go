@@ -56,7 +56,7 @@ type Options struct {
 	TransferTimeout time.Duration
 	// CallerIDs, when not empty, are the phone numbers of the resource: a
 	// source caller id must be one of them, as the service requires of a
-	// resource without direct routing.
+	// resource without direct routing. AddCallerID adds more.
 	CallerIDs []string
 	// ParticipantPageSize is the number of participants per page of a
 	// listing; zero means DefaultParticipantPageSize.
@@ -145,6 +145,8 @@ type Switchboard struct {
 	inOrder     []*incoming
 	groups      map[string][]identity.Identifier
 	federation  map[string]TeamsFederation // by lowercase tenant id
+	numbersMu   sync.Mutex                 // guards callerIDs
+	callerIDs   []string
 	faults      fakekit.Faults
 	log         fakekit.Log[Request]
 	repeat      map[string]*replay
@@ -176,6 +178,7 @@ func New(opts *Options) *Switchboard {
 		repeat:      map[string]*replay{},
 		ringFor:     o.RingTimeout,
 		transferFor: o.TransferTimeout,
+		callerIDs:   slices.Clone(o.CallerIDs),
 	}
 	if sb.clock == nil {
 		sb.clock = identity.SystemClock()
@@ -315,6 +318,25 @@ func (sb *Switchboard) SetAvailability(oid string, a Availability) {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	sb.teamsUser(identity.MicrosoftTeamsUserIdentifier{UserID: oid}).avail = a
+}
+
+// AddCallerID adds a phone number (E.164) that the resource owns, as
+// buying one does: a call, an invitation or a transfer may then show it as
+// its source caller id. Once the resource owns a number, by Options.CallerIDs
+// or here, a source caller id must be one of them.
+func (sb *Switchboard) AddCallerID(number string) {
+	sb.numbersMu.Lock()
+	defer sb.numbersMu.Unlock()
+	if !slices.Contains(sb.callerIDs, number) {
+		sb.callerIDs = append(sb.callerIDs, number)
+	}
+}
+
+// CallerIDs returns the phone numbers the resource owns.
+func (sb *Switchboard) CallerIDs() []string {
+	sb.numbersMu.Lock()
+	defer sb.numbersMu.Unlock()
+	return slices.Clone(sb.callerIDs)
 }
 
 // AddGroupCall registers an existing call (an ACS group call, server call

@@ -135,10 +135,21 @@ func TestPartiesAndCallerIDs(t *testing.T) {
 		t.Errorf("result %+v, want 404", e.Result)
 	}
 	other := identity.PhoneNumberIdentifier{PhoneNumber: "+18005550199"}
-	_, err := g.CreateCall(ctx(t), []identity.Identifier{g.AddPhoneNumber("+14255550111", fake.Answers())}, "https://app.contoso.com/cb", &calling.CreateCallOptions{SourceCallerID: &other})
+	phone := g.AddPhoneNumber("+14255550111", fake.Answers())
+	_, err := g.CreateCall(ctx(t), []identity.Identifier{phone}, "https://app.contoso.com/cb", &calling.CreateCallOptions{SourceCallerID: &other})
 	if !calling.IsForbidden(err) {
 		t.Errorf("a caller id that is not the resource's: %v, want 403", err)
 	}
+	// A number bought later is the resource's too.
+	g.AddCallerID(other.PhoneNumber)
+	g.AddCallerID(other.PhoneNumber)
+	if ids := g.CallerIDs(); !slices.Equal(ids, []string{callerID.PhoneNumber, other.PhoneNumber}) {
+		t.Errorf("CallerIDs %v", ids)
+	}
+	if _, err := g.CreateCall(ctx(t), []identity.Identifier{phone}, "https://app.contoso.com/cb", &calling.CreateCallOptions{SourceCallerID: &other}); err != nil {
+		t.Errorf("a caller id added with AddCallerID: %v", err)
+	}
+	g.types(t)
 	for _, tc := range []struct {
 		a    fake.Availability
 		code int
@@ -154,6 +165,43 @@ func TestPartiesAndCallerIDs(t *testing.T) {
 		case tc.code != 0 && (e.Type != calling.EventTypeCreateCallFailed || e.Result.Code != tc.code):
 			t.Errorf("%s: %s %+v, want CreateCallFailed %d", tc.a, e.Type, e.Result, tc.code)
 		}
+	}
+}
+
+// TestBusyScript: a party scripted IsBusy refuses as busy (486), at once or
+// after its ring, as a call, an invitation or a transfer target.
+func TestBusyScript(t *testing.T) {
+	g := newGoBoard(t, nil)
+	busy := g.AddPhoneNumber("+14255550177", fake.IsBusy())
+	id := g.call(t, busy)
+	wantTypes(t, "a call to a busy phone", g.types(t), calling.EventTypeCreateCallFailed)
+	if e := g.Events(id)[0]; e.Result == nil || e.Result.Code != 486 || e.Result.SubCode != 560486 {
+		t.Errorf("result %+v, want 486/560486 (a busy PSTN participant)", e.Result)
+	}
+	later := g.AddPhoneNumber("+14255550178", fake.IsBusy().After(5*time.Second))
+	bob := g.AddTeamsUser("b0b00000-0000-4000-8000-000000000000", fake.Answers())
+	id = g.call(t, bob)
+	g.types(t)
+	if _, err := g.AddParticipant(ctx(t), id, later, &calling.AddParticipantOptions{SourceCallerID: &callerID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.types(t); len(got) != 0 {
+		t.Fatalf("events before the ring ended: %v", got)
+	}
+	g.clock.Advance(5 * time.Second)
+	wantTypes(t, "an invitation a busy phone refuses after 5 s", g.types(t), calling.EventTypeAddParticipantFailed)
+	if evs := g.Events(id); evs[len(evs)-1].Result.Code != 486 || evs[len(evs)-1].Result.SubCode != 560486 {
+		t.Errorf("result %+v, want 486/560486", evs[len(evs)-1].Result)
+	}
+	// A busy ACS user gets the generic subcode.
+	acs := g.AddACSUser("8:acs:00000000-0000-4000-8000-00000000b05e_0", fake.IsBusy())
+	id = g.call(t, acs)
+	g.types(t)
+	if e := g.Events(id)[0]; e.Result == nil || e.Result.Code != 486 || e.Result.SubCode != 8539 {
+		t.Errorf("result %+v, want 486/8539", e.Result)
+	}
+	if s := fake.IsBusy().After(time.Second).String(); s != "busy after 1s" {
+		t.Errorf("String %q", s)
 	}
 }
 
