@@ -282,7 +282,9 @@ func unsupportedVersion(r *http.Request, v string) *apiError {
 
 var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
 
-// authenticate checks the request's HMAC-SHA256 signature, or its Entra
+// authenticate checks the request's HMAC-SHA256 signature (against the
+// machine's time, as calling/fake does: the client dates its signature with
+// its own wall clock, whatever the service's clock says), or its Entra
 // bearer token: with Options.AllowBearer, as it decides; otherwise with
 // VerifyACSBearer and Options.Entra's keys, and without an Entra issuer not
 // at all (the fake has no keys to trust).
@@ -305,7 +307,7 @@ func (s *Service) authenticate(r *http.Request, body []byte) *apiError {
 		}
 		return nil
 	}
-	if err := hmacauth.Verify(r, body, s.key, s.now(), 15*time.Minute); err != nil {
+	if err := hmacauth.Verify(r, body, s.key, time.Now(), 15*time.Minute); err != nil {
 		return denied
 	}
 	return nil

@@ -41,8 +41,9 @@ type Options struct {
 	// VerifyACSBearer; when nil, bearer tokens are refused).
 	Entra TokenVerifier
 	// Clock is the service's time: token times, expiries, rate-limit
-	// windows, the signature dates it accepts, the request log; nil means
-	// the system clock. Pass a manual Clock (NewClock) to move time by hand.
+	// windows, the request log; nil means the system clock. Pass a manual
+	// Clock (NewClock) to move time by hand. HMAC signatures are dated by
+	// the client's wall clock and checked against the machine's time.
 	Clock identity.Clock
 	// AllowBearer, when set, decides instead of Entra whether a bearer token
 	// presented to the HTTP face is accepted.
