@@ -2,6 +2,9 @@ module github.com/teamsuser-sdk/teamsuser-go
 
 go 1.25.0
 
+// The interop tests' npm packages are not Go code.
+ignore ./examples/emulator/interop/node_modules
+
 require (
 	github.com/Azure/azure-sdk-for-go/sdk/azcore v1.23.3
 	github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.15.0

@@ -95,27 +95,14 @@ func TestEmulator(t *testing.T) {
 	}
 	adele := ready.Tenants[0].Users[0]
 
-	const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
-	resp, err := ready.client.Post(ready.Entra+"/_emulator/token", "application/json",
-		strings.NewReader(`{"user":"`+adele.UPN+`","appId":"`+appID+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("token endpoint: %d %v", resp.StatusCode, err)
-	}
-
+	tok := mintToken(t, ready, `{"user":"`+adele.UPN+`","appId":"`+appID+`"}`)
 	client, err := identity.NewClientFromConnectionString(ready.ACSConnectionString, &identity.ClientOptions{ClientOptions: ready.azOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cctx, ccancel := context.WithTimeout(ctx, time.Minute)
 	defer ccancel()
-	r, err := client.ExchangeTeamsUserToken(cctx, identity.TeamsUserTokenRequest{Token: tok.AccessToken, AppID: appID, UserID: adele.ObjectID}, nil)
+	r, err := client.ExchangeTeamsUserToken(cctx, identity.TeamsUserTokenRequest{Token: tok, AppID: appID, UserID: adele.ObjectID}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,8 +110,8 @@ func TestEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := claims.Identifier().RawID(); got != "8:orgid:"+adele.ObjectID {
-		t.Fatalf("exchanged for %s", got)
+	if got := claims.Identifier().RawID(); got != adele.TeamsUserID {
+		t.Fatalf("exchanged for %s, want %s", got, adele.TeamsUserID)
 	}
 
 	// The same ACS resource runs Call Automation: call a seeded Teams user.
@@ -142,9 +129,10 @@ func TestEmulator(t *testing.T) {
 	}
 
 	// Entra ID auth to ACS: a token of the emulator's Entra for the
-	// Communication Services data plane is accepted by Call Automation and
-	// by the identity API alike; a token for another audience is not.
-	acsTok := mintToken(t, ready, `{"user":"`+adele.UPN+`","appId":"`+appID+`","audience":"https://communication.azure.com"}`)
+	// Communication Services data plane, asked for as an SDK asks its
+	// credential, is accepted by Call Automation and by the identity API
+	// alike; a token for another audience is not.
+	acsTok := mintToken(t, ready, `{"user":"`+adele.UPN+`","appId":"`+appID+`","scopes":["https://communication.azure.com//.default"]}`)
 	bc, err := calling.NewClient(ready.ACS, bearerToken(acsTok), &calling.ClientOptions{ClientOptions: ready.azOptions()})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +148,7 @@ func TestEmulator(t *testing.T) {
 	if _, err := bi.CreateUser(cctx, nil); err != nil {
 		t.Fatalf("identity with an Entra ID token: %v", err)
 	}
-	wrong, err := calling.NewClient(ready.ACS, bearerToken(tok.AccessToken), &calling.ClientOptions{ClientOptions: ready.azOptions()})
+	wrong, err := calling.NewClient(ready.ACS, bearerToken(tok), &calling.ClientOptions{ClientOptions: ready.azOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,84 +159,92 @@ func TestEmulator(t *testing.T) {
 	}
 
 	// Graph chat with a Graph token of the token endpoint.
-	gresp, err := ready.client.Post(ready.Entra+"/_emulator/token", "application/json",
-		strings.NewReader(`{"user":"`+adele.ObjectID+`","appId":"`+appID+`","audience":"https://graph.microsoft.com","scopes":["Chat.ReadWrite"]}`))
+	gtok := mintToken(t, ready, `{"user":"`+adele.ObjectID+`","appId":"`+appID+`","audience":"https://graph.microsoft.com","scopes":["Chat.ReadWrite"]}`)
+	gc, err := chat.NewClient(bearerToken(gtok), &chat.ClientOptions{BaseURL: ready.Graph, ClientOptions: ready.azOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gtok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.NewDecoder(gresp.Body).Decode(&gtok)
-	gresp.Body.Close()
-	req, _ := http.NewRequestWithContext(cctx, http.MethodGet, ready.Graph+"/me/chats", nil)
-	req.Header.Set("Authorization", "Bearer "+gtok.AccessToken)
-	chats, err := ready.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats.Body.Close()
-	if chats.StatusCode != http.StatusOK {
-		t.Fatalf("graph /me/chats: %d", chats.StatusCode)
+	for _, err := range gc.ListChats(cctx, nil) {
+		if err != nil {
+			t.Fatalf("graph /me/chats: %v", err)
+		}
 	}
 
-	// A test sets Alex's presence; Adele reads it through Graph's
-	// getPresencesByUserId with the real chat client.
+	// Users start Available; a test sets Alex's presence through the control
+	// API and Adele reads it with Graph's getPresencesByUserId.
 	alex := ready.Tenants[0].Users[1]
-	set, err := ready.client.Post(ready.Graph[:len(ready.Graph)-len("/v1.0")]+"/_emulator/presence", "application/json",
-		strings.NewReader(`{"user":"`+alex.UPN+`","availability":"Busy","activity":"InACall"}`))
-	if err != nil {
-		t.Fatal(err)
+	if st, body := ready.control(t, http.MethodPut, "/api/users/"+alex.UPN+"/presence", `{"availability":"Busy","activity":"InACall"}`); st != http.StatusNoContent {
+		t.Fatalf("set presence: %d %s", st, body)
 	}
-	set.Body.Close()
-	if set.StatusCode != http.StatusNoContent {
-		t.Fatalf("set presence: %d", set.StatusCode)
-	}
-	bad, err := ready.client.Post(ready.Graph[:len(ready.Graph)-len("/v1.0")]+"/_emulator/presence", "application/json",
-		strings.NewReader(`{"user":"`+alex.UPN+`","availability":"Sleeping"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad.Body.Close()
-	if bad.StatusCode != http.StatusBadRequest {
-		t.Fatalf("unknown availability: %d", bad.StatusCode)
-	}
-	gc, err := chat.NewClient(bearerToken(gtok.AccessToken), &chat.ClientOptions{BaseURL: ready.Graph, ClientOptions: ready.azOptions()})
-	if err != nil {
-		t.Fatal(err)
+	if st, _ := ready.control(t, http.MethodPut, "/api/users/"+alex.UPN+"/presence", `{"availability":"Sleeping"}`); st != http.StatusBadRequest {
+		t.Fatalf("unknown availability: %d", st)
 	}
 	ps, err := gc.GetPresences(cctx, []string{alex.ObjectID, adele.ObjectID}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ps.Presences[0].Activity != chat.ActivityInACall || ps.Presences[1].Availability != chat.AvailabilityOffline {
+	if ps.Presences[0].Activity != chat.ActivityInACall || ps.Presences[1].Availability != chat.AvailabilityAvailable {
 		t.Fatalf("presences: %+v", ps.Presences)
 	}
 
 	// An unknown user gets a clear error, not a token.
-	resp2, err := ready.client.Post(ready.Entra+"/_emulator/token", "application/json", strings.NewReader(`{"user":"nobody","appId":"`+appID+`"}`))
+	if st, body := ready.control(t, http.MethodPost, "/api/token", `{"user":"nobody","appId":"`+appID+`"}`); st != http.StatusNotFound || !strings.Contains(string(body), "nobody") {
+		t.Fatalf("unknown user: %d %s", st, body)
+	}
+}
+
+// appID is the client id the tests' tokens are issued to.
+const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
+
+// control sends a request to the control API and returns the status and
+// the body.
+func (s started) control(t *testing.T, method, path, body string) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.Control+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp2.Body.Close()
-	if resp2.StatusCode != http.StatusBadRequest {
-		t.Fatalf("unknown user: status %d", resp2.StatusCode)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// controlJSON sends a request to the control API, wants status, and
+// decodes the answer into v (unless nil).
+func (s started) controlJSON(t *testing.T, method, path, body string, status int, v any) {
+	t.Helper()
+	st, b := s.control(t, method, path, body)
+	if st != status {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, st, b, status)
+	}
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
 	}
 }
 
 // mintToken asks the emulator's token endpoint for a token.
 func mintToken(t *testing.T, s started, body string) string {
 	t.Helper()
-	resp, err := s.client.Post(s.Entra+"/_emulator/token", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("token endpoint: %d %v", resp.StatusCode, err)
+	var tok tokenResponse
+	s.controlJSON(t, http.MethodPost, "/api/token", body, http.StatusOK, &tok)
+	if tok.AccessToken == "" || tok.TokenType != "Bearer" {
+		t.Fatalf("token endpoint: %+v", tok)
 	}
 	return tok.AccessToken
 }
