@@ -22,6 +22,7 @@ const (
 	OpCreateOnlineMeeting   = "createOnlineMeeting"
 	OpGetPresence           = "getPresence"
 	OpGetPresences          = "getPresences"
+	OpGetUser               = "getUser"
 	OpSendMessage           = "sendMessage"
 	OpListMessages          = "listMessages"
 	OpGetMessage            = "getMessage"

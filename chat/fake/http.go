@@ -52,6 +52,7 @@ var graphAudiences = map[string]bool{
 //	GET  …/messages/{mid}/hostedContents[/{hid}[/$value]]
 //	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'
 //	GET  /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings
+//	GET  /v1.0/me, /v1.0/users/{object id or principal name}  $select; users of the caller's tenant
 //	GET  /v1.0/me/presence, /v1.0/users/{object id}/presence   a principal name is 400
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages, GET …/messages/{mid}
@@ -687,6 +688,34 @@ func hCreateMeeting(c *reqCtx, _ params) (result, *opError) {
 		return result{}, oe
 	}
 	return graphResult(http.StatusCreated, m)
+}
+
+// --- users ---
+
+// hGetUser serves GET /me and GET /users/{id | userPrincipalName}
+// (user-get): the signed-in user, or a user of their tenant, with the
+// properties the fake knows, or those $select chooses. A user of another
+// tenant is 404 (a choice: Graph answers the tenant's guests, which the
+// fake does not model).
+func hGetUser(c *reqCtx, p params) (result, *opError) {
+	u, oe := c.s.userOf(c.user, p["user-id"])
+	if oe != nil {
+		return result{}, oe
+	}
+	props := map[string]any{"id": u.ID, "displayName": u.DisplayName, "userPrincipalName": u.UPN, "mail": u.UPN}
+	context := c.base + "/$metadata#users/$entity"
+	if sel := c.query.Get("$select"); sel != "" {
+		picked := map[string]any{}
+		for _, name := range strings.Split(sel, ",") {
+			if v, ok := props[strings.TrimSpace(name)]; ok {
+				picked[strings.TrimSpace(name)] = v
+			}
+		}
+		props = picked
+		context = c.base + "/$metadata#users(" + sel + ")/$entity"
+	}
+	props["@odata.context"] = context
+	return result{status: http.StatusOK, body: props}, nil
 }
 
 // --- presence ---

@@ -87,6 +87,10 @@ var routes = []route{
 	{method: http.MethodGet, path: "/me/onlineMeetings", op: OpGetOnlineMeeting, serve: hFindMeetings},
 	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}", op: OpGetOnlineMeeting, serve: hGetMeeting},
 
+	// user-get
+	{method: http.MethodGet, path: "/me", op: OpGetUser, serve: hGetUser},
+	{method: http.MethodGet, path: "/users/{user-id}", op: OpGetUser, serve: hGetUser},
+
 	// presence-get
 	{method: http.MethodGet, path: "/me/presence", op: OpGetPresence, serve: hGetPresence},
 	{method: http.MethodGet, path: "/users/{user-id}/presence", op: OpGetPresence, serve: hGetPresence},

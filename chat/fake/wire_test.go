@@ -346,3 +346,46 @@ func TestHTTPGzipRequestBodies(t *testing.T) {
 	require.Len(t, msgs, 2)
 	assert.Equal(t, "zipped", msgs[0].Body.Content)
 }
+
+// TestHTTPUser: GET /me and GET /users/{id or UPN} answer the signed-in
+// user and users of their tenant, with $select, as the chat client's
+// myID (GET /me?$select=id) and SDKs' "who am I" need; another tenant's user
+// is 404, a write is 405.
+func TestHTTPUser(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	tok := svc.TokenFor(sd.Alice.ID)
+	var me map[string]any
+	r := rawDo(t, "GET", srv.URL+"/v1.0/me", tok, "")
+	require.Equal(t, 200, r.status, "%s", r.body)
+	require.NoError(t, json.Unmarshal(r.body, &me))
+	assert.Equal(t, sd.Alice.ID, me["id"])
+	assert.Equal(t, sd.Alice.UPN, me["userPrincipalName"])
+	assert.Equal(t, sd.Alice.DisplayName, me["displayName"])
+	assert.Equal(t, srv.URL+"/v1.0/$metadata#users/$entity", me["@odata.context"])
+
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me?$select=id", tok, "")
+	require.Equal(t, 200, r.status)
+	me = nil
+	require.NoError(t, json.Unmarshal(r.body, &me))
+	assert.Equal(t, map[string]any{"id": sd.Alice.ID, "@odata.context": srv.URL + "/v1.0/$metadata#users(id)/$entity"}, me)
+
+	for _, who := range []string{sd.Bob.ID, sd.Bob.UPN} {
+		r = rawDo(t, "GET", srv.URL+"/v1.0/users/"+who, tok, "")
+		assert.Equal(t, 200, r.status, "%s", r.body)
+		assert.Contains(t, string(r.body), sd.Bob.ID)
+	}
+	other := svc.AddTenant("Northwind")
+	stranger := svc.AddUser(other.ID, "Stranger")
+	r = rawDo(t, "GET", srv.URL+"/v1.0/users/"+stranger.ID, tok, "")
+	assert.Equal(t, 404, r.status)
+	graphError(t, r)
+	assert.Equal(t, 405, rawDo(t, "PATCH", srv.URL+"/v1.0/me", tok, `{}`).status)
+	assert.Equal(t, 401, rawDo(t, "GET", srv.URL+"/v1.0/me", "", "").status)
+
+	// The chat client without a UserID finds itself through GET /me.
+	c, err := chat.NewClient(svc.CredentialFor(sd.Alice.ID), &chat.ClientOptions{BaseURL: srv.URL + "/v1.0"})
+	require.NoError(t, err)
+	res, err := c.CreateOneOnOneChat(context.Background(), sd.Carol.ID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, chat.ChatTypeOneOnOne, res.Chat.Type)
+}
