@@ -43,7 +43,7 @@ var ops = map[string][]string{
 		callfake.OpTerminateCall},
 	svcGraph: {chatfake.OpListChats, chatfake.OpGetChat, chatfake.OpCreateChat, chatfake.OpListMembers,
 		chatfake.OpGetMember, chatfake.OpAddMember, chatfake.OpRemoveMember, chatfake.OpGetOnlineMeeting,
-		chatfake.OpCreateOnlineMeeting, chatfake.OpGetPresence, chatfake.OpGetPresences, chatfake.OpSendMessage,
+		chatfake.OpCreateOnlineMeeting, chatfake.OpGetPresence, chatfake.OpGetPresences, chatfake.OpGetUser, chatfake.OpSendMessage,
 		chatfake.OpListMessages, chatfake.OpGetMessage, chatfake.OpEditMessage, chatfake.OpSoftDelete,
 		chatfake.OpUndoSoftDelete, chatfake.OpSetReaction, chatfake.OpUnsetReaction, chatfake.OpHostedContents,
 		chatfake.OpSendChannelMessage, chatfake.OpListChannelMessages, chatfake.OpGetChannelMessage,
