@@ -311,8 +311,8 @@ func testEmulator(t *testing.T, bin string) {
 	s := startServer(t, bin)
 	line := s.waitFor(t, "teamsuser-emulator ready ")
 	var ready struct {
-		Entra, ACS, Graph, CACert string
-		Tenants                   []struct {
+		Entra, ACS, Graph, CACert, Control, Dashboard string
+		Tenants                                       []struct {
 			ID    string
 			Users []json.RawMessage
 		}
@@ -346,6 +346,17 @@ func testEmulator(t *testing.T, bin string) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("Graph without a token: %d, want 401", resp.StatusCode)
+	}
+	// The control API and the dashboard, on their own port.
+	for _, u := range []string{ready.Control + "/api/state", ready.Dashboard} {
+		resp, err = client.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", u, resp.StatusCode)
+		}
 	}
 	s.stop(t)
 }

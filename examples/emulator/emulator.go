@@ -50,6 +50,8 @@ type emulator struct {
 	validGrd map[string]bool // Event Grid URLs that passed the handshake
 
 	stops []func()
+	// wrapControl, when set (by tests), wraps the control API's handler.
+	wrapControl func(http.Handler) http.Handler
 }
 
 // tenant is an Entra tenant of the emulator with its users.
@@ -412,7 +414,11 @@ func (em *emulator) start(ctx context.Context) error {
 		return err
 	}
 	// The control API is test-only: loopback, whatever -host says.
-	controlURL, err := em.serve(ctx, loopback(em.cfg.host), em.cfg.controlPort, em.controlHandler(), 0)
+	control := em.controlHandler()
+	if em.wrapControl != nil {
+		control = em.wrapControl(control)
+	}
+	controlURL, err := em.serve(ctx, loopback(em.cfg.host), em.cfg.controlPort, control, 0)
 	if err != nil {
 		return err
 	}

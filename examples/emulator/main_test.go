@@ -56,16 +56,25 @@ func startEmulator(t *testing.T, args ...string) started {
 	if err := json.Unmarshal([]byte(js), &s.Ready); err != nil {
 		t.Fatal(err)
 	}
-	s.client = &http.Client{Timeout: 30 * time.Second}
-	if s.CACert != "" {
-		pool := x509.NewCertPool()
-		pem, err := os.ReadFile(s.CACert)
-		if err != nil || !pool.AppendCertsFromPEM(pem) {
-			t.Fatalf("the ready line's CA %s: %v", s.CACert, err)
-		}
-		s.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
-	}
+	s.client = clientFor(t, s.CACert)
 	return s
+}
+
+// clientFor is an HTTP client that trusts the CA in the PEM file ca (none:
+// plain HTTP).
+func clientFor(t *testing.T, ca string) *http.Client {
+	t.Helper()
+	c := &http.Client{Timeout: 30 * time.Second}
+	if ca != "" {
+		pool := x509.NewCertPool()
+		pem, err := os.ReadFile(ca)
+		if err != nil || !pool.AppendCertsFromPEM(pem) {
+			t.Fatalf("the ready line's CA %s: %v", ca, err)
+		}
+		c.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	return c
 }
 
 // azOptions are azcore options whose transport trusts the emulator's CA,
