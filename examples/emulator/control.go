@@ -553,7 +553,7 @@ func (em *emulator) handleCallingPolicy(w http.ResponseWriter, r *http.Request) 
 // to, and as the caller of an incoming call (hangUpAfterSeconds).
 type scriptRequest struct {
 	// Action is answer (the default), decline (SIP 603), noAnswer (it rings
-	// until the ring timeout, SIP 408) or busy (SIP 486).
+	// until the ring timeout: 487, subcode 10004) or busy (486).
 	Action string `json:"action"`
 	// RingSeconds is how long it rings before the party acts.
 	RingSeconds float64 `json:"ringSeconds"`

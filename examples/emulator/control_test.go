@@ -369,12 +369,12 @@ func TestScriptsPresenceAndClock(t *testing.T) {
 	if typ, _ := result(silent); typ != "" {
 		t.Errorf("the silent phone before its ring timeout: %q", typ)
 	}
-	s.controlJSON(t, http.MethodPost, "/api/clock", `{"advanceSeconds":60}`, http.StatusOK, &clk)
-	if typ, code := result(silent); typ != "CreateCallFailed" || code != 408 {
-		t.Errorf("the silent phone after its ring timeout: %s %d, want CreateCallFailed 408", typ, code)
+	s.controlJSON(t, http.MethodPost, "/api/clock", `{"advanceSeconds":100}`, http.StatusOK, &clk)
+	if typ, code := result(silent); typ != "CreateCallFailed" || code != 487 {
+		t.Errorf("the silent phone after its two-minute ring timeout: %s %d, want CreateCallFailed 487", typ, code)
 	}
 	if c, types := s.callEvents(t, slow); !c.Ended || types[len(types)-1] != "CallDisconnected" {
-		t.Errorf("the slow phone did not hang up after 60 s: %v", types)
+		t.Errorf("the slow phone did not hang up after 60 s (100 s passed): %v", types)
 	}
 	for _, bad := range []string{`{"action":"sing"}`, `{"ringSeconds":-1}`} {
 		if st, _ := s.control(t, http.MethodPut, "/api/parties/+14255550115/script", bad); st != http.StatusBadRequest {

@@ -57,7 +57,7 @@
 //	-access-key base64   the ACS access key (default: random)
 //	-event-grid-url url  where incoming calls are POSTed as Event Grid events
 //	                     (after Event Grid's validation handshake)
-//	-ring-timeout 30s    how long a call rings before it ends unanswered
+//	-ring-timeout 2m     how long a call rings before it ends unanswered
 //	-busy-on-busy        every user's Teams calling policy rejects calls
 //	                     while they are in a call (BusyOnBusyEnabledType Enabled)
 //	-tls=true            serve HTTPS; -tls=false serves plain HTTP
