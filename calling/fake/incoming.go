@@ -45,8 +45,8 @@ type IncomingCallOptions struct {
 //
 // As the service, the switchboard raises IncomingCall only for what the
 // resource receives calls for: an ACS user (identity.CommunicationUserIdentifier),
-// a phone number of the resource (one of Options.CallerIDs; any number when
-// that is empty) or a Teams resource account of the resource
+// a phone number of the resource (Options.CallerIDs and AddCallerID; any
+// number when there are none) or a Teams resource account of the resource
 // (identity.MicrosoftTeamsAppIdentifier, Teams Phone extensibility). A Teams
 // user's calls ring their Teams client, not the resource: to is refused.
 //
