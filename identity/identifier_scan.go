@@ -13,94 +13,78 @@ var modelMembers = [...]string{"kind", "rawId", "communicationUser", "phoneNumbe
 // encoding/json. FuzzUnmarshalIdentifierPaths compares the two.
 func readModel(data []byte, f *flatModel) bool {
 	s := jsonscan.New(data)
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		i := 0
-		for i < len(modelMembers) && modelMembers[i] != string(k) {
-			i++
-		}
-		if i == len(modelMembers) {
-			if jsonscan.FoldsTo(k, modelMembers[:]...) {
-				return false
-			}
-			s.Skip()
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
-		var present *bool
-		var fields []member
-		switch i {
-		case 0:
+	s.Members(modelMembers[:], func(name string) bool {
+		switch name {
+		case "kind":
 			f.kind = kindOf(s.StringBytes())
-		case 1:
+		case "rawId":
 			f.rawID = s.String()
-		case 2:
-			present, fields = &f.hasUser, []member{{name: "id", str: &f.user.ID}}
-		case 3:
-			present, fields = &f.hasPhone, []member{{name: "value", str: &f.phone.Value}, {name: "isAnonymous", b: &f.phone.IsAnonymous}, {name: "assertedId", str: &f.phone.AssertedID}}
-		case 4:
-			present, fields = &f.hasTeamsUser, []member{{name: "userId", str: &f.teamsUser.UserID}, {name: "isAnonymous", b: &f.teamsUser.IsAnonymous}, {name: "cloud", str: (*string)(&f.teamsUser.Cloud)}}
-		case 5:
-			present, fields = &f.hasTeamsApp, []member{{name: "appId", str: &f.teamsApp.AppID}, {name: "cloud", str: (*string)(&f.teamsApp.Cloud)}}
-		case 6:
-			present, fields = &f.hasExtension, []member{{name: "userId", str: &f.extension.UserID}, {name: "tenantId", str: &f.extension.TenantID}, {name: "resourceId", str: &f.extension.ResourceID}, {name: "cloud", str: (*string)(&f.extension.Cloud)}}
+		case "communicationUser":
+			return readTyped(&s, &f.hasUser, []string{"id"}, func(string) bool {
+				f.user.ID = s.String()
+				return true
+			})
+		case "phoneNumber":
+			return readTyped(&s, &f.hasPhone, []string{"value", "isAnonymous", "assertedId"}, func(name string) bool {
+				switch name {
+				case "value":
+					f.phone.Value = s.String()
+				case "isAnonymous":
+					f.phone.IsAnonymous = s.Bool()
+				case "assertedId":
+					f.phone.AssertedID = s.String()
+				}
+				return true
+			})
+		case "microsoftTeamsUser":
+			return readTyped(&s, &f.hasTeamsUser, []string{"userId", "isAnonymous", "cloud"}, func(name string) bool {
+				switch name {
+				case "userId":
+					f.teamsUser.UserID = s.String()
+				case "isAnonymous":
+					f.teamsUser.IsAnonymous = s.Bool()
+				case "cloud":
+					f.teamsUser.Cloud = cloudOf(s.StringBytes())
+				}
+				return true
+			})
+		case "microsoftTeamsApp":
+			return readTyped(&s, &f.hasTeamsApp, []string{"appId", "cloud"}, func(name string) bool {
+				switch name {
+				case "appId":
+					f.teamsApp.AppID = s.String()
+				case "cloud":
+					f.teamsApp.Cloud = cloudOf(s.StringBytes())
+				}
+				return true
+			})
+		case "teamsExtensionUser":
+			return readTyped(&s, &f.hasExtension, []string{"userId", "tenantId", "resourceId", "cloud"}, func(name string) bool {
+				switch name {
+				case "userId":
+					f.extension.UserID = s.String()
+				case "tenantId":
+					f.extension.TenantID = s.String()
+				case "resourceId":
+					f.extension.ResourceID = s.String()
+				case "cloud":
+					f.extension.Cloud = cloudOf(s.StringBytes())
+				}
+				return true
+			})
 		}
-		if present != nil && !s.Null() {
-			*present = true
-			if !readMembers(&s, fields) {
-				return false
-			}
-		}
-	}
+		return true
+	})
 	return s.End()
 }
 
-// member is a string or boolean member of an object readMembers reads.
-type member struct {
-	name string
-	str  *string
-	b    *bool
-}
-
-// readMembers reads an object of string and boolean members as
-// encoding/json reads it into a struct, and reports false where readModel
-// does.
-func readMembers(s *jsonscan.Scanner, fields []member) bool {
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		i := 0
-		for i < len(fields) && fields[i].name != string(k) {
-			i++
-		}
-		if i == len(fields) {
-			for _, f := range fields {
-				if jsonscan.FoldsTo(k, f.name) {
-					return false
-				}
-			}
-			s.Skip()
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
-		if fields[i].str != nil {
-			if b := s.StringBytes(); fields[i].name == "cloud" {
-				*fields[i].str = string(cloudOf(b))
-			} else {
-				*fields[i].str = string(b)
-			}
-		} else {
-			*fields[i].b = s.Bool()
-		}
+// readTyped reads a typed property of a model, which may be null (absent).
+func readTyped(s *jsonscan.Scanner, present *bool, names []string, read func(string) bool) bool {
+	if s.Null() {
+		return true
 	}
-	return !s.Failed()
+	*present = true
+	return s.Members(names, read)
 }
 
 // kindOf returns the kind named b, one of the constants when it is one

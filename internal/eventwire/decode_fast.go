@@ -87,28 +87,22 @@ func readEvent(s *jsonscan.Scanner, e, prev *Received) bool {
 		prev = &Received{}
 	}
 	var source, subject []byte
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		switch string(k) {
+	ok := s.Members(envelopeMembers, func(name string) bool {
+		switch name {
 		case "id":
 			e.ID = s.String()
 		case "subject":
 			subject = s.StringBytes()
 		case "data":
-			e.DataRead, e.Fields = false, EventData{}
 			if s.Peek() == 0 {
 				return false
 			}
 			start := s.Pos()
-			if s.Peek() == '{' {
-				try := *s
-				if readData(&try, &e.Fields, &prev.Fields) {
-					*s, e.DataRead = try, true
-				} else {
-					e.Fields = EventData{}
-					s.Skip()
-				}
+			try := *s
+			if try.Peek() == '{' && readData(&try, &e.Fields, &prev.Fields) {
+				*s, e.DataRead = try, true
 			} else {
+				e.Fields = EventData{}
 				s.Skip()
 			}
 			e.Data = s.Bytes(start, s.Pos())
@@ -119,7 +113,7 @@ func readEvent(s *jsonscan.Scanner, e, prev *Received) bool {
 		case "specversion":
 			e.SpecVersion = constant(s.StringBytes(), SpecVersion)
 		case "time":
-			e.Time = same(s.StringBytes(), prev.Time)
+			e.Time = constant(s.StringBytes(), prev.Time)
 		case "datacontenttype":
 			e.DataContentType = constant(s.StringBytes(), ContentTypeJSON)
 		case "data_base64":
@@ -134,15 +128,11 @@ func readEvent(s *jsonscan.Scanner, e, prev *Received) bool {
 			e.DataVersion = constant(s.StringBytes(), EventGridDataVersion)
 		case "metadataVersion":
 			e.MetadataVersion = constant(s.StringBytes(), EventGridMetadataVersion)
-		default:
-			if jsonscan.FoldsTo(k, envelopeMembers...) {
-				return false
-			}
-			s.Skip()
 		}
-	}
+		return true
+	})
 	// A callback's subject is its source: one string for both.
-	e.Source = same(source, prev.Source)
+	e.Source = constant(source, prev.Source)
 	if bytes.Equal(subject, source) {
 		e.Subject = e.Source
 	} else {
@@ -152,20 +142,18 @@ func readEvent(s *jsonscan.Scanner, e, prev *Received) bool {
 		// Payload decides between data and data_base64.
 		e.DataRead, e.Fields = false, EventData{}
 	}
-	return !s.Failed()
+	return ok
 }
 
 // constant returns c when b spells it, without allocating, and b as a
-// string otherwise.
+// string otherwise: for the values that are mostly the same (a constant,
+// or the previous event's).
 func constant(b []byte, c string) string {
 	if string(b) == c {
 		return c
 	}
 	return string(b)
 }
-
-// same is constant for a string read before.
-func same(b []byte, before string) string { return constant(b, before) }
 
 // eventType returns the type b spells, one of the constants of this
 // package when it is one.
@@ -235,210 +223,138 @@ var (
 
 // readData reads an event's data object into d, as encoding/json reads it
 // into an EventData (the strings that identify the call and the operation
-// are prev's when they are equal); false means it could not (a value of another type, a
-// member repeated or named in another case: DecodeData reads it then).
-// Identifiers are kept as their JSON, pointing into the input.
+// are prev's when they are equal); false means it could not (a value of
+// another type, a member repeated or named in another case: DecodeData
+// reads it then). Identifiers are kept as their JSON, pointing into the
+// input.
 func readData(s *jsonscan.Scanner, d, prev *EventData) bool {
-	var seen uint32
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		var bit uint32
-		switch string(k) {
+	return s.Members(dataMembers, func(name string) bool {
+		switch name {
 		case "callConnectionId":
-			bit, d.CallConnectionID = 1<<0, same(s.StringBytes(), prev.CallConnectionID)
+			d.CallConnectionID = constant(s.StringBytes(), prev.CallConnectionID)
 		case "serverCallId":
-			bit, d.ServerCallID = 1<<1, same(s.StringBytes(), prev.ServerCallID)
+			d.ServerCallID = constant(s.StringBytes(), prev.ServerCallID)
 		case "correlationId":
-			bit, d.CorrelationID = 1<<2, same(s.StringBytes(), prev.CorrelationID)
+			d.CorrelationID = constant(s.StringBytes(), prev.CorrelationID)
 		case "operationContext":
-			bit, d.OperationContext = 1<<3, same(s.StringBytes(), prev.OperationContext)
+			d.OperationContext = constant(s.StringBytes(), prev.OperationContext)
 		case "resultInformation":
-			bit = 1 << 4
 			if !s.Null() {
 				d.ResultInformation = new(ResultInformation)
-				if !readResult(s, d.ResultInformation) {
-					return false
-				}
+				return readResult(s, d.ResultInformation)
 			}
 		case "participant":
-			bit, d.Participant = 1<<5, s.Skip()
+			d.Participant = s.Skip()
 		case "participants":
-			bit = 1 << 6
-			if !s.Null() {
-				d.Participants = []CallParticipant{}
-				for ok := s.Array(); ok; ok = s.Next() {
-					d.Participants = append(d.Participants, CallParticipant{})
-					if !s.Null() && !readParticipant(s, &d.Participants[len(d.Participants)-1]) {
-						return false
-					}
+			if s.Null() {
+				return true
+			}
+			d.Participants = []CallParticipant{}
+			for ok := s.Array(); ok; ok = s.Next() {
+				d.Participants = append(d.Participants, CallParticipant{})
+				if !s.Null() && !readParticipant(s, &d.Participants[len(d.Participants)-1]) {
+					return false
 				}
 			}
 		case "sequenceNumber":
-			bit, d.SequenceNumber = 1<<7, s.Int32()
+			d.SequenceNumber = s.Int32()
 		case "transferee":
-			bit, d.Transferee = 1<<8, s.Skip()
+			d.Transferee = s.Skip()
 		case "transferTarget":
-			bit, d.TransferTarget = 1<<9, s.Skip()
+			d.TransferTarget = s.Skip()
 		case "invitationId":
-			bit, d.InvitationID = 1<<10, s.String()
+			d.InvitationID = s.String()
 		case "fromCall":
-			bit, d.FromCall = 1<<11, s.String()
+			d.FromCall = s.String()
 		case "to":
-			bit, d.To = 1<<12, s.Skip()
+			d.To = s.Skip()
 		case "from":
-			bit, d.From = 1<<13, s.Skip()
+			d.From = s.Skip()
 		case "callerDisplayName":
-			bit, d.CallerDisplayName = 1<<14, s.String()
+			d.CallerDisplayName = s.String()
 		case "customContext":
-			bit = 1 << 15
 			if !s.Null() {
 				d.CustomContext = new(CustomContext)
-				if !readCustomContext(s, d.CustomContext) {
-					return false
-				}
+				return readCustomContext(s, d.CustomContext)
 			}
 		case "incomingCallContext":
-			bit, d.IncomingCallContext = 1<<16, s.String()
+			d.IncomingCallContext = s.String()
 		case "onBehalfOfCallee":
-			bit, d.OnBehalfOfCallee = 1<<17, s.Skip()
+			d.OnBehalfOfCallee = s.Skip()
 		case "validationCode":
-			bit, d.ValidationCode = 1<<18, s.String()
+			d.ValidationCode = s.String()
 		case "validationUrl":
-			bit, d.ValidationURL = 1<<19, s.String()
-		default:
-			if jsonscan.FoldsTo(k, dataMembers...) {
-				return false
-			}
-			s.Skip()
+			d.ValidationURL = s.String()
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
-	return !s.Failed()
+		return true
+	})
 }
 
 func readResult(s *jsonscan.Scanner, r *ResultInformation) bool {
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		var bit uint8
-		switch string(k) {
+	return s.Members(resultMembers, func(name string) bool {
+		switch name {
 		case "code":
-			bit, r.Code = 1<<0, s.Int32()
+			r.Code = s.Int32()
 		case "subCode":
-			bit, r.SubCode = 1<<1, s.Int32()
+			r.SubCode = s.Int32()
 		case "message":
-			bit, r.Message = 1<<2, s.String()
+			r.Message = s.String()
 		case "sipDetails":
-			bit = 1 << 3
-			if !s.Null() {
-				r.SIPDetails = new(DiagnosticInfo)
-				if !readDiagnostic(s, r.SIPDetails) {
-					return false
-				}
-			}
+			return readDiagnostic(s, &r.SIPDetails)
 		case "q850Details":
-			bit = 1 << 4
-			if !s.Null() {
-				r.Q850Details = new(DiagnosticInfo)
-				if !readDiagnostic(s, r.Q850Details) {
-					return false
-				}
-			}
-		default:
-			if jsonscan.FoldsTo(k, resultMembers...) {
-				return false
-			}
-			s.Skip()
+			return readDiagnostic(s, &r.Q850Details)
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
-	return !s.Failed()
+		return true
+	})
 }
 
-func readDiagnostic(s *jsonscan.Scanner, d *DiagnosticInfo) bool {
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		var bit uint8
-		switch string(k) {
-		case "code":
-			bit, d.Code = 1<<0, s.Int32()
-		case "message":
-			bit, d.Message = 1<<1, s.String()
-		default:
-			if jsonscan.FoldsTo(k, diagnosticMembers...) {
-				return false
-			}
-			s.Skip()
-		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
+// readDiagnostic reads a DiagnosticInfo that may be null into *d.
+func readDiagnostic(s *jsonscan.Scanner, d **DiagnosticInfo) bool {
+	if s.Null() {
+		return true
 	}
-	return !s.Failed()
+	*d = new(DiagnosticInfo)
+	return s.Members(diagnosticMembers, func(name string) bool {
+		switch name {
+		case "code":
+			(*d).Code = s.Int32()
+		case "message":
+			(*d).Message = s.String()
+		}
+		return true
+	})
 }
 
 func readParticipant(s *jsonscan.Scanner, p *CallParticipant) bool {
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		var bit uint8
-		switch string(k) {
+	return s.Members(participantMembers, func(name string) bool {
+		switch name {
 		case "identifier":
-			bit, p.Identifier = 1<<0, s.Skip()
+			p.Identifier = s.Skip()
 		case "isMuted":
-			bit, p.IsMuted = 1<<1, s.Bool()
+			p.IsMuted = s.Bool()
 		case "isOnHold":
-			bit, p.IsOnHold = 1<<2, s.Bool()
-		default:
-			if jsonscan.FoldsTo(k, participantMembers...) {
-				return false
-			}
-			s.Skip()
+			p.IsOnHold = s.Bool()
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
-	return !s.Failed()
+		return true
+	})
 }
 
 func readCustomContext(s *jsonscan.Scanner, c *CustomContext) bool {
-	var seen uint8
-	for ok := s.Object(); ok; ok = s.More() {
-		k := s.Key()
-		var bit uint8
-		var m *map[string]string
-		switch string(k) {
-		case "sipHeaders":
-			bit, m = 1<<0, &c.SIPHeaders
-		case "voipHeaders":
-			bit, m = 1<<1, &c.VoIPHeaders
-		default:
-			if jsonscan.FoldsTo(k, customContextMembers...) {
-				return false
-			}
-			s.Skip()
+	return s.Members(customContextMembers, func(name string) bool {
+		m := &c.SIPHeaders
+		if name == "voipHeaders" {
+			m = &c.VoIPHeaders
 		}
-		if seen&bit != 0 {
-			return false
+		if s.Null() {
+			return true
 		}
-		seen |= bit
-		if m != nil && !s.Null() {
-			*m = map[string]string{}
-			for ok := s.Object(); ok; ok = s.More() {
-				name := s.Key()
-				(*m)[string(name)] = s.String()
-			}
+		// Any name, as encoding/json reads a map; a repeated one is
+		// replaced, as there.
+		*m = map[string]string{}
+		for ok := s.Object(); ok; ok = s.More() {
+			name := s.Key()
+			(*m)[string(name)] = s.String()
 		}
-	}
-	return !s.Failed()
+		return true
+	})
 }

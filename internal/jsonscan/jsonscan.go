@@ -425,6 +425,39 @@ func (s *Scanner) skip() {
 	}
 }
 
+// Members reads an object of the members names: read reads the value of
+// the member name, one of names, and reports whether it could (false fails
+// the Scanner); other members are skipped. It fails on members encoding/json
+// would read otherwise than by their exact name: a member named like one of
+// names but in another case (encoding/json matches it to the field), one
+// with escapes in its name, and a repeated one (encoding/json decodes it
+// into the value the first one left). At most 64 names.
+func (s *Scanner) Members(names []string, read func(name string) bool) bool {
+	var seen uint64
+	for ok := s.Object(); ok; ok = s.More() {
+		k := s.Key()
+		i := 0
+		for i < len(names) && names[i] != string(k) {
+			i++
+		}
+		switch {
+		case i == len(names):
+			if FoldsTo(k, names...) {
+				s.failed = true
+			}
+			s.Skip()
+		case seen&(1<<i) != 0:
+			s.failed = true
+		default:
+			seen |= 1 << i
+			if !read(names[i]) {
+				s.failed = true
+			}
+		}
+	}
+	return !s.failed
+}
+
 // FoldsTo reports whether key equals one of names without regard to case
 // (as encoding/json matches member names to fields when no name matches
 // exactly), for a caller to fail on a member it would otherwise skip.

@@ -115,3 +115,30 @@ func TestObject(t *testing.T) {
 		t.Error("FoldsTo")
 	}
 }
+
+// Members reads the members named, skips the others, and fails where
+// encoding/json would match a member otherwise than by its exact name or
+// merge a repeated one.
+func TestMembers(t *testing.T) {
+	read := func(data string) (map[string]string, bool) {
+		s := New([]byte(data))
+		got := map[string]string{}
+		ok := s.Members([]string{"a", "bC"}, func(name string) bool {
+			got[name] = s.String()
+			return true
+		})
+		return got, ok && s.End()
+	}
+	if got, ok := read(`{"x":[1],"bC":"2","a":"1","y":{"a":3}}`); !ok || got["a"] != "1" || got["bC"] != "2" {
+		t.Errorf("got %v, %v", got, ok)
+	}
+	for _, bad := range []string{`{"A":"1"}`, `{"bc":"1"}`, `{"a":"1","a":"2"}`, `{"\u0061":"1"}`, `{"a":1}`, `{"a":"1"`, `[]`} {
+		if _, ok := read(bad); ok {
+			t.Errorf("%s read", bad)
+		}
+	}
+	s := New([]byte(`{"a":"1"}`))
+	if s.Members([]string{"a"}, func(string) bool { s.Skip(); return false }) || !s.Failed() {
+		t.Error("a read that fails does not fail Members")
+	}
+}
