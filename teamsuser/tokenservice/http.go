@@ -26,6 +26,8 @@ type request struct {
 	caller  Caller
 	mode    string   // "forwarded" or "on-behalf-of"
 	secrets []string // tokens seen, scrubbed from the log record
+
+	rateLimitErr error // the rate limit's shared store failed
 }
 
 // ServeHTTP implements http.Handler; see Service for the protocol.
@@ -86,8 +88,10 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request, rq *request) *E
 		return e
 	}
 	rq.caller = caller
-	if s.limiter != nil {
-		if ok, wait := s.limiter.allow(caller.TenantID+"/"+caller.ObjectID, s.clock.Now()); !ok {
+	if s.limits != nil {
+		ok, wait, err := s.limits.take(r.Context(), caller.TenantID+"/"+caller.ObjectID, s.clock.Now())
+		rq.rateLimitErr = err
+		if !ok {
 			e := svcErr(http.StatusTooManyRequests, CodeRateLimited, "too many token requests for this user; retry later", nil)
 			e.RetryAfter = wait
 			return e
@@ -381,7 +385,7 @@ func (s *Service) logRequest(r *http.Request, rq *request, e *Error) {
 	switch {
 	case rq.status >= 500:
 		level = slog.LevelError
-	case rq.status >= 400:
+	case rq.status >= 400, rq.rateLimitErr != nil:
 		level = slog.LevelWarn
 	}
 	if !s.log.Enabled(ctx, level) {
@@ -400,6 +404,9 @@ func (s *Service) logRequest(r *http.Request, rq *request, e *Error) {
 	}
 	if e != nil && e.Err != nil {
 		attrs = append(attrs, slog.String("cause", scrub(e.Err.Error(), rq.secrets)))
+	}
+	if rq.rateLimitErr != nil {
+		attrs = append(attrs, slog.String("rateLimitStore", scrub(rq.rateLimitErr.Error(), rq.secrets)))
 	}
 	s.log.LogAttrs(ctx, level, "tokenservice: token request", attrs...)
 }

@@ -129,8 +129,17 @@ func onBehalfOf(newCredential func(Caller, string) (azcore.TokenCredential, erro
 
 // RateLimit is the per-user rate limit of a Service: a token bucket per
 // caller (tenant and object id) that holds Burst requests and gains one every
-// Every. At most MaxUsers buckets are kept; the least recently used one goes
-// first. The zero value means the defaults.
+// Every. The buckets are in the process's memory unless Store says
+// otherwise; there at most MaxUsers are kept, the least recently used one
+// going first. The zero value means the defaults.
+//
+// Each replica of a service has buckets of its own unless they share a
+// Store, so behind a load balancer a user can make up to replicas × Burst
+// requests at once; a shared Store (teamsuser/redisstore's RateLimits) holds
+// the limit across them. When the shared store fails (Redis unreachable),
+// the replica falls back to buckets in its own memory for that request
+// (erring on the side of the user, as the bound on memory does) and logs
+// the store's error with the request's record.
 type RateLimit struct {
 	// Burst is how many requests a user can make at once; zero means
 	// DefaultRateLimitBurst.
@@ -138,9 +147,11 @@ type RateLimit struct {
 	// Every is how often a user regains one request; zero means
 	// DefaultRateLimitEvery.
 	Every time.Duration
-	// MaxUsers bounds the users tracked; zero means
+	// MaxUsers bounds the users tracked in memory; zero means
 	// DefaultRateLimitMaxUsers.
 	MaxUsers int
+	// Store keeps the buckets; nil means NewMemoryRateLimitStore(MaxUsers).
+	Store RateLimitStore
 	// Disabled turns the limit off.
 	Disabled bool
 }
@@ -290,7 +301,7 @@ type Service struct {
 	obo            OnBehalfOfFunc
 	cloud          identity.CloudEnvironment
 	auth           *callerAuth
-	limiter        *limiter // nil when disabled
+	limits         *rateLimits // nil when disabled
 	cors           *corsPolicy
 	log            *slog.Logger
 	clock          identity.Clock
@@ -440,7 +451,7 @@ func New(cfg Config, opts *Options) (*Service, error) {
 		if rl.Burst < 0 || rl.Every < 0 || rl.MaxUsers < 0 {
 			return nil, argErr("opts.RateLimit", "has a negative field")
 		}
-		s.limiter = newLimiter(rl)
+		s.limits = newRateLimits(rl)
 	}
 	if o.CORS != nil {
 		p, err := newCORSPolicy(*o.CORS)

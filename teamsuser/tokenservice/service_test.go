@@ -721,6 +721,37 @@ func TestTokenServiceRateLimit(t *testing.T) {
 	w2.assertTeamsAnswer(w2.do(http.MethodPost, bearer(w2.callerToken(w2.adele)), ""), w2.adele)
 }
 
+// TestTokenServiceRateLimitSharedStore: replicas that share a store share
+// each user's bucket (here the second replica is a new Service on the same
+// store); a store that fails leaves the replica its own buckets, and the
+// failure is logged.
+func TestTokenServiceRateLimitSharedStore(t *testing.T) {
+	shared := tokenservice.NewMemoryRateLimitStore(0)
+	limit := func(c *settings) { c.RateLimit = tokenservice.RateLimit{Burst: 2, Every: time.Minute, Store: shared} }
+	w := newWorld(t, limit)
+	adele := bearer(w.callerToken(w.adele))
+	w.assertTeamsAnswer(w.do(http.MethodPost, adele, ""), w.adele)
+	w.assertTeamsAnswer(w.do(http.MethodPost, adele, ""), w.adele)
+	w.restart(limit) // another replica
+	a := w.do(http.MethodPost, adele, "")
+	assert.Equal(t, http.StatusTooManyRequests, a.status, "the bucket is the user's, whichever replica answers")
+	assert.Equal(t, "60", a.header.Get("Retry-After"))
+
+	down := &failingRateLimitStore{}
+	w.restart(func(c *settings) { c.RateLimit = tokenservice.RateLimit{Burst: 1, Every: time.Minute, Store: down} })
+	w.assertTeamsAnswer(w.do(http.MethodPost, adele, ""), w.adele)
+	assert.Equal(t, http.StatusTooManyRequests, w.do(http.MethodPost, adele, "").status, "the replica's own bucket limits")
+	assert.EqualValues(t, 2, down.calls.Load())
+	assert.Contains(t, w.logs.String(), `"rateLimitStore":"store unreachable"`)
+}
+
+type failingRateLimitStore struct{ calls atomic.Int32 }
+
+func (f *failingRateLimitStore) Take(context.Context, string, int, time.Duration, time.Time) (bool, time.Duration, error) {
+	f.calls.Add(1)
+	return false, 0, errors.New("store unreachable")
+}
+
 func TestTokenServiceKeyRotation(t *testing.T) {
 	w := newWorld(t, func(c *settings) { c.KeyRefreshInterval = time.Minute })
 	w.assertTeamsAnswer(w.do(http.MethodPost, bearer(w.callerToken(w.adele)), ""), w.adele)
