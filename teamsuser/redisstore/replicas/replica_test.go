@@ -1,0 +1,201 @@
+package replicas_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
+)
+
+// A replica is the test binary started again with roleEnv set: it builds
+// its own object graph on the shared Redis, prints what it does on stdout
+// (one event a line: a kind, then fields) and takes commands on stdin; it
+// ends when stdin closes or a signal comes.
+//
+//	READY <url>                   serving at url
+//	SUBSCRIBED <resource> <id>    Subscribe returned
+//	NOTE <subscription> <kind> <message id>  a notification accepted
+//	RENEWED <token> <subscription>           a renewal written under the leader lease
+//	REFUSED <status>              the handler refused a delivery
+//	ERROR <text>                  a failure the manager reported
+
+// out prints a replica's events, one whole line at a time.
+type out struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+func (o *out) emit(kind string, fields ...string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintln(o.w, kind, strings.Join(fields, " "))
+	_ = o.w.Flush()
+}
+
+func replicaMain(raw string) int {
+	var cfg replicaConfig
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "replica config:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	o := &out{w: bufio.NewWriter(os.Stdout)}
+	if err := runReplica(ctx, cfg, o); err != nil {
+		fmt.Fprintln(os.Stderr, "replica:", err)
+		return 1
+	}
+	return 0
+}
+
+func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second})
+	defer rdb.Close()
+	store, err := redisstore.New(rdb, &redisstore.Options{Prefix: prefix})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	subs, err := store.ChatSubscriptions(chatName)
+	if err != nil {
+		return err
+	}
+	client, err := chat.NewClient(staticToken(cfg.GraphToken), &chat.ClientOptions{BaseURL: cfg.GraphURL, UserID: cfg.UserID})
+	if err != nil {
+		return err
+	}
+	const lifetime = 55 * time.Minute
+	mgr, err := chat.NewSubscriptionManager(client, cfg.PublicURL+"/graph", &chat.SubscriptionManagerOptions{
+		Lifetime:    lifetime,
+		RenewBefore: lifetime - cfg.RenewEvery,
+		Store:       &watchedStore{ChatSubscriptions: subs, o: o},
+		LeaderLease: cfg.LeaderLease,
+		OnError:     func(id string, err error) { o.emit("ERROR", strconv.Quote(id+": "+err.Error())) },
+	})
+	if err != nil {
+		return err
+	}
+	h, err := chat.NewNotificationHandler(mgr, nil)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graph", refusals(h, o))
+	srv := httpserver.New("127.0.0.1:0", mux, nil)
+	ln, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	defer func() { // stop, and wait for what this replica started
+		cancel()
+		h.Close()
+		wg.Wait()
+	}()
+	wg.Add(3)
+	go func() { defer wg.Done(); _ = srv.Run(ctx, ln) }()
+	go func() { defer wg.Done(); _ = mgr.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		for n := range h.Notifications() {
+			if n.IsLifecycle() {
+				_ = mgr.Handle(ctx, n)
+			}
+			o.emit("NOTE", n.SubscriptionID, string(n.Kind), n.MessageID)
+		}
+	}()
+	o.emit("READY", srv.URL(ln))
+
+	lines := make(chan string)
+	go func() { // ends with stdin, which the test closes, or with the process
+		defer close(lines)
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			if line == "subscribe" {
+				for _, r := range cfg.Resources {
+					s, err := mgr.Subscribe(ctx, r)
+					if err != nil {
+						return err
+					}
+					o.emit("SUBSCRIBED", r, s.ID)
+				}
+			}
+		}
+	}
+}
+
+// watchedStore reports the renewals written under the leader lease.
+type watchedStore struct {
+	*redisstore.ChatSubscriptions
+	o *out
+}
+
+func (w *watchedStore) Put(ctx context.Context, rec chat.SubscriptionRecord, replaces string, fence chat.Lease) (bool, error) {
+	ok, err := w.ChatSubscriptions.Put(ctx, rec, replaces, fence)
+	if ok && fence.Name == "leader" && replaces == rec.Subscription.ID {
+		w.o.emit("RENEWED", strconv.FormatUint(fence.Token, 10), rec.Subscription.ID)
+	}
+	return ok, err
+}
+
+// refusals reports the deliveries the handler did not accept.
+func refusals(h http.Handler, o *out) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &status{ResponseWriter: w, code: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		if rec.code >= 300 {
+			o.emit("REFUSED", strconv.Itoa(rec.code))
+		}
+	})
+}
+
+type status struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *status) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// staticToken is a replica's Graph credential: the token the test minted
+// for the fake.
+type staticToken string
+
+func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}

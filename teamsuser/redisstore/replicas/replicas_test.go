@@ -1,0 +1,474 @@
+package replicas_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
+)
+
+// roleEnv, set, makes the test binary a replica: its value is the
+// replica's configuration (a replicaConfig in JSON).
+const roleEnv = "TEAMSUSER_REPLICA_CONFIG"
+
+func TestMain(m *testing.M) {
+	if cfg := os.Getenv(roleEnv); cfg != "" {
+		os.Exit(replicaMain(cfg))
+	}
+	os.Exit(m.Run())
+}
+
+// The keys of every replica's store, and the name of the chat
+// subscriptions' store.
+const (
+	prefix   = "replicas:"
+	chatName = "alice"
+)
+
+// waitLimit bounds each wait for the cluster to reach a state: a limit on
+// waiting for processes, not an assertion on their speed.
+const waitLimit = 30 * time.Second
+
+// cluster is the test's view of the replicas: their processes, the
+// round-robin proxy in front of them, and what they reported.
+type cluster struct {
+	t     *testing.T
+	proxy *httptest.Server
+
+	mu       sync.Mutex
+	live     []*replicaProc // in the proxy's rotation
+	next     int
+	proxyErr int     // requests the proxy could not forward
+	events   []event // what the replicas printed, in arrival order
+	changed  chan struct{}
+	readers  sync.WaitGroup
+	replicas []*replicaProc
+}
+
+type replicaProc struct {
+	name  string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	url   *url.URL
+	done  chan struct{} // closed when the process has exited and its output is read
+}
+
+// event is one line a replica printed: a kind and its fields.
+type event struct {
+	replica string
+	kind    string
+	fields  []string
+}
+
+func newCluster(t *testing.T) *cluster {
+	c := &cluster{t: t, changed: make(chan struct{})}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			c.mu.Lock()
+			var to *url.URL
+			if len(c.live) > 0 {
+				to = c.live[c.next%len(c.live)].url
+				c.next++
+			}
+			c.mu.Unlock()
+			if to == nil {
+				to = &url.URL{Scheme: "http", Host: "127.0.0.1:1"} // nobody: a 502
+			}
+			r.SetURL(to)
+		},
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) {
+			c.mu.Lock()
+			c.proxyErr++
+			c.mu.Unlock()
+			w.WriteHeader(http.StatusBadGateway)
+		},
+	}
+	c.proxy = httptest.NewServer(rp)
+	t.Cleanup(c.proxy.Close)
+	t.Cleanup(c.stopAll)
+	return c
+}
+
+// start runs a replica process of cfg and waits for its READY line.
+func (c *cluster) start(cfg replicaConfig) *replicaProc {
+	c.t.Helper()
+	cfg.PublicURL = c.proxy.URL
+	b, err := json.Marshal(cfg)
+	require.NoError(c.t, err)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), roleEnv+"="+string(b))
+	cmd.Stderr = &prefixWriter{t: c.t, name: cfg.Name}
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(c.t, err)
+	stdin, err := cmd.StdinPipe()
+	require.NoError(c.t, err)
+	require.NoError(c.t, cmd.Start())
+	p := &replicaProc{name: cfg.Name, cmd: cmd, stdin: stdin, done: make(chan struct{})}
+	c.mu.Lock()
+	c.replicas = append(c.replicas, p)
+	c.mu.Unlock()
+	c.readers.Add(1)
+	go func() {
+		defer c.readers.Done()
+		defer close(p.done)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) == 0 {
+				continue
+			}
+			c.mu.Lock()
+			c.events = append(c.events, event{replica: p.name, kind: f[0], fields: f[1:]})
+			close(c.changed)
+			c.changed = make(chan struct{})
+			c.mu.Unlock()
+		}
+		_ = cmd.Wait()
+	}()
+	ready := c.waitEvent(func(e event) bool { return e.replica == p.name && e.kind == "READY" }, p.name+" ready")
+	p.url, err = url.Parse(ready.fields[0])
+	require.NoError(c.t, err)
+	c.mu.Lock()
+	c.live = append(c.live, p)
+	c.mu.Unlock()
+	return p
+}
+
+// send writes a command line to a replica.
+func (c *cluster) send(p *replicaProc, cmd string) {
+	c.t.Helper()
+	_, err := io.WriteString(p.stdin, cmd+"\n")
+	require.NoError(c.t, err)
+}
+
+// kill takes a replica out of the rotation, as a load balancer's health
+// check does, and kills it without warning.
+func (c *cluster) kill(p *replicaProc) {
+	c.mu.Lock()
+	for i, q := range c.live {
+		if q == p {
+			c.live = append(c.live[:i], c.live[i+1:]...)
+			break
+		}
+	}
+	c.mu.Unlock()
+	_ = p.cmd.Process.Kill()
+	<-p.done
+}
+
+// stopAll ends the replicas still running: SIGTERM, then a kill after a
+// while; it waits for their output readers.
+func (c *cluster) stopAll() {
+	c.mu.Lock()
+	all := append([]*replicaProc(nil), c.replicas...)
+	c.mu.Unlock()
+	for _, p := range all {
+		select {
+		case <-p.done:
+			continue
+		default:
+		}
+		_ = p.stdin.Close() // a replica ends when its stdin does
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	c.readers.Wait()
+}
+
+// snapshot returns the events so far and a channel closed at the next.
+func (c *cluster) snapshot() ([]event, <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.events, c.changed
+}
+
+// waitEvent waits for an event that match accepts and returns it.
+func (c *cluster) waitEvent(match func(event) bool, what string) event {
+	c.t.Helper()
+	var found event
+	c.waitFor(func(evs []event) bool {
+		for _, e := range evs {
+			if match(e) {
+				found = e
+				return true
+			}
+		}
+		return false
+	}, what)
+	return found
+}
+
+// waitFor waits until cond holds of the events, or polls something else
+// (then cond is called again at the next event or every 20 ms).
+func (c *cluster) waitFor(cond func([]event) bool, what string) {
+	c.t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		evs, changed := c.snapshot()
+		if cond(evs) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-tick.C:
+		case <-deadline.C:
+			c.t.Fatalf("waited %v for %s; the replicas said:\n%s", waitLimit, what, c.describe())
+		}
+	}
+}
+
+func (c *cluster) describe() string {
+	evs, _ := c.snapshot()
+	var b strings.Builder
+	for _, e := range evs[max(0, len(evs)-40):] {
+		fmt.Fprintf(&b, "  %s: %s %s\n", e.replica, e.kind, strings.Join(e.fields, " "))
+	}
+	return b.String()
+}
+
+// count counts the events of a kind.
+func count(evs []event, kind string) int {
+	n := 0
+	for _, e := range evs {
+		if e.kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// prefixWriter passes a replica's stderr to the test log.
+type prefixWriter struct {
+	t    *testing.T
+	name string
+}
+
+func (w *prefixWriter) Write(b []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		w.t.Logf("%s: %s", w.name, line)
+	}
+	return len(b), nil
+}
+
+// TestReplicas runs three replicas in separate processes that share
+// nothing but a real redis-server, behind a round-robin reverse proxy on
+// loopback, against chat/fake's HTTP face, which delivers the change
+// notifications to the proxy. Every replica subscribes to every resource;
+// one replica (the leader) is killed mid-run, and Redis restarts empty
+// once. It checks: one subscription per resource, every notification
+// accepted (none refused, none lost, none twice), renewals by one leader at
+// a time and by another after the leader died, and the subscriptions found
+// again after Redis lost them.
+func TestReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server and three replica processes")
+	}
+	ctx := context.Background()
+	began := time.Now()
+	rsrv := redistest.Start(t)
+	raw := rsrv.Client()
+
+	graph, sd := chatfake.NewSeeded(nil)
+	t.Cleanup(func() { _ = graph.Close() })
+	gsrv := httptest.NewServer(graph.Handler())
+	t.Cleanup(gsrv.Close)
+	oneOnOne, err := graph.As(sd.Alice.ID).CreateOneOnOneChat(ctx, sd.Bob.ID, nil)
+	require.NoError(t, err)
+	resources := []string{
+		chat.ChatMessagesResource(sd.Meeting.ChatID),
+		chat.ChatMessagesResource(oneOnOne.Chat.ID),
+		chat.ChannelMessagesResource(sd.Team.ID, sd.Channel.ID),
+	}
+	cfg := replicaConfig{
+		RedisAddr: rsrv.Addr(), GraphURL: gsrv.URL + "/v1.0", GraphToken: graph.TokenFor(sd.Alice.ID), UserID: sd.Alice.ID,
+		Resources: resources, LeaderLease: 300 * time.Millisecond, RenewEvery: 2 * time.Second,
+	}
+	c := newCluster(t)
+	var procs []*replicaProc
+	for i := range 3 {
+		cfg.Name = "replica-" + strconv.Itoa(i+1)
+		procs = append(procs, c.start(cfg))
+	}
+	t.Logf("%v: Every replica subscribes to every res", time.Since(began).Round(time.Millisecond))
+	// Every replica subscribes to every resource, all at once.
+	for _, p := range procs {
+		c.send(p, "subscribe")
+	}
+	c.waitFor(func(evs []event) bool { return count(evs, "SUBSCRIBED") == 3*len(resources) }, "every replica subscribed")
+	live := graph.Subscriptions()
+	require.Len(t, live, len(resources), "one subscription per resource")
+	creates, _ := graph.CountRequests(chatfake.OpCreateSubscription)
+	require.Equal(t, len(resources), creates, "none made and deleted again")
+	subIDs := map[string]string{} // resource -> id
+	for _, s := range live {
+		subIDs[s.Resource] = s.ID
+	}
+	evs, _ := c.snapshot()
+	for _, e := range evs {
+		if e.kind == "SUBSCRIBED" {
+			require.Equal(t, subIDs[e.fields[0]], e.fields[1], "%s has the one subscription of %s", e.replica, e.fields[0])
+		}
+	}
+
+	t.Logf("%v: Changes: every notification accepted", time.Since(began).Round(time.Millisecond))
+	// Changes: every notification accepted by whichever replica it reached.
+	sent := 0
+	post := func(round string) {
+		t.Helper()
+		for i := range 3 {
+			text := fmt.Sprintf("%s %d", round, i)
+			_, err := graph.Post(sd.Bob.ID, sd.Meeting.ChatID, text)
+			require.NoError(t, err)
+			_, err = graph.Post(sd.Bob.ID, oneOnOne.Chat.ID, text)
+			require.NoError(t, err)
+			_, err = graph.As(sd.Bob.ID).SendChannelMessage(ctx, sd.Team.ID, sd.Channel.ID, chat.TextMessage(text), nil)
+			require.NoError(t, err)
+			require.NoError(t, graph.Flush(ctx))
+			sent += len(resources)
+		}
+		c.waitFor(func(evs []event) bool { return count(evs, "NOTE") >= sent }, fmt.Sprintf("%d notifications", sent))
+	}
+	post("before")
+
+	t.Logf("%v: Renewals: by one replica", time.Since(began).Round(time.Millisecond))
+	// Renewals: by one replica, the leader, under its lease.
+	leaderWrites := func(evs []event) map[string]string { // token -> replica
+		out := map[string]string{}
+		for _, e := range evs {
+			if e.kind == "RENEWED" {
+				out[e.fields[0]] = e.replica
+			}
+		}
+		return out
+	}
+	c.waitFor(func(evs []event) bool { return count(evs, "RENEWED") >= 2*len(resources) }, "renewals")
+	evs, _ = c.snapshot()
+	var leader *replicaProc
+	var leaderToken uint64
+	for tok, name := range leaderWrites(evs) {
+		n, _ := strconv.ParseUint(tok, 10, 64)
+		if n > leaderToken {
+			leaderToken = n
+			for _, p := range procs {
+				if p.name == name {
+					leader = p
+				}
+			}
+		}
+	}
+	require.NotNil(t, leader)
+
+	t.Logf("%v: The leader dies mid-run", time.Since(began).Round(time.Millisecond))
+	// The leader dies mid-run: another replica renews from then on, under a
+	// lease with a greater token, and nothing is refused meanwhile.
+	c.kill(leader)
+	killedAt := len(evs)
+	c.waitFor(func(evs []event) bool {
+		for _, e := range evs[killedAt:] {
+			n, _ := strconv.ParseUint(e.fields[0], 10, 64)
+			if e.kind == "RENEWED" && e.replica != leader.name && n > leaderToken {
+				return true
+			}
+		}
+		return false
+	}, "a renewal by a new leader")
+	post("after the kill")
+
+	t.Logf("%v: Redis restarts empty", time.Since(began).Round(time.Millisecond))
+	// Redis restarts empty: the leader finds the subscriptions again at
+	// Graph and records them from the digests the replicas kept.
+	rsrv.Restart()
+	c.waitFor(func([]event) bool {
+		n, err := raw.Exists(ctx, resourceKeys(resources)...).Result()
+		return err == nil && int(n) == len(resources)
+	}, "the records written again")
+	post("after the restart")
+
+	t.Logf("%v: What held throughout.", time.Since(began).Round(time.Millisecond))
+	// What held throughout.
+	live = graph.Subscriptions()
+	require.Len(t, live, len(resources), "still one subscription per resource")
+	for _, s := range live {
+		require.Equal(t, subIDs[s.Resource], s.ID, "the same subscription: its record came back from a kept digest")
+	}
+	creates, _ = graph.CountRequests(chatfake.OpCreateSubscription)
+	require.Equal(t, len(resources), creates)
+	notified := 0
+	for _, d := range graph.Deliveries() {
+		require.Equal(t, http.StatusAccepted, d.Status, "delivery to %s: %v", d.URL, d.Err)
+		notified += len(d.Notifications)
+	}
+	require.Equal(t, sent, notified)
+	evs, _ = c.snapshot()
+	got := map[string]int{}
+	for _, e := range evs {
+		if e.kind == "NOTE" {
+			got[strings.Join(e.fields, " ")]++
+		}
+	}
+	require.Len(t, got, sent, "every notification received")
+	for k, n := range got {
+		require.Equal(t, 1, n, "%s received %d times", k, n)
+	}
+	owners := map[string]string{}
+	for _, e := range evs {
+		if e.kind == "RENEWED" {
+			if o, ok := owners[e.fields[0]]; ok {
+				require.Equal(t, o, e.replica, "lease token %s used by two replicas", e.fields[0])
+			}
+			owners[e.fields[0]] = e.replica
+		}
+	}
+	c.mu.Lock()
+	require.Zero(t, c.proxyErr, "the proxy forwarded every request")
+	c.mu.Unlock()
+	require.Zero(t, count(evs, "REFUSED"))
+}
+
+// resourceKeys are the Redis keys of the chat records of resources (see
+// redisstore.ChatSubscriptions).
+func resourceKeys(resources []string) []string {
+	var keys []string
+	for _, r := range resources {
+		keys = append(keys, prefix+"{chat:"+chatName+"}:res:"+r)
+	}
+	return keys
+}
+
+// replicaConfig is what the test hands a replica process.
+type replicaConfig struct {
+	Name        string
+	RedisAddr   string
+	GraphURL    string
+	GraphToken  string
+	UserID      string
+	PublicURL   string // the proxy
+	Resources   []string
+	LeaderLease time.Duration
+	RenewEvery  time.Duration // how often the leader renews each subscription
+}
