@@ -2,6 +2,7 @@ package callingtest
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -470,6 +471,64 @@ func testAddPhone(t *testing.T, s *suite) {
 	pu := expect[*calling.ParticipantsUpdated](s, id)
 	s.wantRoster("after adding the phone", pu.Participants, []identity.Identifier{alice, phone}, nil)
 	expect[*calling.AddParticipantSucceeded](s, id)
+}
+
+// What the application sends with an offer reaches the party: the
+// sourceDisplayName of CreateCall and AddParticipant (shown to a Teams
+// callee too, Learn: Call Automation Teams interop) and the
+// customCallingContext of AddParticipant and TransferToParticipant (the
+// requests of the 2026-03-12 spec that have one).
+func testOffers(t *testing.T, s *suite) {
+	alice, bob, carol := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	phone := s.phone(fake.Answers())
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{alice}, s.CallbackURL, &calling.CreateCallOptions{SourceDisplayName: "Contoso Support"}))(t, "CreateCall")
+	id := resp.CallConnectionID
+	expect[*calling.CallConnected](s, id)
+	voip := &calling.CustomCallingContext{VoIPHeaders: map[string]string{"x-case": "4711"}}
+	sip := &calling.CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-Case": "4711"}}
+	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{SourceDisplayName: "Contoso Sales", CustomContext: voip}))(t, "AddParticipant")
+	until[*calling.AddParticipantSucceeded](s, id)
+	must(s.Service.AddParticipant(s.ctx(), id, phone, &calling.AddParticipantOptions{SourceCallerID: &s.CallerID, SourceDisplayName: "Contoso", CustomContext: sip}))(t, "AddParticipant")
+	until[*calling.AddParticipantSucceeded](s, id)
+	must(s.Service.TransferToParticipant(s.ctx(), id, carol, &calling.TransferToParticipantOptions{Transferee: bob, CustomContext: voip}))(t, "TransferToParticipant")
+	until[*calling.CallTransferAccepted](s, id)
+
+	want := map[string]struct {
+		kind, name string
+		cc         *calling.CustomCallingContext
+	}{
+		alice.RawID(): {fake.OfferCall, "Contoso Support", nil},
+		bob.RawID():   {fake.OfferInvitation, "Contoso Sales", voip},
+		phone.RawID(): {fake.OfferInvitation, "Contoso", sip},
+		carol.RawID(): {fake.OfferTransfer, "", voip},
+	}
+	for _, o := range s.Parties.Offers() {
+		if o.CallConnectionID != id || o.Target == nil {
+			continue
+		}
+		w, ok := want[o.Target.RawID()]
+		if !ok {
+			t.Errorf("an offer to %s, who was not called", o.Target.RawID())
+			continue
+		}
+		delete(want, o.Target.RawID())
+		if o.Kind != w.kind || o.SourceDisplayName != w.name || !sameContext(o.CustomContext, w.cc) {
+			t.Errorf("offer to %s: %s, display name %q, context %+v; want %s, %q, %+v", o.Target.RawID(), o.Kind, o.SourceDisplayName, o.CustomContext, w.kind, w.name, w.cc)
+		}
+		if o.Result == nil || o.Result.Code != 200 {
+			t.Errorf("offer to %s: result %+v, want answered", o.Target.RawID(), o.Result)
+		}
+	}
+	for raw := range want {
+		t.Errorf("no offer to %s", raw)
+	}
+}
+
+func sameContext(a, b *calling.CustomCallingContext) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return maps.Equal(a.VoIPHeaders, b.VoIPHeaders) && maps.Equal(a.SIPHeaders, b.SIPHeaders)
 }
 
 func testRemove(t *testing.T, s *suite) {

@@ -89,6 +89,9 @@ type Parties interface {
 	SetTeamsFederation(tenantID string, f fake.TeamsFederation)
 	// SetTeamsUserPolicy sets a Teams user's tenant and voice enablement.
 	SetTeamsUserPolicy(oid string, p fake.TeamsUserPolicy)
+	// Offers reports the calls offered to parties, with what they were
+	// shown.
+	Offers() []fake.Offer
 }
 
 // Recorder is an Events fed by the environment's callback receiver: call
@@ -206,6 +209,7 @@ var cases = []testCase{
 	{name: "AddParticipantTimesOut", parties: true, clock: true, run: testAddTimesOut},
 	{name: "CancelAddParticipant", parties: true, run: testCancelAdd},
 	{name: "AddPhoneParticipant", parties: true, run: testAddPhone},
+	{name: "OffersCarryDisplayNameAndContext", parties: true, run: testOffers},
 	{name: "RemoveParticipant", parties: true, run: testRemove},
 	{name: "MuteParticipant", parties: true, run: testMute},
 	{name: "HoldAndUnhold", parties: true, run: testHold},

@@ -47,6 +47,7 @@ type ring struct {
 	opContext     string
 	opCallbackURL string
 	transferee    *member
+	offer         *Offer
 	job           *job
 }
 
@@ -104,6 +105,14 @@ func (sb *Switchboard) reach(id identity.Identifier) (Script, *ResultInformation
 
 // startRing rings r's target from at, for at most timeout.
 func (sb *Switchboard) startRing(r *ring, at time.Time, timeout time.Duration) {
+	if r.offer == nil {
+		r.offer = &Offer{}
+	}
+	r.offer.Target, r.offer.InvitationID, r.offer.Time = r.target, r.invitationID, at
+	if r.c != nil {
+		r.offer.CallConnectionID = r.c.props.CallConnectionID
+	}
+	sb.offers = append(sb.offers, r.offer)
 	script, refused := sb.reach(r.target)
 	r.script = script
 	if refused != nil {
@@ -132,6 +141,7 @@ func (sb *Switchboard) startRing(r *ring, at time.Time, timeout time.Duration) {
 
 // ringAnswered is the target of r picking up at at.
 func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
+	r.offer.settle(resAnswered)
 	c := r.c
 	switch r.purpose {
 	case ringCreate:
@@ -185,6 +195,7 @@ func (sb *Switchboard) ringAnswered(r *ring, at time.Time) {
 
 // ringFailed is the ringing of r ending without an answer.
 func (sb *Switchboard) ringFailed(r *ring, at time.Time, res ResultInformation) {
+	r.offer.settle(res)
 	c := r.c
 	switch r.purpose {
 	case ringCreate:
@@ -240,6 +251,7 @@ func (sb *Switchboard) leave(c *call, m *member, at time.Time) {
 	}
 	if t := c.transfer; t != nil && t.transferee == m {
 		t.job.cancel()
+		t.offer.settle(resGone)
 		c.transfer = nil
 		c.props.State = calling.StateConnected
 		res := resGone
@@ -275,14 +287,17 @@ func (sb *Switchboard) end(c *call, at time.Time, reason string, disconnected *R
 	c.endReason = reason
 	for _, r := range c.rings {
 		r.job.cancel()
+		r.offer.settle(resCallerCanceled)
 	}
 	c.rings = nil
 	for _, r := range c.invites {
 		r.job.cancel()
+		r.offer.settle(resCallerCanceled)
 	}
 	clear(c.invites)
 	if c.transfer != nil {
 		c.transfer.job.cancel()
+		c.transfer.offer.settle(resCallerCanceled)
 		c.transfer = nil
 	}
 	for _, m := range c.members {

@@ -69,7 +69,7 @@
 // 5xx, after or before taking effect), slow down, hang or drop, by count,
 // after a number of requests or by ratio, on both faces; the HTTP face
 // replays the first answer to a retried request with the same
-// Repeatability-Request-ID. Calls, Call, Events, IncomingCalls, Requests
+// Repeatability-Request-ID. Calls, Call, Events, IncomingCalls, Offers, Requests
 // and CountRequests show what happened.
 //
 // Close stops every goroutine of the switchboard. Faults, the request log,

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -197,4 +198,82 @@ func (sb *Switchboard) Deadlines() []time.Time {
 	}
 	slices.SortFunc(out, time.Time.Compare)
 	return out
+}
+
+// Offer kinds: why the switchboard rang a party.
+const (
+	OfferCall       = "call"       // a target of CreateCall
+	OfferInvitation = "invitation" // AddParticipant
+	OfferTransfer   = "transfer"   // the target of TransferToParticipant
+	OfferRedirect   = "redirect"   // the target of RedirectCall
+)
+
+// Offer is a call the switchboard offered a party, with what the party's
+// client was shown: the caller id, the display name and the custom
+// calling context the request carried. In the 2026-03-12 spec
+// sourceDisplayName is in CreateCallRequest ("Display name of the call if
+// dialing out to a pstn number") and AddParticipantRequest ("when adding a
+// PSTN participant or teams user"), shown to a Teams callee too ("Set
+// custom display name for the callee when making a call offer to a
+// Microsoft Teams user", Learn: Call Automation Teams interop concepts);
+// customCallingContext is in AddParticipantRequest and
+// TransferToParticipantRequest only (not in CreateCallRequest nor
+// RedirectCallRequest).
+type Offer struct {
+	// Kind is OfferCall, OfferInvitation, OfferTransfer or OfferRedirect.
+	Kind string
+	// CallConnectionID is the call connection that made the offer; empty
+	// for a redirect.
+	CallConnectionID string
+	// InvitationID is the id of an invitation.
+	InvitationID string
+	// Target is the party offered the call.
+	Target identity.Identifier
+	// SourceCallerID is the caller id sent (for a phone target).
+	SourceCallerID *identity.PhoneNumberIdentifier
+	// SourceDisplayName is the display name sent (CreateCall,
+	// AddParticipant).
+	SourceDisplayName string
+	// CustomContext is the custom calling context sent (AddParticipant,
+	// TransferToParticipant); nil if none.
+	CustomContext *calling.CustomCallingContext
+	// Time is when the party started ringing.
+	Time time.Time
+	// Result is what became of the offer: nil while it rings, 200 when
+	// the party answered, the failure otherwise (603 declined, 487/10004
+	// not answered in time, 487/0 withdrawn...).
+	Result *ResultInformation
+}
+
+// Offers returns every call the switchboard offered a party so far,
+// oldest first.
+func (sb *Switchboard) Offers() []Offer {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	out := make([]Offer, len(sb.offers))
+	for i, o := range sb.offers {
+		out[i] = *o
+		if o.Result != nil {
+			r := *o.Result
+			out[i].Result = &r
+		}
+	}
+	return out
+}
+
+// newOffer returns the offer of a request's options, with a copy of its
+// custom context (the caller may reuse its maps).
+func newOffer(kind string, callerID *identity.PhoneNumberIdentifier, displayName string, cc *calling.CustomCallingContext) *Offer {
+	o := &Offer{Kind: kind, SourceCallerID: callerID, SourceDisplayName: displayName}
+	if cc != nil {
+		o.CustomContext = &calling.CustomCallingContext{VoIPHeaders: maps.Clone(cc.VoIPHeaders), SIPHeaders: maps.Clone(cc.SIPHeaders)}
+	}
+	return o
+}
+
+// settle records what became of the offer, once. Call with sb.mu held.
+func (o *Offer) settle(r ResultInformation) {
+	if o != nil && o.Result == nil {
+		o.Result = &r
+	}
 }

@@ -53,7 +53,7 @@ func (sb *Switchboard) createCall(targets []identity.Identifier, callbackURL str
 	c.props.MediaStreaming = mediaSubscription(o.MediaStreaming)
 	c.props.Transcription = transcriptionSubscription(o.Transcription)
 	for _, t := range targets {
-		r := &ring{purpose: ringCreate, c: c, target: t, raw: t.RawID()}
+		r := &ring{purpose: ringCreate, c: c, target: t, raw: t.RawID(), offer: newOffer(OfferCall, o.SourceCallerID, o.SourceDisplayName, nil)}
 		c.rings = append(c.rings, r)
 		sb.startRing(r, now, sb.ringFor)
 	}
@@ -133,7 +133,7 @@ func (sb *Switchboard) redirectCall(icc string, target identity.Identifier) *api
 			return nil
 		}
 	}
-	in.ring = &ring{purpose: ringRedirect, in: in, target: target, raw: target.RawID()}
+	in.ring = &ring{purpose: ringRedirect, in: in, target: target, raw: target.RawID(), offer: newOffer(OfferRedirect, nil, "", nil)}
 	sb.startRing(in.ring, sb.clock.Now(), sb.ringFor)
 	return nil
 }
@@ -347,7 +347,8 @@ func (sb *Switchboard) addParticipant(id string, p identity.Identifier, o callin
 			return calling.AddParticipantResponse{}, conflict("InvitationPending", "The participant is already being invited.")
 		}
 	}
-	r := &ring{purpose: ringInvite, c: c, target: p, raw: raw, invitationID: uuid.New(), opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL}
+	r := &ring{purpose: ringInvite, c: c, target: p, raw: raw, invitationID: uuid.New(), opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL,
+		offer: newOffer(OfferInvitation, o.SourceCallerID, o.SourceDisplayName, o.CustomContext)}
 	c.invites[r.invitationID] = r
 	c.inviteIDs = append(c.inviteIDs, r.invitationID)
 	sb.startRing(r, sb.clock.Now(), timeout)
@@ -403,6 +404,7 @@ func (sb *Switchboard) cancelAddParticipant(id, invitationID string, o calling.C
 	r, ok := c.invites[invitationID]
 	if ok {
 		r.job.cancel()
+		r.offer.settle(resCallerCanceled)
 		delete(c.invites, invitationID)
 		res := resCanceled
 		sb.emit(c, now, calling.EventTypeCancelAddParticipantSucceeded, o.OperationCallbackURL, func(e *Event) {
@@ -481,7 +483,8 @@ func (sb *Switchboard) transferCall(id string, target identity.Identifier, o cal
 		return calling.TransferToParticipantResponse{}, badRequest("The transferee is required in a call with more than two participants.")
 	}
 	c.props.State = calling.StateTransferring
-	r := &ring{purpose: ringTransfer, c: c, target: target, raw: target.RawID(), transferee: transferee, opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL}
+	r := &ring{purpose: ringTransfer, c: c, target: target, raw: target.RawID(), transferee: transferee, opContext: o.OperationContext, opCallbackURL: o.OperationCallbackURL,
+		offer: newOffer(OfferTransfer, o.SourceCallerID, "", o.CustomContext)}
 	c.transfer = r
 	sb.startRing(r, sb.clock.Now(), sb.transferFor)
 	return calling.TransferToParticipantResponse{OperationContext: o.OperationContext}, nil

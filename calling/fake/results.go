@@ -46,7 +46,7 @@ var (
 	resRemoved     = ResultInformation{Code: 200, SubCode: 0, Message: "The participant was removed from the call."}
 	resCanceled    = ResultInformation{Code: 200, SubCode: 0, Message: "The invitation was cancelled."}
 	resTransferred = ResultInformation{Code: 202, SubCode: 0, Message: "The transfer target accepted the call."}
-	resAnswered    = ResultInformation{Code: 200, SubCode: 0, Message: "The redirect target answered."}
+	resAnswered    = ResultInformation{Code: 200, SubCode: 0, Message: "The callee answered."}
 
 	// CallDisconnected, Call Automation table: "200 | 7000 | Call ended by
 	// Azure Communication Services Call Automation or a server-side bot"
@@ -92,6 +92,10 @@ var (
 	resNotFound = ResultInformation{Code: 404, SubCode: 8522, Message: "The callee was not found."}
 	resNoInvite = ResultInformation{Code: 404, SubCode: 8522, Message: "No pending invitation has this id."}
 	resNoCall   = ResultInformation{Code: 404, SubCode: 8522, Message: "The call to connect to was not found."}
+	// An offer the application withdrew (CancelAddParticipant, a hang-up
+	// while it rang), as the callee sees it: call-end table "0 | 487 |
+	// Call ended successfully as caller canceled the call."
+	resCallerCanceled = ResultInformation{Code: 487, SubCode: 0, Message: "Call ended successfully as caller canceled the call."}
 	// A transfer whose transferee hung up before the target answered: not
 	// documented; 487 with the generic subcode "8542 | Call Canceled"
 	// (choice).

@@ -147,6 +147,7 @@ type Switchboard struct {
 	federation  map[string]TeamsFederation // by lowercase tenant id
 	numbersMu   sync.Mutex                 // guards callerIDs
 	callerIDs   []string
+	offers      []*Offer
 	faults      fakekit.Faults
 	log         fakekit.Log[Request]
 	repeat      map[string]*replay
