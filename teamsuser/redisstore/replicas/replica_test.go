@@ -18,6 +18,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
@@ -32,7 +34,8 @@ import (
 //	SUBSCRIBED <resource> <id>    Subscribe returned
 //	NOTE <subscription> <kind> <message id>  a notification accepted
 //	RENEWED <token> <subscription>           a renewal written under the leader lease
-//	REFUSED <status>              the handler refused a delivery
+//	CHANGE <call> <status>        the tracker's OnChange (see statusLine)
+//	REFUSED <status>              a handler refused a delivery
 //	ERROR <text>                  a failure the manager reported
 
 // out prints a replica's events, one whole line at a time.
@@ -97,8 +100,14 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 	if err != nil {
 		return err
 	}
+	cb, err := callTracking(cfg, store, func(st calling.CallStatus) { o.emit("CHANGE", st.CallConnectionID, statusLine(st)) },
+		func(err error) { o.emit("ERROR", strconv.Quote(err.Error())) })
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/graph", refusals(h, o))
+	mux.Handle("/callbacks", refusals(cb, o))
 	srv := httpserver.New("127.0.0.1:0", mux, nil)
 	ln, err := srv.Listen()
 	if err != nil {
@@ -109,6 +118,7 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 		cancel()
 		h.Close()
 		wg.Wait()
+		_ = cb.Close()
 	}()
 	wg.Add(3)
 	go func() { defer wg.Done(); _ = srv.Run(ctx, ln) }()
@@ -198,4 +208,52 @@ type staticToken string
 
 func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// callTracking is a replica's call side: a Tracker on the store shared by
+// every replica, fed by a CallbackHandler that checks the switchboard's
+// tokens. The reference tracker of the test is made the same way on a
+// store of its own.
+func callTracking(cfg replicaConfig, store *redisstore.Store, onChange func(calling.CallStatus), onError func(error)) (*calling.CallbackHandler, error) {
+	var ts calling.TrackerStore
+	if store != nil {
+		var err error
+		if ts, err = calling.NewSharedTrackerStore(store.Calls(), nil); err != nil {
+			return nil, err
+		}
+	}
+	client, err := calling.NewClientFromConnectionString(cfg.ACSConnectionString,
+		&calling.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return nil, err
+	}
+	tr, err := calling.NewTracker(client, &calling.TrackerOptions{Store: ts, SharedStore: store != nil, OnChange: onChange})
+	if err != nil {
+		return nil, err
+	}
+	cb, err := calling.NewCallbackHandler(cfg.ACSResourceID, &calling.CallbackHandlerOptions{
+		CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: cfg.ACSURL + callfake.PathOpenIDConfiguration},
+		Synchronous:         true, // answered once tracked: nothing acknowledged is lost with a replica
+	})
+	if err != nil {
+		return nil, err
+	}
+	cb.OnEvent(func(ctx context.Context, ev calling.Event) {
+		if _, err := tr.Apply(ctx, ev); err != nil {
+			onError(err)
+		}
+	})
+	return cb, nil
+}
+
+// statusLine is what the test compares of a status.
+func statusLine(st calling.CallStatus) string {
+	target, reason := "-", "-"
+	if st.TransferTarget.Identifier != nil {
+		target = st.TransferTarget.Identifier.RawID()
+	}
+	if st.EndReason != nil {
+		reason = fmt.Sprintf("%d/%d", st.EndReason.Code, st.EndReason.SubCode)
+	}
+	return fmt.Sprintf("%s %d %s %s", st.State, st.ParticipantsSequence, target, reason)
 }

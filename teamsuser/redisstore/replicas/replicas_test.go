@@ -2,6 +2,7 @@ package replicas_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,8 +21,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/teamsuser-sdk/teamsuser-go/calling"
+	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
 )
 
@@ -52,11 +56,16 @@ const waitLimit = 30 * time.Second
 type cluster struct {
 	t     *testing.T
 	proxy *httptest.Server
+	// reference receives a copy of every callback delivery before the
+	// replica the proxy picks: a tracker of its own that sees every event
+	// once, in order, which says what the replicas' trackers should report.
+	reference http.Handler
 
 	mu       sync.Mutex
 	live     []*replicaProc // in the proxy's rotation
 	next     int
 	proxyErr int     // requests the proxy could not forward
+	refErr   int     // callback deliveries the reference refused
 	events   []event // what the replicas printed, in arrival order
 	changed  chan struct{}
 	readers  sync.WaitGroup
@@ -78,8 +87,8 @@ type event struct {
 	fields  []string
 }
 
-func newCluster(t *testing.T) *cluster {
-	c := &cluster{t: t, changed: make(chan struct{})}
+func newCluster(t *testing.T, reference http.Handler) *cluster {
+	c := &cluster{t: t, reference: reference, changed: make(chan struct{})}
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			c.mu.Lock()
@@ -101,7 +110,27 @@ func newCluster(t *testing.T) *cluster {
 			w.WriteHeader(http.StatusBadGateway)
 		},
 	}
-	c.proxy = httptest.NewServer(rp)
+	c.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/callbacks" {
+			body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+			_ = r.Body.Close()
+			if err != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			ref := r.Clone(r.Context())
+			ref.Body = io.NopCloser(bytes.NewReader(body))
+			rec := httptest.NewRecorder()
+			c.reference.ServeHTTP(rec, ref)
+			if rec.Code != http.StatusOK {
+				c.mu.Lock()
+				c.refErr++
+				c.mu.Unlock()
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		rp.ServeHTTP(w, r)
+	}))
 	t.Cleanup(c.proxy.Close)
 	t.Cleanup(c.stopAll)
 	return c
@@ -304,11 +333,30 @@ func TestReplicas(t *testing.T) {
 		chat.ChatMessagesResource(oneOnOne.Chat.ID),
 		chat.ChannelMessagesResource(sd.Team.ID, sd.Channel.ID),
 	}
+	// Calls: the switchboard's HTTP face, its parties, and the calls' callbacks
+	// through the proxy.
+	const resourceNumber = "+18005550100"
+	sb := callfake.New(&callfake.Options{CallerIDs: []string{resourceNumber}})
+	t.Cleanup(func() { _ = sb.Close() })
+	acs := sb.NewServer()
+	t.Cleanup(acs.Close)
+	expert := sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c01", callfake.Answers())
+
 	cfg := replicaConfig{
 		RedisAddr: rsrv.Addr(), GraphURL: gsrv.URL + "/v1.0", GraphToken: graph.TokenFor(sd.Alice.ID), UserID: sd.Alice.ID,
 		Resources: resources, LeaderLease: 300 * time.Millisecond, RenewEvery: 2 * time.Second,
+		ACSConnectionString: sb.ConnectionString(acs.URL), ACSURL: acs.URL, ACSResourceID: sb.ResourceID(),
 	}
-	c := newCluster(t)
+	var refMu sync.Mutex
+	refChanges := map[string][]string{} // call -> statusLine of each OnChange
+	reference, err := callTracking(cfg, nil, func(st calling.CallStatus) {
+		refMu.Lock()
+		refChanges[st.CallConnectionID] = append(refChanges[st.CallConnectionID], statusLine(st))
+		refMu.Unlock()
+	}, func(err error) { t.Errorf("reference tracker: %v", err) })
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = reference.Close() })
+	c := newCluster(t, reference)
 	var procs []*replicaProc
 	for i := range 3 {
 		cfg.Name = "replica-" + strconv.Itoa(i+1)
@@ -355,6 +403,39 @@ func TestReplicas(t *testing.T) {
 	}
 	post("before")
 
+	// Calls: each event reaches one replica; their trackers share the
+	// statuses, so each change is reported once, by the replica that made it.
+	var calls []string
+	call := func(i int) string {
+		t.Helper()
+		callee := sb.AddPhoneNumber(fmt.Sprintf("+1425555%04d", i), callfake.Answers())
+		resp, err := sb.CreateCall(ctx, []identity.Identifier{callee}, c.proxy.URL+"/callbacks",
+			&calling.CreateCallOptions{SourceCallerID: &identity.PhoneNumberIdentifier{PhoneNumber: resourceNumber}})
+		require.NoError(t, err)
+		calls = append(calls, resp.CallConnectionID)
+		return resp.CallConnectionID
+	}
+	settle := func() {
+		t.Helper()
+		require.NoError(t, sb.Settle(ctx))
+		refMu.Lock()
+		want := 0
+		for _, ch := range refChanges {
+			want += len(ch)
+		}
+		refMu.Unlock()
+		c.waitFor(func(evs []event) bool { return count(evs, "CHANGE") >= want }, fmt.Sprintf("%d tracker changes", want))
+	}
+	for i := range 4 {
+		call(i)
+	}
+	settle()
+	for _, id := range calls[:2] {
+		_, err := sb.TransferToParticipant(ctx, id, expert, nil)
+		require.NoError(t, err)
+	}
+	settle()
+
 	t.Logf("%v: Renewals: by one replica", time.Since(began).Round(time.Millisecond))
 	// Renewals: by one replica, the leader, under its lease.
 	leaderWrites := func(evs []event) map[string]string { // token -> replica
@@ -398,6 +479,33 @@ func TestReplicas(t *testing.T) {
 		return false
 	}, "a renewal by a new leader")
 	post("after the kill")
+	for _, id := range calls[2:] { // calls that began before the kill end after it
+		_, err := sb.HangUp(ctx, id, nil)
+		require.NoError(t, err)
+	}
+	settle()
+	checkCalls := func(ids []string) {
+		t.Helper()
+		evs, _ := c.snapshot()
+		got := map[string][]string{}
+		for _, e := range evs {
+			if e.kind == "CHANGE" {
+				got[e.fields[0]] = append(got[e.fields[0]], strings.Join(e.fields[1:], " "))
+			}
+		}
+		refMu.Lock()
+		defer refMu.Unlock()
+		for _, id := range ids {
+			want := refChanges[id]
+			require.NotEmpty(t, want, "call %s", id)
+			require.ElementsMatch(t, want, got[id], "call %s: each change reported once, as one tracker that saw every event reports them", id)
+			require.True(t, strings.HasPrefix(want[len(want)-1], string(calling.StateDisconnected)+" "), "call %s ended: %v", id, want)
+		}
+	}
+	checkCalls(calls)
+	for _, id := range calls[:2] {
+		require.Contains(t, strings.Join(refChanges[id], ","), string(calling.StateTransferAccepted)+" ", "call %s transferred", id)
+	}
 
 	t.Logf("%v: Redis restarts empty", time.Since(began).Round(time.Millisecond))
 	// Redis restarts empty: the leader finds the subscriptions again at
@@ -408,6 +516,12 @@ func TestReplicas(t *testing.T) {
 		return err == nil && int(n) == len(resources)
 	}, "the records written again")
 	post("after the restart")
+	last := call(9)
+	settle()
+	_, err = sb.HangUp(ctx, last, nil)
+	require.NoError(t, err)
+	settle()
+	checkCalls([]string{last})
 
 	t.Logf("%v: What held throughout.", time.Since(began).Round(time.Millisecond))
 	// What held throughout.
@@ -446,6 +560,7 @@ func TestReplicas(t *testing.T) {
 	}
 	c.mu.Lock()
 	require.Zero(t, c.proxyErr, "the proxy forwarded every request")
+	require.Zero(t, c.refErr, "the reference tracker took every callback")
 	c.mu.Unlock()
 	require.Zero(t, count(evs, "REFUSED"))
 }
@@ -471,4 +586,8 @@ type replicaConfig struct {
 	Resources   []string
 	LeaderLease time.Duration
 	RenewEvery  time.Duration // how often the leader renews each subscription
+
+	ACSConnectionString string // calling/fake's HTTP face
+	ACSURL              string
+	ACSResourceID       string
 }
