@@ -42,7 +42,10 @@ import (
 //   - AddMember, RemoveMember: ChatMember.ReadWrite;
 //   - SendMessage: ChatMessage.Send (or Chat.ReadWrite);
 //   - ListMessages, GetMessage: Chat.Read (or Chat.ReadWrite);
-//   - EditMessage, SoftDeleteMessage, UndoSoftDeleteMessage: Chat.ReadWrite;
+//   - EditMessage: Chat.ReadWrite;
+//   - SoftDeleteMessage, UndoSoftDeleteMessage: Chat.ReadWrite, and
+//     User.Read unless ClientOptions.UserID is set (their path names the
+//     signed-in user);
 //   - SetReaction, UnsetReaction: Chat.ReadWrite (or ChatMessage.Send);
 //   - GetOnlineMeetingByJoinURL: OnlineMeetings.Read;
 //   - FindMeetingChat: Chat.ReadBasic (or Chat.Read);

@@ -61,6 +61,11 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence,
+			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
+				c, err := chat.NewClient(g.svc.CredentialFor(u.ID, scopes...), &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID})
+				require.NoError(t, err)
+				return c
+			},
 		}
 	})
 }

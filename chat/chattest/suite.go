@@ -51,6 +51,11 @@ type Env struct {
 	// message, out of office). It may be nil only when
 	// Unsupported.PresenceControl is declared.
 	SetPresence func(userID string, p chat.Presence)
+	// WithScopes returns a chat.Service acting as user u whose token holds
+	// only the delegated permissions scopes (Graph's names, such as
+	// "Chat.Read"), as an application consented to those alone would have.
+	// It may be nil only when Unsupported.ScopeControl is declared.
+	WithScopes func(u User, scopes ...string) chat.Service
 	// Unsupported declares what the implementation or its environment
 	// cannot do. The suite skips the checks of exactly that; anything else
 	// missing fails.
@@ -71,6 +76,9 @@ type Unsupported struct {
 	// PresenceControl: Env.SetPresence is nil; presence answers are checked
 	// for their shape and order, not for the values set.
 	PresenceControl bool
+	// ScopeControl: Env.WithScopes is nil; the case that checks the
+	// permissions each operation needs is skipped.
+	ScopeControl bool
 	// MeetingIDs: online meetings carry no JoinMeetingID (the meeting id of
 	// the invitation), so it is not checked and the case that finds a
 	// meeting by it is skipped.
@@ -92,15 +100,24 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 					t.Fatal("Env.Advance is nil: set it, or declare Env.Unsupported.ClockControl")
 				}
 			}
+			if c.needsScopes {
+				if env.Unsupported.ScopeControl {
+					t.Skip("declared: Unsupported.ScopeControl")
+				}
+				if env.WithScopes == nil {
+					t.Fatal("Env.WithScopes is nil: set it, or declare Env.Unsupported.ScopeControl")
+				}
+			}
 			c.run(t, env)
 		})
 	}
 }
 
 type testCase struct {
-	name       string
-	needsClock bool
-	run        func(t *testing.T, env Env)
+	name        string
+	needsClock  bool
+	needsScopes bool
+	run         func(t *testing.T, env Env)
 }
 
 var cases = []testCase{
@@ -122,6 +139,7 @@ var cases = []testCase{
 	{name: "Presence", run: testPresence},
 	{name: "Channels", run: testChannels},
 	{name: "NotFound", run: testNotFound},
+	{name: "DelegatedPermissions", needsScopes: true, run: testScopes},
 	{name: "ConcurrentSends", run: testConcurrentSends},
 	{name: "CanceledContext", run: testCanceled},
 }
@@ -810,6 +828,79 @@ func testChannels(t *testing.T, env Env) {
 	wantServiceErr(t, "Carol posts in a team she is not in", err, notVisible, "403 or 404")
 	_, err = env.Bob.Service.ReplyToChannelMessage(c, env.TeamID, env.ChannelID, "1234567890123", chat.TextMessage("x"), nil)
 	wantServiceErr(t, "reply to a missing message", err, chat.IsNotFound, "404")
+}
+
+// testScopes: each operation needs one of the delegated permissions its
+// Learn page lists, and answers 403 without (the body of a real answer:
+// code Forbidden, "Missing scope permissions on the request. API requires
+// one of '…'. Scopes on the request '…'", telstrapurple/MSTeamsChatExporter#9).
+func testScopes(t *testing.T, env Env) {
+	c := ctx(t)
+	forbidden := func(what string, err error, needs string) {
+		t.Helper()
+		wantServiceErr(t, what, err, chat.IsForbidden, "403")
+		var ce *chat.Error
+		if errors.As(err, &ce) && (ce.Code != "Forbidden" || !strings.Contains(ce.Message, needs)) {
+			t.Errorf("%s: %s %q, want Forbidden naming %s", what, ce.Code, ce.Message, needs)
+		}
+	}
+	// User.Read alone lists no chats (chat-list: Chat.ReadBasic, Chat.Read,
+	// Chat.ReadWrite).
+	onlyProfile := env.WithScopes(env.Alice, "User.Read")
+	forbidden("ListChats with User.Read", firstErr(onlyProfile.ListChats(c, nil)), "Chat.ReadBasic")
+	// Chat.ReadBasic reads chats and members, not messages (chat-list-messages:
+	// Chat.Read, Chat.ReadWrite) and sends nothing (chat-post-messages:
+	// ChatMessage.Send, Chat.ReadWrite).
+	basic := env.WithScopes(env.Alice, "Chat.ReadBasic")
+	if err := firstErr(basic.ListChats(c, nil)); err != nil {
+		t.Errorf("ListChats with Chat.ReadBasic: %v", err)
+	}
+	must(basic.GetChat(c, env.MeetingChatID, nil))(t)
+	must(basic.ListMembers(c, env.MeetingChatID, nil))(t)
+	forbidden("ListMessages with Chat.ReadBasic", firstErr(basic.ListMessages(c, env.MeetingChatID, nil)), "Chat.Read")
+	_, err := basic.SendMessage(c, env.MeetingChatID, chat.TextMessage("no"), nil)
+	forbidden("SendMessage with Chat.ReadBasic", err, "ChatMessage.Send")
+	// ChatMessage.Send sends, and reacts (chatmessage-setreaction), but
+	// neither reads nor edits (chatmessage-update: Chat.ReadWrite).
+	sender := env.WithScopes(env.Alice, "ChatMessage.Send")
+	sent := must(sender.SendMessage(c, env.MeetingChatID, chat.TextMessage("send-only"), nil))(t).Message
+	must(sender.SetReaction(c, env.MeetingChatID, sent.ID, "like", nil))(t)
+	forbidden("ListChats with ChatMessage.Send", firstErr(sender.ListChats(c, nil)), "Chat.ReadBasic")
+	_, err = sender.EditMessage(c, env.MeetingChatID, sent.ID, chat.TextMessage("edited"), nil)
+	forbidden("EditMessage with ChatMessage.Send", err, "Chat.ReadWrite")
+	// Chat.ReadWrite removes no member (chat-delete-members:
+	// ChatMember.ReadWrite alone); the refusal changes nothing.
+	group := must(env.Alice.Service.CreateGroupChat(c, "perms", []string{env.Bob.ID, env.Carol.ID}, nil))(t).Chat
+	var carol string
+	for _, m := range group.Members {
+		if m.UserID == env.Carol.ID {
+			carol = m.ID
+		}
+	}
+	_, err = env.WithScopes(env.Alice, "Chat.ReadWrite").RemoveMember(c, group.ID, carol, nil)
+	forbidden("RemoveMember with Chat.ReadWrite", err, "ChatMember.ReadWrite")
+	if ms := must(env.Alice.Service.ListMembers(c, group.ID, nil))(t).Members; len(ms) != 3 {
+		t.Errorf("after a refused RemoveMember the chat has %d members, want 3", len(ms))
+	}
+	// OnlineMeetings.Read reads meetings and creates none
+	// (application-post-onlinemeetings: OnlineMeetings.ReadWrite).
+	meetings := env.WithScopes(env.Alice, "OnlineMeetings.Read")
+	must(meetings.GetOnlineMeetingByJoinURL(c, env.MeetingJoinURL, nil))(t)
+	_, err = meetings.CreateOnlineMeeting(c, nil)
+	forbidden("CreateOnlineMeeting with OnlineMeetings.Read", err, "OnlineMeetings.ReadWrite")
+	// Presence.Read reads one's own presence only (presence-get).
+	presence := env.WithScopes(env.Alice, "Presence.Read")
+	must(presence.GetPresence(c, "", nil))(t)
+	_, err = presence.GetPresence(c, env.Bob.ID, nil)
+	forbidden("another user's GetPresence with Presence.Read", err, "Presence.Read.All")
+	// ChannelMessage.Read.All reads a channel and posts nothing
+	// (channel-post-messages: ChannelMessage.Send).
+	channel := env.WithScopes(env.Alice, "ChannelMessage.Read.All")
+	if err := firstErr(channel.ListChannelMessages(c, env.TeamID, env.ChannelID, nil)); err != nil {
+		t.Errorf("ListChannelMessages with ChannelMessage.Read.All: %v", err)
+	}
+	_, err = channel.SendChannelMessage(c, env.TeamID, env.ChannelID, chat.TextMessage("no"), nil)
+	forbidden("SendChannelMessage with ChannelMessage.Read.All", err, "ChannelMessage.Send")
 }
 
 func testNotFound(t *testing.T, env Env) {

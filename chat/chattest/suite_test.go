@@ -49,6 +49,7 @@ func lacking(declared chattest.Unsupported) func(t *testing.T) chattest.Env {
 			Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
+			WithScopes:  func(u chattest.User, scopes ...string) chat.Service { return noMeetingIDs{svc.As(u.ID, scopes...)} },
 			Unsupported: declared,
 		}
 	}

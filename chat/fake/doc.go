@@ -16,7 +16,15 @@
 //     failing. Request bodies may be gzip, as the Graph SDKs send them (a
 //     msgraph-sdk-go client, or chat/msgraphchat, runs against it too).
 //     Requests authenticate with tokens from TokenFor or CredentialFor, or
-//     with Graph tokens of a fake Entra issuer (Options.Entra).
+//     with Graph tokens of a fake Entra issuer (Options.Entra). It serves
+//     only the requests Graph documents (routes.go names each one's Learn
+//     page).
+//
+// Both faces check the delegated permissions Graph documents for each
+// request, and answer Graph's 403 without one: a token of TokenFor and
+// CredentialFor, and the Go face of As, are granted the scopes named
+// (TokenFor(userID, "Chat.Read")), or DefaultScopes, every permission
+// package chat needs, when none are.
 //
 // Both faces run the same operations, so they answer alike; package
 // chat/chattest checks both. On top of the service, tests get what Graph

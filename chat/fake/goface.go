@@ -18,10 +18,13 @@ import (
 
 // As returns the Go face of the service for the signed-in user userID (an
 // object id): a chat.Service that acts as that user, with the same rules,
-// faults and request log as the HTTP face. A user unknown to the service
-// gets 401 on every call.
-func (s *Service) As(userID string) chat.Service {
-	return &goFace{s: s, user: userID}
+// faults and request log as the HTTP face. Its calls are granted the
+// delegated permissions scopes, as a token of TokenFor would be (none
+// means DefaultScopes): a call that needs one it lacks fails as the HTTP
+// face answers (403, chat.IsForbidden). A user unknown to the service gets
+// 401 on every call.
+func (s *Service) As(userID string, scopes ...string) chat.Service {
+	return &goFace{s: s, user: userID, scopes: grantedScopes(scopes)}
 }
 
 type goFace struct {
@@ -32,8 +35,9 @@ type goFace struct {
 	// them all.
 	chat.Service
 
-	s    *Service
-	user string
+	s      *Service
+	user   string
+	scopes []string
 }
 
 var _ chat.Service = (*goFace)(nil)
@@ -77,6 +81,9 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 	rt, _, oe := routeOf(method, path)
 	if oe == nil && rt.op != op {
 		oe = &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "fake: the go face logs " + op + " for a request of " + rt.op}
+	}
+	if oe == nil {
+		oe = checkScopes(g.scopes, rt.scopes)
 	}
 	if oe != nil {
 		req.Status = oe.status

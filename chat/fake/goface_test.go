@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
@@ -25,6 +26,7 @@ func newGoEnv(t *testing.T) (*fake.Service, fake.Seeded, chattest.Env) {
 		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 		Advance: clock.Advance, SetPresence: svc.SetPresence,
+		WithScopes: func(u chattest.User, scopes ...string) chat.Service { return svc.As(u.ID, scopes...) },
 	}
 }
 

@@ -85,6 +85,7 @@ type reqCtx struct {
 	query   url.Values
 	body    []byte
 	user    string
+	scopes  []string // the delegated permissions of the token
 	appID   string
 	base    string // scheme://host/v1.0
 	escPath string // the request's escaped path after /v1.0
@@ -189,11 +190,15 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry.UserID = c.user
 	if rt.self {
-		if oe := s.actsForSelf(c.user, p["user-id"]); oe != nil {
-			entry.Status = oe.status
-			c.writeError(w, oe)
-			return
-		}
+		oe = s.actsForSelf(c.user, p["user-id"])
+	}
+	if oe == nil {
+		oe = checkScopes(c.scopes, rt.scopes)
+	}
+	if oe != nil {
+		entry.Status = oe.status
+		c.writeError(w, oe)
+		return
 	}
 
 	if s.isClosed() {
@@ -260,10 +265,10 @@ func (c *reqCtx) authenticate() *opError {
 	}
 	s := c.s
 	s.mu.Lock()
-	uid, known := s.tokens[tok]
+	g, known := s.tokens[tok]
 	s.mu.Unlock()
 	if known {
-		c.user = uid
+		c.user, c.scopes = g.user, g.scopes
 		return nil
 	}
 	if s.opts.Entra != nil && strings.Count(tok, ".") == 2 {
@@ -283,7 +288,11 @@ func (c *reqCtx) authenticate() *opError {
 			}
 			s.importUserLocked(User{ID: eu.ObjectID, TenantID: eu.TenantID, DisplayName: eu.DisplayName, UPN: eu.UPN})
 		}
-		c.user, c.appID = claims.ObjectID, claims.AppID
+		// A token without "scp" (Options.Entra's for
+		// https://graph.microsoft.com/.default, which yields what was
+		// consented) is taken to carry DefaultScopes: the fake Entra has
+		// no consent to read (a choice).
+		c.user, c.appID, c.scopes = claims.ObjectID, claims.AppID, grantedScopes(claims.Scopes)
 		return nil
 	}
 	return errUnauthorized("Access token validation failure.")
@@ -702,6 +711,13 @@ func hGetUser(c *reqCtx, p params) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
+	if u.ID != c.user {
+		// User.Read and User.ReadWrite read "the signed-in user only"
+		// (user-get): another user needs a tenant-wide permission.
+		if oe := checkScopes(c.scopes, scopesReadUsers); oe != nil {
+			return result{}, oe
+		}
+	}
 	props := map[string]any{"id": u.ID, "displayName": u.DisplayName, "userPrincipalName": u.UPN, "mail": u.UPN}
 	context := c.base + "/$metadata#users/$entity"
 	if sel := c.query.Get("$select"); sel != "" {
@@ -826,7 +842,7 @@ func hCreateSubscription(c *reqCtx, _ params) (result, *opError) {
 	if oe := c.decode(&in); oe != nil {
 		return result{}, oe
 	}
-	out, oe := c.s.createSubscription(c.r.Context(), c.user, c.appID, in)
+	out, oe := c.s.createSubscription(c.r.Context(), c.user, c.appID, c.scopes, in)
 	if oe != nil {
 		return result{}, oe
 	}
@@ -838,7 +854,7 @@ func hListSubscriptions(c *reqCtx, _ params) (result, *opError) {
 }
 
 func hGetSubscription(c *reqCtx, p params) (result, *opError) {
-	out, oe := c.s.getSubscription(c.user, p["subscription-id"])
+	out, oe := c.s.getSubscription(c.user, c.scopes, p["subscription-id"])
 	if oe != nil {
 		return result{}, oe
 	}
@@ -850,7 +866,7 @@ func hUpdateSubscription(c *reqCtx, p params) (result, *opError) {
 	if oe := c.decode(&in); oe != nil {
 		return result{}, oe
 	}
-	out, oe := c.s.updateSubscription(c.user, p["subscription-id"], in)
+	out, oe := c.s.updateSubscription(c.user, c.scopes, p["subscription-id"], in)
 	if oe != nil {
 		return result{}, oe
 	}
@@ -858,14 +874,14 @@ func hUpdateSubscription(c *reqCtx, p params) (result, *opError) {
 }
 
 func hDeleteSubscription(c *reqCtx, p params) (result, *opError) {
-	if oe := c.s.deleteSubscription(c.user, p["subscription-id"]); oe != nil {
+	if oe := c.s.deleteSubscription(c.user, c.scopes, p["subscription-id"]); oe != nil {
 		return result{}, oe
 	}
 	return result{status: http.StatusNoContent}, nil
 }
 
 func hReauthorizeSubscription(c *reqCtx, p params) (result, *opError) {
-	if oe := c.s.reauthorizeSubscription(c.user, p["subscription-id"]); oe != nil {
+	if oe := c.s.reauthorizeSubscription(c.user, c.scopes, p["subscription-id"]); oe != nil {
 		return result{}, oe
 	}
 	return result{status: http.StatusNoContent}, nil

@@ -30,6 +30,9 @@ func newHTTPEnv(t testing.TB) (*Service, Seeded, chattest.Env, *httptest.Server)
 		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 		Advance: clock.Advance, SetPresence: svc.SetPresence,
+		WithScopes: func(u chattest.User, scopes ...string) chat.Service {
+			return scopedHTTPClient(t, svc, srv, u.ID, scopes)
+		},
 	}
 	return svc, sd, env, srv
 }
@@ -37,9 +40,15 @@ func newHTTPEnv(t testing.TB) (*Service, Seeded, chattest.Env, *httptest.Server)
 // httpClient is the real client signed in as u on the HTTP face at srv,
 // without retries.
 func httpClient(t testing.TB, svc *Service, srv *httptest.Server, u User) *chat.Client {
-	o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: u.ID}
+	return scopedHTTPClient(t, svc, srv, u.ID, nil)
+}
+
+// scopedHTTPClient is httpClient with a token granted scopes (nil:
+// DefaultScopes).
+func scopedHTTPClient(t testing.TB, svc *Service, srv *httptest.Server, userID string, scopes []string) *chat.Client {
+	o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: userID}
 	o.Retry.MaxRetries = -1
-	c, err := chat.NewClient(svc.CredentialFor(u.ID), o)
+	c, err := chat.NewClient(svc.CredentialFor(userID, scopes...), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -519,9 +519,12 @@ func parseSubResource(res string) (subscription, *opError) {
 }
 
 // createSubscription is POST /subscriptions.
-func (s *Service) createSubscription(ctx context.Context, userID, appID string, in gw.Subscription) (gw.Subscription, *opError) {
+func (s *Service) createSubscription(ctx context.Context, userID, appID string, scopes []string, in gw.Subscription) (gw.Subscription, *opError) {
 	sub, oe := parseSubResource(in.Resource)
 	if oe != nil {
+		return gw.Subscription{}, oe
+	}
+	if oe := checkScopes(scopes, sub.scopes()); oe != nil {
 		return gw.Subscription{}, oe
 	}
 	sub.changes = map[string]bool{}
@@ -629,8 +632,20 @@ func (s *Service) checkSubAccessLocked(u *User, sub *subscription) *opError {
 	return nil
 }
 
-// subForLocked returns a live subscription of the user: 404 otherwise.
-func (s *Service) subForLocked(userID, id string) (*subscription, *opError) {
+// scopes are the delegated permissions of which a request on the
+// subscription needs one: those of its resource (teams-changenotifications-chatmessage;
+// the tables of subscription-get, -update and -delete list the
+// permissions per resource).
+func (sub *subscription) scopes() []string {
+	if sub.kind == subChannel {
+		return scopesReadChannel
+	}
+	return scopesSubscribeChat
+}
+
+// subForLocked returns a live subscription of the user, who holds one of
+// the permissions of its resource: 404 if there is none, 403 otherwise.
+func (s *Service) subForLocked(userID string, scopes []string, id string) (*subscription, *opError) {
 	sub := s.subs[id]
 	if sub == nil || !sub.w.ExpirationDateTime.After(s.clock()) {
 		return nil, errNotFound("The subscription " + quote(id) + " was not found.")
@@ -638,13 +653,16 @@ func (s *Service) subForLocked(userID, id string) (*subscription, *opError) {
 	if sub.creator != userID {
 		return nil, errForbidden("The subscription was created by another user.")
 	}
+	if oe := checkScopes(scopes, sub.scopes()); oe != nil {
+		return nil, oe
+	}
 	return sub, nil
 }
 
-func (s *Service) getSubscription(userID, id string) (gw.Subscription, *opError) {
+func (s *Service) getSubscription(userID string, scopes []string, id string) (gw.Subscription, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, oe := s.subForLocked(userID, id)
+	sub, oe := s.subForLocked(userID, scopes, id)
 	if oe != nil {
 		return gw.Subscription{}, oe
 	}
@@ -656,7 +674,10 @@ func (s *Service) listSubscriptions(userID string) []gw.Subscription {
 	defer s.mu.Unlock()
 	out := []gw.Subscription{}
 	for _, id := range sortedKeys(s.subs) {
-		if sub, oe := s.subForLocked(userID, id); oe == nil {
+		// subscription-list needs no permission of its own beyond those
+		// that created the subscriptions listed (a choice: its table is
+		// not in the copies read).
+		if sub := s.subs[id]; sub.creator == userID && sub.w.ExpirationDateTime.After(s.clock()) {
 			out = append(out, sub.w)
 		}
 	}
@@ -665,7 +686,7 @@ func (s *Service) listSubscriptions(userID string) []gw.Subscription {
 
 // updateSubscription renews a subscription (PATCH expirationDateTime, and
 // optionally notificationUrl).
-func (s *Service) updateSubscription(userID, id string, in gw.Subscription) (gw.Subscription, *opError) {
+func (s *Service) updateSubscription(userID string, scopes []string, id string, in gw.Subscription) (gw.Subscription, *opError) {
 	if in.NotificationURL != "" {
 		if oe := s.checkWebhookURL("notificationUrl", in.NotificationURL); oe != nil {
 			return gw.Subscription{}, oe
@@ -673,7 +694,7 @@ func (s *Service) updateSubscription(userID, id string, in gw.Subscription) (gw.
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, oe := s.subForLocked(userID, id)
+	sub, oe := s.subForLocked(userID, scopes, id)
 	if oe != nil {
 		return gw.Subscription{}, oe
 	}
@@ -690,19 +711,19 @@ func (s *Service) updateSubscription(userID, id string, in gw.Subscription) (gw.
 	return sub.w, nil
 }
 
-func (s *Service) deleteSubscription(userID, id string) *opError {
+func (s *Service) deleteSubscription(userID string, scopes []string, id string) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, oe := s.subForLocked(userID, id); oe != nil {
+	if _, oe := s.subForLocked(userID, scopes, id); oe != nil {
 		return oe
 	}
 	delete(s.subs, id)
 	return nil
 }
 
-func (s *Service) reauthorizeSubscription(userID, id string) *opError {
+func (s *Service) reauthorizeSubscription(userID string, scopes []string, id string) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, oe := s.subForLocked(userID, id)
+	_, oe := s.subForLocked(userID, scopes, id)
 	return oe
 }

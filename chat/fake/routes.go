@@ -10,13 +10,15 @@ import (
 
 // route is one request the fake serves: a method and a path under /v1.0
 // whose {name} segments stand for any one segment, the operation it is
-// (Op…, the name in Fault.Op and Request.Op), and what serves it. self
-// says that the path's {user-id} names the user acting: with delegated
-// permissions a user acts only for themselves, so another user there is
-// 403.
+// (Op…, the name in Fault.Op and Request.Op), the delegated permissions of
+// which the token needs one (scopes.go; none: the operation checks them
+// itself), and what serves it. self says that the path's {user-id} names
+// the user acting: with delegated permissions a user acts only for
+// themselves, so another user there is 403.
 type route struct {
 	method, path string
 	op           string
+	scopes       []string
 	self         bool
 	serve        func(c *reqCtx, p params) (result, *opError)
 }
@@ -36,76 +38,76 @@ type params map[string]string
 // face logs the same paths and finds its operations here too.
 var routes = []route{
 	// chat-list
-	{method: http.MethodGet, path: "/me/chats", op: OpListChats, serve: hListChats},
-	{method: http.MethodGet, path: "/users/{user-id}/chats", op: OpListChats, self: true, serve: hListChats},
-	{method: http.MethodGet, path: "/chats", op: OpListChats, serve: hListChats},
+	{method: http.MethodGet, path: "/me/chats", op: OpListChats, scopes: scopesReadChats, serve: hListChats},
+	{method: http.MethodGet, path: "/users/{user-id}/chats", op: OpListChats, scopes: scopesReadChats, self: true, serve: hListChats},
+	{method: http.MethodGet, path: "/chats", op: OpListChats, scopes: scopesReadChats, serve: hListChats},
 	// chat-post
-	{method: http.MethodPost, path: "/chats", op: OpCreateChat, serve: hCreateChat},
+	{method: http.MethodPost, path: "/chats", op: OpCreateChat, scopes: scopesCreateChat, serve: hCreateChat},
 	// chat-get
-	{method: http.MethodGet, path: "/me/chats/{chat-id}", op: OpGetChat, serve: hGetChat},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}", op: OpGetChat, self: true, serve: hGetChat},
-	{method: http.MethodGet, path: "/chats/{chat-id}", op: OpGetChat, serve: hGetChat},
+	{method: http.MethodGet, path: "/me/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, serve: hGetChat},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, self: true, serve: hGetChat},
+	{method: http.MethodGet, path: "/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, serve: hGetChat},
 	// chat-list-members
-	{method: http.MethodGet, path: "/chats/{chat-id}/members", op: OpListMembers, serve: hListMembers},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members", op: OpListMembers, self: true, serve: hListMembers},
+	{method: http.MethodGet, path: "/chats/{chat-id}/members", op: OpListMembers, scopes: scopesReadMembers, serve: hListMembers},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members", op: OpListMembers, scopes: scopesReadMembers, self: true, serve: hListMembers},
 	// chat-post-members
-	{method: http.MethodPost, path: "/chats/{chat-id}/members", op: OpAddMember, serve: hAddMember},
+	{method: http.MethodPost, path: "/chats/{chat-id}/members", op: OpAddMember, scopes: scopesAddMember, serve: hAddMember},
 	// conversationmember-get
-	{method: http.MethodGet, path: "/chats/{chat-id}/members/{membership-id}", op: OpGetMember, serve: hGetMember},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members/{membership-id}", op: OpGetMember, self: true, serve: hGetMember},
+	{method: http.MethodGet, path: "/chats/{chat-id}/members/{membership-id}", op: OpGetMember, scopes: scopesReadMembers, serve: hGetMember},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members/{membership-id}", op: OpGetMember, scopes: scopesReadMembers, self: true, serve: hGetMember},
 	// chat-delete-members
-	{method: http.MethodDelete, path: "/chats/{chat-id}/members/{membership-id}", op: OpRemoveMember, serve: hRemoveMember},
+	{method: http.MethodDelete, path: "/chats/{chat-id}/members/{membership-id}", op: OpRemoveMember, scopes: scopesRemoveMember, serve: hRemoveMember},
 	// chat-post-messages
-	{method: http.MethodPost, path: "/chats/{chat-id}/messages", op: OpSendMessage, serve: hSendMessage},
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages", op: OpSendMessage, scopes: scopesSendMessage, serve: hSendMessage},
 	// chat-list-messages
-	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages", op: OpListMessages, serve: hListMessages},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages", op: OpListMessages, self: true, serve: hListMessages},
-	{method: http.MethodGet, path: "/chats/{chat-id}/messages", op: OpListMessages, serve: hListMessages},
+	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages", op: OpListMessages, scopes: scopesReadMessages, serve: hListMessages},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages", op: OpListMessages, scopes: scopesReadMessages, self: true, serve: hListMessages},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages", op: OpListMessages, scopes: scopesReadMessages, serve: hListMessages},
 	// chatmessage-get
-	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, serve: hGetMessage},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, self: true, serve: hGetMessage},
-	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, serve: hGetMessage},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, scopes: scopesReadMessages, serve: hGetMessage},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, scopes: scopesReadMessages, self: true, serve: hGetMessage},
+	{method: http.MethodGet, path: "/me/chats/{chat-id}/messages/{message-id}", op: OpGetMessage, scopes: scopesReadMessages, serve: hGetMessage},
 	// chatmessage-update
-	{method: http.MethodPatch, path: "/chats/{chat-id}/messages/{message-id}", op: OpEditMessage, serve: hEditMessage},
+	{method: http.MethodPatch, path: "/chats/{chat-id}/messages/{message-id}", op: OpEditMessage, scopes: scopesWriteMessage, serve: hEditMessage},
 	// chatmessage-softdelete, chatmessage-undosoftdelete
-	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/softDelete", op: OpSoftDelete, self: true, serve: hSoftDelete(false)},
-	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/undoSoftDelete", op: OpUndoSoftDelete, self: true, serve: hSoftDelete(true)},
+	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/softDelete", op: OpSoftDelete, scopes: scopesWriteMessage, self: true, serve: hSoftDelete(false)},
+	{method: http.MethodPost, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/undoSoftDelete", op: OpUndoSoftDelete, scopes: scopesWriteMessage, self: true, serve: hSoftDelete(true)},
 	// chatmessage-setreaction, chatmessage-unsetreaction
-	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/setReaction", op: OpSetReaction, serve: hReaction(false)},
-	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/unsetReaction", op: OpUnsetReaction, serve: hReaction(true)},
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/setReaction", op: OpSetReaction, scopes: scopesReact, serve: hReaction(false)},
+	{method: http.MethodPost, path: "/chats/{chat-id}/messages/{message-id}/unsetReaction", op: OpUnsetReaction, scopes: scopesReact, serve: hReaction(true)},
 	// chatmessage-list-hostedcontents
-	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, serve: hHostedContents},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, self: true, serve: hHostedContents},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, scopes: scopesReadMessages, serve: hHostedContents},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents", op: OpHostedContents, scopes: scopesReadMessages, self: true, serve: hHostedContents},
 	// chatmessagehostedcontent-get (the bytes: its example 2)
-	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, serve: hHostedContents},
-	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, self: true, serve: hHostedContents},
-	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}/$value", op: OpHostedContents, serve: hHostedContents},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, scopes: scopesReadMessages, serve: hHostedContents},
+	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}", op: OpHostedContents, scopes: scopesReadMessages, self: true, serve: hHostedContents},
+	{method: http.MethodGet, path: "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}/$value", op: OpHostedContents, scopes: scopesReadMessages, serve: hHostedContents},
 
 	// application-post-onlinemeetings
-	{method: http.MethodPost, path: "/me/onlineMeetings", op: OpCreateOnlineMeeting, serve: hCreateMeeting},
+	{method: http.MethodPost, path: "/me/onlineMeetings", op: OpCreateOnlineMeeting, scopes: scopesCreateMeeting, serve: hCreateMeeting},
 	// onlinemeeting-get
-	{method: http.MethodGet, path: "/me/onlineMeetings", op: OpGetOnlineMeeting, serve: hFindMeetings},
-	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}", op: OpGetOnlineMeeting, serve: hGetMeeting},
+	{method: http.MethodGet, path: "/me/onlineMeetings", op: OpGetOnlineMeeting, scopes: scopesReadMeetings, serve: hFindMeetings},
+	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}", op: OpGetOnlineMeeting, scopes: scopesReadMeetings, serve: hGetMeeting},
 
 	// user-get
-	{method: http.MethodGet, path: "/me", op: OpGetUser, serve: hGetUser},
-	{method: http.MethodGet, path: "/users/{user-id}", op: OpGetUser, serve: hGetUser},
+	{method: http.MethodGet, path: "/me", op: OpGetUser, scopes: scopesReadMe, serve: hGetUser},
+	{method: http.MethodGet, path: "/users/{user-id}", op: OpGetUser, scopes: scopesReadMe, serve: hGetUser},
 
 	// presence-get
-	{method: http.MethodGet, path: "/me/presence", op: OpGetPresence, serve: hGetPresence},
-	{method: http.MethodGet, path: "/users/{user-id}/presence", op: OpGetPresence, serve: hGetPresence},
+	{method: http.MethodGet, path: "/me/presence", op: OpGetPresence, scopes: scopesMyPresence, serve: hGetPresence},
+	{method: http.MethodGet, path: "/users/{user-id}/presence", op: OpGetPresence, scopes: scopesOtherPresence, serve: hGetPresence},
 	// cloudcommunications-getpresencesbyuserid
-	{method: http.MethodPost, path: "/communications/getPresencesByUserId", op: OpGetPresences, serve: hGetPresences},
+	{method: http.MethodPost, path: "/communications/getPresencesByUserId", op: OpGetPresences, scopes: scopesOtherPresence, serve: hGetPresences},
 
 	// channel-list-messages, channel-post-messages
-	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpListChannelMessages, serve: hListChannelMessages},
-	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpSendChannelMessage, serve: hSendChannelMessage},
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpListChannelMessages, scopes: scopesReadChannel, serve: hListChannelMessages},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpSendChannelMessage, scopes: scopesPostChannel, serve: hSendChannelMessage},
 	// chatmessage-get
-	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}", op: OpGetChannelMessage, serve: hGetChannelMessage},
-	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}", op: OpGetChannelMessage, serve: hGetChannelMessage},
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}", op: OpGetChannelMessage, scopes: scopesReadChannel, serve: hGetChannelMessage},
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}", op: OpGetChannelMessage, scopes: scopesReadChannel, serve: hGetChannelMessage},
 	// chatmessage-list-replies, chatmessage-post-replies
-	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpListReplies, serve: hListReplies},
-	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpReplyToChannelMessage, serve: hSendChannelMessage},
+	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpListReplies, scopes: scopesReadChannel, serve: hListReplies},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpReplyToChannelMessage, scopes: scopesPostChannel, serve: hSendChannelMessage},
 
 	// subscription-post-subscriptions, subscription-list, subscription-get,
 	// subscription-update, subscription-delete, subscription-reauthorize

@@ -124,7 +124,7 @@ type Service struct {
 	tenants  map[string]*Tenant
 	users    map[string]*User // by object id
 	upns     map[string]*User // by lowercase UPN
-	tokens   map[string]string
+	tokens   map[string]grant // by token
 	chats    map[string]*chatState
 	chatList []*chatState // in creation order
 	oneOnOne map[[2]string]*chatState
@@ -135,6 +135,13 @@ type Service struct {
 	closed   bool
 
 	notify notifier
+}
+
+// grant is what a token of TokenFor stands for: the user and the
+// delegated permissions granted.
+type grant struct {
+	user   string
+	scopes []string
 }
 
 type chatState struct {
@@ -170,7 +177,7 @@ func New(opts *Options) *Service {
 		tenants:  map[string]*Tenant{},
 		users:    map[string]*User{},
 		upns:     map[string]*User{},
-		tokens:   map[string]string{},
+		tokens:   map[string]grant{},
 		chats:    map[string]*chatState{},
 		oneOnOne: map[[2]string]*chatState{},
 		teams:    map[string]*teamState{},
@@ -334,19 +341,23 @@ func (s *Service) User(idOrUPN string) (User, bool) {
 }
 
 // TokenFor returns a bearer token with which the HTTP face accepts requests
-// as the user userID (an object id or UPN). Each call mints a new token,
-// shaped as a delegated Graph access token (a JWT of audience
-// https://graph.microsoft.com with the user's "oid", "tid", "upn" and
-// "name", an hour's "exp") and signed by the fakes' test token issuer; the
-// fake accepts it until RevokeTokens, whatever the clock says. It panics for
-// an unknown user, which is a mistake in the test.
-func (s *Service) TokenFor(userID string) string {
+// as the user userID (an object id or UPN), granted the delegated
+// permissions scopes ("Chat.Read", "ChatMessage.Send", …; none means
+// DefaultScopes): a request that needs a permission the token lacks is 403,
+// as Graph answers it. Each call mints a new token, shaped as a delegated
+// Graph access token (a JWT of audience https://graph.microsoft.com with
+// the user's "oid", "tid", "upn" and "name", the permissions in "scp", an
+// hour's "exp") and signed by the fakes' test token issuer; the fake
+// accepts it until RevokeTokens, whatever the clock says. It panics for an
+// unknown user, which is a mistake in the test.
+func (s *Service) TokenFor(userID string, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.userLocked(userID)
 	if u == nil {
 		panic("fake: TokenFor: unknown user " + userID)
 	}
+	granted := grantedScopes(scopes)
 	now := s.now().Truncate(time.Second)
 	tok, err := graphTokens().Sign(map[string]any{
 		"aud":  graphAudience,
@@ -355,6 +366,7 @@ func (s *Service) TokenFor(userID string) string {
 		"oid":  u.ID,
 		"upn":  u.UPN,
 		"name": u.DisplayName,
+		"scp":  strings.Join(granted, " "),
 		"iat":  now.Unix(),
 		"nbf":  now.Unix(),
 		"exp":  now.Add(time.Hour).Unix(),
@@ -364,7 +376,7 @@ func (s *Service) TokenFor(userID string) string {
 	if err != nil {
 		panic("fake: TokenFor: " + err.Error()) // only a broken key fails
 	}
-	s.tokens[tok] = u.ID
+	s.tokens[tok] = grant{user: u.ID, scopes: granted}
 	return tok
 }
 
@@ -374,11 +386,12 @@ func (s *Service) TokenFor(userID string) string {
 var graphTokens = sync.OnceValue(func() *fakekit.Issuer { return fakekit.NewIssuer(fakekit.SharedKey(), "fakegraph") })
 
 // CredentialFor returns a credential that signs the real chat client in to
-// the HTTP face as the user userID: it serves one TokenFor token (valid
-// until RevokeTokens; reported as expiring an hour after each call). It
-// panics for an unknown user, like TokenFor.
-func (s *Service) CredentialFor(userID string) azcore.TokenCredential {
-	return fakeCredential(s.TokenFor(userID))
+// the HTTP face as the user userID, granted scopes (none means
+// DefaultScopes): it serves one TokenFor token (valid until RevokeTokens;
+// reported as expiring an hour after each call). It panics for an unknown
+// user, like TokenFor.
+func (s *Service) CredentialFor(userID string, scopes ...string) azcore.TokenCredential {
+	return fakeCredential(s.TokenFor(userID, scopes...))
 }
 
 type fakeCredential string
@@ -391,8 +404,8 @@ func (c fakeCredential) GetToken(context.Context, policy.TokenRequestOptions) (a
 func (s *Service) RevokeTokens(userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for tok, id := range s.tokens {
-		if id == userID {
+	for tok, g := range s.tokens {
+		if g.user == userID {
 			delete(s.tokens, tok)
 		}
 	}

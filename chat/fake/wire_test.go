@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
@@ -388,4 +389,39 @@ func TestHTTPUser(t *testing.T) {
 	res, err := c.CreateOneOnOneChat(context.Background(), sd.Carol.ID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, chat.ChatTypeOneOnOne, res.Chat.Type)
+}
+
+// TestScopesForbiddenBody: a token without one of the delegated
+// permissions a request needs is answered 403 with the body Graph sends
+// (telstrapurple/MSTeamsChatExporter#9: GET chats with User.Read only);
+// TokenFor writes the permissions granted in "scp", DefaultScopes when
+// none are named; a subscription needs the permission of its resource.
+func TestScopesForbiddenBody(t *testing.T) {
+	svc, sd, _, srv := newHTTPEnv(t)
+	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats", svc.TokenFor(sd.Alice.ID, "User.Read"), "")
+	require.Equal(t, 403, r.status)
+	e := graphError(t, r)
+	assert.Equal(t, "Forbidden", e.Code)
+	assert.Equal(t, "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, Chat.ReadWrite'. Scopes on the request 'User.Read'", e.Message)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats", svc.TokenFor(sd.Alice.ID, "chat.readbasic"), "")
+	assert.Equal(t, 200, r.status, "permission names match in any case: %s", r.body)
+
+	c, err := identity.ReadEntraToken(svc.TokenFor(sd.Alice.ID, "Chat.Read", "ChatMessage.Send"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Chat.Read", "ChatMessage.Send"}, c.Scopes)
+	c, err = identity.ReadEntraToken(svc.TokenFor(sd.Alice.ID))
+	require.NoError(t, err)
+	assert.Equal(t, DefaultScopes(), c.Scopes)
+
+	hook := newWebhook(t)
+	body := subBody("/chats/"+sd.Meeting.ChatID+"/messages", hook.srv.URL+"/n", "", svc.clock().Add(50*time.Minute))
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Alice.ID, "Chat.ReadBasic"), body)
+	require.Equal(t, 403, r.status, "%s", r.body)
+	assert.Contains(t, graphError(t, r).Message, "'Chat.Read, Chat.ReadWrite'")
+	r = rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Alice.ID, "Chat.Read"), body)
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var sub gw.Subscription
+	require.NoError(t, json.Unmarshal(r.body, &sub))
+	r = rawDo(t, "DELETE", srv.URL+"/v1.0/subscriptions/"+sub.ID, svc.TokenFor(sd.Alice.ID, "User.Read"), "")
+	assert.Equal(t, 403, r.status, "deleting needs the resource's permission too: %s", r.body)
 }

@@ -35,6 +35,11 @@ func TestConformanceOverGraphServiceClient(t *testing.T) {
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence,
+			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
+				c, err := msgraphchat.NewClient(graphClient{tokenGraphAdapter(t, g, g.svc.TokenFor(u.ID, scopes...))}, &msgraphchat.ClientOptions{UserID: u.ID})
+				require.NoError(t, err)
+				return c
+			},
 		}
 	})
 }

@@ -83,7 +83,13 @@ func init() {
 // map); with middleware, exactly that chain.
 func rawGraphAdapter(t testing.TB, g *fakeGraph, u fake.User, middleware ...khttp.Middleware) abs.RequestAdapter {
 	t.Helper()
-	auth := kauth.NewBaseBearerTokenAuthenticationProvider(tokenProvider{g.svc.TokenFor(u.ID)})
+	return tokenGraphAdapter(t, g, g.svc.TokenFor(u.ID), middleware...)
+}
+
+// tokenGraphAdapter is rawGraphAdapter signed in with token.
+func tokenGraphAdapter(t testing.TB, g *fakeGraph, token string, middleware ...khttp.Middleware) abs.RequestAdapter {
+	t.Helper()
+	auth := kauth.NewBaseBearerTokenAuthenticationProvider(tokenProvider{token})
 	opts := msgraphcore.GraphClientOptions{GraphServiceLibraryVersion: "1.89.0"}
 	adapter, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
 		auth, opts, nil, nil, msgraphcore.GetDefaultClient(&opts, middleware...))

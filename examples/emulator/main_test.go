@@ -168,7 +168,7 @@ func TestEmulator(t *testing.T) {
 	}
 
 	// Graph chat with a Graph token of the token endpoint.
-	gtok := mintToken(t, ready, `{"user":"`+adele.ObjectID+`","appId":"`+appID+`","audience":"https://graph.microsoft.com","scopes":["Chat.ReadWrite"]}`)
+	gtok := mintToken(t, ready, `{"user":"`+adele.ObjectID+`","appId":"`+appID+`","audience":"https://graph.microsoft.com","scopes":["Chat.ReadWrite","Presence.Read.All"]}`)
 	gc, err := chat.NewClient(bearerToken(gtok), &chat.ClientOptions{BaseURL: ready.Graph, ClientOptions: ready.azOptions()})
 	if err != nil {
 		t.Fatal(err)
