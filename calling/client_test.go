@@ -633,3 +633,33 @@ func (c tickingClock) Now() time.Time {
 	c.Advance(time.Hour)
 	return c.Clock.Now()
 }
+
+// A Teams identifier without "cloud" is read as the spec says ("By default
+// 'public' if missing", common.json), in responses and in events; the
+// client still writes the cloud in what it sends. Issue 14 §20.
+func TestTeamsIdentifierWithoutCloud(t *testing.T) {
+	rec := newRecorder(t)
+	c := newTestClient(t, rec.srv.URL, nil)
+	rec.queue(
+		reply{status: 200, body: `{"identifier":{"kind":"microsoftTeamsUser","rawId":"8:orgid:` + teamsUser.UserID + `","microsoftTeamsUser":{"userId":"` + teamsUser.UserID + `"}},"isMuted":false}`},
+		reply{status: 200, body: `{"callConnectionId":"c1","targets":[{"microsoftTeamsUser":{"userId":"` + teamsUser.UserID + `"}}],"source":{"microsoftTeamsApp":{"appId":"` + teamsApp.AppID + `"}}}`},
+	)
+	p, err := c.GetParticipant(context.Background(), "c1", teamsUser, nil)
+	require.NoError(t, err)
+	require.Equal(t, identity.MicrosoftTeamsUserIdentifier{UserID: teamsUser.UserID, Cloud: identity.CloudPublic}, p.Identifier)
+	cp, err := c.GetCall(context.Background(), "c1", nil)
+	require.NoError(t, err)
+	require.Equal(t, []identity.Identifier{identity.MicrosoftTeamsUserIdentifier{UserID: teamsUser.UserID, Cloud: identity.CloudPublic}}, cp.Targets)
+	require.Equal(t, identity.MicrosoftTeamsAppIdentifier{AppID: teamsApp.AppID, Cloud: identity.CloudPublic}, cp.Source)
+
+	evs, err := calling.ParseCloudEvents([]byte(`[{"id":"1","source":"calling/callConnections/c1","type":"Microsoft.Communication.AddParticipantSucceeded","specversion":"1.0",
+		"data":{"callConnectionId":"c1","participant":{"rawId":"8:gcch:` + teamsUser.UserID + `","microsoftTeamsUser":{"userId":"` + teamsUser.UserID + `"}}}}]`))
+	require.NoError(t, err)
+	require.Equal(t, identity.MicrosoftTeamsUserIdentifier{UserID: teamsUser.UserID, Cloud: identity.CloudGCCH}, evs[0].(*calling.AddParticipantSucceeded).Participant)
+
+	// What the client sends always names the cloud.
+	rec.queue(reply{status: 202, body: `{}`})
+	_, err = c.AddParticipant(context.Background(), "c1", identity.MicrosoftTeamsUserIdentifier{UserID: teamsUser.UserID}, nil)
+	require.NoError(t, err)
+	require.Contains(t, string(rec.last().Body), `"cloud":"public"`)
+}

@@ -200,10 +200,20 @@ func cloudOrPublic(c CloudEnvironment) CloudEnvironment {
 //     package does not know, or a kind whose typed property is absent, gives
 //     an [UnknownIdentifier] with the raw id.
 //   - The typed property's required fields must be present and not empty:
-//     communicationUser.id, phoneNumber.value, microsoftTeamsUser.userId and
-//     .cloud, microsoftTeamsApp.appId and .cloud, and teamsExtensionUser.userId,
-//     .tenantId, .resourceId and .cloud. Clouds other than the three known
-//     ones are kept as they are.
+//     communicationUser.id, phoneNumber.value, microsoftTeamsUser.userId,
+//     microsoftTeamsApp.appId, and teamsExtensionUser.userId, .tenantId and
+//     .resourceId. Clouds other than the three known ones are kept as they
+//     are.
+//   - A missing cloud (microsoftTeamsUser, microsoftTeamsApp,
+//     teamsExtensionUser) is the cloud of the raw id when that names the
+//     same identity ("8:gcch:<userId>"), else CloudPublic. The spec makes
+//     cloud optional, "By default 'public' if missing"
+//     (specification/communication/data-plane/Common/stable/2025-06-30/common.json
+//     in Azure/azure-rest-api-specs), and so does the Python SDK's reader;
+//     the .NET and JavaScript SDKs refuse a model without it. This package
+//     reads what the service may send as the spec allows, and always writes
+//     the cloud ([ModelFromIdentifier]). Reading the raw id's cloud is a
+//     choice.
 //   - rawId is required for an unknown identifier. For the typed kinds it is
 //     kept when it differs from the raw id the fields would give (in Raw), and
 //     computed when missing; a communication user's raw id is its id.
@@ -290,10 +300,13 @@ func (f *flatModel) identifier() (Identifier, error) {
 		if t.UserID == "" {
 			return nil, missing("microsoftTeamsUser.userId")
 		}
-		if t.Cloud == "" {
-			return nil, missing("microsoftTeamsUser.cloud")
-		}
 		u := MicrosoftTeamsUserIdentifier{UserID: t.UserID, IsAnonymous: t.IsAnonymous, Cloud: t.Cloud}
+		if u.Cloud == "" {
+			u.Cloud = CloudPublic
+			if r, ok := ParseRawID(f.rawID).(MicrosoftTeamsUserIdentifier); ok && r.UserID == u.UserID {
+				u.Cloud = r.Cloud
+			}
+		}
 		u.Raw = keepRaw(f.rawID, u.rawPrefix(), u.UserID)
 		return u, nil
 
@@ -302,10 +315,13 @@ func (f *flatModel) identifier() (Identifier, error) {
 		if t.AppID == "" {
 			return nil, missing("microsoftTeamsApp.appId")
 		}
-		if t.Cloud == "" {
-			return nil, missing("microsoftTeamsApp.cloud")
-		}
 		a := MicrosoftTeamsAppIdentifier{AppID: t.AppID, Cloud: t.Cloud}
+		if a.Cloud == "" {
+			a.Cloud = CloudPublic
+			if r, ok := ParseRawID(f.rawID).(MicrosoftTeamsAppIdentifier); ok && r.AppID == a.AppID {
+				a.Cloud = r.Cloud
+			}
+		}
 		a.Raw = keepRaw(f.rawID, a.rawPrefix(), a.AppID)
 		return a, nil
 
@@ -318,10 +334,14 @@ func (f *flatModel) identifier() (Identifier, error) {
 			return nil, missing("teamsExtensionUser.tenantId")
 		case t.ResourceID == "":
 			return nil, missing("teamsExtensionUser.resourceId")
-		case t.Cloud == "":
-			return nil, missing("teamsExtensionUser.cloud")
 		}
 		u := TeamsExtensionUserIdentifier{UserID: t.UserID, TenantID: t.TenantID, ResourceID: t.ResourceID, Cloud: t.Cloud}
+		if u.Cloud == "" {
+			u.Cloud = CloudPublic
+			if r, ok := ParseRawID(f.rawID).(TeamsExtensionUserIdentifier); ok && r.UserID == u.UserID && r.TenantID == u.TenantID && r.ResourceID == u.ResourceID {
+				u.Cloud = r.Cloud
+			}
+		}
 		u.Raw = keepRaw(f.rawID, u.rawPrefix(), u.ResourceID, "_", u.TenantID, "_", u.UserID)
 		return u, nil
 	}
