@@ -47,10 +47,11 @@ func TestEveryExampleBuildsAndRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every directory is an example (go build ignores testdata and names
-	// starting with "." or "_", so does this test).
+	// starting with "." or "_", so does this test), but internal, which
+	// holds what the examples share.
 	var dirs []string
 	for _, e := range entries {
-		if n := e.Name(); e.IsDir() && n != "testdata" && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
+		if n := e.Name(); e.IsDir() && n != "testdata" && n != "internal" && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
 			dirs = append(dirs, n)
 		}
 	}

@@ -32,6 +32,13 @@
 //	                       before any call is taken, and experts who are not free
 //	                       in Teams are skipped
 //
+// With -redis host:port the replicas of the receptionist, behind one
+// PUBLIC_BASE_URL, share the state of the calls they route on that Redis
+// (teamsuser/redisstore): a call's events may reach any replica, and each
+// is acted on once. REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS and
+// REDIS_PREFIX come from the environment (see the README's "Running many
+// replicas").
+//
 // Without PRESENCE_CLIENT_ID every expert is tried in order. The
 // configuration is checked at start-up: a wrong value ends the process with
 // exit status 2 and says which. Each remote call made while a call rings (the
@@ -43,6 +50,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +60,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -65,6 +74,7 @@ import (
 	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/examples/internal/redisflag"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 )
@@ -125,17 +135,29 @@ type Receptionist struct {
 	// routed (the presence read, answer, transfer, hang-up); zero means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// Routes keeps the state of each call being routed where every
+	// replica of the receptionist finds it: a call's events may reach any
+	// replica. nil means this process's memory (one replica);
+	// teamsuser/redisstore's Calls() is one on Redis (-redis).
+	Routes calling.VersionedStore
 
-	mu     sync.Mutex
-	routes map[string]*route // by operation context
+	once   sync.Once
+	routes calling.VersionedStore
 }
 
+// route is what the receptionist knows of a call it routes, stored as
+// JSON under the call's operation context and changed by compare-and-set,
+// so two replicas that get two of its events at once cannot both act on
+// one state.
 type route struct {
-	outcome Outcome
-	callID  string
-	next    []Expert
-	ended   bool
+	Outcome Outcome
+	CallID  string
+	Next    []Expert
+	Ended   bool
 }
+
+// routeTTL bounds how long a route is kept: a call is routed in minutes.
+const routeTTL = time.Hour
 
 // DefaultTimeout bounds each remote call of a Receptionist: an incoming
 // call rings for a limited time, and one hung presence read or answer must
@@ -151,6 +173,54 @@ func (r *Receptionist) bound(ctx context.Context) (context.Context, context.Canc
 	return context.WithTimeout(ctx, d)
 }
 
+func (r *Receptionist) store() calling.VersionedStore {
+	r.once.Do(func() {
+		r.routes = r.Routes
+		if r.routes == nil {
+			r.routes = &memoryRoutes{m: map[string]memoryRoute{}}
+		}
+	})
+	return r.routes
+}
+
+// update applies fn to the route of opCtx and stores it when fn reports a
+// change, trying again when another replica changed it meanwhile. found is
+// false when there is no such route.
+func (r *Receptionist) update(ctx context.Context, opCtx string, fn func(*route) bool) (rt route, found, changed bool, err error) {
+	for range 32 {
+		b, version, err := r.store().Load(ctx, opCtx)
+		if err != nil || b == nil {
+			return route{}, false, false, err
+		}
+		rt = route{}
+		if err := json.Unmarshal(b, &rt); err != nil {
+			return route{}, false, false, err
+		}
+		if !fn(&rt) {
+			return rt, true, false, nil
+		}
+		nb, err := json.Marshal(rt)
+		if err != nil {
+			return route{}, false, false, err
+		}
+		ok, err := r.store().CompareAndSwap(ctx, opCtx, version, nb, routeTTL)
+		if err != nil {
+			return route{}, false, false, err
+		}
+		if ok {
+			return rt, true, true, nil
+		}
+	}
+	return route{}, false, false, errors.New("too many concurrent changes of one route")
+}
+
+// fail logs a failure of the route store: the call's routing stops there.
+func (r *Receptionist) fail(opCtx string, err error) {
+	if err != nil {
+		r.Log("route %s: %v", opCtx, err)
+	}
+}
+
 // Register hooks the receptionist into a callback handler.
 func (r *Receptionist) Register(h *calling.CallbackHandler) {
 	h.OnIncomingCall(r.incoming)
@@ -163,7 +233,7 @@ func (r *Receptionist) incoming(ctx context.Context, call *calling.IncomingCall)
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	opCtx := "reception-" + hex.EncodeToString(b[:])
-	rt := &route{outcome: Outcome{Caller: call.From.RawID()}}
+	rt := route{Outcome: Outcome{Caller: call.From.RawID()}}
 	var free []bool
 	if r.Presence != nil {
 		pctx, cancel := r.bound(ctx)
@@ -177,41 +247,53 @@ func (r *Receptionist) incoming(ctx context.Context, call *calling.IncomingCall)
 	}
 	for i, e := range r.Experts {
 		if free == nil || (i < len(free) && free[i]) {
-			rt.next = append(rt.next, e)
+			rt.Next = append(rt.Next, e)
 		} else {
-			rt.outcome.Tried = append(rt.outcome.Tried, e.Name+" (not available)")
+			rt.Outcome.Tried = append(rt.Outcome.Tried, e.Name+" (not available)")
 		}
 	}
-	r.mu.Lock()
-	if r.routes == nil {
-		r.routes = map[string]*route{}
+	nb, err := json.Marshal(rt)
+	if err == nil {
+		_, err = r.store().CompareAndSwap(ctx, opCtx, "", nb, routeTTL)
 	}
-	r.routes[opCtx] = rt
-	r.mu.Unlock()
+	if err != nil {
+		r.fail(opCtx, err) // not answered: the call rings on elsewhere
+		return
+	}
 	r.Log("incoming call from %s", call.From.RawID())
 	actx, cancel := r.bound(ctx)
 	defer cancel()
 	ans, err := r.Calls.AnswerCall(actx, call.IncomingCallContext, r.CallbackURL, &calling.AnswerCallOptions{OperationContext: opCtx})
 	if err != nil {
-		r.finish(opCtx, "answer failed: "+err.Error())
+		r.finish(ctx, opCtx, "answer failed: "+err.Error())
 		return
 	}
-	r.mu.Lock()
-	rt.callID = ans.CallConnectionID
-	r.mu.Unlock()
+	_, _, _, err = r.update(ctx, opCtx, func(rt *route) bool {
+		if rt.CallID != "" {
+			return false
+		}
+		rt.CallID = ans.CallConnectionID
+		return true
+	})
+	r.fail(opCtx, err)
 }
 
-// Handle follows the answered calls' events; it is the callback handler's
-// OnEvent hook.
+// Handle follows the answered calls' events, on whichever replica they
+// arrive; it is the callback handler's OnEvent hook.
 func (r *Receptionist) Handle(ctx context.Context, ev calling.Event) {
 	info := ev.Info()
-	r.mu.Lock()
-	rt := r.routes[info.OperationContext]
-	if rt != nil && rt.callID == "" {
-		rt.callID = info.CallConnectionID
+	if !strings.HasPrefix(info.OperationContext, "reception-") {
+		return
 	}
-	r.mu.Unlock()
-	if rt == nil {
+	_, found, _, err := r.update(ctx, info.OperationContext, func(rt *route) bool {
+		if rt.CallID != "" {
+			return false
+		}
+		rt.CallID = info.CallConnectionID
+		return true
+	})
+	if err != nil || !found {
+		r.fail(info.OperationContext, err)
 		return
 	}
 	switch ev.(type) {
@@ -222,80 +304,165 @@ func (r *Receptionist) Handle(ctx context.Context, ev calling.Event) {
 		if ri := info.ResultInformation; ri != nil {
 			reason = fmt.Sprintf("%d/%d %s", ri.Code, ri.SubCode, ri.Message)
 		}
-		r.mu.Lock()
-		if n := len(rt.outcome.Tried); n > 0 {
-			rt.outcome.Tried[n-1] += " (" + reason + ")"
+		_, _, _, err := r.update(ctx, info.OperationContext, func(rt *route) bool {
+			n := len(rt.Outcome.Tried)
+			if n == 0 || !strings.HasSuffix(rt.Outcome.Tried[n-1], " (trying)") {
+				return false // this failure was noted already
+			}
+			rt.Outcome.Tried[n-1] = strings.TrimSuffix(rt.Outcome.Tried[n-1], " (trying)") + " (" + reason + ")"
+			return true
+		})
+		if err != nil {
+			r.fail(info.OperationContext, err)
+			return
 		}
-		r.mu.Unlock()
 		r.transferNext(ctx, info.OperationContext, info.CallConnectionID)
 	case *calling.CallTransferAccepted:
-		r.mu.Lock()
-		rt.outcome.RoutedTo = strings.TrimSuffix(rt.outcome.Tried[len(rt.outcome.Tried)-1], " (trying)")
-		rt.outcome.Tried[len(rt.outcome.Tried)-1] = rt.outcome.RoutedTo + " (accepted)"
-		r.mu.Unlock()
-		r.finish(info.OperationContext, "transferred")
+		_, _, _, err := r.update(ctx, info.OperationContext, func(rt *route) bool {
+			n := len(rt.Outcome.Tried)
+			if n == 0 || rt.Outcome.RoutedTo != "" {
+				return false
+			}
+			rt.Outcome.RoutedTo = strings.TrimSuffix(rt.Outcome.Tried[n-1], " (trying)")
+			rt.Outcome.Tried[n-1] = rt.Outcome.RoutedTo + " (accepted)"
+			return true
+		})
+		r.fail(info.OperationContext, err)
+		r.finish(ctx, info.OperationContext, "transferred")
 	case *calling.CallDisconnected:
-		r.finish(info.OperationContext, "caller hung up")
+		r.finish(ctx, info.OperationContext, "caller hung up")
 	}
 }
 
 func (r *Receptionist) transferNext(ctx context.Context, opCtx, callID string) {
-	r.mu.Lock()
-	rt := r.routes[opCtx]
-	if rt == nil || rt.ended {
-		r.mu.Unlock()
+	var e Expert
+	var none bool
+	_, found, changed, err := r.update(ctx, opCtx, func(rt *route) bool {
+		n := len(rt.Outcome.Tried)
+		if rt.Ended || (n > 0 && strings.HasSuffix(rt.Outcome.Tried[n-1], " (trying)")) {
+			return false // over, or a transfer is under way
+		}
+		if len(rt.Next) == 0 {
+			none = true
+			return false
+		}
+		e = rt.Next[0]
+		rt.Next = rt.Next[1:]
+		rt.Outcome.Tried = append(rt.Outcome.Tried, e.Name+" (trying)")
+		return true
+	})
+	switch {
+	case err != nil:
+		r.fail(opCtx, err)
 		return
-	}
-	if len(rt.next) == 0 {
-		r.mu.Unlock()
+	case !found:
+		return
+	case none:
 		tctx, cancel := r.bound(ctx)
 		_, _ = r.Calls.TerminateCall(tctx, callID, nil)
 		cancel()
-		r.finish(opCtx, "no expert available")
+		r.finish(ctx, opCtx, "no expert available")
+		return
+	case !changed:
 		return
 	}
-	e := rt.next[0]
-	rt.next = rt.next[1:]
-	rt.outcome.Tried = append(rt.outcome.Tried, e.Name+" (trying)")
-	r.mu.Unlock()
 	tctx, cancel := r.bound(ctx)
-	_, err := r.Calls.TransferToParticipant(tctx, callID, e.ID, &calling.TransferToParticipantOptions{OperationContext: opCtx})
+	_, err = r.Calls.TransferToParticipant(tctx, callID, e.ID, &calling.TransferToParticipantOptions{OperationContext: opCtx})
 	cancel()
 	if err != nil {
-		r.mu.Lock()
-		rt.outcome.Tried[len(rt.outcome.Tried)-1] = e.Name + " (" + calling.ErrorCode(err) + ")"
-		r.mu.Unlock()
+		_, _, _, uerr := r.update(ctx, opCtx, func(rt *route) bool {
+			rt.Outcome.Tried[len(rt.Outcome.Tried)-1] = e.Name + " (" + calling.ErrorCode(err) + ")"
+			return true
+		})
+		if uerr != nil {
+			r.fail(opCtx, uerr)
+			return
+		}
 		r.transferNext(ctx, opCtx, callID)
 	}
 }
 
-func (r *Receptionist) finish(opCtx, reason string) {
-	r.mu.Lock()
-	rt := r.routes[opCtx]
-	if rt == nil || rt.ended {
-		r.mu.Unlock()
+// finish ends a route once, on whichever replica gets there first, and
+// hands its outcome to Done.
+func (r *Receptionist) finish(ctx context.Context, opCtx, reason string) {
+	rt, _, changed, err := r.update(ctx, opCtx, func(rt *route) bool {
+		if rt.Ended {
+			return false
+		}
+		rt.Ended = true
+		rt.Outcome.Reason = reason
+		for i, t := range rt.Outcome.Tried {
+			rt.Outcome.Tried[i] = strings.Replace(t, " (trying)", "", 1)
+		}
+		return true
+	})
+	if err != nil {
+		r.fail(opCtx, err)
 		return
 	}
-	rt.ended = true
-	rt.outcome.Reason = reason
-	for i, t := range rt.outcome.Tried {
-		rt.outcome.Tried[i] = strings.Replace(t, " (trying)", "", 1)
+	if changed && r.Done != nil {
+		r.Done(rt.Outcome)
 	}
-	o := rt.outcome
-	delete(r.routes, opCtx)
-	r.mu.Unlock()
-	if r.Done != nil {
-		r.Done(o)
+}
+
+// memoryRoutes is the route store of one replica.
+type memoryRoutes struct {
+	mu sync.Mutex
+	n  int
+	m  map[string]memoryRoute
+}
+
+type memoryRoute struct {
+	value   []byte
+	version string
+	end     time.Time
+}
+
+func (s *memoryRoutes) Load(_ context.Context, key string) ([]byte, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[key]
+	if !ok || time.Now().After(e.end) {
+		return nil, "", nil
 	}
+	return e.value, e.version, nil
+}
+
+func (s *memoryRoutes) CompareAndSwap(_ context.Context, key, version string, value []byte, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	for k, e := range s.m { // few routes: drop the old ones
+		if now.After(e.end) {
+			delete(s.m, k)
+		}
+	}
+	if s.m[key].version != version {
+		return false, nil
+	}
+	s.n++
+	s.m[key] = memoryRoute{value: value, version: strconv.Itoa(s.n), end: now.Add(ttl)}
+	return true, nil
 }
 
 func main() {
 	addr := flag.String("addr", "", "Azure: the address to listen on (default $LISTEN, else 127.0.0.1:8080)")
+	redisAddr := flag.String("redis", "", "host:port of a Redis the replicas share the calls' routes on (REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS, REDIS_PREFIX from the environment)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var routes calling.VersionedStore // nil: this process's memory
+	if *redisAddr != "" {
+		store, closeStore, err := redisflag.Open(ctx, *redisAddr, os.Getenv)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "receptionist:", err)
+			os.Exit(2)
+		}
+		defer closeStore()
+		routes = store.Calls()
+	}
 	if os.Getenv("ACS_CONNECTION_STRING") == "" {
-		if err := runOffline(ctx, os.Stdout); err != nil {
+		if err := runOffline(ctx, os.Stdout, routes); err != nil {
 			fmt.Fprintln(os.Stderr, "receptionist:", err)
 			os.Exit(1)
 		}
@@ -307,14 +474,16 @@ func main() {
 		os.Exit(2)
 	}
 	logf := func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
+	cfg.routes = routes
 	if err := runAzure(ctx, cfg, deviceCodeSignIn, logf); err != nil {
 		fmt.Fprintln(os.Stderr, "receptionist:", err)
 		os.Exit(1)
 	}
 }
 
-// runOffline plays a morning at the reception against the switchboard.
-func runOffline(ctx context.Context, out io.Writer) error {
+// runOffline plays a morning at the reception against the switchboard,
+// keeping the routes in routes (nil: memory).
+func runOffline(ctx context.Context, out io.Writer, routes calling.VersionedStore) error {
 	const resourceNumber = "+18005550100"
 	secret := "offline-eventgrid-secret"
 
@@ -400,8 +569,9 @@ func runOffline(ctx context.Context, out io.Writer) error {
 			resp, err := presenceClient.GetPresences(ctx, ids, nil)
 			return resp.Presences, err
 		}),
-		Log:  func(string, ...any) {},
-		Done: func(o Outcome) { outcomes <- o },
+		Log:    func(string, ...any) {},
+		Done:   func(o Outcome) { outcomes <- o },
+		Routes: routes,
 	}
 	r.Register(h)
 	h.OnEvent(r.Handle)
@@ -447,6 +617,7 @@ type azureConfig struct {
 	presenceClientID string // empty: no presence
 	presenceTenantID string
 	addr             string
+	routes           calling.VersionedStore // -redis; nil: memory
 }
 
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -594,6 +765,7 @@ func runAzure(ctx context.Context, cfg azureConfig, signIn signInFunc, logf func
 		CallbackURL: cfg.callbackURL,
 		Experts:     cfg.experts,
 		Presence:    presence,
+		Routes:      cfg.routes,
 		Log:         logf,
 		Done: func(o Outcome) {
 			logf("call from %s -> %q (%s); tried: %s", o.Caller, o.RoutedTo, o.Reason, strings.Join(o.Tried, ", "))

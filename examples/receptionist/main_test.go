@@ -14,13 +14,36 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
 )
 
 func TestReceptionistOffline(t *testing.T) {
+	runMorning(t, nil)
+}
+
+// TestReceptionistOnRedis: with -redis the routes are on the Redis the
+// replicas share, and the morning goes the same way.
+func TestReceptionistOnRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	store, err := redisstore.New(srv.Client(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	runMorning(t, store.Calls())
+	keys, err := srv.Client().Keys(context.Background(), redisstore.DefaultPrefix+"*").Result()
+	if err != nil || len(keys) != 2 {
+		t.Errorf("the two calls' routes in Redis: %v %v", keys, err)
+	}
+}
+
+func runMorning(t *testing.T, routes calling.VersionedStore) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var b strings.Builder
-	if err := runOffline(ctx, &b); err != nil {
+	if err := runOffline(ctx, &b, routes); err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
 	got := b.String()

@@ -27,6 +27,12 @@
 //	TOKENSERVICE_ALLOWED_ORIGINS   optional: comma-separated origins of browser clients
 //	TOKENSERVICE_ADDR              listen address (default "127.0.0.1:8080"; -addr wins)
 //
+// With -redis host:port the replicas of the service share its per-user rate
+// limits on that Redis (teamsuser/redisstore), so a user's burst is the
+// limit, not replicas × limit; REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS and
+// REDIS_PREFIX come from the environment (see the README's "Running many
+// replicas"). Without it each replica keeps its own.
+//
 // It listens on loopback unless -addr (or TOKENSERVICE_ADDR) names another
 // address, and speaks plain HTTP unless -tls-cert and -tls-key name a PEM
 // certificate chain and its key: callers send bearer tokens, so anything
@@ -59,6 +65,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/teamsuser-sdk/teamsuser-go/examples/internal/redisflag"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
@@ -78,16 +85,20 @@ func main() {
 	check := flag.Bool("check", false, "offline: make the sample request, print the answer and exit")
 	tlsCert := flag.String("tls-cert", "", "Azure: PEM certificate chain to serve HTTPS with (with -tls-key)")
 	tlsKey := flag.String("tls-key", "", "Azure: PEM private key of -tls-cert")
+	redisAddr := flag.String("redis", "", "host:port of a Redis the replicas share (REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS, REDIS_PREFIX from the environment)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	var err error
-	if os.Getenv("ACS_CONNECTION_STRING") != "" {
-		err = runAzure(ctx, logger, *addr, *tlsCert, *tlsKey)
-	} else {
-		err = runOffline(ctx, logger, *addr, *check)
+	shared, closeShared, err := sharedState(ctx, *redisAddr)
+	if err == nil {
+		defer closeShared()
+		if os.Getenv("ACS_CONNECTION_STRING") != "" {
+			err = runAzure(ctx, logger, *addr, *tlsCert, *tlsKey, shared)
+		} else {
+			err = runOffline(ctx, logger, *addr, *check, shared)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, errorLine(err))
@@ -106,7 +117,20 @@ func errorLine(err error) string {
 	return name + err.Error()
 }
 
-func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool) error {
+// sharedState is what the replicas share: with a Redis address, the rate
+// limits' buckets on it; without, nothing (each replica its own).
+func sharedState(ctx context.Context, redisAddr string) (tokenservice.RateLimit, func(), error) {
+	if redisAddr == "" {
+		return tokenservice.RateLimit{}, func() {}, nil
+	}
+	store, closeStore, err := redisflag.Open(ctx, redisAddr, os.Getenv)
+	if err != nil {
+		return tokenservice.RateLimit{}, nil, err
+	}
+	return tokenservice.RateLimit{Store: store.RateLimits()}, closeStore, nil
+}
+
+func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool, shared tokenservice.RateLimit) error {
 	// The world: Fabrikam's tenant with a Teams user at a fake Entra ID, and
 	// an ACS resource, both on loopback.
 	entra := fake.NewEntra(nil)
@@ -144,6 +168,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		HTTPClient:    entraSrv.Client(),
 		CORS:          &tokenservice.CORS{AllowedOrigins: []string{"http://localhost:3000"}},
 		Logger:        logger,
+		RateLimit:     shared,
 	})
 	if err != nil {
 		return err
@@ -221,7 +246,7 @@ func sample(ctx context.Context, url, callerToken string) error {
 	return nil
 }
 
-func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey string) error {
+func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey string, shared tokenservice.RateLimit) error {
 	clientID := os.Getenv("TOKENSERVICE_CLIENT_ID")
 	tenants := splitList(os.Getenv("TOKENSERVICE_TENANT_IDS"))
 	if clientID == "" || len(tenants) == 0 {
@@ -243,6 +268,7 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 	opts := &tokenservice.Options{
 		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
 		Logger:         logger,
+		RateLimit:      shared,
 	}
 	if secret := os.Getenv("TOKENSERVICE_CLIENT_SECRET"); secret != "" {
 		opts.OnBehalfOf = tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {

@@ -9,12 +9,49 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // TestTokenServiceOffline runs the example in its -check mode and checks
 // what it prints: the readiness line and a 200 answer for the Teams user,
 // with the ACS token redacted.
 func TestTokenServiceOffline(t *testing.T) {
+	got := runChecked(t, tokenservice.RateLimit{})
+	// The caller's token is printed on purpose (the curl line); the ACS
+	// token in the answer must not be.
+	check := got[strings.Index(got, "check: "):]
+	if strings.Contains(check, "eyJ") {
+		t.Errorf("the answer line shows a token:\n%s", check)
+	}
+}
+
+// TestTokenServiceOnRedis: with -redis the rate limits' buckets are on the
+// Redis the replicas share.
+func TestTokenServiceOnRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	shared, closeShared, err := sharedState(ctx, srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeShared()
+	runChecked(t, shared)
+	keys, err := srv.Client().Keys(ctx, redisstore.DefaultPrefix+"rl:*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Errorf("the check request's bucket in Redis: %v %v", keys, err)
+	}
+	if _, _, err := sharedState(ctx, "127.0.0.1"); err == nil {
+		t.Error("an address without a port was accepted")
+	}
+}
+
+// runChecked runs the example offline in its -check mode and returns what
+// it printed, having checked the readiness line and the 200 answer.
+func runChecked(t *testing.T, shared tokenservice.RateLimit) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +60,7 @@ func TestTokenServiceOffline(t *testing.T) {
 	os.Stdout = w
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	runErr := runOffline(ctx, slog.New(slog.DiscardHandler), "", true)
+	runErr := runOffline(ctx, slog.New(slog.DiscardHandler), "", true, shared)
 	os.Stdout = stdout
 	w.Close()
 	b, _ := io.ReadAll(r)
@@ -33,15 +70,10 @@ func TestTokenServiceOffline(t *testing.T) {
 	}
 	for _, want := range []string{"tokenservice: ready at http://127.0.0.1:", "check: 200", "8:orgid:"} {
 		if !strings.Contains(got, want) {
-			t.Errorf("output lacks %q:\n%s", want, got)
+			t.Fatalf("output lacks %q:\n%s", want, got)
 		}
 	}
-	// The caller's token is printed on purpose (the curl line); the ACS
-	// token in the answer must not be.
-	check := got[strings.Index(got, "check: "):]
-	if strings.Contains(check, "eyJ") {
-		t.Errorf("the answer line shows a token:\n%s", check)
-	}
+	return got
 }
 
 // TestConfigurationErrorNamesTheProgramOnce: a configuration the service
@@ -52,7 +84,7 @@ func TestConfigurationErrorNamesTheProgramOnce(t *testing.T) {
 	t.Setenv("ACS_CONNECTION_STRING", "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0")
 	t.Setenv("TOKENSERVICE_CLIENT_ID", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")
 	t.Setenv("TOKENSERVICE_TENANT_IDS", "not-a-tenant-id")
-	err := runAzure(context.Background(), slog.New(slog.DiscardHandler), "127.0.0.1:0", "", "")
+	err := runAzure(context.Background(), slog.New(slog.DiscardHandler), "127.0.0.1:0", "", "", tokenservice.RateLimit{})
 	if err == nil {
 		t.Fatal("runAzure accepted a tenant id that is not a GUID")
 	}
