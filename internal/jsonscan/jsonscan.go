@@ -157,20 +157,34 @@ func (s *Scanner) More() bool { return s.next('}') }
 // fails (encoding/json reads it unescaped; a caller would have to match it
 // as such). The bytes point into the input.
 func (s *Scanner) Key() []byte {
+	quoted, special := s.Name()
+	if special {
+		s.failed = true
+	}
+	if s.failed {
+		return nil
+	}
+	return quoted[1 : len(quoted)-1]
+}
+
+// Name reads a member's name and the colon after it, and returns the name
+// as written, quotes included, and whether it has escapes or bytes that
+// are not valid UTF-8 (unquote it with encoding/json then). The bytes
+// point into the input.
+func (s *Scanner) Name() (quoted []byte, special bool) {
 	if s.Peek() != '"' {
 		s.failed = true
-		return nil
+		return nil, false
 	}
-	k, esc := s.str()
-	if esc {
-		s.failed = true
-	}
+	start := s.pos
+	_, special = s.str()
+	quoted = s.data[start:s.pos]
 	if s.Peek() != ':' {
 		s.failed = true
-		return nil
+		return nil, false
 	}
 	s.pos++
-	return k
+	return quoted, special
 }
 
 // Array starts reading an array: it reads '[' and reports whether the

@@ -129,8 +129,10 @@ func TestMembers(t *testing.T) {
 		})
 		return got, ok && s.End()
 	}
-	if got, ok := read(`{"x":[1],"bC":"2","a":"1","y":{"a":3}}`); !ok || got["a"] != "1" || got["bC"] != "2" {
-		t.Errorf("got %v, %v", got, ok)
+	for _, good := range []string{`{"x":[1],"bC":"2","a":"1","y":{"a":3}}`, " {\n \"a\" : \"1\" ,\t\"bC\"\r:\"2\" } "} {
+		if got, ok := read(good); !ok || got["a"] != "1" || got["bC"] != "2" {
+			t.Errorf("%s: got %v, %v", good, got, ok)
+		}
 	}
 	for _, bad := range []string{`{"A":"1"}`, `{"bc":"1"}`, `{"a":"1","a":"2"}`, `{"\u0061":"1"}`, `{"a":1}`, `{"a":"1"`, `[]`} {
 		if _, ok := read(bad); ok {

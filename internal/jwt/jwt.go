@@ -24,6 +24,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/jsonscan"
 )
 
 // MaxTokenSize is the largest token, in bytes, that Parse accepts. Entra ID
@@ -210,7 +212,7 @@ func objectMembers(data []byte) (Members, error) {
 	}
 	obj := b[:end]
 	if len(trimJSONSpace(b[end:])) > 0 {
-		if json.Valid(obj) {
+		if s := jsonscan.New(obj); s.Skip() != nil && s.End() {
 			return Members{}, errTrailing
 		}
 		return Members{}, errNotObject
@@ -218,25 +220,23 @@ func objectMembers(data []byte) (Members, error) {
 	if n > maxClaimCount {
 		return Members{}, errTooMany
 	}
-	if !json.Valid(obj) {
-		return Members{}, errNotObject
-	}
-	// obj is one valid JSON object of n members: what follows reads it
-	// without checking its syntax again.
+	// One pass reads and validates the object (jsonscan accepts what
+	// json.Valid accepts).
 	list := make([]member, 0, n)
-	i := skipSpace(obj, 1)
-	for obj[i] != '}' {
-		k := stringEnd(obj, i)
-		name, err := unquote(obj[i:k])
+	s := jsonscan.New(obj)
+	for ok := s.Object(); ok; ok = s.More() {
+		quoted, _ := s.Name()
+		if s.Failed() {
+			break
+		}
+		name, err := unquote(quoted)
 		if err != nil {
 			return Members{}, errNotObject
 		}
-		v := skipSpace(obj, skipSpace(obj, k)+1) // past the colon
-		e := valueEnd(obj, v)
-		list = append(list, member{name: name, value: obj[v:e]})
-		if i = skipSpace(obj, e); obj[i] == ',' {
-			i = skipSpace(obj, i+1)
-		}
+		list = append(list, member{name: name, value: s.Skip()})
+	}
+	if !s.End() {
+		return Members{}, errNotObject
 	}
 	if repeated(list) {
 		return Members{}, errDuplicate
@@ -264,56 +264,6 @@ func repeated(list []member) bool {
 		seen[string(e.name)] = struct{}{}
 	}
 	return false
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the offset just past the valid JSON string at b[i].
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the offset just past the valid JSON value at b[i].
-func valueEnd(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = stringEnd(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-	}
-	return i
 }
 
 // unquote returns the text of a valid JSON string as encoding/json reads
