@@ -21,8 +21,10 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	callfake "github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // A replica is the test binary started again with roleEnv set: it builds
@@ -108,6 +110,11 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 	mux := http.NewServeMux()
 	mux.Handle("/graph", refusals(h, o))
 	mux.Handle("/callbacks", refusals(cb, o))
+	tokens, err := tokenService(cfg, store)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/api/token", tokens)
 	srv := httpserver.New("127.0.0.1:0", mux, nil)
 	ln, err := srv.Listen()
 	if err != nil {
@@ -256,4 +263,25 @@ func statusLine(st calling.CallStatus) string {
 		reason = fmt.Sprintf("%d/%d", st.EndReason.Code, st.EndReason.SubCode)
 	}
 	return fmt.Sprintf("%s %d %s %s", st.State, st.ParticipantsSequence, target, reason)
+}
+
+// tokenService is a replica's token service: callers forward their Teams
+// token, which it exchanges at identity/fake's ACS; the per-user rate
+// limits are on the shared store.
+func tokenService(cfg replicaConfig, store *redisstore.Store) (*tokenservice.Service, error) {
+	client, err := identity.NewClientFromConnectionString(cfg.IdentityConnectionString,
+		&identity.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return nil, err
+	}
+	return tokenservice.New(tokenservice.Config{
+		Exchanger: client,
+		AppID:     cfg.TokenServiceAppID,
+		Audiences: []string{cfg.TokenServiceAppID},
+		Tenants:   []string{cfg.TenantID},
+	}, &tokenservice.Options{
+		ForwardedAppID: cfg.ForwardedAppID,
+		AuthorityHost:  cfg.EntraURL,
+		RateLimit:      tokenservice.RateLimit{Store: store.RateLimits(), Burst: tokenBurst, Every: time.Hour},
+	})
 }

@@ -26,7 +26,9 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	chatfake "github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
+	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
 // roleEnv, set, makes the test binary a replica: its value is the
@@ -342,10 +344,26 @@ func TestReplicas(t *testing.T) {
 	t.Cleanup(acs.Close)
 	expert := sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c01", callfake.Answers())
 
+	// Tokens: a fake Entra ID and ACS identity service, and Fabrikam's users.
+	const apiAppID, webAppID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
+	entra := identityfake.NewEntra(nil)
+	fabrikam := entra.AddTenant("Fabrikam")
+	var tokenUsers []identityfake.TestUser
+	for _, name := range []string{"Adele Vance", "Alex Wilber", "Megan Bowen"} {
+		tokenUsers = append(tokenUsers, entra.AddUser(fabrikam.ID, name))
+	}
+	entraSrv := httptest.NewServer(entra.Handler())
+	t.Cleanup(entraSrv.Close)
+	acsIdentity := identityfake.New(&identityfake.Options{Entra: entra})
+	acsIdentitySrv := acsIdentity.NewServer()
+	t.Cleanup(acsIdentitySrv.Close)
+
 	cfg := replicaConfig{
 		RedisAddr: rsrv.Addr(), GraphURL: gsrv.URL + "/v1.0", GraphToken: graph.TokenFor(sd.Alice.ID), UserID: sd.Alice.ID,
 		Resources: resources, LeaderLease: 300 * time.Millisecond, RenewEvery: 2 * time.Second,
 		ACSConnectionString: sb.ConnectionString(acs.URL), ACSURL: acs.URL, ACSResourceID: sb.ResourceID(),
+		IdentityConnectionString: acsIdentity.ConnectionString(acsIdentitySrv.URL), EntraURL: entraSrv.URL, TenantID: fabrikam.ID,
+		TokenServiceAppID: apiAppID, ForwardedAppID: webAppID,
 	}
 	var refMu sync.Mutex
 	refChanges := map[string][]string{} // call -> statusLine of each OnChange
@@ -437,6 +455,37 @@ func TestReplicas(t *testing.T) {
 	settle()
 
 	t.Logf("%v: Renewals: by one replica", time.Since(began).Round(time.Millisecond))
+	// Tokens: each user's requests go round the replicas; the rate limit
+	// holds across them.
+	askToken := func(caller, teams string) int {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.proxy.URL+"/api/token", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+caller)
+		req.Header.Set(tokenservice.TeamsTokenHeader, teams)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, u := range tokenUsers {
+		// What the user's client holds: a token for the service's API, and
+		// a Teams token it forwards.
+		caller, _, err := entra.TeamsUserToken(u, webAppID, identityfake.V2(), identityfake.WithAudience(apiAppID))
+		require.NoError(t, err)
+		teams, _, err := entra.TeamsUserToken(u, webAppID)
+		require.NoError(t, err)
+		answers := map[int]int{}
+		for range 3 * tokenBurst {
+			answers[askToken(caller, teams)]++
+		}
+		require.Equal(t, map[int]int{http.StatusOK: tokenBurst, http.StatusTooManyRequests: 2 * tokenBurst}, answers,
+			"%s: the burst is the limit, not replicas × the limit", u.DisplayName)
+	}
+	exchanges, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
+	t.Logf("%d exchanges for %d users", exchanges, len(tokenUsers))
+
 	// Renewals: by one replica, the leader, under its lease.
 	leaderWrites := func(evs []event) map[string]string { // token -> replica
 		out := map[string]string{}
@@ -590,4 +639,14 @@ type replicaConfig struct {
 	ACSConnectionString string // calling/fake's HTTP face
 	ACSURL              string
 	ACSResourceID       string
+
+	IdentityConnectionString string // identity/fake's HTTP face
+	EntraURL                 string
+	TenantID                 string
+	TokenServiceAppID        string
+	ForwardedAppID           string // the client app that gets the Teams tokens
 }
+
+// tokenBurst is each user's burst at the token service; the test's
+// requests come faster than one refill.
+const tokenBurst = 3
