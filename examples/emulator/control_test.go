@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -574,5 +580,50 @@ func TestSeedingAndChats(t *testing.T) {
 	}
 	if st, _ := s.control(t, http.MethodPut, "/api/users/nobody/presence", `{"availability":"Available"}`); st != http.StatusNotFound {
 		t.Errorf("presence of nobody: %d", st)
+	}
+}
+
+// TestOpsAreTheFakes: the operations the control API knows for each
+// service are exactly the Op constants of its fake, so that a fault can
+// name any operation the fake has, and none it has not.
+func TestOpsAreTheFakes(t *testing.T) {
+	for svc, dir := range map[string]string{svcIdentity: "../../identity/fake", svcCalling: "../../calling/fake", svcGraph: "../../chat/fake"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(gotoken.NewFileSet(), filepath.Join(dir, e.Name()), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range f.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != gotoken.CONST {
+					continue
+				}
+				for _, s := range g.Specs {
+					vs := s.(*ast.ValueSpec)
+					for i, n := range vs.Names {
+						if strings.HasPrefix(n.Name, "Op") && i < len(vs.Values) {
+							if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
+								v, _ := strconv.Unquote(lit.Value)
+								want = append(want, v)
+							}
+						}
+					}
+				}
+			}
+		}
+		got := slices.Clone(ops[svc])
+		slices.Sort(want)
+		slices.Sort(got)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: the control API knows %v, the fake has %v", svc, got, want)
+		}
 	}
 }
