@@ -261,7 +261,21 @@ func createCallWire(targets []identity.Identifier, callbackURL string, o CreateC
 	if req.SourceCallerIDNumber, err = checkCallerID("opts.SourceCallerID", o.SourceCallerID); err != nil {
 		return nil, err
 	}
-	if phone && req.SourceCallerIDNumber == nil {
+	// Which sources go together is not documented: CreateCallRequest
+	// (CallAutomation/stable/2026-03-12) has source (an ACS user),
+	// teamsAppSource (a Teams resource account) and sourceCallerIdNumber,
+	// all optional, with no rule between them. The client refuses source
+	// with teamsAppSource, two callers for one call (choice), and needs a
+	// caller id for a phone target unless the call comes from a Teams
+	// resource account, whose own number is shown (Learn: "Place
+	// server-initiated outbound calls with Teams Phone extensibility"
+	// calls a phone with no caller id and TeamsAppSource set; the
+	// troubleshooting tip requires SourceCallerId for phone targets
+	// otherwise).
+	if o.Source != nil && o.TeamsAppSource != nil {
+		return nil, &ArgumentError{Arg: "opts.TeamsAppSource", Problem: ErrTwoSources.Error(), Err: ErrTwoSources}
+	}
+	if phone && req.SourceCallerIDNumber == nil && o.TeamsAppSource == nil {
 		return nil, missingCallerID("opts.SourceCallerID")
 	}
 	if o.Source != nil && o.Source.ID == "" {

@@ -37,6 +37,11 @@ func argErr(arg, problem string) error { return &ArgumentError{Arg: arg, Problem
 // needs a number of the resource to show to the callee.
 var ErrMissingCallerID = errors.New("a phone number target needs a source caller id: set SourceCallerID to a number of the ACS resource")
 
+// ErrTwoSources is wrapped by the *ArgumentError of a CreateCall whose
+// options name two callers: an ACS user (Source) and a Teams resource
+// account (TeamsAppSource).
+var ErrTwoSources = errors.New("a call comes from one source: set Source or TeamsAppSource, not both")
+
 func missingCallerID(arg string) error {
 	return &ArgumentError{Arg: arg, Problem: ErrMissingCallerID.Error(), Err: ErrMissingCallerID}
 }

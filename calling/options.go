@@ -9,7 +9,8 @@ import (
 // CreateCallOptions are the optional parameters of CreateCall.
 type CreateCallOptions struct {
 	// SourceCallerID is the number of the ACS resource shown to phone
-	// callees. It is required when a target is a phone number.
+	// callees. It is required when a target is a phone number, unless
+	// TeamsAppSource is set.
 	SourceCallerID *identity.PhoneNumberIdentifier
 	// SourceDisplayName is the display name shown to phone callees.
 	SourceDisplayName string
@@ -17,7 +18,8 @@ type CreateCallOptions struct {
 	// use the resource's own.
 	Source *identity.CommunicationUserIdentifier
 	// TeamsAppSource makes the call come from a Teams resource account
-	// (a Teams app identity) instead.
+	// (a Teams app identity, Teams Phone extensibility) instead; it
+	// cannot be set with Source (ErrTwoSources).
 	TeamsAppSource *identity.MicrosoftTeamsAppIdentifier
 	// OperationContext is echoed in the call's events.
 	OperationContext string

@@ -25,6 +25,11 @@ func testArgumentErrors(t *testing.T, s *suite) {
 	wantArgErr(t, "group CreateCall with a phone and no caller id", err, calling.ErrMissingCallerID)
 	_, err = svc.CreateCall(ctx, nil, s.CallbackURL, nil)
 	wantArgErr(t, "CreateCall without targets", err, nil)
+	_, err = svc.CreateCall(ctx, []identity.Identifier{teams}, s.CallbackURL, &calling.CreateCallOptions{
+		Source:         &identity.CommunicationUserIdentifier{ID: "8:acs:00000000-0000-4000-8000-000000000000_00000001"},
+		TeamsAppSource: &identity.MicrosoftTeamsAppIdentifier{AppID: "00000000-0000-4000-8000-0000000000ab"},
+	})
+	wantArgErr(t, "CreateCall from an ACS user and a Teams resource account", err, calling.ErrTwoSources)
 	_, err = svc.CreateCall(ctx, []identity.Identifier{teams}, "", nil)
 	wantArgErr(t, "CreateCall without a callback URL", err, nil)
 	_, err = svc.CreateCall(ctx, []identity.Identifier{teams}, "ftp://example.com/cb", nil)
@@ -144,6 +149,21 @@ func testPSTNCall(t *testing.T, s *suite) {
 	expect[*calling.CallConnected](s, resp.CallConnectionID)
 	pu := expect[*calling.ParticipantsUpdated](s, resp.CallConnectionID)
 	s.wantRoster("ParticipantsUpdated", pu.Participants, []identity.Identifier{phone}, nil)
+}
+
+// A Teams resource account (Teams Phone extensibility) calls a phone
+// without a caller id of the resource (Learn: "Place server-initiated
+// outbound calls with Teams Phone extensibility" sets TeamsAppSource and no
+// caller id); the call comes from the account.
+func testPSTNCallFromResourceAccount(t *testing.T, s *suite) {
+	phone := s.phone(fake.Answers())
+	account := identity.MicrosoftTeamsAppIdentifier{AppID: fmt.Sprintf("2bd4d0d2-0000-4000-8000-%012d", uniq())}
+	resp := must(s.Service.CreateCall(s.ctx(), []identity.Identifier{phone}, s.CallbackURL, &calling.CreateCallOptions{TeamsAppSource: &account}))(t, "CreateCall")
+	if resp.Source == nil || !identity.Equal(resp.Source, account) {
+		t.Errorf("CreateCall source %v, want the resource account", resp.Source)
+	}
+	expect[*calling.CallConnected](s, resp.CallConnectionID)
+	s.wantRoster("call from the resource account", expect[*calling.ParticipantsUpdated](s, resp.CallConnectionID).Participants, []identity.Identifier{phone}, nil)
 }
 
 func testGroupCall(t *testing.T, s *suite) {

@@ -193,6 +193,7 @@ var cases = []testCase{
 	{name: "UnknownCallIsNotFound", run: testNotFound},
 	{name: "VoIPCallToTeamsUser", parties: true, run: testVoIPCall},
 	{name: "PSTNCall", parties: true, run: testPSTNCall},
+	{name: "PSTNCallFromResourceAccount", parties: true, run: testPSTNCallFromResourceAccount},
 	{name: "GroupCall", parties: true, run: testGroupCall},
 	{name: "CreateCallToUnavailableTeamsUser", parties: true, run: testUnavailable},
 	{name: "CreateCallDeclined", parties: true, run: testDeclined},

@@ -804,3 +804,21 @@ func TestEventGridValidationHandshake(t *testing.T) {
 		}
 	}
 }
+
+// The HTTP face refuses what the client does not send: a call from an ACS
+// user and a Teams resource account at once (the spec has no rule: the
+// module's choice, calling.ErrTwoSources), and a phone target without a
+// caller id unless a resource account calls. Issue 14 §24.
+func TestHTTPFaceCreateCallSources(t *testing.T) {
+	h := newHarness(t, nil)
+	h.sb.AddPhoneNumber("+14255550170", fake.Answers())
+	path := "/calling/callConnections?api-version=" + calling.DefaultAPIVersion
+	target := `"targets":[{"kind":"phoneNumber","phoneNumber":{"value":"+14255550170"}}],"callbackUri":"https://app.contoso.com/cb"`
+	app := `"teamsAppSource":{"appId":"2bd4d0d2-0000-4000-8000-000000000002","cloud":"public"}`
+	resp, body := h.do(t, http.MethodPost, path, []byte(`{`+target+`,"source":{"id":"8:acs:r_1"},`+app+`}`), nil)
+	wantCode(t, "source and teamsAppSource", resp, body, http.StatusBadRequest, "BadRequest")
+	resp, body = h.do(t, http.MethodPost, path, []byte(`{`+target+`}`), nil)
+	wantCode(t, "a phone without a caller id", resp, body, http.StatusBadRequest, "BadRequest")
+	resp, body = h.do(t, http.MethodPost, path, []byte(`{`+target+`,`+app+`}`), nil)
+	wantCode(t, "a phone called by a resource account", resp, body, http.StatusCreated, "")
+}

@@ -30,8 +30,13 @@ func (sb *Switchboard) createCall(targets []identity.Identifier, callbackURL str
 	if e := sb.checkCallerID(o.SourceCallerID); e != nil {
 		return calling.CallConnectionProperties{}, e
 	}
+	// The client's rules (calling's createCallWire): one source, and a
+	// caller id for a phone target unless a Teams resource account calls.
+	if o.Source != nil && o.TeamsAppSource != nil {
+		return calling.CallConnectionProperties{}, badRequest("A call has one source: source and teamsAppSource cannot both be set.")
+	}
 	for _, t := range targets {
-		if e := sb.checkTarget("target", t, o.SourceCallerID, true); e != nil {
+		if e := sb.checkTarget("target", t, o.SourceCallerID, o.TeamsAppSource == nil); e != nil {
 			return calling.CallConnectionProperties{}, e
 		}
 	}

@@ -87,18 +87,23 @@ func TestRequestsRoundTrip(t *testing.T) {
 	c := client(t, tr)
 
 	tr.status, tr.body = 201, []byte(`{"callConnectionId":"c1"}`)
-	co := calling.CreateCallOptions{SourceCallerID: caller, SourceDisplayName: "Contoso", Source: &acs, TeamsAppSource: &app, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans}
-	_, err := c.CreateCall(ctx, []identity.Identifier{teams, gov, phone, acs, app}, cb, &co)
-	require.NoError(t, err)
-	cc, err := decodeCreateCall(unmarshal[callwire.CreateCallRequest](t, tr.last))
-	require.NoError(t, err)
-	require.Equal(t, []identity.Identifier{teams, gov, phone, acs, app}, cc.Targets)
-	require.Equal(t, cb, cc.CallbackURL)
-	require.Equal(t, co, cc.Options)
+	// One source at a time: Source and TeamsAppSource cannot go together.
+	for _, co := range []calling.CreateCallOptions{
+		{SourceCallerID: caller, SourceDisplayName: "Contoso", Source: &acs, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans},
+		{SourceCallerID: caller, SourceDisplayName: "Contoso", TeamsAppSource: &app, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans},
+	} {
+		_, err := c.CreateCall(ctx, []identity.Identifier{teams, gov, phone, acs, app}, cb, &co)
+		require.NoError(t, err)
+		cc, err := decodeCreateCall(unmarshal[callwire.CreateCallRequest](t, tr.last))
+		require.NoError(t, err)
+		require.Equal(t, []identity.Identifier{teams, gov, phone, acs, app}, cc.Targets)
+		require.Equal(t, cb, cc.CallbackURL)
+		require.Equal(t, co, cc.Options)
+	}
 
 	tr.status = 200
 	ao := calling.AnswerCallOptions{AnsweredBy: &acs, OperationContext: "op", CallIntelligence: intel, MediaStreaming: media, Transcription: trans}
-	_, err = c.AnswerCall(ctx, "icc", cb, &ao)
+	_, err := c.AnswerCall(ctx, "icc", cb, &ao)
 	require.NoError(t, err)
 	ac, err := decodeAnswerCall(unmarshal[callwire.AnswerCallRequest](t, tr.last))
 	require.NoError(t, err)
