@@ -20,14 +20,14 @@ import (
 // URL) on every replica; Store.ChatSubscriptions makes it. It is safe for
 // concurrent use.
 //
-// Keys, all under one hash tag ({chat:<name>}) so that each script touches
-// one slot of a cluster:
+// Keys, all under one hash tag ({<name>}) so that each script touches one
+// slot of a cluster:
 //
-//	<prefix>{chat:<name>}:token            the fencing counter (30 days after its last use)
-//	<prefix>{chat:<name>}:lease:<lease>    "<token> <holder>", until the lease ends
-//	<prefix>{chat:<name>}:res:<resource>   hash: id, rec (the record as JSON)
-//	<prefix>{chat:<name>}:id:<id>          the resource of subscription <id>
-//	<prefix>{chat:<name>}:all              sorted set of the resources, by the end of their records
+//	<prefix>chat:{<name>}:token            the fencing counter (30 days after its last use)
+//	<prefix>chat:{<name>}:lease:<lease>    "<token> <holder>", until the lease ends
+//	<prefix>chat:{<name>}:res:<resource>   hash: id, rec (the record as JSON)
+//	<prefix>chat:{<name>}:id:<id>          the resource of subscription <id>
+//	<prefix>chat:{<name>}:all              sorted set of the resources, by the end of their records
 //
 // A record, its id key and its entry in :all end
 // chat.SubscriptionRecordGrace after the subscription's expiry; :all ends
@@ -44,7 +44,7 @@ import (
 // (see chat.SubscriptionManager.Run).
 type ChatSubscriptions struct {
 	s   *Store
-	key string // <prefix>{chat:<name>}:
+	key string // <prefix>chat:{<name>}:
 }
 
 // ChatSubscriptions returns the chat.SubscriptionStore named name: give the
@@ -60,24 +60,19 @@ func (s *Store) ChatSubscriptions(name string) (*ChatSubscriptions, error) {
 	case strings.ContainsAny(name, "{}"):
 		return nil, &ArgumentError{Arg: "name", Problem: "must not contain '{' or '}'"}
 	}
-	return &ChatSubscriptions{s: s, key: s.prefix + "{chat:" + name + "}:"}, nil
+	return &ChatSubscriptions{s: s, key: s.key(chatKind, name) + ":"}, nil
 }
 
 var _ chat.SubscriptionStore = (*ChatSubscriptions)(nil)
+
+const chatKind = "chat"
 
 // fail wraps an error of Redis, or says the store is closed.
 func (c *ChatSubscriptions) fail(op string, err error) error {
 	if c.s.ctx.Err() != nil {
 		return ErrClosed
 	}
-	return fmt.Errorf("redisstore: chat subscriptions: %s: %w", op, err)
-}
-
-func (c *ChatSubscriptions) closed() error {
-	if c.s.ctx.Err() != nil {
-		return ErrClosed
-	}
-	return nil
+	return wrap("chat subscriptions: "+op, err)
 }
 
 // leaseValue is a lease's key value, which every fenced write compares.
@@ -110,11 +105,10 @@ return {1, tok}
 
 // Lease implements chat.SubscriptionStore.
 func (c *ChatSubscriptions) Lease(ctx context.Context, name, holder string, ttl time.Duration) (chat.Lease, bool, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return chat.Lease{}, false, err
 	}
-	ms := max(ttl.Milliseconds(), 1)
-	res, err := leaseScript.Run(ctx, c.s.rdb, []string{c.key + "lease:" + name, c.key + "token"}, holder, ms, counterTTL.Milliseconds()).Slice()
+	res, err := leaseScript.Run(ctx, c.s.rdb, []string{c.key + "lease:" + name, c.key + "token"}, holder, millis(ttl), millis(counterTTL)).Slice()
 	if err != nil {
 		return chat.Lease{}, false, c.fail("lease", err)
 	}
@@ -142,7 +136,7 @@ return 0
 
 // ReleaseLease implements chat.SubscriptionStore.
 func (c *ChatSubscriptions) ReleaseLease(ctx context.Context, l chat.Lease) error {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return err
 	}
 	if err := releaseScript.Run(ctx, c.s.rdb, []string{c.key + "lease:" + l.Name}, leaseValue(l)).Err(); err != nil {
@@ -200,7 +194,7 @@ func decodeRecord(b []byte) (chat.SubscriptionRecord, error) {
 
 // Subscription implements chat.SubscriptionStore.
 func (c *ChatSubscriptions) Subscription(ctx context.Context, id string) (chat.SubscriptionRecord, bool, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return chat.SubscriptionRecord{}, false, err
 	}
 	res, err := c.s.rdb.Get(ctx, c.key+"id:"+id).Result()
@@ -219,7 +213,7 @@ func (c *ChatSubscriptions) Subscription(ctx context.Context, id string) (chat.S
 
 // Resource implements chat.SubscriptionStore.
 func (c *ChatSubscriptions) Resource(ctx context.Context, resource string) (chat.SubscriptionRecord, bool, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return chat.SubscriptionRecord{}, false, err
 	}
 	b, err := c.s.rdb.HGet(ctx, c.key+"res:"+resource, "rec").Bytes()
@@ -239,7 +233,7 @@ func (c *ChatSubscriptions) Resource(ctx context.Context, resource string) (chat
 // Subscriptions implements chat.SubscriptionStore. It also drops the
 // index entries of records that ended.
 func (c *ChatSubscriptions) Subscriptions(ctx context.Context) ([]chat.SubscriptionRecord, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return nil, err
 	}
 	all := c.key + "all"
@@ -300,7 +294,7 @@ return 1
 // Put implements chat.SubscriptionStore. A record that ended already
 // (past its grace) is refused.
 func (c *ChatSubscriptions) Put(ctx context.Context, rec chat.SubscriptionRecord, replaces string, fence chat.Lease) (bool, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return false, err
 	}
 	s := rec.Subscription
@@ -337,7 +331,7 @@ return 1
 
 // Delete implements chat.SubscriptionStore.
 func (c *ChatSubscriptions) Delete(ctx context.Context, resource, id string, fence chat.Lease) (bool, error) {
-	if err := c.closed(); err != nil {
+	if err := c.s.check(ctx); err != nil {
 		return false, err
 	}
 	n, err := deleteScript.Run(ctx, c.s.rdb,

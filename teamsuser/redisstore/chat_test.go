@@ -86,7 +86,7 @@ func TestChatSubscriptionsAtRest(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, keys)
 	for _, k := range keys {
-		require.True(t, strings.HasPrefix(k, "contoso:{chat:alice}:"), k)
+		require.True(t, strings.HasPrefix(k, "contoso:chat:{alice}:"), k)
 		ttl, err := rdb.PTTL(ctx, k).Result()
 		require.NoError(t, err)
 		require.Positive(t, ttl, "key %s has no TTL", k)

@@ -619,7 +619,7 @@ func TestReplicas(t *testing.T) {
 func resourceKeys(resources []string) []string {
 	var keys []string
 	for _, r := range resources {
-		keys = append(keys, prefix+"{chat:"+chatName+"}:res:"+r)
+		keys = append(keys, prefix+"chat:{"+chatName+"}:res:"+r)
 	}
 	return keys
 }
