@@ -85,6 +85,9 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 	if oe == nil {
 		oe = checkScopes(g.scopes, rt.scopes)
 	}
+	if oe == nil {
+		oe = checkQuery(query, rt.query)
+	}
 	if oe != nil {
 		req.Status = oe.status
 		s.logRequest(req)

@@ -195,6 +195,9 @@ func (h httpFace) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if oe == nil {
 		oe = checkScopes(c.scopes, rt.scopes)
 	}
+	if oe == nil {
+		oe = checkQuery(c.query, rt.query)
+	}
 	if oe != nil {
 		entry.Status = oe.status
 		c.writeError(w, oe)
@@ -625,17 +628,31 @@ func hReaction(unset bool) func(c *reqCtx, p params) (result, *opError) {
 	}
 }
 
+// hostedContentRead is a chatMessageHostedContent as Graph reads it:
+// contentBytes and contentType are "Write-only" (the chatMessageHostedContent
+// resource) and "always set to null" in the answers of
+// chatmessagehostedcontent-get and chatmessage-list-hostedcontents, the keys
+// present; the bytes come from …/$value.
+type hostedContentRead struct {
+	ID           string  `json:"id"`
+	ContentBytes *string `json:"contentBytes"`
+	ContentType  *string `json:"contentType"`
+}
+
 func hHostedContents(c *reqCtx, p params) (result, *opError) {
 	hs, oe := c.s.hostedContents(c.user, p["chat-id"], p["message-id"])
 	if oe != nil {
 		return result{}, oe
 	}
+	ctx := c.base + "/$metadata#chats('" + p["chat-id"] + "')/messages('" + p["message-id"] + "')/hostedContents"
 	id, one := p["hosted-content-id"]
 	if !one {
-		col := gw.Collection[gw.HostedContent]{Value: make([]gw.HostedContent, len(hs))}
+		col := gw.Collection[hostedContentRead]{Context: ctx, Value: make([]hostedContentRead, len(hs))}
 		for i, h := range hs {
-			col.Value[i] = gw.HostedContent{ID: h.id, ContentType: h.contentType}
+			col.Value[i] = hostedContentRead{ID: h.id}
 		}
+		n := len(hs)
+		col.Count = &n
 		return result{status: http.StatusOK, body: col}, nil
 	}
 	for _, h := range hs {
@@ -645,7 +662,10 @@ func hHostedContents(c *reqCtx, p params) (result, *opError) {
 		if strings.HasSuffix(c.escPath, "/$value") {
 			return result{status: http.StatusOK, raw: h.data, rawTyp: h.contentType}, nil
 		}
-		return result{status: http.StatusOK, body: gw.HostedContent{ID: h.id, ContentType: h.contentType}}, nil
+		return result{status: http.StatusOK, body: struct {
+			Context string `json:"@odata.context"`
+			hostedContentRead
+		}{ctx + "/$entity", hostedContentRead{ID: h.id}}}, nil
 	}
 	return result{}, errNotFound("Hosted content " + quote(id) + " was not found.")
 }

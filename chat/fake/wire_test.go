@@ -147,6 +147,25 @@ func TestHTTPQueryRules(t *testing.T) {
 	}
 	assert.Equal(t, []string{sent[4].ID, sent[3].ID, sent[2].ID, sent[1].ID, sent[0].ID}, got)
 
+	// Options the page does not list are refused as Graph's OData layer
+	// refuses them (microsoftgraph/microsoft-graph-docs#15592).
+	for _, q := range []string{"$select=id", "$count=true", "$search=x", "$skip=1", "$expand=replies"} {
+		r, _ := list(q)
+		assert.Equal(t, 400, r.status, "query %s", q)
+		if r.status == 400 {
+			assert.Contains(t, graphError(t, r).Message, "Query option '", "query %s", q)
+		}
+	}
+	r0 := rawDo(t, "GET", msgs+"/"+sent[0].ID+"?$select=body", tok, "")
+	assert.Equal(t, 400, r0.status, "chatmessage-get takes no OData option: %s", r0.body)
+	assert.Contains(t, graphError(t, r0).Message, "Query option 'Select' is not allowed")
+	r0 = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$select=topic", tok, "")
+	assert.Equal(t, 400, r0.status, "chat-list takes no $select")
+	r0 = rawDo(t, "GET", srv.URL+"/v1.0/me?$select=id,displayName", tok, "")
+	assert.Equal(t, 200, r0.status, "user-get takes $select: %s", r0.body)
+	r0 = rawDo(t, "GET", msgs+"?$top=1&model=A", tok, "")
+	assert.Equal(t, 200, r0.status, "parameters that are not OData options are not the fake's to judge")
+
 	// Chats: $top and $filter.
 	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$top=51", tok, "")
 	assert.Equal(t, 400, r.status)
@@ -252,6 +271,17 @@ func TestHostedContentsServed(t *testing.T) {
 	r := rawDo(t, "GET", base, tok, "")
 	require.Equal(t, 200, r.status)
 	assert.Contains(t, string(r.body), hid)
+	// contentBytes and contentType are write-only: null when read
+	// (chatMessageHostedContent; chatmessagehostedcontent-get "always set
+	// to null"), the keys present.
+	assert.Contains(t, string(r.body), `"contentBytes":null,"contentType":null`)
+	assert.NotContains(t, string(r.body), "image/png")
+	r = rawDo(t, "GET", base+"/"+hid, tok, "")
+	require.Equal(t, 200, r.status)
+	var one map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &one))
+	assert.Equal(t, map[string]any{"@odata.context": srv.URL + "/v1.0/$metadata#chats('" + sd.Meeting.ChatID + "')/messages('" + m.ID + "')/hostedContents/$entity",
+		"id": hid, "contentBytes": nil, "contentType": nil}, one)
 	r = rawDo(t, "GET", base+"/"+hid+"/$value", tok, "")
 	require.Equal(t, 200, r.status)
 	assert.Equal(t, "PNGDATA", string(r.body))
