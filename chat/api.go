@@ -92,6 +92,11 @@ type Service interface {
 	// once, in the order of userIDs, duplicates removed.
 	GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (GetPresencesResponse, error)
 
+	// GetUser reads a user's profile: the signed-in user's when userID is
+	// "", otherwise the user with this Entra object id or user principal
+	// name, of the signed-in user's tenant.
+	GetUser(ctx context.Context, userID string, opts *GetUserOptions) (GetUserResponse, error)
+
 	// SendMessage sends a message to a chat as the signed-in user.
 	SendMessage(ctx context.Context, chatID string, msg NewMessage, opts *SendMessageOptions) (SendMessageResponse, error)
 	// ListMessages lists a chat's messages, newest first (at most
@@ -332,6 +337,15 @@ type GetPresencesResponse struct {
 	// for. A user Graph does not know comes back with availability and
 	// activity PresenceUnknown.
 	Presences []Presence
+}
+
+// GetUserOptions are the optional parameters of GetUser.
+type GetUserOptions struct{}
+
+// GetUserResponse is the result of GetUser.
+type GetUserResponse struct {
+	// User is the user's profile.
+	User User
 }
 
 // MaxPresencesPerRequest is the most user ids Graph's getPresencesByUserId

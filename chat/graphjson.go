@@ -14,9 +14,9 @@ import (
 // in chat/fake serves; applications can use it to store values, or to
 // build and read resource data in tests.
 //
-// v is one of Chat, Member, Message, OnlineMeeting or Presence (each as
-// Graph's chat, aadUserConversationMember, chatMessage, onlineMeeting and
-// presence resources), a slice of one of them (a JSON array), NewMessage
+// v is one of Chat, Member, Message, OnlineMeeting, Presence or User (each
+// as Graph's chat, aadUserConversationMember, chatMessage, onlineMeeting,
+// presence and user resources), a slice of one of them (a JSON array), NewMessage
 // (the body of a message POST), CreateOnlineMeetingOptions (the body of
 // POST /me/onlineMeetings), or a page — ListChatsPageResponse,
 // ListMessagesPageResponse, ListChannelMessagesPageResponse,
@@ -62,6 +62,10 @@ func MarshalGraphJSON(v any) ([]byte, error) {
 		w = meetingToWire(*x)
 	case []OnlineMeeting:
 		w = meetingsToWire(x)
+	case User:
+		w = userToWire(x)
+	case *User:
+		w = userToWire(*x)
 	case Presence:
 		w = presenceToWire(x)
 	case *Presence:
@@ -121,6 +125,8 @@ func UnmarshalGraphJSON(data []byte, v any) error {
 		err = decodeInto(data, x, meetingFromWire)
 	case *[]OnlineMeeting:
 		err = decodeSlice(data, x, meetingFromWire)
+	case *User:
+		err = decodeInto(data, x, userFromWire)
 	case *Presence:
 		err = decodeInto(data, x, presenceFromWire)
 	case *[]Presence:

@@ -94,6 +94,34 @@ type Member struct {
 	VisibleHistoryStartAt time.Time
 }
 
+// User is a user's profile as Graph returns it by default: the properties
+// of user-get's default set (https://learn.microsoft.com/graph/api/user-get).
+// A property the directory does not hold is empty.
+type User struct {
+	// ID is the user's Entra object id.
+	ID string
+	// DisplayName is the name shown for the user.
+	DisplayName string
+	// GivenName and Surname are the user's first and last names.
+	GivenName, Surname string
+	// Mail is the user's email address.
+	Mail string
+	// UserPrincipalName is the user's sign-in name (name@domain).
+	UserPrincipalName string
+	// JobTitle is the user's job title.
+	JobTitle string
+	// BusinessPhones are the user's office telephone numbers (Graph keeps
+	// at most one).
+	BusinessPhones []string
+	// MobilePhone is the user's mobile telephone number.
+	MobilePhone string
+	// OfficeLocation is where the user's office is.
+	OfficeLocation string
+	// PreferredLanguage is the user's language, an ISO 639-1 code such as
+	// "en-US".
+	PreferredLanguage string
+}
+
 // ContentType is the format of a message body.
 type ContentType string
 

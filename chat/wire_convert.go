@@ -505,6 +505,48 @@ func createMeetingFromWire(w *gw.NewOnlineMeeting) CreateOnlineMeetingOptions {
 	return o
 }
 
+// userToWire converts a user's profile; businessPhones is always an
+// array, as Graph writes it.
+func userToWire(u User) gw.User {
+	phones := u.BusinessPhones
+	if phones == nil {
+		phones = []string{}
+	}
+	return gw.User{
+		ID:                u.ID,
+		BusinessPhones:    phones,
+		DisplayName:       strPtr(u.DisplayName),
+		GivenName:         strPtr(u.GivenName),
+		JobTitle:          strPtr(u.JobTitle),
+		Mail:              strPtr(u.Mail),
+		MobilePhone:       strPtr(u.MobilePhone),
+		OfficeLocation:    strPtr(u.OfficeLocation),
+		PreferredLanguage: strPtr(u.PreferredLanguage),
+		Surname:           strPtr(u.Surname),
+		UserPrincipalName: strPtr(u.UserPrincipalName),
+	}
+}
+
+// userFromWire converts Graph's user.
+func userFromWire(w *gw.User) User {
+	u := User{
+		ID:                w.ID,
+		DisplayName:       deref(w.DisplayName),
+		GivenName:         deref(w.GivenName),
+		JobTitle:          deref(w.JobTitle),
+		Mail:              deref(w.Mail),
+		MobilePhone:       deref(w.MobilePhone),
+		OfficeLocation:    deref(w.OfficeLocation),
+		PreferredLanguage: deref(w.PreferredLanguage),
+		Surname:           deref(w.Surname),
+		UserPrincipalName: deref(w.UserPrincipalName),
+	}
+	if len(w.BusinessPhones) > 0 {
+		u.BusinessPhones = w.BusinessPhones
+	}
+	return u
+}
+
 // presenceToWire converts a presence.
 func presenceToWire(p Presence) gw.Presence {
 	w := gw.Presence{

@@ -140,6 +140,7 @@ var cases = []testCase{
 	{name: "Channels", run: testChannels},
 	{name: "NotFound", run: testNotFound},
 	{name: "DelegatedPermissions", needsScopes: true, run: testScopes},
+	{name: "Users", run: testUsers},
 	{name: "ConcurrentSends", run: testConcurrentSends},
 	{name: "CanceledContext", run: testCanceled},
 }
@@ -830,6 +831,31 @@ func testChannels(t *testing.T, env Env) {
 	wantServiceErr(t, "reply to a missing message", err, chat.IsNotFound, "404")
 }
 
+// testUsers: GetUser reads the signed-in user (GET /me) and other users of
+// the tenant by object id or principal name (GET /users/{id}), with
+// user-get's default properties; an unknown user is not found.
+func testUsers(t *testing.T, env Env) {
+	c := ctx(t)
+	me := must(env.Alice.Service.GetUser(c, "", nil))(t).User
+	if me.ID != env.Alice.ID || (env.Alice.UPN != "" && !strings.EqualFold(me.UserPrincipalName, env.Alice.UPN)) ||
+		(env.Alice.DisplayName != "" && me.DisplayName != env.Alice.DisplayName) {
+		t.Errorf("GetUser(\"\") = %+v, want Alice", me)
+	}
+	for _, who := range []string{env.Bob.ID, env.Bob.UPN} {
+		if who == "" {
+			continue
+		}
+		bob := must(env.Alice.Service.GetUser(c, who, nil))(t).User
+		if bob.ID != env.Bob.ID || bob.UserPrincipalName == "" {
+			t.Errorf("GetUser(%q) = %+v, want Bob", who, bob)
+		}
+	}
+	_, err := env.Alice.Service.GetUser(c, "00000000-0000-4000-8000-00000000dead", nil)
+	wantServiceErr(t, "GetUser of an unknown user", err, chat.IsNotFound, "404")
+	_, err = env.Alice.Service.GetUser(c, "not a user", nil)
+	wantArgErr(t, "GetUser bad id", err)
+}
+
 // testScopes: each operation needs one of the delegated permissions its
 // Learn page lists, and answers 403 without (the body of a real answer:
 // code Forbidden, "Missing scope permissions on the request. API requires
@@ -888,6 +914,11 @@ func testScopes(t *testing.T, env Env) {
 	must(meetings.GetOnlineMeetingByJoinURL(c, env.MeetingJoinURL, nil))(t)
 	_, err = meetings.CreateOnlineMeeting(c, nil)
 	forbidden("CreateOnlineMeeting with OnlineMeetings.Read", err, "OnlineMeetings.ReadWrite")
+	// User.Read reads the signed-in user only (user-get).
+	profile := env.WithScopes(env.Alice, "User.Read")
+	must(profile.GetUser(c, "", nil))(t)
+	_, err = profile.GetUser(c, env.Bob.ID, nil)
+	forbidden("another user's GetUser with User.Read", err, "User.ReadBasic.All")
 	// Presence.Read reads one's own presence only (presence-get).
 	presence := env.WithScopes(env.Alice, "Presence.Read")
 	must(presence.GetPresence(c, "", nil))(t)

@@ -101,3 +101,20 @@ func (g *goFace) GetPresences(ctx context.Context, userIDs []string, opts *chat.
 
 func presenceID(p chat.Presence) string         { return p.UserID }
 func setPresenceID(p *chat.Presence, id string) { p.UserID = id }
+
+func (g *goFace) GetUser(ctx context.Context, userID string, opts *chat.GetUserOptions) (chat.GetUserResponse, error) {
+	path := "/me"
+	if userID != "" {
+		if err := argErr("userID", gw.CheckUserID(userID)); err != nil {
+			return chat.GetUserResponse{}, err
+		}
+		path = escapePath("users", userID)
+	}
+	var resp chat.GetUserResponse
+	err := g.call(ctx, OpGetUser, http.MethodGet, path, nil, http.StatusOK, func() *opError {
+		u, oe := g.s.getUser(g.user, g.scopes, userID)
+		resp.User = u
+		return oe
+	})
+	return resp, err
+}

@@ -722,36 +722,36 @@ func hCreateMeeting(c *reqCtx, _ params) (result, *opError) {
 // --- users ---
 
 // hGetUser serves GET /me and GET /users/{id | userPrincipalName}
-// (user-get): the signed-in user, or a user of their tenant, with the
-// properties the fake knows, or those $select chooses. A user of another
-// tenant is 404 (a choice: Graph answers the tenant's guests, which the
-// fake does not model).
+// (user-get) with the default properties, or those $select names.
 func hGetUser(c *reqCtx, p params) (result, *opError) {
-	u, oe := c.s.userOf(c.user, p["user-id"])
+	u, oe := c.s.getUser(c.user, c.scopes, p["user-id"])
 	if oe != nil {
 		return result{}, oe
 	}
-	if u.ID != c.user {
-		// User.Read and User.ReadWrite read "the signed-in user only"
-		// (user-get): another user needs a tenant-wide permission.
-		if oe := checkScopes(c.scopes, scopesReadUsers); oe != nil {
-			return result{}, oe
-		}
+	b, err := chat.MarshalGraphJSON(u)
+	if err != nil {
+		return result{}, &opError{status: http.StatusInternalServerError, code: gw.CodeInternal, msg: "Encoding failed."}
 	}
-	props := map[string]any{"id": u.ID, "displayName": u.DisplayName, "userPrincipalName": u.UPN, "mail": u.UPN}
 	context := c.base + "/$metadata#users/$entity"
 	if sel := c.query.Get("$select"); sel != "" {
-		picked := map[string]any{}
+		// $select keeps the properties it names (user-get: "use the OData
+		// $select query parameter"); one the fake does not model is left
+		// out (a choice: Graph knows many more).
+		var all map[string]json.RawMessage
+		_ = json.Unmarshal(b, &all) // MarshalGraphJSON wrote an object
+		picked := map[string]json.RawMessage{}
 		for _, name := range strings.Split(sel, ",") {
-			if v, ok := props[strings.TrimSpace(name)]; ok {
-				picked[strings.TrimSpace(name)] = v
+			name = strings.TrimSpace(name)
+			for k, v := range all {
+				if strings.EqualFold(k, name) {
+					picked[k] = v
+				}
 			}
 		}
-		props = picked
+		b, _ = json.Marshal(picked)
 		context = c.base + "/$metadata#users(" + sel + ")/$entity"
 	}
-	props["@odata.context"] = context
-	return result{status: http.StatusOK, body: props}, nil
+	return result{status: http.StatusOK, graph: withContext(b, context)}, nil
 }
 
 // --- presence ---

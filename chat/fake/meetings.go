@@ -166,25 +166,6 @@ func (s *Service) presenceOf(userID, target string) (chat.Presence, *opError) {
 	return s.presenceLocked(u, me.TenantID), nil
 }
 
-// userOf is the signed-in user (target empty) or a user of their tenant by
-// object id or principal name.
-func (s *Service) userOf(userID, target string) (User, *opError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return User{}, oe
-	}
-	if target == "" {
-		return *me, nil
-	}
-	u := s.userLocked(target)
-	if u == nil || u.TenantID != me.TenantID {
-		return User{}, errNotFound("Resource '" + target + "' does not exist or one of its queried reference-property objects are not present.")
-	}
-	return *u, nil
-}
-
 // presences is POST /communications/getPresencesByUserId: at most
 // gw.MaxPresenceIDs object ids; ids of unknown users and of users of other
 // tenants come back PresenceUnknown. Graph promises no order: the fake

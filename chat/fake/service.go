@@ -77,6 +77,13 @@ type User struct {
 	DisplayName string
 	// UPN is the user principal name, also used as email address.
 	UPN string
+	// The rest of the profile GET /me and GET /users/{id} answer with
+	// (user-get's default properties); an empty one reads as null.
+	// AddUser sets GivenName and Surname from the display name and Mail
+	// to the UPN; ImportUser keeps them as given.
+	GivenName, Surname, Mail, JobTitle string
+	BusinessPhone, MobilePhone         string
+	OfficeLocation, PreferredLanguage  string
 }
 
 // Team is a team with channels.
@@ -276,7 +283,9 @@ func (s *Service) AddUser(tenantID, displayName string) User {
 	for i := 2; s.upns[upn] != nil; i++ {
 		upn = fmt.Sprintf("%s%d@%s", local, i, t.Domain)
 	}
-	u := &User{ID: s.guidLocked('u'), TenantID: tenantID, DisplayName: displayName, UPN: upn}
+	given, surname, _ := strings.Cut(strings.TrimSpace(displayName), " ")
+	u := &User{ID: s.guidLocked('u'), TenantID: tenantID, DisplayName: displayName, UPN: upn,
+		GivenName: given, Surname: strings.TrimSpace(surname), Mail: upn}
 	s.addUserLocked(u)
 	return *u
 }

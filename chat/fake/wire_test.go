@@ -393,6 +393,18 @@ func TestHTTPUser(t *testing.T) {
 	assert.Equal(t, sd.Alice.UPN, me["userPrincipalName"])
 	assert.Equal(t, sd.Alice.DisplayName, me["displayName"])
 	assert.Equal(t, srv.URL+"/v1.0/$metadata#users/$entity", me["@odata.context"])
+	// user-get's default properties, no others; those the directory does
+	// not hold are null, businessPhones an empty array.
+	keys := make([]string, 0, len(me))
+	for k := range me {
+		keys = append(keys, k)
+	}
+	assert.ElementsMatch(t, []string{"@odata.context", "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id"}, keys)
+	assert.Equal(t, []any{}, me["businessPhones"])
+	assert.Nil(t, me["jobTitle"])
+	assert.Equal(t, "Alice", me["givenName"])
+	assert.Equal(t, "Archer", me["surname"])
 
 	r = rawDo(t, "GET", srv.URL+"/v1.0/me?$select=id", tok, "")
 	require.Equal(t, 200, r.status)
@@ -409,7 +421,7 @@ func TestHTTPUser(t *testing.T) {
 	stranger := svc.AddUser(other.ID, "Stranger")
 	r = rawDo(t, "GET", srv.URL+"/v1.0/users/"+stranger.ID, tok, "")
 	assert.Equal(t, 404, r.status)
-	graphError(t, r)
+	assert.Equal(t, "Request_ResourceNotFound", graphError(t, r).Code)
 	assert.Equal(t, 405, rawDo(t, "PATCH", srv.URL+"/v1.0/me", tok, `{}`).status)
 	assert.Equal(t, 401, rawDo(t, "GET", srv.URL+"/v1.0/me", "", "").status)
 

@@ -244,6 +244,22 @@ type NewOnlineMeeting struct {
 	LobbyBypassSettings *LobbyBypassSettings `json:"lobbyBypassSettings,omitempty"`
 }
 
+// User is Graph's user resource with the properties user-get returns by
+// default; an unset one is null.
+type User struct {
+	ID                string   `json:"id"`
+	BusinessPhones    []string `json:"businessPhones"`
+	DisplayName       *string  `json:"displayName"`
+	GivenName         *string  `json:"givenName"`
+	JobTitle          *string  `json:"jobTitle"`
+	Mail              *string  `json:"mail"`
+	MobilePhone       *string  `json:"mobilePhone"`
+	OfficeLocation    *string  `json:"officeLocation"`
+	PreferredLanguage *string  `json:"preferredLanguage"`
+	Surname           *string  `json:"surname"`
+	UserPrincipalName *string  `json:"userPrincipalName"`
+}
+
 // Presence is Graph's presence resource.
 type Presence struct {
 	ID                  string                 `json:"id"`
