@@ -527,7 +527,9 @@ func (m *SubscriptionManager) dueAt(rec SubscriptionRecord) time.Time {
 // store came back empty, or the replica that created it died before it
 // wrote it) is recorded again from the digest a replica kept, or replaced
 // by a new one when no digest is left; one beside the resource's recorded
-// subscription is deleted.
+// subscription is deleted. So every manager of one user and notification
+// URL must share one store: the leader takes a subscription its store does
+// not hold for one to mend.
 func (m *SubscriptionManager) Run(ctx context.Context) error {
 	var lease Lease
 	defer func() {
@@ -684,11 +686,10 @@ func (m *SubscriptionManager) mend(ctx context.Context, s Subscription) error {
 	if !resp.Subscription.ExpiresAt.IsZero() {
 		s.ExpiresAt = resp.Subscription.ExpiresAt
 	}
-	now := m.o.Clock.Now()
 	m.mu.Lock()
 	k, known := m.known[s.ID]
 	m.mu.Unlock()
-	if known && now.Before(k.expires) {
+	if known { // it exists, so the digest is still its client state's
 		rec := SubscriptionRecord{Subscription: s, ClientStateHash: k.hash}
 		if _, err := m.store.Put(ctx, rec, "", hold); err != nil {
 			return err

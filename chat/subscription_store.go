@@ -29,8 +29,8 @@ import (
 // The in-memory store (NewMemorySubscriptionStore) serves the replicas of
 // one process; package teamsuser/redisstore has one on Redis for replicas
 // of a service. One store (or one namespace of a shared store) belongs to
-// the managers of one configuration: the same user, notification URL and
-// options on every replica.
+// the managers of one configuration — the same user, notification URL and
+// options on every replica — and all of them share it.
 //
 // chattest.TestSubscriptionStore checks an implementation.
 type SubscriptionStore interface {
