@@ -113,6 +113,17 @@ type TeamsUserCredentialOptions struct {
 	ProactiveRefresh bool
 	// Clock is the source of time; nil means SystemClock.
 	Clock Clock
+	// SharedCache, when set, shares the user's ACS token with the other
+	// replicas of a service (see SharedTokenCache): a token one replica
+	// exchanged serves them all, and one replica at a time exchanges for
+	// the user. The credential keeps its own copy too, so a cached token
+	// is still returned without I/O. Requires SharedCacheID.
+	SharedCache *SharedTokenCache
+	// SharedCacheID identifies the user's token in SharedCache: the same
+	// on every replica for one user, Entra application and ACS resource,
+	// and different for any other (for example "<resource>/<app id>/<user
+	// object id>"). It is not a secret; the store sees only its SHA-256.
+	SharedCacheID string
 }
 
 // TeamsUserCredential keeps a Teams user's ACS access token fresh: when a
@@ -138,6 +149,9 @@ type TeamsUserCredential struct {
 	appID     string
 	userID    string
 	tokenOpts policy.TokenRequestOptions
+
+	shared   *SharedTokenCache // nil without a shared cache
+	sharedID string
 
 	mu        sync.Mutex
 	lastEntra string      // the Entra token of the last exchange
@@ -170,6 +184,10 @@ func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredenti
 		return nil, argErr("opts.RefreshBefore", "must not be negative")
 	case o.RefreshTimeout < 0:
 		return nil, argErr("opts.RefreshTimeout", "must not be negative")
+	case o.SharedCache != nil && o.SharedCacheID == "":
+		return nil, argErr("opts.SharedCacheID", "is required with a shared cache")
+	case o.SharedCache == nil && o.SharedCacheID != "":
+		return nil, argErr("opts.SharedCache", "is required with a shared cache id")
 	}
 	scopes := o.Scopes
 	if len(scopes) == 0 {
@@ -181,6 +199,8 @@ func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredenti
 		appID:     appID,
 		userID:    userID,
 		tokenOpts: policy.TokenRequestOptions{Scopes: append([]string(nil), scopes...), TenantID: o.TenantID},
+		shared:    o.SharedCache,
+		sharedID:  o.SharedCacheID,
 	}
 	c.cache = newTokenCache(cacheConfig{
 		name:          "teams user credential",
@@ -193,33 +213,63 @@ func NewTeamsUserCredential(exchanger TokenExchanger, entra azcore.TokenCredenti
 	return c, nil
 }
 
-// fetch gets an Entra token and exchanges it. An attempt abandoned at its
-// timeout may still be running when the next one starts, so the mutex
-// guards the memory of the last exchange, never the exchange itself.
+// fetch gets a new token: through the shared cache when there is one (and
+// it works), or by exchanging.
 func (c *TeamsUserCredential) fetch(ctx context.Context) (AccessToken, error) {
+	if c.shared != nil {
+		tok, err := c.shared.fetch(ctx, c.sharedID, sharedPolicy{
+			clock:  c.cache.clock,
+			next:   c.cache.nextRefresh,
+			window: c.cache.window,
+			lease:  c.cache.timeout,
+		}, c.exchange)
+		if se := (*storeError)(nil); !errors.As(err, &se) {
+			return tok, err
+		}
+		// The store failed: exchange on our own until it is back.
+	}
+	e, err := c.exchange(ctx, nil)
+	return e.tok, err
+}
+
+// exchange gets an Entra token and exchanges it, unless it is the one that
+// prev (the shared cache's entry, if any) or this credential's last
+// exchange was made from: the same Entra token would be exchanged for a
+// token that expires at the same time, so that one is the answer and the
+// rate-limited exchange is spared. An attempt abandoned at its timeout may
+// still be running when the next one starts, so the mutex guards the memory
+// of the last exchange, never the exchange itself.
+func (c *TeamsUserCredential) exchange(ctx context.Context, prev *sharedEntry) (sharedEntry, error) {
 	et, err := c.entra.GetToken(ctx, c.tokenOpts)
 	if err != nil {
-		return AccessToken{}, fmt.Errorf("get the teams user's entra token: %w", err)
+		return sharedEntry{}, fmt.Errorf("get the teams user's entra token: %w", err)
 	}
 	if et.Token == "" {
-		return AccessToken{}, errors.New("get the teams user's entra token: the entra credential returned an empty token")
+		return sharedEntry{}, errors.New("get the teams user's entra token: the entra credential returned an empty token")
+	}
+	digest := entraDigest(et.Token)
+	now := c.cache.clock.Now()
+	if prev != nil && prev.entra == digest && prev.tok.ExpiresOn.After(now) {
+		return *prev, nil
 	}
 	c.mu.Lock()
-	same, last := et.Token == c.lastEntra && c.lastACS.ExpiresOn.After(c.cache.clock.Now()), c.lastACS
+	same, last := et.Token == c.lastEntra && c.lastACS.ExpiresOn.After(now), c.lastACS
 	c.mu.Unlock()
 	if same {
-		// The same Entra token would be exchanged for a token that
-		// expires at the same time: spare the rate-limited exchange.
-		return last, nil
+		return sharedEntry{tok: last, entra: digest}, nil
 	}
 	resp, err := c.exchanger.ExchangeTeamsUserToken(ctx, TeamsUserTokenRequest{Token: et.Token, AppID: c.appID, UserID: c.userID}, nil)
 	if err != nil {
-		return AccessToken{}, fmt.Errorf("exchange the entra token: %w", redactErr(err, et.Token))
+		return sharedEntry{}, fmt.Errorf("exchange the entra token: %w", redactErr(err, et.Token))
+	}
+	tok, err := completeToken(resp.AccessToken)
+	if err != nil {
+		return sharedEntry{}, fmt.Errorf("exchange the entra token: %w", err)
 	}
 	c.mu.Lock()
-	c.lastEntra, c.lastACS = et.Token, resp.AccessToken
+	c.lastEntra, c.lastACS = et.Token, tok
 	c.mu.Unlock()
-	return resp.AccessToken, nil
+	return sharedEntry{tok: tok, entra: digest}, nil
 }
 
 // Token returns a valid ACS access token for the Teams user, from the cache

@@ -86,3 +86,26 @@ func (c *StaticTokenCredential) LogValue() slog.Value { return slog.AnyValue(cac
 
 // MarshalJSON encodes a redacted form, without the token.
 func (c *StaticTokenCredential) MarshalJSON() ([]byte, error) { return json.Marshal(cachedTokenView) }
+
+// tokenKeyView is what a TokenKey shows of itself: its id, never the key.
+type tokenKeyView struct {
+	ID  string
+	Key string
+}
+
+func (k TokenKey) view() tokenKeyView { return tokenKeyView{ID: k.ID, Key: redact.Marker} }
+
+// Format implements fmt.Formatter: every verb prints the key's id, never
+// the key.
+func (k TokenKey) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "identity.TokenKey", k.view())
+}
+
+// LogValue implements slog.LogValuer without the key.
+func (k TokenKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ID", k.ID), slog.String("Key", redact.Marker))
+}
+
+// MarshalJSON encodes the key's id, without the key: a TokenKey is
+// configuration, not a wire format.
+func (k TokenKey) MarshalJSON() ([]byte, error) { return json.Marshal(k.view()) }

@@ -184,6 +184,7 @@ func cases(t *testing.T) map[string]secretCase {
 
 		{value: teamsuser.Meeting{Meeting: meeting, ChatID: meeting.ChatID, Locator: byLink}, secrets: meetingSecrets},
 		{value: tokenservice.Response{Token: acsTok.Token, ExpiresOn: acsTok.ExpiresOn}, secrets: tokSecrets(acsTok)},
+		{value: identity.TokenKey{ID: "key-2026-03", Key: []byte("TokenKey0f32BytesForAES256GCM!!!")}, secrets: []string{"TokenKey0f32BytesForAES256GCM!!!"}},
 		{value: tu, secrets: append(tokSecrets(tuTok), entraTok)},
 		{value: tus, secrets: append(tokSecrets(tusTok), entraTok)},
 	}

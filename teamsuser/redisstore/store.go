@@ -57,8 +57,11 @@ type Store struct {
 
 	ctx    context.Context // cancelled by Close; the parent of background work
 	cancel context.CancelFunc
+	mu     sync.Mutex // orders spawn and Close
 	wg     sync.WaitGroup
-	once   sync.Once
+
+	relOnce sync.Once
+	rel     *releases // the waiters of token leases; see releases()
 }
 
 // New returns a Store on rdb. It does no I/O: a Redis that cannot be
@@ -86,9 +89,28 @@ func New(rdb redis.UniversalClient, opts *Options) (*Store, error) {
 // the store's methods fail with ErrClosed. It is safe to call more than
 // once and returns nil.
 func (s *Store) Close() error {
-	s.once.Do(s.cancel)
+	s.mu.Lock()
+	s.cancel()
+	s.mu.Unlock()
 	s.wg.Wait()
 	return nil
+}
+
+// spawn runs fn in a goroutine that Close waits for, and reports false,
+// running nothing, once the store is closed. fn must return soon after
+// s.ctx ends.
+func (s *Store) spawn(fn func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+	return true
 }
 
 // key returns the key of kind for id: the prefix, the kind, and id as the

@@ -1,0 +1,156 @@
+package identitytest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
+)
+
+// TestTokenCacheStore is the conformance suite of an
+// identity.TokenCacheStore: values kept byte for byte until their ttl, one
+// lease holder at a time with fencing tokens that grow, Put and Release
+// that do nothing for a lease that is not the live one, leases that run
+// out, and Wait that returns once the lease ends. elapse(d) must let d pass
+// for the store (advance its manual clock, or sleep for a store on real
+// time); the suite passes durations of a few hundred milliseconds. The keys
+// it uses start with a random prefix, so store may be shared with other
+// tests.
+func TestTokenCacheStore(t *testing.T, store identity.TokenCacheStore, elapse func(time.Duration)) {
+	prefix := fmt.Sprintf("identitytest-%x-", rand.Uint64())
+	ctx := context.Background()
+	const short = 200 * time.Millisecond
+
+	t.Run("LeaseAndPut", func(t *testing.T) {
+		key := prefix + "lease"
+		if b, err := store.Get(ctx, key); err != nil || b != nil {
+			t.Fatalf("Get of a key never written = %q, %v; want nil, nil", b, err)
+		}
+		f1 := lease(t, store, key, time.Minute, true)
+		lease(t, store, key, time.Minute, false) // held
+		put(t, store, key, f1+1, []byte("x"), time.Minute, false)
+		value := []byte("sealed\x00\xff value")
+		put(t, store, key, f1, value, time.Minute, true)
+		get(t, store, key, value)
+		put(t, store, key, f1, []byte("again"), time.Minute, false) // Put released the lease
+		f2 := lease(t, store, key, time.Minute, true)
+		if f2 <= f1 {
+			t.Fatalf("fencing token %d after %d: must grow", f2, f1)
+		}
+		if err := store.Release(ctx, key, f1); err != nil { // a stale fence does nothing
+			t.Fatal(err)
+		}
+		lease(t, store, key, time.Minute, false)
+		if err := store.Release(ctx, key, f2); err != nil {
+			t.Fatal(err)
+		}
+		get(t, store, key, value) // Release stores nothing
+		lease(t, store, key, time.Minute, true)
+	})
+
+	t.Run("Expiry", func(t *testing.T) {
+		key := prefix + "expiry"
+		f1 := lease(t, store, key, short, true)
+		put(t, store, key, f1, []byte("short-lived"), short, true)
+		f2 := lease(t, store, key, short, true)
+		elapse(short + short/2)
+		put(t, store, key, f2, []byte("late"), time.Minute, false) // the lease ran out
+		get(t, store, key, nil)                                    // so did the value
+		f3 := lease(t, store, key, time.Minute, true)
+		if err := store.Release(ctx, key, f2); err != nil {
+			t.Fatal(err)
+		}
+		lease(t, store, key, time.Minute, false) // f2's release did not end f3's lease
+		put(t, store, key, f3, []byte("v3"), time.Minute, true)
+		get(t, store, key, []byte("v3"))
+		lease(t, store, prefix+"expired-wait", short, true)
+		elapse(short + short/2)
+		waitReturns(t, store, prefix+"expired-wait", func() {})
+	})
+
+	t.Run("Wait", func(t *testing.T) {
+		key := prefix + "wait"
+		waitReturns(t, store, key, func() {}) // nobody holds it
+		f := lease(t, store, key, time.Minute, true)
+		waitReturns(t, store, key, func() {
+			if err := store.Release(ctx, key, f); err != nil {
+				t.Error(err)
+			}
+		})
+		f = lease(t, store, key, time.Minute, true)
+		waitReturns(t, store, key, func() { put(t, store, key, f, []byte("v"), time.Minute, true) })
+		lease(t, store, key, time.Minute, true)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := store.Wait(cctx, key); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Wait with an ended context = %v, want context.Canceled", err)
+		}
+	})
+
+	t.Run("OneHolder", func(t *testing.T) {
+		key := prefix + "one"
+		var held atomic.Int32
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				_, ok, err := store.Lease(ctx, key, time.Minute)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					held.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := held.Load(); n != 1 {
+			t.Fatalf("%d of 16 concurrent Leases got the lease, want 1", n)
+		}
+	})
+}
+
+func lease(t *testing.T, store identity.TokenCacheStore, key string, ttl time.Duration, want bool) uint64 {
+	t.Helper()
+	f, ok, err := store.Lease(context.Background(), key, ttl)
+	if err != nil || ok != want || (ok && f == 0) {
+		t.Fatalf("Lease(%s) = %d, %v, %v; want a fence, %v, nil", key, f, ok, err, want)
+	}
+	return f
+}
+
+func put(t *testing.T, store identity.TokenCacheStore, key string, fence uint64, v []byte, ttl time.Duration, want bool) {
+	t.Helper()
+	ok, err := store.Put(context.Background(), key, fence, v, ttl)
+	if err != nil || ok != want {
+		t.Fatalf("Put(%s, fence %d) = %v, %v; want %v, nil", key, fence, ok, err, want)
+	}
+}
+
+func get(t *testing.T, store identity.TokenCacheStore, key string, want []byte) {
+	t.Helper()
+	b, err := store.Get(context.Background(), key)
+	if err != nil || !bytes.Equal(b, want) || (want == nil) != (b == nil) {
+		t.Fatalf("Get(%s) = %q, %v; want %q", key, b, err, want)
+	}
+}
+
+// waitReturns starts Wait, runs end, and fails unless Wait returns nil
+// within a generous bound (a hang is a failure, not a timing assertion).
+func waitReturns(t *testing.T, store identity.TokenCacheStore, key string, end func()) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- store.Wait(ctx, key) }()
+	end()
+	if err := <-done; err != nil {
+		t.Fatalf("Wait(%s) = %v after the lease ended", key, err)
+	}
+}
