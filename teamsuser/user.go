@@ -14,8 +14,8 @@ import (
 )
 
 // Config is the application's side of acting as a Teams user: what a
-// service configures once and shares between all its users. Both fields
-// are required; what is optional is in UserOptions.
+// service configures once and shares between all its users. AppID and
+// Exchanger are required; what is optional is in UserOptions.
 type Config struct {
 	// AppID is the client id of the Entra app that the users' Entra tokens
 	// are issued to: the tokens' "appid" claim (v1 tokens) or "azp" claim
@@ -35,6 +35,15 @@ type Config struct {
 	// Exchanger exchanges the users' Teams tokens for ACS tokens: the ACS
 	// resource's *identity.Client, or identity/fake's service.
 	Exchanger identity.TokenExchanger
+	// Cloud is the cloud of the users' Teams identities, which names them
+	// in calls: identity.CloudPublic ("8:orgid:<object id>", also when
+	// empty), identity.CloudGCCH for GCC High ("8:gcch:") or
+	// identity.CloudDoD ("8:dod:") (Learn: ACS identifiers, "prefixed
+	// with 8:gcch: or 8:dod: depending on the cloud environment"). It is
+	// the one place the module's facade takes the cloud from; a token
+	// service for the same users takes the same value
+	// (tokenservice.Options.Cloud).
+	Cloud identity.CloudEnvironment
 }
 
 func (c Config) validate() error {
@@ -44,7 +53,22 @@ func (c Config) validate() error {
 	case c.Exchanger == nil:
 		return &ArgumentError{Arg: "cfg.Exchanger", Problem: "is nil"}
 	}
+	switch c.Cloud {
+	case "", identity.CloudPublic, identity.CloudDoD, identity.CloudGCCH:
+	default:
+		return &ArgumentError{Arg: "cfg.Cloud", Problem: "is not a known cloud: use identity.CloudPublic, CloudGCCH or CloudDoD"}
+	}
 	return nil
+}
+
+// teamsUser is the Teams identity of the user with Entra object id oid, in
+// the configured cloud.
+func (c Config) teamsUser(oid string) identity.MicrosoftTeamsUserIdentifier {
+	cloud := c.Cloud
+	if cloud == "" {
+		cloud = identity.CloudPublic
+	}
+	return identity.MicrosoftTeamsUserIdentifier{UserID: strings.ToLower(oid), Cloud: cloud}
 }
 
 // UserOptions are the optional settings of a User; nil means every default.
@@ -133,14 +157,15 @@ func NewUser(cfg Config, cred azcore.TokenCredential, userID string, opts *UserO
 		return nil, err
 	}
 	return &User{
-		id:      identity.MicrosoftTeamsUserIdentifier{UserID: strings.ToLower(userID), Cloud: identity.CloudPublic},
+		id:      cfg.teamsUser(userID),
 		acs:     acs,
 		chat:    cc,
 		calling: o.Calling,
 	}, nil
 }
 
-// ID is the user as a communication identifier (8:orgid:<object id>).
+// ID is the user as a communication identifier: 8:orgid:<object id> in
+// the public cloud, 8:gcch: or 8:dod: as Config.Cloud says.
 func (u *User) ID() identity.MicrosoftTeamsUserIdentifier { return u.id }
 
 // ACSToken returns the user's ACS token for their web or mobile calling

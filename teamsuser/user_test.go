@@ -204,3 +204,42 @@ func TestUsersCachesPerCallerBoundedAndExpiring(t *testing.T) {
 	_, err = us.Get(ctx, caller(f.alex, now.Add(3*time.Hour)), "")
 	require.ErrorAs(t, err, &ae)
 }
+
+// The users' cloud is configuration, in Config.Cloud: a GCC High or DoD
+// user is named 8:gcch: or 8:dod: (Learn: ACS identifiers), and calls to
+// them go to that identity; the public cloud is the default. Issue 14 §22.
+func TestConfigCloudNamesTheUsers(t *testing.T) {
+	f := newFacade(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		cloud identity.CloudEnvironment
+		raw   string
+	}{{"", "8:orgid:"}, {identity.CloudPublic, "8:orgid:"}, {identity.CloudGCCH, "8:gcch:"}, {identity.CloudDoD, "8:dod:"}} {
+		cfg := f.cfg
+		cfg.Cloud = tc.cloud
+		u, err := teamsuser.NewUser(cfg, f.entra.Credential(f.adele, facadeAppID, nil), f.adele.ObjectID, f.opts)
+		require.NoError(t, err)
+		require.Equal(t, tc.raw+f.adele.ObjectID, u.ID().RawID(), "cloud %q", tc.cloud)
+		f.sb.AddParty(u.ID(), callfake.Answers())
+		call, err := u.Call(ctx, "http://127.0.0.1:1/callbacks", nil)
+		require.NoError(t, err)
+		require.Len(t, call.Targets, 1)
+		require.Equal(t, tc.raw+f.adele.ObjectID, call.Targets[0].RawID())
+		require.NoError(t, u.Close())
+
+		us, err := teamsuser.NewUsers(cfg, func(tokenservice.Caller, string) (azcore.TokenCredential, error) {
+			return f.entra.Credential(f.adele, facadeAppID, nil), nil
+		}, nil)
+		require.NoError(t, err)
+		got, err := us.Get(ctx, tokenservice.Caller{TenantID: f.adele.TenantID, ObjectID: f.adele.ObjectID}, "caller-token")
+		require.NoError(t, err)
+		require.Equal(t, tc.raw+f.adele.ObjectID, got.ID().RawID())
+		require.NoError(t, us.Close())
+	}
+	cfg := f.cfg
+	cfg.Cloud = "mooncake"
+	_, err := teamsuser.NewUser(cfg, f.entra.Credential(f.adele, facadeAppID, nil), f.adele.ObjectID, f.opts)
+	var ae *teamsuser.ArgumentError
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "cfg.Cloud", ae.Arg)
+}
