@@ -12,12 +12,35 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
 )
 
-// The issuers of Entra ID tokens in the public cloud; "{tenantid}" stands
-// for the token's tenant.
+// The issuers of Entra ID tokens; "{tenantid}" stands for the token's
+// tenant. v2.0 tokens carry the issuer of the authority's metadata
+// document; v1.0 tokens one of their own, which the metadata does not name.
+// By cloud (Microsoft Q&A "What are the token issuers for the sovereign
+// cloud?", learn.microsoft.com/answers/questions/1190472; the authority
+// hosts are those of Learn's entra/identity-platform/authentication-national-cloud):
+//
+//	cloud                          v2.0 issuer host                  v1.0 issuer
+//	global                         login.microsoftonline.com         https://sts.windows.net/{tenantid}/
+//	US Government (GCC High, DoD)  login.microsoftonline.us          https://sts.windows.net/{tenantid}/
+//	China (21Vianet)               login.partner.microsoftonline.cn  https://sts.chinacloudapi.cn/{tenantid}/
+//
+// login.chinacloudapi.cn, China's authority host, is taken as an issuer
+// host too (choice).
 const (
 	publicV2Issuer = "https://login.microsoftonline.com/{tenantid}/v2.0"
-	publicV1Issuer = "https://sts.windows.net/{tenantid}/"
+	usGovV2Issuer  = "https://login.microsoftonline.us/{tenantid}/v2.0"
+	globalV1Issuer = "https://sts.windows.net/{tenantid}/"
+	chinaV1Issuer  = "https://sts.chinacloudapi.cn/{tenantid}/"
 )
+
+// v1IssuerOf maps the host of a v2.0 issuer to the v1.0 issuer of the
+// same cloud.
+var v1IssuerOf = map[string]string{
+	"login.microsoftonline.com":        globalV1Issuer,
+	"login.microsoftonline.us":         globalV1Issuer,
+	"login.partner.microsoftonline.cn": chinaV1Issuer,
+	"login.chinacloudapi.cn":           chinaV1Issuer,
+}
 
 // callerAuth authenticates callers: Entra ID access tokens for the token
 // service, verified with the issuer's keys.
@@ -188,8 +211,8 @@ func (a *callerAuth) checkIssuer(iss string, md oidc.Metadata, t *jwt.Token) err
 	templates := a.issuers
 	if len(templates) == 0 {
 		templates = []string{md.Issuer}
-		if u, err := url.Parse(md.Issuer); err == nil && u.Host == "login.microsoftonline.com" {
-			templates = append(templates, publicV1Issuer)
+		if u, err := url.Parse(md.Issuer); err == nil && v1IssuerOf[strings.ToLower(u.Host)] != "" {
+			templates = append(templates, v1IssuerOf[strings.ToLower(u.Host)])
 		}
 	}
 	for _, tmpl := range templates {

@@ -29,6 +29,11 @@ const TeamsTokenHeader = "X-Teams-User-Token"
 // cloud.
 const DefaultAuthorityHost = "https://login.microsoftonline.com"
 
+// USGovAuthorityHost is the Microsoft Entra ID authority of the US
+// Government cloud, that of GCC High and DoD users (Learn:
+// entra/identity-platform/authentication-national-cloud).
+const USGovAuthorityHost = "https://login.microsoftonline.us"
+
 // DefaultMaxBodyBytes is the default limit of a request body.
 const DefaultMaxBodyBytes = 32 << 10
 
@@ -214,24 +219,30 @@ type Options struct {
 	// every request must forward the Teams token.
 	OnBehalfOf OnBehalfOfFunc
 	// Cloud is the cloud of the Teams users, used for their identifier in
-	// responses; empty means identity.CloudPublic.
+	// responses and for the Entra ID authority's default; empty means
+	// identity.CloudPublic. Give it the value teamsuser.Config.Cloud has.
 	Cloud identity.CloudEnvironment
 
-	// AuthorityHost is the Entra ID authority; empty means
-	// DefaultAuthorityHost. Tests point it at identity/fake's Entra
-	// handler on loopback.
+	// AuthorityHost is the Entra ID authority; empty means that of Cloud:
+	// DefaultAuthorityHost for the public cloud, USGovAuthorityHost for
+	// GCC High and DoD. Tests point it at identity/fake's Entra handler on
+	// loopback. Caller tokens of v1.0 and v2.0 are accepted with the
+	// issuers of the authority's cloud (global, US Government, China).
 	AuthorityHost string
 	// MetadataURL, if set, is the OpenID discovery document to read
 	// instead of AuthorityHost + "/{tenant}/v2.0/.well-known/openid-configuration".
 	MetadataURL string
 	// Issuers, if set, are the accepted issuers of caller tokens, in which
 	// "{tenantid}" stands for the token's tenant id. Empty means the issuer
-	// of the metadata document (v2.0 tokens) and, in the public cloud,
-	// "https://sts.windows.net/{tenantid}/" (v1.0 tokens).
+	// of the metadata document (v2.0 tokens) and the v1.0 issuer of the
+	// same cloud: "https://sts.windows.net/{tenantid}/" for the global and
+	// US Government clouds, "https://sts.chinacloudapi.cn/{tenantid}/" for
+	// China (21Vianet).
 	Issuers []string
 	// Keys, if set, are the keys caller tokens are verified with; nothing
 	// is fetched (AuthorityHost, MetadataURL and HTTPClient are unused), and
-	// Issuers defaults to the public cloud's v2.0 and v1.0 issuers.
+	// Issuers defaults to the v2.0 and v1.0 issuers of Cloud's Entra
+	// (global for the public cloud, US Government for GCC High and DoD).
 	Keys KeySet
 	// HTTPClient fetches the OpenID metadata and keys; nil means
 	// http.DefaultClient.
@@ -401,15 +412,23 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	var provider *oidc.Provider
 	issuers := append([]string(nil), o.Issuers...)
 	if o.Keys != nil {
-		provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: publicV2Issuer}, o.Keys, clock.Now)
+		v2 := publicV2Issuer
+		if s.cloud != identity.CloudPublic {
+			v2 = usGovV2Issuer
+		}
+		provider = oidc.NewStaticProvider(oidc.Metadata{Issuer: v2}, o.Keys, clock.Now)
 		if len(issuers) == 0 {
-			issuers = []string{publicV2Issuer, publicV1Issuer}
+			issuers = []string{v2, globalV1Issuer}
 		}
 	} else {
 		metadataURL := o.MetadataURL
 		if metadataURL == "" {
 			host := o.AuthorityHost
-			if host == "" {
+			switch {
+			case host != "":
+			case s.cloud != identity.CloudPublic:
+				host = USGovAuthorityHost
+			default:
 				host = DefaultAuthorityHost
 			}
 			host = strings.TrimRight(host, "/")

@@ -1090,3 +1090,120 @@ func TestTokenServiceMultiTenant(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, a.status)
 	assert.Equal(t, tokenservice.CodeInvalidToken, a.err.Code)
 }
+
+// Caller tokens of the national clouds are accepted with their cloud's
+// issuers, v1.0 and v2.0 (Microsoft Q&A 1190472, "What are the token
+// issuers for the sovereign cloud?"): US Government v2.0
+// login.microsoftonline.us and v1.0 sts.windows.net; China v2.0
+// login.partner.microsoftonline.cn and v1.0 sts.chinacloudapi.cn. A token
+// of another cloud's issuer is refused. The service accepted v1.0 tokens
+// in the public cloud only. Issue 14 §23.
+func TestTokenServiceNationalCloudIssuers(t *testing.T) {
+	w := newWorld(t, nil)
+	tid := w.adele.TenantID
+	token := func(iss string) string { return w.callerToken(w.adele, fake.WithClaim("iss", iss)) }
+	authenticate := func(svc *tokenservice.Service, tok string) error {
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		_, err := svc.Authenticate(req)
+		return err
+	}
+	const (
+		globalV2 = "https://login.microsoftonline.com/%s/v2.0"
+		usGovV2  = "https://login.microsoftonline.us/%s/v2.0"
+		chinaV2  = "https://login.partner.microsoftonline.cn/%s/v2.0"
+		globalV1 = "https://sts.windows.net/%s/"
+		chinaV1  = "https://sts.chinacloudapi.cn/%s/"
+	)
+	check := func(what string, svc *tokenservice.Service, accepted, refused []string) {
+		t.Helper()
+		for _, iss := range accepted {
+			assert.NoError(t, authenticate(svc, token(fmt.Sprintf(iss, tid))), "%s: issuer %s", what, iss)
+		}
+		for _, iss := range refused {
+			var se *tokenservice.Error
+			if assert.ErrorAs(t, authenticate(svc, token(fmt.Sprintf(iss, tid))), &se, "%s: issuer %s", what, iss) {
+				assert.Equal(t, tokenservice.CodeInvalidToken, se.Code)
+			}
+		}
+	}
+	// The authority's metadata names the v2.0 issuer of its cloud; the
+	// v1.0 issuer follows from it.
+	for _, tc := range []struct {
+		host              string
+		accepted, refused []string
+	}{
+		{"login.microsoftonline.com", []string{globalV2, globalV1}, []string{usGovV2, chinaV1}},
+		{"login.microsoftonline.us", []string{usGovV2, globalV1}, []string{globalV2, chinaV1}},
+		{"login.partner.microsoftonline.cn", []string{chinaV2, chinaV1}, []string{globalV2, globalV1}},
+	} {
+		national := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			w.front.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				rw.Header()[k] = v
+			}
+			rw.WriteHeader(rec.Code)
+			_, _ = rw.Write(bytes.ReplaceAll(rec.Body.Bytes(), []byte("https://login.microsoftonline.com/"), []byte("https://"+tc.host+"/")))
+		}))
+		t.Cleanup(national.Close)
+		cfg := w.cfg
+		cfg.AuthorityHost, cfg.HTTPClient = national.URL, national.Client()
+		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
+		require.NoError(t, err)
+		check(tc.host, svc, tc.accepted, tc.refused)
+	}
+	// With static keys the issuers are those of the users' cloud: GCC High
+	// and DoD users sign in to the US Government cloud.
+	for _, tc := range []struct {
+		cloud             identity.CloudEnvironment
+		accepted, refused []string
+	}{
+		{identity.CloudPublic, []string{globalV2, globalV1}, []string{usGovV2, chinaV1}},
+		{identity.CloudGCCH, []string{usGovV2, globalV1}, []string{globalV2, chinaV1}},
+		{identity.CloudDoD, []string{usGovV2, globalV1}, []string{globalV2, chinaV1}},
+	} {
+		cfg := w.cfg
+		cfg.Keys = tokenservice.StaticKeys{w.entra.KeyID(): w.entra.PublicKey()}
+		cfg.Cloud = tc.cloud
+		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
+		require.NoError(t, err)
+		check(string(tc.cloud), svc, tc.accepted, tc.refused)
+	}
+}
+
+// GCC High and DoD users sign in to the US Government cloud: without an
+// AuthorityHost the service reads that authority's metadata.
+func TestTokenServiceAuthorityOfTheCloud(t *testing.T) {
+	w := newWorld(t, nil)
+	for cloud, want := range map[identity.CloudEnvironment]string{
+		identity.CloudPublic: tokenservice.DefaultAuthorityHost,
+		identity.CloudGCCH:   tokenservice.USGovAuthorityHost,
+		identity.CloudDoD:    tokenservice.USGovAuthorityHost,
+	} {
+		var mu sync.Mutex
+		var hosts []string
+		cfg := w.cfg
+		cfg.Cloud, cfg.AuthorityHost = cloud, ""
+		cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			hosts = append(hosts, r.URL.Scheme+"://"+r.URL.Host)
+			mu.Unlock()
+			return nil, errors.New("no network in tests")
+		})}
+		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
+		require.NoError(t, err)
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		req.Header.Set("Authorization", "Bearer "+w.callerToken(w.adele))
+		_, err = svc.Authenticate(req)
+		require.Error(t, err)
+		mu.Lock()
+		require.NotEmpty(t, hosts, "cloud %s", cloud)
+		assert.Equal(t, want, hosts[0], "cloud %s", cloud)
+		mu.Unlock()
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
