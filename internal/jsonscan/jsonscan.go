@@ -42,10 +42,6 @@ func New(data []byte) Scanner { return Scanner{data: data} }
 // encoding/json. Every read after a failure fails too.
 func (s *Scanner) Failed() bool { return s.failed }
 
-// Fail marks the Scanner failed, for the caller's own reasons (a member
-// name it does not handle, a value it does not accept).
-func (s *Scanner) Fail() { s.failed = true }
-
 // Pos returns the offset of the next byte to read.
 func (s *Scanner) Pos() int { return s.pos }
 
@@ -456,7 +452,7 @@ func (s *Scanner) Members(names []string, read func(name string) bool) bool {
 		}
 		switch {
 		case i == len(names):
-			if FoldsTo(k, names...) {
+			if foldsTo(k, names...) {
 				s.failed = true
 			}
 			s.Skip()
@@ -472,10 +468,10 @@ func (s *Scanner) Members(names []string, read func(name string) bool) bool {
 	return !s.failed
 }
 
-// FoldsTo reports whether key equals one of names without regard to case
-// (as encoding/json matches member names to fields when no name matches
-// exactly), for a caller to fail on a member it would otherwise skip.
-func FoldsTo(key []byte, names ...string) bool {
+// foldsTo reports whether key equals one of names without regard to case,
+// as encoding/json matches member names to fields when no name matches
+// exactly.
+func foldsTo(key []byte, names ...string) bool {
 	for _, n := range names {
 		if bytes.EqualFold(key, []byte(n)) {
 			return true

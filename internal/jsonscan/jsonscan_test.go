@@ -111,7 +111,7 @@ func TestObject(t *testing.T) {
 	if s.End() {
 		t.Error("trailing data accepted")
 	}
-	if !FoldsTo([]byte("CallConnectionID"), "id", "callConnectionId") || FoldsTo([]byte("x"), "id") {
+	if !foldsTo([]byte("CallConnectionID"), "id", "callConnectionId") || foldsTo([]byte("x"), "id") {
 		t.Error("FoldsTo")
 	}
 }
