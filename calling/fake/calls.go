@@ -103,11 +103,9 @@ func (sb *Switchboard) reach(id identity.Identifier) (Script, *ResultInformation
 	return p.script, nil
 }
 
-// startRing rings r's target from at, for at most timeout.
+// startRing rings r's target from at, for at most timeout, and records
+// r.offer (which every ring has) among the switchboard's offers.
 func (sb *Switchboard) startRing(r *ring, at time.Time, timeout time.Duration) {
-	if r.offer == nil {
-		r.offer = &Offer{}
-	}
 	r.offer.Target, r.offer.InvitationID, r.offer.Time = r.target, r.invitationID, at
 	if r.c != nil {
 		r.offer.CallConnectionID = r.c.props.CallConnectionID

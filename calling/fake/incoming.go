@@ -64,7 +64,7 @@ func (sb *Switchboard) IncomingCall(ctx context.Context, from, to identity.Ident
 		return IncomingCall{}, errors.New("fake: an incoming call needs a caller and a callee")
 	}
 	if !sb.receivesCalls(to) {
-		return IncomingCall{}, errors.New("fake: the resource receives no IncomingCall for the callee: only for its ACS users, its phone numbers (Options.CallerIDs) and its Teams resource accounts")
+		return IncomingCall{}, errors.New("fake: the resource receives no IncomingCall for the callee: only for its ACS users, its phone numbers (Options.CallerIDs, AddCallerID) and its Teams resource accounts")
 	}
 	var o IncomingCallOptions
 	if opts != nil {
@@ -118,9 +118,9 @@ func (sb *Switchboard) receivesCalls(id identity.Identifier) bool {
 }
 
 // ownsNumber reports whether p is a number of the resource: one of
-// Options.CallerIDs or AddCallerID, or any number when none is configured (as a source
-// caller id is then any number: the switchboard does not know the
-// resource's numbers).
+// Options.CallerIDs or AddCallerID, or any number when none is configured
+// (as a source caller id is then any number: the switchboard does not know
+// the resource's numbers).
 func (sb *Switchboard) ownsNumber(p identity.PhoneNumberIdentifier) bool {
 	sb.numbersMu.Lock()
 	defer sb.numbersMu.Unlock()
