@@ -115,6 +115,28 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 		return err
 	}
 	mux.Handle("/api/token", tokens)
+	creds, err := credentials(cfg, store)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, c := range creds {
+			_ = c.Close()
+		}
+	}()
+	mux.HandleFunc("/acs-token", func(w http.ResponseWriter, r *http.Request) {
+		cred, ok := creds[r.URL.Query().Get("user")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if _, err := cred.GetToken(r.Context(), policy.TokenRequestOptions{}); err != nil {
+			o.emit("ERROR", strconv.Quote(err.Error()))
+			http.Error(w, "no token", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent) // the token stays here
+	})
 	srv := httpserver.New("127.0.0.1:0", mux, nil)
 	ln, err := srv.Listen()
 	if err != nil {
@@ -284,4 +306,30 @@ func tokenService(cfg replicaConfig, store *redisstore.Store) (*tokenservice.Ser
 		AuthorityHost:  cfg.EntraURL,
 		RateLimit:      tokenservice.RateLimit{Store: store.RateLimits(), Burst: tokenBurst, Every: time.Hour},
 	})
+}
+
+// credentials are a replica's refreshing credentials of the token users,
+// sharing their ACS tokens with the other replicas through Redis, sealed
+// with the key every replica has.
+func credentials(cfg replicaConfig, store *redisstore.Store) (map[string]*identity.TeamsUserCredential, error) {
+	client, err := identity.NewClientFromConnectionString(cfg.IdentityConnectionString,
+		&identity.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return nil, err
+	}
+	cache, err := identity.NewSharedTokenCache(store.Tokens(), []identity.TokenKey{{ID: "test-1", Key: cfg.TokenKey}})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*identity.TeamsUserCredential{}
+	for oid, entraToken := range cfg.EntraTokens {
+		cred, err := identity.NewTeamsUserCredential(client, staticToken(entraToken), cfg.ForwardedAppID, oid, &identity.TeamsUserCredentialOptions{
+			SharedCache: cache, SharedCacheID: "test/" + cfg.ForwardedAppID + "/" + oid,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[oid] = cred
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -364,6 +366,13 @@ func TestReplicas(t *testing.T) {
 		ACSConnectionString: sb.ConnectionString(acs.URL), ACSURL: acs.URL, ACSResourceID: sb.ResourceID(),
 		IdentityConnectionString: acsIdentity.ConnectionString(acsIdentitySrv.URL), EntraURL: entraSrv.URL, TenantID: fabrikam.ID,
 		TokenServiceAppID: apiAppID, ForwardedAppID: webAppID,
+		EntraTokens: map[string]string{}, TokenKey: make([]byte, 32),
+	}
+	_, _ = rand.Read(cfg.TokenKey)
+	for _, u := range tokenUsers {
+		tok, _, err := entra.TeamsUserToken(u, webAppID)
+		require.NoError(t, err)
+		cfg.EntraTokens[u.ObjectID] = tok
 	}
 	var refMu sync.Mutex
 	refChanges := map[string][]string{} // call -> statusLine of each OnChange
@@ -487,7 +496,33 @@ func TestReplicas(t *testing.T) {
 			"%s: the burst is the limit, not replicas × the limit", u.DisplayName)
 	}
 	exchanges, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
-	t.Logf("%d exchanges for %d users", exchanges, len(tokenUsers))
+	t.Logf("the token service: %d exchanges for %d users", exchanges, len(tokenUsers))
+
+	// Refreshing credentials: each replica has one per user, sharing the
+	// users' ACS tokens through Redis. Every replica asks for every user's
+	// token at once, twice over: one exchange per user for the cluster.
+	credTokens := func() {
+		t.Helper()
+		var wg sync.WaitGroup
+		for _, u := range tokenUsers {
+			for range 2 * len(procs) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp, err := http.Get(c.proxy.URL + "/acs-token?user=" + u.ObjectID)
+					if !assert.NoError(t, err) {
+						return
+					}
+					resp.Body.Close()
+					assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+				}()
+			}
+		}
+		wg.Wait()
+	}
+	credTokens()
+	afterCreds, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
+	require.Equal(t, len(tokenUsers), afterCreds-exchanges, "one exchange per user across the replicas")
 
 	// Renewals: by one replica, the leader, under its lease.
 	leaderWrites := func(evs []event) map[string]string { // token -> replica
@@ -531,6 +566,9 @@ func TestReplicas(t *testing.T) {
 		return false
 	}, "a renewal by a new leader")
 	post("after the kill")
+	credTokens()
+	n, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
+	require.Equal(t, afterCreds, n, "the survivors have the tokens: no exchange")
 	for _, id := range calls[2:] { // calls that began before the kill end after it
 		_, err := sb.HangUp(ctx, id, nil)
 		require.NoError(t, err)
@@ -572,6 +610,10 @@ func TestReplicas(t *testing.T) {
 	// the README says an empty restart loses).
 	first := held[tokenUsers[0].ObjectID]
 	require.Equal(t, http.StatusOK, askToken(first.caller, first.teams), "a user who had used up the burst")
+	afterRestart, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
+	credTokens()
+	n, _ = acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
+	require.Equal(t, afterRestart, n, "each credential keeps its own copy: the lost cache costs no exchange while the tokens last")
 	last := call(9)
 	settle()
 	_, err = sb.HangUp(ctx, last, nil)
@@ -651,7 +693,9 @@ type replicaConfig struct {
 	EntraURL                 string
 	TenantID                 string
 	TokenServiceAppID        string
-	ForwardedAppID           string // the client app that gets the Teams tokens
+	ForwardedAppID           string            // the client app that gets the Teams tokens
+	EntraTokens              map[string]string // the token users' Teams Entra tokens, by object id
+	TokenKey                 []byte            // seals the shared ACS tokens
 }
 
 // tokenBurst is each user's burst at the token service; the test's
