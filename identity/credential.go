@@ -669,10 +669,13 @@ func retryBackoff(n int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// retryAfter is the wait that a failure's response asks for, from an
-// *azcore.ResponseError's headers (the ACS client's errors and identity/fake's
-// alike), at most maxRetryAfter.
+// retryAfter is the wait that a failure asks for: an ExchangePool's
+// RetryAfter, or the Retry-After of an *azcore.ResponseError's headers (the
+// ACS client's errors and identity/fake's alike), at most maxRetryAfter.
 func retryAfter(err error, now time.Time) time.Duration {
+	if te := (*ExchangeThrottledError)(nil); errors.As(err, &te) {
+		return min(te.RetryAfter, maxRetryAfter)
+	}
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) || re.RawResponse == nil {
 		return 0

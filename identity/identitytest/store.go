@@ -154,3 +154,66 @@ func waitReturns(t *testing.T, store identity.TokenCacheStore, key string, end f
 		t.Fatalf("Wait(%s) = %v after the lease ended", key, err)
 	}
 }
+
+// TestExchangeBudgetStore is the conformance suite of an
+// identity.ExchangeBudgetStore: at most limit exchanges in any window, a
+// window that slides (an exchange leaves it window after it was taken, not
+// at the end of a fixed period), the wait until the oldest leaves, keys
+// that are independent, and concurrent Takes (of several replicas at once)
+// that never take more than the limit. The times are given, so no time
+// passes; the keys start with a random prefix, so store may be shared with
+// other tests.
+func TestExchangeBudgetStore(t *testing.T, store identity.ExchangeBudgetStore) {
+	prefix := fmt.Sprintf("identitytest-%x-", rand.Uint64())
+	ctx := context.Background()
+	now := time.Unix(1_800_000_000, 0)
+	const window = 30 * time.Second
+	expect := func(t *testing.T, key string, limit int, at time.Duration, want bool, wantWait time.Duration) {
+		t.Helper()
+		ok, wait, err := store.Take(ctx, prefix+key, limit, window, now.Add(at))
+		if err != nil {
+			t.Fatalf("Take(%s) at %v: %v", key, at, err)
+		}
+		if ok != want || (!ok && (wait < wantWait-time.Millisecond || wait > wantWait+time.Millisecond)) {
+			t.Fatalf("Take(%s) at %v = %v, wait %v; want %v, wait %v", key, at, ok, wait, want, wantWait)
+		}
+	}
+
+	t.Run("SlidingWindow", func(t *testing.T) {
+		expect(t, "a", 3, 0, true, 0)
+		expect(t, "a", 3, 10*time.Second, true, 0)
+		expect(t, "a", 3, 20*time.Second, true, 0)
+		expect(t, "a", 3, 25*time.Second, false, 5*time.Second)
+		expect(t, "b", 3, 25*time.Second, true, 0) // another key
+		expect(t, "a", 3, 30*time.Second, true, 0) // the first left the window
+		expect(t, "a", 3, 35*time.Second, false, 5*time.Second)
+		expect(t, "a", 3, 40*time.Second, true, 0)
+		expect(t, "a", 3, 40*time.Second, false, 10*time.Second)
+		expect(t, "c", 1, 0, true, 0)
+		expect(t, "c", 1, 29999*time.Millisecond, false, time.Millisecond)
+	})
+
+	t.Run("Concurrent", func(t *testing.T) {
+		const limit, takers = 25, 8
+		var granted atomic.Int32
+		var wg sync.WaitGroup
+		for i := range takers {
+			wg.Go(func() {
+				for j := range 10 {
+					ok, _, err := store.Take(ctx, prefix+"shared", limit, window, now.Add(time.Duration(i*10+j)*time.Millisecond))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if ok {
+						granted.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if n := granted.Load(); n != limit {
+			t.Fatalf("%d takers of 10 exchanges each got %d of a budget of %d", takers, n, limit)
+		}
+	})
+}
