@@ -43,7 +43,8 @@ type SubscriptionManagerOptions struct {
 	Store SubscriptionStore
 	// LeaderLease is how long the renewal lease of Run lasts unless it is
 	// extended (Run extends it a third of the way): how long renewals wait
-	// for another replica after the leader died. Zero means 30 seconds.
+	// for another replica after the leader died. Zero means
+	// DefaultLeaderLease.
 	LeaderLease time.Duration
 }
 
@@ -91,13 +92,19 @@ type retry struct {
 	at       time.Time
 }
 
-// Lease names, and how long a resource is held for a creation.
 const (
-	leaderLease    = "leader"
-	resourceLease  = "resource:"
-	resourceHold   = time.Minute // a creation: Graph validates the URL within 10 s
-	maxKnown       = 1 << 16
-	defaultLeaseTT = 30 * time.Second
+	// leaderLease names the lease of the renewals; resourceLease prefixes
+	// the lease of a resource, which a creation, a re-creation, a deletion
+	// or a mend holds, for resourceHold at most (Graph validates the URL
+	// of a creation within 10 s).
+	leaderLease   = "leader"
+	resourceLease = "resource:"
+	resourceHold  = time.Minute
+	// maxKnown bounds the digests a manager keeps for outages.
+	maxKnown = 1 << 16
+	// DefaultLeaderLease is SubscriptionManagerOptions.LeaderLease's
+	// default.
+	DefaultLeaderLease = 30 * time.Second
 )
 
 // NewSubscriptionManager returns a manager that subscribes notificationURL,
@@ -140,7 +147,7 @@ func NewSubscriptionManager(c *Client, notificationURL string, opts *Subscriptio
 	}
 	switch {
 	case o.LeaderLease == 0:
-		o.LeaderLease = defaultLeaseTT
+		o.LeaderLease = DefaultLeaderLease
 	case o.LeaderLease < 10*time.Millisecond:
 		return nil, &ArgumentError{Arg: "opts.LeaderLease", Problem: "must be at least 10ms"}
 	}
