@@ -139,8 +139,20 @@ type Service interface {
 type ListChatsOptions struct {
 	// Type, when set, lists only chats of this type ($filter=chatType eq '…').
 	Type ChatType
+	// MemberDisplayName, when set, lists only chats with a member of this
+	// display name ($filter=members/any(o: o/displayName eq '…'), the
+	// filter chat-list's example shows).
+	MemberDisplayName string
 	// ExpandMembers fills each Chat's Members ($expand=members).
 	ExpandMembers bool
+	// ExpandLastMessagePreview fills each Chat's LastMessagePreview
+	// ($expand=lastMessagePreview).
+	ExpandLastMessagePreview bool
+	// OrderByLastMessage lists the chats by the time of their last message,
+	// newest first ($orderby=lastMessagePreview/createdDateTime desc, the
+	// one order Graph offers); chats without messages come last. Without
+	// it the order is the service's.
+	OrderByLastMessage bool
 	// Top is the page size, 1..MaxPageSize; zero means the service default.
 	Top int
 	// NextLink continues a listing from the NextLink of an earlier page; the
@@ -526,6 +538,9 @@ func (o *ListChatsOptions) Validate() error {
 	case "", ChatTypeOneOnOne, ChatTypeGroup, ChatTypeMeeting:
 	default:
 		return &ArgumentError{Arg: "opts.Type", Problem: `must be "oneOnOne", "group" or "meeting"`}
+	}
+	if len(o.MemberDisplayName) > 256 || !utf8.ValidString(o.MemberDisplayName) || strings.ContainsFunc(o.MemberDisplayName, isControl) {
+		return &ArgumentError{Arg: "opts.MemberDisplayName", Problem: "must be valid text of at most 256 bytes without control characters"}
 	}
 	if err := checkTop(o.Top); err != nil {
 		return err

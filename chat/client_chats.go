@@ -14,8 +14,10 @@ import (
 )
 
 // ListChats lists the chats the signed-in user is a member of
-// (GET /me/chats), page after page. It stops at the first error, which it
-// yields once. Needs Chat.ReadBasic, Chat.Read or Chat.ReadWrite.
+// (GET /me/chats), page after page, filtered, ordered and expanded as opts
+// say (chatsQuery). It stops at the first error, which it yields once.
+// Needs Chat.ReadBasic, Chat.Read or Chat.ReadWrite; Chat.ReadBasic reads
+// no message content, so ExpandLastMessagePreview may need Chat.Read.
 func (c *Client) ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq2[Chat, error] {
 	var o ListChatsOptions
 	if opts != nil {
@@ -46,20 +48,47 @@ func (c *Client) ListChatsPage(ctx context.Context, opts *ListChatsOptions) (_ L
 			return ListChatsPageResponse{}, err
 		}
 	} else {
-		q := odataQuery{}
-		if o.ExpandMembers {
-			q = q.add("$expand", "members")
-		}
-		if o.Type != "" {
-			q = q.add("$filter", "chatType eq '"+string(o.Type)+"'")
-		}
-		target = q.addTop(o.Top).on(c.path("me", "chats"))
+		target = chatsQuery(o).on(c.path("me", "chats"))
 	}
 	var page graphwire.Collection[graphwire.Chat]
 	if err := c.do(ctx, "list chats", http.MethodGet, target, nil, &page); err != nil {
 		return ListChatsPageResponse{}, err
 	}
 	return ListChatsPageResponse{Chats: convertAll(page.Value, chatFromWire), NextLink: page.NextLink}, nil
+}
+
+// chatsQuery is the query of ListChatsOptions that Validate accepted: the
+// options chat-list documents (https://learn.microsoft.com/graph/api/chat-list,
+// "Optional query parameters"): $expand of members and lastMessagePreview,
+// $orderby=lastMessagePreview/createdDateTime desc (the one order, "Ascending
+// order is currently not supported"), $filter (chatType, and a member's
+// display name as its example), $top.
+func chatsQuery(o ListChatsOptions) odataQuery {
+	q := odataQuery{}
+	var expand []string
+	if o.ExpandMembers {
+		expand = append(expand, "members")
+	}
+	if o.ExpandLastMessagePreview {
+		expand = append(expand, "lastMessagePreview")
+	}
+	if len(expand) > 0 {
+		q = q.add("$expand", strings.Join(expand, ","))
+	}
+	var filters []string
+	if o.Type != "" {
+		filters = append(filters, "chatType eq '"+string(o.Type)+"'")
+	}
+	if o.MemberDisplayName != "" {
+		filters = append(filters, "members/any(o: o/displayName eq '"+odataQuote(o.MemberDisplayName)+"')")
+	}
+	if len(filters) > 0 {
+		q = q.add("$filter", strings.Join(filters, " and "))
+	}
+	if o.OrderByLastMessage {
+		q = q.add("$orderby", "lastMessagePreview/createdDateTime desc")
+	}
+	return q.addTop(o.Top)
 }
 
 // GetChat reads a chat the signed-in user is a member of

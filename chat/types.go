@@ -48,6 +48,44 @@ type Chat struct {
 	// OnlineMeeting describes the meeting of a meeting chat; its zero value
 	// for other chats.
 	OnlineMeeting MeetingInfo
+	// LastMessagePreview is the chat's last message, when asked for
+	// (ListChatsOptions.ExpandLastMessagePreview) and the chat has one;
+	// otherwise nil.
+	LastMessagePreview *MessagePreview
+}
+
+// MessagePreview is a preview of a chat's last message, Graph's
+// chatMessageInfo (https://learn.microsoft.com/graph/api/resources/chatmessageinfo):
+// only the listing of chats returns it.
+type MessagePreview struct {
+	// ID is the message's id.
+	ID string
+	// CreatedAt is when the message was sent.
+	CreatedAt time.Time
+	// IsDeleted tells that the message was deleted.
+	IsDeleted bool
+	// MessageType is the kind of message: MessageTypeMessage, or
+	// MessageTypeSystemEvent for an event (EventDetail then says which).
+	MessageType MessageType
+	// Body is the message's content; it keeps the markers of mentions and
+	// attachments, which the preview does not list.
+	Body Body
+	// From is the sender; empty for an event.
+	From Sender
+	// EventDetail describes the event of a system event message; nil
+	// otherwise.
+	EventDetail *EventDetail
+}
+
+// EventDetail is what happened in a system event message, Graph's
+// eventMessageDetail: one of many types (members added, topic changed,
+// call ended, …), kept as Graph sent it.
+type EventDetail struct {
+	// Type is the event's type, Graph's "@odata.type" without its
+	// namespace, for example "membersAddedEventMessageDetail".
+	Type string
+	// JSON is the whole eventDetail object as Graph sent it.
+	JSON string
 }
 
 // MeetingInfo is what a meeting chat knows of its online meeting. The chat's

@@ -1,6 +1,9 @@
 package chat
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"time"
 
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
@@ -67,7 +70,45 @@ func chatToWire(c Chat) gw.Chat {
 			w.Members[i] = memberToWire(m)
 		}
 	}
+	if p := c.LastMessagePreview; p != nil {
+		w.LastMessagePreview = &gw.ChatMessageInfo{
+			ID:              p.ID,
+			CreatedDateTime: gw.TimeOf(p.CreatedAt),
+			IsDeleted:       p.IsDeleted,
+			MessageType:     string(p.MessageType),
+			Body:            &gw.ItemBody{ContentType: string(p.Body.ContentType), Content: p.Body.Content},
+			From:            senderToWire(p.From),
+		}
+		if p.EventDetail != nil && json.Valid([]byte(p.EventDetail.JSON)) {
+			w.LastMessagePreview.EventDetail = json.RawMessage(p.EventDetail.JSON)
+		}
+	}
 	return w
+}
+
+// previewFromWire converts a chatMessageInfo; a null one is nil.
+func previewFromWire(w *gw.ChatMessageInfo) *MessagePreview {
+	if w == nil {
+		return nil
+	}
+	p := &MessagePreview{
+		ID:          w.ID,
+		CreatedAt:   w.CreatedDateTime.Time,
+		IsDeleted:   w.IsDeleted,
+		MessageType: MessageType(w.MessageType),
+		From:        senderFromWire(w.From),
+	}
+	if w.Body != nil {
+		p.Body = Body{ContentType: ContentType(w.Body.ContentType), Content: w.Body.Content}
+	}
+	if d := bytes.TrimSpace(w.EventDetail); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
+		var head struct {
+			Type string `json:"@odata.type"`
+		}
+		_ = json.Unmarshal(d, &head) // a detail that is not an object keeps an empty Type
+		p.EventDetail = &EventDetail{Type: strings.TrimPrefix(head.Type, "#microsoft.graph."), JSON: string(d)}
+	}
+	return p
 }
 
 // chatFromWire converts Graph's chat.
@@ -94,6 +135,7 @@ func chatFromWire(w *gw.Chat) Chat {
 			c.Members[i] = memberFromWire(&w.Members[i])
 		}
 	}
+	c.LastMessagePreview = previewFromWire(w.LastMessagePreview)
 	return c
 }
 

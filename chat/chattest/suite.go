@@ -126,6 +126,7 @@ var cases = []testCase{
 	{name: "GroupChatMembers", run: testGroupChat},
 	{name: "GroupChatOfTwo", run: testGroupOfTwo},
 	{name: "ListChats", run: testListChats},
+	{name: "ListChatsByLastMessage", needsClock: true, run: testChatsByLastMessage},
 	{name: "SendAndGetMessage", run: testSendAndGet},
 	{name: "MentionsAndInlineImages", run: testMentionsAndImages},
 	{name: "ListMessagesNewestFirst", run: testListMessages},
@@ -484,6 +485,71 @@ func testListChats(t *testing.T, env Env) {
 	if n := len(collect(t, env.Dave.Service.ListChats(c, &chat.ListChatsOptions{Type: chat.ChatTypeOneOnOne}))); n != 0 {
 		t.Errorf("Dave has %d one-on-one chats, want 0", n)
 	}
+}
+
+// testChatsByLastMessage: chat-list's options
+// (https://learn.microsoft.com/graph/api/chat-list): $orderby
+// lastMessagePreview/createdDateTime desc lists the chats by their last
+// message, newest first (chats without one after); $expand=lastMessagePreview
+// fills the preview (chatMessageInfo: id, createdDateTime, isDeleted,
+// messageType, body, from); $filter on a member's display name keeps the
+// chats that member is in.
+func testChatsByLastMessage(t *testing.T, env Env) {
+	c, alice := ctx(t), env.Alice.Service
+	one := must(alice.CreateOneOnOneChat(c, env.Bob.ID, nil))(t).Chat
+	group := must(alice.CreateGroupChat(c, "later", []string{env.Carol.ID, env.Dave.ID}, nil))(t).Chat
+	quiet := must(alice.CreateGroupChat(c, "quiet", []string{env.Carol.ID}, nil))(t).Chat
+	env.Advance(time.Second)
+	must(alice.SendMessage(c, group.ID, chat.TextMessage("first, in the group"), nil))(t)
+	env.Advance(time.Second)
+	last := must(env.Bob.Service.SendMessage(c, one.ID, chat.TextMessage("latest, from Bob"), nil))(t).Message
+	env.Advance(time.Second)
+
+	opts := &chat.ListChatsOptions{OrderByLastMessage: true, ExpandLastMessagePreview: true, Top: 2}
+	got := collect(t, alice.ListChats(c, opts))
+	if len(got) < 3 || got[0].ID != one.ID || got[1].ID != group.ID {
+		t.Fatalf("by last message: %v, want %q, %q, then the chats without messages", chatIDs(got), one.ID, group.ID)
+	}
+	for _, ch := range got[2:] {
+		if ch.LastMessagePreview != nil {
+			t.Errorf("chat %q (%q) lists after the chats with messages but has a preview %+v", ch.ID, ch.Topic, ch.LastMessagePreview)
+		}
+	}
+	p := got[0].LastMessagePreview
+	if p == nil || p.ID != last.ID || p.Body.Content != "latest, from Bob" || p.From.UserID != env.Bob.ID || p.IsDeleted ||
+		p.MessageType != chat.MessageTypeMessage || !p.CreatedAt.Equal(last.CreatedAt) {
+		t.Errorf("preview of %q = %+v, want Bob's %q", one.ID, p, last.ID)
+	}
+	if plain := collect(t, alice.ListChats(c, nil)); len(plain) != len(got) || plain[0].LastMessagePreview != nil {
+		t.Errorf("without the options: %d chats (want %d), first preview %+v (want none)", len(plain), len(got), plain[0].LastMessagePreview)
+	}
+	must(env.Bob.Service.SoftDeleteMessage(c, one.ID, last.ID, nil))(t)
+	got = collect(t, alice.ListChats(c, opts))
+	if p := got[0].LastMessagePreview; got[0].ID != one.ID || p == nil || !p.IsDeleted || p.Body.Content != "" {
+		t.Errorf("after a soft delete: first %q, preview %+v; want %q's deleted message without content", got[0].ID, p, one.ID)
+	}
+
+	withBob := collect(t, alice.ListChats(c, &chat.ListChatsOptions{MemberDisplayName: env.Bob.DisplayName}))
+	ids := map[string]bool{}
+	for _, ch := range withBob {
+		ids[ch.ID] = true
+	}
+	if env.Bob.DisplayName != "" && (!ids[one.ID] || !ids[env.MeetingChatID] || ids[group.ID] || ids[quiet.ID]) {
+		t.Errorf("chats with a member named %q: %v, want %q and the meeting chat, not the groups", env.Bob.DisplayName, chatIDs(withBob), one.ID)
+	}
+	groupsWithCarol := collect(t, alice.ListChats(c, &chat.ListChatsOptions{Type: chat.ChatTypeGroup, MemberDisplayName: env.Carol.DisplayName}))
+	if env.Carol.DisplayName != "" && len(groupsWithCarol) != 2 {
+		t.Errorf("group chats with Carol: %v, want the two groups", chatIDs(groupsWithCarol))
+	}
+	wantArgErr(t, "MemberDisplayName with a control character", firstErr(alice.ListChats(c, &chat.ListChatsOptions{MemberDisplayName: "a\nb"})))
+}
+
+func chatIDs(cs []chat.Chat) []string {
+	out := make([]string, len(cs))
+	for i, ch := range cs {
+		out[i] = ch.ID
+	}
+	return out
 }
 
 func testSendAndGet(t *testing.T, env Env) {

@@ -147,7 +147,7 @@ func (g *goFace) ListChatsPage(ctx context.Context, opts *chat.ListChatsOptions)
 		if oe != nil {
 			return oe
 		}
-		items, next, oe := g.s.listChats(g.user, q)
+		items, next, oe := g.s.listChats(g.user, g.scopes, q)
 		if oe != nil {
 			return oe
 		}

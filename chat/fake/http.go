@@ -408,7 +408,7 @@ func hListChats(c *reqCtx, _ params) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	items, next, oe := c.s.listChats(c.user, q)
+	items, next, oe := c.s.listChats(c.user, c.scopes, q)
 	if oe != nil {
 		return result{}, oe
 	}

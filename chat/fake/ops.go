@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,36 +84,134 @@ func quote(s string) string {
 
 // chatQuery is a parsed listing of chats.
 type chatQuery struct {
-	top    int
-	typ    chat.ChatType
-	expand bool
-	after  *cursor // at = CreatedAt, num = seq
+	top           int
+	typ           chat.ChatType
+	memberNames   []string // members/any(o: o/displayName eq '…'), each
+	memberIDs     []string // members/any(o: o/…/userId eq '…'), each
+	expand        bool     // $expand=members
+	preview       bool     // $expand=lastMessagePreview
+	byLastMessage bool     // $orderby=lastMessagePreview/createdDateTime desc
+	after         *cursor  // at = the last message's time (byLastMessage), num = seq
 }
 
-func (s *Service) listChats(userID string, q chatQuery) ([]chat.Chat, *cursor, *opError) {
+// matches reports whether a chat passes the query's filters.
+func (q *chatQuery) matches(c *chatState) bool {
+	if q.typ != "" && c.c.Type != q.typ {
+		return false
+	}
+	for _, name := range q.memberNames {
+		if !slices.ContainsFunc(c.members, func(m *memberState) bool { return strings.EqualFold(m.m.DisplayName, name) }) {
+			return false
+		}
+	}
+	for _, id := range q.memberIDs {
+		if !slices.ContainsFunc(c.members, func(m *memberState) bool { return strings.EqualFold(m.m.UserID, id) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// listChats lists the user's chats: newest created first, or by the time
+// of their last message (byLastMessage), newest first, the chats without a
+// message after all others — OData puts nulls after every value in a
+// descending order (OData 4.01 Protocol, 11.2.6.2 System Query Option
+// $orderby); Graph does not say, so this is a choice that follows it.
+// lastMessagePreview is the newest message the user may see; Graph
+// documents no permission for it apart from chat-list's, but Chat.ReadBasic
+// reads "names and members", no message content, so the fake asks Chat.Read
+// or Chat.ReadWrite for it (a choice).
+func (s *Service) listChats(userID string, scopes []string, q chatQuery) ([]chat.Chat, *cursor, *opError) {
+	if q.preview {
+		if oe := checkScopes(scopes, scopesReadMessages); oe != nil {
+			return nil, nil, oe
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, oe := s.signedInLocked(userID)
 	if oe != nil {
 		return nil, nil, oe
 	}
-	out := make([]chat.Chat, 0, q.top)
-	var last *chatState
-	for i := len(s.chatList) - 1; i >= 0; i-- {
+	type entry struct {
+		c    *chatState
+		m    *memberState
+		last *msgState // the newest message the user may see, or nil
+	}
+	var list []entry
+	for i := len(s.chatList) - 1; i >= 0; i-- { // newest created first
 		c := s.chatList[i]
-		if q.after != nil && c.seq >= q.after.num {
+		m := c.member(u.ID)
+		if m == nil || !q.matches(c) {
 			continue
 		}
-		if c.member(u.ID) == nil || (q.typ != "" && c.c.Type != q.typ) {
+		e := entry{c: c, m: m}
+		if q.preview || q.byLastMessage {
+			for k := len(c.msgs.byCreated) - 1; k >= 0; k-- {
+				if st := c.msgs.byCreated[k]; visible(m, st) {
+					e.last = st
+					break
+				}
+			}
+		}
+		list = append(list, e)
+	}
+	keyOf := func(e entry) cursor {
+		if !q.byLastMessage {
+			return cursor{num: e.c.seq}
+		}
+		if e.last == nil {
+			return cursor{num: e.c.seq}
+		}
+		return cursor{at: e.last.m.CreatedAt, num: e.c.seq}
+	}
+	// before reports whether a comes before b in the listing.
+	before := func(a, b cursor) bool {
+		if !a.at.Equal(b.at) {
+			return a.at.After(b.at) // zero (no message) is last
+		}
+		return a.num > b.num
+	}
+	if q.byLastMessage {
+		slices.SortStableFunc(list, func(a, b entry) int {
+			ka, kb := keyOf(a), keyOf(b)
+			switch {
+			case before(ka, kb):
+				return -1
+			case before(kb, ka):
+				return 1
+			}
+			return 0
+		})
+	}
+	out := make([]chat.Chat, 0, min(q.top, len(list)))
+	var last cursor
+	for _, e := range list {
+		k := keyOf(e)
+		if q.after != nil && !before(*q.after, k) {
 			continue
 		}
 		if len(out) == q.top {
-			return out, &cursor{at: last.c.CreatedAt, num: last.seq}, nil
+			return out, &last, nil
 		}
-		out = append(out, c.view(q.expand))
-		last = c
+		v := e.c.view(q.expand)
+		if q.preview && e.last != nil {
+			v.LastMessagePreview = previewOf(e.last)
+		}
+		out = append(out, v)
+		last = k
 	}
 	return out, nil, nil
+}
+
+// previewOf is a message's chatMessageInfo
+// (https://learn.microsoft.com/graph/api/resources/chatmessageinfo); a
+// deleted message shows no content, as its reads do.
+func previewOf(st *msgState) *chat.MessagePreview {
+	m := st.view()
+	return &chat.MessagePreview{
+		ID: m.ID, CreatedAt: m.CreatedAt, IsDeleted: m.Deleted(), MessageType: m.MessageType, Body: m.Body, From: m.From,
+	}
 }
 
 func (s *Service) getChat(userID, chatID string, expand bool) (chat.Chat, *opError) {

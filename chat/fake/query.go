@@ -2,6 +2,7 @@ package fake
 
 import (
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,8 +128,18 @@ func splitAnd(f string) ([]string, bool) {
 	return out, len(out) > 0 && len(out) <= 4
 }
 
-// parseChatsQuery reads $top, $filter (chatType eq '…'), $expand and
-// $skiptoken of a chat listing.
+// parseChatsQuery reads the options of a chat listing that chat-list
+// documents (https://learn.microsoft.com/graph/api/chat-list, "Optional
+// query parameters"): $top; $expand of members and lastMessagePreview
+// ("Currently supports members and lastMessagePreview"); $orderby
+// lastMessagePreview/createdDateTime desc ("Ascending order is currently not
+// supported"); $filter, which the page shows on a member's display name
+// (members/any(o: o/displayname eq 'Peter Parker')) and the fake also
+// takes on chatType and on a member's user id (the form of a Microsoft Q&A
+// answer, learn.microsoft.com/answers/questions/257635: secondary), joined
+// with "and"; $skiptoken. Another filter is 400 "Invalid filter clause",
+// Graph's answer to one it does not take
+// (microsoftgraph/microsoft-graph-docs-contrib#3973).
 func parseChatsQuery(v url.Values) (chatQuery, *opError) {
 	var q chatQuery
 	var oe *opError
@@ -144,28 +155,84 @@ func parseChatsQuery(v url.Values) (chatQuery, *opError) {
 			case "members":
 				q.expand = true
 			case "lastmessagepreview":
+				q.preview = true
 			default:
 				return q, errBadRequest("Unsupported $expand: " + short(part))
 			}
 		}
 	}
 	if f := strings.TrimSpace(v.Get("$filter")); f != "" {
-		fields := strings.Fields(f)
-		if len(fields) != 3 || !strings.EqualFold(fields[0], "chatType") || !strings.EqualFold(fields[1], "eq") ||
-			len(fields[2]) < 2 || fields[2][0] != '\'' || fields[2][len(fields[2])-1] != '\'' {
-			return q, errBadRequest("Unsupported $filter: only chatType eq '…' is supported.")
+		clauses, ok := splitAndOutsideQuotes(f)
+		if !ok {
+			return q, errBadRequest("Invalid filter clause")
 		}
-		switch t := chat.ChatType(fields[2][1 : len(fields[2])-1]); t {
-		case chat.ChatTypeOneOnOne, chat.ChatTypeGroup, chat.ChatTypeMeeting:
-			q.typ = t
-		default:
-			return q, errBadRequest("Invalid chatType in $filter: " + short(fields[2]))
+		for _, cl := range clauses {
+			if oe := q.addChatFilter(cl); oe != nil {
+				return q, oe
+			}
 		}
 	}
-	if ob := v.Get("$orderby"); ob != "" {
-		return q, errBadRequest("Unsupported $orderby on chats.")
+	if ob := strings.Join(strings.Fields(v.Get("$orderby")), " "); ob != "" {
+		if !strings.EqualFold(ob, "lastMessagePreview/createdDateTime desc") {
+			return q, errBadRequest("Unsupported $orderby: only lastMessagePreview/createdDateTime in descending order is supported.")
+		}
+		q.byLastMessage = true
 	}
 	return q, nil
+}
+
+// memberFilter is members/any(v: v/<property> eq '<value>').
+var memberFilter = regexp.MustCompile(`(?i)^members/any\(\s*(\w+)\s*:\s*(\w+)/(displayName|microsoft\.graph\.aadUserConversationMember/userId)\s+eq\s+'((?:[^']|'')*)'\s*\)$`)
+
+func (q *chatQuery) addChatFilter(cl string) *opError {
+	invalid := errBadRequest("Invalid filter clause")
+	if m := memberFilter.FindStringSubmatch(cl); m != nil {
+		if m[1] != m[2] {
+			return invalid
+		}
+		val := strings.ReplaceAll(m[4], "''", "'")
+		if strings.EqualFold(m[3], "displayName") {
+			q.memberNames = append(q.memberNames, val)
+		} else {
+			q.memberIDs = append(q.memberIDs, val)
+		}
+		return nil
+	}
+	fields := strings.Fields(cl)
+	if len(fields) != 3 || !strings.EqualFold(fields[0], "chatType") || !strings.EqualFold(fields[1], "eq") ||
+		len(fields[2]) < 2 || fields[2][0] != '\'' || fields[2][len(fields[2])-1] != '\'' {
+		return invalid
+	}
+	switch t := chat.ChatType(fields[2][1 : len(fields[2])-1]); t {
+	case chat.ChatTypeOneOnOne, chat.ChatTypeGroup, chat.ChatTypeMeeting:
+		q.typ = t
+		return nil
+	}
+	return errBadRequest("Invalid chatType in $filter: " + short(fields[2]))
+}
+
+// splitAndOutsideQuotes splits a filter at " and " outside of string
+// literals (where a quote is doubled).
+func splitAndOutsideQuotes(f string) ([]string, bool) {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(f); i++ {
+		switch {
+		case f[i] == '\'':
+			quoted = !quoted // '' toggles twice
+		case !quoted && i+5 <= len(f) && strings.EqualFold(f[i:i+5], " and "):
+			out = append(out, strings.TrimSpace(f[start:i]))
+			start = i + 5
+			i += 4
+		}
+	}
+	out = append(out, strings.TrimSpace(f[start:]))
+	for _, c := range out {
+		if c == "" {
+			return nil, false
+		}
+	}
+	return out, !quoted && len(out) <= 4
 }
 
 // parseChannelQuery reads $top and $skiptoken of a channel listing, which
@@ -299,11 +366,27 @@ func chatsValues(o *chat.ListChatsOptions) url.Values {
 	if o.Top > 0 {
 		v.Set("$top", strconv.Itoa(o.Top))
 	}
+	var expand, filters []string
 	if o.ExpandMembers {
-		v.Set("$expand", "members")
+		expand = append(expand, "members")
+	}
+	if o.ExpandLastMessagePreview {
+		expand = append(expand, "lastMessagePreview")
+	}
+	if len(expand) > 0 {
+		v.Set("$expand", strings.Join(expand, ","))
 	}
 	if o.Type != "" {
-		v.Set("$filter", "chatType eq '"+string(o.Type)+"'")
+		filters = append(filters, "chatType eq '"+string(o.Type)+"'")
+	}
+	if o.MemberDisplayName != "" {
+		filters = append(filters, "members/any(o: o/displayName eq '"+quoteOData(o.MemberDisplayName)+"')")
+	}
+	if len(filters) > 0 {
+		v.Set("$filter", strings.Join(filters, " and "))
+	}
+	if o.OrderByLastMessage {
+		v.Set("$orderby", "lastMessagePreview/createdDateTime desc")
 	}
 	return v
 }

@@ -185,9 +185,15 @@ func cursorOf(s *msgState, o order) *cursor {
 	return &cursor{at: s.m.LastModifiedAt, num: s.num}
 }
 
-// encodeCursor makes a $skiptoken.
+// encodeCursor makes a $skiptoken. A zero time (a chat without messages,
+// or a listing not ordered by time) is written as "z": UnixNano of year 1
+// is not defined.
 func encodeCursor(c *cursor) string {
-	raw := "v1." + strconv.FormatInt(c.at.UnixNano(), 10) + "." + strconv.FormatInt(c.num, 10)
+	at := "z"
+	if !c.at.IsZero() {
+		at = strconv.FormatInt(c.at.UnixNano(), 10)
+	}
+	raw := "v1." + at + "." + strconv.FormatInt(c.num, 10)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -204,9 +210,15 @@ func decodeCursor(tok string) (*cursor, bool) {
 	if len(parts) != 3 || parts[0] != "v1" {
 		return nil, false
 	}
-	ns, err1 := strconv.ParseInt(parts[1], 10, 64)
-	num, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil {
+	num, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	if parts[1] == "z" {
+		return &cursor{num: num}, true
+	}
+	ns, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
 		return nil, false
 	}
 	return &cursor{at: time.Unix(0, ns).UTC(), num: num}, true

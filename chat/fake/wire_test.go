@@ -166,8 +166,38 @@ func TestHTTPQueryRules(t *testing.T) {
 	r0 = rawDo(t, "GET", msgs+"?$top=1&model=A", tok, "")
 	assert.Equal(t, 200, r0.status, "parameters that are not OData options are not the fake's to judge")
 
+	// Chats: $orderby only on the last message, descending; $filter on
+	// members as chat-list's example (any lambda variable), or an invalid
+	// filter clause (microsoft-graph-docs-contrib#3973); the preview needs a
+	// permission that reads messages (the fake's choice).
+	for q, want := range map[string]int{
+		"$orderby=lastMessagePreview/createdDateTime%20desc":                              200,
+		"$orderby=lastMessagePreview/createdDateTime":                                     400,
+		"$orderby=lastMessagePreview/createdDateTime%20asc":                               400,
+		"$orderby=lastUpdatedDateTime%20desc":                                             400,
+		"$expand=members&$filter=members/any(o:%20o/displayname%20eq%20'Alice%20Archer')": 200,
+		"$filter=members/any(m:m/displayName%20eq%20'O''Brien')":                          200,
+		"$filter=members/any(o:%20o/email%20eq%20'a@b.c')":                                400,
+		"$filter=members/any(o:%20x/displayName%20eq%20'a')":                              400,
+		"$filter=members/any(o:%20o/microsoft.graph.aadUserConversationMember/userId%20eq%20'" + sd.Alice.ID + "')%20and%20chatType%20eq%20'meeting'": 200,
+	} {
+		r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats?"+q, tok, "")
+		assert.Equal(t, want, r.status, "%s: %s", q, r.body)
+		if want == 400 && strings.Contains(q, "$filter") {
+			assert.Equal(t, "Invalid filter clause", graphError(t, r).Message, q)
+		}
+	}
+	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$expand=lastMessagePreview", svc.TokenFor(sd.Bob.ID, "Chat.ReadBasic"), "")
+	assert.Equal(t, 403, r.status, "%s", r.body)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$expand=lastMessagePreview", tok, "")
+	require.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), `"lastMessagePreview":{"id":"`+sent[4].ID+`"`)
+	assert.Contains(t, string(r.body), `"eventDetail":null`)
+	r = rawDo(t, "GET", srv.URL+"/v1.0/chats/"+url.PathEscape(ch)+"?$expand=lastMessagePreview", tok, "")
+	assert.Equal(t, 400, r.status, "only the listing of chats expands the preview (chatmessageinfo)")
+
 	// Chats: $top and $filter.
-	r := rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$top=51", tok, "")
+	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$top=51", tok, "")
 	assert.Equal(t, 400, r.status)
 	r = rawDo(t, "GET", srv.URL+"/v1.0/me/chats?$filter=topic%20eq%20'x'", tok, "")
 	assert.Equal(t, 400, r.status)

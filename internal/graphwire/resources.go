@@ -1,6 +1,7 @@
 package graphwire
 
 import (
+	"encoding/json"
 	"strings"
 )
 
@@ -35,6 +36,21 @@ type Chat struct {
 	Viewpoint           *ChatViewpoint     `json:"viewpoint,omitempty"`
 	// Members is present with $expand=members, and in the body of POST /chats.
 	Members []ConversationMember `json:"members,omitempty"`
+	// LastMessagePreview is present with $expand=lastMessagePreview (null
+	// for a chat without messages).
+	LastMessagePreview *ChatMessageInfo `json:"lastMessagePreview,omitempty"`
+}
+
+// ChatMessageInfo is a chat's lastMessagePreview: id, createdDateTime,
+// isDeleted, messageType, eventDetail, body, from.
+type ChatMessageInfo struct {
+	ID              string          `json:"id"`
+	CreatedDateTime Time            `json:"createdDateTime"`
+	IsDeleted       bool            `json:"isDeleted"`
+	MessageType     string          `json:"messageType"`
+	EventDetail     json.RawMessage `json:"eventDetail"`
+	Body            *ItemBody       `json:"body"`
+	From            *IdentitySet    `json:"from"`
 }
 
 // NewChat is the body of POST /chats: the chat's type, its topic (group
