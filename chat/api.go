@@ -470,11 +470,20 @@ type SendChannelMessageResponse struct {
 // ListChannelMessagesOptions are the optional parameters of
 // ListChannelMessages and ListChannelMessagesPage.
 type ListChannelMessagesOptions struct {
+	// ExpandReplies fills each message's Replies ($expand=replies): up to
+	// MaxInlineReplies of them, the rest behind Message.RepliesNextLink.
+	ExpandReplies bool
 	// Top is the page size, 1..MaxPageSize; zero means the service default.
 	Top int
 	// NextLink continues a listing from the NextLink of an earlier page.
 	NextLink string
 }
+
+// MaxInlineReplies is the most replies Graph returns inline in a channel
+// message with ExpandReplies: "By default, a response can include up to
+// 200 replies" (https://learn.microsoft.com/graph/api/channel-list-messages;
+// older copies said 1,000).
+const MaxInlineReplies = 200
 
 // ListChannelMessagesPageResponse is one page of channel messages.
 type ListChannelMessagesPageResponse struct {

@@ -74,7 +74,7 @@ func (c *Client) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 	if opts != nil {
 		o = *opts
 	}
-	msgs, next, err := c.channelPage(ctx, "list channel messages", o.NextLink, o.Top, teamID, channelID, "")
+	msgs, next, err := c.channelPage(ctx, "list channel messages", o.NextLink, o.Top, o.ExpandReplies, teamID, channelID, "")
 	return ListChannelMessagesPageResponse{Messages: msgs, NextLink: next}, err
 }
 
@@ -135,20 +135,25 @@ func (c *Client) ListRepliesPage(ctx context.Context, teamID, channelID, message
 	if opts != nil {
 		o = *opts
 	}
-	msgs, next, err := c.channelPage(ctx, "list replies", o.NextLink, o.Top, teamID, channelID, messageID)
+	msgs, next, err := c.channelPage(ctx, "list replies", o.NextLink, o.Top, false, teamID, channelID, messageID)
 	return ListRepliesPageResponse{Messages: msgs, NextLink: next}, err
 }
 
 // channelPage reads one page of a channel's messages (replyTo "") or of
-// the replies to replyTo: the page at link, or the first page of top.
-func (c *Client) channelPage(ctx context.Context, op, link string, top int, teamID, channelID, replyTo string) ([]Message, string, error) {
+// the replies to replyTo: the page at link, or the first page of top, with
+// the replies inline when expand.
+func (c *Client) channelPage(ctx context.Context, op, link string, top int, expand bool, teamID, channelID, replyTo string) ([]Message, string, error) {
 	target := link
 	if target != "" {
 		if err := c.checkLink("opts.NextLink", target); err != nil {
 			return nil, "", err
 		}
 	} else if replyTo == "" {
-		target = odataQuery{}.addTop(top).on(c.channelMessages(teamID, channelID))
+		q := odataQuery{}.addTop(top)
+		if expand {
+			q = q.add("$expand", "replies")
+		}
+		target = q.on(c.channelMessages(teamID, channelID))
 	} else {
 		target = odataQuery{}.addTop(top).on(c.channelMessages(teamID, channelID, replyTo, "replies"))
 	}
@@ -160,6 +165,9 @@ func (c *Client) channelPage(ctx context.Context, op, link string, top int, team
 	for i := range page.Value {
 		out[i] = messageFromWire(&page.Value[i])
 		fillChannel(&out[i], teamID, channelID, replyTo)
+		for k := range out[i].Replies {
+			fillChannel(&out[i].Replies[k], teamID, channelID, out[i].ID)
+		}
 	}
 	return out, page.NextLink, nil
 }

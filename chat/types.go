@@ -269,6 +269,12 @@ type Message struct {
 	WebURL string
 	// ETag is the version of the message as the service reports it.
 	ETag string
+	// Replies are the replies to a top-level channel message, newest
+	// first, when asked for (ListChannelMessagesOptions.ExpandReplies);
+	// RepliesNextLink, when not empty, reads the rest of them (pass it to
+	// ListRepliesPage as opts.NextLink).
+	Replies         []Message
+	RepliesNextLink string
 }
 
 // Deleted reports whether the message is soft-deleted.

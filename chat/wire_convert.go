@@ -270,6 +270,10 @@ func messageToWire(m Message) gw.ChatMessage {
 	if m.TeamID != "" || m.ChannelID != "" {
 		w.ChannelIdentity = &gw.ChannelIdentity{TeamID: m.TeamID, ChannelID: m.ChannelID}
 	}
+	if m.Replies != nil {
+		w.Replies = messagesToWire(m.Replies)
+	}
+	w.RepliesNextLink = m.RepliesNextLink
 	return w
 }
 
@@ -301,6 +305,10 @@ func messageFromWire(w *gw.ChatMessage) Message {
 	if ci := w.ChannelIdentity; ci != nil {
 		m.TeamID, m.ChannelID = ci.TeamID, ci.ChannelID
 	}
+	if w.Replies != nil {
+		m.Replies = convertAll(w.Replies, messageFromWire)
+	}
+	m.RepliesNextLink = w.RepliesNextLink
 	if len(w.Reactions) > 0 {
 		m.Reactions = make([]Reaction, len(w.Reactions))
 		for i, r := range w.Reactions {

@@ -891,6 +891,28 @@ func testChannels(t *testing.T, env Env) {
 	if len(p.Messages) != 2 || p.NextLink == "" {
 		t.Errorf("first page of replies: %d, next %q", len(p.Messages), p.NextLink)
 	}
+	// $expand=replies puts each message's replies inline, newest first as
+	// ListReplies lists them (channel-list-messages: up to 200 of them).
+	for _, m := range collect(t, env.Alice.Service.ListChannelMessages(c, env.TeamID, env.ChannelID, &chat.ListChannelMessagesOptions{ExpandReplies: true})) {
+		switch m.ID {
+		case root.ID:
+			if !equalIDs(ids(m.Replies), reversed(replies)) || m.RepliesNextLink != "" {
+				t.Errorf("inline replies of %q = %v (next %q), want %v", m.ID, ids(m.Replies), m.RepliesNextLink, reversed(replies))
+			}
+			for _, r := range m.Replies {
+				if r.ReplyToID != root.ID || r.TeamID != env.TeamID || r.ChannelID != env.ChannelID || r.Body.Content == "" {
+					t.Errorf("inline reply %+v lacks its ids or body", r)
+				}
+			}
+		case other.ID:
+			if len(m.Replies) != 0 {
+				t.Errorf("message %q has no replies, inline: %v", m.ID, ids(m.Replies))
+			}
+		}
+	}
+	if plain := collect(t, env.Alice.Service.ListChannelMessages(c, env.TeamID, env.ChannelID, nil)); len(plain) > 0 && plain[0].Replies != nil {
+		t.Errorf("replies inline without ExpandReplies: %v", ids(plain[0].Replies))
+	}
 	_, err := env.Carol.Service.SendChannelMessage(c, env.TeamID, env.ChannelID, chat.TextMessage("hi"), nil)
 	wantServiceErr(t, "Carol posts in a team she is not in", err, notVisible, "403 or 404")
 	_, err = env.Bob.Service.ReplyToChannelMessage(c, env.TeamID, env.ChannelID, "1234567890123", chat.TextMessage("x"), nil)

@@ -506,6 +506,9 @@ func (g *goFace) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 	v := url.Values{}
 	if opts != nil {
 		v = topValues(opts.Top)
+		if opts.ExpandReplies {
+			v.Set("$expand", "replies")
+		}
 		if opts.NextLink != "" {
 			lv, ok := linkQuery(opts.NextLink, path)
 			if !ok {
@@ -520,7 +523,7 @@ func (g *goFace) ListChannelMessagesPage(ctx context.Context, teamID, channelID 
 		if oe != nil {
 			return oe
 		}
-		items, next, oe := g.s.listChannelMessages(g.user, teamID, channelID, "", q)
+		items, next, oe := g.s.listChannelMessages(g.user, teamID, channelID, "", q, g.s.baseURL)
 		if oe != nil {
 			return oe
 		}
@@ -577,7 +580,7 @@ func (g *goFace) ListRepliesPage(ctx context.Context, teamID, channelID, message
 		if oe != nil {
 			return oe
 		}
-		items, next, oe := g.s.listChannelMessages(g.user, teamID, channelID, messageID, q)
+		items, next, oe := g.s.listChannelMessages(g.user, teamID, channelID, messageID, q, g.s.baseURL)
 		if oe != nil {
 			return oe
 		}

@@ -793,11 +793,11 @@ func hGetPresences(c *reqCtx, _ params) (result, *opError) {
 
 func hListChannelMessages(c *reqCtx, p params) (result, *opError) {
 	team, ch := p["team-id"], p["channel-id"]
-	q, oe := parseChannelQuery(withoutExpand(c.query), orderModified)
+	q, oe := parseChannelQuery(c.query, orderModified)
 	if oe != nil {
 		return result{}, oe
 	}
-	items, next, oe := c.s.listChannelMessages(c.user, team, ch, "", q)
+	items, next, oe := c.s.listChannelMessages(c.user, team, ch, "", q, c.base)
 	if oe != nil {
 		return result{}, oe
 	}
@@ -834,25 +834,11 @@ func hListReplies(c *reqCtx, p params) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	items, next, oe := c.s.listChannelMessages(c.user, team, ch, root, q)
+	items, next, oe := c.s.listChannelMessages(c.user, team, ch, root, q, c.base)
 	if oe != nil {
 		return result{}, oe
 	}
 	return messagesResult(c, "teams('"+team+"')/channels('"+ch+"')/messages('"+root+"')/replies", items, next)
-}
-
-// withoutExpand drops $expand=replies, which the fake accepts and ignores.
-func withoutExpand(v url.Values) url.Values {
-	if !v.Has("$expand") {
-		return v
-	}
-	nv := url.Values{}
-	for k, vals := range v {
-		if k != "$expand" {
-			nv[k] = vals
-		}
-	}
-	return nv
 }
 
 // --- subscriptions ---

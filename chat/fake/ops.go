@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -755,7 +756,14 @@ func (s *Service) sendChannelMessage(userID, teamID, channelID, replyTo string, 
 	return st.view(), nil
 }
 
-func (s *Service) listChannelMessages(userID, teamID, channelID, replyTo string, q listQuery) ([]chat.Message, *cursor, *opError) {
+// listChannelMessages lists a channel's top-level messages (replyTo "") or
+// the replies to replyTo. With q.expandReplies each top-level message
+// carries its replies, newest first as ListReplies lists them: at most
+// chat.MaxInlineReplies, the rest behind a replies@odata.nextLink under base
+// (channel-list-messages: "By default, a response can include up to 200
+// replies. … use the request URL returned in replies@odata.nextLink"; the
+// current page says 200, older copies 1,000: the current one is followed).
+func (s *Service) listChannelMessages(userID, teamID, channelID, replyTo string, q listQuery, base string) ([]chat.Message, *cursor, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, oe := s.signedInLocked(userID)
@@ -778,6 +786,18 @@ func (s *Service) listChannelMessages(userID, teamID, channelID, replyTo string,
 		list = root.replies
 	}
 	items, next := list.page(q, nil)
+	if q.expandReplies {
+		for i := range items {
+			root := ch.msgs.byID[items[i].ID]
+			items[i].Replies = []chat.Message{}
+			if root == nil || root.replies == nil {
+				continue
+			}
+			replies, more := root.replies.page(listQuery{top: chat.MaxInlineReplies, order: orderCreated}, nil)
+			items[i].Replies = replies
+			items[i].RepliesNextLink = nextLink(base, escapePath("teams", teamID, "channels", channelID, "messages", root.m.ID, "replies"), url.Values{}, more)
+		}
+	}
 	return items, next, nil
 }
 

@@ -250,6 +250,12 @@ func parseChannelQuery(v url.Values, o order) (listQuery, *opError) {
 	if v.Has("$orderby") || v.Has("$filter") {
 		return q, errBadRequest("$orderby and $filter are not supported on channel messages.")
 	}
+	if e := strings.TrimSpace(v.Get("$expand")); e != "" {
+		if !strings.EqualFold(e, "replies") || o != orderModified {
+			return q, errBadRequest("Unsupported $expand: " + short(e))
+		}
+		q.expandReplies = true
+	}
 	return q, nil
 }
 

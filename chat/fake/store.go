@@ -129,6 +129,9 @@ type listQuery struct {
 	modLT     time.Time
 	createdLT time.Time
 	after     *cursor
+	// expandReplies fills each top-level channel message's replies
+	// ($expand=replies).
+	expandReplies bool
 }
 
 // page lists, newest first, the messages of l that pass q and keep, from

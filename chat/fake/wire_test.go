@@ -497,3 +497,44 @@ func TestScopesForbiddenBody(t *testing.T) {
 	r = rawDo(t, "DELETE", srv.URL+"/v1.0/subscriptions/"+sub.ID, svc.TokenFor(sd.Alice.ID, "User.Read"), "")
 	assert.Equal(t, 403, r.status, "deleting needs the resource's permission too: %s", r.body)
 }
+
+// TestChannelRepliesInlineUpTo200: with $expand=replies a channel message
+// carries at most 200 replies inline and a replies@odata.nextLink to the
+// rest (channel-list-messages; the current page says 200, older copies
+// 1,000), which the client follows with ListRepliesPage.
+func TestChannelRepliesInlineUpTo200(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	root, err := env.Alice.Service.SendChannelMessage(context.Background(), sd.Team.ID, sd.Channel.ID, chat.TextMessage("thread"), nil)
+	require.NoError(t, err)
+	const n = chat.MaxInlineReplies + 3
+	for i := range n {
+		_, oe := svc.sendChannelMessage(sd.Bob.ID, sd.Team.ID, sd.Channel.ID, root.Message.ID, chat.TextMessage(fmt.Sprintf("reply %d", i)))
+		require.Nil(t, oe)
+	}
+	r := rawDo(t, "GET", srv.URL+"/v1.0/teams/"+sd.Team.ID+"/channels/"+url.PathEscape(sd.Channel.ID)+"/messages?$expand=replies", svc.TokenFor(sd.Alice.ID), "")
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var page gw.Collection[gw.ChatMessage]
+	require.NoError(t, json.Unmarshal(r.body, &page))
+	require.Len(t, page.Value, 1)
+	require.Len(t, page.Value[0].Replies, chat.MaxInlineReplies)
+	assert.Equal(t, fmt.Sprintf("reply %d", n-1), page.Value[0].Replies[0].Body.Content, "newest first")
+	link := page.Value[0].RepliesNextLink
+	require.True(t, strings.HasPrefix(link, srv.URL+"/v1.0/teams/"), link)
+
+	// The client reads the rest from the link.
+	got, err := env.Alice.Service.ListChannelMessagesPage(context.Background(), sd.Team.ID, sd.Channel.ID, &chat.ListChannelMessagesOptions{ExpandReplies: true})
+	require.NoError(t, err)
+	require.Len(t, got.Messages, 1)
+	assert.Len(t, got.Messages[0].Replies, chat.MaxInlineReplies)
+	var rest []string
+	for m, err := range env.Alice.Service.ListReplies(context.Background(), sd.Team.ID, sd.Channel.ID, root.Message.ID, &chat.ListRepliesOptions{NextLink: got.Messages[0].RepliesNextLink}) {
+		require.NoError(t, err)
+		rest = append(rest, m.Body.Content)
+	}
+	assert.Equal(t, []string{"reply 2", "reply 1", "reply 0"}, rest)
+	// The Go face gives the same.
+	gp, err := svc.As(sd.Alice.ID).ListChannelMessagesPage(context.Background(), sd.Team.ID, sd.Channel.ID, &chat.ListChannelMessagesOptions{ExpandReplies: true})
+	require.NoError(t, err)
+	require.Len(t, gp.Messages[0].Replies, chat.MaxInlineReplies)
+	assert.NotEmpty(t, gp.Messages[0].RepliesNextLink)
+}

@@ -176,6 +176,10 @@ type ChatMessage struct {
 	Reactions            []Reaction       `json:"reactions,omitempty"`
 	HostedContents       []HostedContent  `json:"hostedContents,omitempty"`
 	EventDetail          map[string]any   `json:"eventDetail,omitempty"`
+	// Replies are a channel message's replies, with $expand=replies, and
+	// RepliesNextLink the rest of them.
+	Replies         []ChatMessage `json:"replies,omitempty"`
+	RepliesNextLink string        `json:"replies@odata.nextLink,omitempty"`
 }
 
 // Attachment is a chatMessageAttachment.
