@@ -8,7 +8,10 @@
 // assignments and exchanges Teams Phone users' tokens. The Entra issuer mints
 // Teams-user access tokens with realistic claims for test users of test
 // tenants, and its keys verify the bearer tokens that authenticate requests
-// to the HTTP face.
+// to the HTTP face. Apps registered with it (Entra.AddApp) sign its users in
+// through its HTTP face as with Entra ID: a sign-in page for the
+// authorization code flow with PKCE, refresh tokens, and the on-behalf-of
+// flow, which azidentity's OnBehalfOfCredential runs against it over TLS.
 //
 // # What all three fakes share
 //

@@ -60,6 +60,10 @@ type Entra struct {
 	mu      sync.Mutex
 	tenants map[string]Tenant   // by id
 	users   map[string]TestUser // by object id
+	apps    map[string]App      // by lowercase client id
+	// The sign-in's grants (signin.go): pages waiting for the user,
+	// authorization codes and refresh tokens, by their random key.
+	pages, codes, refresh map[string]*authRequest
 }
 
 // Tenant is a test tenant of a fake Entra issuer.
@@ -549,20 +553,7 @@ func (c *EntraCredential) GetToken(ctx context.Context, opts policy.TokenRequest
 	for _, o := range c.opts.Mint {
 		o(&m)
 	}
-	if resource != identity.TeamsAudience {
-		m.audience = resource
-	}
-	if !m.scopesSet {
-		if len(names) == 1 && names[0] == ".default" {
-			if resource != identity.TeamsAudience {
-				names = nil
-			} else {
-				names = []string{identity.TeamsManageCalls, identity.TeamsManageChats}
-			}
-		}
-		m.scopes, m.scopesSet = names, true
-	}
-	tok, exp, err := c.entra.mint(c.user, c.appID, m)
+	tok, exp, err := c.entra.mintForResource(c.user, c.appID, resource, names, m)
 	if err != nil {
 		return azcore.AccessToken{}, err
 	}
@@ -585,10 +576,7 @@ func splitScopes(scopes []string) (resource string, names []string, err error) {
 		if i <= 0 || i == len(s)-1 {
 			return "", nil, fmt.Errorf("fake: scope %q is not of the form <resource>/<name>", s)
 		}
-		r, n := strings.TrimSuffix(s[:i], "/"), s[i+1:]
-		if r == identity.TeamsAudienceAppID || r == "api://"+identity.TeamsAudienceAppID {
-			r = identity.TeamsAudience
-		}
+		r, n := normalResource(strings.TrimSuffix(s[:i], "/")), s[i+1:]
 		if resource != "" && r != resource {
 			return "", nil, fmt.Errorf("fake: scopes of several resources (%q and %q) cannot be in one token request", resource, r)
 		}
@@ -605,7 +593,11 @@ func splitScopes(scopes []string) (resource string, names []string, err error) {
 //     Connect discovery document;
 //   - GET /{tenant}/.well-known/openid-configuration: the v1.0 one;
 //   - GET /common/discovery/v2.0/keys, /{tenant}/discovery/v2.0/keys and
-//     /common/discovery/keys: the signing keys (JWKS).
+//     /common/discovery/keys: the signing keys (JWKS);
+//   - GET /{tenant}/oauth2/v2.0/authorize, POST /{tenant}/login and POST
+//     /{tenant}/oauth2/v2.0/token: the sign-in of the apps registered with
+//     AddApp (the authorization code flow with PKCE, refresh tokens and the
+//     on-behalf-of flow).
 //
 // {tenant} is a tenant id or domain of this issuer, or "common",
 // "organizations" or "consumers". Endpoints in the documents point back to
@@ -627,6 +619,10 @@ func (e *Entra) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", keys)
 	mux.HandleFunc("GET /{tenant}/discovery/keys", keys)
+	// The sign-in of the registered apps (AddApp, signin.go).
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", e.serveAuthorize)
+	mux.HandleFunc("POST /{tenant}/login", e.serveLogin)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", e.serveToken)
 	return mux
 }
 

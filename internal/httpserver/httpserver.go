@@ -170,13 +170,20 @@ func LoadTLS(certFile, keyFile string) (*tls.Config, error) {
 // NewTestServer starts a loopback test server of h (httptest's, for its
 // URL, Client and Close) with the timeouts and limits of opts set, as every
 // server the module starts has them. The fakes' NewServer and the
-// examples' loopback services are made with it.
+// examples' loopback services are made with it. With opts.TLSConfig set it
+// serves HTTPS, with httptest's certificate for 127.0.0.1 when the
+// configuration has none; the server's Client trusts it.
 func NewTestServer(h http.Handler, opts *Options) *httptest.Server {
 	s := New("", h, opts)
 	ts := httptest.NewUnstartedServer(s.Handler)
 	c := ts.Config
 	c.ReadHeaderTimeout, c.ReadTimeout, c.WriteTimeout, c.IdleTimeout = s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout
 	c.MaxHeaderBytes = s.MaxHeaderBytes
-	ts.Start()
+	if s.tls {
+		ts.TLS = s.TLSConfig
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	return ts
 }

@@ -277,3 +277,22 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }
+
+// TestNewTestServerTLS serves HTTPS with httptest's certificate when the
+// TLS configuration has none, with the shared timeouts, and its Client
+// trusts it.
+func TestNewTestServerTLS(t *testing.T) {
+	ts := NewTestServer(&counting{}, &Options{TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}, ReadTimeout: 7 * time.Second})
+	defer ts.Close()
+	if !strings.HasPrefix(ts.URL, "https://127.0.0.1:") || ts.Config.ReadTimeout != 7*time.Second || ts.Config.WriteTimeout != DefaultWriteTimeout {
+		t.Fatalf("TLS test server not set up the shared way: %s %+v", ts.URL, ts.Config)
+	}
+	resp, err := ts.Client().Get(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.TLS == nil {
+		t.Errorf("over TLS: %d, tls %v", resp.StatusCode, resp.TLS != nil)
+	}
+}
