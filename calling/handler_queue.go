@@ -194,21 +194,28 @@ func (h *CallbackHandler) runNow(ctx context.Context, ch channel, events []Event
 // queued, hands them to OnDropped, cancels the context of the running
 // event handlers and returns a *ShutdownError that counts the dropped
 // events and wraps ctx's error, without waiting further: the workers end
-// as soon as the running handlers return. It also ends a key fetch in
-// flight.
+// as soon as the running handlers return. When nothing was left to drop
+// (the handler was idle, or only running handlers remained, now
+// cancelled) it returns nil, whether or not ctx had ended. It also ends a
+// key fetch in flight.
 func (h *CallbackHandler) Shutdown(ctx context.Context) error {
 	h.stop()
 	select {
 	case <-h.idle:
-		h.wg.Wait()
-		h.cancel()
-		return nil
 	case <-ctx.Done():
+		// Also when ctx had ended before Shutdown was called: what is
+		// still queued is dropped; nothing queued, nothing to report.
+		dropped := h.drop()
+		h.cancel()
+		if len(dropped) == 0 {
+			return nil
+		}
+		h.reportDropped(dropped)
+		return &ShutdownError{Dropped: len(dropped), Err: ctx.Err()}
 	}
-	dropped := h.drop()
+	h.wg.Wait()
 	h.cancel()
-	h.reportDropped(dropped)
-	return &ShutdownError{Dropped: len(dropped), Err: ctx.Err()}
+	return nil
 }
 
 // Close stops accepting deliveries, drops the events still queued (handing

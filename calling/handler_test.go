@@ -682,6 +682,19 @@ func TestHandlerShutdownReportsWhatItDrops(t *testing.T) {
 	}
 }
 
+// TestHandlerShutdownIdleWithEndedContext: Shutdown of a handler with
+// nothing queued or running returns nil even when its context has already
+// ended — nothing was dropped. Its select used to pick at random between
+// "idle" and "context ended", and then returned a ShutdownError counting 0.
+func TestHandlerShutdownIdleWithEndedContext(t *testing.T) {
+	iss := newIssuer(t)
+	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = false })
+	h.OnEvent(func(context.Context, calling.Event) {})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, h.Shutdown(ctx))
+}
+
 // TestHandlerCloseUnused: a handler that never took a delivery shuts down
 // and closes without an error or a dropped event, and afterwards refuses
 // deliveries with 503 (so that the sender tries again) without running a
