@@ -93,6 +93,8 @@ func FuzzParseEventsPaths(f *testing.F) {
 		`[{"type":"Microsoft.Communication.AddParticipantFailed","data":{"participant":{"rawId":1},"resultInformation":{"code":"x"}}}]`,
 		`[{"type":"Microsoft.Communication.PlayCompleted","data":{"callConnectionId":"c","x":[1]}},{"type":"X","data_base64":"AAEC"}]`,
 		`{"eventType":"Microsoft.Communication.IncomingCall","data":{"to":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u","cloud":"dod"}},"customContext":{"sipHeaders":{"a":"b"}}}}`,
+		`[{"type":"Microsoft.Communication.IncomingCall","data":{"to":"x","from":{"kind":5}}},{"type":"Microsoft.Communication.IncomingCall","data":"{\"to\":\"x\"}"}]`,
+		`[{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"participants":[{"identifier":"x"}]}}]`,
 		`[{"eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c"}},{"type":"Microsoft.Communication.CallConnected"}]`,
 	} {
 		f.Add([]byte(s))

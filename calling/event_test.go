@@ -349,8 +349,18 @@ func TestParseKeepsUndecodableEvents(t *testing.T) {
 			EventTypeAddParticipantSucceeded, new(*identity.IdentifierModelError), "cc-1", "participant: "},
 		"bad participant": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":{"rawId":"4:+1","phoneNumber":{"value":"+1"}}},{"identifier":{"kind":"communicationUser","communicationUser":{}}}]}}`,
 			EventTypeParticipantsUpdated, new(*identity.IdentifierModelError), "cc-1", "participants[1].identifier: "},
-		"incoming call data": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}`, EventTypeIncomingCall, nil, "", ""},
-		"data not json":      {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, "", ""},
+		// An identifier of the wrong JSON type names its member, read in
+		// one pass or through encoding/json (data in a string); the member
+		// name was lost once (issue 17 loose end 3).
+		"incoming call data":             {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","to":"x"}}`, EventTypeIncomingCall, nil, "", "data: member to: json string where an object was expected"},
+		"incoming call data in a string": {`{"eventType":"Microsoft.Communication.IncomingCall","data":"{\"incomingCallContext\":\"` + secret + `\",\"to\":\"x\"}"}`, EventTypeIncomingCall, nil, "", "data: member to: json string where an object was expected"},
+		"identifier member type": {`{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"callConnectionId":"cc-1","participant":{"kind":5}}}`,
+			EventTypeAddParticipantSucceeded, nil, "cc-1", "data: member participant.kind: json number where a string was expected"},
+		"identifier member type in a string": {`{"type":"Microsoft.Communication.AddParticipantSucceeded","data":"{\"callConnectionId\":\"cc-1\",\"participant\":{\"kind\":5}}"}`,
+			EventTypeAddParticipantSucceeded, nil, "cc-1", "data: member participant.kind: json number where a string was expected"},
+		"participant not an object": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":"x"}]}}`,
+			EventTypeParticipantsUpdated, nil, "cc-1", "data: member participants[0].identifier: json string where an object was expected"},
+		"data not json": {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, "", ""},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -37,6 +37,11 @@ func (e *PropertyError) Error() string { return e.Property + ": " + e.Err.Error(
 // Unwrap returns the fault.
 func (e *PropertyError) Unwrap() error { return e.Err }
 
+// MemberPath returns Property: eventwire.ErrorText names the member with
+// it when the fault is a JSON type error (whose own Field is relative to
+// the property).
+func (e *PropertyError) MemberPath() string { return e.Property }
+
 // errMissing is the fault of a required property that is absent or empty.
 var errMissing = errors.New("required property is missing or empty")
 

@@ -161,23 +161,57 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // ErrorText describes err for an error message without quoting input: an
 // encoding/json syntax error becomes its offset (its text may hold a
 // character of the input), a type error names only the member and the JSON
-// types; other errors are their own text.
+// types; other errors are their own text. The member named is the whole
+// path: the members named by the errors that wrap the JSON error (those
+// with a MemberPath method, such as callwire.PropertyError for an
+// identifier read on its own), then the JSON error's own field.
 func ErrorText(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return "invalid json at offset " + strconv.FormatInt(se.Offset, 10)
+		return memberPrefix(memberPath(err, "")) + "invalid json at offset " + strconv.FormatInt(se.Offset, 10)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		if te.Field != "" {
-			return fmt.Sprintf("member %s: json %s where %s was expected", te.Field, te.Value, kindName(te.Type.Kind().String()))
-		}
-		return fmt.Sprintf("json %s where %s was expected", te.Value, kindName(te.Type.Kind().String()))
+		return memberPrefix(memberPath(err, te.Field)) + fmt.Sprintf("json %s where %s was expected", te.Value, kindName(te.Type.Kind().String()))
 	}
 	if errors.Is(err, errUnexpectedEnd) {
 		return "unexpected end of json"
 	}
 	return err.Error()
+}
+
+// memberPather is an error that names the JSON member its cause is about.
+type memberPather interface{ MemberPath() string }
+
+// memberPath joins the member paths of the errors in err's chain, outermost
+// first, and field, the JSON error's own.
+func memberPath(err error, field string) string {
+	var path string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if m, ok := e.(memberPather); ok {
+			path = joinPath(path, m.MemberPath())
+		}
+	}
+	return joinPath(path, field)
+}
+
+func joinPath(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case b[0] == '[':
+		return a + b
+	}
+	return a + "." + b
+}
+
+func memberPrefix(path string) string {
+	if path == "" {
+		return ""
+	}
+	return "member " + path + ": "
 }
 
 func kindName(k string) string {
