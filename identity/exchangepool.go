@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,17 +26,22 @@ const (
 )
 
 // ExchangeBudgetStore counts the exchanges made with each ACS resource, for
-// an ExchangePool: a sliding window per resource. NewMemoryExchangeBudgetStore
-// counts one process's; a store shared by every replica of a service
+// an ExchangePool: a sliding window per resource, in which exchanges are
+// reserved, now or at the earliest time later that keeps within the limit,
+// so that callers who must wait are served in the order they came, with no
+// herd at the end of the window. NewMemoryExchangeBudgetStore counts one
+// process's; a store shared by every replica of a service
 // (teamsuser/redisstore's Budget) counts the cluster's.
 // identitytest.TestExchangeBudgetStore checks an implementation, which must
-// be safe for concurrent use and take each exchange atomically.
+// be safe for concurrent use and reserve atomically.
 type ExchangeBudgetStore interface {
-	// Take records one exchange against the budget named key at now if
-	// fewer than limit were recorded in the window before it, (now-window,
-	// now]; otherwise it records nothing and returns false and how long
-	// until the oldest of them leaves the window.
-	Take(ctx context.Context, key string, limit int, window time.Duration, now time.Time) (ok bool, wait time.Duration, err error)
+	// Reserve records one exchange against the budget named key at the
+	// earliest time t, not before now, such that every window of length
+	// window (every (s-window, s]) holds at most limit of the recorded
+	// exchanges, if t-now is at most maxWait, and returns t-now;
+	// otherwise it records nothing and returns false and what t-now would
+	// have been.
+	Reserve(ctx context.Context, key string, limit int, window time.Duration, now time.Time, maxWait time.Duration) (wait time.Duration, ok bool, err error)
 }
 
 // ExchangeResource is one ACS resource of an ExchangePool.
@@ -72,11 +79,13 @@ type ExchangePoolOptions struct {
 // Resource tells which one; a shared token cache's id should name it (see
 // TeamsUserCredentialOptions.SharedCacheID).
 //
-// An exchange first takes one from its resource's budget. When the budget
-// is spent, the call waits until it has room, within ctx: if ctx's deadline
-// comes before, it returns an *ExchangeThrottledError at once, without
-// waiting, and the credentials hold off their next attempt for its
-// RetryAfter. 100,000 users whose tokens live about an hour need about 28
+// An exchange first reserves its turn in its resource's budget: at once
+// while the budget has room, otherwise at the earliest time that keeps
+// within the limit, after the turns reserved before it, and waits for it.
+// When that turn would come too late for ctx's deadline (less five seconds
+// for the exchange), it reserves nothing and returns an
+// *ExchangeThrottledError at once; the credentials hold off their next
+// attempt for its RetryAfter. 100,000 users whose tokens live about an hour need about 28
 // exchanges a second; one resource allows 16.7.
 //
 // An ExchangePool is safe for concurrent use.
@@ -164,31 +173,40 @@ func (p *ExchangePool) ExchangeTeamsUserToken(ctx context.Context, req TeamsUser
 	return r.Exchanger.ExchangeTeamsUserToken(ctx, req, opts)
 }
 
-// take takes one exchange from the budget of resource, waiting for room
-// within ctx.
+// exchangeAllowance is the part of a caller's remaining time kept for the
+// exchange itself when it reserves a later turn: it reserves no turn later
+// than its deadline less this (a choice: an exchange answers in well under
+// a second; the ACS client's own retries take more).
+const exchangeAllowance = 5 * time.Second
+
+// take reserves one exchange in the budget of resource and waits for its
+// turn, within ctx.
 func (p *ExchangePool) take(ctx context.Context, resource string) error {
-	for {
-		now := p.clock.Now()
-		ok, wait, err := p.budget.Take(ctx, resource, p.limit, p.window, now)
-		if err != nil && ctx.Err() == nil && p.fallback != nil {
-			ok, wait, err = p.fallback.Take(ctx, resource, p.limit, p.window, now)
-		}
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		if dl, has := ctx.Deadline(); has && wait > time.Until(dl) {
-			return &ExchangeThrottledError{Resource: resource, RetryAfter: wait}
-		}
-		t := p.clock.NewTimer(wait)
-		select {
-		case <-t.C():
-		case <-ctx.Done():
-			t.Stop()
-			return &ExchangeThrottledError{Resource: resource, RetryAfter: wait, Err: ctx.Err()}
-		}
+	maxWait := time.Duration(math.MaxInt64)
+	if dl, has := ctx.Deadline(); has {
+		maxWait = max(time.Until(dl)-exchangeAllowance, 0)
+	}
+	now := p.clock.Now()
+	wait, ok, err := p.budget.Reserve(ctx, resource, p.limit, p.window, now, maxWait)
+	if err != nil && ctx.Err() == nil && p.fallback != nil {
+		wait, ok, err = p.fallback.Reserve(ctx, resource, p.limit, p.window, now, maxWait)
+	}
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return &ExchangeThrottledError{Resource: resource, RetryAfter: wait}
+	case wait <= 0:
+		return nil
+	}
+	t := p.clock.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C():
+		return nil
+	case <-ctx.Done():
+		// The turn is lost; the budget is spent as if it had been used.
+		return &ExchangeThrottledError{Resource: resource, RetryAfter: wait, Err: ctx.Err()}
 	}
 }
 
@@ -215,37 +233,41 @@ func (e *ExchangeThrottledError) Error() string {
 func (e *ExchangeThrottledError) Unwrap() error { return e.Err }
 
 // NewMemoryExchangeBudgetStore returns an ExchangeBudgetStore in the
-// process's memory: the exchanges of the last window, per key.
+// process's memory: the exchanges of the last window and those reserved
+// later, per key.
 func NewMemoryExchangeBudgetStore() ExchangeBudgetStore {
 	return &memBudget{logs: map[string][]time.Time{}}
 }
 
 type memBudget struct {
 	mu   sync.Mutex
-	logs map[string][]time.Time
+	logs map[string][]time.Time // sorted
 }
 
-func (m *memBudget) Take(ctx context.Context, key string, limit int, window time.Duration, now time.Time) (bool, time.Duration, error) {
+func (m *memBudget) Reserve(ctx context.Context, key string, limit int, window time.Duration, now time.Time, maxWait time.Duration) (time.Duration, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return false, 0, err
+		return 0, false, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	log := m.logs[key]
 	from := now.Add(-window)
-	log := m.logs[key][:0]
-	var oldest time.Time
-	for _, t := range m.logs[key] {
-		if t.After(from) {
-			log = append(log, t)
-			if oldest.IsZero() || t.Before(oldest) {
-				oldest = t
-			}
-		}
+	drop := 0
+	for drop < len(log) && !log[drop].After(from) {
+		drop++
 	}
-	if len(log) < limit {
-		m.logs[key] = append(log, now)
-		return true, 0, nil
+	log = log[drop:]
+	at := now
+	if n := len(log); n >= limit {
+		// The new one must come a window after the limit-th latest.
+		at = log[n-limit].Add(window)
 	}
-	m.logs[key] = log
-	return false, oldest.Add(window).Sub(now), nil
+	wait := at.Sub(now)
+	if wait > maxWait {
+		m.logs[key] = log
+		return wait, false, nil
+	}
+	i, _ := slices.BinarySearchFunc(log, at, func(a, b time.Time) int { return a.Compare(b) })
+	m.logs[key] = slices.Insert(log, i, at)
+	return wait, true, nil
 }

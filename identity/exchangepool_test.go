@@ -125,8 +125,8 @@ func TestExchangePoolBudget(t *testing.T) {
 // failingBudget is a budget store that is down.
 type failingBudget struct{}
 
-func (failingBudget) Take(context.Context, string, int, time.Duration, time.Time) (bool, time.Duration, error) {
-	return false, 0, errors.New("store unreachable")
+func (failingBudget) Reserve(context.Context, string, int, time.Duration, time.Time, time.Duration) (time.Duration, bool, error) {
+	return 0, false, errors.New("store unreachable")
 }
 
 func TestExchangePoolBudgetStoreDown(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -156,64 +157,84 @@ func waitReturns(t *testing.T, store identity.TokenCacheStore, key string, end f
 }
 
 // TestExchangeBudgetStore is the conformance suite of an
-// identity.ExchangeBudgetStore: at most limit exchanges in any window, a
-// window that slides (an exchange leaves it window after it was taken, not
-// at the end of a fixed period), the wait until the oldest leaves, keys
-// that are independent, and concurrent Takes (of several replicas at once)
-// that never take more than the limit. The times are given, so no time
-// passes; the keys start with a random prefix, so store may be shared with
-// other tests.
+// identity.ExchangeBudgetStore: an exchange is recorded now while the window
+// has room, and otherwise at the earliest later time that keeps every
+// window within the limit, after those reserved before it (the window
+// slides: an exchange leaves it a window after its time, not at the end of
+// a fixed period); nothing is recorded when that is further away than
+// maxWait; keys are independent; and concurrent reservations (of several
+// replicas at once) never put more than the limit in any window. The times
+// are given, so no time passes; the keys start with a random prefix, so
+// store may be shared with other tests.
 func TestExchangeBudgetStore(t *testing.T, store identity.ExchangeBudgetStore) {
 	prefix := fmt.Sprintf("identitytest-%x-", rand.Uint64())
 	ctx := context.Background()
 	now := time.Unix(1_800_000_000, 0)
 	const window = 30 * time.Second
-	expect := func(t *testing.T, key string, limit int, at time.Duration, want bool, wantWait time.Duration) {
+	const forever = time.Duration(1<<63 - 1)
+	expect := func(t *testing.T, key string, limit int, at, maxWait time.Duration, want bool, wantWait time.Duration) {
 		t.Helper()
-		ok, wait, err := store.Take(ctx, prefix+key, limit, window, now.Add(at))
+		wait, ok, err := store.Reserve(ctx, prefix+key, limit, window, now.Add(at), maxWait)
 		if err != nil {
-			t.Fatalf("Take(%s) at %v: %v", key, at, err)
+			t.Fatalf("Reserve(%s) at %v: %v", key, at, err)
 		}
-		if ok != want || (!ok && (wait < wantWait-time.Millisecond || wait > wantWait+time.Millisecond)) {
-			t.Fatalf("Take(%s) at %v = %v, wait %v; want %v, wait %v", key, at, ok, wait, want, wantWait)
+		if ok != want || wait < wantWait-time.Millisecond || wait > wantWait+time.Millisecond {
+			t.Fatalf("Reserve(%s) at %v, max wait %v = %v, %v; want %v, %v", key, at, maxWait, wait, ok, wantWait, want)
 		}
 	}
 
 	t.Run("SlidingWindow", func(t *testing.T) {
-		expect(t, "a", 3, 0, true, 0)
-		expect(t, "a", 3, 10*time.Second, true, 0)
-		expect(t, "a", 3, 20*time.Second, true, 0)
-		expect(t, "a", 3, 25*time.Second, false, 5*time.Second)
-		expect(t, "b", 3, 25*time.Second, true, 0) // another key
-		expect(t, "a", 3, 30*time.Second, true, 0) // the first left the window
-		expect(t, "a", 3, 35*time.Second, false, 5*time.Second)
-		expect(t, "a", 3, 40*time.Second, true, 0)
-		expect(t, "a", 3, 40*time.Second, false, 10*time.Second)
-		expect(t, "c", 1, 0, true, 0)
-		expect(t, "c", 1, 29999*time.Millisecond, false, time.Millisecond)
+		expect(t, "a", 3, 0, 0, true, 0)
+		expect(t, "a", 3, 10*time.Second, 0, true, 0)
+		expect(t, "a", 3, 20*time.Second, 0, true, 0)
+		expect(t, "a", 3, 25*time.Second, 0, false, 5*time.Second) // too long a wait: nothing recorded
+		expect(t, "b", 3, 25*time.Second, 0, true, 0)              // another key
+		expect(t, "a", 3, 25*time.Second, 10*time.Second, true, 5*time.Second)
+		expect(t, "a", 3, 25*time.Second, forever, true, 15*time.Second) // after the one reserved before
+		expect(t, "a", 3, 25*time.Second, forever, true, 25*time.Second)
+		expect(t, "a", 3, 45*time.Second, forever, true, 15*time.Second) // 0 and 10 have left
+		expect(t, "a", 3, 95*time.Second, 0, true, 0)                    // all have left
+		expect(t, "c", 1, 0, 0, true, 0)
+		expect(t, "c", 1, 29999*time.Millisecond, 0, false, time.Millisecond)
 	})
 
 	t.Run("Concurrent", func(t *testing.T) {
 		const limit, takers = 25, 8
-		var granted atomic.Int32
+		var mu sync.Mutex
+		var granted int
+		var at []time.Time
 		var wg sync.WaitGroup
 		for i := range takers {
 			wg.Go(func() {
 				for j := range 10 {
-					ok, _, err := store.Take(ctx, prefix+"shared", limit, window, now.Add(time.Duration(i*10+j)*time.Millisecond))
+					maxWait := time.Duration(0)
+					if i%2 == 0 {
+						maxWait = forever
+					}
+					sent := now.Add(time.Duration(i*10+j) * time.Millisecond)
+					wait, ok, err := store.Reserve(ctx, prefix+"shared", limit, window, sent, maxWait)
 					if err != nil {
 						t.Error(err)
 						return
 					}
 					if ok {
-						granted.Add(1)
+						mu.Lock()
+						granted++
+						at = append(at, sent.Add(wait))
+						mu.Unlock()
 					}
 				}
 			})
 		}
 		wg.Wait()
-		if n := granted.Load(); n != limit {
-			t.Fatalf("%d takers of 10 exchanges each got %d of a budget of %d", takers, n, limit)
+		if granted < limit || granted > limit+40 {
+			t.Fatalf("%d reservations granted of 80, want the %d that fit at once and at most the 40 that wait", granted, limit)
+		}
+		slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
+		for i := range at {
+			if i+limit < len(at) && at[i+limit].Sub(at[i]) < window {
+				t.Fatalf("%d exchanges within %v: from %v to %v", limit+1, window, at[i].Sub(now), at[i+limit].Sub(now))
+			}
 		}
 	})
 }

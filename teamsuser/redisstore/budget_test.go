@@ -23,16 +23,14 @@ func TestBudgetKeys(t *testing.T) {
 	ctx := context.Background()
 	s, srv, rdb := newStore(t, nil)
 	now := time.Unix(1_800_000_000, 0)
-	for range 3 {
-		ok, _, err := s.Budget().Take(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now)
+	for i := range 3 {
+		_, ok, err := s.Budget().Reserve(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now, 0)
 		require.NoError(t, err)
-		if !ok {
-			break
-		}
+		require.Equal(t, i < 2, ok)
 	}
 	keys := rdb.Keys(ctx, "*").Val()
 	require.Equal(t, []string{"teamsuser:budget:{contoso.communication.azure.com}"}, keys)
-	require.EqualValues(t, 2, rdb.ZCard(ctx, keys[0]).Val(), "never more than the limit")
+	require.EqualValues(t, 2, rdb.ZCard(ctx, keys[0]).Val(), "nothing recorded for the refused one")
 	require.LessOrEqual(t, rdb.PTTL(ctx, keys[0]).Val(), 30*time.Second)
 
 	var ae *redisstore.ArgumentError
@@ -41,15 +39,15 @@ func TestBudgetKeys(t *testing.T) {
 		limit  int
 		window time.Duration
 	}{{"", 1, time.Second}, {"k", 0, time.Second}, {"k", 1, 0}} {
-		_, _, err := s.Budget().Take(ctx, tc.key, tc.limit, tc.window, now)
+		_, _, err := s.Budget().Reserve(ctx, tc.key, tc.limit, tc.window, now, 0)
 		require.ErrorAs(t, err, &ae)
 	}
 
 	srv.Stop()
-	_, _, err := s.Budget().Take(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now)
-	require.ErrorContains(t, err, "redisstore: take from an exchange budget")
+	_, _, err := s.Budget().Reserve(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now, 0)
+	require.ErrorContains(t, err, "redisstore: reserve an exchange")
 	srv.Restart()
-	ok, _, err := s.Budget().Take(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now)
+	_, ok, err := s.Budget().Reserve(ctx, "contoso.communication.azure.com", 2, 30*time.Second, now, 0)
 	require.NoError(t, err)
 	require.True(t, ok, "a restarted Redis has forgotten the window")
 }
