@@ -110,8 +110,8 @@ type NotificationHandlerOptions struct {
 	Buffer int
 	// MaxWait is how long a delivery that does not fit waits for room
 	// before it is refused; zero means DefaultNotificationMaxWait, a
-	// negative value not at all. Graph expects an answer within 3 seconds
-	// and counts one slower than 10 seconds against the endpoint.
+	// negative value not at all. Graph expects an answer within 3 seconds:
+	// a slower one is sent again and counts against the endpoint.
 	MaxWait time.Duration
 }
 
@@ -120,9 +120,10 @@ type NotificationHandlerOptions struct {
 // NotificationHandlerOptions.MaxWait says otherwise: well within the 3
 // seconds in which Graph expects an answer. Source:
 // https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
-// ("If you can process the notification within 3 seconds, return 200 OK";
-// an endpoint whose answers take more than 10 seconds is throttled, then
-// its notifications dropped).
+// ("Throttling and Retry": an endpoint where more than 10% of answers in
+// 10 minutes take longer than 3 seconds gets its notifications 10 seconds
+// late, above 15% dropped; an answer later than 3 seconds, or not 2xx, is
+// tried again for up to 4 hours).
 const DefaultNotificationMaxWait = 2 * time.Second
 
 // MaxValidationTokenBytes is the longest validationToken the handler echoes.

@@ -1,16 +1,13 @@
 package fake
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
@@ -97,6 +94,9 @@ type Notification struct {
 }
 
 // Delivery is one POST of notifications to a webhook.
+//
+// Delivery follows Graph's webhook rules (see SlowResponse, RetryFor): a
+// POST that fails is tried again, each try a Delivery of its own.
 type Delivery struct {
 	// URL is where the notifications were posted.
 	URL string
@@ -106,6 +106,21 @@ type Delivery struct {
 	Status int
 	// Err is the transport error, if any.
 	Err error
+	// Attempt numbers the POSTs of these notifications, from 1.
+	Attempt int
+	// Elapsed is how long the webhook took to answer, by the service's
+	// clock (a test webhook that advances a manual clock by 4s while it
+	// answers is a slow one).
+	Elapsed time.Duration
+	// Slow tells that the answer took longer than SlowResponse.
+	Slow bool
+	// Dropped tells that nothing was posted: the endpoint was in Graph's
+	// "drop" state and the notifications are lost.
+	Dropped bool
+	// RetryAt is when the notifications are posted again after this try
+	// failed; zero when they are not (delivered, dropped, or given up
+	// RetryFor after the first try).
+	RetryAt time.Time
 }
 
 // Subscriptions returns the live (unexpired) subscriptions.
@@ -168,8 +183,10 @@ func (s *Service) Deliveries() []Delivery {
 	return append([]Delivery(nil), n.log...)
 }
 
-// Flush waits until every notification queued so far has been delivered
-// (or has failed), or ctx ends.
+// Flush waits until every notification queued so far has been posted (or
+// dropped), and every retry or delayed post due by the service's clock has
+// been made, or ctx ends. Posts due later (a retry, the delay of a slow
+// endpoint) do not hold it: move the clock and Flush again.
 func (s *Service) Flush(ctx context.Context) error { return s.notify.flush(ctx) }
 
 // --- matching changes to subscriptions (called with s.mu held) ---
@@ -237,180 +254,6 @@ func changeOf(sub *subscription, change, res, id string) gw.ChangeNotification {
 		ResourceData:                   &gw.ResourceData{ODataType: gw.TypeChatMessage, ODataID: res, ID: id},
 		TenantID:                       sub.tenant,
 	}
-}
-
-// --- delivery ---
-
-type queued struct {
-	url string
-	n   gw.ChangeNotification
-}
-
-// notifier delivers queued notifications from one goroutine, started on
-// the first notification and stopped by Close.
-type notifier struct {
-	s *Service
-
-	mu      sync.Mutex
-	queue   []queued
-	busy    bool
-	started bool
-	closed  bool
-	wake    chan struct{}
-	idle    chan struct{} // closed while there is nothing to deliver
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{}
-	log     []Delivery
-}
-
-func (n *notifier) init(s *Service) {
-	n.s = s
-	n.wake = make(chan struct{}, 1)
-	n.idle = make(chan struct{})
-	close(n.idle)
-	n.done = make(chan struct{})
-	n.ctx, n.cancel = context.WithCancel(context.Background())
-}
-
-func (n *notifier) enqueue(items []queued) {
-	if len(items) == 0 {
-		return
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.closed {
-		for _, it := range items {
-			n.log = append(n.log, Delivery{URL: it.url, Notifications: []Notification{publicOf(it.n)}, Err: errors.New("fake: service closed")})
-		}
-		return
-	}
-	if len(n.queue) == 0 && !n.busy {
-		n.idle = make(chan struct{})
-	}
-	n.queue = append(n.queue, items...)
-	if !n.started {
-		n.started = true
-		go n.run()
-	}
-	select {
-	case n.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (n *notifier) run() {
-	defer close(n.done)
-	for {
-		select {
-		case <-n.wake:
-		case <-n.ctx.Done():
-			return
-		}
-		for {
-			n.mu.Lock()
-			if len(n.queue) == 0 || n.ctx.Err() != nil {
-				n.busy = false
-				select {
-				case <-n.idle:
-				default:
-					close(n.idle)
-				}
-				n.mu.Unlock()
-				break
-			}
-			batch := n.queue
-			n.queue = nil
-			n.busy = true
-			n.mu.Unlock()
-			n.deliver(batch)
-		}
-	}
-}
-
-// deliver posts a batch, one POST per URL, in the order of first appearance.
-func (n *notifier) deliver(batch []queued) {
-	var urls []string
-	byURL := map[string][]gw.ChangeNotification{}
-	for _, q := range batch {
-		if _, ok := byURL[q.url]; !ok {
-			urls = append(urls, q.url)
-		}
-		byURL[q.url] = append(byURL[q.url], q.n)
-	}
-	for _, u := range urls {
-		ns := byURL[u]
-		d := Delivery{URL: u}
-		for _, x := range ns {
-			d.Notifications = append(d.Notifications, publicOf(x))
-		}
-		body, _ := json.Marshal(gw.NotificationCollection{Value: ns})
-		d.Status, d.Err = n.post(u, body)
-		n.mu.Lock()
-		n.log = append(n.log, d)
-		n.mu.Unlock()
-	}
-}
-
-func (n *notifier) post(u string, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := n.s.webhookClient().Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	return resp.StatusCode, nil
-}
-
-func publicOf(x gw.ChangeNotification) Notification {
-	p := Notification{SubscriptionID: x.SubscriptionID, ChangeType: x.ChangeType, LifecycleEvent: x.LifecycleEvent, Resource: x.Resource, ClientState: x.ClientState}
-	if x.ResourceData != nil {
-		p.ResourceID = x.ResourceData.ID
-	}
-	return p
-}
-
-func (n *notifier) flush(ctx context.Context) error {
-	n.mu.Lock()
-	idle := n.idle
-	n.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (n *notifier) close() {
-	n.mu.Lock()
-	if n.closed {
-		n.mu.Unlock()
-		return
-	}
-	n.closed = true
-	started := n.started
-	n.cancel()
-	n.mu.Unlock()
-	if started {
-		<-n.done
-	}
-	n.mu.Lock()
-	for _, it := range n.queue {
-		n.log = append(n.log, Delivery{URL: it.url, Notifications: []Notification{publicOf(it.n)}, Err: errors.New("fake: service closed")})
-	}
-	n.queue = nil
-	select {
-	case <-n.idle:
-	default:
-		close(n.idle)
-	}
-	n.mu.Unlock()
 }
 
 func (s *Service) webhookClient() *http.Client {

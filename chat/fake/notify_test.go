@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -306,4 +307,176 @@ func TestFlushHonoursContext(t *testing.T) {
 	ds := svc.Deliveries()
 	require.Len(t, ds, 1)
 	assert.Error(t, ds[0].Err)
+}
+
+// scriptedHook is a notification endpoint that validates subscriptions
+// and answers notifications with the status answer gives (202 when nil),
+// after moving the service's clock by delay (a slow answer, by the fake's
+// clock).
+type scriptedHook struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	got     int
+	status  int
+	delay   time.Duration
+	advance func(time.Duration)
+}
+
+func newScriptedHook(t *testing.T, advance func(time.Duration)) *scriptedHook {
+	h := &scriptedHook{status: http.StatusAccepted, advance: advance}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			_, _ = io.WriteString(rw, tok)
+			return
+		}
+		h.mu.Lock()
+		h.got++
+		status, delay := h.status, h.delay
+		h.mu.Unlock()
+		if delay > 0 {
+			h.advance(delay)
+		}
+		rw.WriteHeader(status)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *scriptedHook) set(status int, delay time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.status, h.delay = status, delay
+}
+
+func (h *scriptedHook) posts() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.got
+}
+
+// subscribeHook subscribes Bob to the meeting chat's messages at the hook.
+func subscribeHook(t *testing.T, svc *Service, sd Seeded, srv *httptest.Server, hookURL string) {
+	t.Helper()
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID),
+		subBody("/chats/"+sd.Meeting.ChatID+"/messages", hookURL, hookURL, svc.clock().Add(72*time.Hour)))
+	require.Equal(t, 201, r.status, "%s", r.body)
+}
+
+// TestDeliveryRetriedFor4Hours: a webhook that answers non-2xx gets the
+// notification again, with a back-off that doubles from a minute up to an
+// hour, for up to 4 hours from the first try
+// (change-notifications-delivery-webhooks: "the service will continue to
+// try to deliver the notification for up to 4 hours"); a 2xx ends the
+// tries. Everything runs on the service's clock.
+func TestDeliveryRetriedFor4Hours(t *testing.T) {
+	ctx := context.Background()
+	svc, sd, env, srv := newHTTPEnv(t)
+	hook := newScriptedHook(t, env.Advance)
+	subscribeHook(t, svc, sd, srv, hook.srv.URL)
+	hook.set(http.StatusInternalServerError, 0)
+	first := svc.clock()
+	_, err := svc.Post(sd.Alice.ID, sd.Meeting.ChatID, "are you there?")
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+	var waits []time.Duration
+	for {
+		ds := svc.Deliveries()
+		last := ds[len(ds)-1]
+		require.Equal(t, len(ds), last.Attempt)
+		require.Equal(t, http.StatusInternalServerError, last.Status)
+		if last.RetryAt.IsZero() {
+			break
+		}
+		waits = append(waits, last.RetryAt.Sub(svc.clock()))
+		env.Advance(last.RetryAt.Sub(svc.clock()))
+		require.NoError(t, svc.Flush(ctx))
+	}
+	assert.Equal(t, []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 32 * time.Minute,
+		time.Hour, time.Hour}, waits)
+	assert.LessOrEqual(t, svc.clock().Sub(first), RetryFor, "no try after 4 hours")
+	assert.Greater(t, svc.clock().Add(time.Hour).Sub(first), RetryFor, "the next try would be past 4 hours")
+	env.Advance(24 * time.Hour)
+	require.NoError(t, svc.Flush(ctx))
+	assert.Equal(t, len(waits)+1, hook.posts(), "given up")
+
+	// A 2xx ends the tries.
+	_, err = svc.Post(sd.Alice.ID, sd.Meeting.ChatID, "again")
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+	hook.set(http.StatusOK, 0)
+	env.Advance(time.Minute)
+	require.NoError(t, svc.Flush(ctx))
+	ds := svc.Deliveries()
+	last := ds[len(ds)-1]
+	assert.Equal(t, 2, last.Attempt)
+	assert.Equal(t, http.StatusOK, last.Status)
+	assert.True(t, last.RetryAt.IsZero())
+	env.Advance(5 * time.Hour)
+	require.NoError(t, svc.Flush(ctx))
+	assert.Len(t, svc.Deliveries(), len(ds), "nothing after a 2xx")
+}
+
+// TestSlowEndpointDelayedThenDropped: answers slower than 3 s mark an
+// endpoint "slow" above 10% of its answers in 10 minutes (new notifications
+// wait 10 s) and "drop" above 15% (new notifications are lost), and it
+// recovers once the window has passed (change-notifications-delivery-webhooks,
+// "Throttling and Retry"). A slow 2xx does not count as received "within 3
+// seconds": it is tried again.
+func TestSlowEndpointDelayedThenDropped(t *testing.T) {
+	ctx := context.Background()
+	svc, sd, env, srv := newHTTPEnv(t)
+	hook := newScriptedHook(t, env.Advance)
+	subscribeHook(t, svc, sd, srv, hook.srv.URL)
+	post := func(text string) Delivery {
+		t.Helper()
+		_, err := svc.Post(sd.Alice.ID, sd.Meeting.ChatID, text)
+		require.NoError(t, err)
+		require.NoError(t, svc.Flush(ctx))
+		ds := svc.Deliveries()
+		return ds[len(ds)-1]
+	}
+	for i := range 13 {
+		d := post(fmt.Sprint("fast ", i))
+		require.False(t, d.Slow)
+	}
+	hook.set(http.StatusAccepted, 4*time.Second)
+	for i := range 2 {
+		d := post(fmt.Sprint("slow ", i))
+		require.True(t, d.Slow, "answered in %v", d.Elapsed)
+		require.Equal(t, 4*time.Second, d.Elapsed)
+		require.False(t, d.RetryAt.IsZero(), "a 2xx after 3 s is tried again")
+	}
+	// 2 slow of 15: slow (13%), not dropped: a new notification waits 10 s.
+	hook.set(http.StatusAccepted, 0)
+	before := hook.posts()
+	_, err := svc.Post(sd.Alice.ID, sd.Meeting.ChatID, "delayed")
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+	require.Equal(t, before, hook.posts(), "not posted before the delay")
+	env.Advance(SlowDelay)
+	require.NoError(t, svc.Flush(ctx))
+	require.Equal(t, before+1, hook.posts(), "posted after the delay")
+
+	// One more slow answer (the endpoint being slow, it comes 10 s late):
+	// 3 of 17 (18%) drops what comes next.
+	hook.set(http.StatusAccepted, 4*time.Second)
+	post("slow again")
+	env.Advance(SlowDelay)
+	require.NoError(t, svc.Flush(ctx))
+	ds := svc.Deliveries()
+	require.True(t, ds[len(ds)-1].Slow)
+	hook.set(http.StatusAccepted, 0)
+	before = hook.posts()
+	d := post("lost")
+	assert.True(t, d.Dropped)
+	assert.Equal(t, before, hook.posts(), "a dropped notification is not posted")
+	assert.Equal(t, "created", d.Notifications[0].ChangeType)
+
+	// Ten minutes on (the retries of the slow answers go through fast), the
+	// endpoint is well again.
+	env.Advance(SlowWindow)
+	require.NoError(t, svc.Flush(ctx))
+	d = post("back")
+	assert.False(t, d.Dropped)
+	assert.Equal(t, http.StatusAccepted, d.Status)
 }
