@@ -67,6 +67,8 @@ type simConfig struct {
 	// stores returns replica r's token cache and budget stores (shared by
 	// the replicas, or each a client of the same Redis).
 	stores func(r int) (identity.TokenCacheStore, identity.ExchangeBudgetStore)
+	// restart, if set, is called half-way through: Redis restarts, empty.
+	restart func()
 }
 
 type simResult struct {
@@ -123,6 +125,10 @@ func TestSimulationRedis(t *testing.T) {
 		t.Cleanup(func() { _ = s.Close() })
 		stores[i] = s
 	}
+	// Half-way through, Redis restarts, empty: the work resumes, and what
+	// is lost (the cached tokens, the budget's window) costs one more
+	// exchange per user at most.
+	cfg.restart = func() { out.do(func(context.Context) { srv.Restart() }) }
 	runSim(t, cfg, func(r int) (identity.TokenCacheStore, identity.ExchangeBudgetStore) {
 		return &outsideTokens{out, stores[r].Tokens()}, &outsideBudget{out, stores[r].Budget()}
 	})
@@ -257,6 +263,9 @@ func runSim(t *testing.T, cfg simConfig, stores func(int) (identity.TokenCacheSt
 	// Entra token lives at least 60 minutes and is renewed with five
 	// left, so at most one exchange every 55 minutes, and the first.
 	lifetimes := float64(cfg.hours)*60/55 + 1
+	if cfg.restart != nil {
+		lifetimes++ // a Redis that comes back empty has lost every token
+	}
 	if most := int64(float64(cfg.users) * lifetimes); res.exchanges < int64(cfg.users) || res.exchanges > most {
 		t.Errorf("%d exchanges for %d users over %d hours: want between one per user and %d (one per token lifetime)", res.exchanges, cfg.users, cfg.hours, most)
 	}
@@ -502,9 +511,14 @@ func simulate(t *testing.T, cfg simConfig) simResult {
 	// The driver: every simulated second, start the requests that are
 	// due.
 	var seq uint64
+	restartAt := start.Add(time.Duration(cfg.hours) * time.Hour / 2)
 	for now := start; now.Before(end); now = now.Add(time.Second) {
 		if d := time.Until(now); d > 0 {
 			time.Sleep(d)
+		}
+		if cfg.restart != nil && now.Equal(restartAt) {
+			cfg.restart()
+			t.Logf("  Redis restarted at %v", now.Sub(start))
 		}
 		mu.Lock()
 		var due []int
