@@ -18,6 +18,9 @@ func FuzzUnmarshalGraphJSON(f *testing.F) {
 		`{"body":{"contentType":"html","content":"<at id=\"0\">A</at>"},"mentions":[{"id":0,"mentionText":"A","mentioned":{"user":{"id":"u"}}}],"hostedContents":[{"@microsoft.graph.temporaryId":"1","contentBytes":"iVBORw==","contentType":"image/png"}]}`,
 		`{"createdDateTime":"2026-03-02T09:30:15.1234567+02:00","reactions":[{"reactionType":"👍","user":null,"createdDateTime":null}]}`,
 		`{"subject":"s","startDateTime":"2026-01-01T00:00:00Z","participants":{"attendees":[{"upn":"a@b"},{"identity":{"user":{"id":"x"}}}]},"lobbyBypassSettings":{"scope":"everyone"}}`,
+		`{"id":"19:a@thread.v2","chatType":"group","lastMessagePreview":{"id":"1","createdDateTime":"2026-01-01T00:00:00Z","isDeleted":false,"messageType":"systemEventMessage","eventDetail":{"@odata.type":"#microsoft.graph.membersAddedEventMessageDetail","members":[]},"body":{"contentType":"html","content":"<systemEventMessage/>"},"from":null}}`,
+		`{"id":"1","replies":[{"id":"2","replyToId":"1"}],"replies@odata.nextLink":"https://graph.microsoft.com/v1.0/x"}`,
+		`{"id":"u","businessPhones":["+1 555"],"displayName":"A","givenName":null,"surname":"B","mail":null,"userPrincipalName":"a@b"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -29,6 +32,7 @@ func FuzzUnmarshalGraphJSON(f *testing.F) {
 		stable(t, data, new(chat.NewMessage))
 		stable(t, data, new(chat.OnlineMeeting))
 		stable(t, data, new(chat.Presence))
+		stable(t, data, new(chat.User))
 		stable(t, data, new([]chat.Presence))
 		stable(t, data, new(chat.CreateOnlineMeetingOptions))
 		stable(t, data, new(chat.ListMessagesPageResponse))

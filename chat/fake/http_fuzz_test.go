@@ -32,6 +32,13 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", "/v1.0/me/onlineMeetings", "$filter=JoinWebUrl%20eq%20'"+sd.Meeting.JoinURL+"'", "", true)
 	f.Add("POST", "/v1.0/subscriptions", "", `{"resource":"/chats/x/messages","changeType":"created","notificationUrl":"http://127.0.0.1:1/","expirationDateTime":"2000-01-01T00:00:00Z"}`, true)
 	f.Add("GET", "/v1.0/teams/"+sd.Team.ID+"/channels/"+sd.Channel.ID+"/messages/1/replies", "$top=1", "", true)
+	f.Add("GET", "/v1.0/me/chats", "$expand=members,lastMessagePreview&$orderby=lastMessagePreview/createdDateTime%20desc&$filter=members/any(o:%20o/displayName%20eq%20'O''B%20and%20x')%20and%20chatType%20eq%20'group'", "", true)
+	f.Add("GET", "/v1.0/me/chats", "$filter=members/any(o:o/microsoft.graph.aadUserConversationMember/userId%20eq%20'x'", "", true)
+	f.Add("GET", "/v1.0/me", "$select=id,displayName,businessPhones", "", true)
+	f.Add("GET", "/v1.0/users/"+sd.Bob.UPN, "$select=", "", true)
+	f.Add("GET", chatPath+"/messages/1", "$select=body&$count=true", "", true)
+	f.Add("GET", "/v1.0/teams/"+sd.Team.ID+"/channels/"+sd.Channel.ID+"/messages", "$expand=replies&$top=2", "", true)
+	f.Add("POST", "/v1.0/users/"+sd.Alice.ID+"/chats/"+sd.Meeting.ChatID+"/messages/1/softDelete", "", "", true)
 	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
 	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {
