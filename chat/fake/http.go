@@ -41,7 +41,8 @@ var graphAudiences = map[string]bool{
 // It serves only the requests Graph documents (each beside its Learn page
 // in routes.go), among them:
 //
-//	GET  /v1.0/me/chats, /v1.0/chats          $top ≤ 50, $filter=chatType eq '…', $expand=members
+//	GET  /v1.0/me/chats, /v1.0/chats          $top ≤ 50, $filter (chatType, members/any), $expand=members,lastMessagePreview,
+//	                                          $orderby=lastMessagePreview/createdDateTime desc
 //	POST /v1.0/chats                          one-on-one (existing returned) or group
 //	GET  /v1.0/chats/{id}                     $expand=members
 //	GET|POST /v1.0/chats/{id}/members, GET|DELETE …/members/{membershipId}
@@ -55,7 +56,7 @@ var graphAudiences = map[string]bool{
 //	GET  /v1.0/me, /v1.0/users/{object id or principal name}  $select; users of the caller's tenant
 //	GET  /v1.0/me/presence, /v1.0/users/{object id}/presence   a principal name is 400
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
-//	GET|POST /v1.0/teams/{team}/channels/{ch}/messages, GET …/messages/{mid}
+//	GET|POST /v1.0/teams/{team}/channels/{ch}/messages ($expand=replies), GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
 //	GET|POST /v1.0/subscriptions, GET|PATCH|DELETE /v1.0/subscriptions/{id}, POST …/{id}/reauthorize
 //
@@ -65,7 +66,9 @@ var graphAudiences = map[string]bool{
 //
 // Request bodies may be gzip (Content-Encoding: gzip), as the Graph SDKs
 // send them. As Graph does, a message listing applies $filter on a date only when
-// $orderby names the same date, and ignores it silently otherwise.
+// $orderby names the same date, and ignores it silently otherwise; an OData
+// option a request's page does not list ($select on a chat or a message)
+// is 400; a token without a permission the request needs is 403.
 func (s *Service) Handler() http.Handler { return httpFace{s} }
 
 // NewServer serves the HTTP face on a loopback port, as the other fakes'
