@@ -258,11 +258,8 @@ func (s *suite) incoming(from identity.Identifier) string {
 	if in.IncomingCallContext == "" {
 		s.t.Fatal("IncomingCall has no incoming call context")
 	}
-	if s.IncomingCallEvents {
-		ev, ok := s.next("").(*calling.IncomingCall)
+	if ev := s.incomingEvent("the call from " + from.RawID()); ev != nil {
 		switch {
-		case !ok:
-			s.t.Fatalf("the first event without a call connection is not an IncomingCall")
 		case ev.IncomingCallContext != in.IncomingCallContext:
 			s.t.Errorf("the IncomingCall event carries another incoming call context than the call announced")
 		case ev.From == nil || !identity.Equal(ev.From, from):
@@ -345,11 +342,8 @@ func testIncomingRedirectToResource(t *testing.T, s *suite) {
 		if next == "" {
 			t.Fatalf("the redirect to %s raised no IncomingCall", target.RawID())
 		}
-		if s.IncomingCallEvents {
-			ev, ok := s.next("").(*calling.IncomingCall)
+		if ev := s.incomingEvent("the redirect to " + target.RawID()); ev != nil {
 			switch {
-			case !ok:
-				t.Fatalf("the next event without a call connection is not an IncomingCall")
 			case ev.To == nil || !identity.Equal(ev.To, target):
 				t.Errorf("the redirect's IncomingCall is to %v, want %s", ev.To, target.RawID())
 			case ev.From == nil || !identity.Equal(ev.From, caller):

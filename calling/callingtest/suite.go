@@ -7,7 +7,8 @@
 // The suite drives calls and watches their callback events. The cases that
 // need other parties to act as told (a Teams user who answers, a phone
 // that rejects, an incoming call) use Env.Parties, which the switchboard
-// implements; against a real resource it is nil and those cases skip.
+// implements; against a real resource there is none, and the environment
+// declares so (Env.Unsupported), which skips those cases.
 package callingtest
 
 import (
@@ -40,11 +41,11 @@ type Env struct {
 	// CallerID is a phone number of the resource, the source caller id of
 	// calls to phone numbers.
 	CallerID identity.PhoneNumberIdentifier
-	// Parties scripts the other parties of the calls. Nil skips the cases
-	// that need it.
+	// Parties scripts the other parties of the calls. It may be nil only
+	// when Unsupported.Parties is declared.
 	Parties Parties
-	// Advance moves the service's clock forward. Nil skips the cases that
-	// wait for a ring timeout.
+	// Advance moves the service's clock forward. It may be nil only when
+	// Unsupported.ClockControl is declared.
 	Advance func(d time.Duration)
 	// RingTimeout is how long a call rings unanswered before it fails; the
 	// cases that need Advance move the clock past it.
@@ -52,9 +53,31 @@ type Env struct {
 	// TransferTimeout is how long a transfer target rings unanswered
 	// before the transfer fails.
 	TransferTimeout time.Duration
-	// IncomingCallEvents says that the IncomingCall events of the calls
-	// Parties announces reach Events (under the empty call connection id,
-	// as they have none): the suite then checks each before acting on it.
+	// Unsupported declares what the implementation or its environment
+	// cannot do. The suite skips the checks of exactly that; anything else
+	// missing fails.
+	Unsupported Unsupported
+}
+
+// Unsupported lists what an implementation or its environment may declare
+// it cannot do. The suite skips only what is declared: a nil hook, or
+// events that do not come, that are not declared fail the case that needs
+// them, saying what is missing, so an implementation cannot pass by
+// leaving something out. The SDK's own implementations (both faces of
+// calling/fake) declare nothing; a run of the client against an ACS
+// resource declares Parties and ClockControl, which a test cannot have
+// there.
+type Unsupported struct {
+	// Parties: Env.Parties is nil (nobody answers, declines or calls as
+	// told); the cases that script the other parties are skipped.
+	Parties bool
+	// ClockControl: Env.Advance is nil; the cases that wait for a ring or
+	// transfer timeout are skipped.
+	ClockControl bool
+	// IncomingCallEvents: the IncomingCall events of the calls Parties
+	// announces do not reach Env.Events (where they come under the empty
+	// call connection id, as they have none); the suite then acts on the
+	// calls without checking their events.
 	IncomingCallEvents bool
 }
 
@@ -170,11 +193,24 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := newEnv(t)
-			if c.parties && env.Parties == nil {
-				t.Skip("the environment cannot script parties")
+			if c.parties {
+				if env.Unsupported.Parties {
+					t.Skip("declared: Unsupported.Parties")
+				}
+				if env.Parties == nil {
+					t.Fatal("Env.Parties is nil: set it, or declare Env.Unsupported.Parties")
+				}
 			}
-			if c.clock && env.Advance == nil {
-				t.Skip("the environment cannot move its clock")
+			if c.clock {
+				if env.Unsupported.ClockControl {
+					t.Skip("declared: Unsupported.ClockControl")
+				}
+				if env.Advance == nil {
+					t.Fatal("Env.Advance is nil: set it, or declare Env.Unsupported.ClockControl")
+				}
+				if env.RingTimeout <= 0 || env.TransferTimeout <= 0 {
+					t.Fatal("Env.RingTimeout and Env.TransferTimeout must be set with Env.Advance")
+				}
 			}
 			c.run(t, &suite{Env: env, t: t})
 		})
@@ -277,6 +313,26 @@ func (s *suite) next(id string) calling.Event {
 		s.t.Fatalf("no further event for call %s: %v", id, err)
 	}
 	return ev
+}
+
+// incomingEvent returns the next IncomingCall event, unless the
+// environment declared that they do not reach Events (nil then).
+func (s *suite) incomingEvent(what string) *calling.IncomingCall {
+	s.t.Helper()
+	if s.Unsupported.IncomingCallEvents {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ev, err := s.Events.Next(ctx, "")
+	if err != nil {
+		s.t.Fatalf("no IncomingCall event of %s reached Env.Events (%v): deliver them there, or declare Env.Unsupported.IncomingCallEvents", what, err)
+	}
+	in, ok := ev.(*calling.IncomingCall)
+	if !ok {
+		s.t.Fatalf("the next event without a call connection, after %s, is %s, not an IncomingCall", what, describe(ev))
+	}
+	return in
 }
 
 // expect returns the next event of the connection and checks it is a T.

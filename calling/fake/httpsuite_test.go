@@ -42,7 +42,7 @@ func newHTTPEnv(t testing.TB, configure func(*fake.Options)) (callingtest.Env, *
 		Clock:               clock,
 		ParticipantPageSize: 2,
 		CallerIDs:           []string{callerID.PhoneNumber},
-		EventGridURL:        cb.URL + "/eventgrid?secret=grid-secret",
+		EventGridURL:        cb.URL + "/eventgrid?secret=grid-secret", // incoming calls reach the handler as Event Grid deliveries
 	}
 	if configure != nil {
 		configure(opts)
@@ -84,7 +84,5 @@ func newHTTPEnv(t testing.TB, configure func(*fake.Options)) (callingtest.Env, *
 		Advance:         clock.Advance,
 		RingTimeout:     fake.DefaultRingTimeout,
 		TransferTimeout: fake.DefaultTransferTimeout,
-		// Incoming calls reach the handler as Event Grid deliveries.
-		IncomingCallEvents: true,
 	}, sb
 }

@@ -64,7 +64,5 @@ func newGoEnv(t *testing.T, keep func(body []byte)) callingtest.Env {
 		Advance:         clock.Advance,
 		RingTimeout:     fake.DefaultRingTimeout,
 		TransferTimeout: fake.DefaultTransferTimeout,
-
-		IncomingCallEvents: true,
 	}
 }

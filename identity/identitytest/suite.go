@@ -44,16 +44,41 @@ type Env struct {
 	// AppID and UserID are the app's client id and the Teams user's object id.
 	AppID, UserID string
 	// EntraToken returns an Entra token of the given variant for that user
-	// and app; nil skips the exchange cases.
+	// and app. It may be nil only when Unsupported.EntraTokens is declared.
 	EntraToken func(t *testing.T, v Variant) string
-	// TenantID is the Teams user's tenant id; empty skips the Teams Phone
-	// extensibility cases (api-version 2025-06-30). Those cases create and
-	// delete the assignment of UserID in TenantID.
+	// TenantID is the Teams user's tenant id, for the Teams Phone
+	// extensibility cases (api-version 2025-06-30), which create and delete
+	// the assignment of UserID in TenantID. It may be empty only when
+	// Unsupported.TeamsPhone is declared.
 	TenantID string
 	// TeamsPhoneToken returns an Entra token of the given variant (all but
 	// OtherUser) with the TeamsExtension.ManageCalls permission for that
-	// user and app; nil skips the Teams Phone exchange cases.
+	// user and app. It may be nil only when Unsupported.TeamsPhone or
+	// Unsupported.TeamsPhoneTokens is declared.
 	TeamsPhoneToken func(t *testing.T, v Variant) string
+	// Unsupported declares what the implementation or its environment
+	// cannot do. The suite skips the cases that need exactly that;
+	// anything else missing fails.
+	Unsupported Unsupported
+}
+
+// Unsupported lists what an implementation or its environment may declare
+// it cannot do. The suite skips only what is declared: a nil hook or an
+// empty value that is not declared fails the case that needs it, saying
+// what is missing, so an implementation cannot pass by leaving something
+// out. The SDK's own implementations (the client on the fake's HTTP face,
+// the fake's Go face) declare nothing.
+type Unsupported struct {
+	// EntraTokens: Env.EntraToken is nil (no Teams user's Entra token can
+	// be had here); the Teams user token exchange cases are skipped.
+	EntraTokens bool
+	// TeamsPhone: the implementation or its resource has no Teams Phone
+	// extensibility, Env.TenantID is empty; the Teams extension assignment
+	// and Teams Phone token exchange cases are skipped.
+	TeamsPhone bool
+	// TeamsPhoneTokens: Env.TeamsPhoneToken is nil; the Teams Phone token
+	// exchange case is skipped (the assignment cases run).
+	TeamsPhoneTokens bool
 }
 
 // Run runs the suite. newEnv is called once per subtest, so subtests do not
@@ -63,11 +88,29 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := newEnv(t)
-			if c.needsEntra && env.EntraToken == nil {
-				t.Skip("no Entra tokens in this environment")
+			if c.needsEntra {
+				if env.Unsupported.EntraTokens {
+					t.Skip("declared: Unsupported.EntraTokens")
+				}
+				if env.EntraToken == nil {
+					t.Fatal("Env.EntraToken is nil: set it, or declare Env.Unsupported.EntraTokens")
+				}
 			}
-			if c.needsTeamsPhone && (env.TenantID == "" || (c.tokens && env.TeamsPhoneToken == nil)) {
-				t.Skip("no Teams Phone extensibility in this environment")
+			if c.needsTeamsPhone {
+				if env.Unsupported.TeamsPhone {
+					t.Skip("declared: Unsupported.TeamsPhone")
+				}
+				if env.TenantID == "" {
+					t.Fatal("Env.TenantID is empty: set it, or declare Env.Unsupported.TeamsPhone")
+				}
+				if c.tokens {
+					if env.Unsupported.TeamsPhoneTokens {
+						t.Skip("declared: Unsupported.TeamsPhoneTokens")
+					}
+					if env.TeamsPhoneToken == nil {
+						t.Fatal("Env.TeamsPhoneToken is nil: set it, or declare Env.Unsupported.TeamsPhoneTokens")
+					}
+				}
 			}
 			c.run(t, env)
 		})
