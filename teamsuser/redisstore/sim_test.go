@@ -55,7 +55,7 @@ import (
 // stores in memory); -sim=redis runs a smaller one on a real redis-server.
 // Without the flag a small run in memory (a storm of arrivals against a
 // budget of 40) checks the same properties in CI.
-var simFlag = flag.String("sim", "", `run the token simulation at scale: "full" (100,000 users, 10 replicas, 24 simulated hours, stores in memory) or "redis" (2,000 users, 4 replicas, 6 hours, on a real redis-server)`)
+var simFlag = flag.String("sim", "", `run the token simulation at scale: "full" (100,000 users, 10 replicas, 3 ACS resources, 24 simulated hours, stores in memory), "full1" (the same on one resource), "medium" (20,000 users, 6 hours) or "redis" (2,000 users, 4 replicas, 6 hours, on a real redis-server, restarted half-way)`)
 
 type simConfig struct {
 	users, replicas, resources int
@@ -87,12 +87,16 @@ func TestSimulation(t *testing.T) {
 		runSim(t, simConfig{users: 500, replicas: 3, resources: 1, hours: 4, arrival: 2 * time.Minute, credsPerReplica: 100, reloadEvery: 30 * time.Minute, limit: 40}, memStores())
 	case "full":
 		runSim(t, simConfig{users: 100_000, replicas: 10, resources: 3, hours: 24, arrival: time.Hour, credsPerReplica: 10_000, reloadEvery: time.Hour, limit: identity.DefaultExchangeLimit}, memStores())
+	case "full1":
+		// The same on one resource: 23 exchanges a second wanted, 16.7
+		// allowed.
+		runSim(t, simConfig{users: 100_000, replicas: 10, resources: 1, hours: 24, arrival: time.Hour, credsPerReplica: 10_000, reloadEvery: time.Hour, limit: identity.DefaultExchangeLimit}, memStores())
 	case "medium":
 		runSim(t, simConfig{users: 20_000, replicas: 10, resources: 3, hours: 6, arrival: time.Hour, credsPerReplica: 2_000, reloadEvery: time.Hour, limit: identity.DefaultExchangeLimit}, memStores())
 	case "redis":
 		t.Skip("run by TestSimulationRedis")
 	default:
-		t.Fatalf("-sim=%q: want full or redis", *simFlag)
+		t.Fatalf("-sim=%q: want full, full1, medium or redis", *simFlag)
 	}
 }
 
