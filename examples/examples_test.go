@@ -33,6 +33,7 @@ var covered = map[string]func(t *testing.T, bin string){
 	"receptionist": testReceptionist,
 	"tokenservice": testTokenService,
 	"emulator":     testEmulator,
+	"webapp":       testWebapp,
 }
 
 func TestEveryExampleBuildsAndRuns(t *testing.T) {
@@ -357,6 +358,40 @@ func testEmulator(t *testing.T, bin string) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", u, resp.StatusCode)
+		}
+	}
+	s.stop(t)
+}
+
+func testWebapp(t *testing.T, bin string) {
+	s := startServer(t, bin)
+	line := s.waitFor(t, "webapp: ready at http://127.0.0.1:")
+	base := regexp.MustCompile(`ready at (http://127\.0\.0\.1:\d+) `).FindStringSubmatch(line)
+	if base == nil {
+		t.Fatalf("no URL in %q", line)
+	}
+	noRedirect := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/", http.StatusOK, `<script src="/static/app.js"`},
+		{"/static/app.js", http.StatusOK, "EventSource"},
+		{"/api/me", http.StatusUnauthorized, `"not_signed_in"`},
+		{"/auth/login", http.StatusFound, ""},
+	} {
+		resp, err := noRedirect.Get(base[1] + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(string(body), c.want) {
+			t.Errorf("GET %s: %d, want %d and %q", c.path, resp.StatusCode, c.status, c.want)
+		}
+		if c.path == "/auth/login" && !strings.Contains(resp.Header.Get("Location"), "/organizations/oauth2/v2.0/authorize?") {
+			t.Errorf("the sign-in goes to %q, not to the fake Entra ID's authorize", resp.Header.Get("Location"))
 		}
 	}
 	s.stop(t)
