@@ -189,7 +189,7 @@ func (a *app) requestToken(ctx context.Context, form url.Values) (tokenResponse,
 	resp, err := a.cfg.authHTTP.Do(req)
 	if err != nil {
 		// The transport's error names the URL, which holds no secret.
-		return tokenResponse{}, fmt.Errorf("the authority cannot be reached: %w", errors.Unwrap(err))
+		return tokenResponse{}, fmt.Errorf("the authority cannot be reached: %w", err)
 	}
 	defer resp.Body.Close()
 	var tr tokenResponse
@@ -224,13 +224,12 @@ func (a *app) authenticate(ctx context.Context, token string) (tokenservice.Call
 // within renewBefore; it fails when the token has expired and cannot be
 // renewed.
 func (a *app) fresh(ctx context.Context, s *session) error {
-	c, _, refresh := s.tokens()
-	if time.Until(c.ExpiresOn) > renewBefore {
+	if c, _, _ := s.tokens(); time.Until(c.ExpiresOn) > renewBefore {
 		return nil
 	}
 	s.refreshing.Lock()
 	defer s.refreshing.Unlock()
-	c, _, refresh = s.tokens()
+	c, _, refresh := s.tokens()
 	if time.Until(c.ExpiresOn) > renewBefore {
 		return nil // another request renewed it
 	}
