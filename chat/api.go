@@ -64,6 +64,11 @@ type Service interface {
 	// RemoveMember removes a membership (Member.ID, not the user id) from a
 	// group or meeting chat.
 	RemoveMember(ctx context.Context, chatID, membershipID string, opts *RemoveMemberOptions) (RemoveMemberResponse, error)
+	// MarkChatRead marks a chat read for the signed-in user, up to now.
+	MarkChatRead(ctx context.Context, chatID string, opts *MarkChatReadOptions) (MarkChatReadResponse, error)
+	// MarkChatUnread marks a chat unread for the signed-in user: the
+	// messages after opts.LastReadAt, or the last one.
+	MarkChatUnread(ctx context.Context, chatID string, opts *MarkChatUnreadOptions) (MarkChatUnreadResponse, error)
 
 	// GetOnlineMeetingByJoinURL finds an online meeting the signed-in user
 	// organizes by its join link, and with it the meeting's chat id. A

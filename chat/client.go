@@ -40,6 +40,8 @@ import (
 //   - CreateOneOnOneChat, CreateGroupChat: Chat.Create (or Chat.ReadWrite),
 //     and User.Read to learn the signed-in user's id;
 //   - AddMember, RemoveMember: ChatMember.ReadWrite;
+//   - MarkChatRead, MarkChatUnread: Chat.ReadWrite, and User.Read unless
+//     ClientOptions.UserID is set (the request names the user);
 //   - SendMessage: ChatMessage.Send (or Chat.ReadWrite);
 //   - ListMessages, GetMessage: Chat.Read (or Chat.ReadWrite);
 //   - EditMessage: Chat.ReadWrite;
@@ -78,8 +80,9 @@ type Client struct {
 	clock   identity.Clock
 	origin  string // scheme://host of baseURL, lower case
 
-	meMu sync.Mutex
-	meID string
+	meMu     sync.Mutex
+	meID     string
+	tenantID string // the signed-in user's home tenant, once known
 }
 
 var _ Service = (*Client)(nil)
@@ -120,6 +123,14 @@ type ClientOptions struct {
 	// create chats need it; when it is empty, the client asks Graph once
 	// (GET /me?$select=id, which needs User.Read).
 	UserID string
+
+	// TenantID is the signed-in user's home tenant id, if the application
+	// knows it (the second half of azidentity's
+	// AuthenticationRecord.HomeAccountID). The chat actions a user takes
+	// for themselves (MarkChatRead, MarkChatUnread, HideChat, UnhideChat)
+	// name the user with it; when it is empty, the client reads it once
+	// from the user's membership of the chat acted on.
+	TenantID string
 }
 
 // NewClient returns a Client that calls Graph as the user whose token cred
@@ -144,6 +155,9 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
 		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
 	}
+	if o.TenantID != "" && !graphwire.IsGUID(o.TenantID) {
+		return nil, &ArgumentError{Arg: "opts.TenantID", Problem: "must be a tenant id (GUID)"}
+	}
 	if err := checkPipelineOptions(&o.ClientOptions); err != nil {
 		return nil, err
 	}
@@ -166,12 +180,13 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		return nil, err
 	}
 	return &Client{
-		pl:      az.Pipeline(),
-		tracer:  az.Tracer(),
-		baseURL: base,
-		clock:   o.Clock,
-		origin:  strings.ToLower(u.Scheme + "://" + u.Host),
-		meID:    o.UserID,
+		pl:       az.Pipeline(),
+		tracer:   az.Tracer(),
+		baseURL:  base,
+		clock:    o.Clock,
+		origin:   strings.ToLower(u.Scheme + "://" + u.Host),
+		meID:     o.UserID,
+		tenantID: strings.ToLower(o.TenantID),
 	}, nil
 }
 

@@ -21,6 +21,7 @@ func FuzzUnmarshalGraphJSON(f *testing.F) {
 		`{"id":"19:a@thread.v2","chatType":"group","lastMessagePreview":{"id":"1","createdDateTime":"2026-01-01T00:00:00Z","isDeleted":false,"messageType":"systemEventMessage","eventDetail":{"@odata.type":"#microsoft.graph.membersAddedEventMessageDetail","members":[]},"body":{"contentType":"html","content":"<systemEventMessage/>"},"from":null}}`,
 		`{"id":"1","replies":[{"id":"2","replyToId":"1"}],"replies@odata.nextLink":"https://graph.microsoft.com/v1.0/x"}`,
 		`{"id":"u","businessPhones":["+1 555"],"displayName":"A","givenName":null,"surname":"B","mail":null,"userPrincipalName":"a@b"}`,
+		`{"id":"19:a@thread.v2","chatType":"oneOnOne","viewpoint":{"isHidden":true,"lastMessageReadDateTime":"2026-03-02T09:30:15.1234567Z"}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -52,6 +52,10 @@ type Chat struct {
 	// (ListChatsOptions.ExpandLastMessagePreview) and the chat has one;
 	// otherwise nil.
 	LastMessagePreview *MessagePreview
+	// Viewpoint is the signed-in user's read state and visibility of the
+	// chat. ListChats fills it (Graph returns it in listings only);
+	// otherwise nil.
+	Viewpoint *Viewpoint
 }
 
 // MessagePreview is a preview of a chat's last message, Graph's

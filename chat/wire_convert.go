@@ -70,6 +70,9 @@ func chatToWire(c Chat) gw.Chat {
 			w.Members[i] = memberToWire(m)
 		}
 	}
+	if v := c.Viewpoint; v != nil {
+		w.Viewpoint = &gw.ChatViewpoint{IsHidden: v.IsHidden, LastMessageReadDateTime: gw.TimeOf(v.LastMessageReadAt)}
+	}
 	if p := c.LastMessagePreview; p != nil {
 		w.LastMessagePreview = &gw.ChatMessageInfo{
 			ID:              p.ID,
@@ -136,6 +139,9 @@ func chatFromWire(w *gw.Chat) Chat {
 		}
 	}
 	c.LastMessagePreview = previewFromWire(w.LastMessagePreview)
+	if v := w.Viewpoint; v != nil {
+		c.Viewpoint = &Viewpoint{IsHidden: v.IsHidden, LastMessageReadAt: v.LastMessageReadDateTime.Time}
+	}
 	return c
 }
 

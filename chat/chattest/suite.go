@@ -144,6 +144,8 @@ var cases = []testCase{
 	{name: "Users", run: testUsers},
 	{name: "ConcurrentSends", run: testConcurrentSends},
 	{name: "CanceledContext", run: testCanceled},
+	{name: "ReadState", needsClock: true, run: testReadState},
+	{name: "ManagementPermissions", needsScopes: true, run: testManagementPermissions},
 }
 
 func ctx(t *testing.T) context.Context {

@@ -46,6 +46,7 @@ var graphAudiences = map[string]bool{
 //	POST /v1.0/chats                          one-on-one (existing returned) or group
 //	GET  /v1.0/chats/{id}                     $expand=members
 //	GET|POST /v1.0/chats/{id}/members, GET|DELETE …/members/{membershipId}
+//	POST /v1.0/chats/{id}/markChatReadForUser|markChatUnreadForUser   the signed-in user only
 //	GET|POST /v1.0/chats/{id}/messages        $top ≤ 50, $orderby …desc, $filter (see below)
 //	GET|PATCH /v1.0/chats/{id}/messages/{mid}
 //	POST /v1.0/users/{me}/chats/{id}/messages/{mid}/softDelete|undoSoftDelete

@@ -39,6 +39,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", chatPath+"/messages/1", "$select=body&$count=true", "", true)
 	f.Add("GET", "/v1.0/teams/"+sd.Team.ID+"/channels/"+sd.Channel.ID+"/messages", "$expand=replies&$top=2", "", true)
 	f.Add("POST", "/v1.0/users/"+sd.Alice.ID+"/chats/"+sd.Meeting.ChatID+"/messages/1/softDelete", "", "", true)
+	f.Add("POST", chatPath+"/markChatUnreadForUser", "", `{"user":{"id":"`+sd.Alice.ID+`","tenantId":"`+sd.Tenant.ID+`"},"lastMessageReadDateTime":"2026-03-02T09:30:15.1234567+02:00"}`, true)
 	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
 	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {

@@ -196,6 +196,7 @@ func (s *Service) listChats(userID string, scopes []string, q chatQuery) ([]chat
 			return out, &last, nil
 		}
 		v := e.c.view(q.expand)
+		v.Viewpoint = e.m.viewpoint()
 		if q.preview && e.last != nil {
 			v.LastMessagePreview = previewOf(e.last)
 		}

@@ -60,6 +60,9 @@ var routes = []route{
 	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members/{membership-id}", op: OpGetMember, scopes: scopesReadMembers, self: true, serve: hGetMember},
 	// chat-delete-members
 	{method: http.MethodDelete, path: "/chats/{chat-id}/members/{membership-id}", op: OpRemoveMember, scopes: scopesRemoveMember, serve: hRemoveMember},
+	// chat-markchatreadforuser, chat-markchatunreadforuser
+	{method: http.MethodPost, path: "/chats/{chat-id}/markChatReadForUser", op: OpMarkChatRead, scopes: scopesChatUserAction, serve: hMarkRead},
+	{method: http.MethodPost, path: "/chats/{chat-id}/markChatUnreadForUser", op: OpMarkChatUnread, scopes: scopesChatUserAction, serve: hMarkUnread},
 	// chat-post-messages
 	{method: http.MethodPost, path: "/chats/{chat-id}/messages", op: OpSendMessage, scopes: scopesSendMessage, serve: hSendMessage},
 	// chat-list-messages

@@ -31,6 +31,8 @@ var documented = map[string]string{
 	"GET /chats/{chat-id}/members/{membership-id}":                                  learn + "conversationmember-get",
 	"GET /users/{user-id}/chats/{chat-id}/members/{membership-id}":                  learn + "conversationmember-get",
 	"DELETE /chats/{chat-id}/members/{membership-id}":                               learn + "chat-delete-members",
+	"POST /chats/{chat-id}/markChatReadForUser":                                     learn + "chat-markchatreadforuser",
+	"POST /chats/{chat-id}/markChatUnreadForUser":                                   learn + "chat-markchatunreadforuser",
 	"POST /chats/{chat-id}/messages":                                                learn + "chat-post-messages",
 	"GET /me/chats/{chat-id}/messages":                                              learn + "chat-list-messages",
 	"GET /users/{user-id}/chats/{chat-id}/messages":                                 learn + "chat-list-messages",

@@ -160,6 +160,10 @@ type chatState struct {
 
 type memberState struct {
 	m chat.Member
+	// lastRead and hidden are the member's viewpoint of the chat
+	// (readstate.go).
+	lastRead time.Time
+	hidden   bool
 }
 
 type teamState struct {
@@ -515,7 +519,7 @@ func (s *Service) addMemberLocked(c *chatState, u *User, roles []string, visible
 		Roles:                 append([]string(nil), roles...),
 		TenantID:              u.TenantID,
 		VisibleHistoryStartAt: visibleFrom,
-	}}
+	}, lastRead: now}
 	c.members = append(c.members, m)
 	c.c.LastUpdatedAt = now
 	return m

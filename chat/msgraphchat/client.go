@@ -57,6 +57,9 @@ type ClientOptions struct {
 	Clock identity.Clock
 	// UserID is the signed-in user's object id; see chat.ClientOptions.
 	UserID string
+	// TenantID is the signed-in user's home tenant id; see
+	// chat.ClientOptions.
+	TenantID string
 }
 
 // NewClient returns a *chat.Client that sends its requests through gsc,
@@ -92,9 +95,10 @@ func NewClient(gsc GraphServiceClient, opts *ClientOptions) (*chat.Client, error
 			Retry:     o.Retry,
 			Logging:   o.Logging,
 		},
-		BaseURL: base,
-		Clock:   o.Clock,
-		UserID:  o.UserID,
+		BaseURL:  base,
+		Clock:    o.Clock,
+		UserID:   o.UserID,
+		TenantID: o.TenantID,
 	})
 	if err != nil {
 		var ae *chat.ArgumentError

@@ -78,6 +78,12 @@ func ChatFromGraph(c models.Chatable) chat.Chat {
 			out.OnlineMeeting.OrganizerTenantID = extra(org.GetAdditionalData(), "tenantId")
 		}
 	}
+	if v := c.GetViewpoint(); v != nil {
+		out.Viewpoint = &chat.Viewpoint{LastMessageReadAt: tm(v.GetLastMessageReadDateTime())}
+		if h := v.GetIsHidden(); h != nil {
+			out.Viewpoint.IsHidden = *h
+		}
+	}
 	return out
 }
 

@@ -24,6 +24,7 @@ func TestConvertChatRoundTrip(t *testing.T) {
 			{ID: "m1", UserID: "u1", DisplayName: "A", Email: "a@x", Roles: []string{chat.RoleOwner}, TenantID: "t"},
 			{ID: "m2", UserID: "u2", Roles: []string{chat.RoleGuest}, VisibleHistoryStartAt: at},
 		},
+		Viewpoint: &chat.Viewpoint{IsHidden: true, LastMessageReadAt: at.Add(2 * time.Minute)},
 	}
 	m, err := msgraphchat.ChatToGraph(c)
 	require.NoError(t, err)

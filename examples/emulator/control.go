@@ -43,7 +43,8 @@ var ops = map[string][]string{
 		chatfake.OpSendChannelMessage, chatfake.OpListChannelMessages, chatfake.OpGetChannelMessage,
 		chatfake.OpReplyToChannelMessage, chatfake.OpListReplies, chatfake.OpCreateSubscription,
 		chatfake.OpListSubscriptions, chatfake.OpGetSubscription, chatfake.OpUpdateSubscription,
-		chatfake.OpDeleteSubscription},
+		chatfake.OpDeleteSubscription,
+		chatfake.OpMarkChatRead, chatfake.OpMarkChatUnread},
 }
 
 // faulty is what the three fakes share for faults and the request log.
