@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,44 +18,9 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/examples/internal/browsertest"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
-
-// chromiumArgs are the flags of a headless Chromium on a machine whose
-// network is closed: no sandbox (root), no GPU, nothing fetched in the
-// background, a fresh profile.
-func chromiumArgs(profile string) []string {
-	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-dev-shm-usage", "--user-data-dir=" + profile}
-}
-
-// findChromium returns Debian's chromium, or skips (fails under CI=true).
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not on the PATH (CI=true: the dashboard test must run; .ci/run installs Debian's chromium)")
-	}
-	t.Skip("skipping the dashboard test: chromium is not on the PATH (apt-get install chromium)")
-	return ""
-}
-
-// outputDir is where the test leaves what a person looks at: $TEST_OUTPUT_DIR
-// when set, otherwise a directory of the test's own (removed after it).
-func outputDir(t *testing.T) string {
-	if d := os.Getenv("TEST_OUTPUT_DIR"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
 
 // TestDashboard runs a scenario — Adele writes to Alex, a call to Alex is
 // placed and transferred to Megan, Megan is in a call, a request fails on
@@ -69,7 +33,7 @@ func TestDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs chromium")
 	}
-	chromium := findChromium(t)
+	chromium := browsertest.Find(t)
 	cfg, err := parseFlags(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -153,11 +117,11 @@ func TestDashboard(t *testing.T) {
 	// nothing else.
 	leaf := readCert(t, filepath.Join(filepath.Dir(em.ready.CACert), certFile))
 	spki := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
-	args := append(chromiumArgs(t.TempDir()), "--ignore-certificate-errors-spki-list="+base64.StdEncoding.EncodeToString(spki[:]))
+	args := append(browsertest.Args(t.TempDir()), "--ignore-certificate-errors-spki-list="+base64.StdEncoding.EncodeToString(spki[:]))
 
 	// Virtual time runs the page's polls without waiting for them in real
 	// time; it stands still while a poll is held.
-	dom := runChromium(t, ctx, chromium, append(args, "--virtual-time-budget=6000", "--dump-dom", em.ready.Dashboard)...)
+	dom := browsertest.Run(t, ctx, chromium, append(args, "--virtual-time-budget=6000", "--dump-dom", em.ready.Dashboard)...)
 	select {
 	case <-replied:
 	default:
@@ -185,24 +149,12 @@ func TestDashboard(t *testing.T) {
 		t.Logf("DOM:\n%s", dom)
 	}
 
-	out := outputDir(t)
+	out := browsertest.OutputDir(t)
 	shot := filepath.Join(out, "dashboard.png")
-	runChromium(t, ctx, chromium, append(args, "--virtual-time-budget=3000", "--hide-scrollbars", "--window-size=1440,1000", "--screenshot="+shot, em.ready.Dashboard)...)
+	browsertest.Run(t, ctx, chromium, append(args, "--virtual-time-budget=3000", "--hide-scrollbars", "--window-size=1440,1000", "--screenshot="+shot, em.ready.Dashboard)...)
 	png, err := os.ReadFile(shot)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 10_000 {
 		t.Fatalf("screenshot %s: %d bytes, %v", shot, len(png), err)
 	}
 	t.Logf("dashboard screenshot: %s", shot)
-}
-
-// runChromium runs headless Chromium and returns what it printed.
-func runChromium(t *testing.T, ctx context.Context, chromium string, args ...string) string {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, chromium, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	return stdout.String()
 }

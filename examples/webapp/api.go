@@ -384,7 +384,7 @@ func (a *app) serveSend(w http.ResponseWriter, r *http.Request, s *session) {
 			m.ChatID = chatID
 		}
 		if a.sent != nil {
-			a.sent(chatID, u.ID().UserID, strings.TrimSpace(req.Text))
+			a.sent(chatID, u.ID().UserID, plainText(msg.Body))
 		}
 		writeJSON(w, http.StatusCreated, messageViewOf(m))
 	})

@@ -292,7 +292,7 @@ func (w *offlineWorld) answer(chatID, senderID, text string) {
 			return
 		case <-t.C:
 		}
-		if _, err := w.graph.Post(peer.UserID, chatID, "Got it: “"+shorten(text, 60)+"” 👍"); err != nil {
+		if _, err := w.graph.Post(peer.UserID, chatID, "Got it: “"+shorten(text, 60)+"”"); err != nil {
 			w.logger.Warn("offline: the colleague could not answer", "err", err)
 		}
 	}()

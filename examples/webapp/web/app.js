@@ -181,6 +181,7 @@ async function openChat(id) {
   $("message-list").replaceChildren();
   $("load-older").hidden = true;
   $("chat-view").dataset.chatId = id;
+  delete $("chat-view").dataset.loaded;
   renderChats();
   try {
     const data = await api("GET", "/api/chats/" + encodeURIComponent(id) + "/messages");
@@ -403,9 +404,12 @@ function personNode(p, inSearch) {
     actions);
 }
 
+// activityText says "InAMeeting" as "In a meeting".
 function activityText(pr) {
   const a = pr.activity || pr.availability || "";
-  return a.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^In A /, "In a ").replace(/^Presence Unknown$/, "Unknown");
+  if (a === "PresenceUnknown") return "Unknown";
+  const words = a.match(/[A-Z][a-z]*/g) || [a];
+  return words.map((w, i) => (i === 0 ? w : w.toLowerCase())).join(" ");
 }
 
 function renderPeople() {
