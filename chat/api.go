@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // MaxPageSize is the largest page Microsoft Graph serves for chats and
@@ -89,6 +87,23 @@ type Service interface {
 	// user organizes by the numeric meeting id of its invitation (spaces
 	// allowed). A meeting the user does not organize is not found.
 	GetOnlineMeetingByJoinMeetingID(ctx context.Context, joinMeetingID string, opts *GetOnlineMeetingByJoinMeetingIDOptions) (GetOnlineMeetingByJoinMeetingIDResponse, error)
+	// UpdateOnlineMeeting changes an online meeting the signed-in user
+	// organizes (its subject, times, attendees or lobby) and returns it.
+	UpdateOnlineMeeting(ctx context.Context, meetingID string, update MeetingUpdate, opts *UpdateOnlineMeetingOptions) (UpdateOnlineMeetingResponse, error)
+	// DeleteOnlineMeeting deletes an online meeting the signed-in user
+	// organizes.
+	DeleteOnlineMeeting(ctx context.Context, meetingID string, opts *DeleteOnlineMeetingOptions) (DeleteOnlineMeetingResponse, error)
+	// CreateOrGetOnlineMeeting returns the signed-in user's online meeting
+	// with this external id (the application's own id for it), creating it
+	// when there is none.
+	CreateOrGetOnlineMeeting(ctx context.Context, externalID string, opts *CreateOrGetOnlineMeetingOptions) (CreateOrGetOnlineMeetingResponse, error)
+	// ListAttendanceReports lists the attendance reports (one per session
+	// that ended) of an online meeting the signed-in user organizes,
+	// without their records.
+	ListAttendanceReports(ctx context.Context, meetingID string, opts *ListAttendanceReportsOptions) (ListAttendanceReportsResponse, error)
+	// GetAttendanceReport reads an attendance report of an online meeting
+	// the signed-in user organizes, with its records.
+	GetAttendanceReport(ctx context.Context, meetingID, reportID string, opts *GetAttendanceReportOptions) (GetAttendanceReportResponse, error)
 
 	// GetPresence reads a user's presence (an Entra object id), or the
 	// signed-in user's own when userID is "".
@@ -284,8 +299,8 @@ func (o *CreateOnlineMeetingOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if len(o.Subject) > MaxMeetingSubjectBytes || !utf8.ValidString(o.Subject) || strings.ContainsFunc(o.Subject, isControl) {
-		return &ArgumentError{Arg: "opts.Subject", Problem: "must be valid text of at most " + strconv.Itoa(MaxMeetingSubjectBytes) + " bytes without control characters"}
+	if err := checkMeetingSubject("opts.Subject", o.Subject); err != nil {
+		return err
 	}
 	if !o.StartAt.IsZero() && !o.EndAt.IsZero() && !o.EndAt.After(o.StartAt) {
 		return &ArgumentError{Arg: "opts.EndAt", Problem: "must be after StartAt"}
@@ -293,18 +308,7 @@ func (o *CreateOnlineMeetingOptions) Validate() error {
 	if o.LobbyBypass != "" && !o.LobbyBypass.Valid() {
 		return &ArgumentError{Arg: "opts.LobbyBypass", Problem: "is not a lobby bypass scope graph defines"}
 	}
-	seen := make(map[string]bool, len(o.Attendees))
-	for _, a := range o.Attendees {
-		if p := graphwire.CheckUserID(a); p != "" {
-			return &ArgumentError{Arg: "opts.Attendees", Problem: "holds a user id that " + p}
-		}
-		k := strings.ToLower(a)
-		if seen[k] {
-			return &ArgumentError{Arg: "opts.Attendees", Problem: "names a user twice"}
-		}
-		seen[k] = true
-	}
-	return nil
+	return checkAttendees("opts.Attendees", o.Attendees)
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

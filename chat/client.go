@@ -49,7 +49,12 @@ import (
 //     User.Read unless ClientOptions.UserID is set (their path names the
 //     signed-in user);
 //   - SetReaction, UnsetReaction: Chat.ReadWrite (or ChatMessage.Send);
-//   - GetOnlineMeetingByJoinURL: OnlineMeetings.Read;
+//   - GetOnlineMeetingByJoinURL, GetOnlineMeeting,
+//     GetOnlineMeetingByJoinMeetingID: OnlineMeetings.Read;
+//   - CreateOnlineMeeting, UpdateOnlineMeeting, DeleteOnlineMeeting,
+//     CreateOrGetOnlineMeeting: OnlineMeetings.ReadWrite;
+//   - ListAttendanceReports, GetAttendanceReport:
+//     OnlineMeetingArtifact.Read.All;
 //   - FindMeetingChat: Chat.ReadBasic (or Chat.Read);
 //   - SendChannelMessage, ReplyToChannelMessage: ChannelMessage.Send;
 //   - ListChannelMessages, ListReplies: ChannelMessage.Read.All;
@@ -278,42 +283,49 @@ func (c *Client) startSpan(ctx context.Context, name string) (context.Context, f
 // discard it). An answer other than 2xx is an *Error; a transport failure
 // is wrapped with op.
 func (c *Client) do(ctx context.Context, op, method, target string, body, out any) error {
+	_, err := c.doStatus(ctx, op, method, target, body, out)
+	return err
+}
+
+// doStatus is do, and returns the status of a successful answer (201
+// Created or 200 OK tell createOrGet's outcome).
+func (c *Client) doStatus(ctx context.Context, op, method, target string, body, out any) (int, error) {
 	req, err := runtime.NewRequest(ctx, method, target)
 	if err != nil {
-		return graphError(op, err)
+		return 0, graphError(op, err)
 	}
 	req.Raw().Header.Set("Accept", "application/json")
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return graphError(op, err)
+			return 0, graphError(op, err)
 		}
 		if err := reqbody.Set(req, b, "application/json"); err != nil {
-			return graphError(op, err)
+			return 0, graphError(op, err)
 		}
 	}
 	resp, err := c.pl.Do(req)
 	if err != nil {
-		return graphError(op, err)
+		return 0, graphError(op, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		// A redirect is not followed (the token must not go elsewhere):
 		// it is a failure like a 4xx.
-		return c.responseError(resp)
+		return 0, c.responseError(resp)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.CopyN(io.Discard, resp.Body, maxTrailing)
-		return nil
+		return resp.StatusCode, nil
 	}
 	// Decoded from the stream: a page is never held twice.
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
-		return graphError(op, &responseBodyError{err})
+		return 0, graphError(op, &responseBodyError{err})
 	}
 	// Read to the end (what follows the value is at most white space), so
 	// that the connection goes back to the pool rather than being closed.
 	_, _ = io.CopyN(io.Discard, resp.Body, maxTrailing)
-	return nil
+	return resp.StatusCode, nil
 }
 
 // maxTrailing bounds what is read of an answer nobody decodes (after the

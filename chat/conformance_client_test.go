@@ -60,7 +60,7 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 			Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence,
+			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence, RecordAttendance: g.svc.RecordAttendance,
 			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
 				c, err := chat.NewClient(g.svc.CredentialFor(u.ID, scopes...), &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID})
 				require.NoError(t, err)

@@ -14,11 +14,14 @@ import (
 // in chat/fake serves; applications can use it to store values, or to
 // build and read resource data in tests.
 //
-// v is one of Chat, Member, Message, OnlineMeeting, Presence or User (each
-// as Graph's chat, aadUserConversationMember, chatMessage, onlineMeeting,
-// presence and user resources), a slice of one of them (a JSON array), NewMessage
-// (the body of a message POST), CreateOnlineMeetingOptions (the body of
-// POST /me/onlineMeetings), or a page — ListChatsPageResponse,
+// v is one of Chat, Member, Message, OnlineMeeting, Presence, User or
+// AttendanceReport (each as Graph's chat, aadUserConversationMember,
+// chatMessage, onlineMeeting, presence, user and meetingAttendanceReport
+// resources), a slice of one of them (a JSON array), NewMessage (the body
+// of a message POST), CreateOnlineMeetingOptions (the body of POST
+// /me/onlineMeetings), CreateOrGetOnlineMeetingOptions (createOrGet's body
+// without its externalId), MeetingUpdate (the body of an onlineMeeting
+// PATCH), or a page — ListChatsPageResponse,
 // ListMessagesPageResponse, ListChannelMessagesPageResponse,
 // ListRepliesPageResponse — as an OData collection with "value" and
 // "@odata.nextLink"; or a pointer to any of these. Any other type is an
@@ -76,6 +79,20 @@ func MarshalGraphJSON(v any) ([]byte, error) {
 		w = createMeetingToWire(x)
 	case *CreateOnlineMeetingOptions:
 		w = createMeetingToWire(*x)
+	case MeetingUpdate:
+		w = meetingUpdateToWire(x)
+	case *MeetingUpdate:
+		w = meetingUpdateToWire(*x)
+	case CreateOrGetOnlineMeetingOptions:
+		w = createOrGetToWire("", x)
+	case *CreateOrGetOnlineMeetingOptions:
+		w = createOrGetToWire("", *x)
+	case AttendanceReport:
+		w = attendanceReportToWire(x)
+	case *AttendanceReport:
+		w = attendanceReportToWire(*x)
+	case []AttendanceReport:
+		w = attendanceReportsToWire(x)
 	case ListChatsPageResponse:
 		w = gw.Collection[gw.Chat]{Value: chatsToWire(x.Chats), NextLink: x.NextLink}
 	case *ListChatsPageResponse:
@@ -133,6 +150,14 @@ func UnmarshalGraphJSON(data []byte, v any) error {
 		err = decodeSlice(data, x, presenceFromWire)
 	case *CreateOnlineMeetingOptions:
 		err = decodeInto(data, x, createMeetingFromWire)
+	case *MeetingUpdate:
+		err = decodeInto(data, x, meetingUpdateFromWire)
+	case *CreateOrGetOnlineMeetingOptions:
+		err = decodeInto(data, x, createOrGetFromWire)
+	case *AttendanceReport:
+		err = decodeInto(data, x, attendanceReportFromWire)
+	case *[]AttendanceReport:
+		err = decodeSlice(data, x, attendanceReportFromWire)
 	case *ListChatsPageResponse:
 		var p gw.Collection[gw.Chat]
 		if err = json.Unmarshal(data, &p); err == nil {

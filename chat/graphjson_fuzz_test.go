@@ -22,6 +22,8 @@ func FuzzUnmarshalGraphJSON(f *testing.F) {
 		`{"id":"1","replies":[{"id":"2","replyToId":"1"}],"replies@odata.nextLink":"https://graph.microsoft.com/v1.0/x"}`,
 		`{"id":"u","businessPhones":["+1 555"],"displayName":"A","givenName":null,"surname":"B","mail":null,"userPrincipalName":"a@b"}`,
 		`{"id":"19:a@thread.v2","chatType":"oneOnOne","viewpoint":{"isHidden":true,"lastMessageReadDateTime":"2026-03-02T09:30:15.1234567Z"}}`,
+		`{"subject":"s","startDateTime":"2026-01-01T00:00:00Z","endDateTime":"2026-01-01T01:00:00Z","participants":{"attendees":[]},"externalId":"e"}`,
+		`{"id":"r","totalParticipantCount":1,"meetingStartDateTime":"2021-10-05T04:38:23.945Z","meetingEndDateTime":null,"attendanceRecords":[{"emailAddress":null,"totalAttendanceInSeconds":1152,"role":"Presenter","identity":{"id":"x","displayName":null,"tenantId":null},"attendanceIntervals":[{"joinDateTime":"2021-03-16T18:59:52.2782182Z","leaveDateTime":null,"durationInSeconds":-1}]}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -37,6 +39,10 @@ func FuzzUnmarshalGraphJSON(f *testing.F) {
 		stable(t, data, new([]chat.Presence))
 		stable(t, data, new(chat.CreateOnlineMeetingOptions))
 		stable(t, data, new(chat.ListMessagesPageResponse))
+		stable(t, data, new(chat.MeetingUpdate))
+		stable(t, data, new(chat.CreateOrGetOnlineMeetingOptions))
+		stable(t, data, new(chat.AttendanceReport))
+		stable(t, data, new([]chat.AttendanceReport))
 	})
 }
 

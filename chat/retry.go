@@ -89,10 +89,14 @@ func isRead(method string) bool { return method == http.MethodGet || method == h
 
 // retryMethod is the method the retry rules apply to a request: GET for
 // the POSTs that only read (getPresencesByUserId, whose list of ids does
-// not fit in a URL), so that they are retried like reads; the request's
+// not fit in a URL) and for createOrGet, which a second time returns the
+// meeting the first made (onlinemeeting-createorget: "If the external ID
+// already exists, this API will return the onlineMeeting object with that
+// external ID"), so that they are retried like reads; the request's
 // method otherwise.
 func retryMethod(r *http.Request) string {
-	if r.Method == http.MethodPost && r.URL != nil && strings.HasSuffix(r.URL.Path, "/communications/getPresencesByUserId") {
+	if r.Method == http.MethodPost && r.URL != nil &&
+		(strings.HasSuffix(r.URL.Path, "/communications/getPresencesByUserId") || strings.HasSuffix(r.URL.Path, "/me/onlineMeetings/createOrGet")) {
 		return http.MethodGet
 	}
 	return r.Method

@@ -421,6 +421,9 @@ type OnlineMeeting struct {
 	// LobbyBypass says who joins without waiting in the lobby; empty when
 	// Graph does not say.
 	LobbyBypass LobbyBypassScope
+	// ExternalID is the application's own id of a meeting made by
+	// CreateOrGetOnlineMeeting; empty for other meetings.
+	ExternalID string
 }
 
 // LobbyBypassScope says which participants of an online meeting join it

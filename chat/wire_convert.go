@@ -449,6 +449,7 @@ func meetingToWire(m OnlineMeeting) gw.OnlineMeeting {
 		EndDateTime:      gw.TimeOf(m.EndAt),
 		JoinWebURL:       m.JoinURL,
 		Subject:          m.Subject,
+		ExternalID:       m.ExternalID,
 	}
 	if m.ChatID != "" {
 		w.ChatInfo = &gw.ChatInfo{ThreadID: m.ChatID, MessageID: "0"}
@@ -500,12 +501,13 @@ func attendeeFromWire(w *gw.MeetingParticipantInfo) string {
 // meetingFromWire converts Graph's onlineMeeting.
 func meetingFromWire(w *gw.OnlineMeeting) OnlineMeeting {
 	m := OnlineMeeting{
-		ID:        w.ID,
-		Subject:   w.Subject,
-		JoinURL:   w.JoinWebURL,
-		StartAt:   w.StartDateTime.Time,
-		EndAt:     w.EndDateTime.Time,
-		CreatedAt: w.CreationDateTime.Time,
+		ID:         w.ID,
+		Subject:    w.Subject,
+		JoinURL:    w.JoinWebURL,
+		StartAt:    w.StartDateTime.Time,
+		EndAt:      w.EndDateTime.Time,
+		CreatedAt:  w.CreationDateTime.Time,
+		ExternalID: w.ExternalID,
 	}
 	if w.ChatInfo != nil {
 		m.ChatID = w.ChatInfo.ThreadID

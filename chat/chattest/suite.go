@@ -56,6 +56,13 @@ type Env struct {
 	// "Chat.Read"), as an application consented to those alone would have.
 	// It may be nil only when Unsupported.ScopeControl is declared.
 	WithScopes func(u User, scopes ...string) chat.Service
+	// RecordAttendance records that a session of an online meeting took
+	// place from start to end with these participants (each a user of the
+	// environment by id, with its role, if any, and its intervals), as
+	// Teams does when a session ends, and returns the attendance report
+	// the organizer then reads (chat/fake's Service.RecordAttendance). It
+	// may be nil only when Unsupported.AttendanceControl is declared.
+	RecordAttendance func(meetingID string, start, end time.Time, records ...chat.AttendanceRecord) (chat.AttendanceReport, error)
 	// Unsupported declares what the implementation or its environment
 	// cannot do. The suite skips the checks of exactly that; anything else
 	// missing fails.
@@ -68,7 +75,8 @@ type Env struct {
 // implementation cannot pass by leaving something out. The SDK's own
 // implementations (the client on Graph's wire, both faces of chat/fake)
 // declare nothing; a run of the client against Microsoft Graph itself
-// declares ClockControl and PresenceControl, which a test cannot have there.
+// declares ClockControl, PresenceControl and AttendanceControl, which a
+// test cannot have there.
 type Unsupported struct {
 	// ClockControl: Env.Advance is nil; the cases that need distinct times
 	// (date filters) are skipped.
@@ -79,6 +87,10 @@ type Unsupported struct {
 	// ScopeControl: Env.WithScopes is nil; the case that checks the
 	// permissions each operation needs is skipped.
 	ScopeControl bool
+	// AttendanceControl: Env.RecordAttendance is nil; attendance reports
+	// are checked to be empty before any session, not for the sessions
+	// recorded.
+	AttendanceControl bool
 	// MeetingIDs: online meetings carry no JoinMeetingID (the meeting id of
 	// the invitation), so it is not checked and the case that finds a
 	// meeting by it is skipped.
@@ -137,6 +149,8 @@ var cases = []testCase{
 	{name: "MeetingChat", run: testMeeting},
 	{name: "CreateOnlineMeeting", run: testCreateMeeting},
 	{name: "OnlineMeetingByJoinMeetingID", run: testMeetingByID},
+	{name: "ManageOnlineMeetings", run: testManageMeetings},
+	{name: "MeetingPermissions", needsScopes: true, run: testMeetingPermissions},
 	{name: "Presence", run: testPresence},
 	{name: "Channels", run: testChannels},
 	{name: "NotFound", run: testNotFound},

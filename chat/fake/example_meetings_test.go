@@ -3,6 +3,7 @@ package fake_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
@@ -82,4 +83,51 @@ func ExampleService_SetPresence() {
 	// Bob Baker: Busy/InACall free=false ""
 	// Carol Cruz: Available/Available free=true "at my desk"
 	// Dave Dunn: Offline/Offline free=false ""
+}
+
+// An application keeps one meeting per booking of its own with
+// CreateOrGetOnlineMeeting, moves it, and after the session reads who
+// attended: the fake has no media, so the test records the session with
+// RecordAttendance, as Teams makes the report when a session ends.
+func ExampleService_RecordAttendance() {
+	svc, cast := fake.NewSeeded(nil)
+	defer svc.Close()
+	ctx := context.Background()
+	alice := svc.As(cast.Alice.ID)
+
+	booking, err := alice.CreateOrGetOnlineMeeting(ctx, "booking-4711", &chat.CreateOrGetOnlineMeetingOptions{
+		Subject: "Consultation", Attendees: []string{cast.Bob.ID},
+	})
+	if err != nil {
+		panic(err)
+	}
+	again, _ := alice.CreateOrGetOnlineMeeting(ctx, "booking-4711", nil)
+	fmt.Println("created:", booking.Created, "then found:", !again.Created && again.Meeting.ID == booking.Meeting.ID)
+
+	start := booking.Meeting.StartAt.Add(24 * time.Hour)
+	moved, err := alice.UpdateOnlineMeeting(ctx, booking.Meeting.ID, chat.MeetingUpdate{StartAt: start, EndAt: start.Add(30 * time.Minute)}, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("now lasts:", moved.Meeting.EndAt.Sub(moved.Meeting.StartAt))
+
+	report, err := svc.RecordAttendance(booking.Meeting.ID, start, start.Add(30*time.Minute),
+		chat.AttendanceRecord{UserID: cast.Alice.ID, Intervals: []chat.AttendanceInterval{{JoinAt: start, LeaveAt: start.Add(30 * time.Minute)}}},
+		chat.AttendanceRecord{UserID: cast.Bob.ID, Intervals: []chat.AttendanceInterval{{JoinAt: start.Add(5 * time.Minute), LeaveAt: start.Add(25 * time.Minute)}}},
+	)
+	if err != nil {
+		panic(err)
+	}
+	got, err := alice.GetAttendanceReport(ctx, booking.Meeting.ID, report.ID, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range got.Report.Records {
+		fmt.Printf("%s (%s): %v\n", r.DisplayName, r.Role, r.Total)
+	}
+	// Output:
+	// created: true then found: true
+	// now lasts: 30m0s
+	// Alice Archer (Organizer): 30m0s
+	// Bob Baker (Attendee): 20m0s
 }

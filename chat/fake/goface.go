@@ -66,6 +66,12 @@ func firstErr(errs ...error) error {
 // call runs one operation as a request would: refused after Close, under
 // the injected fault that applies, logged, its error as *chat.Error.
 func (g *goFace) call(ctx context.Context, op, method, path string, query url.Values, okStatus int, fn func() *opError) error {
+	return g.callStatus(ctx, op, method, path, query, func() (int, *opError) { return okStatus, fn() })
+}
+
+// callStatus is call for an operation whose success status depends on
+// what it did (createOrGet: 201 or 200); fn returns it.
+func (g *goFace) callStatus(ctx context.Context, op, method, path string, query url.Values, fn func() (int, *opError)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -95,7 +101,8 @@ func (g *goFace) call(ctx context.Context, op, method, path string, query url.Va
 	}
 	f := s.faults.Take(op)
 	req.Injected = f != nil
-	switch fakekit.Apply(ctx, f, func() { oe = fn() }) {
+	okStatus := 0
+	switch fakekit.Apply(ctx, f, func() { okStatus, oe = fn() }) {
 	case fakekit.Gone:
 		s.logRequest(req)
 		return ctx.Err()

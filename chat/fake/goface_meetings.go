@@ -118,3 +118,73 @@ func (g *goFace) GetUser(ctx context.Context, userID string, opts *chat.GetUserO
 	})
 	return resp, err
 }
+
+func (g *goFace) UpdateOnlineMeeting(ctx context.Context, meetingID string, update chat.MeetingUpdate, opts *chat.UpdateOnlineMeetingOptions) (chat.UpdateOnlineMeetingResponse, error) {
+	if err := firstErr(argErr("meetingID", gw.CheckID(meetingID)), update.Validate()); err != nil {
+		return chat.UpdateOnlineMeetingResponse{}, err
+	}
+	var resp chat.UpdateOnlineMeetingResponse
+	err := g.call(ctx, OpUpdateOnlineMeeting, http.MethodPatch, escapePath("me", "onlineMeetings", meetingID), nil, http.StatusOK, func() *opError {
+		m, oe := g.s.updateMeeting(g.user, meetingID, update)
+		resp.Meeting = m
+		return oe
+	})
+	return resp, err
+}
+
+func (g *goFace) DeleteOnlineMeeting(ctx context.Context, meetingID string, opts *chat.DeleteOnlineMeetingOptions) (chat.DeleteOnlineMeetingResponse, error) {
+	if err := argErr("meetingID", gw.CheckID(meetingID)); err != nil {
+		return chat.DeleteOnlineMeetingResponse{}, err
+	}
+	err := g.call(ctx, OpDeleteOnlineMeeting, http.MethodDelete, escapePath("me", "onlineMeetings", meetingID), nil, http.StatusNoContent, func() *opError {
+		return g.s.deleteMeeting(g.user, meetingID)
+	})
+	return chat.DeleteOnlineMeetingResponse{}, err
+}
+
+func (g *goFace) CreateOrGetOnlineMeeting(ctx context.Context, externalID string, opts *chat.CreateOrGetOnlineMeetingOptions) (chat.CreateOrGetOnlineMeetingResponse, error) {
+	if err := firstErr(argErr("externalID", gw.CheckExternalID(externalID)), opts.Validate()); err != nil {
+		return chat.CreateOrGetOnlineMeetingResponse{}, err
+	}
+	var o chat.CreateOrGetOnlineMeetingOptions
+	if opts != nil {
+		o = *opts
+	}
+	var resp chat.CreateOrGetOnlineMeetingResponse
+	err := g.callStatus(ctx, OpCreateOrGetMeeting, http.MethodPost, "/me/onlineMeetings/createOrGet", nil, func() (int, *opError) {
+		m, created, oe := g.s.createOrGetMeeting(g.user, externalID, o)
+		resp = chat.CreateOrGetOnlineMeetingResponse{Meeting: m, Created: created}
+		if created {
+			return http.StatusCreated, oe
+		}
+		return http.StatusOK, oe
+	})
+	return resp, err
+}
+
+func (g *goFace) ListAttendanceReports(ctx context.Context, meetingID string, opts *chat.ListAttendanceReportsOptions) (chat.ListAttendanceReportsResponse, error) {
+	if err := argErr("meetingID", gw.CheckID(meetingID)); err != nil {
+		return chat.ListAttendanceReportsResponse{}, err
+	}
+	var resp chat.ListAttendanceReportsResponse
+	err := g.call(ctx, OpListAttendance, http.MethodGet, escapePath("me", "onlineMeetings", meetingID, "attendanceReports"), nil, http.StatusOK, func() *opError {
+		rs, oe := g.s.attendanceReports(g.user, meetingID)
+		resp.Reports = rs
+		return oe
+	})
+	return resp, err
+}
+
+func (g *goFace) GetAttendanceReport(ctx context.Context, meetingID, reportID string, opts *chat.GetAttendanceReportOptions) (chat.GetAttendanceReportResponse, error) {
+	if err := firstErr(argErr("meetingID", gw.CheckID(meetingID)), argErr("reportID", gw.CheckID(reportID))); err != nil {
+		return chat.GetAttendanceReportResponse{}, err
+	}
+	var resp chat.GetAttendanceReportResponse
+	v := url.Values{"$expand": {"attendanceRecords"}}
+	err := g.call(ctx, OpGetAttendance, http.MethodGet, escapePath("me", "onlineMeetings", meetingID, "attendanceReports", reportID), v, http.StatusOK, func() *opError {
+		r, oe := g.s.attendanceReport(g.user, meetingID, reportID, true)
+		resp.Report = r
+		return oe
+	})
+	return resp, err
+}

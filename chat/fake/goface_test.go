@@ -25,7 +25,7 @@ func newGoEnv(t *testing.T) (*fake.Service, fake.Seeded, chattest.Env) {
 		Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 		TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 		MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-		Advance: clock.Advance, SetPresence: svc.SetPresence,
+		Advance: clock.Advance, SetPresence: svc.SetPresence, RecordAttendance: svc.RecordAttendance,
 		WithScopes: func(u chattest.User, scopes ...string) chat.Service { return svc.As(u.ID, scopes...) },
 	}
 }

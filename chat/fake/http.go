@@ -54,6 +54,8 @@ var graphAudiences = map[string]bool{
 //	GET  …/messages/{mid}/hostedContents[/{hid}[/$value]]
 //	GET  /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…' or joinMeetingIdSettings/joinMeetingId eq '…'
 //	GET  /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings
+//	PATCH|DELETE /v1.0/me/onlineMeetings/{id}, POST /v1.0/me/onlineMeetings/createOrGet
+//	GET  /v1.0/me/onlineMeetings/{id}/attendanceReports[/{id}]   $expand=attendanceRecords (RecordAttendance makes them)
 //	GET  /v1.0/me, /v1.0/users/{object id or principal name}  $select; users of the caller's tenant
 //	GET  /v1.0/me/presence, /v1.0/users/{object id}/presence   a principal name is 400
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids

@@ -40,6 +40,10 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", "/v1.0/teams/"+sd.Team.ID+"/channels/"+sd.Channel.ID+"/messages", "$expand=replies&$top=2", "", true)
 	f.Add("POST", "/v1.0/users/"+sd.Alice.ID+"/chats/"+sd.Meeting.ChatID+"/messages/1/softDelete", "", "", true)
 	f.Add("POST", chatPath+"/markChatUnreadForUser", "", `{"user":{"id":"`+sd.Alice.ID+`","tenantId":"`+sd.Tenant.ID+`"},"lastMessageReadDateTime":"2026-03-02T09:30:15.1234567+02:00"}`, true)
+	f.Add("PATCH", "/v1.0/me/onlineMeetings/"+sd.Meeting.ID, "", `{"startDateTime":"2026-04-02T09:00:00Z","participants":{"attendees":[]}}`, true)
+	f.Add("POST", "/v1.0/me/onlineMeetings/createOrGet", "", `{"externalId":"e","endDateTime":"2026-04-02T09:00:00Z"}`, true)
+	f.Add("GET", "/v1.0/me/onlineMeetings/"+sd.Meeting.ID+"/attendanceReports/x", "$expand=attendanceRecords", "", true)
+	f.Add("DELETE", "/v1.0/me/onlineMeetings/"+sd.Meeting.ID, "", "", true)
 	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
 	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {

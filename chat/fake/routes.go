@@ -94,6 +94,14 @@ var routes = []route{
 	// onlinemeeting-get
 	{method: http.MethodGet, path: "/me/onlineMeetings", op: OpGetOnlineMeeting, scopes: scopesReadMeetings, query: queryFilter, serve: hFindMeetings},
 	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}", op: OpGetOnlineMeeting, scopes: scopesReadMeetings, serve: hGetMeeting},
+	// onlinemeeting-update, onlinemeeting-delete
+	{method: http.MethodPatch, path: "/me/onlineMeetings/{meeting-id}", op: OpUpdateOnlineMeeting, scopes: scopesCreateMeeting, serve: hUpdateMeeting},
+	{method: http.MethodDelete, path: "/me/onlineMeetings/{meeting-id}", op: OpDeleteOnlineMeeting, scopes: scopesCreateMeeting, serve: hDeleteMeeting},
+	// onlinemeeting-createorget
+	{method: http.MethodPost, path: "/me/onlineMeetings/createOrGet", op: OpCreateOrGetMeeting, scopes: scopesCreateMeeting, serve: hCreateOrGetMeeting},
+	// meetingattendancereport-list, meetingattendancereport-get
+	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}/attendanceReports", op: OpListAttendance, scopes: scopesReadArtifacts, serve: hListAttendanceReports},
+	{method: http.MethodGet, path: "/me/onlineMeetings/{meeting-id}/attendanceReports/{report-id}", op: OpGetAttendance, scopes: scopesReadArtifacts, query: queryExpand, serve: hGetAttendanceReport},
 
 	// user-get
 	{method: http.MethodGet, path: "/me", op: OpGetUser, scopes: scopesReadMe, query: querySelect, serve: hGetUser},
@@ -134,7 +142,8 @@ var (
 	// $orderby.
 	queryListChats = []string{"$expand", "$top", "$filter", "$orderby", "$skiptoken"}
 	// chat-get: its page says it takes none, yet its example 3 is
-	// ?$expand=members: that one.
+	// ?$expand=members: that one. meetingattendancereport-get:
+	// $expand=attendanceRecords (its example 1).
 	queryExpand = []string{"$expand"}
 	// chat-list-messages: $top, $orderby, $filter.
 	queryListMessages = []string{"$top", "$orderby", "$filter", "$skiptoken"}

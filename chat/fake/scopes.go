@@ -36,8 +36,13 @@ var (
 	// lists "Chat.ReadWrite, ChatMessage.Send" from least to most
 	// privileged, the reverse of the other pages: either is accepted).
 	scopesReact = []string{"Chat.ReadWrite", "ChatMessage.Send"}
-	// application-post-onlinemeetings.
+	// application-post-onlinemeetings, onlinemeeting-update,
+	// onlinemeeting-delete, onlinemeeting-createorget: OnlineMeetings.ReadWrite
+	// alone.
 	scopesCreateMeeting = []string{"OnlineMeetings.ReadWrite"}
+	// meetingattendancereport-list and -get: OnlineMeetingArtifact.Read.All
+	// alone ("Higher privileged permissions: Not available").
+	scopesReadArtifacts = []string{"OnlineMeetingArtifact.Read.All"}
 	// onlinemeeting-get.
 	scopesReadMeetings = []string{"OnlineMeetings.Read", "OnlineMeetings.ReadWrite"}
 	// presence-get: /me/presence "requires the Presence.Read permission",
@@ -73,14 +78,15 @@ var (
 // does not care about permissions is never refused for lack of one.
 func DefaultScopes() []string {
 	return []string{
-		"Chat.ReadWrite",           // chats, their messages, reactions (and Chat.Create's)
-		"ChatMember.ReadWrite",     // RemoveMember needs it alone
-		"ChannelMessage.Read.All",  // channel messages and replies
-		"ChannelMessage.Send",      // posting in channels
-		"OnlineMeetings.ReadWrite", // creating and reading meetings
-		"Presence.Read.All",        // anyone's presence
-		"User.Read",                // GET /me
-		"User.ReadBasic.All",       // other users' profiles
+		"Chat.ReadWrite",                 // chats, their messages, reactions (and Chat.Create's)
+		"ChatMember.ReadWrite",           // RemoveMember needs it alone
+		"ChannelMessage.Read.All",        // channel messages and replies
+		"ChannelMessage.Send",            // posting in channels
+		"OnlineMeetings.ReadWrite",       // creating, reading, changing and deleting meetings
+		"OnlineMeetingArtifact.Read.All", // attendance reports
+		"Presence.Read.All",              // anyone's presence
+		"User.Read",                      // GET /me
+		"User.ReadBasic.All",             // other users' profiles
 	}
 }
 

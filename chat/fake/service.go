@@ -178,8 +178,9 @@ type channelState struct {
 }
 
 type meetingState struct {
-	m      Meeting
-	chatID string
+	m       Meeting
+	chatID  string
+	reports []chat.AttendanceReport // RecordAttendance's, in the order recorded
 }
 
 // New returns an empty service. opts may be nil.

@@ -34,7 +34,7 @@ func TestConformanceOverGraphServiceClient(t *testing.T) {
 			Alice: user(sd.Alice), Bob: user(sd.Bob), Carol: user(sd.Carol), Dave: user(sd.Dave),
 			TeamID: sd.Team.ID, ChannelID: sd.Channel.ID,
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
-			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence,
+			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence, RecordAttendance: g.svc.RecordAttendance,
 			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
 				c, err := msgraphchat.NewClient(graphClient{tokenGraphAdapter(t, g, g.svc.TokenFor(u.ID, scopes...))}, &msgraphchat.ClientOptions{UserID: u.ID})
 				require.NoError(t, err)

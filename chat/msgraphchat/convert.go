@@ -232,12 +232,13 @@ func OnlineMeetingFromGraph(m models.OnlineMeetingable) chat.OnlineMeeting {
 		return chat.OnlineMeeting{}
 	}
 	out := chat.OnlineMeeting{
-		ID:        str(m.GetId()),
-		Subject:   str(m.GetSubject()),
-		JoinURL:   str(m.GetJoinWebUrl()),
-		StartAt:   tm(m.GetStartDateTime()),
-		EndAt:     tm(m.GetEndDateTime()),
-		CreatedAt: tm(m.GetCreationDateTime()),
+		ID:         str(m.GetId()),
+		Subject:    str(m.GetSubject()),
+		JoinURL:    str(m.GetJoinWebUrl()),
+		StartAt:    tm(m.GetStartDateTime()),
+		EndAt:      tm(m.GetEndDateTime()),
+		CreatedAt:  tm(m.GetCreationDateTime()),
+		ExternalID: str(m.GetExternalId()),
 	}
 	if ci := m.GetChatInfo(); ci != nil {
 		out.ChatID = str(ci.GetThreadId())
@@ -298,6 +299,54 @@ func PresenceFromGraph(p models.Presenceable) chat.Presence {
 		out.OutOfOffice = *oof.GetIsOutOfOffice()
 	}
 	return out
+}
+
+// AttendanceReportFromGraph converts a msgraph meetingAttendanceReport
+// (nil gives the zero AttendanceReport); its records are nil when the
+// model has none, as in a listing.
+func AttendanceReportFromGraph(r models.MeetingAttendanceReportable) chat.AttendanceReport {
+	if r == nil {
+		return chat.AttendanceReport{}
+	}
+	out := chat.AttendanceReport{
+		ID:             str(r.GetId()),
+		MeetingStartAt: tm(r.GetMeetingStartDateTime()),
+		MeetingEndAt:   tm(r.GetMeetingEndDateTime()),
+	}
+	if n := r.GetTotalParticipantCount(); n != nil {
+		out.ParticipantCount = int(*n)
+	}
+	for _, rec := range r.GetAttendanceRecords() {
+		if rec == nil {
+			continue
+		}
+		o := chat.AttendanceRecord{Email: str(rec.GetEmailAddress()), Role: chat.AttendanceRole(str(rec.GetRole()))}
+		if s := rec.GetTotalAttendanceInSeconds(); s != nil {
+			o.Total = time.Duration(*s) * time.Second
+		}
+		if id := rec.GetIdentity(); id != nil {
+			o.UserID, o.DisplayName = str(id.GetId()), str(id.GetDisplayName())
+			o.TenantID = extra(id.GetAdditionalData(), "tenantId")
+		}
+		for _, iv := range rec.GetAttendanceIntervals() {
+			if iv == nil {
+				continue
+			}
+			i := chat.AttendanceInterval{JoinAt: tm(iv.GetJoinDateTime()), LeaveAt: tm(iv.GetLeaveDateTime())}
+			if d := iv.GetDurationInSeconds(); d != nil {
+				i.Duration = time.Duration(*d) * time.Second
+			}
+			o.Intervals = append(o.Intervals, i)
+		}
+		out.Records = append(out.Records, o)
+	}
+	return out
+}
+
+// AttendanceReportToGraph converts an attendance report into a msgraph
+// meetingAttendanceReport model.
+func AttendanceReportToGraph(r chat.AttendanceReport) (models.MeetingAttendanceReportable, error) {
+	return toGraph[models.MeetingAttendanceReportable](r, models.CreateMeetingAttendanceReportFromDiscriminatorValue)
 }
 
 // ChatToGraph converts a chat into a msgraph chat model (its members

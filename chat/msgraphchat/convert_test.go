@@ -84,7 +84,7 @@ func TestConvertMeetingAndPresence(t *testing.T) {
 		OrganizerID: "4c8d8adb-c000-495a-9d46-23d1b95141d2", OrganizerTenantID: "11111111-2222-4333-8444-555555555555",
 		Attendees:     []string{"9f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b", "visitor@contoso.example"},
 		JoinMeetingID: "123456789012", Passcode: "Ab3dE7", IsPasscodeRequired: true,
-		LobbyBypass: chat.LobbyBypassInvited,
+		LobbyBypass: chat.LobbyBypassInvited, ExternalID: "ext-7",
 	}
 	gm, err := msgraphchat.OnlineMeetingToGraph(m)
 	require.NoError(t, err)
@@ -125,4 +125,37 @@ func TestConvertAgreesWithChatCodec(t *testing.T) {
 	got := msgraphchat.OnlineMeetingFromGraph(p.(models.OnlineMeetingable))
 	assert.Equal(t, want.CreatedAt, got.CreatedAt, "seven-digit fractions")
 	assert.Equal(t, want, got)
+}
+
+// TestConvertAttendanceReport: a report with records goes to the msgraph
+// model and back unchanged, and Learn's example of
+// meetingattendancereport-get reads the same through both.
+func TestConvertAttendanceReport(t *testing.T) {
+	r := chat.AttendanceReport{
+		ID: "c9b6db1c", ParticipantCount: 1, MeetingStartAt: at, MeetingEndAt: at.Add(time.Hour),
+		Records: []chat.AttendanceRecord{{
+			UserID: "dc17674c-81d9-4adb-bfb2-8f6a442e4623", DisplayName: "Frederick Cormier", TenantID: "11111111-2222-4333-8444-555555555555",
+			Email: "frederick.cormier@contoso.com", Role: chat.AttendanceRolePresenter, Total: 1152 * time.Second,
+			Intervals: []chat.AttendanceInterval{{JoinAt: at, LeaveAt: at.Add(415 * time.Second), Duration: 415 * time.Second}},
+		}},
+	}
+	gr, err := msgraphchat.AttendanceReportToGraph(r)
+	require.NoError(t, err)
+	assert.Equal(t, r, msgraphchat.AttendanceReportFromGraph(gr))
+
+	// https://learn.microsoft.com/graph/api/meetingattendancereport-get, example 1 (shortened).
+	const doc = `{"id":"c9b6db1c-d5eb-427d-a5c0-20088d9b22d7","totalParticipantCount":1,
+ "meetingStartDateTime":"2021-10-05T04:38:23.945Z","meetingEndDateTime":"2021-10-05T04:43:49.77Z",
+ "attendanceRecords":[{"emailAddress":"frederick.cormier@contoso.com","totalAttendanceInSeconds":1152,"role":"Presenter",
+  "identity":{"id":"dc17674c-81d9-4adb-bfb2-8f6a442e4623","displayName":"Frederick Cormier","tenantId":null},
+  "attendanceIntervals":[{"joinDateTime":"2021-03-16T18:59:52.2782182Z","leaveDateTime":"2021-03-16T19:06:47.7218491Z","durationInSeconds":415}]}]}`
+	node, err := kjson.NewJsonParseNode([]byte(doc))
+	require.NoError(t, err)
+	p, err := node.GetObjectValue(models.CreateMeetingAttendanceReportFromDiscriminatorValue)
+	require.NoError(t, err)
+	var want chat.AttendanceReport
+	require.NoError(t, chat.UnmarshalGraphJSON([]byte(doc), &want))
+	assert.Equal(t, want, msgraphchat.AttendanceReportFromGraph(p.(models.MeetingAttendanceReportable)))
+	assert.Equal(t, 415*time.Second, want.Records[0].Intervals[0].Duration)
+	assert.Equal(t, chat.AttendanceReport{}, msgraphchat.AttendanceReportFromGraph(nil))
 }

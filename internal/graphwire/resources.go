@@ -237,6 +237,8 @@ type OnlineMeeting struct {
 	// meeting's invitation.
 	JoinMeetingIDSettings *JoinMeetingIDSettings `json:"joinMeetingIdSettings,omitempty"`
 	LobbyBypassSettings   *LobbyBypassSettings   `json:"lobbyBypassSettings,omitempty"`
+	// ExternalID is the caller's id of a meeting made by createOrGet.
+	ExternalID string `json:"externalId,omitempty"`
 }
 
 // LobbyBypassSettings say who joins an online meeting without waiting in
@@ -262,6 +264,9 @@ type NewOnlineMeeting struct {
 	Participants  *MeetingParticipants `json:"participants,omitempty"`
 	// LobbyBypassSettings are set when the creator chose a scope.
 	LobbyBypassSettings *LobbyBypassSettings `json:"lobbyBypassSettings,omitempty"`
+	// ExternalID names the meeting in POST /me/onlineMeetings/createOrGet
+	// (required there, absent from a plain create).
+	ExternalID string `json:"externalId,omitempty"`
 }
 
 // User is Graph's user resource with the properties user-get returns by
