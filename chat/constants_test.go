@@ -18,6 +18,7 @@ func TestConstantsAgreeWithTheWireCodec(t *testing.T) {
 	}{
 		{"SelfChatID", chat.SelfChatID, graphwire.SelfChatID},
 		{"MaxPresencesPerRequest", chat.MaxPresencesPerRequest, graphwire.MaxPresenceIDs},
+		{"MaxExternalIDBytes", chat.MaxExternalIDBytes, graphwire.MaxExternalIDLen},
 		{"ChangeCreated", string(chat.ChangeCreated), graphwire.ChangeCreated},
 		{"ChangeUpdated", string(chat.ChangeUpdated), graphwire.ChangeUpdated},
 		{"ChangeDeleted", string(chat.ChangeDeleted), graphwire.ChangeDeleted},

@@ -99,7 +99,7 @@ type DeleteOnlineMeetingResponse struct{}
 // MaxExternalIDBytes is the longest external id CreateOrGetOnlineMeeting
 // sends. Graph documents no limit ("a custom ID"): the bound is this
 // package's choice.
-const MaxExternalIDBytes = graphwire.MaxExternalIDLen
+const MaxExternalIDBytes = 256
 
 // CreateOrGetOnlineMeetingOptions are the optional parameters of
 // CreateOrGetOnlineMeeting: what createOrGet's body takes besides the

@@ -170,6 +170,8 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: chat.GetOnlineMeetingByJoinURLResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.GetOnlineMeetingByJoinMeetingIDResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.CreateOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
+		{value: chat.UpdateOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
+		{value: chat.CreateOrGetOnlineMeetingResponse{Meeting: meeting, Created: true}, secrets: meetingSecrets},
 		{value: chat.OneClientState(clientState), secrets: []string{clientState}},
 
 		{value: byLink, secrets: []string{linkPasscode}},
