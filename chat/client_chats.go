@@ -18,6 +18,7 @@ import (
 // say (chatsQuery). It stops at the first error, which it yields once.
 // Needs Chat.ReadBasic, Chat.Read or Chat.ReadWrite; Chat.ReadBasic reads
 // no message content, so ExpandLastMessagePreview may need Chat.Read.
+// TeamsChatList gives the options of the list the Teams client shows.
 func (c *Client) ListChats(ctx context.Context, opts *ListChatsOptions) iter.Seq2[Chat, error] {
 	var o ListChatsOptions
 	if opts != nil {

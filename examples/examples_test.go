@@ -147,7 +147,7 @@ func testQuickstart(t *testing.T, bin string) {
 }
 
 func testChat(t *testing.T, bin string) {
-	wantAll(t, runToEnd(t, bin, "list"), "oneOnOne  Bob Baker", "meeting   Fabrikam review", "2 chat(s)")
+	wantAll(t, runToEnd(t, bin, "list"), "  oneOnOne  Bob Baker", "* meeting   Fabrikam review                1 unread", "3 chat(s)")
 	wantAll(t, runToEnd(t, bin, "send", "-chat", "Bob Baker", "on my way"), "sent message ")
 	wantAll(t, runToEnd(t, bin, "read", "-chat", "Bob Baker"), "Bob Baker: Morning Alice", "Alice Archer: Yes, all of them yesterday.")
 	wantAll(t, runToEnd(t, bin, "follow", "-chat", "Fabrikam review", "-count", "2", "-for", "1m"),

@@ -126,3 +126,56 @@ func testManagementPermissions(t *testing.T, env Env) {
 	must(writer.MarkChatRead(c, ch.ID, nil))(t)
 	must(writer.MarkChatUnread(c, ch.ID, nil))(t)
 }
+
+// testTeamsChatList: the chat list as Teams shows it (chat.TeamsChatList):
+// by last message, newest first, across pages, each chat with its members
+// (which title a chat without topic), its last message and the user's
+// viewpoint.
+func testTeamsChatList(t *testing.T, env Env) {
+	c, alice := ctx(t), env.Alice.Service
+	one := must(alice.CreateOneOnOneChat(c, env.Bob.ID, nil))(t).Chat
+	untitled := must(alice.CreateGroupChat(c, "", []string{env.Carol.ID, env.Dave.ID}, nil))(t).Chat
+	titled := must(alice.CreateGroupChat(c, "Quarter close", []string{env.Bob.ID, env.Carol.ID}, nil))(t).Chat
+	env.Advance(time.Second)
+	must(env.Carol.Service.SendMessage(c, untitled.ID, chat.TextMessage("oldest"), nil))(t)
+	env.Advance(time.Second)
+	must(alice.SendMessage(c, titled.ID, chat.TextMessage("middle"), nil))(t)
+	env.Advance(time.Second)
+	newest := must(env.Bob.Service.SendMessage(c, one.ID, chat.TextMessage("newest"), nil))(t).Message
+	env.Advance(time.Second)
+
+	opts := chat.TeamsChatList()
+	if !opts.ExpandMembers || !opts.ExpandLastMessagePreview || !opts.OrderByLastMessage || opts.Top != chat.MaxPageSize {
+		t.Errorf("TeamsChatList() = %+v", *opts)
+	}
+	opts.Top = 2 // several pages
+	got := collect(t, alice.ListChats(c, opts))
+	if len(got) < 3 || got[0].ID != one.ID || got[1].ID != titled.ID || got[2].ID != untitled.ID {
+		t.Fatalf("Teams' chat list: %v, want %q, %q, %q first", chatIDs(got), one.ID, titled.ID, untitled.ID)
+	}
+	seen := map[string]bool{}
+	for _, ch := range got {
+		if seen[ch.ID] {
+			t.Errorf("chat %q listed twice across pages", ch.ID)
+		}
+		seen[ch.ID] = true
+		if ch.Members == nil || ch.Viewpoint == nil {
+			t.Errorf("chat %q listed without members (%v) or viewpoint (%v)", ch.ID, ch.Members != nil, ch.Viewpoint != nil)
+		}
+	}
+	if p := got[0].LastMessagePreview; p == nil || p.ID != newest.ID || p.Body.Content != "newest" {
+		t.Errorf("first chat's preview %+v, want Bob's newest message", p)
+	}
+	if !got[0].HasUnread(env.Alice.ID) || got[1].HasUnread(env.Alice.ID) || !got[2].HasUnread(env.Alice.ID) {
+		t.Errorf("unread: %v %v %v, want Bob's and Carol's chats unread, Alice's own message read",
+			got[0].HasUnread(env.Alice.ID), got[1].HasUnread(env.Alice.ID), got[2].HasUnread(env.Alice.ID))
+	}
+	if env.Bob.DisplayName != "" {
+		want := map[string]string{one.ID: env.Bob.DisplayName, titled.ID: "Quarter close", untitled.ID: env.Carol.DisplayName + ", " + env.Dave.DisplayName}
+		for _, ch := range got[:3] {
+			if ti := ch.Title(env.Alice.ID); ti != want[ch.ID] {
+				t.Errorf("title of %q = %q, want %q", ch.ID, ti, want[ch.ID])
+			}
+		}
+	}
+}

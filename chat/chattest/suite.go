@@ -159,6 +159,7 @@ var cases = []testCase{
 	{name: "ConcurrentSends", run: testConcurrentSends},
 	{name: "CanceledContext", run: testCanceled},
 	{name: "ReadState", needsClock: true, run: testReadState},
+	{name: "TeamsChatList", needsClock: true, run: testTeamsChatList},
 	{name: "ManagementPermissions", needsScopes: true, run: testManagementPermissions},
 }
 

@@ -2,6 +2,7 @@ package msgraphchat
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
@@ -78,11 +79,73 @@ func ChatFromGraph(c models.Chatable) chat.Chat {
 			out.OnlineMeeting.OrganizerTenantID = extra(org.GetAdditionalData(), "tenantId")
 		}
 	}
+	out.LastMessagePreview = previewFromGraph(c.GetLastMessagePreview())
 	if v := c.GetViewpoint(); v != nil {
 		out.Viewpoint = &chat.Viewpoint{LastMessageReadAt: tm(v.GetLastMessageReadDateTime())}
 		if h := v.GetIsHidden(); h != nil {
 			out.Viewpoint.IsHidden = *h
 		}
+	}
+	return out
+}
+
+// previewFromGraph converts a chat's lastMessagePreview (a
+// chatMessageInfo); nil gives nil. The event detail of a system event
+// message is kept as the JSON kiota writes of it.
+func previewFromGraph(p models.ChatMessageInfoable) *chat.MessagePreview {
+	if p == nil {
+		return nil
+	}
+	out := &chat.MessagePreview{
+		ID:        str(p.GetId()),
+		CreatedAt: tm(p.GetCreatedDateTime()),
+		From:      senderFromGraph(p.GetFrom()),
+		Body:      bodyFromGraph(p.GetBody()),
+	}
+	if d := p.GetIsDeleted(); d != nil {
+		out.IsDeleted = *d
+	}
+	if t := p.GetMessageType(); t != nil {
+		out.MessageType = chat.MessageType(t.String())
+	}
+	if d := p.GetEventDetail(); d != nil {
+		w := kjson.NewJsonSerializationWriter()
+		defer w.Close()
+		if err := w.WriteObjectValue("", d); err == nil {
+			if b, err := w.GetSerializedContent(); err == nil {
+				out.EventDetail = &chat.EventDetail{Type: strings.TrimPrefix(str(d.GetOdataType()), "#microsoft.graph."), JSON: string(b)}
+			}
+		}
+	}
+	return out
+}
+
+// senderFromGraph converts who sent a message (nil gives no sender).
+func senderFromGraph(f models.ChatMessageFromIdentitySetable) chat.Sender {
+	var out chat.Sender
+	if f == nil {
+		return out
+	}
+	if u := f.GetUser(); u != nil {
+		out.UserID = str(u.GetId())
+		out.DisplayName = str(u.GetDisplayName())
+		out.TenantID = extra(u.GetAdditionalData(), "tenantId")
+	}
+	if a := f.GetApplication(); a != nil {
+		out.ApplicationID = str(a.GetId())
+		out.ApplicationName = str(a.GetDisplayName())
+	}
+	return out
+}
+
+// bodyFromGraph converts a message body (nil gives the empty Body).
+func bodyFromGraph(b models.ItemBodyable) chat.Body {
+	if b == nil {
+		return chat.Body{}
+	}
+	out := chat.Body{Content: str(b.GetContent())}
+	if ct := b.GetContentType(); ct != nil {
+		out.ContentType = chat.ContentType(ct.String())
 	}
 	return out
 }
@@ -139,23 +202,8 @@ func MessageFromGraph(m models.ChatMessageable) chat.Message {
 		out.TeamID = str(ci.GetTeamId())
 		out.ChannelID = str(ci.GetChannelId())
 	}
-	if f := m.GetFrom(); f != nil {
-		if u := f.GetUser(); u != nil {
-			out.From.UserID = str(u.GetId())
-			out.From.DisplayName = str(u.GetDisplayName())
-			out.From.TenantID = extra(u.GetAdditionalData(), "tenantId")
-		}
-		if a := f.GetApplication(); a != nil {
-			out.From.ApplicationID = str(a.GetId())
-			out.From.ApplicationName = str(a.GetDisplayName())
-		}
-	}
-	if b := m.GetBody(); b != nil {
-		out.Body.Content = str(b.GetContent())
-		if ct := b.GetContentType(); ct != nil {
-			out.Body.ContentType = chat.ContentType(ct.String())
-		}
-	}
+	out.From = senderFromGraph(m.GetFrom())
+	out.Body = bodyFromGraph(m.GetBody())
 	if t := m.GetMessageType(); t != nil {
 		out.MessageType = chat.MessageType(t.String())
 	}

@@ -25,6 +25,8 @@ func TestConvertChatRoundTrip(t *testing.T) {
 			{ID: "m2", UserID: "u2", Roles: []string{chat.RoleGuest}, VisibleHistoryStartAt: at},
 		},
 		Viewpoint: &chat.Viewpoint{IsHidden: true, LastMessageReadAt: at.Add(2 * time.Minute)},
+		LastMessagePreview: &chat.MessagePreview{ID: "1772443815123", CreatedAt: at, MessageType: chat.MessageTypeMessage,
+			Body: chat.Body{ContentType: chat.ContentText, Content: "see you"}, From: chat.Sender{UserID: "u2", DisplayName: "B", TenantID: "t"}},
 	}
 	m, err := msgraphchat.ChatToGraph(c)
 	require.NoError(t, err)
@@ -33,6 +35,19 @@ func TestConvertChatRoundTrip(t *testing.T) {
 	_, ok := m.GetMembers()[0].(models.AadUserConversationMemberable)
 	require.True(t, ok, "members are aadUserConversationMembers")
 	assert.Equal(t, c, msgraphchat.ChatFromGraph(m))
+
+	// A system event's preview keeps its detail's type and content.
+	c.LastMessagePreview = &chat.MessagePreview{ID: "2", CreatedAt: at, IsDeleted: true, MessageType: chat.MessageTypeSystemEvent,
+		EventDetail: &chat.EventDetail{Type: "chatRenamedEventMessageDetail", JSON: `{"@odata.type":"#microsoft.graph.chatRenamedEventMessageDetail","chatDisplayName":"Review"}`}}
+	m, err = msgraphchat.ChatToGraph(c)
+	require.NoError(t, err)
+	p := msgraphchat.ChatFromGraph(m).LastMessagePreview
+	require.NotNil(t, p)
+	require.NotNil(t, p.EventDetail)
+	assert.Equal(t, "chatRenamedEventMessageDetail", p.EventDetail.Type)
+	assert.Contains(t, p.EventDetail.JSON, `"chatDisplayName":"Review"`)
+	assert.True(t, p.IsDeleted)
+	assert.Equal(t, chat.MessageTypeSystemEvent, p.MessageType)
 
 	mm, err := msgraphchat.MemberToGraph(c.Members[1])
 	require.NoError(t, err)

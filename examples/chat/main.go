@@ -1,8 +1,11 @@
 // Command chat is a small Teams chat client for the command line, acting as
 // one Teams user through Microsoft Graph with the chat package:
 //
-//	chat list [-type oneOnOne|group|meeting]      the user's chats
-//	chat read -chat ID [-n 20]                    a chat's latest messages
+//	chat list [-type oneOnOne|group|meeting] [-unread] [-all]
+//	                                              the user's chats as Teams lists them: newest
+//	                                              message first, unread ones marked * with their
+//	                                              count, the last message; hidden ones with -all
+//	chat read -chat ID [-n 20] [-keep-unread]     a chat's latest messages; marks the chat read
 //	chat send (-chat ID | -to USER) TEXT...        send a message (-to: the 1:1 chat with USER)
 //	chat follow -chat ID [-for 1m] [-count N]     print new messages as they arrive
 //
@@ -63,6 +66,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/identity"
 )
 
 func main() {
@@ -108,6 +112,9 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		chatRef  = fs.String("chat", "", "chat id (offline also: a member's or the topic's name)")
 		to       = fs.String("to", "", "send: the user (object id or principal name) whose 1:1 chat to use")
 		kind     = fs.String("type", "", "list: only chats of this type (oneOnOne, group, meeting)")
+		all      = fs.Bool("all", false, "list: hidden chats too")
+		unreadF  = fs.Bool("unread", false, "list: only unread chats")
+		keep     = fs.Bool("keep-unread", false, "read: do not mark the chat read")
 		n        = fs.Int("n", 20, "read: how many messages")
 		forD     = fs.Duration("for", 0, "follow: stop after this long (0: until interrupted)")
 		count    = fs.Int("count", 0, "follow: stop after this many messages (0: no limit)")
@@ -138,13 +145,13 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 
 	switch cmd {
 	case "list":
-		return e.list(ctx, chat.ChatType(*kind))
+		return e.list(ctx, chat.ChatType(*kind), *all, *unreadF)
 	case "read":
 		id, err := e.resolve(ctx, *chatRef)
 		if err != nil {
 			return err
 		}
-		return e.read(ctx, id, *n)
+		return e.read(ctx, id, *n, !*keep)
 	case "send":
 		text := strings.TrimSpace(strings.Join(fs.Args(), " "))
 		if text == "" {
@@ -173,16 +180,29 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 	svc, sd := fake.NewSeeded(nil)
 	w := &offlineWorld{svc: svc, sd: sd, srv: svc.NewServer()}
 	closeAll := func() { w.srv.Close(); svc.Close() }
-	// Something to read: a 1:1 of Alice and Bob, and the meeting's chat.
-	one, err := svc.As(sd.Alice.ID).CreateOneOnOneChat(ctx, sd.Bob.ID, nil)
+	// Something to read: a 1:1 of Alice and Bob, a group with Bob and
+	// Carol, and the meeting's chat. Alice has read each chat up to the
+	// time she joined it (the fake's rule); each round of messages below
+	// comes a millisecond after the one before at least, so that the
+	// others' messages are unread and the chats have a clear order.
+	alice := svc.As(sd.Alice.ID)
+	one, err := alice.CreateOneOnOneChat(ctx, sd.Bob.ID, nil)
+	var group chat.CreateGroupChatResponse
 	if err == nil {
-		_, err = svc.Post(sd.Bob.ID, one.Chat.ID, "Morning Alice, did the invoices go out?")
+		group, err = alice.CreateGroupChat(ctx, "Quarter close", []string{sd.Bob.ID, sd.Carol.ID}, nil)
 	}
-	if err == nil {
-		_, err = svc.Post(sd.Alice.ID, one.Chat.ID, "Yes, all of them yesterday.")
-	}
-	if err == nil {
-		_, err = svc.Post(sd.Bob.ID, sd.Meeting.ChatID, "I'll present the numbers.")
+	for _, p := range []struct{ from, chatID, text string }{
+		{sd.Bob.ID, one.Chat.ID, "Morning Alice, did the invoices go out?"},
+		{sd.Alice.ID, one.Chat.ID, "Yes, all of them yesterday."},
+		{sd.Carol.ID, group.Chat.ID, "The numbers are in."},
+		{sd.Carol.ID, group.Chat.ID, "Can you check the totals?"},
+		{sd.Bob.ID, sd.Meeting.ChatID, "I'll present the numbers."},
+	} {
+		if err != nil {
+			break
+		}
+		nextMillisecond(svc.Clock())
+		_, err = svc.Post(p.from, p.chatID, p.text)
 	}
 	if err != nil {
 		closeAll()
@@ -195,6 +215,15 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 	}
 	fmt.Fprintf(out, "offline: chat/fake on %s, signed in as %s\n", w.srv.URL, sd.Alice.DisplayName)
 	return &env{svc: c, me: sd.Alice.ID, offline: w, out: out}, closeAll, nil
+}
+
+// nextMillisecond returns once the clock has moved to a later
+// millisecond than now (Graph's times have milliseconds).
+func nextMillisecond(c identity.Clock) {
+	start := c.Now().Truncate(time.Millisecond)
+	for !c.Now().Truncate(time.Millisecond).After(start) {
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 // graphScopes are what the tool asks the user to consent to.
@@ -326,31 +355,59 @@ func homeObjectID(rec azidentity.AuthenticationRecord) string {
 	return oid
 }
 
-func (e *env) list(ctx context.Context, kind chat.ChatType) error {
+// list prints the chats as Teams lists them (chat.TeamsChatList): the
+// most recent message first, each with its title, whether it is unread
+// and how much (chat.CountUnread), and its last message; hidden chats
+// (Viewpoint.IsHidden) only with -all.
+func (e *env) list(ctx context.Context, kind chat.ChatType, all, onlyUnread bool) error {
+	opts := chat.TeamsChatList()
+	opts.Type = kind
 	n := 0
-	for c, err := range e.svc.ListChats(ctx, &chat.ListChatsOptions{Type: kind, ExpandMembers: true}) {
+	for c, err := range e.svc.ListChats(ctx, opts) {
 		if err != nil {
 			return err
 		}
+		if c.Viewpoint != nil && c.Viewpoint.IsHidden && !all {
+			continue
+		}
+		mark, unread := " ", ""
+		if c.HasUnread(e.me) {
+			u, err := chat.CountUnread(ctx, e.svc, c, &chat.CountUnreadOptions{UserID: e.me})
+			if err != nil {
+				return err
+			}
+			mark, unread = "*", fmt.Sprintf("%d unread", u.Count)
+			if u.More {
+				unread = fmt.Sprintf("%d+ unread", u.Count)
+			}
+		} else if onlyUnread {
+			continue
+		}
+		if c.Viewpoint != nil && c.Viewpoint.IsHidden {
+			mark = "h"
+		}
 		n++
-		fmt.Fprintf(e.out, "%-9s %-40s %s\n", c.Type, title(c, e.me), c.ID)
+		fmt.Fprintf(e.out, "%s %-9s %-30s %-10s %s  %s\n", mark, c.Type, c.Title(e.me), unread, preview(c.LastMessagePreview), c.ID)
 	}
 	fmt.Fprintf(e.out, "%d chat(s)\n", n)
 	return nil
 }
 
-// title is a chat's topic, or the names of its other members.
-func title(c chat.Chat, me string) string {
-	if c.Topic != "" {
-		return c.Topic
+// preview is a chat's last message as a line: "15:04 Name: text", cut.
+func preview(p *chat.MessagePreview) string {
+	switch {
+	case p == nil:
+		return "(no messages)"
+	case p.IsDeleted:
+		return p.CreatedAt.Local().Format("15:04") + " (deleted)"
+	case p.MessageType != chat.MessageTypeMessage:
+		return p.CreatedAt.Local().Format("15:04") + " (event)"
 	}
-	var names []string
-	for _, m := range c.Members {
-		if !strings.EqualFold(m.UserID, me) {
-			names = append(names, m.DisplayName)
-		}
+	text := []rune(plainText(p.Body))
+	if len(text) > 40 {
+		text = append(text[:39], '…')
 	}
-	return strings.Join(names, ", ")
+	return p.CreatedAt.Local().Format("15:04") + " " + p.From.DisplayName + ": " + string(text)
 }
 
 // resolve takes a chat id, or (a convenience for the offline world and
@@ -366,14 +423,14 @@ func (e *env) resolve(ctx context.Context, ref string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if strings.EqualFold(c.Topic, ref) || strings.EqualFold(title(c, e.me), ref) {
+		if strings.EqualFold(c.Topic, ref) || strings.EqualFold(c.Title(e.me), ref) {
 			return c.ID, nil
 		}
 	}
 	return "", fmt.Errorf("chat: no chat of yours has the id, topic or member %q", ref)
 }
 
-func (e *env) read(ctx context.Context, chatID string, n int) error {
+func (e *env) read(ctx context.Context, chatID string, n int, markRead bool) error {
 	var msgs []chat.Message
 	for m, err := range e.svc.ListMessages(ctx, chatID, &chat.ListMessagesOptions{Top: min(n, chat.MaxPageSize)}) {
 		if err != nil {
@@ -390,6 +447,14 @@ func (e *env) read(ctx context.Context, chatID string, n int) error {
 	for i := len(msgs) - 1; i >= 0; i-- { // oldest first, as a chat reads
 		e.print(msgs[i])
 	}
+	if !markRead {
+		return nil
+	}
+	// Reading a chat marks it read, as opening it in Teams does.
+	if _, err := e.svc.MarkChatRead(ctx, chatID, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.out, "(marked read)")
 	return nil
 }
 
@@ -508,13 +573,19 @@ var tags = regexp.MustCompile(`<[^>]*>`)
 
 // print writes a message as "15:04 Name: text", HTML reduced to text.
 func (e *env) print(m chat.Message) {
-	text := m.Body.Content
-	if m.Body.ContentType == chat.ContentHTML {
-		text = html.UnescapeString(tags.ReplaceAllString(text, ""))
-	}
+	text := plainText(m.Body)
 	from := m.From.DisplayName
 	if from == "" {
 		from = m.From.UserID
 	}
-	fmt.Fprintf(e.out, "%s %s: %s\n", m.CreatedAt.Local().Format("15:04"), from, strings.TrimSpace(text))
+	fmt.Fprintf(e.out, "%s %s: %s\n", m.CreatedAt.Local().Format("15:04"), from, text)
+}
+
+// plainText is a body as text: HTML reduced to its text.
+func plainText(b chat.Body) string {
+	text := b.Content
+	if b.ContentType == chat.ContentHTML {
+		text = html.UnescapeString(tags.ReplaceAllString(text, ""))
+	}
+	return strings.TrimSpace(text)
 }

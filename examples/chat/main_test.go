@@ -30,14 +30,35 @@ func TestChatCommandsOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"signed in as Alice Archer", "oneOnOne  Bob Baker", "meeting   Fabrikam review", "2 chat(s)"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("list: output lacks %q:\n%s", want, out)
+	// As Teams lists them: the newest message first, the unread ones
+	// marked with their count, each with its last message.
+	last := -1
+	for _, want := range []string{"signed in as Alice Archer",
+		"* meeting   Fabrikam review                1 unread  ", "Bob Baker: I'll present the numbers.",
+		"* group     Quarter close                  2 unread  ", "Carol Cruz: Can you check the totals?",
+		"  oneOnOne  Bob Baker                                ", "Alice Archer: Yes, all of them yesterday.",
+		"3 chat(s)"} {
+		i := strings.Index(out, want)
+		if i < 0 || i < last {
+			t.Errorf("list: output lacks %q after what comes before:\n%s", want, out)
 		}
+		last = i
 	}
 	out, err = runOut(t, "list", "-type", "meeting")
 	if err != nil || strings.Contains(out, "oneOnOne") || !strings.Contains(out, "1 chat(s)") {
 		t.Errorf("list -type meeting: %v\n%s", err, out)
+	}
+	out, err = runOut(t, "list", "-unread")
+	if err != nil || strings.Contains(out, "oneOnOne") || !strings.Contains(out, "2 chat(s)") {
+		t.Errorf("list -unread: %v\n%s", err, out)
+	}
+	out, err = runOut(t, "read", "-chat", "Quarter close")
+	if err != nil || !strings.Contains(out, "Carol Cruz: The numbers are in.") || !strings.HasSuffix(out, "(marked read)\n") {
+		t.Errorf("read marks the chat read: %v\n%s", err, out)
+	}
+	out, err = runOut(t, "read", "-chat", "Quarter close", "-keep-unread")
+	if err != nil || strings.Contains(out, "marked read") {
+		t.Errorf("read -keep-unread: %v\n%s", err, out)
 	}
 
 	out, err = runOut(t, "read", "-chat", "Bob Baker", "-n", "5")
