@@ -79,6 +79,11 @@ type chatView struct {
 	Members      []person     `json:"members"`
 	Preview      *previewView `json:"preview,omitempty"`
 	LastActivity time.Time    `json:"lastActivity"`
+	// Unread counts the messages the user has not read (Graph's read
+	// state: chat.CountUnread), at most chat.DefaultMaxUnread; UnreadMore
+	// tells there are more.
+	Unread     int  `json:"unread"`
+	UnreadMore bool `json:"unreadMore,omitempty"`
 }
 
 // chatViewOf is how the page shows a chat to the user me.
@@ -129,7 +134,18 @@ func (a *app) serveChats(w http.ResponseWriter, r *http.Request, s *session) {
 		me := u.ID().UserID
 		out := make([]chatView, 0, len(chats))
 		for _, c := range chats {
-			out = append(out, chatViewOf(c, me))
+			v := chatViewOf(c, me)
+			// Only a chat whose last message is unread costs a request
+			// (CountUnread reads back to the first read message).
+			if c.HasUnread(me) {
+				n, err := chat.CountUnread(r.Context(), u.Chat(), c, &chat.CountUnreadOptions{UserID: me})
+				if err != nil {
+					a.writeServiceError(w, "counting the unread messages", err)
+					return
+				}
+				v.Unread, v.UnreadMore = n.Count, n.More
+			}
+			out = append(out, v)
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].LastActivity.After(out[j].LastActivity) })
 		writeJSON(w, http.StatusOK, map[string]any{"chats": out})
@@ -295,6 +311,23 @@ func (a *app) serveMessages(w http.ResponseWriter, r *http.Request, s *session) 
 			ans["older"] = s.keepCursor(chatID, page.NextLink)
 		}
 		writeJSON(w, http.StatusOK, ans)
+	})
+}
+
+// serveMarkRead marks a chat read for the user (Graph's
+// markChatReadForUser), as the page does when the user opens it or reads
+// a new message in it.
+func (a *app) serveMarkRead(w http.ResponseWriter, r *http.Request, s *session) {
+	chatID, ok := chatIDOf(w, r)
+	if !ok {
+		return
+	}
+	a.withUser(w, r, s, func(u *teamsuser.User) {
+		if _, err := u.Chat().MarkChatRead(r.Context(), chatID, nil); err != nil {
+			a.writeServiceError(w, "marking the chat read", err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 }
 

@@ -171,6 +171,7 @@ func (a *app) routes() http.Handler {
 	m.HandleFunc("POST /api/chats", a.api(a.serveCreateChat))
 	m.HandleFunc("GET /api/chats/{chat}/messages", a.api(a.serveMessages))
 	m.HandleFunc("POST /api/chats/{chat}/messages", a.api(a.serveSend))
+	m.HandleFunc("POST /api/chats/{chat}/read", a.api(a.serveMarkRead))
 	m.HandleFunc("POST /api/meetings/find", a.api(a.serveFindMeeting))
 	m.HandleFunc("GET /api/people", a.api(a.servePeople))
 	m.HandleFunc("GET /api/people/search", a.api(a.serveSearchPeople))

@@ -28,6 +28,7 @@ func TestBrowser(t *testing.T) {
 	people := o.world.people
 	shot := func(p *browsertest.Page, name string) { t.Logf("screenshot: %s", p.Screenshot(out, name)) }
 
+	alex, megan := people["Alex"].ObjectID, people["Megan"].ObjectID
 	adele := browser.NewPage(t, 1400, 900)
 	signInPage(t, adele, o, "Adele", func() { shot(adele, "1-sign-in.png") })
 	shot(adele, "2-signed-in.png")
@@ -35,7 +36,6 @@ func TestBrowser(t *testing.T) {
 	adele.Eval(`window.__noReload = "still here"`, nil)
 
 	// The 1:1 chat with Alex, from the people list.
-	alex, megan := people["Alex"].ObjectID, people["Megan"].ObjectID
 	adele.WaitFor("Alex in the people list", q(personSel(alex)))
 	adele.Click(personSel(alex) + " .chat-with")
 	adele.WaitFor("the chat with Alex open", `document.querySelector("#chat-title").textContent === "Alex Wilber" && document.querySelector("#chat-view").dataset.loaded === "true"`)
@@ -54,6 +54,16 @@ func TestBrowser(t *testing.T) {
 	adele.WaitFor("Alex's answer, live", `[...document.querySelectorAll("#message-list .message:not(.mine)")].some(m =>
 		m.textContent.includes("Got it: “See you at 3, Alex Wilber bring the deck”"))`)
 	adele.WaitFor("the chat list's preview", `document.querySelector(".chat-item.open .chat-preview").textContent.includes("Got it")`)
+	// The group chat's unread messages (Graph's read state), and one more
+	// that Megan posts there meanwhile.
+	rollout := `[...document.querySelectorAll(".chat-item")].find(e => e.querySelector(".chat-title").textContent === "Fabrikam rollout")`
+	adele.WaitFor("the group chat's 2 unread messages", rollout+`.querySelector(".badge").textContent === "2"`)
+	var rolloutID string
+	adele.Eval(rollout+`.dataset.chatId`, &rolloutID)
+	if _, err := o.world.graph.Post(megan, rolloutID, "The plan is in the channel."); err != nil {
+		t.Fatal(err)
+	}
+	adele.WaitFor("a third, live", rollout+`.querySelector(".badge").textContent === "3" && `+rollout+`.querySelector(".chat-preview").textContent === "The plan is in the channel."`)
 	shot(adele, "3-chat.png")
 
 	// A colleague's presence changes.

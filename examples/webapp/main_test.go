@@ -731,3 +731,40 @@ func TestEventStreamOutlivesServerTimeouts(t *testing.T) {
 	}
 	events.next("message", func(d string) bool { return strings.Contains(d, "still there?") })
 }
+
+// TestReadState: the chat list counts each chat's unread messages from
+// Graph's read state (the group chat's last two, sent by others after
+// Adele's last message), and marking the chat read clears them.
+func TestReadState(t *testing.T) {
+	o := startOffline(t, options{}, nil)
+	b := o.browser(t)
+	b.signIn("Adele")
+	unread := func() map[string]int {
+		var list struct{ Chats []chatView }
+		b.get("/api/chats", &list)
+		out := map[string]int{}
+		for _, c := range list.Chats {
+			out[c.Title] = c.Unread
+			if c.Title == "Fabrikam rollout" {
+				out["id:"+c.ID] = 1
+			}
+		}
+		return out
+	}
+	before := unread()
+	if before["Fabrikam rollout"] != 2 || before["Alex Wilber"] != 0 {
+		t.Fatalf("unread before: %v", before)
+	}
+	var id string
+	for k := range before {
+		if strings.HasPrefix(k, "id:") {
+			id = strings.TrimPrefix(k, "id:")
+		}
+	}
+	if status, body := b.do(http.MethodPost, "/api/chats/"+url.PathEscape(id)+"/read", nil); status != http.StatusNoContent {
+		t.Fatalf("marking read: %d %s", status, body)
+	}
+	if after := unread(); after["Fabrikam rollout"] != 0 {
+		t.Errorf("unread after marking read: %v", after)
+	}
+}

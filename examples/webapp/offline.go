@@ -103,7 +103,7 @@ func newOfflineWorld(baseURL string, logger *slog.Logger) (w *offlineWorld, err 
 	w.acs = fake.New(&fake.Options{Entra: w.entra})
 	w.acsSrv = w.acs.NewServer()
 
-	w.graph = chatfake.New(&chatfake.Options{Entra: w.entra})
+	w.graph = chatfake.New(&chatfake.Options{Entra: w.entra, Clock: &risingClock{}})
 	w.graphSrv = w.graph.NewServer()
 
 	w.sb = callfake.New(nil)
@@ -164,6 +164,26 @@ func (w *offlineWorld) seed() error {
 	}
 	check(post("Lynne", dl.Chat.ID, "Diego, the Contoso launch deck is ready for review."))
 	check(post("Diego", dl.Chat.ID, "Great, I'll look at it after lunch."))
+
+	// The read state: Adele has read her chat with Alex and the group chat
+	// up to her own last message (Alex's two since are unread), not the
+	// meeting's agenda; Diego has read his chat with Lynne.
+	if _, err := as("Adele").MarkChatRead(ctx, one.Chat.ID, nil); err != nil {
+		return err
+	}
+	msgs := w.graph.Messages(group.Chat.ID)
+	ownLast := time.Time{}
+	for _, m := range msgs {
+		if strings.EqualFold(m.From.UserID, p["Adele"].ObjectID) {
+			ownLast = m.CreatedAt
+		}
+	}
+	if _, err := as("Adele").MarkChatUnread(ctx, group.Chat.ID, &chat.MarkChatUnreadOptions{LastReadAt: ownLast}); err != nil {
+		return err
+	}
+	if _, err := as("Diego").MarkChatRead(ctx, dl.Chat.ID, nil); err != nil {
+		return err
+	}
 
 	presence := map[string]chat.Presence{
 		"Adele":  {Availability: chat.AvailabilityAvailable, Activity: chat.ActivityAvailable},
@@ -322,6 +342,30 @@ func (w *offlineWorld) callChanged(v callView) {
 	case v.State == string(calling.StateConnected):
 		w.graph.SetPresence(v.Target.ID, inCall)
 	}
+}
+
+// risingClock is the system's clock, except that it never tells one time
+// twice: Graph keeps times to the millisecond, and the seeded messages,
+// posted within a few, would otherwise share times and have no order (and
+// no order against the read state). Its timers are the system's.
+type risingClock struct {
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (c *risingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := time.Now().UTC().Truncate(time.Millisecond)
+	if !t.After(c.last) {
+		t = c.last.Add(time.Millisecond)
+	}
+	c.last = t
+	return t
+}
+
+func (c *risingClock) NewTimer(d time.Duration) identity.Timer {
+	return identity.SystemClock().NewTimer(d)
 }
 
 // close stops the colleagues and the fakes.

@@ -10,11 +10,12 @@ const state = {
   openChat: null,       // id
   shown: new Map(),     // message id -> element, of the open chat
   older: null,          // the cursor of the page before the oldest shown
-  unread: new Set(),    // chats with messages that came while they were not open
+  unread: new Map(),    // chat id -> unread messages (Graph's read state, and what came since)
   people: new Map(),    // id -> person
   calls: new Map(),     // id -> call
   callShown: null,      // id of the call in the panel
   mentions: [],         // {userId, name} picked while typing
+  shownIds: new Set(),  // messages the stream brought, counted once
   events: null,         // the EventSource
 };
 
@@ -140,6 +141,7 @@ function listen() {
 async function loadChats() {
   const data = await api("GET", "/api/chats");
   state.chats = new Map(data.chats.map((c) => [c.id, c]));
+  state.unread = new Map(data.chats.filter((c) => c.unread > 0 && c.id !== state.openChat).map((c) => [c.id, c.unread]));
   renderChats();
 }
 
@@ -161,15 +163,30 @@ function renderChats() {
       el("span", { class: "chat-time", text: c.preview ? time(c.preview.at) : "" }),
       el("span", { class: "chat-preview", text: preview }));
     if (c.id === state.openChat) li.classList.add("open");
-    if (state.unread.has(c.id)) li.classList.add("unread");
+    if (state.unread.has(c.id)) {
+      li.classList.add("unread");
+      const n = state.unread.get(c.id);
+      li.querySelector(".chat-time").prepend(el("span", { class: "badge", text: n > 99 ? "99+" : String(n) }));
+    }
     li.addEventListener("click", () => openChat(c.id));
     list.append(li);
   }
 }
 
+// markRead tells Graph the user has read the open chat (at most once a
+// second, and only while the page is seen).
+function markRead(id) {
+  if (document.visibilityState === "hidden" || markRead.pending) return;
+  markRead.pending = setTimeout(() => {
+    markRead.pending = null;
+    api("POST", "/api/chats/" + encodeURIComponent(id) + "/read").catch(() => {});
+  }, 1000);
+}
+
 async function openChat(id) {
   state.openChat = id;
   state.unread.delete(id);
+  markRead(id);
   state.shown = new Map();
   state.older = null;
   state.mentions = [];
@@ -268,9 +285,11 @@ function onMessage(m) {
     const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     showMessage(m, false);
     if (atEnd || (m.from && m.from.id === state.me.id)) scrollToEnd();
-  } else if (!(m.from && m.from.id === state.me.id)) {
-    state.unread.add(m.chatId);
+    if (!(m.from && m.from.id === state.me.id)) markRead(m.chatId);
+  } else if (!(m.from && m.from.id === state.me.id) && !state.shownIds.has(m.id)) {
+    state.unread.set(m.chatId, (state.unread.get(m.chatId) || 0) + 1);
   }
+  state.shownIds.add(m.id);
   renderChats();
 }
 
