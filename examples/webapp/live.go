@@ -112,8 +112,8 @@ type feedRun struct {
 // join subscribes a page to the user's feed, starting its sources.
 func (fs *feeds) join(key string, u *teamsuser.User) (*feed, *subscriber, error) {
 	fs.mu.Lock()
+	defer fs.mu.Unlock()
 	if fs.closed {
-		fs.mu.Unlock()
 		return nil, nil, context.Canceled
 	}
 	f := fs.byKey[key]
@@ -122,8 +122,6 @@ func (fs *feeds) join(key string, u *teamsuser.User) (*feed, *subscriber, error)
 		fs.byKey[key] = f
 		fs.byID[f.id] = f
 	}
-	fs.mu.Unlock()
-
 	sub := &subscriber{ch: make(chan event, subscriberBuffer)}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -151,14 +149,18 @@ func (fs *feeds) leave(f *feed, sub *subscriber) {
 		var t *time.Timer
 		t = time.AfterFunc(feedLinger, func() {
 			defer fs.lingering.Done()
+			fs.mu.Lock()
 			f.mu.Lock()
 			if f.linger != t || len(f.subs) > 0 {
 				f.mu.Unlock()
+				fs.mu.Unlock()
 				return
 			}
 			run := f.run
 			f.run, f.linger = nil, nil
+			fs.dropLocked(f)
 			f.mu.Unlock()
+			fs.mu.Unlock()
 			fs.stopRun(run)
 		})
 		f.linger = t
@@ -173,13 +175,22 @@ func (f *feed) stopLinger() {
 	f.linger = nil
 }
 
+// dropLocked forgets a feed that has no page and no sources; fs.mu and
+// f.mu are held (in that order, as join takes them).
+func (fs *feeds) dropLocked(f *feed) {
+	if fs.byKey[f.key] == f {
+		delete(fs.byKey, f.key)
+	}
+	delete(fs.byID, f.id)
+}
+
 // stop ends the user's feed: its pages' streams end and its sources stop
 // (the user signed out).
 func (fs *feeds) stop(key string) {
 	fs.mu.Lock()
 	f := fs.byKey[key]
-	fs.mu.Unlock()
 	if f == nil {
+		fs.mu.Unlock()
 		return
 	}
 	f.mu.Lock()
@@ -189,7 +200,9 @@ func (fs *feeds) stop(key string) {
 	run := f.run
 	f.run = nil
 	f.stopLinger()
+	fs.dropLocked(f)
 	f.mu.Unlock()
+	fs.mu.Unlock()
 	fs.stopRun(run)
 }
 
@@ -563,9 +576,15 @@ func (a *app) serveEvents(w http.ResponseWriter, r *http.Request, s *session) {
 				return
 			}
 		case <-t.C:
-			if !a.sessions.alive(s) {
+			// A page that only listens keeps its session's token fresh,
+			// and so its user's (teamsuser.Users keeps a user while a
+			// later token of theirs comes).
+			if !a.sessions.alive(s) || a.fresh(r.Context(), s) != nil {
 				send("event: session\ndata: {\"state\":\"ended\"}\n\n")
 				return
+			}
+			if _, err := a.user(r.Context(), s); err != nil {
+				a.cfg.logger.Warn("keeping the user of a stream", "err", err)
 			}
 			if !send(": ping\n\n") {
 				return

@@ -286,8 +286,17 @@ func TestSignInAndSession(t *testing.T) {
 		t.Errorf("the session cookie over HTTPS: %s", sc)
 	}
 
+	events := b.listen()
 	if status, body := b.do(http.MethodPost, "/auth/logout", nil); status != http.StatusOK {
 		t.Fatalf("sign out: %d %s", status, body)
+	}
+	// The page's stream ends, and the user's live feed stops.
+	events.next("session", func(d string) bool { return strings.Contains(d, "ended") })
+	o.app.feeds.mu.Lock()
+	feeds := len(o.app.feeds.byKey) + len(o.app.feeds.byID)
+	o.app.feeds.mu.Unlock()
+	if feeds != 0 {
+		t.Errorf("%d feeds kept after the only user signed out", feeds)
 	}
 	if status, body := b.do(http.MethodGet, "/api/me", nil); status != http.StatusUnauthorized || errorCode(t, body) != "not_signed_in" {
 		t.Errorf("after signing out: %d %s", status, body)

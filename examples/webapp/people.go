@@ -53,6 +53,14 @@ func (p *addedPeople) add(key, id, name string) bool {
 	}
 	m := p.by[key]
 	if m == nil {
+		if len(p.by) >= maxSessions {
+			// As many users as sessions have added people: one's list
+			// goes (a choice; sessions are bounded the same way).
+			for k := range p.by {
+				delete(p.by, k)
+				break
+			}
+		}
 		m = make(map[string]string)
 		p.by[key] = m
 	}
