@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,13 +32,24 @@ func noEnv(string) string { return "" }
 
 func startOffline(t *testing.T, o options, limits *httpserver.Options) *offline {
 	t.Helper()
+	return startOfflineLogging(t, o, limits, nil)
+}
+
+// startOfflineLogging is startOffline with the app's log, at debug level,
+// also written to log.
+func startOfflineLogging(t *testing.T, o options, limits *httpserver.Options, log io.Writer) *offline {
+	t.Helper()
 	if o.live == "" {
 		o.live = "auto"
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var w io.Writer = io.Discard
 	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(&testLog{t}, nil))
+		w = &testLog{t}
 	}
+	if log != nil {
+		w = io.MultiWriter(w, log)
+	}
+	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := startServer(ctx, o, noEnv, logger, limits)
 	if err != nil {
@@ -776,4 +788,89 @@ func TestReadState(t *testing.T) {
 	if after := unread(); after["Fabrikam rollout"] != 0 {
 		t.Errorf("unread after marking read: %v", after)
 	}
+}
+
+// TestGroupAndMeetingChats: a group chat started from the people picker
+// has its members and topic; a meeting's chat is found from its join
+// link, with the locator the calling client joins with.
+func TestGroupAndMeetingChats(t *testing.T) {
+	o := startOffline(t, options{}, nil)
+	b := o.browser(t)
+	b.signIn("Adele")
+	p := o.world.people
+	status, body := b.do(http.MethodPost, "/api/chats", map[string]any{"members": []string{p["Megan"].ObjectID, p["Nestor"].ObjectID}, "topic": "Budget"})
+	var g chatView
+	if status != http.StatusOK || json.Unmarshal(body, &g) != nil || g.Type != "group" || g.Title != "Budget" || len(g.Members) != 3 {
+		t.Fatalf("the group chat: %d %s", status, body)
+	}
+	meeting := o.world.meeting
+	status, body = b.do(http.MethodPost, "/api/meetings/find", map[string]string{"joinUrl": meeting.JoinURL})
+	var found meetingView
+	if status != http.StatusOK || json.Unmarshal(body, &found) != nil || found.ChatID != meeting.ChatID {
+		t.Fatalf("the meeting's chat: %d %s", status, body)
+	}
+	loc, _ := json.Marshal(found.Locator)
+	if !strings.Contains(string(loc), `"meetingLink":"https://teams.microsoft.com/l/meetup-join/`) {
+		t.Errorf("the locator: %s", loc)
+	}
+}
+
+// jwtRE is what a JWT (an Entra or ACS token) looks like.
+var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.`)
+
+// TestNoSecretsInLogs runs a session (sign-in, chats, a message, the ACS
+// token, a call, a refused callback) with the app logging at debug level,
+// and finds in its log no token, client secret, session id, CSRF token or
+// refresh token.
+func TestNoSecretsInLogs(t *testing.T) {
+	var log bytes.Buffer
+	var mu sync.Mutex
+	o := startOfflineLogging(t, options{}, nil, lockedWriter{&mu, &log})
+	b := o.browser(t)
+	b.signIn("Adele")
+	events := b.listen()
+	c := b.chatWith("Alex")
+	b.do(http.MethodPost, "/api/chats/"+url.PathEscape(c.ID)+"/messages", map[string]string{"text": "hello"})
+	events.next("message", func(d string) bool { return strings.Contains(d, "Got it") })
+	b.do(http.MethodPost, "/api/acs-token", nil)
+	b.do(http.MethodPost, "/api/calls", map[string]string{"userId": o.world.people["Alex"].ObjectID})
+	events.next("call", func(d string) bool { return strings.Contains(d, "CallConnected") })
+	// A forged callback, refused and logged.
+	resp, err := http.Post(o.base+"/acs/callbacks", "application/json", strings.NewReader(`[{"type":"Microsoft.Communication.CallConnected"}]`))
+	if err == nil {
+		resp.Body.Close()
+	}
+	var s *session
+	o.app.sessions.mu.Lock()
+	for _, v := range o.app.sessions.sessions {
+		s = v
+	}
+	o.app.sessions.mu.Unlock()
+	_, token, refresh := s.tokens()
+
+	mu.Lock()
+	text := log.String()
+	mu.Unlock()
+	if !strings.Contains(text, "signed in") {
+		t.Fatalf("the log holds nothing of the session:\n%s", text)
+	}
+	if m := jwtRE.FindString(text); m != "" {
+		t.Errorf("the log holds a token (%s…)", m[:20])
+	}
+	for name, secret := range map[string]string{"the client secret": o.world.secret, "the session id": s.id, "the CSRF token": s.csrf, "the user's token": token, "the refresh token": refresh} {
+		if secret != "" && strings.Contains(text, secret) {
+			t.Errorf("the log holds %s", name)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

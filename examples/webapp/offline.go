@@ -52,6 +52,7 @@ type offlineWorld struct {
 
 	tenants []fake.Tenant
 	people  map[string]fake.TestUser // by first name, for the tests and the story
+	meeting chatfake.Meeting         // Fabrikam's weekly sync
 
 	ctx     context.Context // ends at close: the colleagues stop answering
 	cancel  context.CancelFunc
@@ -156,6 +157,7 @@ func (w *offlineWorld) seed() error {
 	check(err)
 
 	meeting := w.graph.AddMeeting(p["Megan"].ObjectID, "Fabrikam weekly sync", p["Adele"].ObjectID, p["Alex"].ObjectID)
+	w.meeting = meeting
 	check(post("Megan", meeting.ChatID, "Agenda: the rollout, then the invoices."))
 
 	dl, err := as("Diego").CreateOneOnOneChat(ctx, p["Lynne"].ObjectID, nil)
