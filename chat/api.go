@@ -67,6 +67,19 @@ type Service interface {
 	// MarkChatUnread marks a chat unread for the signed-in user: the
 	// messages after opts.LastReadAt, or the last one.
 	MarkChatUnread(ctx context.Context, chatID string, opts *MarkChatUnreadOptions) (MarkChatUnreadResponse, error)
+	// RenameChat sets the topic of a group chat.
+	RenameChat(ctx context.Context, chatID, topic string, opts *RenameChatOptions) (RenameChatResponse, error)
+	// HideChat hides a chat for the signed-in user, until UnhideChat or a
+	// new message.
+	HideChat(ctx context.Context, chatID string, opts *HideChatOptions) (HideChatResponse, error)
+	// UnhideChat shows a hidden chat again for the signed-in user.
+	UnhideChat(ctx context.Context, chatID string, opts *UnhideChatOptions) (UnhideChatResponse, error)
+	// PinMessage pins a message of a chat.
+	PinMessage(ctx context.Context, chatID, messageID string, opts *PinMessageOptions) (PinMessageResponse, error)
+	// UnpinMessage unpins a pinned message (PinnedMessage.ID).
+	UnpinMessage(ctx context.Context, chatID, pinnedMessageID string, opts *UnpinMessageOptions) (UnpinMessageResponse, error)
+	// ListPinnedMessages lists a chat's pinned messages.
+	ListPinnedMessages(ctx context.Context, chatID string, opts *ListPinnedMessagesOptions) (ListPinnedMessagesResponse, error)
 
 	// GetOnlineMeetingByJoinURL finds an online meeting the signed-in user
 	// organizes by its join link, and with it the meeting's chat id. A

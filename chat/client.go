@@ -40,8 +40,12 @@ import (
 //   - CreateOneOnOneChat, CreateGroupChat: Chat.Create (or Chat.ReadWrite),
 //     and User.Read to learn the signed-in user's id;
 //   - AddMember, RemoveMember: ChatMember.ReadWrite;
-//   - MarkChatRead, MarkChatUnread: Chat.ReadWrite, and User.Read unless
-//     ClientOptions.UserID is set (the request names the user);
+//   - MarkChatRead, MarkChatUnread, HideChat, UnhideChat: Chat.ReadWrite,
+//     and User.Read unless ClientOptions.UserID is set (the request names
+//     the user);
+//   - RenameChat, UnpinMessage: Chat.ReadWrite;
+//   - PinMessage: ChatMessage.Send (or Chat.ReadWrite);
+//   - ListPinnedMessages: Chat.Read (or Chat.ReadWrite);
 //   - SendMessage: ChatMessage.Send (or Chat.ReadWrite);
 //   - ListMessages, GetMessage: Chat.Read (or Chat.ReadWrite);
 //   - EditMessage: Chat.ReadWrite;

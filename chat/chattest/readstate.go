@@ -125,6 +125,31 @@ func testManagementPermissions(t *testing.T, env Env) {
 	writer := env.WithScopes(env.Alice, "Chat.ReadWrite", "User.Read")
 	must(writer.MarkChatRead(c, ch.ID, nil))(t)
 	must(writer.MarkChatUnread(c, ch.ID, nil))(t)
+
+	// chat-patch, chat-hideforuser, chat-unhideforuser,
+	// chat-delete-pinnedmessages: Chat.ReadWrite alone;
+	// chat-list-pinnedmessages: Chat.Read or Chat.ReadWrite;
+	// chat-post-pinnedmessages: ChatMessage.Send or Chat.ReadWrite.
+	_, err = reader.RenameChat(c, ch.ID, "renamed", nil)
+	forbidden("RenameChat with Chat.Read", err, "Chat.ReadWrite")
+	_, err = reader.HideChat(c, ch.ID, nil)
+	forbidden("HideChat with Chat.Read", err, "Chat.ReadWrite")
+	_, err = reader.UnhideChat(c, ch.ID, nil)
+	forbidden("UnhideChat with Chat.Read", err, "Chat.ReadWrite")
+	msg := must(env.Bob.Service.SendMessage(c, ch.ID, chat.TextMessage("pin me"), nil))(t).Message
+	_, err = reader.PinMessage(c, ch.ID, msg.ID, nil)
+	forbidden("PinMessage with Chat.Read", err, "ChatMessage.Send")
+	sender := env.WithScopes(env.Alice, "ChatMessage.Send")
+	pinned := must(sender.PinMessage(c, ch.ID, msg.ID, nil))(t).PinnedMessage
+	_, err = sender.ListPinnedMessages(c, ch.ID, nil)
+	forbidden("ListPinnedMessages with ChatMessage.Send", err, "Chat.Read")
+	_, err = sender.UnpinMessage(c, ch.ID, pinned.ID, nil)
+	forbidden("UnpinMessage with ChatMessage.Send", err, "Chat.ReadWrite")
+	must(reader.ListPinnedMessages(c, ch.ID, nil))(t)
+	must(writer.RenameChat(c, ch.ID, "renamed", nil))(t)
+	must(writer.HideChat(c, ch.ID, nil))(t)
+	must(writer.UnhideChat(c, ch.ID, nil))(t)
+	must(writer.UnpinMessage(c, ch.ID, pinned.ID, nil))(t)
 }
 
 // testTeamsChatList: the chat list as Teams shows it (chat.TeamsChatList):

@@ -160,6 +160,7 @@ var cases = []testCase{
 	{name: "CanceledContext", run: testCanceled},
 	{name: "ReadState", needsClock: true, run: testReadState},
 	{name: "TeamsChatList", needsClock: true, run: testTeamsChatList},
+	{name: "ChatManagement", run: testChatManagement},
 	{name: "ManagementPermissions", needsScopes: true, run: testManagementPermissions},
 }
 

@@ -45,6 +45,9 @@ var graphAudiences = map[string]bool{
 //	                                          $orderby=lastMessagePreview/createdDateTime desc
 //	POST /v1.0/chats                          one-on-one (existing returned) or group
 //	GET  /v1.0/chats/{id}                     $expand=members
+//	PATCH /v1.0/chats/{id}                    the topic of a group chat
+//	POST /v1.0/chats/{id}/hideForUser|unhideForUser   the signed-in user only
+//	GET|POST /v1.0/chats/{id}/pinnedMessages ($expand=message), DELETE …/pinnedMessages/{pinId}
 //	GET|POST /v1.0/chats/{id}/members, GET|DELETE …/members/{membershipId}
 //	POST /v1.0/chats/{id}/markChatReadForUser|markChatUnreadForUser   the signed-in user only
 //	GET|POST /v1.0/chats/{id}/messages        $top ≤ 50, $orderby …desc, $filter (see below)

@@ -44,6 +44,9 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/v1.0/me/onlineMeetings/createOrGet", "", `{"externalId":"e","endDateTime":"2026-04-02T09:00:00Z"}`, true)
 	f.Add("GET", "/v1.0/me/onlineMeetings/"+sd.Meeting.ID+"/attendanceReports/x", "$expand=attendanceRecords", "", true)
 	f.Add("DELETE", "/v1.0/me/onlineMeetings/"+sd.Meeting.ID, "", "", true)
+	f.Add("PATCH", chatPath, "", `{"topic":"Q3: plans"}`, true)
+	f.Add("POST", chatPath+"/pinnedMessages", "", `{"message@odata.bind":"https://graph.microsoft.com/v1.0/chats/`+sd.Meeting.ChatID+`/messages/1"}`, true)
+	f.Add("GET", chatPath+"/pinnedMessages", "$expand=message", "", true)
 	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
 	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {

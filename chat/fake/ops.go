@@ -531,6 +531,7 @@ func (s *Service) sendMessage(userID, chatID string, msg chat.NewMessage) (chat.
 	}
 	st.m.ChatID = chatID
 	c.msgs.add(st)
+	c.showAll() // a hidden chat shows again (manage.go)
 	s.notify.chatMessageLocked(c, st, gw.ChangeCreated)
 	return st.view(), nil
 }

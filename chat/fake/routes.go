@@ -50,6 +50,15 @@ var routes = []route{
 	{method: http.MethodGet, path: "/me/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, query: queryExpand, serve: hGetChat},
 	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, self: true, query: queryExpand, serve: hGetChat},
 	{method: http.MethodGet, path: "/chats/{chat-id}", op: OpGetChat, scopes: scopesReadChats, query: queryExpand, serve: hGetChat},
+	// chat-patch
+	{method: http.MethodPatch, path: "/chats/{chat-id}", op: OpRenameChat, scopes: scopesRenameChat, serve: hRenameChat},
+	// chat-hideforuser, chat-unhideforuser
+	{method: http.MethodPost, path: "/chats/{chat-id}/hideForUser", op: OpHideChat, scopes: scopesChatUserAction, serve: hHideChat},
+	{method: http.MethodPost, path: "/chats/{chat-id}/unhideForUser", op: OpUnhideChat, scopes: scopesChatUserAction, serve: hUnhideChat},
+	// chat-list-pinnedmessages, chat-post-pinnedmessages, chat-delete-pinnedmessages
+	{method: http.MethodGet, path: "/chats/{chat-id}/pinnedMessages", op: OpListPinnedMessages, scopes: scopesListPinned, query: queryExpand, serve: hListPinned},
+	{method: http.MethodPost, path: "/chats/{chat-id}/pinnedMessages", op: OpPinMessage, scopes: scopesPinMessage, serve: hPinMessage},
+	{method: http.MethodDelete, path: "/chats/{chat-id}/pinnedMessages/{pinned-id}", op: OpUnpinMessage, scopes: scopesUnpinMessage, serve: hUnpinMessage},
 	// chat-list-members
 	{method: http.MethodGet, path: "/chats/{chat-id}/members", op: OpListMembers, scopes: scopesReadMembers, serve: hListMembers},
 	{method: http.MethodGet, path: "/users/{user-id}/chats/{chat-id}/members", op: OpListMembers, scopes: scopesReadMembers, self: true, serve: hListMembers},

@@ -156,6 +156,7 @@ type chatState struct {
 	seq     int64
 	members []*memberState
 	msgs    *msgList
+	pins    []pin // pinned messages, oldest first (manage.go)
 }
 
 type memberState struct {

@@ -45,7 +45,9 @@ var ops = map[string][]string{
 		chatfake.OpReplyToChannelMessage, chatfake.OpListReplies, chatfake.OpCreateSubscription,
 		chatfake.OpListSubscriptions, chatfake.OpGetSubscription, chatfake.OpUpdateSubscription,
 		chatfake.OpDeleteSubscription,
-		chatfake.OpMarkChatRead, chatfake.OpMarkChatUnread},
+		chatfake.OpMarkChatRead, chatfake.OpMarkChatUnread,
+		chatfake.OpRenameChat, chatfake.OpHideChat, chatfake.OpUnhideChat, chatfake.OpPinMessage, chatfake.OpUnpinMessage,
+		chatfake.OpListPinnedMessages},
 }
 
 // faulty is what the three fakes share for faults and the request log.

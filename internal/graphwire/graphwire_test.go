@@ -243,3 +243,23 @@ func TestDecodeNotifications(t *testing.T) {
 		assert.ErrorIs(t, err, ErrNotificationBody, "%q", bad)
 	}
 }
+
+func TestChatMessageBind(t *testing.T) {
+	const chatID, msgID = "19:2da4c29f6d7041eca70b638b43d45437@thread.v2", "1616964509832"
+	bind := ChatMessageBind("https://graph.microsoft.com/v1.0/", chatID, msgID)
+	if bind != "https://graph.microsoft.com/v1.0/chats/"+chatID+"/messages/"+msgID {
+		t.Errorf("ChatMessageBind = %q", bind)
+	}
+	for _, b := range []string{bind, "https://graph.microsoft.us/beta/chats/19%3A2da4c29f6d7041eca70b638b43d45437%40thread.v2/messages/1616964509832"} {
+		c, m, ok := ChatMessageFromBind(b)
+		if !ok || c != chatID || m != msgID {
+			t.Errorf("ChatMessageFromBind(%q) = %q, %q, %v", b, c, m, ok)
+		}
+	}
+	for _, b := range []string{"", "https://graph.microsoft.com/v1.0/chats/x", "https://graph.microsoft.com/v1.0/chats//messages/1",
+		"https://graph.microsoft.com/v1.0/chats/x/messages/1/replies/2", "https://graph.microsoft.com/v1.0/chats/x/messages/%zz"} {
+		if _, _, ok := ChatMessageFromBind(b); ok {
+			t.Errorf("ChatMessageFromBind(%q) accepted", b)
+		}
+	}
+}
