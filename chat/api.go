@@ -139,6 +139,10 @@ type Service interface {
 	ListMessagesPage(ctx context.Context, chatID string, opts *ListMessagesOptions) (ListMessagesPageResponse, error)
 	// GetMessage reads one message of a chat.
 	GetMessage(ctx context.Context, chatID, messageID string, opts *GetMessageOptions) (GetMessageResponse, error)
+	// GetHostedContent downloads a hosted content of a chat message (an
+	// inline image; HostedContentIDs finds them in a body) as a stream with
+	// its media type, bounded by opts.MaxBytes. Close the Content.
+	GetHostedContent(ctx context.Context, chatID, messageID, hostedContentID string, opts *GetHostedContentOptions) (GetHostedContentResponse, error)
 	// EditMessage replaces the body (and mentions) of a message the signed-in
 	// user sent.
 	EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (EditMessageResponse, error)

@@ -120,7 +120,9 @@ func TestNewMessageValidate(t *testing.T) {
 			m.Importance = chat.ImportanceUrgent
 			return m
 		}(),
-		{Body: chat.Body{ContentType: chat.ContentHTML, Content: `<attachment id="a"></attachment>`}, Attachments: []chat.Attachment{{ID: "a", ContentType: "reference"}}},
+		{Body: chat.Body{ContentType: chat.ContentHTML, Content: `<attachment id="a"></attachment>`}, Attachments: []chat.Attachment{chat.FileAttachment("a", "https://contoso.sharepoint.com/sites/t/Shared%20Documents/f.docx", "f.docx")}},
+		{Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("c") + chat.AttachmentTag("q")},
+			Attachments: []chat.Attachment{chat.CardAttachment("c", []byte(` {"type":"AdaptiveCard","version":"1.4"}`)), {ID: "q", ContentType: "messageReference", Content: "{}"}}},
 	}
 	for i, m := range ok {
 		assert.NoError(t, m.Validate(), "case %d", i)
@@ -147,6 +149,14 @@ func TestNewMessageValidate(t *testing.T) {
 		"attachment no id":  {Body: chat.Body{Content: "x"}, Attachments: []chat.Attachment{{ContentType: "reference"}}},
 		"attachment twice":  {Body: chat.Body{Content: "x"}, Attachments: []chat.Attachment{{ID: "a", ContentType: "r"}, {ID: "a", ContentType: "r"}}},
 		"attachment notype": {Body: chat.Body{Content: "x"}, Attachments: []chat.Attachment{{ID: "a"}}},
+		"file in text":      {Body: chat.Body{Content: chat.AttachmentTag("a")}, Attachments: []chat.Attachment{chat.FileAttachment("a", "https://x.example/f", "")}},
+		"file not placed":   {Body: chat.Body{ContentType: chat.ContentHTML, Content: "x"}, Attachments: []chat.Attachment{chat.FileAttachment("a", "https://x.example/f", "")}},
+		"file no url":       {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("a")}, Attachments: []chat.Attachment{chat.FileAttachment("a", "", "f")}},
+		"file http url":     {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("a")}, Attachments: []chat.Attachment{chat.FileAttachment("a", "http://x.example/f", "f")}},
+		"file with content": {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("a")}, Attachments: []chat.Attachment{{ID: "a", ContentType: chat.AttachmentReference, ContentURL: "https://x.example/f", Content: "{}"}}},
+		"card not json":     {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("c")}, Attachments: []chat.Attachment{chat.CardAttachment("c", []byte("{"))}},
+		"card an array":     {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("c")}, Attachments: []chat.Attachment{chat.CardAttachment("c", []byte("[]"))}},
+		"card with url":     {Body: chat.Body{ContentType: chat.ContentHTML, Content: chat.AttachmentTag("c")}, Attachments: []chat.Attachment{{ID: "c", ContentType: chat.AttachmentAdaptiveCard, Content: "{}", ContentURL: "https://x"}}},
 	}
 	for name, m := range bad {
 		err := m.Validate()

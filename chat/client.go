@@ -47,7 +47,8 @@ import (
 //   - PinMessage: ChatMessage.Send (or Chat.ReadWrite);
 //   - ListPinnedMessages: Chat.Read (or Chat.ReadWrite);
 //   - SendMessage: ChatMessage.Send (or Chat.ReadWrite);
-//   - ListMessages, GetMessage: Chat.Read (or Chat.ReadWrite);
+//   - ListMessages, GetMessage, GetHostedContent: Chat.Read (or
+//     Chat.ReadWrite);
 //   - EditMessage: Chat.ReadWrite;
 //   - SoftDeleteMessage, UndoSoftDeleteMessage: Chat.ReadWrite, and
 //     User.Read unless ClientOptions.UserID is set (their path names the

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -202,7 +203,12 @@ type graphRetryPolicy struct {
 func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
 	method := retryMethod(req.Raw())
-	if p.rules.tryTimeout == 0 && method == http.MethodGet {
+	streaming := req.OperationValue(&streamedBody{})
+	if streaming {
+		// A download (GetHostedContent): its body goes to the caller
+		// unread, however large; it is never read into memory here.
+		runtime.SkipBodyDownload(req)
+	} else if p.rules.tryTimeout == 0 && method == http.MethodGet {
 		// Reads (GETs, and the POSTs that only read): the client decodes
 		// the body from the stream; without a per-try timeout there is no
 		// try context to end once the body is read, so azcore's body
@@ -219,9 +225,16 @@ func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 			tryCtx, cancel = context.WithTimeout(ctx, p.rules.tryTimeout)
 		}
 		resp, err := req.Clone(tryCtx).Next()
-		// The body download policy below has read the whole body, so the
-		// try's context can end here.
-		cancel()
+		if streaming && resp != nil {
+			// The body is read after this try (by the caller, or drained
+			// below): the try's context (its TryTimeout) ends when the
+			// body is closed.
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		} else {
+			// The body download policy below has read the whole body, so
+			// the try's context can end here.
+			cancel()
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			if resp != nil {
 				runtime.Drain(resp)
@@ -248,6 +261,22 @@ func (p *graphRetryPolicy) Do(req *policy.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// streamedBody marks a request whose answer's body the caller reads as a
+// stream (policy.Request.SetOperationValue).
+type streamedBody struct{}
+
+// cancelOnClose ends a try's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // sleep waits for d on clock, or until ctx is done.

@@ -513,7 +513,9 @@ const MaxMessageBytes = 28 * 1024
 // empty or oversized body, an unknown content type or importance, mentions
 // or hosted contents in a text body, mentions without a user or whose
 // <at id="…"> tag is missing from the body, hosted contents without data or
-// not referenced from the body, duplicate ids, text that is not valid UTF-8
+// not referenced from the body, attachments not placed in an HTML body with
+// AttachmentTag, a file reference without an https URL, a card whose
+// content is not a JSON object, duplicate ids, text that is not valid UTF-8
 // (JSON would send U+FFFD in its place, not what was given). Service
 // implementations call it before sending anything.
 func (m NewMessage) Validate() error {
@@ -609,6 +611,9 @@ func (m NewMessage) Validate() error {
 		if f := notUTF8("ContentType", a.ContentType, "ContentURL", a.ContentURL, "Content", a.Content,
 			"Name", a.Name, "ThumbnailURL", a.ThumbnailURL, "TeamsAppID", a.TeamsAppID); f != "" {
 			return bad(arg+"."+f, "is not valid utf-8")
+		}
+		if err := checkAttachment(arg, a, m.Body); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -141,6 +141,7 @@ var cases = []testCase{
 	{name: "ListChatsByLastMessage", needsClock: true, run: testChatsByLastMessage},
 	{name: "SendAndGetMessage", run: testSendAndGet},
 	{name: "MentionsAndInlineImages", run: testMentionsAndImages},
+	{name: "FilesAndImages", run: testFilesAndImages},
 	{name: "ListMessagesNewestFirst", run: testListMessages},
 	{name: "ListMessagesDateFilters", needsClock: true, run: testListMessagesSince},
 	{name: "EditMessage", run: testEdit},

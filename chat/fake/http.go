@@ -330,6 +330,7 @@ func (c *reqCtx) write(w http.ResponseWriter, res result) {
 	switch {
 	case res.raw != nil:
 		h.Set("Content-Type", res.rawTyp)
+		h.Set("Content-Length", strconv.Itoa(len(res.raw)))
 		w.WriteHeader(res.status)
 		_, _ = w.Write(res.raw)
 	case res.graph != nil:
