@@ -157,11 +157,14 @@ type NotificationHandler struct {
 	buffer  int
 	maxWait time.Duration
 
-	mu      sync.Mutex // orders sends and Close
-	closed  bool
-	out     chan Notification
-	pending []Notification // accepted, not yet on out: the tail of a delivery larger than out
-	pumping bool           // a pump goroutine puts pending on out
+	mu       sync.Mutex // orders sends and Close
+	closed   bool
+	out      chan Notification
+	pending  []Notification // accepted, not yet on out: the tail of a delivery larger than out
+	pumpDone chan struct{}  // non-nil while a pump goroutine puts pending on out; closed when it returns
+	abort    chan struct{}  // closed by Close (or a Shutdown whose context ended): the pump drops pending
+	aborted  bool
+	dropped  int // notifications the pump dropped on abort, not yet reported
 }
 
 // NewNotificationHandler returns a handler for the subscriptions whose
@@ -196,27 +199,119 @@ func NewNotificationHandler(clientStates ClientStateChecker, opts *NotificationH
 		h.maxWait = 0
 	}
 	h.out = make(chan Notification, h.buffer)
+	h.abort = make(chan struct{})
 	return h, nil
 }
 
 // Notifications returns the channel on which checked notifications arrive,
-// in the order of their deliveries. It is closed by Close.
+// in the order of their deliveries. It is closed by Close and Shutdown.
 func (h *NotificationHandler) Notifications() <-chan Notification { return h.out }
 
-// Close stops accepting notifications (later deliveries get 503). What was
-// accepted can still be read: the Notifications channel is closed after the
-// last accepted notification is on it. Read the channel to its end after
-// Close (a delivery larger than Buffer is handed over as it is read).
-func (h *NotificationHandler) Close() {
+// Shutdown stops accepting notifications (later deliveries get 503, and
+// Graph sends them again) and waits until every accepted notification is
+// on the Notifications channel, which it then closes: what was accepted
+// can still be read from it. A delivery larger than Buffer is handed over
+// only as the channel is read, so read it meanwhile, from another
+// goroutine. If ctx ends first, Shutdown drops the notifications not yet
+// on the channel and returns a *ShutdownError that counts them and wraps
+// ctx's error; when nothing was left to drop it returns nil, whether or
+// not ctx had ended. Either way no goroutine of the handler is left.
+func (h *NotificationHandler) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !h.closed {
-		h.closed = true
-		if !h.pumping {
-			close(h.out)
-		}
+	h.stopLocked()
+	done := h.pumpDone
+	h.mu.Unlock()
+	if done == nil {
+		return h.takeDropped(nil)
+	}
+	select {
+	case <-done:
+		return h.takeDropped(nil)
+	case <-ctx.Done():
+		h.abortPump()
+		return h.takeDropped(ctx.Err())
 	}
 }
+
+// Close stops accepting notifications (later deliveries get 503, and Graph
+// sends them again) and closes the Notifications channel, on which the
+// notifications already there can still be read. Accepted notifications
+// not yet on the channel (the part of a delivery larger than Buffer that
+// did not fit) are dropped: Close returns a *ShutdownError counting them,
+// or nil when there were none; calling it again returns nil. Use Shutdown
+// to hand them over first. No goroutine of the handler is left when Close
+// returns, whether or not anybody reads the channel.
+func (h *NotificationHandler) Close() error {
+	h.mu.Lock()
+	h.stopLocked()
+	h.mu.Unlock()
+	h.abortPump()
+	return h.takeDropped(nil)
+}
+
+// stopLocked refuses later deliveries and, when no pump runs, closes out
+// (otherwise the pump closes it when it ends). h.mu is held.
+func (h *NotificationHandler) stopLocked() {
+	if h.closed {
+		return
+	}
+	h.closed = true
+	if h.pumpDone == nil {
+		close(h.out)
+	}
+}
+
+// abortPump makes the pump, if one runs, drop what it has not handed over
+// and waits for it to return. Only called once the handler is stopped, so
+// no pump starts afterwards.
+func (h *NotificationHandler) abortPump() {
+	h.mu.Lock()
+	if !h.aborted {
+		h.aborted = true
+		close(h.abort)
+	}
+	done := h.pumpDone
+	h.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+// takeDropped returns a *ShutdownError counting the notifications dropped
+// since the last call (wrapping err), or nil when there were none.
+func (h *NotificationHandler) takeDropped(err error) error {
+	h.mu.Lock()
+	n := h.dropped
+	h.dropped = 0
+	h.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	return &ShutdownError{Dropped: n, Err: err}
+}
+
+// ShutdownError is the error of a NotificationHandler's Close or Shutdown
+// that dropped accepted notifications: Graph was answered 202 for them and
+// does not send them again.
+type ShutdownError struct {
+	// Dropped is the number of notifications dropped.
+	Dropped int
+	// Err is why Shutdown stopped waiting: its context's error. It is nil
+	// for Close.
+	Err error
+}
+
+// Error implements error.
+func (e *ShutdownError) Error() string {
+	s := "chat: notification handler closed with " + strconv.Itoa(e.Dropped) + " accepted notifications not delivered"
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns Err.
+func (e *ShutdownError) Unwrap() error { return e.Err }
 
 // ServeHTTP implements http.Handler.
 func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -344,9 +439,9 @@ func (h *NotificationHandler) admitLocked(ns []Notification) {
 		case h.out <- n: // never blocks: only the pump sends besides, and only while pending is not empty
 		default:
 			h.pending = append(h.pending, ns[i:]...)
-			if !h.pumping {
-				h.pumping = true
-				go h.pump()
+			if h.pumpDone == nil {
+				h.pumpDone = make(chan struct{})
+				go h.pump(h.pumpDone)
 			}
 			return
 		}
@@ -354,27 +449,44 @@ func (h *NotificationHandler) admitLocked(ns []Notification) {
 }
 
 // pump puts pending on the channel as the channel is read, then ends (and
-// closes the channel if Close was called meanwhile). It exists only while
-// a delivery larger than the buffer is being handed over.
-func (h *NotificationHandler) pump() {
+// closes the channel if the handler was stopped meanwhile). It exists only
+// while a delivery larger than the buffer is being handed over, and ends
+// at once, dropping pending, when abort is closed. done is closed when it
+// returns.
+func (h *NotificationHandler) pump(done chan struct{}) {
+	defer close(done)
 	for {
 		h.mu.Lock()
 		if len(h.pending) == 0 {
-			h.pumping = false
-			h.pending = nil
-			if h.closed {
-				close(h.out)
-			}
+			h.endPumpLocked()
 			h.mu.Unlock()
 			return
 		}
 		n := h.pending[0]
 		h.mu.Unlock()
-		h.out <- n
+		select {
+		case h.out <- n:
+		case <-h.abort:
+			h.mu.Lock()
+			h.dropped += len(h.pending)
+			h.endPumpLocked()
+			h.mu.Unlock()
+			return
+		}
 		h.mu.Lock()
 		h.pending[0] = Notification{}
 		h.pending = h.pending[1:]
 		h.mu.Unlock()
+	}
+}
+
+// endPumpLocked forgets pending and the pump, and closes out if the
+// handler is stopped. h.mu is held.
+func (h *NotificationHandler) endPumpLocked() {
+	h.pending = nil
+	h.pumpDone = nil
+	if h.closed {
+		close(h.out)
 	}
 }
 

@@ -252,16 +252,21 @@ func TestNotificationHandlerOversizedBatch(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(5, 1)).Code)
 	require.Equal(t, seq(5, 1), read(t, h, 1))
 
-	// Accepted, then closed before it is read: still read whole, then the
-	// channel closes.
+	// Accepted, then shut down before it is read: Shutdown waits while it
+	// is read whole, then the channel closes.
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", batch(10, 7)).Code)
-	h.Close()
+	readAll := make(chan []string)
+	go func() {
+		var ids []string
+		for n := range h.Notifications() {
+			ids = append(ids, n.MessageID)
+		}
+		readAll <- ids
+	}()
+	require.NoError(t, h.Shutdown(context.Background()))
 	require.Equal(t, http.StatusServiceUnavailable, post(h, "/hook", "application/json", batch(20, 1)).Code)
-	var ids []string
-	for n := range h.Notifications() {
-		ids = append(ids, n.MessageID)
-	}
-	require.Equal(t, seq(10, 7), ids)
+	require.Equal(t, seq(10, 7), <-readAll)
+	require.NoError(t, h.Close())
 }
 
 // TestNotificationHandlerWaitsForRoom: a delivery that does not fit waits

@@ -344,7 +344,11 @@ func (fs *feeds) stopRun(run *feedRun) {
 			fs.a.cfg.logger.Warn("deleting the chat subscriptions", "err", err)
 		}
 		cancel()
-		run.handler.Close()
+		// Nobody reads the feed's notifications any more: Close drops
+		// those not yet handed over, and says how many.
+		if err := run.handler.Close(); err != nil {
+			fs.a.cfg.logger.Warn("closing the notification handler", "err", err)
+		}
 	}
 }
 
