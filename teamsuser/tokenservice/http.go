@@ -2,6 +2,7 @@ package tokenservice
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
@@ -102,8 +104,6 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request, rq *request) *E
 	if e != nil {
 		return e
 	}
-	ctx := r.Context()
-	appID := s.forwardedAppID
 	if teamsToken != "" {
 		rq.mode = "forwarded"
 		rq.secrets = append(rq.secrets, teamsToken)
@@ -113,30 +113,10 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request, rq *request) *E
 				"forward the Teams user's Entra token (for Teams.ManageCalls and Teams.ManageChats) in \"teamsToken\" or the "+TeamsTokenHeader+" header", nil)
 		}
 		rq.mode = "on-behalf-of"
-		appID = s.appID
-		at, err := s.obo(ctx, caller, callerToken)
-		if at.Token != "" {
-			rq.secrets = append(rq.secrets, at.Token)
-		}
-		if err != nil {
-			return svcErr(http.StatusBadGateway, CodeOnBehalfOfFailed, "the Teams token could not be obtained on behalf of the caller", err)
-		}
-		if at.Token == "" {
-			return svcErr(http.StatusBadGateway, CodeOnBehalfOfFailed, "the on-behalf-of flow returned no token", nil)
-		}
-		teamsToken = at.Token
 	}
-
-	res, err := s.exchanger.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{
-		Token:  teamsToken,
-		AppID:  appID,
-		UserID: caller.ObjectID, // always the authenticated caller
-	}, nil)
-	if res.Token != "" {
-		rq.secrets = append(rq.secrets, res.Token)
-	}
-	if err != nil {
-		return exchangeError(err, rq.mode == "forwarded", s.clock.Now())
+	res, e := s.token(r.Context(), caller, callerToken, teamsToken, rq)
+	if e != nil {
+		return e
 	}
 	body, err := json.Marshal(wireResponse{
 		Token:     res.Token,
@@ -152,6 +132,103 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request, rq *request) *E
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 	return nil
+}
+
+// token returns the caller's ACS token, exchanged from teamsToken (the
+// forwarded one, or, when it is empty, one obtained on behalf of the
+// caller), or, with a shared cache, the one the cache holds for the caller.
+func (s *Service) token(ctx context.Context, caller Caller, callerToken, teamsToken string, rq *request) (identity.AccessToken, *Error) {
+	forwarded := teamsToken != ""
+	appID := s.forwardedAppID
+	if !forwarded {
+		appID = s.appID
+	}
+	if s.shared == nil {
+		if !forwarded {
+			var e *Error
+			if teamsToken, e = s.onBehalfOf(ctx, caller, callerToken, rq); e != nil {
+				return identity.AccessToken{}, e
+			}
+		}
+		res, err := s.exchanger.ExchangeTeamsUserToken(ctx, identity.TeamsUserTokenRequest{
+			Token:  teamsToken,
+			AppID:  appID,
+			UserID: caller.ObjectID, // always the authenticated caller
+		}, nil)
+		if res.Token != "" {
+			rq.secrets = append(rq.secrets, res.Token)
+		}
+		if err != nil {
+			return identity.AccessToken{}, exchangeError(err, forwarded, s.clock.Now())
+		}
+		return res.AccessToken, nil
+	}
+
+	// The shared cache: the request is a credential of the caller on it,
+	// whose Entra token is the request's Teams token. A cached token spares
+	// the exchange (and the on-behalf-of step), so a forwarded token is
+	// checked here as the identity client checks it before an exchange.
+	if forwarded {
+		if _, err := identity.CheckTeamsUserToken(teamsToken, appID, caller.ObjectID, s.clock.Now()); err != nil {
+			return identity.AccessToken{}, exchangeError(err, true, s.clock.Now())
+		}
+	}
+	entra := teamsTokenSource(func(ctx context.Context) (azcore.AccessToken, error) {
+		if forwarded {
+			return azcore.AccessToken{Token: teamsToken}, nil
+		}
+		tok, e := s.onBehalfOf(ctx, caller, callerToken, rq)
+		if e != nil {
+			return azcore.AccessToken{}, e
+		}
+		return azcore.AccessToken{Token: tok}, nil
+	})
+	cred, err := identity.NewTeamsUserCredential(s.exchanger, entra, appID, caller.ObjectID, &identity.TeamsUserCredentialOptions{
+		Clock:         s.clock,
+		SharedCache:   s.shared,
+		SharedCacheID: s.sharedID(appID, caller.ObjectID),
+	})
+	if err != nil {
+		return identity.AccessToken{}, svcErr(http.StatusInternalServerError, CodeExchangeFailed, "the shared token cache is not configured right", err)
+	}
+	tok, err := cred.Token(ctx)
+	// Close waits for the credential's goroutines, the on-behalf-of step
+	// among them, which may have added to rq.secrets.
+	_ = cred.Close()
+	if tok.Token != "" {
+		rq.secrets = append(rq.secrets, tok.Token)
+	}
+	if err != nil {
+		if e := (*Error)(nil); errors.As(err, &e) {
+			return identity.AccessToken{}, e // the on-behalf-of step's answer
+		}
+		return identity.AccessToken{}, exchangeError(err, forwarded, s.clock.Now())
+	}
+	return tok, nil
+}
+
+// teamsTokenSource gives a credential the Teams user's Entra token of one
+// request.
+type teamsTokenSource func(ctx context.Context) (azcore.AccessToken, error)
+
+// GetToken implements azcore.TokenCredential.
+func (f teamsTokenSource) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return f(ctx)
+}
+
+// onBehalfOf obtains the caller's Teams token on behalf of the caller.
+func (s *Service) onBehalfOf(ctx context.Context, caller Caller, callerToken string, rq *request) (string, *Error) {
+	at, err := s.obo(ctx, caller, callerToken)
+	if at.Token != "" {
+		rq.secrets = append(rq.secrets, at.Token)
+	}
+	if err != nil {
+		return "", svcErr(http.StatusBadGateway, CodeOnBehalfOfFailed, "the Teams token could not be obtained on behalf of the caller", err)
+	}
+	if at.Token == "" {
+		return "", svcErr(http.StatusBadGateway, CodeOnBehalfOfFailed, "the on-behalf-of flow returned no token", nil)
+	}
+	return at.Token, nil
 }
 
 // readRequest reads the body (within the limit) and decodes the request.

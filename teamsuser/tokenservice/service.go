@@ -260,6 +260,39 @@ type Options struct {
 
 	// RateLimit limits requests per user.
 	RateLimit RateLimit
+	// SharedCache, if set, keeps the ACS tokens the service hands out, so
+	// that a user's later requests get the token already exchanged instead
+	// of costing another exchange (and, on behalf of the caller, another
+	// on-behalf-of request): one exchange per user per token lifetime. The
+	// replicas of a service that share the cache's store (teamsuser/
+	// redisstore's Tokens) share the tokens, so it holds across the
+	// cluster, whichever replica a request reaches. The cache works as it
+	// does for identity.TeamsUserCredentialOptions.SharedCache (each
+	// request is a credential on it): tokens sealed with the application's
+	// keys, one replica at a time exchanging for a user under the user's
+	// lease, the others waiting for its token, and each replica exchanging
+	// on its own while the store fails. A cached token is handed out while
+	// it is not due for refresh (identity.DefaultRefreshBefore before it
+	// expires); then the request's Teams token is exchanged for a new one.
+	//
+	// The caller is always authenticated first, and a forwarded Teams token
+	// is checked as the identity client checks it before an exchange
+	// (identity.CheckTeamsUserToken: audience, scopes, app, the caller as
+	// its user, times), so it is refused with the same answers as without
+	// the cache; only its signature is left to Communication Services,
+	// which sees it when it is exchanged. Requires SharedCacheID.
+	SharedCache *identity.SharedTokenCache
+	// SharedCacheID names a user's token in SharedCache, from the client id
+	// of the app the Teams token is issued to (ForwardedAppID, or
+	// Config.AppID on behalf of the caller) and the user's object id. It
+	// must give the same id on every replica for one ACS resource, app and
+	// user, and a different one for any other; for example
+	//
+	//	func(appID, userID string) string { return "contoso-acs/" + appID + "/" + userID }
+	//
+	// A TeamsUserCredential whose SharedCacheID is the same id shares the
+	// user's token with the service. It must not return an empty id.
+	SharedCacheID func(appID, userID string) string
 	// CORS, if set, lets browsers of the allowed origins call the service.
 	CORS *CORS
 	// Logger receives one record per request (status, error code, tenant,
@@ -313,6 +346,8 @@ type Service struct {
 	cloud          identity.CloudEnvironment
 	auth           *callerAuth
 	limits         *rateLimits // nil when disabled
+	shared         *identity.SharedTokenCache
+	sharedID       func(appID, userID string) string
 	cors           *corsPolicy
 	log            *slog.Logger
 	clock          identity.Clock
@@ -382,6 +417,12 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	if o.MaxBodyBytes < 0 {
 		return nil, argErr("opts.MaxBodyBytes", "is negative")
 	}
+	switch {
+	case o.SharedCache != nil && o.SharedCacheID == nil:
+		return nil, argErr("opts.SharedCacheID", "is required with a shared cache")
+	case o.SharedCache == nil && o.SharedCacheID != nil:
+		return nil, argErr("opts.SharedCache", "is required with a shared cache id")
+	}
 	clock := o.Clock
 	if clock == nil {
 		clock = identity.SystemClock()
@@ -395,6 +436,8 @@ func New(cfg Config, opts *Options) (*Service, error) {
 		clock:          clock,
 		maxBody:        o.MaxBodyBytes,
 		log:            o.Logger,
+		shared:         o.SharedCache,
+		sharedID:       o.SharedCacheID,
 	}
 	if s.forwardedAppID == "" {
 		s.forwardedAppID = s.appID

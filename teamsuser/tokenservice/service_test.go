@@ -255,11 +255,17 @@ type answer struct {
 
 func (w *world) do(method string, header map[string]string, body string) answer {
 	w.t.Helper()
+	return w.doAt(w.srv, method, header, body)
+}
+
+// doAt is do at another server of the same world (another replica).
+func (w *world) doAt(srv *httptest.Server, method string, header map[string]string, body string) answer {
+	w.t.Helper()
 	var rdr io.Reader
 	if body != "" {
 		rdr = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, w.srv.URL+"/api/token", rdr)
+	req, err := http.NewRequest(method, srv.URL+"/api/token", rdr)
 	require.NoError(w.t, err)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -267,7 +273,7 @@ func (w *world) do(method string, header map[string]string, body string) answer 
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := w.srv.Client().Do(req)
+	resp, err := srv.Client().Do(req)
 	require.NoError(w.t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -1023,6 +1029,8 @@ func TestNewConfigErrors(t *testing.T) {
 		"opts.CORS.AllowedOrigins   ": func(c *settings) {
 			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"app.contoso.com"}}
 		},
+		"opts.SharedCacheID": func(c *settings) { c.SharedCache = sharedCache(t, identity.NewMemoryTokenCacheStore(nil)) },
+		"opts.SharedCache":   func(c *settings) { c.SharedCacheID = func(a, u string) string { return a + "/" + u } },
 		"opts.CORS.MaxAge": func(c *settings) {
 			c.CORS = &tokenservice.CORS{AllowedOrigins: []string{"https://app.contoso.com"}, MaxAge: -1}
 		},
