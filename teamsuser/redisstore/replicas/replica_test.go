@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -38,6 +39,7 @@ import (
 //	RENEWED <token> <subscription>           a renewal written under the leader lease
 //	CHANGE <call> <status>        the tracker's OnChange (see statusLine)
 //	REFUSED <status>              a handler refused a delivery
+//	TOKEN <user> <status>         the token service answered a request
 //	ERROR <text>                  a failure the manager reported
 
 // out prints a replica's events, one whole line at a time.
@@ -110,7 +112,7 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 	mux := http.NewServeMux()
 	mux.Handle("/graph", refusals(h, o))
 	mux.Handle("/callbacks", refusals(cb, o))
-	tokens, err := tokenService(cfg, store)
+	tokens, err := tokenService(cfg, store, o)
 	if err != nil {
 		return err
 	}
@@ -289,10 +291,16 @@ func statusLine(st calling.CallStatus) string {
 
 // tokenService is a replica's token service: callers forward their Teams
 // token, which it exchanges at identity/fake's ACS; the per-user rate
-// limits are on the shared store.
-func tokenService(cfg replicaConfig, store *redisstore.Store) (*tokenservice.Service, error) {
+// limits and the ACS tokens it hands out (sealed with the key every
+// replica has) are on the shared store. It reports each request as a TOKEN
+// event.
+func tokenService(cfg replicaConfig, store *redisstore.Store, o *out) (*tokenservice.Service, error) {
 	client, err := identity.NewClientFromConnectionString(cfg.IdentityConnectionString,
 		&identity.ClientOptions{ClientOptions: azcore.ClientOptions{InsecureAllowCredentialWithHTTP: true}})
+	if err != nil {
+		return nil, err
+	}
+	cache, err := identity.NewSharedTokenCache(store.Tokens(), []identity.TokenKey{{ID: "test-1", Key: cfg.TokenKey}})
 	if err != nil {
 		return nil, err
 	}
@@ -305,8 +313,36 @@ func tokenService(cfg replicaConfig, store *redisstore.Store) (*tokenservice.Ser
 		ForwardedAppID: cfg.ForwardedAppID,
 		AuthorityHost:  cfg.EntraURL,
 		RateLimit:      tokenservice.RateLimit{Store: store.RateLimits(), Burst: tokenBurst, Every: time.Hour},
+		SharedCache:    cache,
+		// Not the credentials' ids: the test counts their exchanges apart.
+		SharedCacheID: func(appID, userID string) string { return "test/tokenservice/" + appID + "/" + userID },
+		Logger:        slog.New(tokenEvents{o}),
 	})
 }
+
+// tokenEvents turns the token service's record of a request into the
+// event TOKEN <user> <status>.
+type tokenEvents struct{ o *out }
+
+func (tokenEvents) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h tokenEvents) Handle(_ context.Context, r slog.Record) error {
+	user, status := "-", "-"
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "user":
+			user = a.Value.String()
+		case "status":
+			status = a.Value.String()
+		}
+		return true
+	})
+	h.o.emit("TOKEN", user, status)
+	return nil
+}
+
+func (h tokenEvents) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h tokenEvents) WithGroup(string) slog.Handler      { return h }
 
 // credentials are a replica's refreshing credentials of the token users,
 // sharing their ACS tokens with the other replicas through Redis, sealed

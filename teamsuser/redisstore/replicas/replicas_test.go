@@ -315,8 +315,11 @@ func (w *prefixWriter) Write(b []byte) (int, error) {
 // one replica (the leader) is killed mid-run, and Redis restarts empty
 // once. It checks: one subscription per resource, every notification
 // accepted (none refused, none lost, none twice), renewals by one leader at
-// a time and by another after the leader died, and the subscriptions found
-// again after Redis lost them.
+// a time and by another after the leader died, the subscriptions found
+// again after Redis lost them, each tracker change reported once, the token
+// service's rate limit and the ACS tokens shared (one exchange per user,
+// whichever replicas answer), and one exchange per user for the
+// credentials.
 func TestReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts redis-server and three replica processes")
@@ -495,8 +498,24 @@ func TestReplicas(t *testing.T) {
 		require.Equal(t, map[int]int{http.StatusOK: tokenBurst, http.StatusTooManyRequests: 2 * tokenBurst}, answers,
 			"%s: the burst is the limit, not replicas × the limit", u.DisplayName)
 	}
+	// The replicas share the ACS tokens they hand out: each user's answers
+	// came from several replicas, and cost one exchange.
+	evs, _ = c.snapshot()
+	servedBy := map[string]map[string]bool{} // user -> replicas that answered 200
+	for _, e := range evs {
+		if e.kind == "TOKEN" && e.fields[1] == strconv.Itoa(http.StatusOK) {
+			if servedBy[e.fields[0]] == nil {
+				servedBy[e.fields[0]] = map[string]bool{}
+			}
+			servedBy[e.fields[0]][e.replica] = true
+		}
+	}
+	for _, u := range tokenUsers {
+		t.Logf("the token service: %s answered by %d replicas", u.DisplayName, len(servedBy[u.ObjectID]))
+		require.Greater(t, len(servedBy[u.ObjectID]), 1, "%s's requests went round the replicas", u.DisplayName)
+	}
 	exchanges, _ := acsIdentity.CountRequests(identityfake.OpExchangeTeamsUserToken)
-	t.Logf("the token service: %d exchanges for %d users", exchanges, len(tokenUsers))
+	require.Equal(t, len(tokenUsers), exchanges, "the token service: one exchange per user across the replicas")
 
 	// Refreshing credentials: each replica has one per user, sharing the
 	// users' ACS tokens through Redis. Every replica asks for every user's
