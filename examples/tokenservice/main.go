@@ -173,6 +173,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 	if err != nil {
 		return err
 	}
+	defer svc.Close() // after the server has stopped: ends a key fetch in flight
 	srv := newServer(addr, svc, nil)
 	ln, err := srv.Listen()
 	if err != nil {
@@ -282,6 +283,7 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 	if err != nil {
 		return err
 	}
+	defer svc.Close() // after the server has stopped: ends a key fetch in flight
 	if addr == "" {
 		addr = os.Getenv("TOKENSERVICE_ADDR")
 	}

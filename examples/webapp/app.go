@@ -108,10 +108,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	users, err := teamsuser.NewUsers(teamsuser.Config{AppID: cfg.clientID, Exchanger: cfg.exchanger}, cfg.newCredential,
 		&teamsuser.UsersOptions{UserOptions: teamsuser.UserOptions{Calling: cfg.calling, Chat: cfg.chatOptions}})
 	if err != nil {
+		_ = tokens.Close()
 		return nil, err
 	}
 	sub, err := fs.Sub(webFS, "web")
 	if err != nil {
+		_ = tokens.Close()
 		return nil, err
 	}
 	ctx, stop := context.WithCancel(ctx)
@@ -124,17 +126,20 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if a.calls, err = newCallDesk(a); err != nil {
 		stop()
 		users.Close()
+		_ = tokens.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// close stops the live feeds and the call desk and drops the users.
+// close stops the live feeds and the call desk, drops the users and
+// closes the token service.
 func (a *app) close() {
 	a.stop()
 	a.feeds.close()
 	a.calls.close()
 	_ = a.users.Close()
+	_ = a.tokens.Close()
 }
 
 // scopeName is the name of a scope URI ("access_as_user" of

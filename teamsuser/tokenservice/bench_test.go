@@ -91,5 +91,6 @@ func BenchmarkService(b *testing.B) {
 				}
 			}
 		})
+		_ = svc.Close()
 	}
 }

@@ -53,6 +53,7 @@ func ExampleService() {
 	if err != nil {
 		panic(err)
 	}
+	defer svc.Close()
 	mux := http.NewServeMux()
 	mux.Handle("/api/token", svc)
 	srv := httptest.NewServer(mux)

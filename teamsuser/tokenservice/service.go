@@ -511,6 +511,7 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	if !o.RateLimit.Disabled {
 		rl := o.RateLimit
 		if rl.Burst < 0 || rl.Every < 0 || rl.MaxUsers < 0 {
+			provider.Close()
 			return nil, argErr("opts.RateLimit", "has a negative field")
 		}
 		s.limits = newRateLimits(rl)
@@ -518,11 +519,25 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	if o.CORS != nil {
 		p, err := newCORSPolicy(*o.CORS)
 		if err != nil {
+			provider.Close()
 			return nil, err
 		}
 		s.cors = p
 	}
 	return s, nil
+}
+
+// Close releases what the Service holds: it ends a fetch of the identity
+// provider's signing keys in flight (which goes on in the Service's own
+// goroutine when the request that needed it has given up) and waits for
+// it, and stops further fetches. It does not stop an HTTP server serving
+// the Service: shut that down first. Afterwards, callers whose token is
+// signed with a key already fetched are still authenticated; others are
+// answered 503 (CodeAuthorityUnavailable). Close may be called more than
+// once, from several goroutines; it always returns nil.
+func (s *Service) Close() error {
+	s.auth.provider.Close()
+	return nil
 }
 
 // Caller is the authenticated caller of a Service: the claims of the

@@ -204,8 +204,13 @@ func (w *world) restart(mod func(*settings)) {
 		mod(&cfg)
 	}
 	var err error
+	if w.svc != nil {
+		require.NoError(w.t, w.svc.Close())
+	}
 	w.svc, err = tokenservice.New(cfg.Config, &cfg.Options)
 	require.NoError(w.t, err)
+	svc := w.svc
+	w.t.Cleanup(func() { _ = svc.Close() })
 	if w.srv != nil {
 		w.srv.Close()
 	}
@@ -834,6 +839,7 @@ func TestTokenServiceUpstreamFailures(t *testing.T) {
 		}),
 	})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/", nil)
 	req.Header.Set("Authorization", "Bearer "+w3.callerToken(w3.adele))
@@ -953,6 +959,7 @@ func TestTokenServiceStaticKeys(t *testing.T) {
 		Clock:          ww.clock,
 	})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
 	v1, _, err := ww.entra.TeamsUserToken(ww.alex, spaAppID, fake.WithAudience(apiAppIDURI), fake.WithScopes(apiScope))
 	require.NoError(t, err)
 	for _, tok := range []string{ww.callerToken(ww.adele), v1} {
@@ -1001,8 +1008,9 @@ func TestNewConfigErrors(t *testing.T) {
 			Tenants: []string{"72f988bf-86f1-41af-91ab-2d7cd011db47"},
 		}}
 	}
-	_, err := tokenservice.New(ok().Config, nil)
+	svc, err := tokenservice.New(ok().Config, nil)
 	require.NoError(t, err, "nil options are every default")
+	require.NoError(t, svc.Close())
 	cases := map[string]func(*settings){
 		"cfg.Exchanger":            func(c *settings) { c.Exchanger = nil },
 		"cfg.AppID":                func(c *settings) { c.AppID = "contoso" },
@@ -1159,6 +1167,7 @@ func TestTokenServiceNationalCloudIssuers(t *testing.T) {
 		cfg.AuthorityHost, cfg.HTTPClient = national.URL, national.Client()
 		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = svc.Close() })
 		check(tc.host, svc, tc.accepted, tc.refused)
 	}
 	// With static keys the issuers are those of the users' cloud: GCC High
@@ -1176,6 +1185,7 @@ func TestTokenServiceNationalCloudIssuers(t *testing.T) {
 		cfg.Cloud = tc.cloud
 		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = svc.Close() })
 		check(string(tc.cloud), svc, tc.accepted, tc.refused)
 	}
 }
@@ -1201,6 +1211,7 @@ func TestTokenServiceAuthorityOfTheCloud(t *testing.T) {
 		})}
 		svc, err := tokenservice.New(cfg.Config, &cfg.Options)
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = svc.Close() })
 		req := httptest.NewRequest(http.MethodPost, "/", nil)
 		req.Header.Set("Authorization", "Bearer "+w.callerToken(w.adele))
 		_, err = svc.Authenticate(req)

@@ -116,6 +116,7 @@ func runReplica(ctx context.Context, cfg replicaConfig, o *out) error {
 	if err != nil {
 		return err
 	}
+	defer tokens.Close() // after the server has stopped (the deferred stop below runs first)
 	mux.Handle("/api/token", tokens)
 	creds, err := credentials(cfg, store)
 	if err != nil {
