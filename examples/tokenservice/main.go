@@ -27,11 +27,18 @@
 //	TOKENSERVICE_ALLOWED_ORIGINS   optional: comma-separated origins of browser clients
 //	TOKENSERVICE_ADDR              listen address (default "127.0.0.1:8080"; -addr wins)
 //
-// With -redis host:port the replicas of the service share its per-user rate
-// limits on that Redis (teamsuser/redisstore), so a user's burst is the
-// limit, not replicas × limit; REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS and
-// REDIS_PREFIX come from the environment (see the README's "Running many
-// replicas"). Without it each replica keeps its own.
+// With -redis host:port the replicas of the service share on that Redis
+// (teamsuser/redisstore) its per-user rate limits, so a user's burst is the
+// limit, not replicas × limit, and the ACS tokens it hands out, so a user
+// costs one exchange per token lifetime for the cluster, whichever replicas
+// the requests reach (tokenservice.Options.SharedCache). REDIS_PASSWORD,
+// REDIS_USERNAME, REDIS_TLS and REDIS_PREFIX come from the environment, and
+// so does TOKEN_CACHE_KEYS, which -redis requires: the keys that seal the
+// tokens in Redis, id:key pairs with keys of 32 random bytes in base64
+// (openssl rand -base64 32), the same on every replica, the first sealing
+// (see the README's "Running many replicas"). It is a secret, never printed
+// or logged. Without -redis each replica keeps its own buckets and
+// exchanges for each request.
 //
 // It listens on loopback unless -addr (or TOKENSERVICE_ADDR) names another
 // address, and speaks plain HTTP unless -tls-cert and -tls-key name a PEM
@@ -85,13 +92,13 @@ func main() {
 	check := flag.Bool("check", false, "offline: make the sample request, print the answer and exit")
 	tlsCert := flag.String("tls-cert", "", "Azure: PEM certificate chain to serve HTTPS with (with -tls-key)")
 	tlsKey := flag.String("tls-key", "", "Azure: PEM private key of -tls-cert")
-	redisAddr := flag.String("redis", "", "host:port of a Redis the replicas share (REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS, REDIS_PREFIX from the environment)")
+	redisAddr := flag.String("redis", "", "host:port of a Redis the replicas share (REDIS_PASSWORD, REDIS_USERNAME, REDIS_TLS, REDIS_PREFIX and TOKEN_CACHE_KEYS from the environment)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	shared, closeShared, err := sharedState(ctx, *redisAddr)
+	shared, closeShared, err := sharedState(ctx, *redisAddr, os.Getenv)
 	if err == nil {
 		defer closeShared()
 		if os.Getenv("ACS_CONNECTION_STRING") != "" {
@@ -117,20 +124,42 @@ func errorLine(err error) string {
 	return name + err.Error()
 }
 
-// sharedState is what the replicas share: with a Redis address, the rate
-// limits' buckets on it; without, nothing (each replica its own).
-func sharedState(ctx context.Context, redisAddr string) (tokenservice.RateLimit, func(), error) {
-	if redisAddr == "" {
-		return tokenservice.RateLimit{}, func() {}, nil
-	}
-	store, closeStore, err := redisflag.Open(ctx, redisAddr, os.Getenv)
-	if err != nil {
-		return tokenservice.RateLimit{}, nil, err
-	}
-	return tokenservice.RateLimit{Store: store.RateLimits()}, closeStore, nil
+// shared is what the replicas share: with -redis, the rate limits' buckets
+// and the ACS tokens on Redis; without, nothing (each replica its own).
+type shared struct {
+	rateLimit tokenservice.RateLimit
+	tokens    *identity.SharedTokenCache // nil without -redis
 }
 
-func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool, shared tokenservice.RateLimit) error {
+// sharedState connects to the Redis at redisAddr, if any, with the rest of
+// its settings from getenv.
+func sharedState(ctx context.Context, redisAddr string, getenv func(string) string) (shared, func(), error) {
+	if redisAddr == "" {
+		return shared{}, func() {}, nil
+	}
+	store, closeStore, err := redisflag.Open(ctx, redisAddr, getenv)
+	if err != nil {
+		return shared{}, nil, err
+	}
+	tokens, err := redisflag.TokenCache(store, getenv)
+	if err != nil {
+		closeStore()
+		return shared{}, nil, err
+	}
+	return shared{rateLimit: tokenservice.RateLimit{Store: store.RateLimits()}, tokens: tokens}, closeStore, nil
+}
+
+// apply sets the service's options of what the replicas share; the tokens
+// are those of the ACS resource at acsEndpoint.
+func (s shared) apply(o *tokenservice.Options, acsEndpoint string) {
+	o.RateLimit = s.rateLimit
+	if s.tokens != nil {
+		o.SharedCache = s.tokens
+		o.SharedCacheID = func(appID, userID string) string { return acsEndpoint + "/" + appID + "/" + userID }
+	}
+}
+
+func runOffline(ctx context.Context, logger *slog.Logger, addr string, check bool, shared shared) error {
 	// The world: Fabrikam's tenant with a Teams user at a fake Entra ID, and
 	// an ACS resource, both on loopback.
 	entra := fake.NewEntra(nil)
@@ -147,12 +176,7 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		return err
 	}
 
-	svc, err := tokenservice.New(tokenservice.Config{
-		Exchanger: client,
-		AppID:     offlineAPIAppID,
-		Audiences: []string{offlineAPIAppID, "api://contoso-token-service"},
-		Tenants:   []string{fabrikam.ID},
-	}, &tokenservice.Options{
+	opts := &tokenservice.Options{
 		ForwardedAppID: offlineWebAppID,
 		RequiredScopes: []string{offlineScope},
 		// The on-behalf-of step at the fake Entra: the caller's Teams token,
@@ -168,8 +192,14 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 		HTTPClient:    entraSrv.Client(),
 		CORS:          &tokenservice.CORS{AllowedOrigins: []string{"http://localhost:3000"}},
 		Logger:        logger,
-		RateLimit:     shared,
-	})
+	}
+	shared.apply(opts, client.Endpoint())
+	svc, err := tokenservice.New(tokenservice.Config{
+		Exchanger: client,
+		AppID:     offlineAPIAppID,
+		Audiences: []string{offlineAPIAppID, "api://contoso-token-service"},
+		Tenants:   []string{fabrikam.ID},
+	}, opts)
 	if err != nil {
 		return err
 	}
@@ -199,7 +229,14 @@ func runOffline(ctx context.Context, logger *slog.Logger, addr string, check boo
 	fmt.Printf("try:\n  curl -s -X POST -H 'Authorization: Bearer %s' %s\n", callerToken, url)
 
 	if check {
+		// The client asks twice, as a page that is loaded again does.
 		err := sample(ctx, url, callerToken)
+		if err == nil {
+			err = sample(ctx, url, callerToken)
+		}
+		if err == nil {
+			fmt.Printf("check: 2 requests, exchanges with ACS: %d\n", len(acs.Exchanges()))
+		}
 		stop()
 		return errors.Join(err, <-served)
 	}
@@ -247,7 +284,7 @@ func sample(ctx context.Context, url, callerToken string) error {
 	return nil
 }
 
-func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey string, shared tokenservice.RateLimit) error {
+func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey string, shared shared) error {
 	clientID := os.Getenv("TOKENSERVICE_CLIENT_ID")
 	tenants := splitList(os.Getenv("TOKENSERVICE_TENANT_IDS"))
 	if clientID == "" || len(tenants) == 0 {
@@ -269,8 +306,8 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 	opts := &tokenservice.Options{
 		ForwardedAppID: os.Getenv("TOKENSERVICE_FORWARDED_APP_ID"),
 		Logger:         logger,
-		RateLimit:      shared,
 	}
+	shared.apply(opts, client.Endpoint())
 	if secret := os.Getenv("TOKENSERVICE_CLIENT_SECRET"); secret != "" {
 		opts.OnBehalfOf = tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
 			return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, clientID, assertion, secret, nil)
