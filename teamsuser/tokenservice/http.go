@@ -367,7 +367,8 @@ func safeName(name string) string {
 // says whether the client sent the Teams token: then a token the service
 // refuses is the client's fault (4xx), otherwise the service's (502). A
 // throttled exchange passes on the wait ACS asked for, read as the identity
-// client reads it, from now.
+// client reads it, from now, or the wait an identity.ExchangePool's budget
+// asked for.
 func exchangeError(err error, forwarded bool, now time.Time) *Error {
 	var ite *identity.InvalidTokenError
 	if errors.As(err, &ite) {
@@ -381,6 +382,13 @@ func exchangeError(err error, forwarded bool, now time.Time) *Error {
 			return svcErr(http.StatusBadRequest, CodeInvalidTeamsToken, "the Teams token cannot be exchanged: "+teamsTokenProblem(ite.Problem), err)
 		}
 		return svcErr(http.StatusBadGateway, CodeOnBehalfOfFailed, "the token obtained on behalf of the caller cannot be exchanged: "+teamsTokenProblem(ite.Problem), err)
+	}
+	if te := (*identity.ExchangeThrottledError)(nil); errors.As(err, &te) {
+		// An identity.ExchangePool kept the exchange under the resource's
+		// budget: throttled as ACS would have, before asking it.
+		e := svcErr(http.StatusServiceUnavailable, CodeExchangeThrottled, "Communication Services is throttling token exchanges; retry later", err)
+		e.RetryAfter = max(te.RetryAfter, time.Second)
+		return e
 	}
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {

@@ -217,3 +217,23 @@ func (downTokenStore) Put(context.Context, string, uint64, []byte, time.Duration
 }
 func (downTokenStore) Release(context.Context, string, uint64) error { return errDown }
 func (downTokenStore) Wait(context.Context, string) error            { return errDown }
+
+// TestTokenServiceExchangePoolThrottled: behind an identity.ExchangePool
+// whose budget is spent, a request that needs an exchange is answered 503
+// exchange_throttled with the budget's wait, as a 429 of ACS is, while the
+// users whose tokens are cached are still served.
+func TestTokenServiceExchangePoolThrottled(t *testing.T) {
+	w := newWorld(t, nil)
+	pool, err := identity.NewExchangePool([]identity.ExchangeResource{{Name: "acs-1", Exchanger: w.client}},
+		&identity.ExchangePoolOptions{Limit: 1, Window: 30 * time.Second, Clock: w.clock})
+	require.NoError(t, err)
+	reps := w.replicas(2, identity.NewMemoryTokenCacheStore(w.clock), func(c *settings) { c.Exchanger = pool })
+	adele := bearer(w.callerToken(w.adele))
+	w.assertTeamsAnswer(w.doAt(reps[0], http.MethodPost, adele, ""), w.adele)
+	a := w.doAt(reps[1], http.MethodPost, bearer(w.callerToken(w.megan)), "")
+	assert.Equal(t, http.StatusServiceUnavailable, a.status, a.body)
+	assert.Equal(t, tokenservice.CodeExchangeThrottled, a.err.Code)
+	assert.Equal(t, "30", a.header.Get("Retry-After"))
+	w.assertTeamsAnswer(w.doAt(reps[1], http.MethodPost, adele, ""), w.adele)
+	assert.Len(t, w.acs.Exchanges(), 1)
+}
