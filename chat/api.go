@@ -170,6 +170,23 @@ type Service interface {
 	ListReplies(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) iter.Seq2[Message, error]
 	// ListRepliesPage reads one page of ListReplies.
 	ListRepliesPage(ctx context.Context, teamID, channelID, messageID string, opts *ListRepliesOptions) (ListRepliesPageResponse, error)
+	// EditChannelMessage replaces the body (and mentions) of a channel
+	// message the signed-in user sent: a top-level message, or a reply to
+	// opts.ReplyToID.
+	EditChannelMessage(ctx context.Context, teamID, channelID, messageID string, msg NewMessage, opts *EditChannelMessageOptions) (EditChannelMessageResponse, error)
+	// SoftDeleteChannelMessage deletes a channel message or reply the
+	// signed-in user sent, so that it can be restored with
+	// UndoSoftDeleteChannelMessage.
+	SoftDeleteChannelMessage(ctx context.Context, teamID, channelID, messageID string, opts *SoftDeleteChannelMessageOptions) (SoftDeleteChannelMessageResponse, error)
+	// UndoSoftDeleteChannelMessage restores a soft-deleted channel message
+	// or reply.
+	UndoSoftDeleteChannelMessage(ctx context.Context, teamID, channelID, messageID string, opts *UndoSoftDeleteChannelMessageOptions) (UndoSoftDeleteChannelMessageResponse, error)
+	// SetChannelMessageReaction sets the signed-in user's reaction to a
+	// channel message or reply.
+	SetChannelMessageReaction(ctx context.Context, teamID, channelID, messageID, reactionType string, opts *SetChannelMessageReactionOptions) (SetChannelMessageReactionResponse, error)
+	// UnsetChannelMessageReaction removes the signed-in user's reaction
+	// from a channel message or reply.
+	UnsetChannelMessageReaction(ctx context.Context, teamID, channelID, messageID, reactionType string, opts *UnsetChannelMessageReactionOptions) (UnsetChannelMessageReactionResponse, error)
 }
 
 // ListChatsOptions are the optional parameters of ListChats and ListChatsPage.

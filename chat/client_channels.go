@@ -184,3 +184,81 @@ func fillChannel(m *Message, teamID, channelID, replyTo string) {
 		m.ReplyToID = replyTo
 	}
 }
+
+// EditChannelMessage replaces the body (and mentions) of a channel message
+// the signed-in user sent: the top-level message messageID, or, when
+// opts.ReplyToID is set, the reply messageID to that top-level message
+// (PATCH /teams/{id}/channels/{id}/messages/{id}[/replies/{id}],
+// https://learn.microsoft.com/graph/api/chatmessage-update, "Permissions
+// for channel"). Needs ChannelMessage.ReadWrite.
+func (c *Client) EditChannelMessage(ctx context.Context, teamID, channelID, messageID string, msg NewMessage, opts *EditChannelMessageOptions) (_ EditChannelMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.EditChannelMessage")
+	defer func() { endSpan(err) }()
+	var replyTo string
+	if opts != nil {
+		replyTo = opts.ReplyToID
+	}
+	err = c.edit(ctx, "edit channel message", graphwire.ChannelMessageRef(teamID, channelID, messageID, replyTo), msg)
+	return EditChannelMessageResponse{}, err
+}
+
+// SoftDeleteChannelMessage deletes a channel message or reply the
+// signed-in user sent, restorably
+// (POST /teams/{id}/channels/{id}/messages/{id}[/replies/{id}]/softDelete,
+// https://learn.microsoft.com/graph/api/chatmessage-softdelete). Needs
+// ChannelMessage.ReadWrite.
+func (c *Client) SoftDeleteChannelMessage(ctx context.Context, teamID, channelID, messageID string, opts *SoftDeleteChannelMessageOptions) (_ SoftDeleteChannelMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SoftDeleteChannelMessage")
+	defer func() { endSpan(err) }()
+	var replyTo string
+	if opts != nil {
+		replyTo = opts.ReplyToID
+	}
+	err = c.softDelete(ctx, "soft-delete channel message", graphwire.ChannelMessageRef(teamID, channelID, messageID, replyTo), "softDelete")
+	return SoftDeleteChannelMessageResponse{}, err
+}
+
+// UndoSoftDeleteChannelMessage restores a soft-deleted channel message or
+// reply (POST …/undoSoftDelete,
+// https://learn.microsoft.com/graph/api/chatmessage-undosoftdelete). Needs
+// ChannelMessage.ReadWrite.
+func (c *Client) UndoSoftDeleteChannelMessage(ctx context.Context, teamID, channelID, messageID string, opts *UndoSoftDeleteChannelMessageOptions) (_ UndoSoftDeleteChannelMessageResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.UndoSoftDeleteChannelMessage")
+	defer func() { endSpan(err) }()
+	var replyTo string
+	if opts != nil {
+		replyTo = opts.ReplyToID
+	}
+	err = c.softDelete(ctx, "undo soft-delete of channel message", graphwire.ChannelMessageRef(teamID, channelID, messageID, replyTo), "undoSoftDelete")
+	return UndoSoftDeleteChannelMessageResponse{}, err
+}
+
+// SetChannelMessageReaction sets the signed-in user's reaction to a
+// channel message or reply (POST …/setReaction,
+// https://learn.microsoft.com/graph/api/chatmessage-setreaction). Needs
+// ChannelMessage.Send.
+func (c *Client) SetChannelMessageReaction(ctx context.Context, teamID, channelID, messageID, reactionType string, opts *SetChannelMessageReactionOptions) (_ SetChannelMessageReactionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.SetChannelMessageReaction")
+	defer func() { endSpan(err) }()
+	var replyTo string
+	if opts != nil {
+		replyTo = opts.ReplyToID
+	}
+	err = c.react(ctx, "set channel message reaction", graphwire.ChannelMessageRef(teamID, channelID, messageID, replyTo), "setReaction", reactionType)
+	return SetChannelMessageReactionResponse{}, err
+}
+
+// UnsetChannelMessageReaction removes the signed-in user's reaction from a
+// channel message or reply (POST …/unsetReaction,
+// https://learn.microsoft.com/graph/api/chatmessage-unsetreaction). Needs
+// ChannelMessage.Send.
+func (c *Client) UnsetChannelMessageReaction(ctx context.Context, teamID, channelID, messageID, reactionType string, opts *UnsetChannelMessageReactionOptions) (_ UnsetChannelMessageReactionResponse, err error) {
+	ctx, endSpan := c.startSpan(ctx, "Client.UnsetChannelMessageReaction")
+	defer func() { endSpan(err) }()
+	var replyTo string
+	if opts != nil {
+		replyTo = opts.ReplyToID
+	}
+	err = c.react(ctx, "unset channel message reaction", graphwire.ChannelMessageRef(teamID, channelID, messageID, replyTo), "unsetReaction", reactionType)
+	return UnsetChannelMessageReactionResponse{}, err
+}

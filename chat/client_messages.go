@@ -147,17 +147,13 @@ func (c *Client) GetMessage(ctx context.Context, chatID, messageID string, opts 
 }
 
 // EditMessage replaces the body (and mentions) of a message the signed-in
-// user sent (PATCH /chats/{id}/messages/{id}). Needs Chat.ReadWrite.
+// user sent (PATCH /chats/{id}/messages/{id},
+// https://learn.microsoft.com/graph/api/chatmessage-update). Needs
+// Chat.ReadWrite.
 func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg NewMessage, opts *EditMessageOptions) (_ EditMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.EditMessage")
 	defer func() { endSpan(err) }()
-	if err := c.checkMessage(chatID, messageID); err != nil {
-		return EditMessageResponse{}, err
-	}
-	if err := msg.Validate(); err != nil {
-		return EditMessageResponse{}, err
-	}
-	err = c.do(ctx, "edit message", http.MethodPatch, c.path("chats", chatID, "messages", messageID), newMessageToWire(msg), nil)
+	err = c.edit(ctx, "edit message", gw.ChatMessageRef(chatID, messageID), msg)
 	return EditMessageResponse{}, err
 }
 
@@ -170,10 +166,7 @@ func (c *Client) EditMessage(ctx context.Context, chatID, messageID string, msg 
 func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *SoftDeleteMessageOptions) (_ SoftDeleteMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.SoftDeleteMessage")
 	defer func() { endSpan(err) }()
-	if err := c.checkMessage(chatID, messageID); err != nil {
-		return SoftDeleteMessageResponse{}, err
-	}
-	err = c.softDelete(ctx, "soft-delete message", chatID, messageID, "softDelete")
+	err = c.softDelete(ctx, "soft-delete message", gw.ChatMessageRef(chatID, messageID), "softDelete")
 	return SoftDeleteMessageResponse{}, err
 }
 
@@ -185,53 +178,76 @@ func (c *Client) SoftDeleteMessage(ctx context.Context, chatID, messageID string
 func (c *Client) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *UndoSoftDeleteMessageOptions) (_ UndoSoftDeleteMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.UndoSoftDeleteMessage")
 	defer func() { endSpan(err) }()
-	if err := c.checkMessage(chatID, messageID); err != nil {
-		return UndoSoftDeleteMessageResponse{}, err
-	}
-	err = c.softDelete(ctx, "undo soft-delete", chatID, messageID, "undoSoftDelete")
+	err = c.softDelete(ctx, "undo soft-delete", gw.ChatMessageRef(chatID, messageID), "undoSoftDelete")
 	return UndoSoftDeleteMessageResponse{}, err
 }
 
-// softDelete posts action (softDelete or undoSoftDelete) on a chat
-// message, under the signed-in user's path.
-func (c *Client) softDelete(ctx context.Context, op, chatID, messageID, action string) error {
-	me, err := c.myID(ctx)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, op, http.MethodPost, c.path("users", me, "chats", chatID, "messages", messageID, action), nil, nil)
-}
-
 // SetReaction sets the signed-in user's reaction to a chat message
-// (POST /chats/{id}/messages/{id}/setReaction). Needs Chat.ReadWrite or
-// ChatMessage.Send.
+// (POST /chats/{id}/messages/{id}/setReaction,
+// https://learn.microsoft.com/graph/api/chatmessage-setreaction). Needs
+// Chat.ReadWrite or ChatMessage.Send.
 func (c *Client) SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *SetReactionOptions) (_ SetReactionResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.SetReaction")
 	defer func() { endSpan(err) }()
-	if err := c.checkMessage(chatID, messageID); err != nil {
-		return SetReactionResponse{}, err
-	}
-	if err := checkReaction(reactionType); err != nil {
-		return SetReactionResponse{}, err
-	}
-	err = c.do(ctx, "set reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "setReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
+	err = c.react(ctx, "set reaction", gw.ChatMessageRef(chatID, messageID), "setReaction", reactionType)
 	return SetReactionResponse{}, err
 }
 
 // UnsetReaction removes the signed-in user's reaction from a chat message
-// (POST /chats/{id}/messages/{id}/unsetReaction). Needs Chat.ReadWrite or
-// ChatMessage.Send.
+// (POST /chats/{id}/messages/{id}/unsetReaction,
+// https://learn.microsoft.com/graph/api/chatmessage-unsetreaction). Needs
+// Chat.ReadWrite or ChatMessage.Send.
 func (c *Client) UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *UnsetReactionOptions) (_ UnsetReactionResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.UnsetReaction")
 	defer func() { endSpan(err) }()
-	if err := c.checkMessage(chatID, messageID); err != nil {
-		return UnsetReactionResponse{}, err
+	err = c.react(ctx, "unset reaction", gw.ChatMessageRef(chatID, messageID), "unsetReaction", reactionType)
+	return UnsetReactionResponse{}, err
+}
+
+// checkRef refuses ids of the wrong shape, before anything is sent.
+func checkRef(r gw.MessageRef) error {
+	arg, problem := r.Check()
+	return checkArg(arg, problem)
+}
+
+// edit replaces a message's body: PATCH on the message (chatmessage-update).
+func (c *Client) edit(ctx context.Context, op string, r gw.MessageRef, msg NewMessage) error {
+	if err := checkRef(r); err != nil {
+		return err
+	}
+	if err := msg.Validate(); err != nil {
+		return err
+	}
+	return c.do(ctx, op, http.MethodPatch, c.path(r.Segments()...), newMessageToWire(msg), nil)
+}
+
+// softDelete posts action (softDelete or undoSoftDelete) on a message, at
+// the path chatmessage-softdelete documents for it (a chat's message
+// under the signed-in user's).
+func (c *Client) softDelete(ctx context.Context, op string, r gw.MessageRef, action string) error {
+	if err := checkRef(r); err != nil {
+		return err
+	}
+	var me string
+	if !r.Channel {
+		var err error
+		if me, err = c.myID(ctx); err != nil {
+			return err
+		}
+	}
+	return c.do(ctx, op, http.MethodPost, c.path(r.SoftDeleteSegments(me, action)...), nil, nil)
+}
+
+// react posts action (setReaction or unsetReaction) with the reaction on a
+// message (chatmessage-setreaction, chatmessage-unsetreaction).
+func (c *Client) react(ctx context.Context, op string, r gw.MessageRef, action, reactionType string) error {
+	if err := checkRef(r); err != nil {
+		return err
 	}
 	if err := checkReaction(reactionType); err != nil {
-		return UnsetReactionResponse{}, err
+		return err
 	}
-	err = c.do(ctx, "unset reaction", http.MethodPost, c.path("chats", chatID, "messages", messageID, "unsetReaction"), gw.ReactionRequest{ReactionType: reactionType}, nil)
-	return UnsetReactionResponse{}, err
+	return c.do(ctx, op, http.MethodPost, c.path(r.Segments(action)...), gw.ReactionRequest{ReactionType: reactionType}, nil)
 }
 
 func (c *Client) checkMessage(chatID, messageID string) error {

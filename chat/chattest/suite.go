@@ -154,6 +154,8 @@ var cases = []testCase{
 	{name: "MeetingPermissions", needsScopes: true, run: testMeetingPermissions},
 	{name: "Presence", run: testPresence},
 	{name: "Channels", run: testChannels},
+	{name: "ChannelMessageChanges", run: testChannelMessageChanges},
+	{name: "ChannelMessagePermissions", needsScopes: true, run: testChannelMessagePermissions},
 	{name: "NotFound", run: testNotFound},
 	{name: "DelegatedPermissions", needsScopes: true, run: testScopes},
 	{name: "Users", run: testUsers},

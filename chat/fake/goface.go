@@ -427,53 +427,23 @@ func (g *goFace) GetMessage(ctx context.Context, chatID, messageID string, opts 
 }
 
 func (g *goFace) EditMessage(ctx context.Context, chatID, messageID string, msg chat.NewMessage, opts *chat.EditMessageOptions) (chat.EditMessageResponse, error) {
-	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID)), msg.Validate()); err != nil {
-		return chat.EditMessageResponse{}, err
-	}
-	err := g.call(ctx, OpEditMessage, http.MethodPatch, escapePath("chats", chatID, "messages", messageID), nil, http.StatusNoContent, func() *opError {
-		return g.s.editMessage(g.user, chatID, messageID, msg)
-	})
-	return chat.EditMessageResponse{}, err
+	return chat.EditMessageResponse{}, g.edit(ctx, OpEditMessage, chatMsg(chatID, messageID), msg)
 }
 
 func (g *goFace) SoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *chat.SoftDeleteMessageOptions) (chat.SoftDeleteMessageResponse, error) {
-	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID))); err != nil {
-		return chat.SoftDeleteMessageResponse{}, err
-	}
-	err := g.call(ctx, OpSoftDelete, http.MethodPost, escapePath("users", g.user, "chats", chatID, "messages", messageID, "softDelete"), nil, http.StatusNoContent, func() *opError {
-		return g.s.softDelete(g.user, chatID, messageID, false)
-	})
-	return chat.SoftDeleteMessageResponse{}, err
+	return chat.SoftDeleteMessageResponse{}, g.softDelete(ctx, OpSoftDelete, chatMsg(chatID, messageID), false)
 }
 
 func (g *goFace) UndoSoftDeleteMessage(ctx context.Context, chatID, messageID string, opts *chat.UndoSoftDeleteMessageOptions) (chat.UndoSoftDeleteMessageResponse, error) {
-	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID))); err != nil {
-		return chat.UndoSoftDeleteMessageResponse{}, err
-	}
-	err := g.call(ctx, OpUndoSoftDelete, http.MethodPost, escapePath("users", g.user, "chats", chatID, "messages", messageID, "undoSoftDelete"), nil, http.StatusNoContent, func() *opError {
-		return g.s.softDelete(g.user, chatID, messageID, true)
-	})
-	return chat.UndoSoftDeleteMessageResponse{}, err
+	return chat.UndoSoftDeleteMessageResponse{}, g.softDelete(ctx, OpUndoSoftDelete, chatMsg(chatID, messageID), true)
 }
 
 func (g *goFace) SetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *chat.SetReactionOptions) (chat.SetReactionResponse, error) {
-	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID)), argErr("reactionType", gw.CheckReactionType(reactionType))); err != nil {
-		return chat.SetReactionResponse{}, err
-	}
-	err := g.call(ctx, OpSetReaction, http.MethodPost, escapePath("chats", chatID, "messages", messageID, "setReaction"), nil, http.StatusNoContent, func() *opError {
-		return g.s.setReaction(g.user, chatID, messageID, reactionType, false)
-	})
-	return chat.SetReactionResponse{}, err
+	return chat.SetReactionResponse{}, g.react(ctx, OpSetReaction, chatMsg(chatID, messageID), reactionType, false)
 }
 
 func (g *goFace) UnsetReaction(ctx context.Context, chatID, messageID, reactionType string, opts *chat.UnsetReactionOptions) (chat.UnsetReactionResponse, error) {
-	if err := firstErr(checkChatID(chatID), argErr("messageID", gw.CheckID(messageID)), argErr("reactionType", gw.CheckReactionType(reactionType))); err != nil {
-		return chat.UnsetReactionResponse{}, err
-	}
-	err := g.call(ctx, OpUnsetReaction, http.MethodPost, escapePath("chats", chatID, "messages", messageID, "unsetReaction"), nil, http.StatusNoContent, func() *opError {
-		return g.s.setReaction(g.user, chatID, messageID, reactionType, true)
-	})
-	return chat.UnsetReactionResponse{}, err
+	return chat.UnsetReactionResponse{}, g.react(ctx, OpUnsetReaction, chatMsg(chatID, messageID), reactionType, true)
 }
 
 func checkChannel(teamID, channelID string) error {

@@ -64,6 +64,7 @@ var graphAudiences = map[string]bool{
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages ($expand=replies), GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
+//	PATCH …/messages/{mid}[/replies/{rid}], POST …[/replies/{rid}]/softDelete|undoSoftDelete|setReaction|unsetReaction
 //	GET|POST /v1.0/subscriptions, GET|PATCH|DELETE /v1.0/subscriptions/{id}, POST …/{id}/reauthorize
 //
 // A path Graph documents for an operation under /me/chats or
@@ -607,7 +608,7 @@ func hEditMessage(c *reqCtx, p params) (result, *opError) {
 	if oe != nil {
 		return result{}, oe
 	}
-	if oe := c.s.editMessage(c.user, p["chat-id"], p["message-id"], msg); oe != nil {
+	if oe := c.s.editMessage(c.user, refOf(p), msg); oe != nil {
 		return result{}, oe
 	}
 	return result{status: http.StatusNoContent}, nil
@@ -615,7 +616,7 @@ func hEditMessage(c *reqCtx, p params) (result, *opError) {
 
 func hSoftDelete(undo bool) func(c *reqCtx, p params) (result, *opError) {
 	return func(c *reqCtx, p params) (result, *opError) {
-		if oe := c.s.softDelete(c.user, p["chat-id"], p["message-id"], undo); oe != nil {
+		if oe := c.s.softDelete(c.user, refOf(p), undo); oe != nil {
 			return result{}, oe
 		}
 		return result{status: http.StatusNoContent}, nil
@@ -631,7 +632,7 @@ func hReaction(unset bool) func(c *reqCtx, p params) (result, *opError) {
 		if p := gw.CheckReactionType(in.ReactionType); p != "" {
 			return result{}, errBadRequest("Invalid reactionType: " + p + ".")
 		}
-		if oe := c.s.setReaction(c.user, p["chat-id"], p["message-id"], in.ReactionType, unset); oe != nil {
+		if oe := c.s.setReaction(c.user, refOf(p), in.ReactionType, unset); oe != nil {
 			return result{}, oe
 		}
 		return result{status: http.StatusNoContent}, nil
@@ -831,7 +832,7 @@ func hSendChannelMessage(c *reqCtx, p params) (result, *opError) {
 // hGetChannelMessage reads a top-level message, or a reply when the path
 // names one.
 func hGetChannelMessage(c *reqCtx, p params) (result, *opError) {
-	m, oe := c.s.getChannelMessage(c.user, p["team-id"], p["channel-id"], p["message-id"], p["reply-id"])
+	m, oe := c.s.getChannelMessage(c.user, refOf(p))
 	if oe != nil {
 		return result{}, oe
 	}

@@ -480,3 +480,45 @@ func TestSlowEndpointDelayedThenDropped(t *testing.T) {
 	assert.False(t, d.Dropped)
 	assert.Equal(t, http.StatusAccepted, d.Status)
 }
+
+// TestChannelMessageChangesNotify: an edit, a soft delete and its undo and
+// a reaction in a channel, on a top-level message or a reply, notify the
+// channel's subscriptions as the same changes of a chat message notify a
+// chat's (updated, deleted, updated; the reply's resource under its
+// top-level message).
+func TestChannelMessageChangesNotify(t *testing.T) {
+	svc, sd, env, srv := newHTTPEnv(t)
+	ctx := context.Background()
+	hook := newWebhook(t)
+	team, channel := sd.Team.ID, sd.Channel.ID
+	root, err := env.Alice.Service.SendChannelMessage(ctx, team, channel, chat.TextMessage("ship it"), nil)
+	require.NoError(t, err)
+	reply, err := env.Bob.Service.ReplyToChannelMessage(ctx, team, channel, root.Message.ID, chat.TextMessage("shipped"), nil)
+	require.NoError(t, err)
+	exp := svc.clock().Add(30 * time.Minute)
+	r := rawDo(t, "POST", srv.URL+"/v1.0/subscriptions", svc.TokenFor(sd.Bob.ID), subBody("teams('"+team+"')/channels('"+channel+"')/messages", hook.srv.URL+"/bob", "", exp))
+	require.Equal(t, 201, r.status, "%s", r.body)
+
+	inThread := &chat.EditChannelMessageOptions{ReplyToID: root.Message.ID}
+	_, err = env.Bob.Service.EditChannelMessage(ctx, team, channel, reply.Message.ID, chat.TextMessage("shipped at 5"), inThread)
+	require.NoError(t, err)
+	_, err = env.Alice.Service.SoftDeleteChannelMessage(ctx, team, channel, root.Message.ID, nil)
+	require.NoError(t, err)
+	_, err = env.Alice.Service.UndoSoftDeleteChannelMessage(ctx, team, channel, root.Message.ID, nil)
+	require.NoError(t, err)
+	_, err = env.Alice.Service.SetChannelMessageReaction(ctx, team, channel, root.Message.ID, "like", nil)
+	require.NoError(t, err)
+	require.NoError(t, svc.Flush(ctx))
+
+	var got []string
+	for _, n := range hook.notifications() {
+		got = append(got, n.ChangeType+" "+n.Resource)
+	}
+	rootRes := gw.ChannelMessageResource(team, channel, root.Message.ID, "")
+	assert.Equal(t, []string{
+		"updated " + gw.ChannelMessageResource(team, channel, root.Message.ID, reply.Message.ID),
+		"deleted " + rootRes,
+		"updated " + rootRes,
+		"updated " + rootRes,
+	}, got)
+}

@@ -588,21 +588,95 @@ func (s *Service) getMessage(userID, chatID, messageID string) (chat.Message, *o
 	return st.view(), nil
 }
 
-func (s *Service) editMessage(userID, chatID, messageID string, msg chat.NewMessage) *opError {
+// msgRef names a message of the service: a chat's, or a channel's
+// top-level message or reply. Edits, soft deletes and reactions are the
+// same operations on either ("in a channel or a chat", chatmessage-update,
+// chatmessage-softdelete, chatmessage-setreaction): one code path, which
+// msgRef points.
+type msgRef = gw.MessageRef
+
+var (
+	chatMsg    = gw.ChatMessageRef
+	channelMsg = gw.ChannelMessageRef
+)
+
+// refOf reads a msgRef from a route's params: {chat-id}/{message-id}, or
+// {team-id}/{channel-id}/{message-id}[/{reply-id}].
+func refOf(p params) msgRef {
+	if p["chat-id"] != "" {
+		return chatMsg(p["chat-id"], p["message-id"])
+	}
+	if p["reply-id"] != "" {
+		return channelMsg(p["team-id"], p["channel-id"], p["reply-id"], p["message-id"])
+	}
+	return channelMsg(p["team-id"], p["channel-id"], p["message-id"], "")
+}
+
+// target is a message found for an operation, and what to do once it
+// changed: move it in its listing's modification order and notify the
+// subscriptions of its chat or channel.
+type target struct {
+	u       *User
+	st      *msgState
+	changed func(change string, now time.Time)
+}
+
+// targetLocked finds the message r names, of a chat the user is a member
+// of (and may see, history sharing) or of a channel of a team the user is
+// a member of: 404 for a missing one, 403 outside.
+func (s *Service) targetLocked(userID string, r msgRef) (target, *opError) {
+	if !r.Channel {
+		u, c, st, oe := s.messageLocked(userID, r.ChatID, r.ID)
+		if oe != nil {
+			return target{}, oe
+		}
+		return target{u: u, st: st, changed: func(change string, now time.Time) {
+			c.msgs.touch(st, now)
+			s.notify.chatMessageLocked(c, st, change)
+		}}, nil
+	}
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return target{}, oe
+	}
+	ch, oe := s.channelLocked(u, r.TeamID, r.ChannelID)
+	if oe != nil {
+		return target{}, oe
+	}
+	list := ch.msgs
+	if r.ReplyTo != "" {
+		root := ch.msgs.byID[r.ReplyTo]
+		if root == nil || root.replies == nil {
+			return target{}, errNotFound("Message " + quote(r.ReplyTo) + " was not found.")
+		}
+		list = root.replies
+	}
+	st := list.byID[r.ID]
+	if st == nil {
+		return target{}, errNotFound("Message " + quote(r.ID) + " was not found.")
+	}
+	return target{u: u, st: st, changed: func(change string, now time.Time) {
+		list.touch(st, now)
+		s.notify.channelMessageLocked(ch, st, change)
+	}}, nil
+}
+
+func (s *Service) editMessage(userID string, r msgRef, msg chat.NewMessage) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	t, oe := s.targetLocked(userID, r)
 	if oe != nil {
 		return oe
 	}
-	if st.m.From.UserID != u.ID {
+	st := t.st
+	if st.m.From.UserID != t.u.ID {
 		return errForbidden("Only the sender of a message can edit it.")
 	}
 	if !st.m.DeletedAt.IsZero() {
 		return errBadRequest("A deleted message cannot be edited.")
 	}
 	now := s.clock()
-	tmp, oe := s.buildMessageLocked(u, newMsgList(), func(string) string { return DefaultBaseURL + "/chats/" + chatID + "/messages/" + messageID }, msg, now)
+	tmp, oe := s.buildMessageLocked(t.u, newMsgList(), func(string) string { return DefaultBaseURL + escapePath(r.Segments()...) }, msg, now)
 	if oe != nil {
 		return oe
 	}
@@ -617,21 +691,23 @@ func (s *Service) editMessage(userID, chatID, messageID string, msg chat.NewMess
 	}
 	st.hosted = append(st.hosted, tmp.hosted...)
 	st.m.LastEditedAt = now
-	c.msgs.touch(st, now)
-	s.notify.chatMessageLocked(c, st, gw.ChangeUpdated)
+	t.changed(gw.ChangeUpdated, now)
 	return nil
 }
 
 // softDelete deletes (undo false) or restores (undo true) a message; both
-// are idempotent.
-func (s *Service) softDelete(userID, chatID, messageID string, undo bool) *opError {
+// are idempotent. Only the sender may: Graph does not say who else can
+// (a team owner can delete others' channel messages in Teams, which the
+// fake does not model: a choice).
+func (s *Service) softDelete(userID string, r msgRef, undo bool) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	t, oe := s.targetLocked(userID, r)
 	if oe != nil {
 		return oe
 	}
-	if st.m.From.UserID != u.ID {
+	st := t.st
+	if st.m.From.UserID != t.u.ID {
 		return errForbidden("Only the sender of a message can delete or restore it.")
 	}
 	if st.m.DeletedAt.IsZero() == undo {
@@ -645,24 +721,24 @@ func (s *Service) softDelete(userID, chatID, messageID string, undo bool) *opErr
 	} else {
 		st.m.DeletedAt = now
 	}
-	c.msgs.touch(st, now)
-	s.notify.chatMessageLocked(c, st, change)
+	t.changed(change, now)
 	return nil
 }
 
-func (s *Service) setReaction(userID, chatID, messageID, reaction string, unset bool) *opError {
+func (s *Service) setReaction(userID string, r msgRef, reaction string, unset bool) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, c, st, oe := s.messageLocked(userID, chatID, messageID)
+	t, oe := s.targetLocked(userID, r)
 	if oe != nil {
 		return oe
 	}
+	st := t.st
 	if !st.m.DeletedAt.IsZero() {
 		return errBadRequest("A deleted message cannot be reacted to.")
 	}
 	idx := -1
-	for i, r := range st.m.Reactions {
-		if r.UserID == u.ID && r.Type == reaction {
+	for i, x := range st.m.Reactions {
+		if x.UserID == t.u.ID && x.Type == reaction {
 			idx = i
 			break
 		}
@@ -672,12 +748,11 @@ func (s *Service) setReaction(userID, chatID, messageID, reaction string, unset 
 	case unset && idx >= 0:
 		st.m.Reactions = append(st.m.Reactions[:idx:idx], st.m.Reactions[idx+1:]...)
 	case !unset && idx < 0:
-		st.m.Reactions = append(st.m.Reactions, chat.Reaction{Type: reaction, UserID: u.ID, CreatedAt: now})
+		st.m.Reactions = append(st.m.Reactions, chat.Reaction{Type: reaction, UserID: t.u.ID, CreatedAt: now})
 	default:
 		return nil
 	}
-	c.msgs.touch(st, now)
-	s.notify.chatMessageLocked(c, st, gw.ChangeUpdated)
+	t.changed(gw.ChangeUpdated, now)
 	return nil
 }
 
@@ -740,7 +815,11 @@ func (s *Service) sendChannelMessage(userID, teamID, channelID, replyTo string, 
 		base += "/messages/"
 	}
 	now := s.clock()
-	st, oe := s.buildMessageLocked(u, list, func(id string) string { return base + id }, msg, now)
+	// The ids come from the channel's one sequence, replies' too: a reply
+	// is addressed by its own id (chatmessage-get's …/replies/{reply-id})
+	// and Teams gives it a creation-time id of its own; two messages of a
+	// channel never share one.
+	st, oe := s.buildMessageLocked(u, ch.msgs, func(id string) string { return base + id }, msg, now)
 	if oe != nil {
 		return chat.Message{}, oe
 	}
@@ -803,27 +882,12 @@ func (s *Service) listChannelMessages(userID, teamID, channelID, replyTo string,
 	return items, next, nil
 }
 
-func (s *Service) getChannelMessage(userID, teamID, channelID, messageID, replyID string) (chat.Message, *opError) {
+func (s *Service) getChannelMessage(userID string, r msgRef) (chat.Message, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
+	t, oe := s.targetLocked(userID, r)
 	if oe != nil {
 		return chat.Message{}, oe
 	}
-	ch, oe := s.channelLocked(u, teamID, channelID)
-	if oe != nil {
-		return chat.Message{}, oe
-	}
-	st := ch.msgs.byID[messageID]
-	if st != nil && replyID != "" {
-		if st.replies == nil {
-			st = nil
-		} else {
-			st = st.replies.byID[replyID]
-		}
-	}
-	if st == nil {
-		return chat.Message{}, errNotFound("Message was not found.")
-	}
-	return st.view(), nil
+	return t.st.view(), nil
 }

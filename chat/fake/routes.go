@@ -131,6 +131,19 @@ var routes = []route{
 	// chatmessage-list-replies, chatmessage-post-replies
 	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpListReplies, scopes: scopesReadChannel, query: queryPaged, serve: hListReplies},
 	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies", op: OpReplyToChannelMessage, scopes: scopesPostChannel, serve: hSendChannelMessage},
+	// chatmessage-update ("To update a chatMessage in a channel")
+	{method: http.MethodPatch, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}", op: OpEditChannelMessage, scopes: scopesEditChannel, serve: hEditMessage},
+	{method: http.MethodPatch, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}", op: OpEditChannelMessage, scopes: scopesEditChannel, serve: hEditMessage},
+	// chatmessage-softdelete, chatmessage-undosoftdelete ("in a channel")
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/softDelete", op: OpSoftDeleteChannelMessage, scopes: scopesDeleteChannel, serve: hSoftDelete(false)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/softDelete", op: OpSoftDeleteChannelMessage, scopes: scopesDeleteChannel, serve: hSoftDelete(false)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/undoSoftDelete", op: OpUndoSoftDeleteChannelMessage, scopes: scopesDeleteChannel, serve: hSoftDelete(true)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/undoSoftDelete", op: OpUndoSoftDeleteChannelMessage, scopes: scopesDeleteChannel, serve: hSoftDelete(true)},
+	// chatmessage-setreaction, chatmessage-unsetreaction ("in a channel")
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/setReaction", op: OpSetChannelMessageReaction, scopes: scopesReactChannel, serve: hReaction(false)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/setReaction", op: OpSetChannelMessageReaction, scopes: scopesReactChannel, serve: hReaction(false)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/unsetReaction", op: OpUnsetChannelMessageReaction, scopes: scopesReactChannel, serve: hReaction(true)},
+	{method: http.MethodPost, path: "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/unsetReaction", op: OpUnsetChannelMessageReaction, scopes: scopesReactChannel, serve: hReaction(true)},
 
 	// subscription-post-subscriptions, subscription-list, subscription-get,
 	// subscription-update, subscription-delete, subscription-reauthorize

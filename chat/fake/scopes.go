@@ -56,6 +56,15 @@ var (
 	scopesReadChannel = []string{"ChannelMessage.Read.All", "Group.Read.All", "Group.ReadWrite.All"}
 	// channel-post-messages, chatmessage-post-replies.
 	scopesPostChannel = []string{"ChannelMessage.Send", "Group.ReadWrite.All"}
+	// chatmessage-update, "Permissions for channel": ChannelMessage.ReadWrite,
+	// Group.ReadWrite.All ("supported only for backward compatibility").
+	scopesEditChannel = []string{"ChannelMessage.ReadWrite", "Group.ReadWrite.All"}
+	// chatmessage-softdelete and -undosoftdelete, "Permissions for
+	// channel": ChannelMessage.ReadWrite alone.
+	scopesDeleteChannel = []string{"ChannelMessage.ReadWrite"}
+	// chatmessage-setreaction and -unsetreaction, "Permissions for
+	// channel": ChannelMessage.Send alone.
+	scopesReactChannel = []string{"ChannelMessage.Send"}
 	// Subscriptions need the permission of the resource subscribed to
 	// (teams-changenotifications-chatmessage; the tables of
 	// subscription-get, -update and -delete): /chats/{id}/messages and
@@ -81,7 +90,8 @@ func DefaultScopes() []string {
 		"Chat.ReadWrite",                 // chats, their messages, reactions (and Chat.Create's)
 		"ChatMember.ReadWrite",           // RemoveMember needs it alone
 		"ChannelMessage.Read.All",        // channel messages and replies
-		"ChannelMessage.Send",            // posting in channels
+		"ChannelMessage.Send",            // posting and reacting in channels
+		"ChannelMessage.ReadWrite",       // editing and deleting channel messages
 		"OnlineMeetings.ReadWrite",       // creating, reading, changing and deleting meetings
 		"OnlineMeetingArtifact.Read.All", // attendance reports
 		"Presence.Read.All",              // anyone's presence

@@ -47,7 +47,9 @@ var ops = map[string][]string{
 		chatfake.OpDeleteSubscription,
 		chatfake.OpMarkChatRead, chatfake.OpMarkChatUnread,
 		chatfake.OpRenameChat, chatfake.OpHideChat, chatfake.OpUnhideChat, chatfake.OpPinMessage, chatfake.OpUnpinMessage,
-		chatfake.OpListPinnedMessages},
+		chatfake.OpListPinnedMessages,
+		chatfake.OpEditChannelMessage, chatfake.OpSoftDeleteChannelMessage, chatfake.OpUndoSoftDeleteChannelMessage,
+		chatfake.OpSetChannelMessageReaction, chatfake.OpUnsetChannelMessageReaction},
 }
 
 // faulty is what the three fakes share for faults and the request log.
