@@ -73,6 +73,7 @@ type simConfig struct {
 
 type simResult struct {
 	requests, errors, expired, exchanges int64
+	expiredUsers                         int            // users ever handed an expired token
 	unserved                             int            // users never handed a token
 	maxPerWindow                         map[string]int // per resource, over every sliding 30 s window
 	waits                                []time.Duration
@@ -295,11 +296,11 @@ func report(t *testing.T, cfg simConfig, r simResult, took time.Duration) {
 	}
 	slices.Sort(per)
 	hours := float64(cfg.hours)
-	t.Logf("simulation: %d users, %d replicas, %d ACS resources, %d simulated hours (%v of real time)", cfg.users, cfg.replicas, cfg.resources, cfg.hours, took.Round(time.Second))
+	t.Logf("simulation: %d users, %d replicas, %d ACS resources, %d simulated hours (%v of real time)", cfg.users, cfg.replicas, cfg.resources, cfg.hours, took.Round(time.Millisecond))
 	t.Logf("  requests %d (%d failed, each throttled by the budget; every user served: %v), exchanges %d (%.2f per user per hour, %.1f per second)", r.requests, r.errors, r.unserved == 0, r.exchanges,
 		float64(r.exchanges)/float64(cfg.users)/hours, float64(r.exchanges)/hours/3600)
 	t.Logf("  most exchanges in any 30 s window, per resource (limit %d): %s", cfg.limit, strings.Join(per, ", "))
-	t.Logf("  requests handed an expired token: %d; with under a minute left: %d", r.expired, r.tooEarly)
+	t.Logf("  handed an expired token: %d requests of %d users; with under a minute left: %d requests", r.expired, r.expiredUsers, r.tooEarly)
 	t.Logf("  wait for a token: p50 %v, p90 %v, p99 %v, p99.9 %v, max %v; %d requests (%.2f%%) waited at all",
 		pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(1), waited, 100*float64(waited)/float64(max(len(r.waits), 1)))
 }
@@ -462,7 +463,8 @@ func simulate(t *testing.T, cfg simConfig) simResult {
 	var (
 		res      simResult
 		served   = make([]bool, cfg.users)
-		mu       sync.Mutex // guards queue (pushed by requests), res and served
+		expired  = make([]bool, cfg.users)
+		mu       sync.Mutex // guards queue (pushed by requests), res, served and expired
 		inflight sync.WaitGroup
 		requests atomic.Int64
 	)
@@ -492,6 +494,7 @@ func simulate(t *testing.T, cfg simConfig) simResult {
 			}
 		case !now.Before(tok.ExpiresOn):
 			res.expired++
+			expired[u] = true
 		default:
 			served[u] = true
 			if tok.ExpiresOn.Sub(now) < time.Minute {
@@ -520,6 +523,9 @@ func simulate(t *testing.T, cfg simConfig) simResult {
 		if d := time.Until(now); d > 0 {
 			time.Sleep(d)
 		}
+		if h := now.Sub(start); h > 0 && h%time.Hour == 0 && testing.Verbose() {
+			t.Logf("  %v of %d simulated hours, %d requests", h, cfg.hours, requests.Load())
+		}
 		if cfg.restart != nil && now.Equal(restartAt) {
 			cfg.restart()
 			t.Logf("  Redis restarted at %v", now.Sub(start))
@@ -543,9 +549,12 @@ func simulate(t *testing.T, cfg simConfig) simResult {
 		}
 	}
 	res.requests = requests.Load()
-	for _, ok := range served {
+	for u, ok := range served {
 		if !ok {
 			res.unserved++
+		}
+		if expired[u] {
+			res.expiredUsers++
 		}
 	}
 	res.maxPerWindow = map[string]int{}
