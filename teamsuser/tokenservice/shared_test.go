@@ -22,7 +22,7 @@ import (
 
 // sharedCache is a replica's cache of the users' ACS tokens on store,
 // sealed with the key every replica has.
-func sharedCache(t *testing.T, store identity.TokenCacheStore) *identity.SharedTokenCache {
+func sharedCache(t testing.TB, store identity.TokenCacheStore) *identity.SharedTokenCache {
 	t.Helper()
 	c, err := identity.NewSharedTokenCache(store, []identity.TokenKey{{ID: "test-1", Key: bytes.Repeat([]byte{7}, 32)}})
 	require.NoError(t, err)
