@@ -40,7 +40,9 @@
 // operation context, each event once (repeats are recognised by id). With
 // CallbackHandlerOptions.Synchronous, delivery is at least once (the sender
 // gets 200 after the handlers ran); by default it is at most once (200 on
-// queuing; what Shutdown could not run is reported). Tracker follows each
+// queuing, 503 while the queue or the call's share of it is full, so that
+// one stuck call cannot stall the others; what Shutdown could not run is
+// reported). Tracker follows each
 // call's state from the events and, on a replica that did not see them all,
 // from the service; replicas that share a store (NewSharedTrackerStore over
 // a VersionedStore, such as teamsuser/redisstore's) need not ask it. Package

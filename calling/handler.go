@@ -133,6 +133,17 @@ type CallbackHandlerOptions struct {
 	// Call Automation's retry of callbacks is not documented, and 503 is
 	// the status that asks for one.
 	QueueBytes int64
+	// CallQueueSize and CallQueueBytes bound what one call may hold of
+	// QueueSize and QueueBytes (its events queued or running, and their
+	// share of the bodies), so that the backlog of one call whose handler
+	// is stuck cannot take the whole queue and have every other call's
+	// deliveries refused; zero means a quarter of QueueSize and of
+	// QueueBytes (at least 1). A delivery that would take a call beyond
+	// either bound is refused whole with 503 and Retry-After, unless that
+	// call holds nothing yet; the deliveries of the other calls are
+	// admitted as before.
+	CallQueueSize  int
+	CallQueueBytes int64
 	// DedupWindow is how many event ids (with their source) the handler
 	// remembers, so that an event delivered again (senders retry, and
 	// Event Grid delivers at least once) does not run twice; zero means
@@ -168,7 +179,8 @@ type EventHandlerFunc func(ctx context.Context, ev Event)
 //     {"validationResponse": code}) and the CloudEvents webhook validation
 //     (OPTIONS, WebHook-Request-Origin to WebHook-Allowed-Origin);
 //   - reads deliveries of either schema (bad ones get 400), answers 200
-//     once they are queued (503 while the queue is full; with Synchronous,
+//     once they are queued (503 while the queue, or the call's share of it,
+//     is full; with Synchronous,
 //     once they are handled), and dispatches each event to the handlers
 //     registered with OnCall (by call connection id), OnOperation (by
 //     operation context), OnIncomingCall and OnEvent, in that order.
@@ -242,6 +254,10 @@ func NewCallbackHandler(audience string, opts *CallbackHandlerOptions) (*Callbac
 		return nil, &ArgumentError{Arg: "opts.QueueSize", Problem: "must not be negative"}
 	case o.QueueBytes < 0:
 		return nil, &ArgumentError{Arg: "opts.QueueBytes", Problem: "must not be negative"}
+	case o.CallQueueSize < 0:
+		return nil, &ArgumentError{Arg: "opts.CallQueueSize", Problem: "must not be negative"}
+	case o.CallQueueBytes < 0:
+		return nil, &ArgumentError{Arg: "opts.CallQueueBytes", Problem: "must not be negative"}
 	}
 	if o.MaxBodySize == 0 {
 		o.MaxBodySize = DefaultMaxCallbackBodySize
@@ -254,6 +270,12 @@ func NewCallbackHandler(audience string, opts *CallbackHandlerOptions) (*Callbac
 	}
 	if o.QueueBytes == 0 {
 		o.QueueBytes = DefaultCallbackQueueBytes
+	}
+	if o.CallQueueSize == 0 {
+		o.CallQueueSize = max(1, o.QueueSize/4)
+	}
+	if o.CallQueueBytes == 0 {
+		o.CallQueueBytes = max(1, o.QueueBytes/4)
 	}
 	switch {
 	case o.DedupWindow == 0:

@@ -19,15 +19,18 @@ import (
 // call stall every call that shared its worker).
 //
 // Admission is all or nothing: a delivery whose events do not fit in
-// QueueSize and QueueBytes is refused whole (503), and nothing of it is
-// queued or remembered, so its redelivery is not taken for a repeat.
+// QueueSize and QueueBytes, or would take a call that holds events beyond
+// CallQueueSize or CallQueueBytes, is refused whole (503), and nothing of
+// it is queued or remembered, so its redelivery is not taken for a repeat.
 
 // callQueue holds the events of one call that wait for a worker, in order.
 type callQueue struct {
 	key       string
 	events    []queued
-	scheduled bool // in the line, or taken by a worker
-	running   bool // taken by a worker
+	held      int   // events queued or running, for CallQueueSize
+	bytes     int64 // what they hold, for CallQueueBytes
+	scheduled bool  // in the line, or taken by a worker
+	running   bool  // taken by a worker
 }
 
 type queued struct {
@@ -39,6 +42,7 @@ type queued struct {
 var (
 	errHandlerClosed = &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "handler is closed"}
 	errQueueFull     = &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "event queue is full"}
+	errCallQueueFull = &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "the call's share of the event queue is full"}
 	errInProgress    = &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "an event of the delivery is being handled"}
 	errSenderLeft    = &CallbackRequestError{Status: http.StatusServiceUnavailable, Problem: "the sender left before the events were handled"}
 )
@@ -88,6 +92,9 @@ func (h *CallbackHandler) enqueue(ch channel, events []Event, share int) *Callba
 	if h.queued > 0 && (h.queued+fresh > h.opts.QueueSize || h.bytes+int64(fresh)*cost > h.opts.QueueBytes) {
 		return errQueueFull
 	}
+	if h.overCallShare(events, repeat, cost) {
+		return errCallQueueFull
+	}
 	for i, ev := range events {
 		if repeat[i] {
 			continue
@@ -103,6 +110,8 @@ func (h *CallbackHandler) enqueue(ch channel, events []Event, share int) *Callba
 			h.calls[k] = q
 		}
 		q.events = append(q.events, queued{ev: ev, cost: cost, seq: h.seq})
+		q.held++
+		q.bytes += cost
 		if !q.scheduled {
 			q.scheduled = true
 			h.ready = append(h.ready, q)
@@ -116,6 +125,31 @@ func (h *CallbackHandler) enqueue(ch channel, events []Event, share int) *Callba
 		go h.work()
 	}
 	return nil
+}
+
+// overCallShare reports whether the fresh events of a delivery (those not
+// repeat) would take a call that already holds events beyond its share of
+// the queue. Call with h.qmu held.
+func (h *CallbackHandler) overCallShare(events []Event, repeat []bool, cost int64) bool {
+	over := func(k string, n int) bool {
+		q := h.calls[k]
+		return q != nil && q.held > 0 && (q.held+n > h.opts.CallQueueSize || q.bytes+int64(n)*cost > h.opts.CallQueueBytes)
+	}
+	if len(events) == 1 { // a Call Automation callback: one event
+		return !repeat[0] && over(callKey(events[0], 0), 1)
+	}
+	perCall := map[string]int{}
+	for i, ev := range events {
+		if !repeat[i] {
+			perCall[callKey(ev, 0)]++ // an event of no call has a queue of its own: "#0" holds nothing
+		}
+	}
+	for k, n := range perCall {
+		if over(k, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // work runs calls from the line until it is empty.
@@ -137,6 +171,8 @@ func (h *CallbackHandler) work() {
 			h.qmu.Lock()
 			h.queued--
 			h.bytes -= it.cost
+			q.held--
+			q.bytes -= it.cost
 		}
 		q.running = false
 		if len(q.events) > 0 {
@@ -260,6 +296,8 @@ func (h *CallbackHandler) drop() []Event {
 		for _, it := range q.events {
 			h.queued--
 			h.bytes -= it.cost
+			q.held--
+			q.bytes -= it.cost
 		}
 		q.events = nil
 		if !q.running {

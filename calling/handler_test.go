@@ -586,6 +586,7 @@ func TestHandlerQueueFullAndShutdownTimeout(t *testing.T) {
 		o.Synchronous = false
 		o.Workers = 1
 		o.QueueSize = 2
+		o.CallQueueSize = 2 // the whole queue fills, not the call's share
 		o.OnDropped = func(evs []calling.Event) { dropped = append(dropped, evs...) }
 	})
 	started := make(chan struct{}, 10)
@@ -628,6 +629,87 @@ func TestHandlerQueueFullAndShutdownTimeout(t *testing.T) {
 	close(release)
 	require.NoError(t, h.Close(), "Close waits for the running handler, and drops nothing more")
 	require.NoError(t, h.Close(), "and may be called again")
+}
+
+// TestHandlerCallQueueShare: the backlog of one call whose handler is
+// stuck takes at most its share of the queue (by default a quarter of
+// QueueSize, or of QueueBytes); beyond it that call's deliveries get 503
+// while the other calls' are admitted and run. The whole queue used to be
+// the only bound, so one stuck call filled it and every call got 503.
+func TestHandlerCallQueueShare(t *testing.T) {
+	iss := newIssuer(t)
+	body := func(cc, id string) []byte {
+		ev := &calling.CallConnected{EventInfo: info(cc, "")}
+		ev.ID, ev.Time = id, time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC) // a time, so that every body has one length
+		return mustMarshal(t, ev)
+	}
+	size := int64(len(body("stuck", "s0"))) // each event of the stuck call counts its body
+	for _, c := range []struct {
+		name string
+		edit func(o *calling.CallbackHandlerOptions)
+		held int // what the stuck call may hold
+	}{
+		{"events, default share", func(o *calling.CallbackHandlerOptions) { o.QueueSize = 8 }, 2},
+		{"events, set", func(o *calling.CallbackHandlerOptions) { o.QueueSize = 8; o.CallQueueSize = 3 }, 3},
+		{"bytes, default share", func(o *calling.CallbackHandlerOptions) { o.QueueBytes = 8*size + 3 }, 2},
+		{"bytes, set", func(o *calling.CallbackHandlerOptions) { o.QueueBytes = 8 * size; o.CallQueueBytes = 3*size + size/2 }, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, e := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) {
+				o.Synchronous = false
+				o.Workers = 2
+				c.edit(o)
+			})
+			release := make(chan struct{})
+			var once sync.Once
+			let := func() { once.Do(func() { close(release) }) }
+			t.Cleanup(let) // before the handler's Close, which waits for the stuck handler
+			started := make(chan struct{}, 1)
+			done := make(chan string, 16)
+			h.OnEvent(func(_ context.Context, ev calling.Event) {
+				if ev.Info().CallConnectionID == "stuck" {
+					if ev.Info().ID == "s0" {
+						started <- struct{}{}
+					}
+					<-release
+				}
+				done <- ev.Info().ID
+			})
+			post := func(cc, id string) int { return serve(h, signedPost(t, iss, "/cb", body(cc, id))).Code }
+			require.Equal(t, http.StatusOK, post("stuck", "s0"))
+			<-started // the stuck call holds a worker
+			for i := 1; i < c.held; i++ {
+				require.Equal(t, http.StatusOK, post("stuck", "s"+strconv.Itoa(i)), "event %d of the stuck call", i)
+			}
+			for i := c.held; i < 12; i++ { // the whole queue holds 8
+				for try := range 2 { // the event, then its redelivery
+					w := serve(h, signedPost(t, iss, "/cb", body("stuck", "s"+strconv.Itoa(i))))
+					assert.Equal(t, http.StatusServiceUnavailable, w.Code, "event %d (try %d) of the stuck call is beyond its share", i, try)
+					assert.Equal(t, "1", w.Header().Get("Retry-After"))
+				}
+			}
+			var re *calling.CallbackRequestError
+			require.ErrorAs(t, e.all()[0], &re)
+			assert.Contains(t, re.Error(), "the call's share of the event queue is full")
+			// The other calls are admitted and run on the other worker.
+			for i := range 3 {
+				id := "o" + strconv.Itoa(i)
+				require.Equal(t, http.StatusOK, post("other-"+strconv.Itoa(i), id), "another call's event")
+				assert.Equal(t, id, <-done)
+			}
+			// Unstuck, the call runs what it held, in order; what it was
+			// refused was not remembered, so its redelivery is taken.
+			let()
+			for i := range c.held {
+				assert.Equal(t, "s"+strconv.Itoa(i), <-done)
+			}
+			next := "s" + strconv.Itoa(c.held)
+			require.Equal(t, http.StatusOK, post("stuck", next), "the refused event, delivered again")
+			assert.Equal(t, next, <-done)
+			require.NoError(t, h.Shutdown(context.Background()))
+			assert.Empty(t, done, "nothing else ran")
+		})
+	}
 }
 
 // TestHandlerShutdownReportsWhatItDrops: events answered 200 that the
@@ -725,13 +807,15 @@ func TestNewCallbackHandlerArguments(t *testing.T) {
 		opts     *calling.CallbackHandlerOptions
 		arg      string
 	}{
-		"no audience":      {"", nil, "audience"},
-		"blank audience":   {" ", &calling.CallbackHandlerOptions{}, "audience"},
-		"http openid":      {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "http://example.com/x"}}, "opts.OpenIDConfigurationURL"},
-		"relative openid":  {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "/x"}}, "opts.OpenIDConfigurationURL"},
-		"negative body":    {"a", &calling.CallbackHandlerOptions{MaxBodySize: -1}, "opts.MaxBodySize"},
-		"negative workers": {"a", &calling.CallbackHandlerOptions{Workers: -1}, "opts.Workers"},
-		"negative queue":   {"a", &calling.CallbackHandlerOptions{QueueSize: -1}, "opts.QueueSize"},
+		"no audience":               {"", nil, "audience"},
+		"blank audience":            {" ", &calling.CallbackHandlerOptions{}, "audience"},
+		"http openid":               {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "http://example.com/x"}}, "opts.OpenIDConfigurationURL"},
+		"relative openid":           {"a", &calling.CallbackHandlerOptions{CallbackAuthOptions: calling.CallbackAuthOptions{OpenIDConfigurationURL: "/x"}}, "opts.OpenIDConfigurationURL"},
+		"negative body":             {"a", &calling.CallbackHandlerOptions{MaxBodySize: -1}, "opts.MaxBodySize"},
+		"negative workers":          {"a", &calling.CallbackHandlerOptions{Workers: -1}, "opts.Workers"},
+		"negative queue":            {"a", &calling.CallbackHandlerOptions{QueueSize: -1}, "opts.QueueSize"},
+		"negative call queue":       {"a", &calling.CallbackHandlerOptions{CallQueueSize: -1}, "opts.CallQueueSize"},
+		"negative call queue bytes": {"a", &calling.CallbackHandlerOptions{CallQueueBytes: -1}, "opts.CallQueueBytes"},
 	} {
 		_, err := calling.NewCallbackHandler(tc.audience, tc.opts)
 		var ae *calling.ArgumentError
