@@ -16,9 +16,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
-	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/reqbody"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/transportauth"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // Client is Teams chat over Microsoft Graph as one signed-in user: the
@@ -162,10 +162,10 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if o.Clock == nil {
 		o.Clock = identity.SystemClock()
 	}
-	if o.UserID != "" && !graphwire.IsGUID(o.UserID) {
+	if o.UserID != "" && !uuid.IsGUID(o.UserID) {
 		return nil, &ArgumentError{Arg: "opts.UserID", Problem: "must be an object id (GUID)"}
 	}
-	if o.TenantID != "" && !graphwire.IsGUID(o.TenantID) {
+	if o.TenantID != "" && !uuid.IsGUID(o.TenantID) {
 		return nil, &ArgumentError{Arg: "opts.TenantID", Problem: "must be a tenant id (GUID)"}
 	}
 	if err := checkPipelineOptions(&o.ClientOptions); err != nil {

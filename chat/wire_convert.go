@@ -7,6 +7,7 @@ import (
 	"time"
 
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // This file is the one place where Graph's JSON (the wire structs of
@@ -480,7 +481,7 @@ func attendeesToWire(as []string) []gw.MeetingParticipantInfo {
 	}
 	out := make([]gw.MeetingParticipantInfo, len(as))
 	for i, a := range as {
-		if gw.IsGUID(a) {
+		if uuid.IsGUID(a) {
 			out[i] = gw.MeetingParticipantInfo{Identity: &gw.IdentitySet{User: &gw.Identity{ID: a}}, Role: "attendee"}
 		} else {
 			out[i] = gw.MeetingParticipantInfo{UPN: a, Role: "attendee"}

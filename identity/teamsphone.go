@@ -22,12 +22,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/acsclient"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // TeamsExtensionManageCalls is the delegated permission of the Teams
@@ -68,17 +68,15 @@ type TeamsExtensionAssignment struct {
 	ClientIDs []string
 }
 
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // ValidateTeamsExtensionPrincipal checks the ids that name an assignment the
 // way the assignment operations do before sending: both are Entra ids, GUIDs
 // (a choice: the spec types them as plain strings, and Entra tenant and
 // object ids are GUIDs). It returns an *ArgumentError.
 func ValidateTeamsExtensionPrincipal(tenantID, objectID string) error {
 	switch {
-	case !guidRE.MatchString(tenantID):
+	case !uuid.IsGUID(tenantID):
 		return argErr("tenantID", fmt.Sprintf("%q is not an Entra tenant id (a GUID)", tenantID))
-	case !guidRE.MatchString(objectID):
+	case !uuid.IsGUID(objectID):
 		return argErr("objectID", fmt.Sprintf("%q is not an Entra object id (a GUID)", objectID))
 	}
 	return nil
@@ -100,7 +98,7 @@ func (a TeamsExtensionAssignment) Validate() error {
 		return argErr("principalType", fmt.Sprintf("%q is not one the service defines: user or resourceAccount", string(a.PrincipalType)))
 	}
 	for _, id := range a.ClientIDs {
-		if !guidRE.MatchString(id) {
+		if !uuid.IsGUID(id) {
 			return argErr("clientIDs", fmt.Sprintf("%q is not an Entra application (client) id (a GUID)", id))
 		}
 	}

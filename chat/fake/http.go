@@ -17,6 +17,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/fakekit"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // maxBody bounds request bodies (messages with inline images included).
@@ -773,7 +774,7 @@ func hGetUser(c *reqCtx, p params) (result, *opError) {
 // a GUID.
 func hGetPresence(c *reqCtx, p params) (result, *opError) {
 	target, other := p["user-id"]
-	if other && !gw.IsGUID(target) {
+	if other && !uuid.IsGUID(target) {
 		return result{}, errBadRequest("Invalid user id " + quote(target) + ": presence needs the user's object id.")
 	}
 	pr, oe := c.s.presenceOf(c.user, target)

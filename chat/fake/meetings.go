@@ -9,6 +9,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
 	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // meetingTimes fills in Graph's defaults: a zero start is now, a zero end
@@ -179,7 +180,7 @@ func (s *Service) presences(userID string, ids []string) ([]chat.Presence, *opEr
 		return nil, errBadRequest(fmt.Sprintf("At most %d ids are supported per request.", gw.MaxPresenceIDs))
 	}
 	for _, id := range ids {
-		if !gw.IsGUID(id) {
+		if !uuid.IsGUID(id) {
 			return nil, errBadRequest("Invalid user id " + quote(id) + ": ids must be object ids.")
 		}
 	}

@@ -339,7 +339,7 @@ func (s *Service) userLocked(idOrUPN string) *User {
 	if u := s.users[idOrUPN]; u != nil {
 		return u
 	}
-	if graphwire.IsGUID(idOrUPN) {
+	if uuid.IsGUID(idOrUPN) {
 		return s.users[strings.ToLower(idOrUPN)]
 	}
 	return s.upns[strings.ToLower(idOrUPN)]

@@ -77,6 +77,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/examples/internal/redisflag"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/httpserver"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // Expert is a Teams user who takes calls.
@@ -620,8 +621,6 @@ type azureConfig struct {
 	routes           calling.VersionedStore // -redis; nil: memory
 }
 
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // tenantRE is a tenant as Entra ID names it: its id, or a verified domain.
 var tenantRE = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$`)
 
@@ -643,7 +642,7 @@ func loadAzureConfig(getenv func(string) string, addr string) (azureConfig, erro
 	if _, err := calling.NewClientFromConnectionString(cfg.connectionString, nil); err != nil {
 		bad("ACS_CONNECTION_STRING: %v", err)
 	}
-	if !guidRE.MatchString(cfg.resourceID) {
+	if !uuid.IsGUID(cfg.resourceID) {
 		// The callbacks' audience is the resource's immutable id (a GUID,
 		// "Immutable Resource ID" in the portal's JSON view), not its ARM
 		// path or name: with anything else every callback is refused.
@@ -668,14 +667,14 @@ func loadAzureConfig(getenv func(string) string, addr string) (azureConfig, erro
 	}
 	for i, oid := range strings.Split(get("EXPERTS"), ",") {
 		oid = strings.TrimSpace(oid)
-		if !guidRE.MatchString(oid) {
+		if !uuid.IsGUID(oid) {
 			bad("EXPERTS entry %d (%q) is not an Entra object id (a GUID)", i+1, oid)
 			continue
 		}
 		cfg.experts = append(cfg.experts, Expert{Name: fmt.Sprintf("expert %d", i+1), ID: identity.MicrosoftTeamsUserIdentifier{UserID: oid}})
 	}
 	if cfg.presenceClientID != "" {
-		if !guidRE.MatchString(cfg.presenceClientID) {
+		if !uuid.IsGUID(cfg.presenceClientID) {
 			bad("PRESENCE_CLIENT_ID must be the client id (a GUID) of a public client app")
 		}
 		if !tenantRE.MatchString(cfg.presenceTenantID) {

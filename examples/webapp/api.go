@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
 )
 
@@ -444,7 +445,7 @@ func (a *app) serveCreateChat(w http.ResponseWriter, r *http.Request, s *session
 	var members []string
 	for _, m := range req.Members {
 		m = strings.ToLower(strings.TrimSpace(m))
-		if !guidRE.MatchString(m) {
+		if !uuid.IsGUID(m) {
 			writeError(w, http.StatusBadRequest, "bad_request", "members are the users' object ids (GUIDs)")
 			return
 		}
@@ -492,8 +493,6 @@ func (a *app) serveCreateChat(w http.ResponseWriter, r *http.Request, s *session
 		writeJSON(w, http.StatusOK, chatViewOf(c, u.ID().UserID))
 	})
 }
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 type findMeetingRequest struct {
 	JoinURL   string `json:"joinUrl"`

@@ -12,6 +12,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
 )
 
@@ -27,7 +28,7 @@ func azureConfig(o options, getenv func(string) string, listenURL string) (confi
 	secret := getenv("TEAMSUSER_CLIENT_SECRET")
 	tenant := strings.TrimSpace(getenv("TEAMSUSER_TENANT_ID"))
 	switch {
-	case !guidRE.MatchString(clientID):
+	case !uuid.IsGUID(clientID):
 		return config{}, bad("TEAMSUSER_CLIENT_ID", "must be the app's client id (a GUID)")
 	case secret == "":
 		return config{}, bad("TEAMSUSER_CLIENT_SECRET", "must be the app's client secret (the app redeems codes and signs in on behalf of users)")
@@ -36,7 +37,7 @@ func azureConfig(o options, getenv func(string) string, listenURL string) (confi
 	}
 	tenants := splitList(getenv("TEAMSUSER_TENANTS"))
 	if len(tenants) == 0 {
-		if !guidRE.MatchString(tenant) {
+		if !uuid.IsGUID(tenant) {
 			return config{}, bad("TEAMSUSER_TENANTS", "must name the tenants whose users may sign in (ids, or *) when TEAMSUSER_TENANT_ID is not a tenant id")
 		}
 		tenants = []string{tenant}
@@ -94,7 +95,7 @@ func azureConfig(o options, getenv func(string) string, listenURL string) (confi
 		return config{}, bad("PUBLIC_BASE_URL", "must be a public https URL for -live notify (Graph posts the change notifications there)")
 	}
 	if id := strings.TrimSpace(getenv("ACS_RESOURCE_ID")); id != "" {
-		if !guidRE.MatchString(id) {
+		if !uuid.IsGUID(id) {
 			return config{}, bad("ACS_RESOURCE_ID", "must be the resource's immutable id (a GUID)")
 		}
 		if cfg.calling, err = calling.NewClientFromConnectionString(cs, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
 )
 
@@ -260,7 +261,7 @@ func readCallTarget(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if !readJSON(w, r, &req) {
 		return "", false
 	}
-	if !guidRE.MatchString(req.UserID) {
+	if !uuid.IsGUID(req.UserID) {
 		writeError(w, http.StatusBadRequest, "bad_request", "userId is the colleague's object id (a GUID)")
 		return "", false
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser"
 )
 
@@ -147,7 +148,7 @@ func (a *app) servePeople(w http.ResponseWriter, r *http.Request, s *session) {
 // principal name) or object id: ?q=megan.bowen@fabrikam.com.
 func (a *app) serveSearchPeople(w http.ResponseWriter, r *http.Request, s *session) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len(q) > 256 || (!guidRE.MatchString(q) && !upnRE.MatchString(q)) {
+	if len(q) > 256 || (!uuid.IsGUID(q) && !upnRE.MatchString(q)) {
 		writeError(w, http.StatusBadRequest, "bad_request", "search by email address (name@domain) or object id")
 		return
 	}
@@ -177,7 +178,7 @@ func (a *app) serveAddPerson(w http.ResponseWriter, r *http.Request, s *session)
 	if !readJSON(w, r, &req) {
 		return
 	}
-	if !guidRE.MatchString(req.UserID) {
+	if !uuid.IsGUID(req.UserID) {
 		writeError(w, http.StatusBadRequest, "bad_request", "userId is the person's object id (a GUID)")
 		return
 	}

@@ -7,7 +7,6 @@ package fake
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -38,8 +37,6 @@ func (s *Service) admit(op string) *apiError {
 	}
 	return nil
 }
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // ---- the operations, on wire types, shared by both faces ----
 
@@ -220,9 +217,9 @@ func (s *Service) exchange(req identitywire.ExchangeRequest) (identitywire.Acces
 		return identitywire.AccessToken{}, validation("AppId: The AppId field is required.", "AppId")
 	case req.UserID == "":
 		return identitywire.AccessToken{}, validation("UserId: The UserId field is required.", "UserId")
-	case !guidRE.MatchString(req.AppID):
+	case !uuid.IsGUID(req.AppID):
 		return identitywire.AccessToken{}, validation("Provided AppId has invalid format.", "appId")
-	case !guidRE.MatchString(req.UserID):
+	case !uuid.IsGUID(req.UserID):
 		return identitywire.AccessToken{}, validation("Provided UserId has invalid format.", "userId")
 	}
 	var claims identity.EntraTokenClaims

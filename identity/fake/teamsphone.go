@@ -16,6 +16,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/identitywire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 func assignmentKey(tenantID, objectID string) string {
@@ -28,9 +29,9 @@ func assignmentKey(tenantID, objectID string) string {
 // exchange's appId and userId).
 func checkPrincipal(tenantID, objectID string) *apiError {
 	switch {
-	case !guidRE.MatchString(tenantID):
+	case !uuid.IsGUID(tenantID):
 		return validation("Provided tenantId has invalid format.", "tenantId")
-	case !guidRE.MatchString(objectID):
+	case !uuid.IsGUID(objectID):
 		return validation("Provided objectId has invalid format.", "objectId")
 	}
 	return nil
@@ -67,7 +68,7 @@ func (s *Service) putAssignment(tenantID, objectID string, req identitywire.Team
 		return identitywire.TeamsExtensionAssignment{}, false, validation("Provided principalType '"+req.PrincipalType+"' is not valid.", "principalType")
 	}
 	for _, id := range req.ClientIDs {
-		if !guidRE.MatchString(id) {
+		if !uuid.IsGUID(id) {
 			return identitywire.TeamsExtensionAssignment{}, false, validation("Provided clientId has invalid format.", "clientIds")
 		}
 	}
@@ -146,7 +147,7 @@ func (s *Service) exchangePhone(token string) (identitywire.CreateResponse, *api
 	// resource gets the exchange's 401 InvalidAccessToken, as the Teams-user
 	// exchange answers (choice: this exchange documents no errors).
 	if err != nil || !claims.ExpiresOn.After(now) || !identity.IsTeamsAudience(claims.Audience) ||
-		!claims.HasScope(identity.TeamsExtensionManageCalls) || !guidRE.MatchString(claims.ObjectID) || !guidRE.MatchString(claims.TenantID) {
+		!claims.HasScope(identity.TeamsExtensionManageCalls) || !uuid.IsGUID(claims.ObjectID) || !uuid.IsGUID(claims.TenantID) {
 		return identitywire.CreateResponse{}, invalidAccessToken
 	}
 	// The user's assignment must name the app the token was issued to

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 func FuzzParseChatID(f *testing.F) {
@@ -33,7 +35,7 @@ func FuzzParseChatID(f *testing.F) {
 		}
 		switch p.Kind {
 		case ChatIDOneOnOne:
-			if !IsGUID(p.Users[0]) || !IsGUID(p.Users[1]) || !strings.Contains(id, p.Users[0]+"_"+p.Users[1]+"@") {
+			if !uuid.IsGUID(p.Users[0]) || !uuid.IsGUID(p.Users[1]) || !strings.Contains(id, p.Users[0]+"_"+p.Users[1]+"@") {
 				t.Fatalf("one-on-one %q gave users %v", id, p.Users)
 			}
 		case ChatIDSelf:

@@ -3,6 +3,8 @@ package graphwire
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // Chat id forms.
@@ -61,7 +63,7 @@ func ParseChatID(id string) (ParsedChatID, string) {
 	switch strings.ToLower(domain) {
 	case oneOnOneDomain:
 		a, b, ok := strings.Cut(local, "_")
-		if !ok || !IsGUID(a) || !IsGUID(b) {
+		if !ok || !uuid.IsGUID(a) || !uuid.IsGUID(b) {
 			return ParsedChatID{}, "a one-on-one chat id must name two user object ids: 19:<oid>_<oid>@unq.gbl.spaces"
 		}
 		return ParsedChatID{Kind: ChatIDOneOnOne, Users: [2]string{a, b}}, ""
@@ -99,7 +101,7 @@ func CheckTeamID(id string) string {
 	if id == "" {
 		return "is empty"
 	}
-	if !IsGUID(id) {
+	if !uuid.IsGUID(id) {
 		return "must be a GUID (the team's group id)"
 	}
 	return ""
@@ -111,7 +113,7 @@ func CheckUserID(id string) string {
 	if p := checkOpaque(id); p != "" {
 		return p
 	}
-	if IsGUID(id) {
+	if uuid.IsGUID(id) {
 		return ""
 	}
 	name, domain, ok := strings.Cut(id, "@")
@@ -128,7 +130,7 @@ func CheckObjectID(id string) string {
 	if id == "" {
 		return "is empty"
 	}
-	if !IsGUID(id) {
+	if !uuid.IsGUID(id) {
 		return "must be an entra object id (a guid); presence takes no user principal name"
 	}
 	return ""
@@ -155,28 +157,6 @@ func checkOpaque(id string) string {
 		}
 	}
 	return ""
-}
-
-// IsGUID reports whether s has the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
-// (hex digits, either case).
-func IsGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !isHex(c) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func isHex(c byte) bool {
@@ -213,7 +193,7 @@ func UniqueGUIDs(ids []string) ([]string, string) {
 	out := make([]string, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if !IsGUID(id) {
+		if !uuid.IsGUID(id) {
 			return nil, "holds an id that is not an entra object id (a guid)"
 		}
 		k := strings.ToLower(id)

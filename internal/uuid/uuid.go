@@ -1,7 +1,8 @@
 // Package uuid is the module's one maker of random UUIDs: request ids,
 // Repeatability-Request-ID, event ids and the fakes' object ids all come
-// from New. It needs only crypto/rand (github.com/google/uuid stays an
-// indirect dependency of azcore's, not one of ours).
+// from New. IsGUID is its one check of the GUID form (Entra ids). It
+// needs only crypto/rand (github.com/google/uuid stays an indirect
+// dependency of azcore's, not one of ours).
 package uuid
 
 import (
@@ -31,10 +32,11 @@ func New() string {
 	return string(s[:])
 }
 
-// IsV4 reports whether s is a version 4, variant 10 UUID in the canonical
-// 8-4-4-4-12 hexadecimal form (either case, no braces or prefix), as New
-// makes them.
-func IsV4(s string) bool {
+// IsGUID reports whether s is a GUID (a UUID of any version) in the
+// canonical 8-4-4-4-12 hexadecimal form, either case, no braces or prefix:
+// the form of Entra tenant, object and client ids. It is the module's one
+// GUID check.
+func IsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -50,7 +52,14 @@ func IsV4(s string) bool {
 			}
 		}
 	}
-	if s[14] != '4' {
+	return true
+}
+
+// IsV4 reports whether s is a version 4, variant 10 UUID in the canonical
+// 8-4-4-4-12 hexadecimal form (either case, no braces or prefix), as New
+// makes them.
+func IsV4(s string) bool {
+	if !IsGUID(s) || s[14] != '4' {
 		return false
 	}
 	switch s[19] {

@@ -110,19 +110,59 @@ func FuzzIsV4(f *testing.F) {
 // anywhere but here. Tests are left out: the benchmarks' hand-written
 // alternatives are written as a developer without this module would.
 func TestOneGenerator(t *testing.T) {
+	var found []string
+	inspectModule(t, func(fset *token.FileSet, n ast.Node) {
+		be, ok := n.(*ast.BinaryExpr)
+		if !ok || be.Op != token.OR {
+			return
+		}
+		if lit, ok := be.Y.(*ast.BasicLit); ok && lit.Kind == token.INT && lit.Value == "0x40" {
+			if _, ok := ast.Unparen(be.X).(*ast.BinaryExpr); ok {
+				found = append(found, fset.Position(be.Pos()).String())
+			}
+		}
+	})
+	require.Empty(t, found, "UUIDs made outside internal/uuid: use uuid.New")
+}
+
+// TestOneGUIDCheck: no other code of the module checks the GUID form: no
+// function named isGUID (any case) and no regexp of a whole GUID outside
+// this package. (A pattern that holds a GUID beside other forms, such as
+// "a tenant id or a domain", is not a GUID check.)
+func TestOneGUIDCheck(t *testing.T) {
+	const guidPattern = "`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`"
+	var found []string
+	inspectModule(t, func(fset *token.FileSet, n ast.Node) {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if strings.EqualFold(n.Name.Name, "isGUID") {
+				found = append(found, fset.Position(n.Pos()).String())
+			}
+		case *ast.BasicLit:
+			if n.Kind == token.STRING && strings.EqualFold(n.Value, guidPattern) {
+				found = append(found, fset.Position(n.Pos()).String())
+			}
+		}
+	})
+	require.Empty(t, found, "GUID checks outside internal/uuid: use uuid.IsGUID")
+}
+
+// inspectModule calls fn on every node of the module's non-test Go files
+// outside this package.
+func inspectModule(t *testing.T, fn func(*token.FileSet, ast.Node)) {
+	t.Helper()
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
 	_, err = os.Stat(filepath.Join(root, "go.mod"))
 	require.NoError(t, err, "the module root is two levels up")
 	here, err := filepath.Abs(".")
 	require.NoError(t, err)
-	var found []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if path == here || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" {
+			if path == here || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules" {
 				return filepath.SkipDir
 			}
 			return nil
@@ -136,19 +176,12 @@ func TestOneGenerator(t *testing.T) {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
-			be, ok := n.(*ast.BinaryExpr)
-			if !ok || be.Op != token.OR {
-				return true
-			}
-			if lit, ok := be.Y.(*ast.BasicLit); ok && lit.Kind == token.INT && lit.Value == "0x40" {
-				if _, ok := ast.Unparen(be.X).(*ast.BinaryExpr); ok {
-					found = append(found, fset.Position(be.Pos()).String())
-				}
+			if n != nil {
+				fn(fset, n)
 			}
 			return true
 		})
 		return nil
 	})
 	require.NoError(t, err)
-	require.Empty(t, found, "UUIDs made outside internal/uuid: use uuid.New")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/jwt"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // The issuers of Entra ID tokens; "{tenantid}" stands for the token's
@@ -168,7 +169,7 @@ func (a *callerAuth) verify(ctx context.Context, token string) (Caller, *Error) 
 	}
 	c.TenantID, c.ObjectID = strings.ToLower(c.TenantID), strings.ToLower(c.ObjectID)
 	c.ExpiresOn, _ = t.Time("exp")
-	if !isGUID(c.ObjectID) {
+	if !uuid.IsGUID(c.ObjectID) {
 		return Caller{}, invalid("the caller's token has no user object id (\"oid\")")
 	}
 	c.Scopes = strings.Fields(scp)
@@ -198,7 +199,7 @@ func hasAnyScope(have, want []string) bool {
 // may call and that its issuer is the issuer of that tenant.
 func (a *callerAuth) checkIssuer(iss string, md oidc.Metadata, t *jwt.Token) error {
 	tid, err := t.StringClaim("tid")
-	if err != nil || !isGUID(tid) {
+	if err != nil || !uuid.IsGUID(tid) {
 		return &oidc.Error{Problem: oidc.Malformed, Detail: "it has no tenant id (\"tid\")"}
 	}
 	tid = strings.ToLower(tid)

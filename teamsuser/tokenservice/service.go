@@ -18,6 +18,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callercache"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/oidc"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // TeamsTokenHeader is the request header in which a client may forward the
@@ -368,10 +369,10 @@ func New(cfg Config, opts *Options) (*Service, error) {
 	if cfg.Exchanger == nil {
 		return nil, argErr("cfg.Exchanger", "is required (an *identity.Client)")
 	}
-	if !isGUID(cfg.AppID) {
+	if !uuid.IsGUID(cfg.AppID) {
 		return nil, argErr("cfg.AppID", "must be the client id (a GUID) of the Entra app the Teams tokens are issued to")
 	}
-	if o.ForwardedAppID != "" && !isGUID(o.ForwardedAppID) {
+	if o.ForwardedAppID != "" && !uuid.IsGUID(o.ForwardedAppID) {
 		return nil, argErr("opts.ForwardedAppID", "must be a client id (a GUID)")
 	}
 	if len(cfg.Audiences) == 0 {
@@ -394,7 +395,7 @@ func New(cfg Config, opts *Options) (*Service, error) {
 		if t == AnyTenant {
 			continue
 		}
-		if !isGUID(t) {
+		if !uuid.IsGUID(t) {
 			return nil, argErr("cfg.Tenants", "must hold tenant ids (GUIDs), not %q", t)
 		}
 		tenants[strings.ToLower(t)] = true
@@ -696,25 +697,4 @@ func (e *ArgumentError) Unwrap() error { return e.Err }
 
 func svcErr(status int, code ErrorCode, msg string, cause error) *Error {
 	return &Error{Status: status, Code: code, Message: msg, Err: cause}
-}
-
-// isGUID reports whether s is a GUID in its usual 8-4-4-4-12 hex form.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
