@@ -765,16 +765,29 @@ func TestHandlerShutdownReportsWhatItDrops(t *testing.T) {
 }
 
 // TestHandlerShutdownIdleWithEndedContext: Shutdown of a handler with
-// nothing queued or running returns nil even when its context has already
-// ended — nothing was dropped. Its select used to pick at random between
-// "idle" and "context ended", and then returned a ShutdownError counting 0.
+// nothing queued (never used, or whose events have all run) returns nil
+// even when its context has already ended — nothing was dropped. Its
+// select used to pick at random between "idle" and "context ended", and
+// then returned a ShutdownError counting 0; the test shuts down 200
+// handlers, so that a random pick fails it (once in 2^100 runs it could
+// not).
 func TestHandlerShutdownIdleWithEndedContext(t *testing.T) {
 	iss := newIssuer(t)
-	h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = false })
-	h.OnEvent(func(context.Context, calling.Event) {})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	require.NoError(t, h.Shutdown(ctx))
+	for i := range 200 {
+		used := i%2 == 1
+		h, _ := newHandler(t, iss, func(o *calling.CallbackHandlerOptions) { o.Synchronous = false })
+		ran := make(chan struct{})
+		h.OnEvent(func(context.Context, calling.Event) { close(ran) })
+		if used {
+			body := mustMarshal(t, &calling.CallConnected{EventInfo: info("cc", "")})
+			require.Equal(t, http.StatusOK, serve(h, signedPost(t, iss, "/cb", body)).Code)
+			<-ran // its worker may still be ending: either way nothing is queued
+		}
+		require.NoError(t, h.Shutdown(ctx), "handler %d (used: %v)", i, used)
+		require.NoError(t, h.Close())
+	}
 }
 
 // TestHandlerCloseUnused: a handler that never took a delivery shuts down
