@@ -165,6 +165,7 @@ func cases(t *testing.T) map[string]secretCase {
 		{value: chat.CreateOneOnOneChatResponse{Chat: chatValue}, secrets: []string{linkPasscode}},
 		{value: chat.CreateGroupChatResponse{Chat: chatValue}, secrets: []string{linkPasscode}},
 		{value: chat.FindMeetingChatResponse{Chat: chatValue}, secrets: []string{linkPasscode}},
+		{value: chat.RenameChatResponse{Chat: chatValue}, secrets: []string{linkPasscode}},
 		{value: meeting, secrets: meetingSecrets},
 		{value: chat.GetOnlineMeetingResponse{Meeting: meeting}, secrets: meetingSecrets},
 		{value: chat.GetOnlineMeetingByJoinURLResponse{Meeting: meeting}, secrets: meetingSecrets},
