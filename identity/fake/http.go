@@ -280,6 +280,12 @@ func unsupportedVersion(r *http.Request, v string) *apiError {
 		msg: "The HTTP resource that matches the request URI '" + uri + "' does not support the API version '" + v + "'."}
 }
 
+// denied is ACS's answer to a request whose credentials it refuses: 401
+// "Denied by the resource provider." — seen in the official SDKs' runs
+// against the service (Azure/azure-sdk-for-js#27642, a Communication
+// client with Entra ID auth; Azure-Samples/communication-services-
+// javascript-quickstarts#179). The code "Denied" is a choice: neither
+// shows the body's code, and the REST spec documents no 401 body.
 var denied = &apiError{status: http.StatusUnauthorized, code: "Denied", msg: "Denied by the resource provider."}
 
 // authenticate checks the request's HMAC-SHA256 signature (against the
