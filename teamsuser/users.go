@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callercache"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/tokenservice"
@@ -39,24 +37,18 @@ type UsersOptions struct {
 // build one User.
 type Users struct {
 	cfg           Config
-	newCredential func(tokenservice.Caller, string) (azcore.TokenCredential, error)
+	newCredential tokenservice.CredentialFunc
 	opts          UsersOptions
 	users         *callercache.Cache[*User]
 }
 
 // NewUsers returns an empty Users for the application's Config.
 // newCredential returns the delegated credential of an authenticated
-// caller, from the caller's own Entra token for the service (callerToken):
-// in production azidentity's on-behalf-of credential of the service's app
-// registration,
-//
-//	func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
-//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
-//	}
-//
-// It is called with a lock held, so it must not block (azidentity's
-// constructors do not). opts may be nil.
-func NewUsers(cfg Config, newCredential func(caller tokenservice.Caller, callerToken string) (azcore.TokenCredential, error), opts *UsersOptions) (*Users, error) {
+// caller, from the caller's own Entra token for the service: in production
+// azidentity's on-behalf-of credential of the service's app registration
+// (see tokenservice.CredentialFunc, which a token service's
+// OnBehalfOfCredential takes too). opts may be nil.
+func NewUsers(cfg Config, newCredential tokenservice.CredentialFunc, opts *UsersOptions) (*Users, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ type config struct {
 	authHTTP               *http.Client
 	// newCredential is the user's delegated credential from their token
 	// for the app: azidentity's on-behalf-of credential.
-	newCredential func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error)
+	newCredential tokenservice.CredentialFunc
 	// tokenOptions are the token service's options that differ offline
 	// (its authority and HTTP client).
 	tokenOptions tokenservice.Options

@@ -82,27 +82,33 @@ func (k StaticKeys) Key(kid string) (*rsa.PublicKey, error) {
 // makes one from azidentity's OnBehalfOfCredential.
 type OnBehalfOfFunc func(ctx context.Context, caller Caller, callerToken string) (azcore.AccessToken, error)
 
+// CredentialFunc returns the delegated credential of an authenticated
+// caller, made from the caller's own Entra ID token for the service
+// (callerToken, the on-behalf-of flow's user assertion). In production it
+// is azidentity's on-behalf-of credential of the service's own app
+// registration, in the caller's tenant:
+//
+//	func(c tokenservice.Caller, callerToken string) (azcore.TokenCredential, error) {
+//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, callerToken, secret, nil)
+//	}
+//
+// OnBehalfOfCredential and teamsuser.NewUsers take one. They call it with a
+// lock held, so it must not block (azidentity's constructors do not).
+type CredentialFunc func(caller Caller, callerToken string) (azcore.TokenCredential, error)
+
 // OnBehalfOfCredential returns an OnBehalfOfFunc that asks newCredential for
 // a credential for a caller and gets a token for the Teams scopes
 // (Teams.ManageCalls and Teams.ManageChats of
-// https://auth.msft.communication.azure.com) from it. The real
-// implementation is azidentity's on-behalf-of credential of the token
-// service's own app registration, in the caller's tenant:
-//
-//	tokenservice.OnBehalfOfCredential(func(c tokenservice.Caller, assertion string) (azcore.TokenCredential, error) {
-//		return azidentity.NewOnBehalfOfCredentialWithSecret(c.TenantID, apiAppID, assertion, secret, nil)
-//	})
+// https://auth.msft.communication.azure.com) from it.
 //
 // It keeps each caller's credential (by tenant and object id, as
 // teamsuser.Users keeps users) while the caller's token it was made from is
 // valid, for at most 1000 callers, the least recently used going first: the
 // credential's own token cache then answers the caller's later requests
 // without a round trip to Entra ID. A later token of the caller that lives
-// longer replaces the credential. newCredential is called with a lock held,
-// so it must not block (azidentity's constructors do not). The token
-// request names no tenant: the credential's is the caller's, and azidentity
+// longer replaces the credential. The token request names no tenant: the credential's is the caller's, and azidentity
 // refuses a tenant spelled otherwise than the credential's.
-func OnBehalfOfCredential(newCredential func(caller Caller, userAssertion string) (azcore.TokenCredential, error)) OnBehalfOfFunc {
+func OnBehalfOfCredential(newCredential CredentialFunc) OnBehalfOfFunc {
 	return onBehalfOf(newCredential, oboMaxCallers, time.Now)
 }
 
@@ -111,7 +117,7 @@ func OnBehalfOfCredential(newCredential func(caller Caller, userAssertion string
 const oboMaxCallers = 1000
 
 // onBehalfOf is OnBehalfOfCredential with its bound and clock.
-func onBehalfOf(newCredential func(Caller, string) (azcore.TokenCredential, error), maxCallers int, now func() time.Time) OnBehalfOfFunc {
+func onBehalfOf(newCredential CredentialFunc, maxCallers int, now func() time.Time) OnBehalfOfFunc {
 	if newCredential == nil {
 		return func(context.Context, Caller, string) (azcore.AccessToken, error) {
 			return azcore.AccessToken{}, errors.New("tokenservice: no on-behalf-of credential factory")
