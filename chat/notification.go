@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -22,12 +23,15 @@ type NotificationKind string
 
 // The kinds of notifications: three changes, and three lifecycle events.
 const (
-	// NotificationCreated reports a new message.
+	// NotificationCreated reports a new message, or a member added to a
+	// chat.
 	NotificationCreated NotificationKind = "created"
 	// NotificationUpdated reports a message that changed (edited, reacted
-	// to, soft-deleted or restored).
+	// to, soft-deleted or restored), or a chat whose properties changed
+	// (renamed).
 	NotificationUpdated NotificationKind = "updated"
-	// NotificationDeleted reports a message that was deleted.
+	// NotificationDeleted reports a message that was deleted, a chat that
+	// was deleted, or a member removed from a chat.
 	NotificationDeleted NotificationKind = "deleted"
 	// NotificationReauthorizationRequired asks for the subscription to be
 	// renewed (the user's token behind it needs refreshing).
@@ -59,7 +63,34 @@ type Notification struct {
 	// TeamID, ChannelID, MessageID and ReplyID identify a changed channel
 	// message (ReplyID for a reply).
 	TeamID, ChannelID, ReplyID string
+	// MembershipID identifies a changed membership of the chat ChatID
+	// (ResourceChatMember): Member.ID, which RemoveMember takes. A member
+	// removed can no longer be read; one added is read with ListMembers.
+	MembershipID string
+	// Type is the kind of resource that changed; empty for a lifecycle
+	// notification whose resource Graph did not name, or a resource this
+	// package does not know.
+	Type ResourceType
 }
+
+// ResourceType is the kind of resource a Notification is about.
+type ResourceType string
+
+// The resources a Notification may be about.
+const (
+	// ResourceChatMessage: a message of a chat (ChatID, MessageID).
+	ResourceChatMessage ResourceType = "chatMessage"
+	// ResourceChannelMessage: a message or reply of a channel (TeamID,
+	// ChannelID, MessageID, ReplyID).
+	ResourceChannelMessage ResourceType = "channelMessage"
+	// ResourceChat: a chat itself (ChatID), of a subscription to
+	// ChatResource: renamed or otherwise changed (updated), deleted.
+	ResourceChat ResourceType = "chat"
+	// ResourceChatMember: a membership of a chat (ChatID, MembershipID), of
+	// a subscription to ChatMembersResource: added (created) or removed
+	// (deleted).
+	ResourceChatMember ResourceType = "chatMember"
+)
 
 // IsLifecycle reports a lifecycle notification (about the subscription,
 // not about a message).
@@ -569,7 +600,11 @@ func notificationFromWire(cn graphwire.ChangeNotification) (Notification, bool) 
 			return Notification{}, false
 		}
 	case cn.ChangeType != "" && cn.LifecycleEvent == "":
-		switch k := NotificationKind(cn.ChangeType); k {
+		// Graph's pages show the change type in lower case as subscribed
+		// (teams-changenotifications-chatmessage) and capitalized
+		// ("Created": teams-changenotifications-chat and -chatmembership,
+		// "Notifications without resource data"): either is read.
+		switch k := NotificationKind(strings.ToLower(cn.ChangeType)); k {
 		case NotificationCreated, NotificationUpdated, NotificationDeleted:
 			n.Kind = k
 		default:
@@ -578,15 +613,34 @@ func notificationFromWire(cn graphwire.ChangeNotification) (Notification, bool) 
 	default:
 		return Notification{}, false
 	}
+	var last string // the name of the resource's last segment
 	if p, ok := graphwire.ParseResource(cn.Resource); ok {
 		n.ChatID, _ = p.Key("chats")
 		n.TeamID, _ = p.Key("teams")
 		n.ChannelID, _ = p.Key("channels")
 		n.MessageID, _ = p.Key("messages")
 		n.ReplyID, _ = p.Key("replies")
+		n.MembershipID, _ = p.Key("members")
+		last = strings.ToLower(p[len(p)-1].Name)
 	}
-	if n.MessageID == "" && cn.ResourceData != nil && !n.IsLifecycle() {
-		n.MessageID = cn.ResourceData.ID
+	// The resource says what changed: chats('…') a chat
+	// (teams-changenotifications-chat), chats('…')/members('…') a
+	// membership (teams-changenotifications-chatmembership), …/messages('…')
+	// or …/replies('…') a message (teams-changenotifications-chatmessage).
+	// A key the resource leaves out is resourceData's id.
+	var id *string
+	switch {
+	case n.ChatID != "" && last == "chats":
+		n.Type = ResourceChat
+	case n.ChatID != "" && last == "members":
+		n.Type, id = ResourceChatMember, &n.MembershipID
+	case n.ChatID != "" && last == "messages":
+		n.Type, id = ResourceChatMessage, &n.MessageID
+	case n.TeamID != "" && n.ChannelID != "" && (last == "messages" || last == "replies"):
+		n.Type, id = ResourceChannelMessage, &n.MessageID
+	}
+	if id != nil && *id == "" && cn.ResourceData != nil && !n.IsLifecycle() {
+		*id = cn.ResourceData.ID
 	}
 	return n, true
 }

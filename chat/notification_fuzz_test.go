@@ -19,6 +19,8 @@ func FuzzNotificationHandler(f *testing.F) {
 	f.Add("", []byte(`{"value":[{"subscriptionId":"s","changeType":"deleted","resource":"/chats/19:a@thread.v2/messages/1","clientState":"`+hookState+`"}]}`))
 	f.Add("", []byte(`{"value":[{"subscriptionId":"s","changeType":"updated","resource":"chats('a''b')/messages('')","clientState":"`+hookState+`","subscriptionExpirationDateTime":"2026-13-45T99:99:99"}]}`))
 	f.Add("", []byte(`{"value":[{"subscriptionId":"","changeType":"created","clientState":"`+hookState+`"}]}`))
+	f.Add("", []byte(`{"value":[{"subscriptionId":"s","changeType":"Created","resource":"chats('19:a@thread.v2')/members('bQ==')","resourceData":{"id":"bQ==","@odata.type":"#microsoft.graph.aadUserConversationMember"},"clientState":"`+hookState+`"}]}`))
+	f.Add("", []byte(`{"value":[{"subscriptionId":"s","changeType":"Updated","resource":"chats('19:a@thread.v2')","resourceData":{"id":"19:a@thread.v2","@odata.type":"#microsoft.graph.chat"},"clientState":"`+hookState+`"}]}`))
 	f.Add("", []byte(`{"value":null,"validationTokens":["x"]}`))
 	f.Add("", []byte(`{"value":[1,"two",null,{}]}`))
 	f.Add("", []byte(`{"value":[{"resourceData":{"id":{"nested":[[[[]]]]}}}]}`))

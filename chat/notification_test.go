@@ -72,6 +72,7 @@ func TestNotificationHandlerDelivers(t *testing.T) {
 		Resource:              "chats('19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2')/messages('1700000000001')",
 		ChatID:                "19:0f1e2d3c4b5a69788796a5b4c3d2e1f0@thread.v2",
 		MessageID:             "1700000000001",
+		Type:                  chat.ResourceChatMessage,
 	}, n)
 	require.Equal(t, "2026-03-02T10:00:00Z", n.SubscriptionExpiresAt.Format("2006-01-02T15:04:05Z07:00"))
 
@@ -84,9 +85,11 @@ func TestNotificationHandlerDelivers(t *testing.T) {
 	require.Equal(t, "19:abc@thread.tacv2", n.ChannelID)
 	require.Equal(t, "17", n.MessageID)
 	require.Equal(t, "18", n.ReplyID)
+	require.Equal(t, chat.ResourceChannelMessage, n.Type)
 	n = <-h.Notifications()
 	require.Equal(t, chat.NotificationMissed, n.Kind)
 	require.True(t, n.IsLifecycle())
+	require.Empty(t, n.Type)
 }
 
 func TestNotificationHandlerRefuses(t *testing.T) {
@@ -304,4 +307,37 @@ func TestNotificationHandlerWaitsForRoom(t *testing.T) {
 	require.Equal(t, "5", w.Header().Get("Retry-After"))
 	require.Equal(t, seq(5, 3), read(t, h, 3))
 	h.Close()
+}
+
+// TestChatAndMembershipNotifications: the notifications of
+// teams-changenotifications-chat and -chatmembership, as their
+// "Notifications without resource data" show them (changeType
+// capitalized, resourceData with the chat's or the membership's id), are
+// ResourceChat and ResourceChatMember notifications of the chat and the
+// membership; a message's id is never taken from a chat's resourceData.
+func TestChatAndMembershipNotifications(t *testing.T) {
+	h := newHandler(t, chat.OneClientState(hookState), nil)
+	const chatID = "19:1273a016-201d-4f95-8083-1b7f99b3edeb_976f4b31-fd01-4e0b-9178-29cc40c14438@unq.gbl.spaces"
+	const member = "MCMjMjQzMmI1N2ItMGFiZC00M2RiLWFhN2ItMTZlYWRkMTE1ZDM0IyMxOToxMjczYTAxNi0yMDFkLTRmOTUtODA4My0xYjdmOTliM2VkZWJfOTc2ZjRiMzEtZmQwMS00ZTBiLTkxNzgtMjljYzQwYzE0NDM4QHVucS5nYmwuc3BhY2VzIyMyZmM2MDY2My0xOWEyLTRhYTQtODUyYy1mN2JhNGU5MGFkYTI="
+	body := `{"value":[` +
+		`{"subscriptionId":"sub-c","changeType":"Updated","clientState":"` + hookState + `","subscriptionExpirationDateTime":"2021-06-03T10:26:09.8959595+00:00",` +
+		`"resource":"chats('` + chatID + `')","resourceData":{"id":"` + chatID + `","@odata.type":"#microsoft.graph.chat","@odata.id":"chats('` + chatID + `')"}},` +
+		`{"subscriptionId":"sub-m","changeType":"Created","clientState":"` + hookState + `","subscriptionExpirationDateTime":"2021-06-03T10:58:54.7656077+00:00",` +
+		`"resource":"chats('` + chatID + `')/members('` + member + `')","resourceData":{"id":"` + member + `","@odata.type":"#microsoft.graph.aadUserConversationMember","@odata.id":"chats('` + chatID + `')/members('` + member + `')"}},` +
+		`{"subscriptionId":"sub-m","changeType":"deleted","clientState":"` + hookState + `","resource":"/chats/` + chatID + `/members/` + member + `"}` +
+		`]}`
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", body).Code)
+	n := <-h.Notifications()
+	require.Equal(t, chat.NotificationUpdated, n.Kind)
+	require.Equal(t, chat.ResourceChat, n.Type)
+	require.Equal(t, chatID, n.ChatID)
+	require.Empty(t, n.MessageID+n.MembershipID)
+	for _, kind := range []chat.NotificationKind{chat.NotificationCreated, chat.NotificationDeleted} {
+		n = <-h.Notifications()
+		require.Equal(t, kind, n.Kind)
+		require.Equal(t, chat.ResourceChatMember, n.Type)
+		require.Equal(t, chatID, n.ChatID)
+		require.Equal(t, member, n.MembershipID)
+		require.Empty(t, n.MessageID)
+	}
 }

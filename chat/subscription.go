@@ -12,16 +12,19 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/internal/paging"
 )
 
-// Change notifications for chat and channel messages.
+// Change notifications for chat and channel messages, and for chats
+// themselves and their members.
 //
 // A subscription asks Graph to POST a notification to an HTTPS URL of the
 // application when messages of a chat or a channel are created, updated or
-// deleted. Graph first validates the URL (NotificationHandler answers that),
+// deleted, when a chat changes (renamed) or when its members do (added,
+// removed). Graph first validates the URL (NotificationHandler answers that),
 // sends every notification with the subscription's client state (a secret
 // the handler checks), and ends the subscription at its expiration time
 // unless it is renewed (SubscriptionManager does that). The notifications of
-// this package carry no resource data: they say which message changed, and
-// the application reads it with GetMessage.
+// this package carry no resource data: they say which message, chat or
+// membership changed (Notification.Type), and the application reads it
+// with GetMessage, GetChat or ListMembers.
 
 // Subscription lifetimes for chat and channel messages.
 const (
@@ -56,12 +59,36 @@ func ChannelMessagesResource(teamID, channelID string) string {
 	return "/teams/" + teamID + "/channels/" + channelID + "/messages"
 }
 
-// checkResource accepts the two resource forms above.
+// ChatResource is the subscription resource of a chat itself: /chats/{chatID}.
+// Its notifications (ResourceChat) report the chat's properties changed —
+// renamed (updated) — or the chat deleted. Needs Chat.ReadBasic, Chat.Read
+// or Chat.ReadWrite. Source:
+// https://learn.microsoft.com/graph/teams-changenotifications-chat
+// ("Subscribe to changes in a particular chat"); the tenant-wide /chats
+// takes application permissions only, and is refused.
+func ChatResource(chatID string) string { return "/chats/" + chatID }
+
+// ChatMembersResource is the subscription resource of a chat's members:
+// /chats/{chatID}/members. Its notifications (ResourceChatMember) report a
+// member added (created) or removed (deleted). Needs ChatMember.Read,
+// ChatMember.ReadWrite, Chat.ReadBasic, Chat.Read or Chat.ReadWrite.
+// Source: https://learn.microsoft.com/graph/teams-changenotifications-chatmembership
+// ("Subscribe to changes in membership of a particular chat"); the
+// tenant-wide /chats/getAllMembers takes application permissions only, and
+// is refused.
+func ChatMembersResource(chatID string) string { return "/chats/" + chatID + "/members" }
+
+// checkResource accepts the resource forms above.
 func checkResource(resource string) error {
-	bad := &ArgumentError{Arg: "resource", Problem: "must be /chats/{chat id}/messages or /teams/{team id}/channels/{channel id}/messages"}
+	bad := &ArgumentError{Arg: "resource", Problem: "must be /chats/{chat id}/messages, /chats/{chat id}, /chats/{chat id}/members or /teams/{team id}/channels/{channel id}/messages"}
 	parts := strings.Split(strings.TrimPrefix(resource, "/"), "/")
 	switch {
-	case len(parts) == 3 && parts[0] == "chats" && parts[2] == "messages":
+	case len(parts) == 1 && parts[0] == "chats", len(parts) == 2 && parts[0] == "chats" && (parts[1] == "getAllMembers" || parts[1] == "getAllMessages"):
+		// teams-changenotifications-chat, -chatmembership, -chatmessage:
+		// "Delegated (work or school account): Not supported".
+		return &ArgumentError{Arg: "resource", Problem: "is tenant-wide, which graph serves with application permissions only, not for a signed-in user"}
+	case len(parts) == 2 && parts[0] == "chats", len(parts) == 3 && parts[0] == "chats" && parts[2] == "members",
+		len(parts) == 3 && parts[0] == "chats" && parts[2] == "messages":
 		if _, p := graphwire.ParseChatID(parts[1]); p != "" {
 			return &ArgumentError{Arg: "resource", Problem: "chat id " + p}
 		}
@@ -182,7 +209,8 @@ func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
 }
 
 // CreateSubscription subscribes notificationURL to the changes of resource
-// (ChatMessagesResource or ChannelMessagesResource) with POST /subscriptions.
+// (ChatMessagesResource, ChannelMessagesResource, ChatResource or
+// ChatMembersResource) with POST /subscriptions.
 // clientState is a secret of 1 to 128 printable ASCII characters that Graph
 // sends with every notification, and NotificationHandler checks
 // (SubscriptionManager makes a random one per subscription). Graph
@@ -190,7 +218,8 @@ func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
 // answers: serve a NotificationHandler there first. Everything is checked
 // before anything is sent: the resource, https URLs, the client state, and
 // the lifetime (above one hour only with a lifecycle URL). Needs Chat.Read
-// (chat messages) or ChannelMessage.Read.All (channel messages).
+// (chat messages), ChannelMessage.Read.All (channel messages), or those of
+// ChatResource and ChatMembersResource.
 func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL, clientState string, opts *CreateSubscriptionOptions) (_ CreateSubscriptionResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.CreateSubscription")
 	defer func() { endSpan(err) }()

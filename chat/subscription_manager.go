@@ -223,8 +223,8 @@ func (m *SubscriptionManager) release(ctx context.Context, l Lease) {
 	_ = m.store.ReleaseLease(ctx, l)
 }
 
-// Subscribe returns the subscription to resource (ChatMessagesResource or
-// ChannelMessagesResource), and creates it when the manager's store has
+// Subscribe returns the subscription to resource (ChatMessagesResource,
+// ChannelMessagesResource, ChatResource or ChatMembersResource), and creates it when the manager's store has
 // none; from then on it is kept alive. Subscribing to a resource on
 // several replicas at once makes one subscription.
 func (m *SubscriptionManager) Subscribe(ctx context.Context, resource string) (Subscription, error) {

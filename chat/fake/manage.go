@@ -68,6 +68,7 @@ func (s *Service) renameChat(userID, chatID, topic string) (chat.Chat, *opError)
 	}
 	c.c.Topic = topic
 	c.c.LastUpdatedAt = s.clock()
+	s.notify.chatLocked(c, gw.ChangeUpdated)
 	return c.view(false), nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	gw "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 )
 
 // The meeting operations of issue 17: update, delete, createOrGet by
@@ -63,7 +64,8 @@ func (s *Service) updateMeeting(userID, meetingID string, up chat.MeetingUpdate)
 		if c := s.chats[m.chatID]; c != nil {
 			for _, id := range up.Attendees {
 				if u := s.userLocked(id); u != nil && c.member(u.ID) == nil {
-					s.addMemberLocked(c, u, []string{chat.RoleOwner}, time.Time{}, now)
+					m := s.addMemberLocked(c, u, []string{chat.RoleOwner}, time.Time{}, now)
+					s.notify.memberLocked(c, m.m.ID, gw.ChangeCreated)
 				}
 			}
 		}

@@ -45,6 +45,8 @@ const (
 	subChat subKind = iota
 	subAllMyChats
 	subChannel
+	subChatItself  // /chats/{id}: the chat's properties
+	subChatMembers // /chats/{id}/members: its memberships
 )
 
 type subscription struct {
@@ -216,7 +218,7 @@ func (n *notifier) chatMessageLocked(c *chatState, st *msgState, change string) 
 		default:
 			continue
 		}
-		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, st.m.ID)})
+		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, gw.TypeChatMessage, st.m.ID)})
 	}
 	n.enqueue(out)
 }
@@ -239,19 +241,62 @@ func (n *notifier) channelMessageLocked(ch *channelState, st *msgState, change s
 			!sub.changes[change] || !sub.w.ExpirationDateTime.After(now) {
 			continue
 		}
-		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, st.m.ID)})
+		out = append(out, queued{url: sub.w.NotificationURL, n: changeOf(sub, change, res, gw.TypeChatMessage, st.m.ID)})
 	}
 	n.enqueue(out)
 }
 
-func changeOf(sub *subscription, change, res, id string) gw.ChangeNotification {
+// chatLocked notifies the subscriptions to a chat itself (/chats/{id}) of
+// a change of its properties: "updated" when it is renamed
+// (teams-changenotifications-chat: "any change in chat's property"; the
+// fake has no operation that deletes a chat, so it sends no "deleted").
+// resourceData is the chat's id and type, as the page's "Notifications
+// without resource data" shows.
+func (n *notifier) chatLocked(c *chatState, change string) {
+	res := gw.ChatResource(c.c.ID)
+	n.chatSubsLocked(subChatItself, c, change, func(sub *subscription) gw.ChangeNotification {
+		return changeOf(sub, change, res, gw.TypeChat, c.c.ID)
+	})
+}
+
+// memberLocked notifies the subscriptions to a chat's members
+// (/chats/{id}/members) of a membership added ("created") or removed
+// ("deleted"), with the resource and resourceData of
+// teams-changenotifications-chatmembership's "Notifications without
+// resource data" (changeType in lower case, as the subscription asked it
+// and as every other notification the fake sends: the page's example
+// writes "Created", which NotificationHandler reads too).
+func (n *notifier) memberLocked(c *chatState, membershipID, change string) {
+	res := gw.ChatMemberResource(c.c.ID, membershipID)
+	n.chatSubsLocked(subChatMembers, c, change, func(sub *subscription) gw.ChangeNotification {
+		return changeOf(sub, change, res, gw.TypeAADUserMember, membershipID)
+	})
+}
+
+// chatSubsLocked queues a notification of change for each live
+// subscription of kind to chat c that asked for it.
+func (n *notifier) chatSubsLocked(kind subKind, c *chatState, change string, of func(*subscription) gw.ChangeNotification) {
+	s := n.s
+	now := s.clock()
+	var out []queued
+	for _, id := range sortedKeys(s.subs) {
+		sub := s.subs[id]
+		if sub.kind != kind || sub.chatID != c.c.ID || !sub.changes[change] || !sub.w.ExpirationDateTime.After(now) {
+			continue
+		}
+		out = append(out, queued{url: sub.w.NotificationURL, n: of(sub)})
+	}
+	n.enqueue(out)
+}
+
+func changeOf(sub *subscription, change, res, odataType, id string) gw.ChangeNotification {
 	return gw.ChangeNotification{
 		SubscriptionID:                 sub.w.ID,
 		SubscriptionExpirationDateTime: sub.w.ExpirationDateTime,
 		ClientState:                    sub.w.ClientState,
 		ChangeType:                     change,
 		Resource:                       res,
-		ResourceData:                   &gw.ResourceData{ODataType: gw.TypeChatMessage, ODataID: res, ID: id},
+		ResourceData:                   &gw.ResourceData{ODataType: odataType, ODataID: res, ID: id},
 		TenantID:                       sub.tenant,
 	}
 }
@@ -347,6 +392,17 @@ func parseSubResource(res string) (subscription, *opError) {
 	switch {
 	case len(parts) == 2 && is(0, "chats") && is(1, "getAllMessages"):
 		return sub, errForbidden("/chats/getAllMessages needs application permissions.")
+	// teams-changenotifications-chat and -chatmembership: the tenant-wide
+	// /chats and /chats/getAllMembers take application permissions only
+	// ("Delegated (work or school account): Not supported").
+	case len(parts) == 1 && is(0, "chats"):
+		return sub, errForbidden("/chats needs application permissions.")
+	case len(parts) == 2 && is(0, "chats") && is(1, "getAllMembers"):
+		return sub, errForbidden("/chats/getAllMembers needs application permissions.")
+	case len(parts) == 2 && is(0, "chats"):
+		sub.kind, sub.chatID = subChatItself, parts[1]
+	case len(parts) == 3 && is(0, "chats") && is(2, "members"):
+		sub.kind, sub.chatID = subChatMembers, parts[1]
 	case len(parts) == 3 && is(0, "chats") && is(2, "messages"):
 		sub.kind, sub.chatID = subChat, parts[1]
 	case len(parts) == 3 && is(0, "me") && is(1, "chats") && is(2, "getAllMessages"):
@@ -460,7 +516,7 @@ func (s *Service) expiryLocked(exp time.Time, lifecycle bool) (time.Time, *opErr
 
 func (s *Service) checkSubAccessLocked(u *User, sub *subscription) *opError {
 	switch sub.kind {
-	case subChat:
+	case subChat, subChatItself, subChatMembers:
 		_, _, oe := s.chatForLocked(u, sub.chatID)
 		return oe
 	case subAllMyChats:
@@ -480,8 +536,13 @@ func (s *Service) checkSubAccessLocked(u *User, sub *subscription) *opError {
 // the tables of subscription-get, -update and -delete list the
 // permissions per resource).
 func (sub *subscription) scopes() []string {
-	if sub.kind == subChannel {
+	switch sub.kind {
+	case subChannel:
 		return scopesReadChannel
+	case subChatItself:
+		return scopesReadChats
+	case subChatMembers:
+		return scopesSubscribeMembers
 	}
 	return scopesSubscribeChat
 }

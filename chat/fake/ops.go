@@ -360,6 +360,7 @@ func (s *Service) addMember(userID, chatID string, nm newMember, visibleFrom *ti
 		from = *visibleFrom
 	}
 	m := s.addMemberLocked(c, nu, nm.roles, from, now)
+	s.notify.memberLocked(c, m.m.ID, gw.ChangeCreated)
 	mm := m.m
 	mm.Roles = cloneSlice(m.m.Roles)
 	return mm, nil
@@ -383,6 +384,7 @@ func (s *Service) removeMember(userID, chatID, membershipID string) *opError {
 		if m.m.ID == membershipID {
 			c.members = append(c.members[:i], c.members[i+1:]...)
 			c.c.LastUpdatedAt = s.clock()
+			s.notify.memberLocked(c, membershipID, gw.ChangeDeleted)
 			return nil
 		}
 	}

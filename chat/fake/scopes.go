@@ -71,6 +71,12 @@ var (
 	// /me/chats/getAllMessages Chat.Read or Chat.ReadWrite, channel messages
 	// as reading them.
 	scopesSubscribeChat = []string{"Chat.Read", "Chat.ReadWrite"}
+	// A chat's members, /chats/{id}/members
+	// (teams-changenotifications-chatmembership, "Permissions" of "a
+	// particular chat"); a chat itself, /chats/{id}, takes those of
+	// teams-changenotifications-chat (Chat.ReadBasic, Chat.Read,
+	// Chat.ReadWrite: scopesReadChats).
+	scopesSubscribeMembers = []string{"ChatMember.Read", "ChatMember.ReadWrite", "Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}
 	// user-get: User.Read (the signed-in user only) and, higher,
 	// User.ReadWrite, User.ReadBasic.All, User.Read.All, User.ReadWrite.All,
 	// Directory.Read.All, Directory.ReadWrite.All.

@@ -117,6 +117,22 @@ func ChannelMessageResource(teamID, channelID, messageID, replyID string) string
 	return s
 }
 
+// ChatResource is the resource string of a chat in a notification:
+// chats('<chat id>') (teams-changenotifications-chat, "Notifications
+// without resource data").
+func ChatResource(chatID string) string { return "chats('" + quoteKey(chatID) + "')" }
+
+// ChatMemberResource is the resource string of a chat's membership in a
+// notification: chats('<chat id>')/members('<membership id>')
+// (teams-changenotifications-chatmembership, "Notifications without
+// resource data").
+func ChatMemberResource(chatID, membershipID string) string {
+	return ChatResource(chatID) + "/members('" + quoteKey(membershipID) + "')"
+}
+
+// TypeChat is the OData type of a chat in a notification's resourceData.
+const TypeChat = "#microsoft.graph.chat"
+
 func quoteKey(s string) string { return strings.ReplaceAll(s, "'", "''") }
 
 // ResourcePath is a notification resource taken apart: its segments and
