@@ -15,6 +15,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/leakcheck"
 )
 
 // goBoard is a switchboard on a manual clock whose events are kept in a
@@ -388,6 +389,7 @@ func TestGoFaceChecksLikeTheClient(t *testing.T) {
 // TestCloseStopsEveryGoroutine: a switchboard's goroutines (scheduler,
 // delivery workers) are gone when Close returns.
 func TestCloseStopsEveryGoroutine(t *testing.T) {
+	check := leakcheck.Start(t)
 	before := runtime.NumGoroutine()
 	for range 3 {
 		g := fake.New(&fake.Options{Clock: identityfake.NewClock(start()), OnEvent: func(context.Context, fake.Delivery) {}})
@@ -403,17 +405,7 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 		}
 		g.Close()
 	}
-	// Close returns once every goroutine has signalled it is done; a
-	// goroutine may still be between its deferred wg.Done and its exit, so
-	// give those a moment to leave before counting.
-	for i := 0; i < 1000 && runtime.NumGoroutine() > before; i++ {
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
-	if after := runtime.NumGoroutine(); after > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines before, %d after Close:\n%s", before, after, buf[:runtime.Stack(buf, true)])
-	}
+	check()
 }
 
 // TestHangUpAndTerminate: the application leaving a group call leaves the
