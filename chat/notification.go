@@ -138,6 +138,8 @@ type NotificationHandlerOptions struct {
 	// else waits: its notifications beyond Buffer are held and put on the
 	// channel as it is read, and other deliveries wait meanwhile. So a
 	// delivery is refused only while it could fit later, never forever.
+	// Shutdown waits for what is held to be read; Close drops it and says
+	// how many.
 	Buffer int
 	// MaxWait is how long a delivery that does not fit waits for room
 	// before it is refused; zero means DefaultNotificationMaxWait, a
