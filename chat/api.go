@@ -124,6 +124,18 @@ type Service interface {
 	// GetPresences reads the presence of several users (Entra object ids) at
 	// once, in the order of userIDs, duplicates removed.
 	GetPresences(ctx context.Context, userIDs []string, opts *GetPresencesOptions) (GetPresencesResponse, error)
+	// SetPresence sets the state of the application's presence session for
+	// a user (an Entra object id, "" for the signed-in user).
+	SetPresence(ctx context.Context, userID string, availability Availability, activity Activity, opts *SetPresenceOptions) (SetPresenceResponse, error)
+	// ClearPresence ends the application's presence session for a user.
+	ClearPresence(ctx context.Context, userID string, opts *ClearPresenceOptions) (ClearPresenceResponse, error)
+	// SetUserPreferredPresence sets the presence a user prefers, shown
+	// while they have a presence session.
+	SetUserPreferredPresence(ctx context.Context, userID string, availability Availability, activity Activity, opts *SetUserPreferredPresenceOptions) (SetUserPreferredPresenceResponse, error)
+	// ClearUserPreferredPresence removes a user's preferred presence.
+	ClearUserPreferredPresence(ctx context.Context, userID string, opts *ClearUserPreferredPresenceOptions) (ClearUserPreferredPresenceResponse, error)
+	// SetStatusMessage sets a user's status message ("" clears it).
+	SetStatusMessage(ctx context.Context, userID, message string, opts *SetStatusMessageOptions) (SetStatusMessageResponse, error)
 
 	// GetUser reads a user's profile: the signed-in user's when userID is
 	// "", otherwise the user with this Entra object id or user principal

@@ -63,8 +63,11 @@ import (
 //   - FindMeetingChat: Chat.ReadBasic (or Chat.Read);
 //   - SendChannelMessage, ReplyToChannelMessage: ChannelMessage.Send;
 //   - ListChannelMessages, ListReplies: ChannelMessage.Read.All;
+//   - SetPresence, ClearPresence, SetUserPreferredPresence,
+//     ClearUserPreferredPresence, SetStatusMessage: Presence.ReadWrite;
 //   - CreateSubscription and the SubscriptionManager: Chat.Read (chat
-//     messages) or ChannelMessage.Read.All (channel messages).
+//     messages), ChannelMessage.Read.All (channel messages) or
+//     Presence.Read.All (presence).
 //
 // By default the credential is asked for "https://graph.microsoft.com/.default",
 // which yields every delegated permission the user or an admin consented.
@@ -89,6 +92,8 @@ type Client struct {
 	baseURL string
 	clock   identity.Clock
 	origin  string // scheme://host of baseURL, lower case
+
+	appID string // ClientOptions.ApplicationID: the application's presence session
 
 	meMu     sync.Mutex
 	meID     string
@@ -134,6 +139,11 @@ type ClientOptions struct {
 	// (GET /me?$select=id, which needs User.Read).
 	UserID string
 
+	// ApplicationID is the application (client) id of the Entra app the
+	// user's token is issued to. SetPresence and ClearPresence need it:
+	// Graph names an application's presence session by it.
+	ApplicationID string
+
 	// TenantID is the signed-in user's home tenant id, if the application
 	// knows it (the second half of azidentity's
 	// AuthenticationRecord.HomeAccountID). The chat actions a user takes
@@ -168,6 +178,9 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if o.TenantID != "" && !uuid.IsGUID(o.TenantID) {
 		return nil, &ArgumentError{Arg: "opts.TenantID", Problem: "must be a tenant id (GUID)"}
 	}
+	if o.ApplicationID != "" && !uuid.IsGUID(o.ApplicationID) {
+		return nil, &ArgumentError{Arg: "opts.ApplicationID", Problem: "must be an application (client) id (GUID)"}
+	}
 	if err := checkPipelineOptions(&o.ClientOptions); err != nil {
 		return nil, err
 	}
@@ -197,6 +210,7 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		origin:   strings.ToLower(u.Scheme + "://" + u.Host),
 		meID:     o.UserID,
 		tenantID: strings.ToLower(o.TenantID),
+		appID:    o.ApplicationID,
 	}, nil
 }
 

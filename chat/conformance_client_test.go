@@ -35,7 +35,7 @@ func newFakeGraph(t testing.TB) *fakeGraph {
 // client returns the real client signed in as u on the fake's HTTP face.
 func (g *fakeGraph) client(t testing.TB, u fake.User, mutate func(*chat.ClientOptions)) *chat.Client {
 	t.Helper()
-	o := &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID}
+	o := &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID, ApplicationID: fake.ApplicationID}
 	o.Retry.RetryDelay = time.Millisecond
 	o.Retry.MaxRetryDelay = 10 * time.Millisecond
 	if mutate != nil {
@@ -62,7 +62,7 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence, RecordAttendance: g.svc.RecordAttendance,
 			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
-				c, err := chat.NewClient(g.svc.CredentialFor(u.ID, scopes...), &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID})
+				c, err := chat.NewClient(g.svc.CredentialFor(u.ID, scopes...), &chat.ClientOptions{BaseURL: g.srv.URL + "/v1.0", UserID: u.ID, ApplicationID: fake.ApplicationID})
 				require.NoError(t, err)
 				return c
 			},

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
 )
 
 // NotificationKind is what a Notification reports.
@@ -67,6 +68,10 @@ type Notification struct {
 	// (ResourceChatMember): Member.ID, which RemoveMember takes. A member
 	// removed can no longer be read; one added is read with ListMembers.
 	MembershipID string
+	// UserID is the user whose presence changed (ResourcePresence): read it
+	// with GetPresence or GetPresences, the notification carries no
+	// resource data.
+	UserID string
 	// Type is the kind of resource that changed; empty for a lifecycle
 	// notification whose resource Graph did not name, or a resource this
 	// package does not know.
@@ -90,6 +95,8 @@ const (
 	// a subscription to ChatMembersResource: added (created) or removed
 	// (deleted).
 	ResourceChatMember ResourceType = "chatMember"
+	// ResourcePresence: a user's presence (UserID).
+	ResourcePresence ResourceType = "presence"
 )
 
 // IsLifecycle reports a lifecycle notification (about the subscription,
@@ -614,6 +621,22 @@ func notificationFromWire(cn graphwire.ChangeNotification) (Notification, bool) 
 		}
 	default:
 		return Notification{}, false
+	}
+	if ids, ok, problem := graphwire.ParsePresenceResource(cn.Resource); ok {
+		// communications/presences/{id} (changenotifications-for-presence,
+		// "Example: Basic presence notifications")
+		n.Type = ResourcePresence
+		if problem == "" && len(ids) == 1 {
+			n.UserID = ids[0]
+		}
+		return n, true
+	}
+	if cn.ResourceData != nil && strings.EqualFold(cn.ResourceData.ODataType, graphwire.TypePresence) && !n.IsLifecycle() {
+		n.Type = ResourcePresence
+		if uuid.IsGUID(cn.ResourceData.ID) {
+			n.UserID = cn.ResourceData.ID
+		}
+		return n, true
 	}
 	var last string // the name of the resource's last segment
 	if p, ok := graphwire.ParseResource(cn.Resource); ok {

@@ -92,6 +92,25 @@ func TestNotificationHandlerDelivers(t *testing.T) {
 	require.Empty(t, n.Type)
 }
 
+// TestPresenceNotification: a presence change notification as
+// changenotifications-for-presence shows it ("Example: Basic presence
+// notifications") is a ResourcePresence notification of the user.
+func TestPresenceNotification(t *testing.T) {
+	h := newHandler(t, chat.OneClientState(hookState), nil)
+	const user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3"
+	body := `{"value":[{"subscriptionId":"sub-3","clientState":"` + hookState + `","changeType":"updated",` +
+		`"tenantId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","resource":"communications/presences/` + user + `",` +
+		`"subscriptionExpirationDateTime":"2023-09-14T10:00:00.0000000Z",` +
+		`"resourceData":{"@odata.id":"users/` + user + `/presence","@odata.type":"#microsoft.graph.presence","id":"` + user + `"},` +
+		`"organizationId":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"}]}`
+	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", body).Code)
+	n := <-h.Notifications()
+	require.Equal(t, chat.NotificationUpdated, n.Kind)
+	require.Equal(t, chat.ResourcePresence, n.Type)
+	require.Equal(t, user, n.UserID)
+	require.Empty(t, n.ChatID+n.MessageID+n.TeamID)
+}
+
 func TestNotificationHandlerRefuses(t *testing.T) {
 	h := newHandler(t, chat.OneClientState(hookState), &chat.NotificationHandlerOptions{MaxBodyBytes: 4096, Buffer: 2, MaxWait: -1})
 	forged := strings.ReplaceAll(oneChange, hookState, "hook-client-state-0123456788")

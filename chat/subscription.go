@@ -78,9 +78,38 @@ func ChatResource(chatID string) string { return "/chats/" + chatID }
 // is refused.
 func ChatMembersResource(chatID string) string { return "/chats/" + chatID + "/members" }
 
+// PresencesResource is the subscription resource of the presence of
+// users (Entra object ids, at most MaxPresenceSubscriptionUsers):
+// /communications/presences?$filter=id in ('…','…'). Its subscriptions
+// report "updated" only, last at most MaxPresenceSubscriptionLifetime, need
+// Presence.Read.All, and their notifications are ResourcePresence, one per
+// user whose availability or activity changed. Source:
+// https://learn.microsoft.com/graph/changenotifications-for-presence.
+func PresencesResource(userIDs ...string) string { return graphwire.PresenceFilterResource(userIDs) }
+
+// Presence subscription limits (changenotifications-for-presence): "A
+// maximum of 650 users can be subscribed in a single subscription";
+// "Subscriptions have a maximum expiration time of an hour".
+const (
+	MaxPresenceSubscriptionUsers    = graphwire.MaxPresenceSubscriptionIDs
+	MaxPresenceSubscriptionLifetime = graphwire.MaxPresenceSubscriptionLifetime
+)
+
+// isPresenceResource reports a presence subscription resource (valid or not).
+func isPresenceResource(resource string) bool {
+	_, ok, _ := graphwire.ParsePresenceResource(resource)
+	return ok
+}
+
 // checkResource accepts the resource forms above.
 func checkResource(resource string) error {
-	bad := &ArgumentError{Arg: "resource", Problem: "must be /chats/{chat id}/messages, /chats/{chat id}, /chats/{chat id}/members or /teams/{team id}/channels/{channel id}/messages"}
+	if _, ok, problem := graphwire.ParsePresenceResource(resource); ok {
+		if problem != "" {
+			return &ArgumentError{Arg: "resource", Problem: problem}
+		}
+		return nil
+	}
+	bad := &ArgumentError{Arg: "resource", Problem: "must be /chats/{chat id}/messages, /chats/{chat id}, /chats/{chat id}/members, /teams/{team id}/channels/{channel id}/messages or PresencesResource(…)"}
 	parts := strings.Split(strings.TrimPrefix(resource, "/"), "/")
 	switch {
 	case len(parts) == 1 && parts[0] == "chats", len(parts) == 2 && parts[0] == "chats" && (parts[1] == "getAllMembers" || parts[1] == "getAllMessages"):
@@ -172,7 +201,7 @@ type Subscription struct {
 // CreateSubscription.
 type CreateSubscriptionOptions struct {
 	// ChangeTypes are the changes to report; nil means created, updated and
-	// deleted.
+	// deleted for messages, updated for presence (its only one).
 	ChangeTypes []ChangeType
 	// Lifetime is how long the subscription lasts; 0 means
 	// MaxLifetimeWithoutLifecycleURL less five minutes. Above
@@ -209,16 +238,17 @@ func checkLifetime(arg string, d time.Duration, hasLifecycleURL bool) error {
 }
 
 // CreateSubscription subscribes notificationURL to the changes of resource
-// (ChatMessagesResource, ChannelMessagesResource, ChatResource or
-// ChatMembersResource) with POST /subscriptions.
+// (ChatMessagesResource, ChannelMessagesResource, ChatResource,
+// ChatMembersResource or PresencesResource) with POST /subscriptions.
 // clientState is a secret of 1 to 128 printable ASCII characters that Graph
 // sends with every notification, and NotificationHandler checks
 // (SubscriptionManager makes a random one per subscription). Graph
 // validates notificationURL (and LifecycleNotificationURL) before it
 // answers: serve a NotificationHandler there first. Everything is checked
 // before anything is sent: the resource, https URLs, the client state, and
-// the lifetime (above one hour only with a lifecycle URL). Needs Chat.Read
-// (chat messages), ChannelMessage.Read.All (channel messages), or those of
+// the lifetime (above one hour only with a lifecycle URL, and never for
+// presence). Needs Chat.Read (chat messages), ChannelMessage.Read.All
+// (channel messages), Presence.Read.All (PresencesResource), or those of
 // ChatResource and ChatMembersResource.
 func (c *Client) CreateSubscription(ctx context.Context, resource, notificationURL, clientState string, opts *CreateSubscriptionOptions) (_ CreateSubscriptionResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.CreateSubscription")
@@ -247,7 +277,11 @@ func (c *Client) CreateSubscription(ctx context.Context, resource, notificationU
 	if err := checkLifetime("opts.Lifetime", o.Lifetime, o.LifecycleNotificationURL != ""); err != nil {
 		return CreateSubscriptionResponse{}, err
 	}
-	changes, err := changeTypes(o.ChangeTypes)
+	presence := isPresenceResource(resource)
+	if presence && o.Lifetime > MaxPresenceSubscriptionLifetime {
+		return CreateSubscriptionResponse{}, &ArgumentError{Arg: "opts.Lifetime", Problem: "must be at most 1h0m0s for a presence subscription"}
+	}
+	changes, err := changeTypes(o.ChangeTypes, presence)
 	if err != nil {
 		return CreateSubscriptionResponse{}, err
 	}
@@ -266,7 +300,18 @@ func (c *Client) CreateSubscription(ctx context.Context, resource, notificationU
 	return CreateSubscriptionResponse{Subscription: subscriptionFromWire(&w)}, nil
 }
 
-func changeTypes(in []ChangeType) (string, error) {
+// changeTypes writes the change types of a subscription: those of in,
+// or by default all three for messages and "updated" for presence, which
+// supports no other.
+func changeTypes(in []ChangeType, presence bool) (string, error) {
+	if presence {
+		for _, ct := range in {
+			if ct != ChangeUpdated {
+				return "", &ArgumentError{Arg: "opts.ChangeTypes", Problem: `a presence subscription reports only "updated"`}
+			}
+		}
+		return string(ChangeUpdated), nil
+	}
 	if len(in) == 0 {
 		return "created,updated,deleted", nil
 	}

@@ -20,13 +20,17 @@ type SubscriptionManagerOptions struct {
 	// the same URL and handler. Needed for a Lifetime above one hour.
 	LifecycleNotificationURL string
 	// Lifetime is the lifetime of each subscription and renewal. Zero means
-	// 55 minutes without a lifecycle URL, and 24 hours with one.
+	// 55 minutes without a lifecycle URL, and 24 hours with one. A presence
+	// subscription lasts at most MaxPresenceSubscriptionLifetime: above
+	// that, 55 minutes.
 	Lifetime time.Duration
 	// RenewBefore is how long before expiry a subscription is renewed. Zero
-	// means a quarter of Lifetime, at most one hour.
+	// means a quarter of Lifetime, at most one hour (for a presence
+	// subscription, at most a quarter of its own lifetime).
 	RenewBefore time.Duration
-	// ChangeTypes are the changes to report; nil means created, updated and
-	// deleted.
+	// ChangeTypes are the changes of messages to report; nil means
+	// created, updated and deleted. Presence subscriptions report updated,
+	// their only change type.
 	ChangeTypes []ChangeType
 	// Clock is the time source of the renewal schedule; nil means the
 	// system clock.
@@ -142,7 +146,7 @@ func NewSubscriptionManager(c *Client, notificationURL string, opts *Subscriptio
 	if o.RenewBefore < 0 || o.RenewBefore >= o.Lifetime {
 		return nil, &ArgumentError{Arg: "opts.RenewBefore", Problem: "must be shorter than Lifetime"}
 	}
-	if _, err := changeTypes(o.ChangeTypes); err != nil {
+	if _, err := changeTypes(o.ChangeTypes, false); err != nil {
 		return nil, err
 	}
 	switch {
@@ -171,12 +175,37 @@ func newClientState() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// lifetime is how long the subscriptions to resource last: Lifetime, but
+// for presence at most MaxPresenceSubscriptionLifetime (55 minutes when
+// Lifetime is longer, clear of the limit when this machine's clock is a
+// little ahead of Graph's).
+func (m *SubscriptionManager) lifetime(resource string) time.Duration {
+	if m.o.Lifetime > MaxPresenceSubscriptionLifetime && isPresenceResource(resource) {
+		return defaultLifetime
+	}
+	return m.o.Lifetime
+}
+
+// renewBefore is how long before its expiry a subscription to resource is
+// renewed: RenewBefore, but at most a quarter of a presence subscription's
+// shorter lifetime.
+func (m *SubscriptionManager) renewBefore(resource string) time.Duration {
+	if lt := m.lifetime(resource); lt < m.o.Lifetime {
+		return min(m.o.RenewBefore, lt/4)
+	}
+	return m.o.RenewBefore
+}
+
 // create makes a subscription at Graph; the caller records it.
 func (m *SubscriptionManager) create(ctx context.Context, resource string) (SubscriptionRecord, error) {
 	state := newClientState()
+	changes := m.o.ChangeTypes
+	if isPresenceResource(resource) {
+		changes = nil // updated, presence's only change type
+	}
 	resp, err := m.c.CreateSubscription(ctx, resource, m.url, state, &CreateSubscriptionOptions{
-		ChangeTypes:              m.o.ChangeTypes,
-		Lifetime:                 m.o.Lifetime,
+		ChangeTypes:              changes,
+		Lifetime:                 m.lifetime(resource),
 		LifecycleNotificationURL: m.o.LifecycleNotificationURL,
 	})
 	if err != nil {
@@ -187,7 +216,7 @@ func (m *SubscriptionManager) create(ctx context.Context, resource string) (Subs
 		s.Resource = resource
 	}
 	if s.ExpiresAt.IsZero() {
-		s.ExpiresAt = m.o.Clock.Now().Add(m.o.Lifetime)
+		s.ExpiresAt = m.o.Clock.Now().Add(m.lifetime(resource))
 	}
 	return SubscriptionRecord{Subscription: s, ClientStateHash: hashClientState(state)}, nil
 }
@@ -407,7 +436,7 @@ func (m *SubscriptionManager) Handle(ctx context.Context, n Notification) error 
 // a subscription Graph no longer has is created again.
 func (m *SubscriptionManager) renew(ctx context.Context, rec SubscriptionRecord, fence Lease) error {
 	id := rec.Subscription.ID
-	resp, err := m.c.RenewSubscription(ctx, id, m.o.Lifetime, &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
+	resp, err := m.c.RenewSubscription(ctx, id, m.lifetime(rec.Subscription.Resource), &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
 	if IsNotFound(err) {
 		if fence.Name == leaderLease {
 			hold, herr := m.holdResource(ctx, rec.Subscription.Resource)
@@ -429,7 +458,7 @@ func (m *SubscriptionManager) renew(ctx context.Context, rec SubscriptionRecord,
 	m.mu.Unlock()
 	rec.Subscription.ExpiresAt = resp.Subscription.ExpiresAt
 	if rec.Subscription.ExpiresAt.IsZero() {
-		rec.Subscription.ExpiresAt = m.o.Clock.Now().Add(m.o.Lifetime)
+		rec.Subscription.ExpiresAt = m.o.Clock.Now().Add(m.lifetime(rec.Subscription.Resource))
 	}
 	// Not written (false): unsubscribed or replaced meanwhile, or the
 	// fence ended; either way the record is someone else's now.
@@ -514,7 +543,7 @@ func (m *SubscriptionManager) dueAt(rec SubscriptionRecord) time.Time {
 	if ok {
 		return r.at
 	}
-	return rec.Subscription.ExpiresAt.Add(-m.o.RenewBefore)
+	return rec.Subscription.ExpiresAt.Add(-m.renewBefore(rec.Subscription.Resource))
 }
 
 // Run renews the subscriptions of the manager's store before they expire,
@@ -683,7 +712,7 @@ func (m *SubscriptionManager) mend(ctx context.Context, s Subscription) error {
 	}
 	// The renewal says whether it still exists (an Unsubscribe deletes the
 	// record first, then the subscription, under this same lease).
-	resp, err := m.c.RenewSubscription(ctx, s.ID, m.o.Lifetime, &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
+	resp, err := m.c.RenewSubscription(ctx, s.ID, m.lifetime(s.Resource), &RenewSubscriptionOptions{HasLifecycleURL: m.o.LifecycleNotificationURL != ""})
 	if IsNotFound(err) {
 		return nil
 	}

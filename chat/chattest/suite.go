@@ -153,6 +153,7 @@ var cases = []testCase{
 	{name: "ManageOnlineMeetings", run: testManageMeetings},
 	{name: "MeetingPermissions", needsScopes: true, run: testMeetingPermissions},
 	{name: "Presence", run: testPresence},
+	{name: "PresenceYouSet", needsClock: true, run: testPresenceYouSet},
 	{name: "Channels", run: testChannels},
 	{name: "ChannelMessageChanges", run: testChannelMessageChanges},
 	{name: "ChannelMessagePermissions", needsScopes: true, run: testChannelMessagePermissions},

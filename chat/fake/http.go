@@ -63,6 +63,8 @@ var graphAudiences = map[string]bool{
 //	GET  /v1.0/me, /v1.0/users/{object id or principal name}  $select; users of the caller's tenant
 //	GET  /v1.0/me/presence, /v1.0/users/{object id}/presence   a principal name is 400
 //	POST /v1.0/communications/getPresencesByUserId   at most 650 object ids
+//	POST /v1.0/users/{object id}/presence/setPresence, clearPresence,
+//	     setUserPreferredPresence, clearUserPreferredPresence, setStatusMessage
 //	GET|POST /v1.0/teams/{team}/channels/{ch}/messages ($expand=replies), GET …/messages/{mid}
 //	GET|POST …/messages/{mid}/replies, GET …/replies/{rid}
 //	PATCH …/messages/{mid}[/replies/{rid}], POST …[/replies/{rid}]/softDelete|undoSoftDelete|setReaction|unsetReaction
@@ -282,7 +284,7 @@ func (c *reqCtx) authenticate() *opError {
 	g, known := s.tokens[tok]
 	s.mu.Unlock()
 	if known {
-		c.user, c.scopes = g.user, g.scopes
+		c.user, c.scopes, c.appID = g.user, g.scopes, g.app
 		return nil
 	}
 	if s.opts.Entra != nil && strings.Count(tok, ".") == 2 {
@@ -786,6 +788,49 @@ func hGetPresence(c *reqCtx, p params) (result, *opError) {
 		res.graph = withContext(res.graph, c.base+"/$metadata#users('"+pr.UserID+"')/presence/$entity")
 	}
 	return res, oe
+}
+
+// hSetPresence serves POST /users/{user-id}/presence/setPresence.
+func hSetPresence(c *reqCtx, p params) (result, *opError) {
+	var in gw.SetPresenceRequest
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK}, c.s.setSessionPresence(c.user, c.appID, p["user-id"], in)
+}
+
+// hClearPresence serves POST /users/{user-id}/presence/clearPresence.
+func hClearPresence(c *reqCtx, p params) (result, *opError) {
+	var in gw.ClearPresenceRequest
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK}, c.s.clearSessionPresence(c.user, c.appID, p["user-id"], in)
+}
+
+// hSetPreferredPresence serves POST
+// /users/{user-id}/presence/setUserPreferredPresence.
+func hSetPreferredPresence(c *reqCtx, p params) (result, *opError) {
+	var in gw.PreferredPresenceRequest
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK}, c.s.setPreferredPresence(c.user, p["user-id"], in)
+}
+
+// hClearPreferredPresence serves POST
+// /users/{user-id}/presence/clearUserPreferredPresence (no body).
+func hClearPreferredPresence(c *reqCtx, p params) (result, *opError) {
+	return result{status: http.StatusOK}, c.s.clearPreferredPresence(c.user, p["user-id"])
+}
+
+// hSetStatusMessage serves POST /users/{user-id}/presence/setStatusMessage.
+func hSetStatusMessage(c *reqCtx, p params) (result, *opError) {
+	var in gw.StatusMessageRequest
+	if oe := c.decode(&in); oe != nil {
+		return result{}, oe
+	}
+	return result{status: http.StatusOK}, c.s.setStatusMessage(c.user, p["user-id"], in)
 }
 
 // hGetPresences serves POST /communications/getPresencesByUserId.

@@ -46,7 +46,7 @@ func httpClient(t testing.TB, svc *Service, srv *httptest.Server, u User) *chat.
 // scopedHTTPClient is httpClient with a token granted scopes (nil:
 // DefaultScopes).
 func scopedHTTPClient(t testing.TB, svc *Service, srv *httptest.Server, userID string, scopes []string) *chat.Client {
-	o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: userID}
+	o := &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: userID, ApplicationID: ApplicationID}
 	o.Retry.MaxRetries = -1
 	c, err := chat.NewClient(svc.CredentialFor(userID, scopes...), o)
 	if err != nil {

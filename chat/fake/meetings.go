@@ -116,35 +116,6 @@ func (s *Service) meetingsByJoinMeetingID(userID, joinMeetingID string) ([]chat.
 	return s.organizedMeetings(userID, func(m *Meeting) bool { return m.JoinMeetingID == joinMeetingID })
 }
 
-// SetPresence sets a user's presence (its UserID is ignored); userID is
-// the user's object id or principal name. It panics if the user is unknown.
-// Users whose presence was never set are Offline. A reader of another
-// tenant sees PresenceUnknown (Graph documents no presence across tenants;
-// this is the fake's choice), and an id the service does not know is 404
-// from GetPresence and PresenceUnknown from GetPresences.
-func (s *Service) SetPresence(userID string, p chat.Presence) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.userLocked(userID)
-	if u == nil {
-		panic("fake: SetPresence: unknown user " + userID)
-	}
-	p.UserID = u.ID
-	s.presence[u.ID] = p
-}
-
-// presenceLocked is u's presence as a user of tenant sees it: users of
-// other tenants are PresenceUnknown.
-func (s *Service) presenceLocked(u *User, tenant string) chat.Presence {
-	if u.TenantID != tenant {
-		return unknownPresence(u.ID)
-	}
-	if p, ok := s.presence[u.ID]; ok {
-		return p
-	}
-	return chat.Presence{UserID: u.ID, Availability: chat.AvailabilityOffline, Activity: chat.ActivityOffline}
-}
-
 func unknownPresence(id string) chat.Presence {
 	return chat.Presence{UserID: id, Availability: chat.AvailabilityPresenceUnknown, Activity: chat.ActivityPresenceUnknown}
 }
@@ -164,6 +135,7 @@ func (s *Service) presenceOf(userID, target string) (chat.Presence, *opError) {
 			return chat.Presence{}, errNotFound("User " + quote(target) + " was not found.")
 		}
 	}
+	s.presenceChangedLocked() // what the clock changed is notified
 	return s.presenceLocked(u, me.TenantID), nil
 }
 
@@ -190,6 +162,7 @@ func (s *Service) presences(userID string, ids []string) ([]chat.Presence, *opEr
 	if oe != nil {
 		return nil, oe
 	}
+	s.presenceChangedLocked() // what the clock changed is notified
 	sorted := append([]string(nil), ids...)
 	sort.Strings(sorted)
 	out := make([]chat.Presence, 0, len(sorted))

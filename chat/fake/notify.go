@@ -47,6 +47,7 @@ const (
 	subChannel
 	subChatItself  // /chats/{id}: the chat's properties
 	subChatMembers // /chats/{id}/members: its memberships
+	subPresence
 )
 
 type subscription struct {
@@ -57,6 +58,7 @@ type subscription struct {
 	chatID  string
 	teamID  string
 	chanID  string
+	users   map[string]bool // subPresence: the watched users' ids, lower case
 	changes map[string]bool
 }
 
@@ -189,7 +191,15 @@ func (s *Service) Deliveries() []Delivery {
 // dropped), and every retry or delayed post due by the service's clock has
 // been made, or ctx ends. Posts due later (a retry, the delay of a slow
 // endpoint) do not hold it: move the clock and Flush again.
-func (s *Service) Flush(ctx context.Context) error { return s.notify.flush(ctx) }
+//
+// Presence changes that come from the clock alone (a presence session or
+// a preferred presence expiring) are queued first.
+func (s *Service) Flush(ctx context.Context) error {
+	s.mu.Lock()
+	s.presenceChangedLocked()
+	s.mu.Unlock()
+	return s.notify.flush(ctx)
+}
 
 // --- matching changes to subscriptions (called with s.mu held) ---
 
@@ -367,6 +377,13 @@ func (s *Service) validateWebhook(ctx context.Context, raw, token string) *opErr
 // (/chats/{id}/messages) or the key form (chats('{id}')/messages).
 func parseSubResource(res string) (subscription, *opError) {
 	var sub subscription
+	if ids, ok, problem := gw.ParsePresenceResource(res); ok {
+		if problem != "" {
+			return sub, errBadRequest("Invalid presence subscription resource: " + problem + ".")
+		}
+		sub.kind, sub.users = subPresence, presenceUsers(ids)
+		return sub, nil
+	}
 	bad := errBadRequest("Unsupported resource " + quote(res) + " for chat message subscriptions.")
 	var parts []string
 	if strings.Contains(res, "('") {
@@ -431,6 +448,10 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 		c = strings.TrimSpace(c)
 		switch c {
 		case gw.ChangeCreated, gw.ChangeUpdated, gw.ChangeDeleted:
+			if sub.kind == subPresence && c != gw.ChangeUpdated {
+				// changenotifications-for-presence: "Supported change types: Updated".
+				return gw.Subscription{}, errBadRequest("Invalid changeType " + quote(c) + ": presence subscriptions support only updated.")
+			}
 			sub.changes[c] = true
 		default:
 			return gw.Subscription{}, errBadRequest("Invalid changeType " + quote(c) + ".")
@@ -454,7 +475,7 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 	u, oe := s.signedInLocked(userID)
 	var exp time.Time
 	if oe == nil {
-		exp, oe = s.expiryLocked(in.ExpirationDateTime.Time, in.LifecycleNotificationURL != "")
+		exp, oe = s.expiryLocked(in.ExpirationDateTime.Time, in.LifecycleNotificationURL != "", sub.kind)
 	}
 	if oe == nil {
 		oe = s.checkSubAccessLocked(u, &sub)
@@ -495,8 +516,10 @@ func (s *Service) createSubscription(ctx context.Context, userID, appID string, 
 // MinExpiry): one under 45 minutes from now, in the past included ("any
 // request", says the page), is raised to 45 minutes; one further than
 // MaxExpiry, or than MaxExpiryWithoutLifecycle without a lifecycle URL, is
-// refused. expirationDateTime is required, so a missing one is 400.
-func (s *Service) expiryLocked(exp time.Time, lifecycle bool) (time.Time, *opError) {
+// refused. expirationDateTime is required, so a missing one is 400. A
+// presence subscription lasts at most gw.MaxPresenceSubscriptionLifetime,
+// with or without a lifecycle URL.
+func (s *Service) expiryLocked(exp time.Time, lifecycle bool, kind subKind) (time.Time, *opError) {
 	now := s.clock()
 	if exp.IsZero() {
 		return time.Time{}, errBadRequest("expirationDateTime is required.")
@@ -504,6 +527,9 @@ func (s *Service) expiryLocked(exp time.Time, lifecycle bool) (time.Time, *opErr
 	exp = exp.UTC().Truncate(time.Millisecond)
 	if exp.Before(now.Add(MinExpiry)) {
 		exp = now.Add(MinExpiry)
+	}
+	if kind == subPresence && exp.Sub(now) > gw.MaxPresenceSubscriptionLifetime {
+		return time.Time{}, errBadRequest("Subscription expiration can only be 60 minutes in the future for presence.")
 	}
 	if !lifecycle && exp.Sub(now) > MaxExpiryWithoutLifecycle {
 		return time.Time{}, errBadRequest("lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour.")
@@ -543,6 +569,8 @@ func (sub *subscription) scopes() []string {
 		return scopesReadChats
 	case subChatMembers:
 		return scopesSubscribeMembers
+	case subPresence:
+		return scopesOtherPresence // changenotifications-for-presence: Presence.Read.All
 	}
 	return scopesSubscribeChat
 }
@@ -603,7 +631,7 @@ func (s *Service) updateSubscription(userID string, scopes []string, id string, 
 		return gw.Subscription{}, oe
 	}
 	if !in.ExpirationDateTime.IsZero() {
-		exp, oe := s.expiryLocked(in.ExpirationDateTime.Time, sub.w.LifecycleNotificationURL != "")
+		exp, oe := s.expiryLocked(in.ExpirationDateTime.Time, sub.w.LifecycleNotificationURL != "", sub.kind)
 		if oe != nil {
 			return gw.Subscription{}, oe
 		}

@@ -121,6 +121,14 @@ var routes = []route{
 	{method: http.MethodGet, path: "/users/{user-id}/presence", op: OpGetPresence, scopes: scopesOtherPresence, serve: hGetPresence},
 	// cloudcommunications-getpresencesbyuserid
 	{method: http.MethodPost, path: "/communications/getPresencesByUserId", op: OpGetPresences, scopes: scopesOtherPresence, serve: hGetPresences},
+	// presence-setpresence, presence-clearpresence,
+	// presence-setuserpreferredpresence, presence-clearuserpreferredpresence,
+	// presence-setstatusmessage
+	{method: http.MethodPost, path: "/users/{user-id}/presence/setPresence", op: OpSetPresence, scopes: scopesWritePresence, serve: hSetPresence},
+	{method: http.MethodPost, path: "/users/{user-id}/presence/clearPresence", op: OpClearPresence, scopes: scopesWritePresence, serve: hClearPresence},
+	{method: http.MethodPost, path: "/users/{user-id}/presence/setUserPreferredPresence", op: OpSetPreferredPresence, scopes: scopesWritePresence, serve: hSetPreferredPresence},
+	{method: http.MethodPost, path: "/users/{user-id}/presence/clearUserPreferredPresence", op: OpClearPreferred, scopes: scopesWritePresence, serve: hClearPreferredPresence},
+	{method: http.MethodPost, path: "/users/{user-id}/presence/setStatusMessage", op: OpSetStatusMessage, scopes: scopesWritePresence, serve: hSetStatusMessage},
 
 	// channel-list-messages, channel-post-messages
 	{method: http.MethodGet, path: "/teams/{team-id}/channels/{channel-id}/messages", op: OpListChannelMessages, scopes: scopesReadChannel, query: queryListChannel, serve: hListChannelMessages},

@@ -50,6 +50,10 @@ var (
 	// Presence.Read.All.
 	scopesMyPresence    = []string{"Presence.Read", "Presence.Read.All"}
 	scopesOtherPresence = []string{"Presence.Read.All"}
+	// presence-setpresence, -clearpresence, -setuserpreferredpresence,
+	// -clearuserpreferredpresence, -setstatusmessage: delegated
+	// Presence.ReadWrite, with no higher permission.
+	scopesWritePresence = []string{"Presence.ReadWrite"}
 	// channel-list-messages, chatmessage-get and chatmessage-list-replies
 	// ("Permissions for channel"; Group.Read.All and Group.ReadWrite.All
 	// "for backward compatibility").
@@ -101,6 +105,7 @@ func DefaultScopes() []string {
 		"OnlineMeetings.ReadWrite",       // creating, reading, changing and deleting meetings
 		"OnlineMeetingArtifact.Read.All", // attendance reports
 		"Presence.Read.All",              // anyone's presence
+		"Presence.ReadWrite",             // setting the user's own
 		"User.Read",                      // GET /me
 		"User.ReadBasic.All",             // other users' profiles
 	}

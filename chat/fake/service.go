@@ -136,8 +136,8 @@ type Service struct {
 	chatList []*chatState // in creation order
 	oneOnOne map[[2]string]*chatState
 	teams    map[string]*teamState
-	meetings map[string]*meetingState // by id
-	presence map[string]chat.Presence // by user object id; absent is Offline
+	meetings map[string]*meetingState  // by id
+	presence map[string]*presenceState // by user object id; absent is Offline
 	subs     map[string]*subscription
 	closed   bool
 
@@ -149,6 +149,7 @@ type Service struct {
 type grant struct {
 	user   string
 	scopes []string
+	app    string
 }
 
 type chatState struct {
@@ -195,7 +196,7 @@ func New(opts *Options) *Service {
 		oneOnOne: map[[2]string]*chatState{},
 		teams:    map[string]*teamState{},
 		meetings: map[string]*meetingState{},
-		presence: map[string]chat.Presence{},
+		presence: map[string]*presenceState{},
 		subs:     map[string]*subscription{},
 	}
 	if opts != nil {
@@ -375,23 +376,24 @@ func (s *Service) TokenFor(userID string, scopes ...string) string {
 	granted := grantedScopes(scopes)
 	now := s.now().Truncate(time.Second)
 	tok, err := graphTokens().Sign(map[string]any{
-		"aud":  graphAudience,
-		"iss":  "https://sts.windows.net/" + u.TenantID + "/",
-		"tid":  u.TenantID,
-		"oid":  u.ID,
-		"upn":  u.UPN,
-		"name": u.DisplayName,
-		"scp":  strings.Join(granted, " "),
-		"iat":  now.Unix(),
-		"nbf":  now.Unix(),
-		"exp":  now.Add(time.Hour).Unix(),
-		"uti":  uuid.New(),
-		"ver":  "1.0",
+		"aud":   graphAudience,
+		"iss":   "https://sts.windows.net/" + u.TenantID + "/",
+		"tid":   u.TenantID,
+		"oid":   u.ID,
+		"upn":   u.UPN,
+		"name":  u.DisplayName,
+		"scp":   strings.Join(granted, " "),
+		"appid": ApplicationID,
+		"iat":   now.Unix(),
+		"nbf":   now.Unix(),
+		"exp":   now.Add(time.Hour).Unix(),
+		"uti":   uuid.New(),
+		"ver":   "1.0",
 	})
 	if err != nil {
 		panic("fake: TokenFor: " + err.Error()) // only a broken key fails
 	}
-	s.tokens[tok] = grant{user: u.ID, scopes: granted}
+	s.tokens[tok] = grant{user: u.ID, scopes: granted, app: ApplicationID}
 	return tok
 }
 

@@ -60,6 +60,10 @@ type ClientOptions struct {
 	// TenantID is the signed-in user's home tenant id; see
 	// chat.ClientOptions.
 	TenantID string
+	// ApplicationID is the application (client) id of the Entra app the
+	// GraphServiceClient signs in as; see chat.ClientOptions (SetPresence
+	// and ClearPresence need it).
+	ApplicationID string
 }
 
 // NewClient returns a *chat.Client that sends its requests through gsc,
@@ -95,10 +99,11 @@ func NewClient(gsc GraphServiceClient, opts *ClientOptions) (*chat.Client, error
 			Retry:     o.Retry,
 			Logging:   o.Logging,
 		},
-		BaseURL:  base,
-		Clock:    o.Clock,
-		UserID:   o.UserID,
-		TenantID: o.TenantID,
+		BaseURL:       base,
+		Clock:         o.Clock,
+		UserID:        o.UserID,
+		TenantID:      o.TenantID,
+		ApplicationID: o.ApplicationID,
 	})
 	if err != nil {
 		var ae *chat.ArgumentError

@@ -36,7 +36,7 @@ func TestConformanceOverGraphServiceClient(t *testing.T) {
 			MeetingJoinURL: sd.Meeting.JoinURL, MeetingChatID: sd.Meeting.ChatID,
 			Advance: g.clock.Advance, SetPresence: g.svc.SetPresence, RecordAttendance: g.svc.RecordAttendance,
 			WithScopes: func(u chattest.User, scopes ...string) chat.Service {
-				c, err := msgraphchat.NewClient(graphClient{tokenGraphAdapter(t, g, g.svc.TokenFor(u.ID, scopes...))}, &msgraphchat.ClientOptions{UserID: u.ID})
+				c, err := msgraphchat.NewClient(graphClient{tokenGraphAdapter(t, g, g.svc.TokenFor(u.ID, scopes...))}, &msgraphchat.ClientOptions{UserID: u.ID, ApplicationID: fake.ApplicationID})
 				require.NoError(t, err)
 				return c
 			},

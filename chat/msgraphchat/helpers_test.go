@@ -102,7 +102,7 @@ func tokenGraphAdapter(t testing.TB, g *fakeGraph, token string, middleware ...k
 // msgraph-sdk-go adapter of u (the SDK's default middleware).
 func (g *fakeGraph) client(t testing.TB, u fake.User, mutate func(*msgraphchat.ClientOptions)) *chat.Client {
 	t.Helper()
-	o := &msgraphchat.ClientOptions{UserID: u.ID}
+	o := &msgraphchat.ClientOptions{UserID: u.ID, ApplicationID: fake.ApplicationID}
 	o.Retry.RetryDelay = time.Millisecond
 	o.Retry.MaxRetryDelay = 10 * time.Millisecond
 	if mutate != nil {

@@ -49,7 +49,9 @@ var ops = map[string][]string{
 		chatfake.OpRenameChat, chatfake.OpHideChat, chatfake.OpUnhideChat, chatfake.OpPinMessage, chatfake.OpUnpinMessage,
 		chatfake.OpListPinnedMessages,
 		chatfake.OpEditChannelMessage, chatfake.OpSoftDeleteChannelMessage, chatfake.OpUndoSoftDeleteChannelMessage,
-		chatfake.OpSetChannelMessageReaction, chatfake.OpUnsetChannelMessageReaction},
+		chatfake.OpSetChannelMessageReaction, chatfake.OpUnsetChannelMessageReaction,
+		chatfake.OpSetPresence, chatfake.OpClearPresence, chatfake.OpSetPreferredPresence, chatfake.OpClearPreferred,
+		chatfake.OpSetStatusMessage},
 }
 
 // faulty is what the three fakes share for faults and the request log.

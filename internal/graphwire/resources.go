@@ -294,9 +294,12 @@ type Presence struct {
 	OutOfOfficeSettings *OutOfOfficeSettings   `json:"outOfOfficeSettings,omitempty"`
 }
 
-// PresenceStatusMessage is the status message a user set.
+// PresenceStatusMessage is the status message a user set, and when it
+// expires (presencestatusmessage; setStatusMessage sends it, and only the
+// user themselves reads the expiry back).
 type PresenceStatusMessage struct {
-	Message *ItemBody `json:"message,omitempty"`
+	Message        *ItemBody         `json:"message,omitempty"`
+	ExpiryDateTime *DateTimeTimeZone `json:"expiryDateTime,omitempty"`
 }
 
 // OutOfOfficeSettings says whether a user is out of office.
