@@ -8,12 +8,20 @@
 //	chat read -chat ID [-n 20] [-keep-unread]     a chat's latest messages; marks the chat read
 //	chat send (-chat ID | -to USER) TEXT...        send a message (-to: the 1:1 chat with USER)
 //	chat follow -chat ID [-for 1m] [-count N]     print new messages as they arrive
+//	chat presence [-set STATE] [-message TEXT] [-for 8h]
+//	                                              the user's presence; -set picks it as Teams'
+//	                                              status menu does (available, busy, dnd, brb,
+//	                                              away, offline to appear offline, reset to go
+//	                                              back to what Teams detects), -message sets the
+//	                                              status message ("" clears it), -for how long
+//	                                              either lasts
 //
 // By default it runs offline: chat/fake serves Graph on loopback with a
 // seeded tenant (Alice Archer, Bob Baker, Carol Cruz, Dave Dunn), the real
 // chat client signs in as Alice through the fake's HTTP face, and while
 // Alice follows a chat another of its members, played by the fake, posts a
-// few messages. -chat may then also name a chat by the other member or the
+// few messages, and Alice's Teams client, played by the fake too, shows her
+// Available. -chat may then also name a chat by the other member or the
 // topic ("Bob Baker", "Fabrikam review"). Every run starts from the same
 // seeded state.
 //
@@ -24,7 +32,8 @@
 // Against Microsoft Graph, set
 //
 //	TEAMSUSER_CLIENT_ID   the client id of a public client app registration with the
-//	                      delegated Graph permissions Chat.ReadWrite and ChatMessage.Send
+//	                      delegated Graph permissions Chat.ReadWrite, ChatMessage.Send,
+//	                      Presence.Read and Presence.ReadWrite
 //	TEAMSUSER_TENANT_ID   the tenant of that app and the user: its id or a verified
 //	                      domain; "organizations" only for a multi-tenant app (a
 //	                      single-tenant registration refuses it)
@@ -81,7 +90,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("chat: usage: chat list|read|send|follow [flags] (see the package documentation)")
+var errUsage = errors.New("chat: usage: chat list|read|send|follow|presence [flags] (see the package documentation)")
 
 // env is where the commands run: a chat service signed in as a user, and,
 // offline, the fake's other participants.
@@ -116,12 +125,14 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		unreadF  = fs.Bool("unread", false, "list: only unread chats")
 		keep     = fs.Bool("keep-unread", false, "read: do not mark the chat read")
 		n        = fs.Int("n", 20, "read: how many messages")
-		forD     = fs.Duration("for", 0, "follow: stop after this long (0: until interrupted)")
+		forD     = fs.Duration("for", 0, "follow: stop after this long (0: until interrupted); presence: how long -set and -message last (0: Graph's default, no expiry for a message)")
 		count    = fs.Int("count", 0, "follow: stop after this many messages (0: no limit)")
 		interval = fs.Duration("interval", 0, "follow: time between polls (default 10s online, 1s offline)")
+		setP     = fs.String("set", "", "presence: available, busy, dnd, brb, away, offline or reset")
+		message  = fs.String("message", "", "presence: the status message to set (an empty one clears it)")
 	)
 	switch cmd {
-	case "list", "read", "send", "follow":
+	case "list", "read", "send", "follow", "presence":
 	case "-h", "-help", "--help", "help":
 		return errUsage
 	default:
@@ -135,6 +146,10 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	}
 	if *count < 0 || *forD < 0 || *interval < 0 {
 		return fmt.Errorf("%w: -count, -for and -interval cannot be negative", errUsage)
+	}
+
+	if _, ok := preferred[*setP]; !ok && *setP != "" && *setP != "reset" {
+		return fmt.Errorf("%w: -set must be available, busy, dnd, brb, away, offline or reset", errUsage)
 	}
 
 	e, closeEnv, err := connect(ctx, out, getenv)
@@ -161,6 +176,14 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 			return fmt.Errorf("%w: send needs exactly one of -chat and -to", errUsage)
 		}
 		return e.send(ctx, *chatRef, *to, text)
+	case "presence":
+		msgSet := false
+		fs.Visit(func(f *flag.Flag) { msgSet = msgSet || f.Name == "message" })
+		var msg *string
+		if msgSet {
+			msg = message
+		}
+		return e.presence(ctx, *setP, msg, *forD)
 	default: // follow
 		id, err := e.resolve(ctx, *chatRef)
 		if err != nil {
@@ -208,6 +231,8 @@ func connect(ctx context.Context, out io.Writer, getenv func(string) string) (*e
 		closeAll()
 		return nil, nil, err
 	}
+	// Alice is signed in to Teams, which shows her Available.
+	svc.SetPresence(sd.Alice.ID, chat.Presence{Availability: chat.AvailabilityAvailable, Activity: chat.ActivityAvailable})
 	c, err := chat.NewClient(svc.CredentialFor(sd.Alice.ID), &chat.ClientOptions{BaseURL: w.srv.URL + "/v1.0", UserID: sd.Alice.ID})
 	if err != nil {
 		closeAll()
@@ -229,6 +254,7 @@ func nextMillisecond(c identity.Clock) {
 // graphScopes are what the tool asks the user to consent to.
 var graphScopes = []string{
 	"https://graph.microsoft.com/Chat.ReadWrite", "https://graph.microsoft.com/ChatMessage.Send", "https://graph.microsoft.com/User.Read",
+	"https://graph.microsoft.com/Presence.Read", "https://graph.microsoft.com/Presence.ReadWrite",
 }
 
 // tenantRE is a tenant as Entra ID names it in an authority: its id, a

@@ -245,3 +245,24 @@ func TestAuthRecordIsKept(t *testing.T) {
 		t.Errorf("TEAMSUSER_AUTH_RECORD: %q %v", p, err)
 	}
 }
+
+// TestPresenceOffline: Alice, shown Available by her Teams client,
+// appears offline and back, and sets a status message.
+func TestPresenceOffline(t *testing.T) {
+	out, err := runOut(t, "presence")
+	if err != nil || !strings.Contains(out, "presence: Available (Available)\n") {
+		t.Fatalf("presence: %v\n%s", err, out)
+	}
+	out, err = runOut(t, "presence", "-set", "offline", "-message", "Heads down until 3", "-for", "2h")
+	if err != nil || !strings.Contains(out, "preferred presence set: offline\n") ||
+		!strings.Contains(out, `presence: Offline (OffWork) — "Heads down until 3"`) {
+		t.Fatalf("presence -set offline: %v\n%s", err, out)
+	}
+	out, err = runOut(t, "presence", "-set", "reset")
+	if err != nil || !strings.Contains(out, "presence: Available (Available)\n") {
+		t.Errorf("presence -set reset: %v\n%s", err, out)
+	}
+	if _, err := runOut(t, "presence", "-set", "invisible"); !errors.Is(err, errUsage) {
+		t.Errorf("presence -set invisible: %v, want a usage error", err)
+	}
+}
