@@ -66,6 +66,9 @@ func TestConformanceClientOnFakeHTTP(t *testing.T) {
 				require.NoError(t, err)
 				return c
 			},
+			Subscribe: chattest.Subscriber(func(u chattest.User) *chat.Client {
+				return g.client(t, fake.User{ID: u.ID}, func(o *chat.ClientOptions) { o.Clock = g.clock })
+			}),
 		}
 	})
 }

@@ -63,6 +63,13 @@ type Env struct {
 	// the organizer then reads (chat/fake's Service.RecordAttendance). It
 	// may be nil only when Unsupported.AttendanceControl is declared.
 	RecordAttendance func(meetingID string, start, end time.Time, records ...chat.AttendanceRecord) (chat.AttendanceReport, error)
+	// Subscribe subscribes user u to the change notifications of resource
+	// (chat.ChatResource, chat.ChatMembersResource, …) with a webhook that
+	// a chat.NotificationHandler serves, for the rest of the test, and
+	// returns the handler's Notifications channel; an error is the
+	// subscription's. Subscriber makes one from the real client. It may
+	// be nil only when Unsupported.Notifications is declared.
+	Subscribe func(t *testing.T, u User, resource string) (<-chan chat.Notification, error)
 	// Unsupported declares what the implementation or its environment
 	// cannot do. The suite skips the checks of exactly that; anything else
 	// missing fails.
@@ -91,6 +98,9 @@ type Unsupported struct {
 	// are checked to be empty before any session, not for the sessions
 	// recorded.
 	AttendanceControl bool
+	// Notifications: Env.Subscribe is nil (a webhook Graph can reach is
+	// needed); the case of chat and membership notifications is skipped.
+	Notifications bool
 	// MeetingIDs: online meetings carry no JoinMeetingID (the meeting id of
 	// the invitation), so it is not checked and the case that finds a
 	// meeting by it is skipped.
@@ -112,6 +122,14 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 					t.Fatal("Env.Advance is nil: set it, or declare Env.Unsupported.ClockControl")
 				}
 			}
+			if c.needsSubscribe {
+				if env.Unsupported.Notifications {
+					t.Skip("declared: Unsupported.Notifications")
+				}
+				if env.Subscribe == nil {
+					t.Fatal("Env.Subscribe is nil: set it, or declare Env.Unsupported.Notifications")
+				}
+			}
 			if c.needsScopes {
 				if env.Unsupported.ScopeControl {
 					t.Skip("declared: Unsupported.ScopeControl")
@@ -126,10 +144,11 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 }
 
 type testCase struct {
-	name        string
-	needsClock  bool
-	needsScopes bool
-	run         func(t *testing.T, env Env)
+	name           string
+	needsClock     bool
+	needsScopes    bool
+	needsSubscribe bool
+	run            func(t *testing.T, env Env)
 }
 
 var cases = []testCase{
@@ -166,6 +185,7 @@ var cases = []testCase{
 	{name: "TeamsChatList", needsClock: true, run: testTeamsChatList},
 	{name: "ChatManagement", run: testChatManagement},
 	{name: "ManagementPermissions", needsScopes: true, run: testManagementPermissions},
+	{name: "ChatNotifications", needsSubscribe: true, run: testChatNotifications},
 }
 
 func ctx(t *testing.T) context.Context {

@@ -65,7 +65,7 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		chattest.Run(t, lacking(chattest.Unsupported{}))
 		return
 	}
-	chattest.Run(t, lacking(chattest.Unsupported{ClockControl: true, PresenceControl: true, MeetingIDs: true, AttendanceControl: true}))
+	chattest.Run(t, lacking(chattest.Unsupported{ClockControl: true, PresenceControl: true, MeetingIDs: true, AttendanceControl: true, Notifications: true}))
 
 	// Each case that needs what was left out fails, saying what.
 	why := map[string]string{
@@ -75,6 +75,7 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		"OnlineMeetingByJoinMeetingID": `join meeting id "" is not digits`,
 		"Presence":                     "Env.SetPresence is nil",
 		"ManageOnlineMeetings":         "Env.RecordAttendance is nil",
+		"ChatNotifications":            "Env.Subscribe is nil",
 	}
 	var names []string
 	for c := range why {

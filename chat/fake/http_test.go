@@ -33,6 +33,13 @@ func newHTTPEnv(t testing.TB) (*Service, Seeded, chattest.Env, *httptest.Server)
 		WithScopes: func(u chattest.User, scopes ...string) chat.Service {
 			return scopedHTTPClient(t, svc, srv, u.ID, scopes)
 		},
+		Subscribe: chattest.Subscriber(func(u chattest.User) *chat.Client {
+			c, err := chat.NewClient(svc.CredentialFor(u.ID), &chat.ClientOptions{BaseURL: srv.URL + "/v1.0", UserID: u.ID, Clock: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}),
 	}
 	return svc, sd, env, srv
 }

@@ -40,6 +40,9 @@ func TestConformanceOverGraphServiceClient(t *testing.T) {
 				require.NoError(t, err)
 				return c
 			},
+			Subscribe: chattest.Subscriber(func(u chattest.User) *chat.Client {
+				return g.client(t, fake.User{ID: u.ID}, func(o *msgraphchat.ClientOptions) { o.Clock = g.clock })
+			}),
 		}
 	})
 }
