@@ -1,10 +1,12 @@
 package identity_test
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -98,9 +100,17 @@ func checkClaimsOfPayload(t *testing.T, token string, c identity.EntraTokenClaim
 	if err != nil {
 		t.Fatalf("accepted a payload that is not base64url: %v", err)
 	}
+	// UseNumber: a number beyond float64's range (47E4804304) is valid
+	// JSON (RFC 8259 §6 leaves the range to implementations), which
+	// encoding/json refuses only when it must make it a float64.
 	var m map[string]any
-	if err := json.Unmarshal(payload, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
 		t.Fatalf("accepted a payload that is not a JSON object: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		t.Fatalf("accepted a payload with more after its object: %v", err)
 	}
 	str := func(name string) string {
 		s, _ := m[name].(string) // absent and null read as ""
@@ -131,7 +141,8 @@ func checkClaimsOfPayload(t *testing.T, token string, c identity.EntraTokenClaim
 	if c.Audience != aud {
 		t.Fatalf("audience read as %q, want %q", c.Audience, aud)
 	}
-	if exp, ok := m["exp"].(float64); ok && exp == math.Trunc(exp) && exp >= 0 && exp < 1e11 && c.ExpiresOn.Unix() != int64(exp) {
+	n, _ := m["exp"].(json.Number)
+	if exp, err := n.Float64(); err == nil && exp == math.Trunc(exp) && exp >= 0 && exp < 1e11 && c.ExpiresOn.Unix() != int64(exp) {
 		t.Fatalf("expiry read as %v, want %v", c.ExpiresOn.Unix(), int64(exp))
 	}
 }
