@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
+	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 )
 
 // TestWatchPresence: a subscription to the presence of a list of users
@@ -124,4 +125,62 @@ func TestWatchPresence(t *testing.T) {
 	var re *azcore.ResponseError
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, http.StatusBadRequest, re.StatusCode)
+}
+
+// TestSubscriptionManagerRenewsPresenceHourly: one manager keeps a message
+// subscription of 24 hours (it has a lifecycle URL) and a presence
+// subscription, which lasts at most an hour: the presence one gets 55
+// minutes and is renewed a quarter of that before it expires, for 55
+// minutes again; the message subscription is left alone meanwhile.
+func TestSubscriptionManagerRenewsPresenceHourly(t *testing.T) {
+	g := newFakeGraph(t)
+	alice := g.client(t, g.seeded.Alice, func(o *chat.ClientOptions) { o.Clock = g.clock })
+	ctx := context.Background()
+	h, err := chat.NewNotificationHandler(chat.OneClientState("unused-by-this-test"), nil)
+	require.NoError(t, err)
+	hooks := hookServer(t, h)
+	mgr, err := chat.NewSubscriptionManager(alice, hooks.URL+"/hook", &chat.SubscriptionManagerOptions{
+		Clock: g.clock, LifecycleNotificationURL: hooks.URL + "/lifecycle",
+	})
+	require.NoError(t, err)
+	msgs, err := mgr.Subscribe(ctx, chat.ChatMessagesResource(g.seeded.Meeting.ChatID))
+	require.NoError(t, err)
+	require.Equal(t, g.clock.Now().Add(24*time.Hour), msgs.ExpiresAt)
+	pres, err := mgr.Subscribe(ctx, chat.PresencesResource(g.seeded.Bob.ID))
+	require.NoError(t, err)
+	require.Equal(t, g.clock.Now().Add(55*time.Minute), pres.ExpiresAt)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- mgr.Run(runCtx) }()
+	wait, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	updates := func() int { n, _ := g.svc.CountRequests(fake.OpUpdateSubscription); return n }
+	set := func(at time.Time) {
+		t.Helper()
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+		g.clock.Set(at)
+		require.NoError(t, g.clock.BlockUntil(wait, 1))
+	}
+	expiry := func(id string) time.Time {
+		for _, s := range g.svc.Subscriptions() {
+			if s.ID == id {
+				return s.ExpiresAt
+			}
+		}
+		t.Fatalf("subscription %s is gone", id)
+		return time.Time{}
+	}
+	for round := 1; round <= 2; round++ {
+		due := expiry(pres.ID).Add(-55 * time.Minute / 4)
+		before := updates()
+		set(due.Add(-time.Second))
+		require.Equal(t, before, updates(), "round %d: renewed early", round)
+		set(due)
+		require.Equal(t, before+1, updates(), "round %d", round)
+		require.Equal(t, due.Add(55*time.Minute), expiry(pres.ID), "round %d", round)
+		require.Equal(t, msgs.ExpiresAt, expiry(msgs.ID), "round %d: the message subscription is not renewed", round)
+	}
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
 }
