@@ -32,10 +32,14 @@
 // manual clock (Options.Clock), deterministic failures (InjectFault: 429
 // with Retry-After, 5xx before or after the request takes effect, delays,
 // hangs, dropped connections, by count or by exact ratio), a request log
-// (Requests, CountRequests), the stored messages (Messages), and change
-// notifications delivered by real HTTP POSTs to subscribed webhooks after
-// Graph's validation handshake (Deliveries, Flush,
-// SendLifecycleNotification). Faults, the request log, the clock, New,
+// (Requests, CountRequests), the stored messages (Messages), users'
+// presence as their Teams clients report it (SetPresence; the fake
+// aggregates it with the applications' presence sessions and the user's
+// preferred presence as Graph documents), and change notifications
+// delivered by real HTTP POSTs to subscribed webhooks after Graph's
+// validation handshake (Deliveries, Flush, SendLifecycleNotification).
+// The tokens of TokenFor and the Go face act for one application,
+// ApplicationID. Faults, the request log, the clock, New,
 // NewServer and Close work as in identity/fake and calling/fake, whose
 // Fault and Request types this package shares (see identity/fake).
 //
