@@ -28,9 +28,9 @@ type SubscriptionManagerOptions struct {
 	// means a quarter of Lifetime, at most one hour (for a presence
 	// subscription, at most a quarter of its own lifetime).
 	RenewBefore time.Duration
-	// ChangeTypes are the changes of messages to report; nil means
-	// created, updated and deleted. Presence subscriptions report updated,
-	// their only change type.
+	// ChangeTypes are the changes to report; nil means created, updated and
+	// deleted. Presence subscriptions report updated, their only change
+	// type, whatever ChangeTypes says.
 	ChangeTypes []ChangeType
 	// Clock is the time source of the renewal schedule; nil means the
 	// system clock.
