@@ -1,6 +1,7 @@
 package chattest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +154,58 @@ func testPresenceYouSet(t *testing.T, env Env) {
 		},
 	} {
 		wantArgErr(t, name, call())
+	}
+}
+
+// testPresenceNotifications: a subscription to the presence of two users
+// (chat.PresencesResource, changenotifications-for-presence) hears each
+// one's change — the application's session set, the preferred presence
+// set, the session cleared — as an updated chat.ResourcePresence
+// notification naming the user, whose presence then reads as changed;
+// resources Graph refuses are refused before anything is sent.
+func testPresenceNotifications(t *testing.T, env Env) {
+	c := ctx(t)
+	if env.SetPresence != nil && !env.Unsupported.PresenceControl {
+		env.SetPresence(env.Bob.ID, chat.Presence{Availability: chat.AvailabilityOffline})
+		env.SetPresence(env.Carol.ID, chat.Presence{Availability: chat.AvailabilityOffline})
+	}
+	ns, err := env.Subscribe(t, env.Alice, chat.PresencesResource(env.Bob.ID, env.Carol.ID))
+	if err != nil {
+		t.Fatalf("subscribing to Bob's and Carol's presence: %v", err)
+	}
+	heard := func(what string, u User, av chat.Availability, act chat.Activity) {
+		t.Helper()
+		n := next(t, what, ns)
+		if n.Kind != chat.NotificationUpdated || n.Type != chat.ResourcePresence || !strings.EqualFold(n.UserID, u.ID) {
+			t.Errorf("%s: %+v, want an update of %s's presence", what, n, u.DisplayName)
+			return
+		}
+		p := must(env.Alice.Service.GetPresence(c, n.UserID, nil))(t).Presence
+		if p.Availability != av || p.Activity != act {
+			t.Errorf("%s: %s's presence reads %s/%s, want %s/%s", what, u.DisplayName, p.Availability, p.Activity, av, act)
+		}
+	}
+	must(env.Bob.Service.SetPresence(c, "", chat.AvailabilityBusy, chat.ActivityInACall, &chat.SetPresenceOptions{Expiration: time.Hour}))(t)
+	heard("Bob in a call", env.Bob, chat.AvailabilityBusy, chat.ActivityInACall)
+	must(env.Carol.Service.SetPresence(c, "", chat.AvailabilityAvailable, chat.ActivityAvailable, &chat.SetPresenceOptions{Expiration: time.Hour}))(t)
+	heard("Carol available", env.Carol, chat.AvailabilityAvailable, chat.ActivityAvailable)
+	must(env.Bob.Service.SetUserPreferredPresence(c, "", chat.AvailabilityDoNotDisturb, chat.ActivityDoNotDisturb, nil))(t)
+	heard("Bob prefers do not disturb", env.Bob, chat.AvailabilityDoNotDisturb, chat.ActivityDoNotDisturb)
+	must(env.Bob.Service.ClearUserPreferredPresence(c, "", nil))(t)
+	heard("Bob's preference cleared", env.Bob, chat.AvailabilityBusy, chat.ActivityInACall)
+	must(env.Carol.Service.ClearPresence(c, "", nil))(t)
+	heard("Carol's session cleared", env.Carol, chat.AvailabilityOffline, chat.ActivityOffline)
+
+	many := make([]string, chat.MaxPresenceSubscriptionUsers+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("00000000-0000-4000-8000-%012x", i)
+	}
+	for name, res := range map[string]string{
+		"a principal name": chat.PresencesResource(env.Bob.UPN),
+		"nobody":           chat.PresencesResource(),
+		"651 users":        chat.PresencesResource(many...),
+	} {
+		_, err := env.Subscribe(t, env.Alice, res)
+		wantArgErr(t, "subscribing to the presence of "+name, err)
 	}
 }

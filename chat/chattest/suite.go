@@ -99,7 +99,8 @@ type Unsupported struct {
 	// recorded.
 	AttendanceControl bool
 	// Notifications: Env.Subscribe is nil (a webhook Graph can reach is
-	// needed); the case of chat and membership notifications is skipped.
+	// needed); the cases of chat, membership and presence notifications
+	// are skipped.
 	Notifications bool
 	// MeetingIDs: online meetings carry no JoinMeetingID (the meeting id of
 	// the invitation), so it is not checked and the case that finds a
@@ -173,6 +174,7 @@ var cases = []testCase{
 	{name: "MeetingPermissions", needsScopes: true, run: testMeetingPermissions},
 	{name: "Presence", run: testPresence},
 	{name: "PresenceYouSet", needsClock: true, run: testPresenceYouSet},
+	{name: "PresenceNotifications", needsSubscribe: true, run: testPresenceNotifications},
 	{name: "Channels", run: testChannels},
 	{name: "ChannelMessageChanges", run: testChannelMessageChanges},
 	{name: "ChannelMessagePermissions", needsScopes: true, run: testChannelMessagePermissions},
