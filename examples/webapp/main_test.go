@@ -737,16 +737,20 @@ func TestSessionRenewal(t *testing.T) {
 
 // TestEventStreamOutlivesServerTimeouts: the stream goes on past the
 // server's read and write timeouts (which it lifts and moves), while a
-// plain request still has them.
+// plain request still has them. The timeouts are short for a test but long
+// enough for the sign-in and the other plain requests on a loaded machine
+// (at 300 ms a POST was cut off under a load average of 15, failing the
+// test on timing); the wait is past both.
 func TestEventStreamOutlivesServerTimeouts(t *testing.T) {
-	limits := &httpserver.Options{ReadTimeout: 300 * time.Millisecond, WriteTimeout: 300 * time.Millisecond, MaxBodyBytes: maxBodyBytes}
+	const timeout = 2 * time.Second
+	limits := &httpserver.Options{ReadTimeout: timeout, WriteTimeout: timeout, MaxBodyBytes: maxBodyBytes}
 	o := startOffline(t, options{live: "poll"}, limits)
 	b := o.browser(t)
 	b.signIn("Adele")
 	events := b.listen()
 	c := b.chatWith("Alex")
 	// Well past both timeouts, on the stream's connection.
-	time.Sleep(time.Second)
+	time.Sleep(timeout + timeout/2)
 	if _, err := o.world.graph.Post(o.world.people["Alex"].ObjectID, c.ID, "still there?"); err != nil {
 		t.Fatal(err)
 	}
