@@ -44,6 +44,6 @@
 // Fault and Request types this package shares (see identity/fake).
 //
 // What the fake does not model: system event messages, message history
-// beyond one edit, chat renames, encrypted resource data in notifications,
-// channel message edits and reactions, and Graph's throttling (inject it).
+// beyond one edit, deleting a chat, encrypted resource data in
+// notifications, and Graph's throttling (inject it).
 package fake
