@@ -211,7 +211,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 	if err != nil {
 		return err
 	}
-	step(9, "called %s (%s): the call is %s with %d participants", alex.DisplayName, alexID.RawID(), st.State, len(st.Participants))
+	step(10, "called %s (%s): the call is %s with %d participants", alex.DisplayName, alexID.RawID(), st.State, len(st.Participants))
 
 	if _, err := client.CallConnection(id).TransferToParticipant(ctx, meganID, nil); err != nil {
 		return err
@@ -226,7 +226,7 @@ func callOffline(ctx context.Context, alex, megan fake.TestUser) error {
 	mu.Lock()
 	events := strings.Join(seen, ", ")
 	mu.Unlock()
-	step(10, "transferred the call to %s: Contoso's leg is %s\n   events, authenticated and in order: %s", megan.DisplayName, st.State, events)
+	step(11, "transferred the call to %s: Contoso's leg is %s\n   events, authenticated and in order: %s", megan.DisplayName, st.State, events)
 	return nil
 }
 
@@ -242,7 +242,8 @@ func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, ade
 			return alex, megan, err
 		}
 	}
-	cc, err := chat.NewClient(signIn, &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: adele.ObjectID})
+	// The app's presence session is named by its client id.
+	cc, err := chat.NewClient(signIn, &chat.ClientOptions{BaseURL: gsrv.URL + "/v1.0", UserID: adele.ObjectID, ApplicationID: contosoAppID})
 	if err != nil {
 		return alex, megan, err
 	}
@@ -315,6 +316,41 @@ func chatOffline(ctx context.Context, entra *fake.Entra, tenant fake.Tenant, ade
 		return alex, megan, err
 	}
 	fmt.Fprintf(out, "   the calling client joins with %s\n", cl)
+
+	// 9. The chat list as the Teams client shows it: newest message first,
+	// each chat named and its unread messages counted from Graph's read
+	// state; opening a chat marks it read. While Adele is in a call through
+	// the app, the app's presence session shows her Busy, InACall.
+	step(9, "the chat list as Teams shows it:")
+	for c, err := range cc.ListChats(ctx, chat.TeamsChatList()) {
+		if err != nil {
+			return alex, megan, err
+		}
+		unread := 0
+		if c.HasUnread(adele.ObjectID) {
+			n, err := chat.CountUnread(ctx, cc, c, &chat.CountUnreadOptions{UserID: adele.ObjectID})
+			if err != nil {
+				return alex, megan, err
+			}
+			unread = n.Count
+		}
+		last := ""
+		if p := c.LastMessagePreview; p != nil {
+			last = p.From.DisplayName + ": " + p.Body.Content
+		}
+		fmt.Fprintf(out, "   %-26s %d unread  %s\n", c.Title(adele.ObjectID), unread, last)
+	}
+	if _, err := cc.MarkChatRead(ctx, one.Chat.ID, nil); err != nil {
+		return alex, megan, err
+	}
+	if _, err := cc.SetPresence(ctx, "", chat.AvailabilityBusy, chat.ActivityInACall, nil); err != nil {
+		return alex, megan, err
+	}
+	p, err := cc.GetPresence(ctx, adele.ObjectID, nil)
+	if err != nil {
+		return alex, megan, err
+	}
+	fmt.Fprintf(out, "   the 1:1 chat marked read; %s's presence for the call: %s, %s\n", adele.DisplayName, p.Presence.Availability, p.Presence.Activity)
 	return alex, megan, nil
 }
 
