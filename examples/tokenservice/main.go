@@ -55,6 +55,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -321,12 +322,7 @@ func runAzure(ctx context.Context, logger *slog.Logger, addr, tlsCert, tlsKey st
 		return err
 	}
 	defer svc.Close() // after the server has stopped: ends a key fetch in flight
-	if addr == "" {
-		addr = os.Getenv("TOKENSERVICE_ADDR")
-	}
-	if addr == "" {
-		addr = "127.0.0.1:8080"
-	}
+	addr = azureAddr(addr, os.Getenv("TOKENSERVICE_ADDR"))
 	var tlsConfig *tls.Config
 	if tlsCert != "" || tlsKey != "" {
 		if tlsCert == "" || tlsKey == "" {
@@ -353,4 +349,12 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// azureAddr is where the service listens against Azure: the -addr flag,
+// else TOKENSERVICE_ADDR, else loopback only (127.0.0.1:8080), so that a
+// service started without saying where is not reachable from other hosts
+// in plain HTTP; TLS terminates in front of it (see the README).
+func azureAddr(flag, env string) string {
+	return cmp.Or(flag, env, "127.0.0.1:8080")
 }

@@ -124,3 +124,18 @@ func TestConfigurationErrorNamesTheProgramOnce(t *testing.T) {
 		t.Errorf("error line of the program's own error: %q", got)
 	}
 }
+
+// TestAzureAddrIsLoopbackByDefault: against Azure the service listens on
+// loopback unless -addr or TOKENSERVICE_ADDR says otherwise (issue 11 §5:
+// it listened on :8080, every interface, in plain HTTP).
+func TestAzureAddrIsLoopbackByDefault(t *testing.T) {
+	for _, c := range []struct{ flag, env, want string }{
+		{"", "", "127.0.0.1:8080"},
+		{"", "0.0.0.0:9000", "0.0.0.0:9000"},
+		{"127.0.0.1:7000", "0.0.0.0:9000", "127.0.0.1:7000"},
+	} {
+		if got := azureAddr(c.flag, c.env); got != c.want {
+			t.Errorf("azureAddr(%q, %q) = %q, want %q", c.flag, c.env, got, c.want)
+		}
+	}
+}
