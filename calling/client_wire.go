@@ -9,7 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/callwire"
@@ -162,11 +167,121 @@ func transcriptionWire(arg string, o *TranscriptionOptions) (*callwire.Transcrip
 	}, nil
 }
 
-func customContextWire(o *CustomCallingContext) *callwire.CustomCallingContext {
-	if o == nil || len(o.VoIPHeaders) == 0 && len(o.SIPHeaders) == 0 {
+// customContextWire checks a custom calling context and writes it; nil, or
+// one with nothing set, sends nothing.
+func customContextWire(arg string, o *CustomCallingContext) (*callwire.CustomCallingContext, error) {
+	if o == nil {
+		return nil, nil
+	}
+	details, err := teamsDetailsWire(arg+".TeamsPhoneCallDetails", o.TeamsPhoneCallDetails)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.VoIPHeaders) == 0 && len(o.SIPHeaders) == 0 && details == nil {
+		return nil, nil
+	}
+	return &callwire.CustomCallingContext{VoipHeaders: o.VoIPHeaders, SipHeaders: o.SIPHeaders, TeamsPhoneCallDetails: details}, nil
+}
+
+// teamsDetailsWire checks and writes the Teams details of a custom calling
+// context as the 2026-03-12 spec defines TeamsPhoneCallDetails: the
+// members it marks required are required, callTopic is "max 48 chars",
+// additionalCallerInformation holds at most 10 entries (the service
+// ignores the others: refused here rather than lost). That the URLs be
+// absolute http or https URLs is a choice (the spec says "Url"), as is
+// sending nothing for details with nothing set.
+func teamsDetailsWire(arg string, d *TeamsPhoneCallDetails) (*callwire.TeamsPhoneCallDetails, error) {
+	if d == nil || *d == (TeamsPhoneCallDetails{}) {
+		return nil, nil
+	}
+	if n := utf8.RuneCountInString(d.CallTopic); n > MaxTeamsCallTopicLength {
+		return nil, argErr(arg+".CallTopic", "at most "+strconv.Itoa(MaxTeamsCallTopicLength)+" characters (the Teams call notification shows it), not "+strconv.Itoa(n))
+	}
+	if err := checkDetailsURL(arg+".TranscriptURL", d.TranscriptURL); err != nil {
+		return nil, err
+	}
+	w := &callwire.TeamsPhoneCallDetails{
+		SessionID:        d.SessionID,
+		Intent:           d.Intent,
+		CallTopic:        d.CallTopic,
+		CallContext:      d.CallContext,
+		TranscriptURL:    d.TranscriptURL,
+		CallSentiment:    d.CallSentiment,
+		SuggestedActions: d.SuggestedActions,
+	}
+	if c := d.CallerDetails; c != nil {
+		a := arg + ".CallerDetails"
+		m, err := checkIdentifier(a+".Caller", c.Caller, false)
+		if err != nil {
+			return nil, err
+		}
+		_, emptyKey := c.AdditionalCallerInformation[""]
+		switch {
+		case c.Name == "":
+			return nil, argErr(a+".Name", "empty: the caller's name is required")
+		case c.PhoneNumber == "":
+			return nil, argErr(a+".PhoneNumber", "empty: the caller's phone number is required")
+		case len(c.AdditionalCallerInformation) > MaxTeamsAdditionalCallerInformation:
+			return nil, argErr(a+".AdditionalCallerInformation", "more than "+strconv.Itoa(MaxTeamsAdditionalCallerInformation)+" entries: the service ignores the others")
+		case emptyKey:
+			return nil, argErr(a+".AdditionalCallerInformation", "an empty key")
+		}
+		if err := checkDetailsURL(a+".ScreenPopURL", c.ScreenPopURL); err != nil {
+			return nil, err
+		}
+		authenticated := c.IsAuthenticated
+		w.TeamsPhoneCallerDetails = &callwire.TeamsPhoneCallerDetails{
+			Caller:                      modelJSON(m),
+			Name:                        c.Name,
+			PhoneNumber:                 c.PhoneNumber,
+			RecordID:                    c.RecordID,
+			ScreenPopURL:                c.ScreenPopURL,
+			IsAuthenticated:             &authenticated,
+			AdditionalCallerInformation: c.AdditionalCallerInformation,
+		}
+	}
+	if src := d.SourceDetails; src != nil {
+		a := arg + ".SourceDetails"
+		m, err := checkIdentifier(a+".Source", src.Source, false)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case src.Language == "":
+			return nil, argErr(a+".Language", "empty: the source's language (an ISO 639 code, such as \"en\") is required")
+		case src.Status == "":
+			return nil, argErr(a+".Status", "empty: the source's status is required")
+		}
+		ws := &callwire.TeamsPhoneSourceDetails{Source: modelJSON(m), Language: src.Language, Status: src.Status}
+		if len(src.IntendedTargets) > 0 {
+			ws.IntendedTargets = make(map[string]json.RawMessage, len(src.IntendedTargets))
+			for _, k := range slices.Sorted(maps.Keys(src.IntendedTargets)) {
+				if k == "" {
+					return nil, argErr(a+".IntendedTargets", "an empty key")
+				}
+				t, err := checkIdentifier(a+".IntendedTargets["+strconv.Quote(k)+"]", src.IntendedTargets[k], false)
+				if err != nil {
+					return nil, err
+				}
+				ws.IntendedTargets[k] = modelJSON(t)
+			}
+		}
+		w.TeamsPhoneSourceDetails = ws
+	}
+	return w, nil
+}
+
+// checkDetailsURL checks an optional URL of Teams call details: absolute,
+// http or https, with a host. The error never repeats the URL.
+func checkDetailsURL(arg, s string) error {
+	if s == "" {
 		return nil
 	}
-	return &callwire.CustomCallingContext{VoipHeaders: o.VoIPHeaders, SipHeaders: o.SIPHeaders}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return argErr(arg, "not an absolute http or https url")
+	}
+	return nil
 }
 
 func playSourceWire(arg string, p *PlaySource) (*callwire.PlaySource, error) {
@@ -367,6 +482,10 @@ func addParticipantWire(participant identity.Identifier, o AddParticipantOptions
 	if err := checkCallbackURL("opts.OperationCallbackURL", o.OperationCallbackURL, false, loopbackHTTP); err != nil {
 		return nil, err
 	}
+	cc, err := customContextWire("opts.CustomContext", o.CustomContext)
+	if err != nil {
+		return nil, err
+	}
 	return &callwire.AddParticipantRequest{
 		SourceCallerIDNumber:       caller,
 		SourceDisplayName:          o.SourceDisplayName,
@@ -374,7 +493,7 @@ func addParticipantWire(participant identity.Identifier, o AddParticipantOptions
 		InvitationTimeoutInSeconds: timeout,
 		OperationContext:           o.OperationContext,
 		OperationCallbackURI:       o.OperationCallbackURL,
-		CustomCallingContext:       customContextWire(o.CustomContext),
+		CustomCallingContext:       cc,
 	}, nil
 }
 
@@ -383,11 +502,15 @@ func transferWire(target identity.Identifier, o TransferToParticipantOptions, lo
 	if err != nil {
 		return nil, err
 	}
+	cc, err := customContextWire("opts.CustomContext", o.CustomContext)
+	if err != nil {
+		return nil, err
+	}
 	req := &callwire.TransferToParticipantRequest{
 		TargetParticipant:    modelJSON(m),
 		OperationContext:     o.OperationContext,
 		OperationCallbackURI: o.OperationCallbackURL,
-		CustomCallingContext: customContextWire(o.CustomContext),
+		CustomCallingContext: cc,
 	}
 	if o.Transferee != nil {
 		t, err := checkIdentifier("opts.Transferee", o.Transferee, false)

@@ -172,12 +172,101 @@ type TranscriptionOptions struct {
 
 // CustomCallingContext is custom data sent to an invitee with the
 // invitation: VoIP headers for ACS and Teams callees, SIP headers for phone
-// callees (names "User-To-User", or starting "X-MS-Custom-").
+// callees (names "User-To-User", or starting "X-MS-Custom-"), and the
+// details a Teams client shows a Teams user it rings. In the 2026-03-12
+// Call Automation spec, AddParticipant and TransferToParticipant carry it
+// (customCallingContext of AddParticipantRequest and
+// TransferToParticipantRequest), CreateCall does not.
 type CustomCallingContext struct {
 	// VoIPHeaders are sent to VoIP callees.
 	VoIPHeaders map[string]string
 	// SIPHeaders are sent to PSTN callees.
 	SIPHeaders map[string]string
+	// TeamsPhoneCallDetails, when set, are shown by the Teams client of a
+	// Teams user offered the call: its topic in the call notification,
+	// its context in a side panel.
+	TeamsPhoneCallDetails *TeamsPhoneCallDetails
+}
+
+// MaxTeamsCallTopicLength is the most characters of
+// TeamsPhoneCallDetails.CallTopic ("a very short description (max 48
+// chars) of the reason for the call", the 2026-03-12 spec).
+const MaxTeamsCallTopicLength = 48
+
+// MaxTeamsAdditionalCallerInformation is the most entries of
+// TeamsPhoneCallerDetails.AdditionalCallerInformation the Teams client
+// shows; the service ignores the others (the 2026-03-12 spec), so more is
+// refused before sending rather than lost.
+const MaxTeamsAdditionalCallerInformation = 10
+
+// TeamsPhoneCallDetails are the details of a call that a Teams client shows
+// the Teams user it rings (TeamsPhoneCallDetails of the 2026-03-12 Call
+// Automation spec, teamsPhoneCallDetails of its CustomCallingContext; the
+// JavaScript SDK's TeamsPhoneCallDetails). Every field is optional; a
+// value with none set sends nothing.
+type TeamsPhoneCallDetails struct {
+	// CallerDetails describe the original caller.
+	CallerDetails *TeamsPhoneCallerDetails
+	// SourceDetails describe the entity that made these details, such as
+	// a call queue or an auto attendant.
+	SourceDetails *TeamsPhoneSourceDetails
+	// SessionID identifies the call session, for telemetry and reporting.
+	SessionID string
+	// Intent is the intent of the call.
+	Intent string
+	// CallTopic is a very short description of the reason for the call,
+	// at most MaxTeamsCallTopicLength characters, shown in the Teams call
+	// notification.
+	CallTopic string
+	// CallContext is a summary of the call so far, shown in a side panel
+	// of the Teams client.
+	CallContext string
+	// TranscriptURL is where the call's transcript can be fetched: an
+	// absolute http or https URL.
+	TranscriptURL string
+	// CallSentiment is the sentiment of the call so far.
+	CallSentiment string
+	// SuggestedActions are recommendations for resolving the caller's
+	// issue.
+	SuggestedActions string
+}
+
+// TeamsPhoneCallerDetails describe the original caller of a call
+// (TeamsPhoneCallerDetails of the 2026-03-12 spec, where Caller, Name and
+// PhoneNumber are required).
+type TeamsPhoneCallerDetails struct {
+	// Caller identifies the caller (required).
+	Caller identity.Identifier
+	// Name is the caller's name (required).
+	Name string
+	// PhoneNumber is the caller's phone number (required).
+	PhoneNumber string
+	// RecordID is the caller's record id, for example in a CRM.
+	RecordID string
+	// ScreenPopURL is the caller's screen pop URL: an absolute http or
+	// https URL.
+	ScreenPopURL string
+	// IsAuthenticated says whether the caller was authenticated.
+	IsAuthenticated bool
+	// AdditionalCallerInformation are key-value pairs shown to the Teams
+	// user, at most MaxTeamsAdditionalCallerInformation.
+	AdditionalCallerInformation map[string]string
+}
+
+// TeamsPhoneSourceDetails describe the entity that made a call's details
+// (TeamsPhoneSourceDetails of the 2026-03-12 spec, where Source, Language
+// and Status are required).
+type TeamsPhoneSourceDetails struct {
+	// Source identifies the entity, for example the Teams resource account
+	// of a call queue (required).
+	Source identity.Identifier
+	// Language is the entity's language as an ISO 639 code, such as "en"
+	// (required).
+	Language string
+	// Status is the entity's status (required).
+	Status string
+	// IntendedTargets are the targets the entity intended, by name.
+	IntendedTargets map[string]identity.Identifier
 }
 
 // PlaySourceKind is the kind of a PlaySource.

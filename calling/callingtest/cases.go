@@ -542,7 +542,143 @@ func sameContext(a, b *calling.CustomCallingContext) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return maps.Equal(a.VoIPHeaders, b.VoIPHeaders) && maps.Equal(a.SIPHeaders, b.SIPHeaders)
+	return maps.Equal(a.VoIPHeaders, b.VoIPHeaders) && maps.Equal(a.SIPHeaders, b.SIPHeaders) && sameTeamsDetails(a.TeamsPhoneCallDetails, b.TeamsPhoneCallDetails)
+}
+
+// sameTeamsDetails compares Teams call details, identifiers by identity.
+func sameTeamsDetails(a, b *calling.TeamsPhoneCallDetails) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ac, bc, as, bs := a.CallerDetails, b.CallerDetails, a.SourceDetails, b.SourceDetails
+	x, y := *a, *b
+	x.CallerDetails, y.CallerDetails, x.SourceDetails, y.SourceDetails = nil, nil, nil, nil
+	if x != y || (ac == nil) != (bc == nil) || (as == nil) != (bs == nil) {
+		return false
+	}
+	if ac != nil && (!identity.Equal(ac.Caller, bc.Caller) || ac.Name != bc.Name || ac.PhoneNumber != bc.PhoneNumber || ac.RecordID != bc.RecordID ||
+		ac.ScreenPopURL != bc.ScreenPopURL || ac.IsAuthenticated != bc.IsAuthenticated || !maps.Equal(ac.AdditionalCallerInformation, bc.AdditionalCallerInformation)) {
+		return false
+	}
+	if as != nil && (!identity.Equal(as.Source, bs.Source) || as.Language != bs.Language || as.Status != bs.Status ||
+		!maps.EqualFunc(as.IntendedTargets, bs.IntendedTargets, identity.Equal)) {
+		return false
+	}
+	return true
+}
+
+// The Teams details of a call offered to a Teams user (issue 17 §9): the
+// sourceDisplayName and the customCallingContext's teamsPhoneCallDetails
+// (the call's topic and context the Teams client shows, who the caller is,
+// which queue passed it on) reach the Teams callee typed, as the 2026-03-12
+// spec defines them, on AddParticipant and TransferToParticipant — the
+// requests of that spec with a customCallingContext (CreateCallRequest
+// has none). Bad details are an ArgumentError and nothing is offered.
+func testTeamsPhoneCallDetails(t *testing.T, s *suite) {
+	alice, bob, carol := s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers()), s.teamsUser(fake.Answers())
+	customer := s.phone(fake.Answers())
+	queue := identity.MicrosoftTeamsAppIdentifier{AppID: "00000000-0000-4000-8000-0000000000cq", Cloud: identity.CloudPublic}
+	id, _ := s.connectedCall(alice, customer)
+	until[*calling.ParticipantsUpdated](s, id) // the customer joins
+
+	details := &calling.TeamsPhoneCallDetails{
+		CallerDetails: &calling.TeamsPhoneCallerDetails{
+			Caller: customer, Name: "Megan Bowen", PhoneNumber: customer.PhoneNumber, RecordID: "crm-4711",
+			ScreenPopURL: "https://crm.contoso.com/customers/4711", IsAuthenticated: true,
+			AdditionalCallerInformation: map[string]string{"Tier": "Gold", "Open cases": "2"},
+		},
+		SourceDetails: &calling.TeamsPhoneSourceDetails{
+			Source: queue, Language: "en", Status: "transferred",
+			IntendedTargets: map[string]identity.Identifier{"billing": bob},
+		},
+		SessionID: "session-4711", Intent: "billing dispute", CallTopic: "Invoice 4711 charged twice",
+		CallContext:   "The customer was charged twice for invoice 4711 and asks for a refund.",
+		TranscriptURL: "https://crm.contoso.com/calls/4711/transcript", CallSentiment: "negative",
+		SuggestedActions: "Refund the second charge.",
+	}
+	offers := len(s.Parties.Offers())
+	bad := []struct {
+		what string
+		edit func(d *calling.TeamsPhoneCallDetails)
+	}{
+		{"a call topic of 49 characters", func(d *calling.TeamsPhoneCallDetails) { d.CallTopic = strings.Repeat("x", 49) }},
+		{"a relative transcript URL", func(d *calling.TeamsPhoneCallDetails) { d.TranscriptURL = "/transcript" }},
+		{"caller details without the caller", func(d *calling.TeamsPhoneCallDetails) { d.CallerDetails.Caller = nil }},
+		{"caller details without a name", func(d *calling.TeamsPhoneCallDetails) { d.CallerDetails.Name = "" }},
+		{"caller details without a phone number", func(d *calling.TeamsPhoneCallDetails) { d.CallerDetails.PhoneNumber = "" }},
+		{"eleven entries of additional caller information", func(d *calling.TeamsPhoneCallDetails) {
+			d.CallerDetails.AdditionalCallerInformation = map[string]string{}
+			for i := range 11 {
+				d.CallerDetails.AdditionalCallerInformation[fmt.Sprint(i)] = "v"
+			}
+		}},
+		{"source details without the source", func(d *calling.TeamsPhoneCallDetails) { d.SourceDetails.Source = nil }},
+		{"source details without a language", func(d *calling.TeamsPhoneCallDetails) { d.SourceDetails.Language = "" }},
+		{"source details without a status", func(d *calling.TeamsPhoneCallDetails) { d.SourceDetails.Status = "" }},
+		{"a nil intended target", func(d *calling.TeamsPhoneCallDetails) {
+			d.SourceDetails.IntendedTargets = map[string]identity.Identifier{"x": nil}
+		}},
+	}
+	for _, b := range bad {
+		d := *details
+		cd, sd := *details.CallerDetails, *details.SourceDetails
+		d.CallerDetails, d.SourceDetails = &cd, &sd
+		b.edit(&d)
+		cc := &calling.CustomCallingContext{TeamsPhoneCallDetails: &d}
+		_, err := s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{CustomContext: cc})
+		wantArgErr(t, "AddParticipant with "+b.what, err, nil)
+		_, err = s.Service.TransferToParticipant(s.ctx(), id, carol, &calling.TransferToParticipantOptions{Transferee: customer, CustomContext: cc})
+		wantArgErr(t, "TransferToParticipant with "+b.what, err, nil)
+	}
+	if n := len(s.Parties.Offers()); n != offers {
+		t.Fatalf("%d offers made with bad details", n-offers)
+	}
+
+	cc := &calling.CustomCallingContext{TeamsPhoneCallDetails: details}
+	must(s.Service.AddParticipant(s.ctx(), id, bob, &calling.AddParticipantOptions{SourceDisplayName: "Contoso Billing", CustomContext: cc}))(t, "AddParticipant")
+	until[*calling.AddParticipantSucceeded](s, id)
+	must(s.Service.RemoveParticipant(s.ctx(), id, bob, nil))(t, "RemoveParticipant")
+	until[*calling.RemoveParticipantSucceeded](s, id)
+	// The details change on the way: the sender's maps are not shared.
+	details.CallerDetails.AdditionalCallerInformation["Open cases"] = "3"
+	details.CallTopic = "Refund for invoice 4711"
+	must(s.Service.TransferToParticipant(s.ctx(), id, carol, &calling.TransferToParticipantOptions{Transferee: customer, CustomContext: cc}))(t, "TransferToParticipant")
+	until[*calling.CallTransferAccepted](s, id)
+
+	var got []fake.Offer
+	for _, o := range s.Parties.Offers() {
+		if o.CallConnectionID == id && (o.Kind == fake.OfferInvitation || o.Kind == fake.OfferTransfer) {
+			got = append(got, o)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d offers of the call, want the invitation and the transfer", len(got))
+	}
+	inv, tr := got[0], got[1]
+	if inv.Kind != fake.OfferInvitation || !identity.Equal(inv.Target, bob) || inv.SourceDisplayName != "Contoso Billing" {
+		t.Errorf("first offer: %s to %v as %q, want the invitation of %s as \"Contoso Billing\"", inv.Kind, inv.Target, inv.SourceDisplayName, bob.RawID())
+	}
+	if inv.CustomContext == nil || inv.CustomContext.TeamsPhoneCallDetails == nil {
+		t.Fatalf("the invitation carried no Teams details: %+v", inv.CustomContext)
+	}
+	d := inv.CustomContext.TeamsPhoneCallDetails
+	if d.CallTopic != "Invoice 4711 charged twice" || d.CallerDetails == nil || d.CallerDetails.AdditionalCallerInformation["Open cases"] != "2" {
+		t.Errorf("the invitation's details changed after it was sent: %+v", d)
+	}
+	d.CallTopic, d.CallerDetails.AdditionalCallerInformation["Open cases"] = details.CallTopic, "3"
+	if !sameTeamsDetails(d, details) {
+		t.Errorf("the invitation's details: %+v, caller %+v, source %+v; want %+v, caller %+v, source %+v", d, d.CallerDetails, d.SourceDetails, details, details.CallerDetails, details.SourceDetails)
+	}
+	if tr.Kind != fake.OfferTransfer || !identity.Equal(tr.Target, carol) || tr.CustomContext == nil || !sameTeamsDetails(tr.CustomContext.TeamsPhoneCallDetails, details) {
+		t.Errorf("second offer: %s to %v with %+v, want the transfer to %s with the changed details", tr.Kind, tr.Target, tr.CustomContext, carol.RawID())
+	}
+	// What Offers returns is a copy.
+	d.SourceDetails.IntendedTargets["billing"] = carol
+	for _, o := range s.Parties.Offers() {
+		if o.InvitationID == inv.InvitationID && !identity.Equal(o.CustomContext.TeamsPhoneCallDetails.SourceDetails.IntendedTargets["billing"], bob) {
+			t.Error("changing what Offers returned changed the switchboard's record")
+		}
+	}
 }
 
 func testRemove(t *testing.T, s *suite) {

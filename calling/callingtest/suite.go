@@ -247,6 +247,7 @@ var cases = []testCase{
 	{name: "CancelAddParticipant", parties: true, run: testCancelAdd},
 	{name: "AddPhoneParticipant", parties: true, run: testAddPhone},
 	{name: "OffersCarryDisplayNameAndContext", parties: true, run: testOffers},
+	{name: "TeamsPhoneCallDetails", parties: true, run: testTeamsPhoneCallDetails},
 	{name: "RemoveParticipant", parties: true, run: testRemove},
 	{name: "MuteParticipant", parties: true, run: testMute},
 	{name: "HoldAndUnhold", parties: true, run: testHold},

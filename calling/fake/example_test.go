@@ -210,3 +210,49 @@ func ExampleSwitchboard_SetTeamsFederation() {
 	// CreateCallFailed &{403 7604 Unauthorized Teams Interop Scenario: the Teams user's tenant does not allow this Communication Services resource.}
 	// CallConnected <nil>
 }
+
+// A call from a phone handed to a Teams user with the details the Teams
+// client shows: the topic in the call notification, the context in a side
+// panel, who is calling. The switchboard's Offers shows what the Teams user
+// was offered.
+func ExampleSwitchboard_Offers_teamsPhoneCallDetails() {
+	ctx := context.Background()
+	sb := fake.New(&fake.Options{OnEvent: func(context.Context, fake.Delivery) {}})
+	defer sb.Close()
+	customer := sb.AddPhoneNumber("+14255550123", fake.Answers())
+	agent := sb.AddTeamsUser("5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c01", fake.Answers())
+	callerID := identity.PhoneNumberIdentifier{PhoneNumber: "+18005550100"}
+	sb.AddCallerID(callerID.PhoneNumber)
+
+	var svc calling.Service = sb
+	call, err := svc.CreateCall(ctx, []identity.Identifier{customer}, "https://app.contoso.com/callbacks", &calling.CreateCallOptions{SourceCallerID: &callerID})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = sb.Settle(ctx) // the customer answers
+	_, err = svc.AddParticipant(ctx, call.CallConnectionID, agent, &calling.AddParticipantOptions{
+		SourceDisplayName: "Contoso Billing",
+		CustomContext: &calling.CustomCallingContext{TeamsPhoneCallDetails: &calling.TeamsPhoneCallDetails{
+			CallTopic:   "Invoice 4711 charged twice",
+			CallContext: "The customer asks for a refund of the second charge.",
+			CallerDetails: &calling.TeamsPhoneCallerDetails{
+				Caller: customer, Name: "Megan Bowen", PhoneNumber: customer.PhoneNumber, IsAuthenticated: true,
+			},
+		}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = sb.Settle(ctx) // the agent answers
+	for _, o := range sb.Offers() {
+		if o.Kind != fake.OfferInvitation {
+			continue
+		}
+		d := o.CustomContext.TeamsPhoneCallDetails
+		fmt.Printf("%s offered by %q: %q from %s\n", o.Target.RawID(), o.SourceDisplayName, d.CallTopic, d.CallerDetails.Name)
+	}
+	// Output:
+	// 8:orgid:5c1d3f47-0f2a-4d39-9d0b-6b4f8e7a1c01 offered by "Contoso Billing": "Invoice 4711 charged twice" from Megan Bowen
+}

@@ -235,7 +235,8 @@ type Offer struct {
 	// AddParticipant).
 	SourceDisplayName string
 	// CustomContext is the custom calling context sent (AddParticipant,
-	// TransferToParticipant); nil if none.
+	// TransferToParticipant), with the Teams details a Teams client shows
+	// (TeamsPhoneCallDetails); nil if none.
 	CustomContext *calling.CustomCallingContext
 	// Time is when the party started ringing.
 	Time time.Time
@@ -253,6 +254,7 @@ func (sb *Switchboard) Offers() []Offer {
 	out := make([]Offer, len(sb.offers))
 	for i, o := range sb.offers {
 		out[i] = *o
+		out[i].CustomContext = cloneContext(o.CustomContext)
 		if o.Result != nil {
 			r := *o.Result
 			out[i].Result = &r
@@ -264,11 +266,32 @@ func (sb *Switchboard) Offers() []Offer {
 // newOffer returns the offer of a request's options, with a copy of its
 // custom context (the caller may reuse its maps).
 func newOffer(kind string, callerID *identity.PhoneNumberIdentifier, displayName string, cc *calling.CustomCallingContext) *Offer {
-	o := &Offer{Kind: kind, SourceCallerID: callerID, SourceDisplayName: displayName}
-	if cc != nil {
-		o.CustomContext = &calling.CustomCallingContext{VoIPHeaders: maps.Clone(cc.VoIPHeaders), SIPHeaders: maps.Clone(cc.SIPHeaders)}
+	return &Offer{Kind: kind, SourceCallerID: callerID, SourceDisplayName: displayName, CustomContext: cloneContext(cc)}
+}
+
+// cloneContext returns a deep copy of a custom calling context, so that
+// neither the request's sender nor a reader of Offers shares its maps with
+// the switchboard.
+func cloneContext(cc *calling.CustomCallingContext) *calling.CustomCallingContext {
+	if cc == nil {
+		return nil
 	}
-	return o
+	c := &calling.CustomCallingContext{VoIPHeaders: maps.Clone(cc.VoIPHeaders), SIPHeaders: maps.Clone(cc.SIPHeaders)}
+	if d := cc.TeamsPhoneCallDetails; d != nil {
+		dc := *d
+		if d.CallerDetails != nil {
+			cd := *d.CallerDetails
+			cd.AdditionalCallerInformation = maps.Clone(cd.AdditionalCallerInformation)
+			dc.CallerDetails = &cd
+		}
+		if d.SourceDetails != nil {
+			sd := *d.SourceDetails
+			sd.IntendedTargets = maps.Clone(sd.IntendedTargets)
+			dc.SourceDetails = &sd
+		}
+		c.TeamsPhoneCallDetails = &dc
+	}
+	return c
 }
 
 // settle records what became of the offer, once. Call with sb.mu held.

@@ -14,7 +14,10 @@ package fake
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
@@ -216,12 +219,16 @@ func decodeAddParticipant(w callwire.AddParticipantRequest) (addParticipantReq, 
 	if err != nil {
 		return addParticipantReq{}, err
 	}
+	cc, err := customContext(w.CustomCallingContext)
+	if err != nil {
+		return addParticipantReq{}, err
+	}
 	o := calling.AddParticipantOptions{
 		SourceCallerID:       caller,
 		SourceDisplayName:    w.SourceDisplayName,
 		OperationContext:     w.OperationContext,
 		OperationCallbackURL: w.OperationCallbackURI,
-		CustomContext:        customContext(w.CustomCallingContext),
+		CustomContext:        cc,
 	}
 	if t := w.InvitationTimeoutInSeconds; t != nil {
 		if *t < 0 || *t > callwire.MaxInvitationTimeoutSeconds {
@@ -308,12 +315,16 @@ func decodeTransferToParticipant(w callwire.TransferToParticipantRequest) (trans
 	if err != nil {
 		return transferReq{}, err
 	}
+	cc, err := customContext(w.CustomCallingContext)
+	if err != nil {
+		return transferReq{}, err
+	}
 	return transferReq{Target: t, Options: calling.TransferToParticipantOptions{
 		Transferee:           transferee,
 		SourceCallerID:       caller,
 		OperationContext:     w.OperationContext,
 		OperationCallbackURL: w.OperationCallbackURI,
-		CustomContext:        customContext(w.CustomCallingContext),
+		CustomContext:        cc,
 	}}, nil
 }
 
@@ -390,11 +401,82 @@ func transcription(w *callwire.TranscriptionOptions) *calling.TranscriptionOptio
 	}
 }
 
-func customContext(w *callwire.CustomCallingContext) *calling.CustomCallingContext {
+// customContext reads the customCallingContext of a request. Of its Teams
+// details, the members the 2026-03-12 spec marks required must be there,
+// callTopic may hold at most 48 characters ("max 48 chars") and
+// additionalCallerInformation at most 10 entries ("any additional entries
+// would be ignored"); what the service answers to more is not documented:
+// a 400, as the client refuses it, is a choice.
+func customContext(w *callwire.CustomCallingContext) (*calling.CustomCallingContext, error) {
 	if w == nil {
-		return nil
+		return nil, nil
 	}
-	return &calling.CustomCallingContext{VoIPHeaders: w.VoipHeaders, SIPHeaders: w.SipHeaders}
+	cc := &calling.CustomCallingContext{VoIPHeaders: w.VoipHeaders, SIPHeaders: w.SipHeaders}
+	d := w.TeamsPhoneCallDetails
+	if d == nil || *d == (callwire.TeamsPhoneCallDetails{}) { // nothing to show, as the client sends it
+		return cc, nil
+	}
+	const p = "customCallingContext.teamsPhoneCallDetails"
+	if utf8.RuneCountInString(d.CallTopic) > calling.MaxTeamsCallTopicLength {
+		return nil, &wireError{Property: p + ".callTopic", Problem: "longer than 48 characters"}
+	}
+	cc.TeamsPhoneCallDetails = &calling.TeamsPhoneCallDetails{
+		SessionID:        d.SessionID,
+		Intent:           d.Intent,
+		CallTopic:        d.CallTopic,
+		CallContext:      d.CallContext,
+		TranscriptURL:    d.TranscriptURL,
+		CallSentiment:    d.CallSentiment,
+		SuggestedActions: d.SuggestedActions,
+	}
+	if c := d.TeamsPhoneCallerDetails; c != nil {
+		const cp = p + ".teamsPhoneCallerDetails"
+		caller, err := callwire.Decode(cp+".caller", c.Caller, identity.UnmarshalIdentifier)
+		switch {
+		case err != nil:
+			return nil, err
+		case c.Name == "":
+			return nil, missing(cp + ".name")
+		case c.PhoneNumber == "":
+			return nil, missing(cp + ".phoneNumber")
+		case len(c.AdditionalCallerInformation) > calling.MaxTeamsAdditionalCallerInformation:
+			return nil, &wireError{Property: cp + ".additionalCallerInformation", Problem: "more than 10 entries"}
+		}
+		cc.TeamsPhoneCallDetails.CallerDetails = &calling.TeamsPhoneCallerDetails{
+			Caller:                      caller,
+			Name:                        c.Name,
+			PhoneNumber:                 c.PhoneNumber,
+			RecordID:                    c.RecordID,
+			ScreenPopURL:                c.ScreenPopURL,
+			IsAuthenticated:             c.IsAuthenticated != nil && *c.IsAuthenticated,
+			AdditionalCallerInformation: c.AdditionalCallerInformation,
+		}
+	}
+	if src := d.TeamsPhoneSourceDetails; src != nil {
+		const sp = p + ".teamsPhoneSourceDetails"
+		source, err := callwire.Decode(sp+".source", src.Source, identity.UnmarshalIdentifier)
+		switch {
+		case err != nil:
+			return nil, err
+		case src.Language == "":
+			return nil, missing(sp + ".language")
+		case src.Status == "":
+			return nil, missing(sp + ".status")
+		}
+		sd := &calling.TeamsPhoneSourceDetails{Source: source, Language: src.Language, Status: src.Status}
+		if len(src.IntendedTargets) > 0 {
+			sd.IntendedTargets = make(map[string]identity.Identifier, len(src.IntendedTargets))
+			for _, k := range slices.Sorted(maps.Keys(src.IntendedTargets)) {
+				t, err := callwire.Decode(sp+".intendedTargets."+k, src.IntendedTargets[k], identity.UnmarshalIdentifier)
+				if err != nil {
+					return nil, err
+				}
+				sd.IntendedTargets[k] = t
+			}
+		}
+		cc.TeamsPhoneCallDetails.SourceDetails = sd
+	}
+	return cc, nil
 }
 
 func playSource(property string, w *callwire.PlaySource) (*calling.PlaySource, error) {

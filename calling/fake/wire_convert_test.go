@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/calling"
@@ -66,7 +68,21 @@ var (
 	media  = &calling.MediaStreamingOptions{TransportURL: "wss://media.contoso.com/", AudioChannelType: "unmixed", ContentType: "audio", AudioFormat: "pcm24KMono", StartMediaStreaming: true, EnableBidirectional: true, EnableDTMFTones: true}
 	trans  = &calling.TranscriptionOptions{TransportURL: "wss://speech.contoso.com/", Locale: "en-GB", SpeechModelEndpointID: "m1", StartTranscription: true, EnableIntermediateResults: true}
 	intel  = &calling.CallIntelligenceOptions{CognitiveServicesEndpoint: "https://ai.contoso.com/"}
-	custom = &calling.CustomCallingContext{VoIPHeaders: map[string]string{"k": "v"}, SIPHeaders: map[string]string{"X-MS-Custom-k": "v"}}
+	custom = &calling.CustomCallingContext{VoIPHeaders: map[string]string{"k": "v"}, SIPHeaders: map[string]string{"X-MS-Custom-k": "v"}, TeamsPhoneCallDetails: teamsDetails}
+	// teamsDetails sets every member of the spec's TeamsPhoneCallDetails.
+	teamsDetails = &calling.TeamsPhoneCallDetails{
+		CallerDetails: &calling.TeamsPhoneCallerDetails{
+			Caller: phone, Name: "Adele Vance", PhoneNumber: "+14255550123", RecordID: "crm-4711",
+			ScreenPopURL: "https://crm.contoso.com/4711", IsAuthenticated: true,
+			AdditionalCallerInformation: map[string]string{"tier": "gold"},
+		},
+		SourceDetails: &calling.TeamsPhoneSourceDetails{
+			Source: app, Language: "en", Status: "active",
+			IntendedTargets: map[string]identity.Identifier{"sales": teams, "support": gov},
+		},
+		SessionID: "s-1", Intent: "billing", CallTopic: "Invoice 4711 disputed", CallContext: "Caller disputes a charge.",
+		TranscriptURL: "https://crm.contoso.com/4711/transcript", CallSentiment: "negative", SuggestedActions: "Offer a refund.",
+	}
 )
 
 const cb = "https://app.contoso.com/cb"
@@ -300,6 +316,47 @@ func TestDecodeRefusesWhatTheServiceRefuses(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	_, err = decodeRejectCall(callwire.RejectCallRequest{})
 	require.ErrorAs(t, err, &e)
+
+	// Teams details: what the spec marks required, callTopic "max 48
+	// chars", additionalCallerInformation "max 10".
+	withDetails := func(d callwire.TeamsPhoneCallDetails) callwire.AddParticipantRequest {
+		return callwire.AddParticipantRequest{ParticipantToAdd: identifierJSON(teams), CustomCallingContext: &callwire.CustomCallingContext{TeamsPhoneCallDetails: &d}}
+	}
+	caller := func(edit func(*callwire.TeamsPhoneCallerDetails)) *callwire.TeamsPhoneCallerDetails {
+		c := &callwire.TeamsPhoneCallerDetails{Caller: identifierJSON(phone), Name: "n", PhoneNumber: "+14255550123"}
+		edit(c)
+		return c
+	}
+	source := func(edit func(*callwire.TeamsPhoneSourceDetails)) *callwire.TeamsPhoneSourceDetails {
+		s := &callwire.TeamsPhoneSourceDetails{Source: identifierJSON(app), Language: "en", Status: "s"}
+		edit(s)
+		return s
+	}
+	eleven := map[string]string{}
+	for i := range 11 {
+		eleven[strconv.Itoa(i)] = "v"
+	}
+	const p = "customCallingContext.teamsPhoneCallDetails."
+	for want, d := range map[string]callwire.TeamsPhoneCallDetails{
+		p + "callTopic":                                           {CallTopic: strings.Repeat("é", 49)},
+		p + "teamsPhoneCallerDetails.caller":                      {TeamsPhoneCallerDetails: caller(func(c *callwire.TeamsPhoneCallerDetails) { c.Caller = nil })},
+		p + "teamsPhoneCallerDetails.name":                        {TeamsPhoneCallerDetails: caller(func(c *callwire.TeamsPhoneCallerDetails) { c.Name = "" })},
+		p + "teamsPhoneCallerDetails.phoneNumber":                 {TeamsPhoneCallerDetails: caller(func(c *callwire.TeamsPhoneCallerDetails) { c.PhoneNumber = "" })},
+		p + "teamsPhoneCallerDetails.additionalCallerInformation": {TeamsPhoneCallerDetails: caller(func(c *callwire.TeamsPhoneCallerDetails) { c.AdditionalCallerInformation = eleven })},
+		p + "teamsPhoneSourceDetails.source":                      {TeamsPhoneSourceDetails: source(func(s *callwire.TeamsPhoneSourceDetails) { s.Source = nil })},
+		p + "teamsPhoneSourceDetails.language":                    {TeamsPhoneSourceDetails: source(func(s *callwire.TeamsPhoneSourceDetails) { s.Language = "" })},
+		p + "teamsPhoneSourceDetails.status":                      {TeamsPhoneSourceDetails: source(func(s *callwire.TeamsPhoneSourceDetails) { s.Status = "" })},
+		p + "teamsPhoneSourceDetails.intendedTargets.x": {TeamsPhoneSourceDetails: source(func(s *callwire.TeamsPhoneSourceDetails) {
+			s.IntendedTargets = map[string]json.RawMessage{"x": json.RawMessage(`{"kind":"phoneNumber","phoneNumber":{}}`)}
+		})},
+	} {
+		_, err := decodeAddParticipant(withDetails(d))
+		require.Error(t, err, want)
+		assert.Contains(t, err.Error(), want)
+	}
+	ok, err := decodeAddParticipant(withDetails(callwire.TeamsPhoneCallDetails{CallTopic: strings.Repeat("é", 48)}))
+	require.NoError(t, err, "48 characters are more than 48 bytes")
+	assert.Equal(t, strings.Repeat("é", 48), ok.Options.CustomContext.TeamsPhoneCallDetails.CallTopic)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -313,6 +370,8 @@ func FuzzRequestRoundTrip(f *testing.F) {
 	f.Add([]byte(`{"targets":[{"rawId":"28:orgid:x","kind":"microsoftTeamsApp","microsoftTeamsApp":{"appId":"x","cloud":"dod"}}],"callbackUri":"http://127.0.0.1/cb","teamsAppSource":{"appId":"a","cloud":"gcch"}}`), false)
 	f.Add([]byte(`{"participantToAdd":{"kind":"communicationUser","communicationUser":{"id":"8:acs:x"}},"invitationTimeoutInSeconds":30,"customCallingContext":{"voipHeaders":{"a":"b"}}}`), true)
 	f.Add([]byte(`{"participantToAdd":{"kind":"unknown","rawId":"99:z"},"operationCallbackUri":"https://a/b"}`), true)
+	f.Add([]byte(`{"participantToAdd":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u"}},"customCallingContext":{"teamsPhoneCallDetails":{"callTopic":"Invoice","teamsPhoneCallerDetails":{"caller":{"phoneNumber":{"value":"+14255550123"}},"name":"n","phoneNumber":"+14255550123","isAuthenticated":false,"additionalCallerInformation":{"a":"b"}},"teamsPhoneSourceDetails":{"source":{"microsoftTeamsApp":{"appId":"a"}},"language":"en","status":"s","intendedTargets":{"x":{"communicationUser":{"id":"8:acs:x"}}}}}}}`), true)
+	f.Add([]byte(`{"participantToAdd":{"communicationUser":{"id":"8:acs:x"}},"customCallingContext":{"teamsPhoneCallDetails":{}}}`), true)
 	f.Fuzz(func(t *testing.T, body []byte, add bool) {
 		ctx := context.Background()
 		tr := &transport{status: 201, body: []byte(`{"callConnectionId":"c1"}`)}
@@ -364,7 +423,7 @@ func FuzzRequestRoundTrip(f *testing.F) {
 			t.Fatalf("participant %#v became %#v", in.Participant, again.Participant)
 		}
 		in.Participant, again.Participant = nil, nil
-		if in.Options.CustomContext != nil && len(in.Options.CustomContext.VoIPHeaders) == 0 && len(in.Options.CustomContext.SIPHeaders) == 0 {
+		if cc := in.Options.CustomContext; cc != nil && len(cc.VoIPHeaders) == 0 && len(cc.SIPHeaders) == 0 && cc.TeamsPhoneCallDetails == nil {
 			in.Options.CustomContext = nil // an empty context is not sent
 		}
 		require.Equal(t, in, again)

@@ -1,6 +1,7 @@
 package callwire_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -135,5 +136,65 @@ func FuzzResolveNextLink(f *testing.F) {
 		if u.Query().Get("api-version") == "" {
 			t.Fatalf("%q resolved without api-version: %q", link, got)
 		}
+	})
+}
+
+// TestTeamsPhoneCallDetailsRoundTrip: the customCallingContext of
+// AddParticipant and TransferToParticipant, with every member the
+// 2026-03-12 spec defines for TeamsPhoneCallDetails, TeamsPhoneCallerDetails
+// and TeamsPhoneSourceDetails
+// (specification/communication/data-plane/CallAutomation/stable/2026-03-12/communicationservicescallautomation.json,
+// definitions), reads into the wire structs without an unknown member and
+// writes back the same JSON. The spec's examples of these requests carry no
+// customCallingContext, so the body is written from the definitions.
+func TestTeamsPhoneCallDetailsRoundTrip(t *testing.T) {
+	const custom = `{
+		"voipHeaders": {"x-case": "4711"},
+		"sipHeaders": {"X-MS-Custom-Case": "4711"},
+		"teamsPhoneCallDetails": {
+			"teamsPhoneCallerDetails": {
+				"caller": {"kind": "phoneNumber", "phoneNumber": {"value": "+14255550123"}},
+				"name": "Megan Bowen",
+				"phoneNumber": "+14255550123",
+				"recordId": "crm-4711",
+				"screenPopUrl": "https://crm.contoso.com/customers/4711",
+				"isAuthenticated": false,
+				"additionalCallerInformation": {"Tier": "Gold"}
+			},
+			"teamsPhoneSourceDetails": {
+				"source": {"kind": "microsoftTeamsApp", "microsoftTeamsApp": {"appId": "00000000-0000-4000-8000-0000000000cq", "cloud": "public"}},
+				"language": "en",
+				"status": "transferred",
+				"intendedTargets": {"billing": {"kind": "microsoftTeamsUser", "microsoftTeamsUser": {"userId": "00000000-0000-4000-8000-000000000001", "cloud": "public"}}}
+			},
+			"sessionId": "session-4711",
+			"intent": "billing dispute",
+			"callTopic": "Invoice 4711 charged twice",
+			"callContext": "The customer was charged twice.",
+			"transcriptUrl": "https://crm.contoso.com/calls/4711/transcript",
+			"callSentiment": "negative",
+			"suggestedActions": "Refund the second charge."
+		}
+	}`
+	target := `{"kind": "microsoftTeamsUser", "microsoftTeamsUser": {"userId": "00000000-0000-4000-8000-000000000002", "cloud": "public"}}`
+	check := func(t *testing.T, body string, into any) {
+		t.Helper()
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(into))
+		out, err := json.Marshal(into)
+		require.NoError(t, err)
+		require.JSONEq(t, body, string(out))
+	}
+	t.Run("AddParticipant", func(t *testing.T) {
+		var r callwire.AddParticipantRequest
+		check(t, `{"participantToAdd": `+target+`, "sourceDisplayName": "Contoso Billing", "customCallingContext": `+custom+`}`, &r)
+		d := r.CustomCallingContext.TeamsPhoneCallDetails
+		require.Equal(t, "Invoice 4711 charged twice", d.CallTopic)
+		require.NotNil(t, d.TeamsPhoneCallerDetails.IsAuthenticated, "false is kept, not dropped")
+	})
+	t.Run("TransferToParticipant", func(t *testing.T) {
+		var r callwire.TransferToParticipantRequest
+		check(t, `{"targetParticipant": `+target+`, "customCallingContext": `+custom+`}`, &r)
 	})
 }

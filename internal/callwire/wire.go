@@ -207,10 +207,48 @@ type GetParticipantsResponse struct {
 	NextLink string            `json:"nextLink,omitempty"`
 }
 
-// CustomCallingContext carries custom VoIP or SIP headers to an invitee.
+// CustomCallingContext carries custom VoIP or SIP headers, and the details
+// a Teams client shows, to an invitee (CustomCallingContext of the
+// 2026-03-12 spec).
 type CustomCallingContext struct {
-	VoipHeaders map[string]string `json:"voipHeaders,omitempty"`
-	SipHeaders  map[string]string `json:"sipHeaders,omitempty"`
+	VoipHeaders           map[string]string      `json:"voipHeaders,omitempty"`
+	SipHeaders            map[string]string      `json:"sipHeaders,omitempty"`
+	TeamsPhoneCallDetails *TeamsPhoneCallDetails `json:"teamsPhoneCallDetails,omitempty"`
+}
+
+// TeamsPhoneCallDetails is the TeamsPhoneCallDetails of the 2026-03-12
+// spec: what a Teams client shows of a call it rings.
+type TeamsPhoneCallDetails struct {
+	TeamsPhoneCallerDetails *TeamsPhoneCallerDetails `json:"teamsPhoneCallerDetails,omitempty"`
+	TeamsPhoneSourceDetails *TeamsPhoneSourceDetails `json:"teamsPhoneSourceDetails,omitempty"`
+	SessionID               string                   `json:"sessionId,omitempty"`
+	Intent                  string                   `json:"intent,omitempty"`
+	CallTopic               string                   `json:"callTopic,omitempty"`
+	CallContext             string                   `json:"callContext,omitempty"`
+	TranscriptURL           string                   `json:"transcriptUrl,omitempty"`
+	CallSentiment           string                   `json:"callSentiment,omitempty"`
+	SuggestedActions        string                   `json:"suggestedActions,omitempty"`
+}
+
+// TeamsPhoneCallerDetails is the TeamsPhoneCallerDetails of the 2026-03-12
+// spec; caller, name and phoneNumber are required.
+type TeamsPhoneCallerDetails struct {
+	Caller                      json.RawMessage   `json:"caller"`
+	Name                        string            `json:"name"`
+	PhoneNumber                 string            `json:"phoneNumber"`
+	RecordID                    string            `json:"recordId,omitempty"`
+	ScreenPopURL                string            `json:"screenPopUrl,omitempty"`
+	IsAuthenticated             *bool             `json:"isAuthenticated,omitempty"`
+	AdditionalCallerInformation map[string]string `json:"additionalCallerInformation,omitempty"`
+}
+
+// TeamsPhoneSourceDetails is the TeamsPhoneSourceDetails of the 2026-03-12
+// spec; source, language and status are required.
+type TeamsPhoneSourceDetails struct {
+	Source          json.RawMessage            `json:"source"`
+	Language        string                     `json:"language"`
+	Status          string                     `json:"status"`
+	IntendedTargets map[string]json.RawMessage `json:"intendedTargets,omitempty"`
 }
 
 // AddParticipantRequest is the body of POST .../participants:add.
