@@ -159,10 +159,6 @@ func checkOpaque(id string) string {
 	return ""
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
 // CheckReactionType checks a reaction: a Unicode emoji or a legacy name,
 // not empty, short, valid UTF-8 without control characters or spaces.
 func CheckReactionType(r string) string {
