@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/chat"
@@ -243,11 +244,13 @@ func keepSpace(fragment, text string) string {
 	if text == "" {
 		return " "
 	}
+	// Any space htmlText trimmed (strings.TrimSpace: a tab, a newline, a
+	// vertical tab…) keeps the words apart, as one space.
 	f := html.UnescapeString(anyTag.ReplaceAllString(fragment, ""))
-	if strings.HasPrefix(f, " ") {
+	if r, _ := utf8.DecodeRuneInString(f); unicode.IsSpace(r) {
 		text = " " + text
 	}
-	if strings.HasSuffix(f, " ") {
+	if r, _ := utf8.DecodeLastRuneInString(f); unicode.IsSpace(r) {
 		text += " "
 	}
 	return text
