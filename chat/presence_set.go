@@ -24,9 +24,9 @@ import (
 // Presence session expiration: the range of SetPresenceOptions.Expiration,
 // and what Graph applies when it is zero.
 const (
-	MinPresenceExpiration     = graphwire.MinSessionExpiration
-	MaxPresenceExpiration     = graphwire.MaxSessionExpiration
-	DefaultPresenceExpiration = graphwire.DefaultSessionExpiration
+	MinPresenceExpiration     = 5 * time.Minute
+	MaxPresenceExpiration     = 4 * time.Hour
+	DefaultPresenceExpiration = 5 * time.Minute
 )
 
 // SetPresenceOptions are the optional parameters of SetPresence.

@@ -91,8 +91,8 @@ func PresencesResource(userIDs ...string) string { return graphwire.PresenceFilt
 // maximum of 650 users can be subscribed in a single subscription";
 // "Subscriptions have a maximum expiration time of an hour".
 const (
-	MaxPresenceSubscriptionUsers    = graphwire.MaxPresenceSubscriptionIDs
-	MaxPresenceSubscriptionLifetime = graphwire.MaxPresenceSubscriptionLifetime
+	MaxPresenceSubscriptionUsers    = 650
+	MaxPresenceSubscriptionLifetime = time.Hour
 )
 
 // isPresenceResource reports a presence subscription resource (valid or not).
