@@ -32,6 +32,17 @@
 // blocks. Each Lua script touches keys of one hash slot (the keys share a
 // {hash tag}), so a cluster serves it.
 //
+// # Deadlines
+//
+// Every call of the stores is bounded by the client's socket timeouts
+// (redis.Options.ReadTimeout and WriteTimeout; go-redis's defaults are 5 s),
+// which is why New refuses a *redis.Client or *redis.ClusterClient that
+// turned them off. A caller's context deadline bounds a call too only when
+// the client has ContextTimeoutEnabled; set it when callers need less than
+// the socket timeouts (a notification webhook that must answer within
+// seconds, say). The store's own subscription, for the ends of token
+// leases, waits at most 5 s for its confirmation.
+//
 // # Keys
 //
 // Every key starts with Options.Prefix (default DefaultPrefix), so several

@@ -65,7 +65,10 @@ type Store struct {
 }
 
 // New returns a Store on rdb. It does no I/O: a Redis that cannot be
-// reached fails the store's calls, not New.
+// reached fails the store's calls, not New. It fails with an
+// *ArgumentError when rdb is nil, when rdb is a *redis.Client or
+// *redis.ClusterClient whose ReadTimeout or WriteTimeout is off (see
+// Deadlines in the package doc), or when opts.Prefix holds '{' or '}'.
 func New(rdb redis.UniversalClient, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
@@ -73,6 +76,9 @@ func New(rdb redis.UniversalClient, opts *Options) (*Store, error) {
 	}
 	if rdb == nil {
 		return nil, &ArgumentError{Arg: "rdb", Problem: "is nil"}
+	}
+	if err := checkTimeouts(rdb); err != nil {
+		return nil, err
 	}
 	if strings.ContainsAny(o.Prefix, "{}") {
 		return nil, &ArgumentError{Arg: "opts.Prefix", Problem: "must not contain '{' or '}'"}
@@ -83,6 +89,35 @@ func New(rdb redis.UniversalClient, opts *Options) (*Store, error) {
 	s := &Store{rdb: rdb, prefix: o.Prefix}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
+}
+
+// checkTimeouts refuses a *redis.Client or *redis.ClusterClient whose socket reads
+// or writes have no deadline (ReadTimeout or WriteTimeout -1 or -2): the
+// store's calls are bounded by those deadlines alone, since go-redis hands
+// a call's context deadline to the socket only with ContextTimeoutEnabled,
+// so one call to a Redis that accepts connections and never answers (a
+// failover in progress, a network that drops packets) would wait for ever.
+// go-redis's defaults (5 s) bound them. Another implementation of
+// redis.UniversalClient is the application's to bound.
+func checkTimeouts(rdb redis.UniversalClient) error {
+	var read, write time.Duration
+	switch c := rdb.(type) {
+	case *redis.Client:
+		read, write = c.Options().ReadTimeout, c.Options().WriteTimeout
+	case *redis.ClusterClient:
+		read, write = c.Options().ReadTimeout, c.Options().WriteTimeout
+	default:
+		return nil
+	}
+	// go-redis keeps a timeout that is off as 0 (asked as -1) or -1
+	// (asked as -2).
+	switch {
+	case read <= 0:
+		return &ArgumentError{Arg: "rdb", Problem: "has no read timeout (Options.ReadTimeout): every call of the store needs a deadline"}
+	case write <= 0:
+		return &ArgumentError{Arg: "rdb", Problem: "has no write timeout (Options.WriteTimeout): every call of the store needs a deadline"}
+	}
+	return nil
 }
 
 // Close stops the store's background work and waits for it. Later calls of

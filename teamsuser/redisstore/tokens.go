@@ -50,6 +50,11 @@ const (
 	maxWaitPoll = time.Second
 )
 
+// subscribeTimeout bounds the wait for the confirmation of the store's
+// subscription to releasedCh (a choice: the waiters poll meanwhile, and the
+// next Wait subscribes again). A variable for the tests.
+var subscribeTimeout = 5 * time.Second
+
 func (t *Tokens) keys(key string) (h, tok, lease, fence string) {
 	h = hashKey(key)
 	return h, t.s.key(tokenKind, h), t.s.key(leaseKind, h), t.s.key(fenceKind, h)
@@ -220,7 +225,10 @@ func (r *releases) subscribe(ctx context.Context) {
 	r.mu.Unlock()
 
 	ps := r.s.rdb.Subscribe(r.s.ctx, r.s.prefix+releasedCh)
-	_, err := ps.Receive(ctx) // the subscription's confirmation
+	// The subscription's confirmation, for at most subscribeTimeout: a
+	// PubSub's Receive does not use the client's ReadTimeout, and ctx may
+	// have no deadline.
+	_, err := ps.ReceiveTimeout(ctx, subscribeTimeout)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.starting = false
