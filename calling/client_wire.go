@@ -173,32 +173,86 @@ func customContextWire(arg string, o *CustomCallingContext) (*callwire.CustomCal
 	if o == nil {
 		return nil, nil
 	}
-	details, err := teamsDetailsWire(arg+".TeamsPhoneCallDetails", o.TeamsPhoneCallDetails)
-	if err != nil {
+	if err := checkTeamsDetails(arg+".TeamsPhoneCallDetails", o.TeamsPhoneCallDetails); err != nil {
 		return nil, err
 	}
-	if len(o.VoIPHeaders) == 0 && len(o.SIPHeaders) == 0 && details == nil {
-		return nil, nil
-	}
-	return &callwire.CustomCallingContext{VoipHeaders: o.VoIPHeaders, SipHeaders: o.SIPHeaders, TeamsPhoneCallDetails: details}, nil
+	return customContextToWire(o), nil
 }
 
-// teamsDetailsWire checks and writes the Teams details of a custom calling
-// context as the 2026-03-12 spec defines TeamsPhoneCallDetails: the
-// members it marks required are required, callTopic is "max 48 chars",
+// customContextToWire writes a custom calling context as it is (an event
+// is encoded as it was read); nil when nothing is set.
+func customContextToWire(o *CustomCallingContext) *callwire.CustomCallingContext {
+	details := teamsDetailsToWire(o.TeamsPhoneCallDetails)
+	if len(o.VoIPHeaders) == 0 && len(o.SIPHeaders) == 0 && details == nil {
+		return nil
+	}
+	return &callwire.CustomCallingContext{VoipHeaders: o.VoIPHeaders, SipHeaders: o.SIPHeaders, TeamsPhoneCallDetails: details}
+}
+
+// checkTeamsDetails checks the Teams details of a custom calling context
+// as the 2026-03-12 spec defines TeamsPhoneCallDetails: the members it
+// marks required are required, callTopic is "max 48 chars",
 // additionalCallerInformation holds at most 10 entries (the service
 // ignores the others: refused here rather than lost). That the URLs be
-// absolute http or https URLs is a choice (the spec says "Url"), as is
-// sending nothing for details with nothing set.
-func teamsDetailsWire(arg string, d *TeamsPhoneCallDetails) (*callwire.TeamsPhoneCallDetails, error) {
-	if d == nil || *d == (TeamsPhoneCallDetails{}) {
-		return nil, nil
+// absolute http or https URLs is a choice (the spec says "Url").
+func checkTeamsDetails(arg string, d *TeamsPhoneCallDetails) error {
+	if d == nil {
+		return nil
 	}
 	if n := utf8.RuneCountInString(d.CallTopic); n > MaxTeamsCallTopicLength {
-		return nil, argErr(arg+".CallTopic", "at most "+strconv.Itoa(MaxTeamsCallTopicLength)+" characters (the Teams call notification shows it), not "+strconv.Itoa(n))
+		return argErr(arg+".CallTopic", "at most "+strconv.Itoa(MaxTeamsCallTopicLength)+" characters (the Teams call notification shows it), not "+strconv.Itoa(n))
 	}
 	if err := checkDetailsURL(arg+".TranscriptURL", d.TranscriptURL); err != nil {
-		return nil, err
+		return err
+	}
+	if c := d.CallerDetails; c != nil {
+		a := arg + ".CallerDetails"
+		if _, err := checkIdentifier(a+".Caller", c.Caller, false); err != nil {
+			return err
+		}
+		_, emptyKey := c.AdditionalCallerInformation[""]
+		switch {
+		case c.Name == "":
+			return argErr(a+".Name", "empty: the caller's name is required")
+		case c.PhoneNumber == "":
+			return argErr(a+".PhoneNumber", "empty: the caller's phone number is required")
+		case len(c.AdditionalCallerInformation) > MaxTeamsAdditionalCallerInformation:
+			return argErr(a+".AdditionalCallerInformation", "more than "+strconv.Itoa(MaxTeamsAdditionalCallerInformation)+" entries: the service ignores the others")
+		case emptyKey:
+			return argErr(a+".AdditionalCallerInformation", "an empty key")
+		}
+		if err := checkDetailsURL(a+".ScreenPopURL", c.ScreenPopURL); err != nil {
+			return err
+		}
+	}
+	if src := d.SourceDetails; src != nil {
+		a := arg + ".SourceDetails"
+		if _, err := checkIdentifier(a+".Source", src.Source, false); err != nil {
+			return err
+		}
+		switch {
+		case src.Language == "":
+			return argErr(a+".Language", "empty: the source's language (an ISO 639 code, such as \"en\") is required")
+		case src.Status == "":
+			return argErr(a+".Status", "empty: the source's status is required")
+		}
+		for _, k := range slices.Sorted(maps.Keys(src.IntendedTargets)) {
+			if k == "" {
+				return argErr(a+".IntendedTargets", "an empty key")
+			}
+			if _, err := checkIdentifier(a+".IntendedTargets["+strconv.Quote(k)+"]", src.IntendedTargets[k], false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// teamsDetailsToWire writes Teams details as they are; details with
+// nothing set send nothing (a choice).
+func teamsDetailsToWire(d *TeamsPhoneCallDetails) *callwire.TeamsPhoneCallDetails {
+	if d == nil || *d == (TeamsPhoneCallDetails{}) {
+		return nil
 	}
 	w := &callwire.TeamsPhoneCallDetails{
 		SessionID:        d.SessionID,
@@ -210,28 +264,9 @@ func teamsDetailsWire(arg string, d *TeamsPhoneCallDetails) (*callwire.TeamsPhon
 		SuggestedActions: d.SuggestedActions,
 	}
 	if c := d.CallerDetails; c != nil {
-		a := arg + ".CallerDetails"
-		m, err := checkIdentifier(a+".Caller", c.Caller, false)
-		if err != nil {
-			return nil, err
-		}
-		_, emptyKey := c.AdditionalCallerInformation[""]
-		switch {
-		case c.Name == "":
-			return nil, argErr(a+".Name", "empty: the caller's name is required")
-		case c.PhoneNumber == "":
-			return nil, argErr(a+".PhoneNumber", "empty: the caller's phone number is required")
-		case len(c.AdditionalCallerInformation) > MaxTeamsAdditionalCallerInformation:
-			return nil, argErr(a+".AdditionalCallerInformation", "more than "+strconv.Itoa(MaxTeamsAdditionalCallerInformation)+" entries: the service ignores the others")
-		case emptyKey:
-			return nil, argErr(a+".AdditionalCallerInformation", "an empty key")
-		}
-		if err := checkDetailsURL(a+".ScreenPopURL", c.ScreenPopURL); err != nil {
-			return nil, err
-		}
 		authenticated := c.IsAuthenticated
 		w.TeamsPhoneCallerDetails = &callwire.TeamsPhoneCallerDetails{
-			Caller:                      modelJSON(m),
+			Caller:                      modelOf(c.Caller),
 			Name:                        c.Name,
 			PhoneNumber:                 c.PhoneNumber,
 			RecordID:                    c.RecordID,
@@ -241,34 +276,16 @@ func teamsDetailsWire(arg string, d *TeamsPhoneCallDetails) (*callwire.TeamsPhon
 		}
 	}
 	if src := d.SourceDetails; src != nil {
-		a := arg + ".SourceDetails"
-		m, err := checkIdentifier(a+".Source", src.Source, false)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case src.Language == "":
-			return nil, argErr(a+".Language", "empty: the source's language (an ISO 639 code, such as \"en\") is required")
-		case src.Status == "":
-			return nil, argErr(a+".Status", "empty: the source's status is required")
-		}
-		ws := &callwire.TeamsPhoneSourceDetails{Source: modelJSON(m), Language: src.Language, Status: src.Status}
+		ws := &callwire.TeamsPhoneSourceDetails{Source: modelOf(src.Source), Language: src.Language, Status: src.Status}
 		if len(src.IntendedTargets) > 0 {
 			ws.IntendedTargets = make(map[string]json.RawMessage, len(src.IntendedTargets))
-			for _, k := range slices.Sorted(maps.Keys(src.IntendedTargets)) {
-				if k == "" {
-					return nil, argErr(a+".IntendedTargets", "an empty key")
-				}
-				t, err := checkIdentifier(a+".IntendedTargets["+strconv.Quote(k)+"]", src.IntendedTargets[k], false)
-				if err != nil {
-					return nil, err
-				}
-				ws.IntendedTargets[k] = modelJSON(t)
+			for k, t := range src.IntendedTargets {
+				ws.IntendedTargets[k] = modelOf(t)
 			}
 		}
 		w.TeamsPhoneSourceDetails = ws
 	}
-	return w, nil
+	return w
 }
 
 // checkDetailsURL checks an optional URL of Teams call details: absolute,

@@ -245,7 +245,9 @@ type IncomingCall struct {
 	// resource account or a call queue on the user's behalf; nil otherwise.
 	OnBehalfOfCallee identity.Identifier
 	// CustomContext holds the custom SIP headers (PSTN callers) and VoIP
-	// headers (ACS and Teams callers) of the call.
+	// headers (ACS and Teams callers) of the call, and the Teams details
+	// that came with it (the customContext of the 2026-03-12 spec's
+	// IncomingCall is a CustomCallingContext).
 	CustomContext CustomCallingContext
 }
 

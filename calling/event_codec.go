@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
@@ -234,6 +236,64 @@ func optionalID(property string, raw json.RawMessage) (identity.Identifier, erro
 	return callwire.DecodeOptional(property, raw, identity.UnmarshalIdentifier)
 }
 
+// teamsDetailsFromWire reads the teamsPhoneCallDetails of an event's
+// customContext (the IncomingCall of the 2026-03-12 spec has a
+// CustomCallingContext), kept as its JSON; absent or null gives nil. It
+// reads what arrives as it is: a member the spec marks required that is
+// missing stays empty. Errors are a *callwire.PropertyError naming the
+// member.
+func teamsDetailsFromWire(property string, raw json.RawMessage) (*TeamsPhoneCallDetails, error) {
+	if callwire.Absent(raw) {
+		return nil, nil
+	}
+	var w callwire.TeamsPhoneCallDetails
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, &callwire.PropertyError{Property: property, Err: err}
+	}
+	d := &TeamsPhoneCallDetails{
+		SessionID:        w.SessionID,
+		Intent:           w.Intent,
+		CallTopic:        w.CallTopic,
+		CallContext:      w.CallContext,
+		TranscriptURL:    w.TranscriptURL,
+		CallSentiment:    w.CallSentiment,
+		SuggestedActions: w.SuggestedActions,
+	}
+	if c := w.TeamsPhoneCallerDetails; c != nil {
+		caller, err := optionalID(property+".teamsPhoneCallerDetails.caller", c.Caller)
+		if err != nil {
+			return nil, err
+		}
+		d.CallerDetails = &TeamsPhoneCallerDetails{
+			Caller:                      caller,
+			Name:                        c.Name,
+			PhoneNumber:                 c.PhoneNumber,
+			RecordID:                    c.RecordID,
+			ScreenPopURL:                c.ScreenPopURL,
+			IsAuthenticated:             c.IsAuthenticated != nil && *c.IsAuthenticated,
+			AdditionalCallerInformation: c.AdditionalCallerInformation,
+		}
+	}
+	if src := w.TeamsPhoneSourceDetails; src != nil {
+		source, err := optionalID(property+".teamsPhoneSourceDetails.source", src.Source)
+		if err != nil {
+			return nil, err
+		}
+		d.SourceDetails = &TeamsPhoneSourceDetails{Source: source, Language: src.Language, Status: src.Status}
+		for _, k := range slices.Sorted(maps.Keys(src.IntendedTargets)) {
+			t, err := optionalID(property+".teamsPhoneSourceDetails.intendedTargets."+k, src.IntendedTargets[k])
+			if err != nil {
+				return nil, err
+			}
+			if d.SourceDetails.IntendedTargets == nil {
+				d.SourceDetails.IntendedTargets = map[string]identity.Identifier{}
+			}
+			d.SourceDetails.IntendedTargets[k] = t
+		}
+	}
+	return d, nil
+}
+
 type builder func(info EventInfo, d *eventwire.EventData) (Event, error)
 
 // builders maps each known type to the function that reads its data.
@@ -328,6 +388,9 @@ var builders = map[string]builder{
 		}
 		if c := d.CustomContext; c != nil {
 			e.CustomContext = CustomCallingContext{SIPHeaders: c.SIPHeaders, VoIPHeaders: c.VoIPHeaders}
+			if e.CustomContext.TeamsPhoneCallDetails, err = teamsDetailsFromWire("customContext.teamsPhoneCallDetails", c.TeamsPhoneCallDetails); err != nil {
+				return nil, err
+			}
 		}
 		return e, nil
 	},
@@ -508,8 +571,15 @@ func wireData(ev Event) (d *eventwire.EventData, data json.RawMessage, err error
 		d.To, d.From, d.OnBehalfOfCallee = modelOf(e.To), modelOf(e.From), modelOf(e.OnBehalfOfCallee)
 		d.CallerDisplayName = e.CallerDisplayName
 		d.IncomingCallContext = e.IncomingCallContext
-		if len(e.CustomContext.SIPHeaders) > 0 || len(e.CustomContext.VoIPHeaders) > 0 {
-			d.CustomContext = &eventwire.CustomContext{SIPHeaders: e.CustomContext.SIPHeaders, VoIPHeaders: e.CustomContext.VoIPHeaders}
+		if cc := customContextToWire(&e.CustomContext); cc != nil {
+			d.CustomContext = &eventwire.CustomContext{SIPHeaders: cc.SipHeaders, VoIPHeaders: cc.VoipHeaders}
+			if cc.TeamsPhoneCallDetails != nil {
+				b, err := json.Marshal(cc.TeamsPhoneCallDetails)
+				if err != nil {
+					return nil, nil, err
+				}
+				d.CustomContext.TeamsPhoneCallDetails = b
+			}
 		}
 	case *SubscriptionValidation:
 		d.ValidationCode, d.ValidationURL = e.ValidationCode, e.ValidationURL

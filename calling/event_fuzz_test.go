@@ -29,6 +29,7 @@ func FuzzParseEvents(f *testing.F) {
 	f.Add([]byte(`[{"type":"Microsoft.Communication.ParticipantsUpdated","data":"{\"participants\":[{\"identifier\":{\"rawId\":\"8:acs:x\"}}]}"}]`))
 	f.Add([]byte(`{"eventType":"Microsoft.Communication.IncomingCall","data":{"to":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u","cloud":"dod"}},"customContext":{"sipHeaders":{"a":"b"}}}}`))
 	f.Add([]byte(`[{"type":"X","data_base64":"AAEC"},{"eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c"}}]`))
+	f.Add([]byte(`{"eventType":"Microsoft.Communication.IncomingCall","data":{"customContext":{"teamsPhoneCallDetails":{"callTopic":"t","teamsPhoneCallerDetails":{"caller":null,"additionalCallerInformation":{}},"teamsPhoneSourceDetails":{"source":{"microsoftTeamsApp":{"appId":"a"}},"intendedTargets":{"x":null}}}}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, parse := range []func([]byte) ([]Event, error){ParseCloudEvents, ParseEventGridEvents} {
 			if _, err := parse(body); err != nil {

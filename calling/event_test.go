@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/eventwire"
 )
 
 // eventsDir holds copies of the published examples of ../shared/spec/events.
@@ -225,7 +226,12 @@ func TestEventGridRoundTrip(t *testing.T) {
 		CallerDisplayName:   "Caller",
 		IncomingCallContext: "secret-context",
 		OnBehalfOfCallee:    identity.MicrosoftTeamsUserIdentifier{UserID: "00000000-0000-0000-0000-000000000003", Cloud: identity.CloudPublic},
-		CustomContext:       CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-a": "1"}},
+		CustomContext: CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-a": "1"}, TeamsPhoneCallDetails: &TeamsPhoneCallDetails{
+			CallerDetails: &TeamsPhoneCallerDetails{Caller: identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"}, Name: "Caller", PhoneNumber: "+14255550123", AdditionalCallerInformation: map[string]string{"a": "b"}},
+			SourceDetails: &TeamsPhoneSourceDetails{Source: identity.MicrosoftTeamsAppIdentifier{AppID: "q", Cloud: identity.CloudPublic}, Language: "en", Status: "s",
+				IntendedTargets: map[string]identity.Identifier{"t": identity.CommunicationUserIdentifier{ID: "8:acs:t"}}},
+			CallTopic: "topic",
+		}},
 	}
 	body, err := MarshalEventGridEvents(in)
 	require.NoError(t, err)
@@ -244,6 +250,7 @@ func TestEventGridRoundTrip(t *testing.T) {
 	assert.Equal(t, in.Topic, got.Source)
 	assert.Equal(t, in.To, got.To)
 	assert.Equal(t, "secret-context", got.IncomingCallContext)
+	assert.Equal(t, in.CustomContext, got.CustomContext)
 
 	v := &SubscriptionValidation{EventInfo: EventInfo{ID: "v", Time: at, Topic: "/t"}, ValidationCode: "code", ValidationURL: "https://v.example/"}
 	body, err = MarshalEventGridEvents(v)
@@ -361,6 +368,11 @@ func TestParseKeepsUndecodableEvents(t *testing.T) {
 		"participant not an object": {`{"type":"Microsoft.Communication.ParticipantsUpdated","data":{"callConnectionId":"cc-1","participants":[{"identifier":"x"}]}}`,
 			EventTypeParticipantsUpdated, nil, "cc-1", "data: member participants[0].identifier: json string where an object was expected"},
 		"data not json": {`{"type":"Microsoft.Communication.CallConnected","data":"` + secret + `"}`, EventTypeCallConnected, nil, "", ""},
+		// The Teams details of an IncomingCall's customContext.
+		"teams details member type": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"incomingCallContext":"` + secret + `","customContext":{"teamsPhoneCallDetails":{"teamsPhoneCallerDetails":{"name":5}}}}}`,
+			EventTypeIncomingCall, nil, "", "data: member customContext.teamsPhoneCallDetails.teamsPhoneCallerDetails.name: json number where a string was expected"},
+		"teams details bad identifier": {`{"eventType":"Microsoft.Communication.IncomingCall","data":{"customContext":{"teamsPhoneCallDetails":{"teamsPhoneSourceDetails":{"source":{"kind":"communicationUser","communicationUser":{}}}}}}}`,
+			EventTypeIncomingCall, new(*identity.IdentifierModelError), "", "customContext.teamsPhoneCallDetails.teamsPhoneSourceDetails.source: "},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -475,4 +487,39 @@ func TestParseDoesNotKeepTheBody(t *testing.T) {
 	again, err := MarshalCloudEvents(evs...)
 	require.NoError(t, err)
 	assert.Equal(t, string(orig), string(again), "events must not alias the body")
+}
+
+// TestIncomingCallTeamsPhoneCallDetails: an IncomingCall whose customContext
+// carries teamsPhoneCallDetails (the IncomingCall of the 2026-03-12 spec
+// has a CustomCallingContext) is read typed, in one pass and through
+// encoding/json alike; it was read without them.
+func TestIncomingCallTeamsPhoneCallDetails(t *testing.T) {
+	body := []byte(`[{"id":"e1","topic":"/t","subject":"s","eventType":"Microsoft.Communication.IncomingCall","eventTime":"2026-03-12T10:00:00Z","dataVersion":"1.0","data":{
+		"to":{"kind":"microsoftTeamsApp","rawId":"28:orgid:q","microsoftTeamsApp":{"appId":"q","cloud":"public"}},
+		"from":{"kind":"phoneNumber","rawId":"4:+14255550123","phoneNumber":{"value":"+14255550123"}},
+		"serverCallId":"sc","incomingCallContext":"icc",
+		"customContext":{"voipHeaders":{"x-case":"4711"},"teamsPhoneCallDetails":{
+			"teamsPhoneCallerDetails":{"caller":{"kind":"phoneNumber","phoneNumber":{"value":"+14255550123"}},"name":"Megan Bowen","phoneNumber":"+14255550123","recordId":"crm-4711","screenPopUrl":"https://crm.contoso.com/4711","isAuthenticated":true,"additionalCallerInformation":{"Tier":"Gold"}},
+			"teamsPhoneSourceDetails":{"source":{"kind":"microsoftTeamsApp","microsoftTeamsApp":{"appId":"q","cloud":"public"}},"language":"en","status":"queued","intendedTargets":{"billing":{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"u","cloud":"public"}}}},
+			"sessionId":"s-1","intent":"billing","callTopic":"Invoice 4711","callContext":"Charged twice.","transcriptUrl":"https://crm.contoso.com/4711/t","callSentiment":"negative","suggestedActions":"Refund."}}}}]`)
+	want := &TeamsPhoneCallDetails{
+		CallerDetails: &TeamsPhoneCallerDetails{
+			Caller: identity.PhoneNumberIdentifier{PhoneNumber: "+14255550123"}, Name: "Megan Bowen", PhoneNumber: "+14255550123", RecordID: "crm-4711",
+			ScreenPopURL: "https://crm.contoso.com/4711", IsAuthenticated: true, AdditionalCallerInformation: map[string]string{"Tier": "Gold"},
+		},
+		SourceDetails: &TeamsPhoneSourceDetails{
+			Source: identity.MicrosoftTeamsAppIdentifier{AppID: "q", Cloud: identity.CloudPublic}, Language: "en", Status: "queued",
+			IntendedTargets: map[string]identity.Identifier{"billing": identity.MicrosoftTeamsUserIdentifier{UserID: "u", Cloud: identity.CloudPublic}},
+		},
+		SessionID: "s-1", Intent: "billing", CallTopic: "Invoice 4711", CallContext: "Charged twice.",
+		TranscriptURL: "https://crm.contoso.com/4711/t", CallSentiment: "negative", SuggestedActions: "Refund.",
+	}
+	for name, decode := range map[string]func([]byte) ([]eventwire.Received, error){"one pass": eventwire.Decode, "encoding/json": eventwire.DecodeJSON} {
+		evs, err := readEvents(body, 0, decode)
+		require.NoError(t, err, name)
+		ic, ok := evs[0].(*IncomingCall)
+		require.True(t, ok, "%s: %T %v", name, evs[0], evs[0])
+		assert.Equal(t, map[string]string{"x-case": "4711"}, ic.CustomContext.VoIPHeaders, name)
+		assert.Equal(t, want, ic.CustomContext.TeamsPhoneCallDetails, name)
+	}
 }

@@ -55,23 +55,20 @@ func encodeCallback(e *Event) ([]byte, error) {
 }
 
 // encodeIncomingCall writes an incoming call as an Event Grid webhook
-// subscription delivers it: a JSON array of one Event Grid event.
+// subscription delivers it: a JSON array of one Event Grid event, encoded
+// by package calling's MarshalEventGridEvents (one codec for the event,
+// its customContext's Teams details included).
 func encodeIncomingCall(in *IncomingCall) ([]byte, error) {
-	d := &eventwire.EventData{
-		To:                  identifierJSON(in.To),
-		From:                identifierJSON(in.From),
-		ServerCallID:        in.ServerCallID,
-		CorrelationID:       in.CorrelationID,
+	ev := &calling.IncomingCall{
+		EventInfo:           calling.EventInfo{ID: in.EventID, Time: in.Time, Topic: Topic, ServerCallID: in.ServerCallID, CorrelationID: in.CorrelationID},
+		To:                  in.To,
+		From:                in.From,
 		CallerDisplayName:   in.CallerDisplayName,
 		IncomingCallContext: in.IncomingCallContext,
-		OnBehalfOfCallee:    identifierJSON(in.OnBehalfOfCallee),
+		OnBehalfOfCallee:    in.OnBehalfOfCallee,
 	}
-	if cc := in.CustomContext; cc != nil && (len(cc.SIPHeaders) > 0 || len(cc.VoIPHeaders) > 0) {
-		d.CustomContext = &eventwire.CustomContext{SIPHeaders: cc.SIPHeaders, VoIPHeaders: cc.VoIPHeaders}
+	if in.CustomContext != nil {
+		ev.CustomContext = *in.CustomContext
 	}
-	ev, err := eventwire.NewIncomingCallEvent(Topic, d, in.EventID, in.Time)
-	if err != nil {
-		return nil, err
-	}
-	return eventwire.MarshalEventGridEvents([]eventwire.EventGridEvent{ev})
+	return calling.MarshalEventGridEvents(ev)
 }

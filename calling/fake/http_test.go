@@ -638,7 +638,8 @@ func TestIncomingCallEventGrid(t *testing.T) {
 	})
 	caller := h.sb.AddPhoneNumber("+14255550199", fake.Answers())
 	in, err := h.sb.IncomingCall(ctx(t), caller, callerID, &fake.IncomingCallOptions{
-		CustomContext:    &calling.CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-Ticket": "42"}},
+		CustomContext: &calling.CustomCallingContext{SIPHeaders: map[string]string{"X-MS-Custom-Ticket": "42"},
+			TeamsPhoneCallDetails: &calling.TeamsPhoneCallDetails{CallTopic: "Ticket 42", CallerDetails: &calling.TeamsPhoneCallerDetails{Caller: caller, Name: "Caller", PhoneNumber: caller.PhoneNumber}}},
 		OnBehalfOfCallee: teamsAlice,
 	})
 	if err != nil {
@@ -661,6 +662,9 @@ func TestIncomingCallEventGrid(t *testing.T) {
 		ic.ServerCallID != in.ServerCallID || ic.CorrelationID != in.CorrelationID || ic.CallerDisplayName != "+14255550199" ||
 		ic.CustomContext.SIPHeaders["X-MS-Custom-Ticket"] != "42" || ic.OnBehalfOfCallee == nil || !identity.Equal(ic.OnBehalfOfCallee, teamsAlice) {
 		t.Errorf("IncomingCall event %+v does not match %+v", ic, in)
+	}
+	if d := ic.CustomContext.TeamsPhoneCallDetails; d == nil || d.CallTopic != "Ticket 42" || d.CallerDetails == nil || !identity.Equal(d.CallerDetails.Caller, caller) {
+		t.Errorf("IncomingCall event's Teams details %+v, want the topic and the caller sent", d)
 	}
 	ans, err := h.client.AnswerCall(ctx(t), ic.IncomingCallContext, "https://app.contoso.com/cb", nil)
 	if err != nil {

@@ -25,7 +25,7 @@ type IncomingCallOptions struct {
 	// caller's number for a phone, or a name made up from the id.
 	CallerDisplayName string
 	// CustomContext is custom data that comes with the call (SIP headers
-	// from a phone, VoIP headers from a client).
+	// from a phone, VoIP headers from a client, Teams details).
 	CustomContext *calling.CustomCallingContext
 	// OnBehalfOfCallee is the user the call is for, when it reached a Teams
 	// resource account or a call queue (To) on that user's behalf.

@@ -218,7 +218,7 @@ var (
 	resultMembers        = []string{"code", "subCode", "message", "sipDetails", "q850Details"}
 	diagnosticMembers    = []string{"code", "message"}
 	participantMembers   = []string{"identifier", "isMuted", "isOnHold"}
-	customContextMembers = []string{"sipHeaders", "voipHeaders"}
+	customContextMembers = []string{"sipHeaders", "voipHeaders", "teamsPhoneCallDetails"}
 )
 
 // readData reads an event's data object into d, as encoding/json reads it
@@ -341,6 +341,10 @@ func readParticipant(s *jsonscan.Scanner, p *CallParticipant) bool {
 
 func readCustomContext(s *jsonscan.Scanner, c *CustomContext) bool {
 	return s.Members(customContextMembers, func(name string) bool {
+		if name == "teamsPhoneCallDetails" {
+			c.TeamsPhoneCallDetails = s.Skip()
+			return true
+		}
 		m := &c.SIPHeaders
 		if name == "voipHeaders" {
 			m = &c.VoIPHeaders

@@ -62,6 +62,7 @@ func FuzzDecodePaths(f *testing.F) {
 	for _, s := range []string{
 		`[{"type":"T","data":{"callConnectionId":"c","resultInformation":{"code":200,"subCode":0,"message":"ok","sipDetails":{"code":1,"message":"m"},"q850Details":null}}}]`,
 		`[{"type":"T","data":{"participants":[],"customContext":{"sipHeaders":{},"voipHeaders":{"a":null,"a":"b"}}}},{"type":"U","data":{"participants":[null,{"identifier":null,"isMuted":true}]}}]`,
+		`[{"type":"T","data":{"customContext":{"teamsPhoneCallDetails":{"callTopic":"t","teamsPhoneCallerDetails":{"caller":{"rawId":"4:+1"}}}}}},{"type":"U","data":{"customContext":{"teamsPhoneCallDetails":null,"voipHeaders":null}}}]`,
 		`[{"type":"T","data":{"sequenceNumber":1.0}},{"type":"T","data":{"CallConnectionId":"x"}},{"type":"T","data":{"code":1,"code":2}}]`,
 		`[{"type":"T","data":"{\"callConnectionId\":\"c\"}"},{"type":"T","data_base64":"e30=","data":{"a":1}}]`,
 		`{"eventType":"T","ID":"x"}`, `[{"type":"T","data":{},"data":{"fromCall":"f"}}]`, `[{"type":"T","subject":"s\u0073","source":"ss"}]`,

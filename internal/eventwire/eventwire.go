@@ -170,12 +170,17 @@ type CallParticipant struct {
 
 // CustomContext is the customContext of an IncomingCall: the custom SIP
 // headers (PSTN calls) and VoIP headers (ACS and Teams calls) the caller
-// sent.
+// sent, and the Teams call details (CustomCallingContext of the 2026-03-12
+// spec).
 type CustomContext struct {
 	// SIPHeaders are the custom SIP headers.
 	SIPHeaders map[string]string `json:"sipHeaders,omitempty"`
 	// VoIPHeaders are the custom VoIP headers.
 	VoIPHeaders map[string]string `json:"voipHeaders,omitempty"`
+	// TeamsPhoneCallDetails is the teamsPhoneCallDetails object as it
+	// arrived (package calling reads it with internal/callwire's structs,
+	// as it reads identifiers).
+	TeamsPhoneCallDetails json.RawMessage `json:"teamsPhoneCallDetails,omitempty"`
 }
 
 // FormatTime formats an event time the way the services do: RFC 3339 in
