@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -418,7 +419,7 @@ func customContext(w *callwire.CustomCallingContext) (*calling.CustomCallingCont
 	}
 	const p = "customCallingContext.teamsPhoneCallDetails"
 	if utf8.RuneCountInString(d.CallTopic) > calling.MaxTeamsCallTopicLength {
-		return nil, &wireError{Property: p + ".callTopic", Problem: "longer than 48 characters"}
+		return nil, &wireError{Property: p + ".callTopic", Problem: "longer than " + strconv.Itoa(calling.MaxTeamsCallTopicLength) + " characters"}
 	}
 	cc.TeamsPhoneCallDetails = &calling.TeamsPhoneCallDetails{
 		SessionID:        d.SessionID,
@@ -440,7 +441,7 @@ func customContext(w *callwire.CustomCallingContext) (*calling.CustomCallingCont
 		case c.PhoneNumber == "":
 			return nil, missing(cp + ".phoneNumber")
 		case len(c.AdditionalCallerInformation) > calling.MaxTeamsAdditionalCallerInformation:
-			return nil, &wireError{Property: cp + ".additionalCallerInformation", Problem: "more than 10 entries"}
+			return nil, &wireError{Property: cp + ".additionalCallerInformation", Problem: "more than " + strconv.Itoa(calling.MaxTeamsAdditionalCallerInformation) + " entries"}
 		}
 		cc.TeamsPhoneCallDetails.CallerDetails = &calling.TeamsPhoneCallerDetails{
 			Caller:                      caller,
