@@ -348,6 +348,9 @@ func (o *CreateOnlineMeetingOptions) Validate() error {
 	if err := checkMeetingSubject("opts.Subject", o.Subject); err != nil {
 		return err
 	}
+	if err := checkTimes("opts.", o.StartAt, o.EndAt); err != nil {
+		return err
+	}
 	if !o.StartAt.IsZero() && !o.EndAt.IsZero() && !o.EndAt.After(o.StartAt) {
 		return &ArgumentError{Arg: "opts.EndAt", Problem: "must be after StartAt"}
 	}

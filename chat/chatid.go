@@ -1,6 +1,10 @@
 package chat
 
-import "github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+import (
+	"time"
+
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
+)
 
 // SelfChatID is the id of the signed-in user's chat with themselves
 // ("notes to self").
@@ -53,6 +57,28 @@ func checkChatID(id string) error {
 		return &ArgumentError{Arg: "chatID", Problem: p}
 	}
 	return nil
+}
+
+// checkTime refuses a time Graph's JSON cannot carry: one outside the
+// years 1 to 9999 in UTC (graphwire.Time writes what it is given, and
+// Graph refuses a five-digit year). The zero time, "not set", passes.
+func checkTime(arg string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return &ArgumentError{Arg: arg, Problem: "must be a time of the years 1 to 9999 in utc"}
+	}
+	return nil
+}
+
+// checkTimes is checkTime of a start and an end, named prefix+"StartAt"
+// and prefix+"EndAt".
+func checkTimes(prefix string, start, end time.Time) error {
+	if err := checkTime(prefix+"StartAt", start); err != nil {
+		return err
+	}
+	return checkTime(prefix+"EndAt", end)
 }
 
 func checkArg(arg, problem string) error {

@@ -31,14 +31,17 @@ type MeetingUpdate struct {
 }
 
 // Validate reports, as an *ArgumentError, an update that cannot work:
-// nothing to change, a start without an end (or the reverse), an end not
-// after the start, a subject, attendee or lobby scope CreateOnlineMeeting
+// nothing to change, a time outside the years 1 to 9999, a start without
+// an end (or the reverse), an end not after the start, a subject, attendee or lobby scope CreateOnlineMeeting
 // would refuse.
 func (u MeetingUpdate) Validate() error {
 	if u.Subject == "" && u.StartAt.IsZero() && u.EndAt.IsZero() && u.Attendees == nil && u.LobbyBypass == "" {
 		return &ArgumentError{Arg: "update", Problem: "changes nothing"}
 	}
 	if err := checkMeetingSubject("update.Subject", u.Subject); err != nil {
+		return err
+	}
+	if err := checkTimes("update.", u.StartAt, u.EndAt); err != nil {
 		return err
 	}
 	if u.StartAt.IsZero() != u.EndAt.IsZero() {
@@ -118,8 +121,8 @@ type CreateOrGetOnlineMeetingOptions struct {
 	Attendees []string
 }
 
-// Validate reports, as an *ArgumentError, options that cannot work: an
-// end without a start or not after it ("An error is thrown if the
+// Validate reports, as an *ArgumentError, options that cannot work: a
+// time outside the years 1 to 9999, an end without a start or not after it ("An error is thrown if the
 // endDateTime is provided without the startDateTime or if the endDateTime
 // is earlier than the startDateTime"), a bad subject or attendee. A nil
 // *CreateOrGetOnlineMeetingOptions is valid.
@@ -128,6 +131,9 @@ func (o *CreateOrGetOnlineMeetingOptions) Validate() error {
 		return nil
 	}
 	if err := checkMeetingSubject("opts.Subject", o.Subject); err != nil {
+		return err
+	}
+	if err := checkTimes("opts.", o.StartAt, o.EndAt); err != nil {
 		return err
 	}
 	if !o.EndAt.IsZero() {

@@ -74,6 +74,16 @@ type SetStatusMessageOptions struct {
 	ExpiresAt time.Time
 }
 
+// Validate reports, as an *ArgumentError, options that cannot work: an
+// ExpiresAt outside the years 1 to 9999 in UTC. A nil
+// *SetStatusMessageOptions is valid.
+func (o *SetStatusMessageOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	return checkTime("opts.ExpiresAt", o.ExpiresAt)
+}
+
 // SetStatusMessageResponse is the result of SetStatusMessage.
 type SetStatusMessageResponse struct{}
 
@@ -265,12 +275,16 @@ func (c *Client) ClearUserPreferredPresence(ctx context.Context, userID string, 
 // https://learn.microsoft.com/graph/api/presence-setstatusmessage), as
 // text, until opts.ExpiresAt if set (sent in UTC); "" clears it. userID is
 // as for SetPresence. A message of more than MaxStatusMessageBytes, or not
-// UTF-8 text, is an *ArgumentError; an expiry already past (by Graph's
+// UTF-8 text, or an expiry outside the years 1 to 9999, is an
+// *ArgumentError; an expiry already past (by Graph's
 // clock) clears the message at once. Needs Presence.ReadWrite.
 func (c *Client) SetStatusMessage(ctx context.Context, userID, message string, opts *SetStatusMessageOptions) (_ SetStatusMessageResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.SetStatusMessage")
 	defer func() { endSpan(err) }()
 	if err := CheckStatusMessage(message); err != nil {
+		return SetStatusMessageResponse{}, err
+	}
+	if err := opts.Validate(); err != nil {
 		return SetStatusMessageResponse{}, err
 	}
 	msg := &graphwire.PresenceStatusMessage{Message: &graphwire.ItemBody{ContentType: string(ContentText), Content: message}}

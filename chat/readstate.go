@@ -57,13 +57,10 @@ type MarkChatUnreadOptions struct {
 // LastReadAt outside the years 1–9999 in UTC, which Graph's JSON cannot
 // carry. A nil *MarkChatUnreadOptions is valid.
 func (o *MarkChatUnreadOptions) Validate() error {
-	if o == nil || o.LastReadAt.IsZero() {
+	if o == nil {
 		return nil
 	}
-	if y := o.LastReadAt.UTC().Year(); y < 1 || y > 9999 {
-		return &ArgumentError{Arg: "opts.LastReadAt", Problem: "must be a time of the years 1 to 9999 in utc"}
-	}
-	return nil
+	return checkTime("opts.LastReadAt", o.LastReadAt)
 }
 
 // MarkChatUnreadResponse is the result of MarkChatUnread.

@@ -102,6 +102,8 @@ func testCreateMeeting(t *testing.T, env Env) {
 
 	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{StartAt: start, EndAt: start})
 	wantArgErr(t, "CreateOnlineMeeting ends at its start", err)
+	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{StartAt: start, EndAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	wantArgErr(t, "CreateOnlineMeeting ends in the year 10000", err)
 	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{Attendees: []string{env.Bob.ID, strings.ToUpper(env.Bob.ID)}})
 	wantArgErr(t, "CreateOnlineMeeting same attendee twice", err)
 	_, err = alice.CreateOnlineMeeting(c, &chat.CreateOnlineMeetingOptions{Attendees: []string{"not a user"}})

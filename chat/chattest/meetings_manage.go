@@ -150,6 +150,7 @@ func testManageMeetings(t *testing.T, env Env) {
 		"start without end":  {StartAt: newStart},
 		"end without start":  {EndAt: newStart},
 		"end before start":   {StartAt: newStart, EndAt: newStart.Add(-time.Minute)},
+		"end in year 10000":  {StartAt: newStart, EndAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"control in subject": {Subject: "a\nb"},
 		"bad attendee":       {Attendees: []string{"nobody"}},
 		"attendee twice":     {Attendees: []string{env.Bob.ID, strings.ToUpper(env.Bob.ID)}},
@@ -168,6 +169,8 @@ func testManageMeetings(t *testing.T, env Env) {
 	}
 	_, err = alice.CreateOrGetOnlineMeeting(c, ext, &chat.CreateOrGetOnlineMeetingOptions{EndAt: start})
 	wantArgErr(t, "CreateOrGetOnlineMeeting end without start", err)
+	_, err = alice.CreateOrGetOnlineMeeting(c, ext, &chat.CreateOrGetOnlineMeetingOptions{StartAt: time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC)})
+	wantArgErr(t, "CreateOrGetOnlineMeeting start in year 0", err)
 	_, err = alice.ListAttendanceReports(c, "", nil)
 	wantArgErr(t, "ListAttendanceReports empty id", err)
 	_, err = alice.GetAttendanceReport(c, "x", "a?b", nil)

@@ -148,6 +148,10 @@ func testPresenceYouSet(t *testing.T, env Env) {
 			_, err := alice.SetStatusMessage(c, "", strings.Repeat("x", chat.MaxStatusMessageBytes+1), nil)
 			return err
 		},
+		"SetStatusMessage expiring in the year 10000": func() error {
+			_, err := alice.SetStatusMessage(c, "", "Away for a while", &chat.SetStatusMessageOptions{ExpiresAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+			return err
+		},
 		"SetStatusMessage not utf-8": func() error {
 			_, err := alice.SetStatusMessage(c, "", "\xff", nil)
 			return err

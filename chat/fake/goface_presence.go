@@ -78,7 +78,7 @@ func (g *goFace) ClearUserPreferredPresence(ctx context.Context, userID string, 
 }
 
 func (g *goFace) SetStatusMessage(ctx context.Context, userID, message string, opts *chat.SetStatusMessageOptions) (chat.SetStatusMessageResponse, error) {
-	if err := chat.CheckStatusMessage(message); err != nil {
+	if err := firstErr(chat.CheckStatusMessage(message), opts.Validate()); err != nil {
 		return chat.SetStatusMessageResponse{}, err
 	}
 	msg := &gw.PresenceStatusMessage{Message: &gw.ItemBody{ContentType: string(chat.ContentText), Content: message}}
