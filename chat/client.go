@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/reqbody"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/transportauth"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
@@ -370,6 +371,44 @@ func (c *Client) checkLink(arg, link string) error {
 		return &ArgumentError{Arg: arg, Problem: "does not point at the client's graph endpoint"}
 	}
 	return nil
+}
+
+// maxListPages bounds the pages an operation that returns a whole listing
+// at once (ListMembers, ListPinnedMessages, ListAttendanceReports) follows:
+// a service whose next links never end, or go round in a circle, gets an
+// error rather than an endless loop or an unbounded result. Graph
+// documents no page count for these listings (few pages, when any): the
+// bound is a choice.
+const maxListPages = 100
+
+// errNextLink is an answer whose next link leaves the client's Graph
+// endpoint: it is not followed (the token would go there).
+var errNextLink = errors.New("the next link does not point at the client's graph endpoint")
+
+// errTooManyPages is a listing whose next links go on past maxListPages.
+var errTooManyPages = errors.New("the listing goes on for more than " + strconv.Itoa(maxListPages) + " pages; the service's next links were not followed further")
+
+// listAll GETs first and each page its @odata.nextLink names, handing each
+// page's items to add, until a page has no next link (or names itself). A
+// next link off the client's Graph endpoint, or more than maxListPages
+// pages, is an error of op; nothing is returned in part.
+func listAll[W any](ctx context.Context, c *Client, op, first string, add func([]W)) error {
+	link := first
+	for range maxListPages {
+		var page graphwire.Collection[W]
+		if err := c.do(ctx, op, http.MethodGet, link, nil, &page); err != nil {
+			return err
+		}
+		add(page.Value)
+		if page.NextLink == "" || page.NextLink == link {
+			return nil
+		}
+		if c.checkLink("nextLink", page.NextLink) != nil {
+			return graphError(op, &responseBodyError{errNextLink})
+		}
+		link = page.NextLink
+	}
+	return graphError(op, &responseBodyError{errTooManyPages})
 }
 
 // myID returns the signed-in user's object id (GET /me?$select=id), read

@@ -213,26 +213,15 @@ func (c *Client) ListMembers(ctx context.Context, chatID string, opts *ListMembe
 		return ListMembersResponse{}, err
 	}
 	out := ListMembersResponse{Members: []Member{}}
-	first := c.path("chats", chatID, "members")
-	link := first
-	for {
-		if link != first {
-			if err := c.checkLink("nextLink", link); err != nil {
-				return ListMembersResponse{}, err
-			}
+	err = listAll(ctx, c, "list members", c.path("chats", chatID, "members"), func(ms []graphwire.ConversationMember) {
+		for i := range ms {
+			out.Members = append(out.Members, memberFromWire(&ms[i]))
 		}
-		var page graphwire.Collection[graphwire.ConversationMember]
-		if err := c.do(ctx, "list members", http.MethodGet, link, nil, &page); err != nil {
-			return ListMembersResponse{}, err
-		}
-		for i := range page.Value {
-			out.Members = append(out.Members, memberFromWire(&page.Value[i]))
-		}
-		if page.NextLink == "" || page.NextLink == link {
-			return out, nil
-		}
-		link = page.NextLink
+	})
+	if err != nil {
+		return ListMembersResponse{}, err
 	}
+	return out, nil
 }
 
 // AddMember adds a user to a group or meeting chat

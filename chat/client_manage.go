@@ -99,7 +99,7 @@ func (c *Client) UnpinMessage(ctx context.Context, chatID, pinnedMessageID strin
 // ListPinnedMessages lists a chat's pinned messages, with the messages
 // themselves when opts.ExpandMessage (GET /chats/{id}/pinnedMessages,
 // $expand=message, https://learn.microsoft.com/graph/api/chat-list-pinnedmessages),
-// following the pages Graph may answer with. Needs Chat.Read or
+// following the pages Graph may answer with (at most 100). Needs Chat.Read or
 // Chat.ReadWrite.
 func (c *Client) ListPinnedMessages(ctx context.Context, chatID string, opts *ListPinnedMessagesOptions) (_ ListPinnedMessagesResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.ListPinnedMessages")
@@ -111,26 +111,16 @@ func (c *Client) ListPinnedMessages(ctx context.Context, chatID string, opts *Li
 	if opts != nil && opts.ExpandMessage {
 		q = q.add("$expand", "message")
 	}
-	first := q.on(c.path("chats", chatID, "pinnedMessages"))
 	out := ListPinnedMessagesResponse{PinnedMessages: []PinnedMessage{}}
-	for link := first; ; {
-		if link != first {
-			if err := c.checkLink("nextLink", link); err != nil {
-				return ListPinnedMessagesResponse{}, err
-			}
+	err = listAll(ctx, c, "list pinned messages", q.on(c.path("chats", chatID, "pinnedMessages")), func(ps []gw.PinnedChatMessageInfo) {
+		for i := range ps {
+			out.PinnedMessages = append(out.PinnedMessages, pinnedFromWire(&ps[i], chatID))
 		}
-		var page gw.Collection[gw.PinnedChatMessageInfo]
-		if err := c.do(ctx, "list pinned messages", http.MethodGet, link, nil, &page); err != nil {
-			return ListPinnedMessagesResponse{}, err
-		}
-		for i := range page.Value {
-			out.PinnedMessages = append(out.PinnedMessages, pinnedFromWire(&page.Value[i], chatID))
-		}
-		if page.NextLink == "" || page.NextLink == link {
-			return out, nil
-		}
-		link = page.NextLink
+	})
+	if err != nil {
+		return ListPinnedMessagesResponse{}, err
 	}
+	return out, nil
 }
 
 // pinnedFromWire converts a pinnedChatMessageInfo of chatID.

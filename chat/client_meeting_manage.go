@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/graphwire"
@@ -75,20 +74,14 @@ func (c *Client) CreateOrGetOnlineMeeting(ctx context.Context, externalID string
 	return CreateOrGetOnlineMeetingResponse{Meeting: meetingFromWire(&w), Created: status == http.StatusCreated}, nil
 }
 
-// errNextLink is an answer whose next link leaves the client's Graph
-// endpoint: it is not followed (the token would go there).
-var errNextLink = errors.New("the next link does not point at the client's graph endpoint")
-
-// maxAttendancePages bounds the pages ListAttendanceReports follows.
-const maxAttendancePages = 100
-
 // ListAttendanceReports lists the attendance reports of an online meeting
 // the signed-in user organizes, one per session that ended (GET
 // /me/onlineMeetings/{id}/attendanceReports,
 // https://learn.microsoft.com/graph/api/meetingattendancereport-list),
 // without their records (the listing leaves them empty: read a report with
 // GetAttendanceReport). The page documents no paging; an
-// @odata.nextLink, should Graph send one, is followed (up to 100 pages).
+// @odata.nextLink, should Graph send one, is followed (up to 100 pages;
+// more is an error).
 // Needs OnlineMeetingArtifact.Read.All.
 func (c *Client) ListAttendanceReports(ctx context.Context, meetingID string, opts *ListAttendanceReportsOptions) (_ ListAttendanceReportsResponse, err error) {
 	ctx, endSpan := c.startSpan(ctx, "Client.ListAttendanceReports")
@@ -97,20 +90,11 @@ func (c *Client) ListAttendanceReports(ctx context.Context, meetingID string, op
 		return ListAttendanceReportsResponse{}, err
 	}
 	var out ListAttendanceReportsResponse
-	target := c.path("me", "onlineMeetings", meetingID, "attendanceReports")
-	for range maxAttendancePages {
-		var page graphwire.Collection[graphwire.MeetingAttendanceReport]
-		if err := c.do(ctx, "list attendance reports", http.MethodGet, target, nil, &page); err != nil {
-			return ListAttendanceReportsResponse{}, err
-		}
-		out.Reports = append(out.Reports, convertAll(page.Value, attendanceReportFromWire)...)
-		if page.NextLink == "" || page.NextLink == target {
-			break
-		}
-		if c.checkLink("nextLink", page.NextLink) != nil {
-			return ListAttendanceReportsResponse{}, graphError("list attendance reports", &responseBodyError{errNextLink})
-		}
-		target = page.NextLink
+	err = listAll(ctx, c, "list attendance reports", c.path("me", "onlineMeetings", meetingID, "attendanceReports"), func(rs []graphwire.MeetingAttendanceReport) {
+		out.Reports = append(out.Reports, convertAll(rs, attendanceReportFromWire)...)
+	})
+	if err != nil {
+		return ListAttendanceReportsResponse{}, err
 	}
 	return out, nil
 }
