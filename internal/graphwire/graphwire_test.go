@@ -261,3 +261,36 @@ func TestChatMessageBind(t *testing.T) {
 		}
 	}
 }
+
+// FuzzChatMessageFromBind checks that any message@odata.bind (the fake's
+// HTTP face reads it from a pin request) is read without a panic, that
+// what it yields are ids without a path separator, and that ids without
+// '%' bind back to themselves.
+func FuzzChatMessageFromBind(f *testing.F) {
+	for _, s := range []string{
+		ChatMessageBind("https://graph.microsoft.com/v1.0", "19:2da4c29f6d7041eca70b638b43d45437@thread.v2", "1616964509832"),
+		"https://graph.microsoft.com/v1.0/chats/19%3Ax%40thread.v2/messages/1", "/chats//messages/1", "/chats/a/messages/%zz",
+		"/chats/a/messages/b/messages/c", "/chats/a/chats/b/messages/c",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, bind string) {
+		chatID, messageID, ok := ChatMessageFromBind(bind)
+		if !ok {
+			if chatID != "" || messageID != "" {
+				t.Fatalf("%q: not ok with ids %q, %q", bind, chatID, messageID)
+			}
+			return
+		}
+		if chatID == "" || messageID == "" || strings.ContainsAny(chatID+messageID, "/?#") {
+			t.Fatalf("%q: ids %q, %q", bind, chatID, messageID)
+		}
+		if strings.Contains(chatID+messageID, "%") {
+			return // the bind writes ids unescaped, as Learn's example does
+		}
+		c, m, ok := ChatMessageFromBind(ChatMessageBind("https://graph.microsoft.com/v1.0", chatID, messageID))
+		if !ok || c != chatID || m != messageID {
+			t.Fatalf("%q: %q, %q bind back as %q, %q, %v", bind, chatID, messageID, c, m, ok)
+		}
+	})
+}

@@ -118,3 +118,28 @@ func FuzzParsePresenceResource(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDateTime checks that any dateTimeTimeZone (the fake's HTTP face
+// reads a status message's expiry) is read without a panic, and that a
+// time read, written back in UTC, reads as the same instant.
+func FuzzParseDateTime(f *testing.F) {
+	f.Add("2022-10-18T17:05:33.2079781", "UTC")
+	f.Add("2026-03-01T09:00:00", "Europe/Berlin")
+	f.Add("2026-03-01T09:00:00", "Pacific Standard Time")
+	f.Add("2026-03-01T09:00:00Z", "UTC")
+	f.Add("9999-12-31T23:59:59.9999999", "America/Los_Angeles")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, dateTime, zone string) {
+		got, ok := ParseDateTime(DateTimeTimeZone{DateTime: dateTime, TimeZone: zone})
+		if !ok {
+			return
+		}
+		if y := got.UTC().Year(); y < 1 || y > 9999 {
+			return // UTC carries it in five digits or none: not written back
+		}
+		back, ok := ParseDateTime(*UTCDateTime(got))
+		if !ok || !back.Equal(got) {
+			t.Fatalf("%q in %q: %v written back as %+v reads %v, %v", dateTime, zone, got, *UTCDateTime(got), back, ok)
+		}
+	})
+}
