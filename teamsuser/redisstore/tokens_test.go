@@ -15,6 +15,7 @@ import (
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/identitytest"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/leakcheck"
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
 	"github.com/teamsuser-sdk/teamsuser-go/teamsuser/redisstore"
 )
@@ -169,4 +170,34 @@ func TestTokensOutage(t *testing.T) {
 	toks = round()
 	require.Equal(t, 4, ex.count(), "Redis back, empty: one exchange, shared again")
 	require.Equal(t, toks[0], toks[1])
+}
+
+// TestCloseEndsTheSubscription: the store's subscription to the ends of
+// token leases (started by the first Wait) and go-redis's goroutines behind
+// it end with Close; none outlives the store.
+func TestCloseEndsTheSubscription(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	check := leakcheck.Start(t)
+	rdb := srv.Client()
+	s, err := redisstore.New(rdb, nil)
+	require.NoError(t, err)
+	toks := s.Tokens()
+	fence, ok, err := toks.Lease(ctx, "user", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok)
+	waited := make(chan error, 1)
+	go func() { waited <- toks.Wait(ctx, "user") }()
+	// Released by another replica: the published end wakes the waiter.
+	otherRDB := srv.Client()
+	other, err := redisstore.New(otherRDB, nil)
+	require.NoError(t, err)
+	require.NoError(t, other.Tokens().Release(ctx, "user", fence))
+	require.NoError(t, <-waited)
+	require.NoError(t, other.Close())
+	require.NoError(t, otherRDB.Close())
+	require.NoError(t, s.Close())
+	require.ErrorIs(t, toks.Wait(ctx, "user"), redisstore.ErrClosed)
+	require.NoError(t, rdb.Close())
+	check()
 }
