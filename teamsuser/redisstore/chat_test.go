@@ -137,3 +137,53 @@ func TestChatSubscriptionsTokensGrowAcrossAnEmptyRestart(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "the store works again after the restart")
 	require.Greater(t, l.Token, last)
 }
+
+// TestChatSubscriptionsOutage: while Redis is down every call fails with
+// the store's error (the manager then goes on as chat.SubscriptionStore
+// says), never as if the record were missing; a Redis that comes back empty
+// has lost the records (the leader finds them again at Graph) and hands out
+// a lease again.
+func TestChatSubscriptionsOutage(t *testing.T) {
+	ctx := context.Background()
+	s, srv, _ := newStore(t, nil)
+	cs, err := s.ChatSubscriptions("alice")
+	require.NoError(t, err)
+	l, ok, err := cs.Lease(ctx, "leader", "h1", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok)
+	rec := chat.SubscriptionRecord{Subscription: chat.Subscription{
+		ID: "sub-1", Resource: "/chats/19:a@thread.v2/messages", ExpiresAt: time.Now().Add(time.Hour),
+	}}
+	ok, err = cs.Put(ctx, rec, "", l)
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	srv.Stop()
+	calls := map[string]func() error{
+		"Lease":         func() error { _, _, err := cs.Lease(ctx, "leader", "h1", time.Minute); return err },
+		"ReleaseLease":  func() error { return cs.ReleaseLease(ctx, l) },
+		"Subscription":  func() error { _, _, err := cs.Subscription(ctx, "sub-1"); return err },
+		"Resource":      func() error { _, _, err := cs.Resource(ctx, rec.Subscription.Resource); return err },
+		"Subscriptions": func() error { _, err := cs.Subscriptions(ctx); return err },
+		"Put":           func() error { _, err := cs.Put(ctx, rec, "sub-1", l); return err },
+		"Delete":        func() error { _, err := cs.Delete(ctx, rec.Subscription.Resource, "sub-1", l); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		require.ErrorContains(t, err, "redisstore: chat subscriptions: ", name)
+		require.NotErrorIs(t, err, redisstore.ErrClosed, name)
+	}
+
+	srv.Restart()
+	require.Eventually(t, func() bool {
+		_, found, err := cs.Subscription(ctx, "sub-1")
+		return err == nil && !found
+	}, 10*time.Second, 10*time.Millisecond, "Redis back, empty: the record is gone, and said so without an error")
+	l2, ok, err := cs.Lease(ctx, "leader", "h2", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok, "the lease of before is gone with the rest")
+	require.Greater(t, l2.Token, l.Token)
+	ok, err = cs.Put(ctx, rec, "", l)
+	require.NoError(t, err)
+	require.False(t, ok, "a write under the lease of before is refused")
+}
