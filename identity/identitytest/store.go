@@ -58,7 +58,9 @@ func TestTokenCacheStore(t *testing.T, store identity.TokenCacheStore, elapse fu
 
 	t.Run("Expiry", func(t *testing.T) {
 		key := prefix + "expiry"
-		f1 := lease(t, store, key, short, true)
+		// A lease of a minute, so that the Put that follows finds it
+		// whatever time passes between them; the value is short-lived.
+		f1 := lease(t, store, key, time.Minute, true)
 		put(t, store, key, f1, []byte("short-lived"), short, true)
 		f2 := lease(t, store, key, short, true)
 		elapse(short + short/2)
