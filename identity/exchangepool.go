@@ -225,6 +225,7 @@ type ExchangeThrottledError struct {
 	Err error
 }
 
+// Error implements error; it names the resource and the wait.
 func (e *ExchangeThrottledError) Error() string {
 	return fmt.Sprintf("identity: the exchange budget of resource %q is spent for %v", e.Resource, e.RetryAfter)
 }
