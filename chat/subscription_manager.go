@@ -253,9 +253,10 @@ func (m *SubscriptionManager) release(ctx context.Context, l Lease) {
 }
 
 // Subscribe returns the subscription to resource (ChatMessagesResource,
-// ChannelMessagesResource, ChatResource or ChatMembersResource), and creates it when the manager's store has
-// none; from then on it is kept alive. Subscribing to a resource on
-// several replicas at once makes one subscription.
+// ChannelMessagesResource, ChatResource, ChatMembersResource or
+// PresencesResource), and creates it when the manager's store has none;
+// from then on it is kept alive. Subscribing to a resource on several
+// replicas at once makes one subscription.
 func (m *SubscriptionManager) Subscribe(ctx context.Context, resource string) (Subscription, error) {
 	if err := checkResource(resource); err != nil {
 		return Subscription{}, err

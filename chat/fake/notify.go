@@ -82,6 +82,7 @@ type Subscription struct {
 
 // Notification is one notification the fake delivered.
 type Notification struct {
+	// SubscriptionID is the subscription it was delivered for.
 	SubscriptionID string
 	// ChangeType is created, updated or deleted; empty for a lifecycle
 	// notification.
@@ -91,7 +92,9 @@ type Notification struct {
 	LifecycleEvent string
 	// Resource is the changed resource, for example chats('…')/messages('…').
 	Resource string
-	// ResourceID is the changed message's id.
+	// ResourceID is the id of resourceData: the changed message's, the
+	// chat's (a subscription to a chat itself), the membership's (to its
+	// members) or the user's (to presence).
 	ResourceID string
 	// ClientState is the subscription's client state.
 	ClientState string

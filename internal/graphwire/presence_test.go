@@ -121,7 +121,10 @@ func FuzzParsePresenceResource(f *testing.F) {
 
 // FuzzParseDateTime checks that any dateTimeTimeZone (the fake's HTTP face
 // reads a status message's expiry) is read without a panic, and that a
-// time read, written back in UTC, reads as the same instant.
+// time read, written back in UTC, reads as the same instant to the 100 ns
+// DateTimeLayout writes (Go's parser takes more fraction digits than the
+// layout has, and a comma for the point: 0001-10-01T0:00:00,00000001 was
+// the first input to show it).
 func FuzzParseDateTime(f *testing.F) {
 	f.Add("2022-10-18T17:05:33.2079781", "UTC")
 	f.Add("2026-03-01T09:00:00", "Europe/Berlin")
@@ -138,7 +141,7 @@ func FuzzParseDateTime(f *testing.F) {
 			return // UTC carries it in five digits or none: not written back
 		}
 		back, ok := ParseDateTime(*UTCDateTime(got))
-		if !ok || !back.Equal(got) {
+		if !ok || !back.Equal(got.Truncate(100*time.Nanosecond)) {
 			t.Fatalf("%q in %q: %v written back as %+v reads %v, %v", dateTime, zone, got, *UTCDateTime(got), back, ok)
 		}
 	})
