@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -25,15 +26,15 @@ type Viewpoint struct {
 // signed-in user userID: the chat was listed with its Viewpoint and its
 // LastMessagePreview (ListChatsOptions.ExpandLastMessagePreview), and that
 // message was created after Viewpoint.LastMessageReadAt and sent by
-// someone else than userID (empty: by anyone). It sends nothing; a chat
-// listed without either is never unread. CountUnread counts the unread
-// messages.
+// someone else than userID (empty: by anyone; ids compared ignoring
+// case, as Chat.Title does). It sends nothing; a chat listed without
+// either is never unread. CountUnread counts the unread messages.
 func (c Chat) HasUnread(userID string) bool {
 	p := c.LastMessagePreview
 	if c.Viewpoint == nil || p == nil || p.IsDeleted {
 		return false
 	}
-	if userID != "" && p.From.UserID == userID {
+	if userID != "" && strings.EqualFold(p.From.UserID, userID) {
 		return false
 	}
 	return p.CreatedAt.After(c.Viewpoint.LastMessageReadAt)
@@ -72,8 +73,8 @@ const DefaultMaxUnread = 99
 
 // CountUnreadOptions are the optional parameters of CountUnread.
 type CountUnreadOptions struct {
-	// UserID is the signed-in user's object id: their own messages are not
-	// counted. Empty counts every sender's.
+	// UserID is the signed-in user's object id (in any case): their own
+	// messages are not counted. Empty counts every sender's.
 	UserID string
 	// Max is the most messages counted (CountUnreadResponse.More tells
 	// there are more); zero means DefaultMaxUnread.
@@ -138,7 +139,7 @@ func CountUnread(ctx context.Context, svc Service, c Chat, opts *CountUnreadOpti
 		if !m.CreatedAt.After(read) {
 			break // newest first: the rest is read
 		}
-		if m.MessageType != MessageTypeMessage || m.Deleted() || (o.UserID != "" && m.From.UserID == o.UserID) {
+		if m.MessageType != MessageTypeMessage || m.Deleted() || (o.UserID != "" && strings.EqualFold(m.From.UserID, o.UserID)) {
 			continue
 		}
 		if out.Count == o.Max {

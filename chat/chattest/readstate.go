@@ -66,6 +66,9 @@ func testReadState(t *testing.T, env Env) {
 	if b.Viewpoint == nil || b.HasUnread(env.Bob.ID) || unread(t, bob, b, env.Bob.ID, 0).Count != 0 {
 		t.Errorf("Bob's own messages are unread for him: viewpoint %+v", b.Viewpoint)
 	}
+	if upper := strings.ToUpper(env.Bob.ID); b.HasUnread(upper) || unread(t, bob, b, upper, 0).Count != 0 {
+		t.Errorf("Bob's own messages are unread for him when his id is written in upper case")
+	}
 
 	must(alice.MarkChatRead(c, ch.ID, nil))(t)
 	a = listed(t, alice, ch.ID)
