@@ -50,6 +50,16 @@
 // so nothing grows without bound when replicas die or users leave: the state
 // of a key lives only as long as what it describes can matter.
 //
+// What Redis holds: no token and no client state in any readable form (ACS
+// tokens sealed by identity.SharedTokenCache, client states as their
+// SHA-256), and the users of the token cache and the rate limits only as
+// the SHA-256 of their keys. The call statuses hold what calling.CallStatus
+// holds, the participants' identifiers (Teams user ids, phone numbers)
+// among it, and the chat subscription records what chat.Subscription
+// holds (its resource, which may name a user, and its creator's id), in
+// clear: keep Redis as private as the application's own data (TLS, a
+// password or Entra ID, no public network access).
+//
 // # Outages
 //
 // Redis is a cache of shared state here, not a database: when it is
