@@ -680,6 +680,18 @@ func TestReplicas(t *testing.T) {
 	require.Zero(t, c.refErr, "the reference tracker took every callback")
 	c.mu.Unlock()
 	require.Zero(t, count(evs, "REFUSED"))
+
+	// Nothing the cluster wrote grows without bound: every key is under
+	// the prefix and has a TTL, whichever store wrote it.
+	keys, err := raw.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	require.NotEmpty(t, keys)
+	for _, k := range keys {
+		require.True(t, strings.HasPrefix(k, prefix), "key %s outside the prefix", k)
+		ttl, err := raw.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		require.Positive(t, ttl, "key %s has no TTL", k)
+	}
 }
 
 // resourceKeys are the Redis keys of the chat records of resources (see
