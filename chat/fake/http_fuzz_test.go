@@ -47,6 +47,27 @@ func FuzzHandler(f *testing.F) {
 	f.Add("PATCH", chatPath, "", `{"topic":"Q3: plans"}`, true)
 	f.Add("POST", chatPath+"/pinnedMessages", "", `{"message@odata.bind":"https://graph.microsoft.com/v1.0/chats/`+sd.Meeting.ChatID+`/messages/1"}`, true)
 	f.Add("GET", chatPath+"/pinnedMessages", "$expand=message", "", true)
+	// The routes of issue 17 that had no seed: presence you set and
+	// watch, subscriptions to a chat and its members, channel message
+	// changes, hosted contents, hiding, unpinning.
+	users := "/v1.0/users/" + sd.Alice.ID + "/presence/"
+	channelMsg := "/v1.0/teams/" + sd.Team.ID + "/channels/" + sd.Channel.ID + "/messages/1"
+	f.Add("POST", users+"setPresence", "", `{"sessionId":"`+ApplicationID+`","availability":"Busy","activity":"InACall","expirationDuration":"PT1H30M"}`, true)
+	f.Add("POST", users+"setPresence", "", `{"sessionId":"x","availability":"Available","activity":"Available","expirationDuration":"P1DT0.5S"}`, true)
+	f.Add("POST", users+"clearPresence", "", `{"sessionId":"`+ApplicationID+`"}`, true)
+	f.Add("POST", users+"setUserPreferredPresence", "", `{"availability":"Offline","activity":"OffWork","expirationDuration":"PT8H"}`, true)
+	f.Add("POST", users+"clearUserPreferredPresence", "", "", true)
+	f.Add("POST", users+"setStatusMessage", "", `{"statusMessage":{"message":{"content":"Away","contentType":"text"},"expiryDateTime":{"dateTime":"2026-10-18T17:05:33.2079781","timeZone":"Pacific Standard Time"}}}`, true)
+	f.Add("POST", "/v1.0/subscriptions", "", `{"resource":"/communications/presences?$filter=id in ('`+sd.Bob.ID+`','`+sd.Carol.ID+`')","changeType":"updated","notificationUrl":"https://127.0.0.1:1/","expirationDateTime":"2099-01-01T00:00:00Z","clientState":"s"}`, true)
+	f.Add("POST", "/v1.0/subscriptions", "", `{"resource":"/chats/`+sd.Meeting.ChatID+`/members","changeType":"created,deleted","notificationUrl":"https://127.0.0.1:1/","expirationDateTime":"2099-01-01T00:00:00Z"}`, true)
+	f.Add("POST", "/v1.0/subscriptions", "", `{"resource":"/chats/getAllMembers","changeType":"updated","notificationUrl":"https://127.0.0.1:1/"}`, true)
+	f.Add("PATCH", channelMsg+"/replies/2", "", `{"body":{"contentType":"text","content":"edited"}}`, true)
+	f.Add("POST", channelMsg+"/softDelete", "", "", true)
+	f.Add("POST", channelMsg+"/replies/2/undoSoftDelete", "", "", true)
+	f.Add("POST", channelMsg+"/unsetReaction", "", `{"reactionType":"like"}`, true)
+	f.Add("GET", chatPath+"/messages/1/hostedContents/aWQ9eA==/$value", "", "", true)
+	f.Add("POST", chatPath+"/hideForUser", "", `{"user":{"id":"`+sd.Alice.ID+`","tenantId":"`+sd.Tenant.ID+`"}}`, true)
+	f.Add("DELETE", chatPath+"/pinnedMessages/1", "", "", true)
 	f.Add("GET", "/v1.0/%zz", "a=%zz", "", false)
 	f.Fuzz(func(t *testing.T, method, path, query, body string, auth bool) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?") || strings.ContainsAny(method, " \r\n\t") || method == "" {

@@ -316,8 +316,8 @@ func (s *Service) clearPreferredPresence(userID, target string) *opError {
 }
 
 // setStatusMessage is setStatusMessage: a text message, with an optional
-// expiry in UTC or an IANA zone (the fake knows no Windows zone names and
-// answers 400 to them, a choice).
+// expiry in a Windows zone (as the page's example: "Pacific Standard
+// Time"), UTC or an IANA zone; 400 for a zone the fake does not know.
 func (s *Service) setStatusMessage(userID, target string, in gw.StatusMessageRequest) *opError {
 	if in.StatusMessage == nil || in.StatusMessage.Message == nil {
 		return errBadRequest("statusMessage.message is required.")

@@ -70,17 +70,19 @@ func TestHTTPSetPresenceWire(t *testing.T) {
 	assert.Equal(t, 404, r.status)
 	graphError(t, r)
 
-	// presence-setstatusmessage's example 1, its expiry in an IANA zone
-	// (the fake knows no Windows zone names): 03:05:33 in Los Angeles is
-	// 11:05:33 UTC on that day, two hours after the fake's 09:00.
-	r = rawDo(t, "POST", me+"setStatusMessage", tok, `{"statusMessage":{"message":{"content":"Hey I'm currently in a meeting.","contentType":"text"},"expiryDateTime":{"dateTime":"2026-03-02T03:05:33.2079781","timeZone":"America/Los_Angeles"}}}`)
+	// presence-setstatusmessage's example 1, its expiry in the Windows
+	// zone the page writes (on the fake's day): 03:05:33 Pacific Standard
+	// Time is 11:05:33 UTC on that day, two hours after the fake's 09:00.
+	r = rawDo(t, "POST", me+"setStatusMessage", tok, `{"statusMessage":{"message":{"content":"Hey I'm currently in a meeting.","contentType":"text"},"expiryDateTime":{"dateTime":"2026-03-02T03:05:33.2079781","timeZone":"Pacific Standard Time"}}}`)
 	require.Equal(t, 200, r.status, "%s", r.body)
 	env.Advance(2 * time.Hour)
 	assert.Equal(t, "Hey I'm currently in a meeting.", get()["statusMessage"].(map[string]any)["message"].(map[string]any)["content"])
 	env.Advance(6 * time.Minute)
 	assert.Nil(t, get()["statusMessage"], "the status message expired")
-	r = rawDo(t, "POST", me+"setStatusMessage", tok, `{"statusMessage":{"message":{"content":"x","contentType":"text"},"expiryDateTime":{"dateTime":"2022-10-18T17:05:33","timeZone":"Pacific Standard Time"}}}`)
-	assert.Equal(t, 400, r.status, "a Windows zone name")
+	for _, zone := range []string{"Mars Standard Time", "Local", ""} {
+		r = rawDo(t, "POST", me+"setStatusMessage", tok, `{"statusMessage":{"message":{"content":"x","contentType":"text"},"expiryDateTime":{"dateTime":"2022-10-18T17:05:33","timeZone":"`+zone+`"}}}`)
+		assert.Equal(t, 400, r.status, "the zone %q", zone)
+	}
 
 	// Delegated, only one's own.
 	r = rawDo(t, "POST", base+"/users/"+sd.Bob.ID+"/presence/setStatusMessage", tok, `{"statusMessage":{"message":{"content":"hacked","contentType":"text"}}}`)

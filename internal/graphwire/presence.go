@@ -58,12 +58,21 @@ func UTCDateTime(t time.Time) *DateTimeTimeZone {
 	return &DateTimeTimeZone{DateTime: t.UTC().Format(DateTimeLayout), TimeZone: "UTC"}
 }
 
-// ParseDateTime reads a DateTimeTimeZone whose time zone is UTC or an IANA
-// name (Graph also takes Windows zone names, such as "Pacific Standard
-// Time", which this codec does not know: ok is false for them).
+// ParseDateTime reads a DateTimeTimeZone whose time zone is a Windows
+// zone name, as Graph's examples write them ("Pacific Standard Time",
+// presence-setstatusmessage), UTC or an IANA name (this machine's zone
+// database reads them; "Local", which means this machine's zone, is
+// refused). ok is false for another zone or a malformed time.
 func ParseDateTime(d DateTimeTimeZone) (time.Time, bool) {
-	loc, err := time.LoadLocation(d.TimeZone)
-	if d.TimeZone == "" || err != nil {
+	zone := d.TimeZone
+	if iana, ok := windowsZones[zone]; ok {
+		zone = iana
+	}
+	if zone == "" || zone == "Local" {
+		return time.Time{}, false
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
 		return time.Time{}, false
 	}
 	t, err := time.ParseInLocation(DateTimeLayout, d.DateTime, loc)

@@ -146,3 +146,31 @@ func FuzzParseDateTime(f *testing.F) {
 		}
 	})
 }
+
+// TestParseDateTime: presence-setstatusmessage's example expiry, in the
+// Windows zone it names, and the same time in UTC and in IANA's name;
+// zones Graph does not know, "Local" (this machine's) and a time with an
+// offset are refused.
+func TestParseDateTime(t *testing.T) {
+	want := time.Date(2022, 10, 19, 0, 5, 33, 207978100, time.UTC) // PDT is UTC-7
+	for _, d := range []DateTimeTimeZone{
+		{DateTime: "2022-10-18T17:05:33.2079781", TimeZone: "Pacific Standard Time"},
+		{DateTime: "2022-10-18T17:05:33.2079781", TimeZone: "America/Los_Angeles"},
+		{DateTime: "2022-10-19T00:05:33.2079781", TimeZone: "UTC"},
+	} {
+		got, ok := ParseDateTime(d)
+		if !ok || !got.Equal(want) {
+			t.Errorf("%+v reads %v, %v; want %v", d, got, ok, want)
+		}
+	}
+	for _, d := range []DateTimeTimeZone{
+		{DateTime: "2022-10-18T17:05:33", TimeZone: "Mars Standard Time"},
+		{DateTime: "2022-10-18T17:05:33", TimeZone: "Local"},
+		{DateTime: "2022-10-18T17:05:33", TimeZone: ""},
+		{DateTime: "2022-10-18T17:05:33Z", TimeZone: "UTC"},
+	} {
+		if got, ok := ParseDateTime(d); ok {
+			t.Errorf("%+v accepted as %v", d, got)
+		}
+	}
+}
