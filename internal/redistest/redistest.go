@@ -41,6 +41,8 @@ type Server struct {
 	port int
 	addr string
 
+	cluster bool // started by StartCluster
+
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when cmd has been waited for
@@ -63,6 +65,22 @@ func Binary() string {
 // it instead when the environment variable CI is "true".
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, false)
+}
+
+// StartCluster starts a redis-server as Start does, in cluster mode, as the
+// one node of a cluster that serves every hash slot: a command or script
+// whose keys fall in different slots fails with CROSSSLOT, as on Azure
+// Cache for Redis clustered or any Redis Cluster. Connect with
+// ClusterClient. Restart brings it back with its slots (the node's
+// configuration file is kept in its directory) and no data.
+func StartCluster(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, cluster bool) *Server {
+	t.Helper()
 	bin := Binary()
 	if bin == "" {
 		const msg = "redis-server is not installed, so the tests against a real Redis cannot run: " +
@@ -72,7 +90,7 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip(msg)
 	}
-	s := &Server{t: t, bin: bin, dir: t.TempDir()}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), cluster: cluster}
 	var err error
 	for range 5 { // another process may take the free port first
 		if s.port, err = freePort(); err != nil {
@@ -97,6 +115,14 @@ func (s *Server) Addr() string { return s.addr }
 // Client returns a new client of the server, closed when the test ends.
 func (s *Server) Client() *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: s.addr})
+	s.t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// ClusterClient returns a new cluster client of a server started by
+// StartCluster, closed when the test ends.
+func (s *Server) ClusterClient() *redis.ClusterClient {
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{s.addr}})
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
 }
@@ -135,7 +161,7 @@ func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	logFile := filepath.Join(s.dir, "redis.log")
-	cmd := exec.Command(s.bin,
+	args := []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -143,7 +169,11 @@ func (s *Server) start() error {
 		"--dir", s.dir,
 		"--logfile", logFile,
 		"--daemonize", "no",
-	)
+	}
+	if s.cluster {
+		args = append(args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
 	setParentDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
@@ -154,7 +184,11 @@ func (s *Server) start() error {
 		_ = cmd.Wait()
 		close(exited)
 	}()
-	if err := waitReady(s.addr, exited); err != nil {
+	err := waitReady(s.addr, exited)
+	if err == nil && s.cluster {
+		err = serveAllSlots(s.addr)
+	}
+	if err != nil {
 		_ = cmd.Process.Kill()
 		<-exited
 		out, _ := os.ReadFile(logFile)
@@ -182,6 +216,32 @@ func waitReady(addr string, exited <-chan struct{}) error {
 			return errors.New("exited before answering PING")
 		case <-ctx.Done():
 			return fmt.Errorf("no answer to PING within %v", startTimeout)
+		case <-tick.C:
+		}
+	}
+}
+
+// serveAllSlots gives the one node of a cluster every hash slot (unless it
+// has them from its configuration file) and waits until the cluster says
+// it is ok.
+func serveAllSlots(addr string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil && !strings.Contains(err.Error(), "busy") {
+		return fmt.Errorf("cluster addslotsrange: %w", err)
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		info, err := c.ClusterInfo(ctx).Result()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster_state not ok within %v: %v", startTimeout, err)
 		case <-tick.C:
 		}
 	}

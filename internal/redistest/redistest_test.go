@@ -6,12 +6,33 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/redistest"
 )
+
+// TestStartCluster: a one-node cluster that serves every slot, refusing a
+// script whose keys fall in two slots (as every Redis Cluster does) and
+// taking one whose keys share a hash tag; it serves again after Restart.
+func TestStartCluster(t *testing.T) {
+	ctx := context.Background()
+	s := redistest.StartCluster(t)
+	c := s.ClusterClient()
+	require.NoError(t, c.Set(ctx, "k", "v", 0).Err())
+	require.Equal(t, "v", c.Get(ctx, "k").Val())
+	const script = "return redis.call('EXISTS', KEYS[1], KEYS[2])"
+	err := c.Eval(ctx, script, []string{"a", "b"}).Err()
+	require.ErrorContains(t, err, "CROSSSLOT")
+	require.NoError(t, c.Eval(ctx, script, []string{"x:{a}", "y:{a}"}).Err())
+
+	s.Restart()
+	require.Eventually(t, func() bool { return c.Set(ctx, "k", "w", 0).Err() == nil }, 20*time.Second, 20*time.Millisecond,
+		"the restarted node serves its slots")
+	require.Equal(t, "w", c.Get(ctx, "k").Val())
+}
 
 func TestStartRestartStop(t *testing.T) {
 	ctx := context.Background()
