@@ -55,11 +55,7 @@ func (s *Service) renameChat(userID, chatID, topic string) (chat.Chat, *opError)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return chat.Chat{}, oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	_, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return chat.Chat{}, oe
 	}
@@ -114,11 +110,7 @@ func (s *Service) pinMessage(userID, chatID, messageID string) (string, *opError
 func (s *Service) unpinMessage(userID, chatID, pinID string) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	_, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return oe
 	}
@@ -137,11 +129,7 @@ func (s *Service) unpinMessage(userID, chatID, pinID string) *opError {
 func (s *Service) listPinned(userID, chatID string, expand bool) ([]chat.PinnedMessage, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return nil, oe
-	}
-	c, m, oe := s.chatForLocked(u, chatID)
+	_, c, m, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return nil, oe
 	}

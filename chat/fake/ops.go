@@ -74,6 +74,18 @@ func (s *Service) chatForLocked(u *User, chatID string) (*chatState, *memberStat
 	return c, m, nil
 }
 
+// userChatLocked returns the signed-in user and a chat they are a member
+// of, with their membership: 401 for an unknown user, then chatForLocked's
+// 404 or 403.
+func (s *Service) userChatLocked(userID, chatID string) (*User, *chatState, *memberState, *opError) {
+	u, oe := s.signedInLocked(userID)
+	if oe != nil {
+		return nil, nil, nil, oe
+	}
+	c, m, oe := s.chatForLocked(u, chatID)
+	return u, c, m, oe
+}
+
 func quote(s string) string {
 	if len(s) > 200 {
 		s = s[:200]
@@ -219,11 +231,7 @@ func previewOf(st *msgState) *chat.MessagePreview {
 func (s *Service) getChat(userID, chatID string, expand bool) (chat.Chat, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return chat.Chat{}, oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	_, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return chat.Chat{}, oe
 	}
@@ -331,11 +339,7 @@ func (s *Service) listMembers(userID, chatID string) ([]chat.Member, *opError) {
 func (s *Service) addMember(userID, chatID string, nm newMember, visibleFrom *time.Time) (chat.Member, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return chat.Member{}, oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	_, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return chat.Member{}, oe
 	}
@@ -369,11 +373,7 @@ func (s *Service) addMember(userID, chatID string, nm newMember, visibleFrom *ti
 func (s *Service) removeMember(userID, chatID, membershipID string) *opError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	_, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return oe
 	}
@@ -518,11 +518,7 @@ func (s *Service) buildMessageLocked(u *User, l *msgList, msgURL func(id string)
 func (s *Service) sendMessage(userID, chatID string, msg chat.NewMessage) (chat.Message, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return chat.Message{}, oe
-	}
-	c, _, oe := s.chatForLocked(u, chatID)
+	u, c, _, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return chat.Message{}, oe
 	}
@@ -547,11 +543,7 @@ func visible(m *memberState, st *msgState) bool {
 func (s *Service) listMessages(userID, chatID string, q listQuery) ([]chat.Message, *cursor, *opError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return nil, nil, oe
-	}
-	c, m, oe := s.chatForLocked(u, chatID)
+	_, c, m, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return nil, nil, oe
 	}
@@ -565,11 +557,7 @@ func (s *Service) listMessages(userID, chatID string, q listQuery) ([]chat.Messa
 
 // messageLocked finds a message of a chat the user may see.
 func (s *Service) messageLocked(userID, chatID, messageID string) (*User, *chatState, *msgState, *opError) {
-	u, oe := s.signedInLocked(userID)
-	if oe != nil {
-		return nil, nil, nil, oe
-	}
-	c, m, oe := s.chatForLocked(u, chatID)
+	u, c, m, oe := s.userChatLocked(userID, chatID)
 	if oe != nil {
 		return nil, nil, nil, oe
 	}
