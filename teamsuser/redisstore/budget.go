@@ -70,10 +70,10 @@ func (b *Budget) Reserve(ctx context.Context, key string, limit int, window time
 	}
 	var id [8]byte
 	_, _ = rand.Read(id[:])
-	res, err := budgetScript.Run(ctx, b.s.rdb, []string{b.s.key(budgetKind, key)},
-		now.UnixMilli(), window.Milliseconds(), limit, maxMS, hex.EncodeToString(id[:])).Int64Slice()
+	ok, wait, err := pair(budgetScript.Run(ctx, b.s.rdb, []string{b.s.key(budgetKind, key)},
+		now.UnixMilli(), window.Milliseconds(), limit, maxMS, hex.EncodeToString(id[:])))
 	if err != nil {
 		return 0, false, wrap("reserve an exchange", err)
 	}
-	return time.Duration(res[1]) * time.Millisecond, res[0] == 1, nil
+	return time.Duration(wait) * time.Millisecond, ok == 1, nil
 }

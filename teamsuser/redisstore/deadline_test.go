@@ -14,11 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// silentSubscribe is a Redis that answers every command with an error, as a
-// server that knows none of them would, except SUBSCRIBE, which it never
-// confirms: a connection that went dead after its handshake. It returns the
-// address and stops when the test ends.
-func silentSubscribe(t *testing.T) string {
+// fakeRedis is a Redis that answers each command (an array of bulk
+// strings) with what reply returns for it, in RESP; "" sends nothing. It
+// returns the address and stops when the test ends.
+func fakeRedis(t *testing.T, reply func(args []string) string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -38,15 +37,14 @@ func silentSubscribe(t *testing.T) string {
 				return
 			}
 			conns = append(conns, c)
-			go serveSilentSubscribe(c)
+			go serveFake(c, reply)
 		}
 	}()
 	return ln.Addr().String()
 }
 
-// serveSilentSubscribe reads RESP commands (arrays of bulk strings) from c
-// until it closes.
-func serveSilentSubscribe(c net.Conn) {
+// serveFake reads RESP commands from c until it closes.
+func serveFake(c net.Conn, reply func(args []string) string) {
 	rd := bufio.NewReader(c)
 	line := func() (string, error) {
 		s, err := rd.ReadString('\n')
@@ -71,13 +69,22 @@ func serveSilentSubscribe(c net.Conn) {
 			}
 			args = append(args, string(b[:size]))
 		}
-		if len(args) > 0 && strings.EqualFold(args[0], "subscribe") {
-			continue // never confirmed
-		}
-		if _, err := io.WriteString(c, "-ERR unknown command\r\n"); err != nil {
-			return
+		if r := reply(args); r != "" {
+			if _, err := io.WriteString(c, r); err != nil {
+				return
+			}
 		}
 	}
+}
+
+// silentSubscribe answers every command with an error, as a server that
+// knows none of them would, except SUBSCRIBE, which it never confirms: a
+// connection that went dead after its handshake.
+func silentSubscribe(args []string) string {
+	if len(args) > 0 && strings.EqualFold(args[0], "subscribe") {
+		return ""
+	}
+	return "-ERR unknown command\r\n"
 }
 
 // TestWaitBoundedWhenTheSubscriptionIsNotConfirmed: Wait with a context
@@ -87,7 +94,7 @@ func serveSilentSubscribe(c net.Conn) {
 func TestWaitBoundedWhenTheSubscriptionIsNotConfirmed(t *testing.T) {
 	defer func(d time.Duration) { subscribeTimeout = d }(subscribeTimeout)
 	subscribeTimeout = 50 * time.Millisecond
-	rdb := redis.NewClient(&redis.Options{Addr: silentSubscribe(t), MaxRetries: -1, ReadTimeout: time.Second})
+	rdb := redis.NewClient(&redis.Options{Addr: fakeRedis(t, silentSubscribe), MaxRetries: -1, ReadTimeout: time.Second})
 	defer rdb.Close()
 	s, err := New(rdb, nil)
 	require.NoError(t, err)
@@ -135,5 +142,33 @@ func TestNewRefusesAClientWithoutDeadlines(t *testing.T) {
 		require.NoError(t, err, "go-redis's defaults and positive timeouts bound every call")
 		require.NoError(t, s.Close())
 		_ = rdb.Close()
+	}
+}
+
+// TestOddScriptRepliesRefused: a reply of a script's other than the shape
+// the script returns (a proxy's, another script's under the same SHA1) is
+// an error, never an index out of range.
+func TestOddScriptRepliesRefused(t *testing.T) {
+	for _, odd := range []string{"*0\r\n", "*1\r\n:1\r\n", ":1\r\n", "$-1\r\n"} {
+		addr := fakeRedis(t, func(args []string) string {
+			if len(args) > 0 && strings.HasPrefix(strings.ToLower(args[0]), "eval") {
+				return odd
+			}
+			return "-ERR unknown command\r\n"
+		})
+		rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+		s, err := New(rdb, nil)
+		require.NoError(t, err)
+		ctx := context.Background()
+		_, _, err = s.Budget().Reserve(ctx, "res", 1, time.Second, time.Now(), 0)
+		require.Error(t, err, "Reserve, reply %q", odd)
+		_, _, err = s.RateLimits().Take(ctx, "user", 1, time.Second, time.Now())
+		require.Error(t, err, "Take, reply %q", odd)
+		cs, err := s.ChatSubscriptions("alice")
+		require.NoError(t, err)
+		_, _, err = cs.Lease(ctx, "leader", "h", time.Second)
+		require.Error(t, err, "Lease, reply %q", odd)
+		require.NoError(t, s.Close())
+		require.NoError(t, rdb.Close())
 	}
 }

@@ -70,11 +70,11 @@ func (r *RateLimits) Take(ctx context.Context, key string, burst int, every time
 	case every < time.Millisecond:
 		return false, 0, &ArgumentError{Arg: "every", Problem: "must be at least a millisecond"}
 	}
-	res, err := takeScript.Run(ctx, r.s.rdb, []string{r.s.key(rateLimitKind, hashKey(key))}, burst, every.Milliseconds(), now.UnixMilli()).Int64Slice()
+	ok, wait, err := pair(takeScript.Run(ctx, r.s.rdb, []string{r.s.key(rateLimitKind, hashKey(key))}, burst, every.Milliseconds(), now.UnixMilli()))
 	if err != nil {
 		return false, 0, wrap("take from a rate limit", err)
 	}
-	return res[0] == 1, time.Duration(res[1]) * time.Millisecond, nil
+	return ok == 1, time.Duration(wait) * time.Millisecond, nil
 }
 
 // hashKey is the hex SHA-256 of a key that names a user (first 128 bits),

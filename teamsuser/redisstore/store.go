@@ -171,6 +171,19 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("redisstore: %s: %w", op, err)
 }
 
+// pair reads the reply of a script that returns two integers; any other
+// reply is an error.
+func pair(cmd *redis.Cmd) (int64, int64, error) {
+	res, err := cmd.Int64Slice()
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(res) != 2 {
+		return 0, 0, fmt.Errorf("a reply of %d integers, want 2", len(res))
+	}
+	return res[0], res[1], nil
+}
+
 // newVersion returns a random version: 128 bits, never reused in practice,
 // so a write made before Redis lost its data (a restart, a failover) can
 // never match a version written after.
