@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"crypto/tls"
+	"fmt"
 	"log"
 
 	"github.com/redis/go-redis/v9"
@@ -28,6 +29,17 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer store.Close()
+}
+
+// The store's calls are bounded by the client's socket timeouts, so a
+// client that turned them off is refused (go-redis's defaults are kept
+// above).
+func ExampleNew_deadlines() {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", ReadTimeout: -1})
+	defer rdb.Close()
+	_, err := redisstore.New(rdb, nil)
+	fmt.Println(err)
+	// Output: redisstore: invalid rdb: has no read timeout (Options.ReadTimeout): every call of the store needs a deadline
 }
 
 // Every replica of a service wires the same stores, on the same Redis:
