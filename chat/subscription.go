@@ -83,7 +83,11 @@ func ChatMembersResource(chatID string) string { return "/chats/" + chatID + "/m
 // /communications/presences?$filter=id in ('…','…'). Its subscriptions
 // report "updated" only, last at most MaxPresenceSubscriptionLifetime, need
 // Presence.Read.All, and their notifications are ResourcePresence, one per
-// user whose availability or activity changed. Source:
+// user whose availability or activity changed. Graph allows one presence
+// subscription per user and application ("A single user can create one
+// presence subscription per unique application"): watch everyone in one
+// resource (the fake does not refuse a second one; the page does not say
+// how Graph does). Source:
 // https://learn.microsoft.com/graph/changenotifications-for-presence.
 func PresencesResource(userIDs ...string) string { return graphwire.PresenceFilterResource(userIDs) }
 
