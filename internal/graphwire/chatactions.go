@@ -41,9 +41,11 @@ const TypePinnedChatMessageInfo = "#microsoft.graph.pinnedChatMessageInfo"
 
 // ChatMessageBind is the message@odata.bind that names a chat message when
 // pinning it: <Graph root>/chats/<chat id>/messages/<message id>, as the
-// example of chat-post-pinnedmessages writes it (the chat id unescaped).
+// example of chat-post-pinnedmessages writes it. Each id is a path segment,
+// escaped as one (a chat id's ':' and '@' stay as the example has them; a
+// '%' in an id no longer reads as an escape).
 func ChatMessageBind(root, chatID, messageID string) string {
-	return strings.TrimRight(root, "/") + "/chats/" + chatID + "/messages/" + messageID
+	return strings.TrimRight(root, "/") + "/chats/" + url.PathEscape(chatID) + "/messages/" + url.PathEscape(messageID)
 }
 
 // ChatMessageFromBind reads the chat id and the message id of a
