@@ -9,8 +9,9 @@ import (
 // NewMemoryTokenCacheStore returns a TokenCacheStore in the process's
 // memory, on clock (nil means SystemClock): for a single process, for
 // tests, and for simulations on a manual clock. Expired entries and leases
-// are dropped as they are found; an entry lives at most the ttl it was put
-// with.
+// are dropped as they are found, and every expired entry whenever the
+// entries have doubled since the last sweep, so the users who left are not
+// kept; an entry lives at most the ttl it was put with.
 func NewMemoryTokenCacheStore(clock Clock) TokenCacheStore {
 	if clock == nil {
 		clock = SystemClock()
@@ -36,6 +37,24 @@ type memTokenStore struct {
 	fence   uint64
 	entries map[string]memTokenEntry
 	leases  map[string]*memLease
+	sweepAt int // Put sweeps the expired entries when there are this many
+}
+
+// minSweep is the fewest entries a sweep waits for.
+const minSweep = 1024
+
+// sweepLocked drops the expired entries once they have doubled since the
+// last sweep: amortized, a constant cost per Put.
+func (m *memTokenStore) sweepLocked(now time.Time) {
+	if len(m.entries) < max(m.sweepAt, minSweep) {
+		return
+	}
+	for k, e := range m.entries {
+		if !now.Before(e.until) {
+			delete(m.entries, k)
+		}
+	}
+	m.sweepAt = 2 * len(m.entries)
 }
 
 // leaseLocked returns the live lease of key, dropping an expired one.
@@ -101,7 +120,9 @@ func (m *memTokenStore) Put(ctx context.Context, key string, fence uint64, value
 	if !m.endLocked(key, fence) {
 		return false, nil
 	}
-	m.entries[key] = memTokenEntry{value: append([]byte(nil), value...), until: m.clock.Now().Add(ttl)}
+	now := m.clock.Now()
+	m.sweepLocked(now)
+	m.entries[key] = memTokenEntry{value: append([]byte(nil), value...), until: now.Add(ttl)}
 	return true, nil
 }
 
