@@ -91,14 +91,14 @@ func New(rdb redis.UniversalClient, opts *Options) (*Store, error) {
 	return s, nil
 }
 
-// checkTimeouts refuses a *redis.Client or *redis.ClusterClient whose socket reads
-// or writes have no deadline (ReadTimeout or WriteTimeout -1 or -2): the
-// store's calls are bounded by those deadlines alone, since go-redis hands
-// a call's context deadline to the socket only with ContextTimeoutEnabled,
-// so one call to a Redis that accepts connections and never answers (a
-// failover in progress, a network that drops packets) would wait for ever.
-// go-redis's defaults (5 s) bound them. Another implementation of
-// redis.UniversalClient is the application's to bound.
+// checkTimeouts refuses a *redis.Client or *redis.ClusterClient whose
+// socket reads or writes have no deadline (ReadTimeout or WriteTimeout -1
+// or -2): the store's calls are bounded by those deadlines alone, since
+// go-redis hands a call's context deadline to the socket only with
+// ContextTimeoutEnabled, so one call to a Redis that accepts connections
+// and never answers (a failover in progress, a network that drops packets)
+// would wait for ever. go-redis's defaults (5 s) bound them. Another
+// implementation of redis.UniversalClient is the application's to bound.
 func checkTimeouts(rdb redis.UniversalClient) error {
 	var read, write time.Duration
 	switch c := rdb.(type) {
