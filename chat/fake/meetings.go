@@ -107,7 +107,7 @@ func (s *Service) createMeeting(userID, subject string, start, end time.Time, at
 	if lobby != "" && !lobby.Valid() {
 		return chat.OnlineMeeting{}, errBadRequest("Unknown lobbyBypassSettings scope " + quote(string(lobby)) + ".")
 	}
-	return s.createMeetingLocked(u, subject, start, end, attendees, lobby).m.OnlineMeeting, nil
+	return s.createMeetingLocked(u, subject, start, end, attendees, lobby).view(), nil
 }
 
 // meetingsByJoinMeetingID returns the meetings the user organizes with this

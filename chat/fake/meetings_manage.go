@@ -70,7 +70,7 @@ func (s *Service) updateMeeting(userID, meetingID string, up chat.MeetingUpdate)
 			}
 		}
 	}
-	return m.m.OnlineMeeting, nil
+	return m.view(), nil
 }
 
 // deleteMeeting is DELETE /me/onlineMeetings/{id}. The meeting's chat
@@ -99,7 +99,7 @@ func (s *Service) createOrGetMeeting(userID, externalID string, o chat.CreateOrG
 	}
 	for _, id := range sortedKeys(s.meetings) {
 		if m := s.meetings[id]; m.m.OrganizerID == u.ID && m.m.ExternalID == externalID {
-			return m.m.OnlineMeeting, false, nil
+			return m.view(), false, nil
 		}
 	}
 	if st, en := meetingTimes(s.clock(), o.StartAt, o.EndAt); !en.After(st) {
@@ -107,7 +107,7 @@ func (s *Service) createOrGetMeeting(userID, externalID string, o chat.CreateOrG
 	}
 	m := s.createMeetingLocked(u, o.Subject, o.StartAt, o.EndAt, o.Attendees, "")
 	m.m.ExternalID = externalID
-	return m.m.OnlineMeeting, true, nil
+	return m.view(), true, nil
 }
 
 // RecordAttendance records that a session of a meeting took place from
@@ -160,7 +160,7 @@ func (s *Service) RecordAttendance(meetingID string, start, end time.Time, recor
 		r.Records[i] = out
 	}
 	m.reports = append(m.reports, r)
-	return r, nil
+	return cloneReport(r), nil
 }
 
 // attendanceReports is GET /me/onlineMeetings/{id}/attendanceReports:
@@ -197,12 +197,22 @@ func (s *Service) attendanceReport(userID, meetingID, reportID string, expand bo
 			if !expand {
 				r.Records = nil
 			} else {
-				r.Records = cloneSlice(r.Records)
+				r = cloneReport(r)
 			}
 			return r, nil
 		}
 	}
 	return chat.AttendanceReport{}, errNotFound("The attendance report " + quote(reportID) + " was not found.")
+}
+
+// cloneReport is r with its records and their intervals copied: what the
+// fake hands out never shares memory with what it keeps.
+func cloneReport(r chat.AttendanceReport) chat.AttendanceReport {
+	r.Records = cloneSlice(r.Records)
+	for i := range r.Records {
+		r.Records[i].Intervals = cloneSlice(r.Records[i].Intervals)
+	}
+	return r
 }
 
 // parseAttendanceExpand reads a report get's $expand: attendanceRecords,

@@ -412,7 +412,7 @@ func (s *Service) organizedMeetings(userID string, match func(*Meeting) bool) ([
 	for _, id := range sortedKeys(s.meetings) {
 		m := s.meetings[id]
 		if m.m.OrganizerID == u.ID && match(&m.m) {
-			out = append(out, m.m.OnlineMeeting)
+			out = append(out, m.view())
 		}
 	}
 	return out, nil
@@ -434,7 +434,7 @@ func (s *Service) meetingByID(userID, id string) (chat.OnlineMeeting, *opError) 
 	if m == nil || (m.m.OrganizerID != u.ID && !invited(&m.m, u)) {
 		return chat.OnlineMeeting{}, errNotFound("The online meeting was not found.")
 	}
-	return m.m.OnlineMeeting, nil
+	return m.view(), nil
 }
 
 // invited reports whether u is among a meeting's attendees, named by

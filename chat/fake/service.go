@@ -185,6 +185,14 @@ type meetingState struct {
 	reports []chat.AttendanceReport // RecordAttendance's, in the order recorded
 }
 
+// view is the meeting as the fake hands it out: its attendees copied, so
+// that a caller who changes them changes nothing of the fake's.
+func (m *meetingState) view() chat.OnlineMeeting {
+	o := m.m.OnlineMeeting
+	o.Attendees = cloneSlice(o.Attendees)
+	return o
+}
+
 // New returns an empty service. opts may be nil.
 func New(opts *Options) *Service {
 	s := &Service{

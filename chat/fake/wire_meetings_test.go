@@ -176,3 +176,44 @@ func TestHTTPPresenceWire(t *testing.T) {
 	r = rawDo(t, "GET", base+"/communications/getPresencesByUserId", tok, "")
 	assert.Equal(t, 405, r.status)
 }
+
+// TestMeetingsAreCopies: the meetings the Go face answers with (created,
+// updated, created-or-got, read), the report RecordAttendance returns and
+// the one GetAttendanceReport reads share no memory with the fake's: a
+// caller that changes them changes nothing the next reader sees.
+func TestMeetingsAreCopies(t *testing.T) {
+	svc, sd := NewSeeded(nil)
+	defer svc.Close()
+	ctx := context.Background()
+	alice := svc.As(sd.Alice.ID)
+	m, err := alice.CreateOnlineMeeting(ctx, &chat.CreateOnlineMeetingOptions{Subject: "copies", Attendees: []string{sd.Bob.ID}})
+	require.NoError(t, err)
+	m.Meeting.Attendees[0] = "changed by the creator"
+	up, err := alice.UpdateOnlineMeeting(ctx, m.Meeting.ID, chat.MeetingUpdate{Subject: "copies too"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{sd.Bob.ID}, up.Meeting.Attendees, "changed through CreateOnlineMeeting's answer")
+	up.Meeting.Attendees[0] = "changed by the updater"
+	read, err := alice.GetOnlineMeeting(ctx, m.Meeting.ID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{sd.Bob.ID}, read.Meeting.Attendees, "changed through UpdateOnlineMeeting's answer")
+	cg, err := alice.CreateOrGetOnlineMeeting(ctx, "copies-1", &chat.CreateOrGetOnlineMeetingOptions{Attendees: []string{sd.Bob.ID}})
+	require.NoError(t, err)
+	cg.Meeting.Attendees[0] = "changed by the caller"
+	found, err := alice.CreateOrGetOnlineMeeting(ctx, "copies-1", nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{sd.Bob.ID}, found.Meeting.Attendees, "changed through CreateOrGetOnlineMeeting's answer")
+
+	start := m.Meeting.StartAt
+	rec := chat.AttendanceRecord{UserID: sd.Alice.ID, Intervals: []chat.AttendanceInterval{{JoinAt: start, LeaveAt: start.Add(10 * time.Minute)}}}
+	recorded, err := svc.RecordAttendance(m.Meeting.ID, start, start.Add(time.Hour), rec)
+	require.NoError(t, err)
+	recorded.Records[0].Role = chat.AttendanceRolePresenter
+	got, err := alice.GetAttendanceReport(ctx, m.Meeting.ID, recorded.ID, nil)
+	require.NoError(t, err)
+	require.Len(t, got.Report.Records, 1)
+	assert.Equal(t, chat.AttendanceRoleOrganizer, got.Report.Records[0].Role, "changed through RecordAttendance's answer")
+	got.Report.Records[0].Intervals[0].Duration = time.Hour
+	again, err := alice.GetAttendanceReport(ctx, m.Meeting.ID, recorded.ID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 10*time.Minute, again.Report.Records[0].Intervals[0].Duration, "changed through GetAttendanceReport's answer")
+}
