@@ -284,7 +284,8 @@ if cur ~= ARGV[2] then return 0 end
 if ARGV[2] ~= '' and ARGV[2] ~= ARGV[4] then redis.call('DEL', KEYS[4]) end
 redis.call('HSET', KEYS[2], 'id', ARGV[4], 'rec', ARGV[3])
 redis.call('PEXPIREAT', KEYS[2], ARGV[6])
-redis.call('SET', KEYS[3], ARGV[5], 'PXAT', ARGV[6])
+redis.call('SET', KEYS[3], ARGV[5])
+redis.call('PEXPIREAT', KEYS[3], ARGV[6])
 redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5])
 local top = redis.call('ZREVRANGE', KEYS[5], 0, 0, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[5], top[2])

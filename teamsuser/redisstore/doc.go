@@ -27,10 +27,14 @@
 //	})
 //	store, err := redisstore.New(rdb, &redisstore.Options{Prefix: "contoso:"})
 //
-// The store needs Redis 7 commands only (GET, SET with PX and NX, DEL,
-// PEXPIRE, EVALSHA of Lua scripts, PUBLISH and SUBSCRIBE): none that Azure
-// blocks. Each Lua script touches keys of one hash slot (the keys share a
-// {hash tag}), so a cluster serves it.
+// The store needs commands of Redis 6.0 only (on strings, hashes and
+// sorted sets, with expiry; EVALSHA and EVAL of Lua scripts; PUBLISH,
+// SUBSCRIBE and TIME): none that Azure blocks, and none newer than the
+// Redis 6.0 of Azure Cache for Redis's Basic, Standard and Premium tiers
+// (the redisVersion of its REST API 2024-11-01: "Supported versions: 4.0,
+// 6.0 (latest)", https://learn.microsoft.com/rest/api/redis/redis/update).
+// Each Lua script touches keys of one hash slot (the keys share a {hash
+// tag}), so a cluster serves it.
 //
 // # Deadlines
 //
