@@ -4,8 +4,6 @@ import (
 	"context"
 	"iter"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"net/http"
 
@@ -257,23 +255,6 @@ func (c *Client) checkMessage(chatID, messageID string) error {
 	return checkArg("messageID", gw.CheckID(messageID))
 }
 
-// checkReaction accepts a Unicode emoji or a legacy reaction name: short,
-// valid UTF-8, without spaces or control characters.
-func checkReaction(r string) error {
-	bad := func(p string) error { return &ArgumentError{Arg: "reactionType", Problem: p} }
-	if r == "" {
-		return bad("is empty")
-	}
-	if len(r) > 64 {
-		return bad("is longer than 64 bytes")
-	}
-	if !utf8.ValidString(r) {
-		return bad("is not valid utf-8")
-	}
-	for _, c := range r {
-		if unicode.IsControl(c) || unicode.IsSpace(c) {
-			return bad("contains a space or a control character")
-		}
-	}
-	return nil
-}
+// checkReaction accepts a Unicode emoji or a legacy reaction name, as
+// graphwire.CheckReactionType, the fake's check, does.
+func checkReaction(r string) error { return checkArg("reactionType", gw.CheckReactionType(r)) }

@@ -345,6 +345,10 @@ func testArgumentErrors(t *testing.T, env Env) {
 	wantArgErr(t, "SetReaction empty reaction", err)
 	_, err = svc.UnsetReaction(c, valid, "1", "a b", nil)
 	wantArgErr(t, "UnsetReaction bad reaction", err)
+	for _, bad := range []string{"a\u00a0b", "like\u2003", "\u0085"} { // no-break space, em space, a C1 control
+		_, err = svc.SetReaction(c, valid, "1", bad, nil)
+		wantArgErr(t, fmt.Sprintf("SetReaction(%q)", bad), err)
+	}
 
 	_, err = svc.SendChannelMessage(c, "not-a-guid", env.ChannelID, chat.TextMessage("x"), nil)
 	wantArgErr(t, "SendChannelMessage bad team", err)

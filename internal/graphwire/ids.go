@@ -2,6 +2,7 @@ package graphwire
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/teamsuser-sdk/teamsuser-go/internal/uuid"
@@ -160,21 +161,21 @@ func checkOpaque(id string) string {
 }
 
 // CheckReactionType checks a reaction: a Unicode emoji or a legacy name,
-// not empty, short, valid UTF-8 without control characters or spaces.
+// not empty, at most 64 bytes of valid UTF-8 without spaces or control
+// characters (Unicode's, C1 and no-break spaces too). The client and the
+// fake's faces all check with it.
 func CheckReactionType(r string) string {
 	if r == "" {
 		return "is empty"
 	}
 	if len(r) > 64 {
-		return "is too long"
+		return "is longer than 64 bytes"
 	}
 	if !utf8.ValidString(r) {
 		return "is not valid utf-8"
 	}
-	for _, c := range r {
-		if c < 0x20 || c == 0x7f || c == ' ' {
-			return "contains a control character or space"
-		}
+	if strings.ContainsFunc(r, func(c rune) bool { return unicode.IsControl(c) || unicode.IsSpace(c) }) {
+		return "contains a space or a control character"
 	}
 	return ""
 }
