@@ -153,7 +153,19 @@ type NotificationHandlerOptions struct {
 	// negative value not at all. Graph expects an answer within 3 seconds:
 	// a slower one is sent again and counts against the endpoint.
 	MaxWait time.Duration
+	// CheckTimeout bounds the ClientStateChecker's work for one delivery
+	// (a SubscriptionManager reads its store, Redis for one); past it the
+	// delivery is refused with 503 and Graph sends it again later. Zero
+	// means DefaultClientStateCheckTimeout; negative is an ArgumentError.
+	CheckTimeout time.Duration
 }
+
+// DefaultClientStateCheckTimeout is how long the client states of one
+// delivery may take to check unless NotificationHandlerOptions.CheckTimeout
+// says otherwise: an answer within Graph's 3 seconds, as for
+// DefaultNotificationMaxWait (a store's client retrying a Redis that does
+// not answer would otherwise hold the delivery for several read timeouts).
+const DefaultClientStateCheckTimeout = 2 * time.Second
 
 // DefaultNotificationMaxWait is how long a delivery waits for room in the
 // Notifications channel before it is refused with 503, unless
@@ -183,7 +195,8 @@ const MaxValidationTokenBytes = 4096
 //     is not a notification collection, 403 when no notification had the
 //     right client state, 413 for a body too large, 415 for a body that is
 //     not JSON, 405 for other methods, and 503 when the client states could
-//     not be checked (the checker's store is out of reach), when there was
+//     not be checked (the checker's store is out of reach, or slower than
+//     CheckTimeout), when there was
 //     no room for the delivery within MaxWait, or when the handler is
 //     closed (Graph then sends the notifications again); see
 //     NotificationHandlerOptions.Buffer.
@@ -194,8 +207,9 @@ type NotificationHandler struct {
 	states  ClientStateChecker
 	maxBody int64
 
-	buffer  int
-	maxWait time.Duration
+	buffer       int
+	maxWait      time.Duration
+	checkTimeout time.Duration
 
 	mu       sync.Mutex // orders sends and Close
 	closed   bool
@@ -237,6 +251,12 @@ func NewNotificationHandler(clientStates ClientStateChecker, opts *NotificationH
 		h.maxWait = DefaultNotificationMaxWait
 	case h.maxWait < 0:
 		h.maxWait = 0
+	}
+	switch h.checkTimeout = o.CheckTimeout; {
+	case h.checkTimeout == 0:
+		h.checkTimeout = DefaultClientStateCheckTimeout
+	case h.checkTimeout < 0:
+		return nil, &ArgumentError{Arg: "opts.CheckTimeout", Problem: "must not be negative"}
 	}
 	h.out = make(chan Notification, h.buffer)
 	h.abort = make(chan struct{})
@@ -393,7 +413,9 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	ns, rejected, err := decodeNotifications(r.Context(), body, h.states)
+	checkCtx, cancel := context.WithTimeout(r.Context(), h.checkTimeout)
+	ns, rejected, err := decodeNotifications(checkCtx, body, h.states)
+	cancel()
 	var unchecked *uncheckedError
 	switch {
 	case errors.As(err, &unchecked):

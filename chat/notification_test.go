@@ -204,6 +204,66 @@ func TestNotificationHandlerCheckerFails(t *testing.T) {
 	require.Equal(t, 1, f.checks, "three notifications of one subscription and state: one check")
 }
 
+// hangingStates is a ClientStateChecker whose store never answers: it
+// returns when its context ends, reporting the deadline it had.
+type hangingStates struct{ deadline chan time.Duration }
+
+func (s hangingStates) CheckClientState(ctx context.Context, _, _ string) (bool, error) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		s.deadline <- -1
+		return false, errors.New("no deadline")
+	}
+	s.deadline <- time.Until(d)
+	<-ctx.Done()
+	return false, ctx.Err()
+}
+
+// TestNotificationHandlerBoundsTheCheck: a store that does not answer
+// holds a delivery for CheckTimeout at most, then it is refused with 503
+// (Graph sends it again), not held for as long as the store's client
+// retries; without the bound the check has no deadline (the checker says
+// so and the test fails).
+func TestNotificationHandlerBoundsTheCheck(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		timeout time.Duration
+		want    time.Duration
+	}{{"default", 0, chat.DefaultClientStateCheckTimeout}, {"set", 50 * time.Millisecond, 50 * time.Millisecond}} {
+		t.Run(c.name, func(t *testing.T) {
+			s := hangingStates{deadline: make(chan time.Duration, 1)}
+			h := newHandler(t, s, &chat.NotificationHandlerOptions{CheckTimeout: c.timeout})
+			if c.timeout == 0 {
+				// The default is not waited out: the deadline is read,
+				// then the request's own context ends the check.
+				ctx, cancel := context.WithCancel(context.Background())
+				r := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(oneChange)).WithContext(ctx)
+				r.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				done := make(chan struct{})
+				go func() { defer close(done); h.ServeHTTP(w, r) }()
+				d := <-s.deadline
+				cancel()
+				<-done
+				require.Greater(t, d, time.Duration(0))
+				require.LessOrEqual(t, d, c.want)
+				require.Equal(t, http.StatusServiceUnavailable, w.Code)
+				return
+			}
+			w := post(h, "/hook", "application/json", oneChange)
+			d := <-s.deadline
+			require.Greater(t, d, time.Duration(0))
+			require.LessOrEqual(t, d, c.want)
+			require.Equal(t, http.StatusServiceUnavailable, w.Code)
+			require.Equal(t, "5", w.Header().Get("Retry-After"))
+			require.Empty(t, h.Notifications())
+		})
+	}
+	_, err := chat.NewNotificationHandler(chat.OneClientState(hookState), &chat.NotificationHandlerOptions{CheckTimeout: -time.Second})
+	var ae *chat.ArgumentError
+	require.ErrorAs(t, err, &ae)
+}
+
 func TestNotificationHandlerPerSubscriptionStates(t *testing.T) {
 	h := newHandler(t, states{"sub-1": hookState, "sub-2": "other"}, nil)
 	require.Equal(t, http.StatusAccepted, post(h, "/hook", "application/json", oneChange).Code)
