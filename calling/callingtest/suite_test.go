@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/calling/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/suitecheck"
 )
 
 // noIncomingEvents is a Recorder to which IncomingCall events are never
@@ -75,12 +74,12 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 			noParties[c.name] = "Env.Parties is nil: set it, or declare Env.Unsupported.Parties"
 		}
 	}
-	failsEach(t, "no-parties", noParties)
+	suitecheck.FailsEach(t, "CALLINGTEST_UNDECLARED", "no-parties", noParties)
 	const (
 		noClock    = "Env.Advance is nil: set it, or declare Env.Unsupported.ClockControl"
 		noIncoming = "reached Env.Events (this environment delivers no IncomingCall events): deliver them there, or declare Env.Unsupported.IncomingCallEvents"
 	)
-	failsEach(t, "no-clock-no-incoming", map[string]string{
+	suitecheck.FailsEach(t, "CALLINGTEST_UNDECLARED", "no-clock-no-incoming", map[string]string{
 		"CreateCallNotAnswered":                   noClock,
 		"AddParticipantTimesOut":                  noClock,
 		"TransferNotAnswered":                     noClock,
@@ -92,35 +91,4 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		"IncomingPhoneCallRedirectedToTeamsUser":  noIncoming,
 		"IncomingPhoneCallAnsweredAndTransferred": noIncoming,
 	})
-}
-
-// failsEach runs the cases named in why in a child process with
-// CALLINGTEST_UNDECLARED=mode and checks that each fails with its reason.
-func failsEach(t *testing.T, mode string, why map[string]string) {
-	t.Helper()
-	var names []string
-	for c := range why {
-		names = append(names, c)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteSkipsOnlyWhatIsDeclared$/^("+strings.Join(names, "|")+")$", "-test.v")
-	cmd.Env = append(os.Environ(), "CALLINGTEST_UNDECLARED="+mode)
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("%s: the suite passed an environment that left things out undeclared:\n%s", mode, out)
-	}
-	// go test -v prints each subtest's log after its "=== RUN" line.
-	for _, run := range strings.Split(string(out), "=== RUN")[1:] {
-		name, log, _ := strings.Cut(strings.TrimSpace(run), "\n")
-		c, ok := strings.CutPrefix(name, "TestSuiteSkipsOnlyWhatIsDeclared/")
-		if !ok {
-			continue
-		}
-		if !strings.Contains(log, why[c]) || !strings.Contains(string(out), "--- FAIL: "+name+" ") {
-			t.Errorf("%s: case %s did not fail with %q:\n%s", mode, c, why[c], log)
-		}
-		delete(why, c)
-	}
-	for c := range why {
-		t.Errorf("%s: case %s did not run:\n%s", mode, c, out)
-	}
 }

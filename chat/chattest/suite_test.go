@@ -3,8 +3,6 @@ package chattest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/teamsuser-sdk/teamsuser-go/chat/chattest"
 	"github.com/teamsuser-sdk/teamsuser-go/chat/fake"
 	identityfake "github.com/teamsuser-sdk/teamsuser-go/identity/fake"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/suitecheck"
 )
 
 // noMeetingIDs is a chat.Service whose online meetings have no
@@ -77,29 +76,5 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		"ManageOnlineMeetings":         "Env.RecordAttendance is nil",
 		"ChatNotifications":            "Env.Subscribe is nil",
 	}
-	var names []string
-	for c := range why {
-		names = append(names, c)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteSkipsOnlyWhatIsDeclared$/^("+strings.Join(names, "|")+")$", "-test.v")
-	cmd.Env = append(os.Environ(), "CHATTEST_UNDECLARED=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("the suite passed an implementation that left things out undeclared:\n%s", out)
-	}
-	// go test -v prints each subtest's log after its "=== RUN" line.
-	for _, run := range strings.Split(string(out), "=== RUN")[1:] {
-		name, log, _ := strings.Cut(strings.TrimSpace(run), "\n")
-		c, ok := strings.CutPrefix(name, "TestSuiteSkipsOnlyWhatIsDeclared/")
-		if !ok {
-			continue
-		}
-		if !strings.Contains(log, why[c]) || !strings.Contains(string(out), "--- FAIL: "+name+" ") {
-			t.Errorf("case %s did not fail with %q:\n%s", c, why[c], log)
-		}
-		delete(why, c)
-	}
-	for c := range why {
-		t.Errorf("case %s did not run:\n%s", c, out)
-	}
+	suitecheck.FailsEach(t, "CHATTEST_UNDECLARED", "1", why)
 }

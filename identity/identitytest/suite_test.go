@@ -2,12 +2,11 @@ package identitytest_test
 
 import (
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/teamsuser-sdk/teamsuser-go/identity/fake"
 	"github.com/teamsuser-sdk/teamsuser-go/identity/identitytest"
+	"github.com/teamsuser-sdk/teamsuser-go/internal/suitecheck"
 )
 
 const appID = "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac"
@@ -51,7 +50,7 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		noTenant = "Env.TenantID is empty: set it, or declare Env.Unsupported.TeamsPhone"
 		noPhone  = "Env.TeamsPhoneToken is nil: set it, or declare Env.Unsupported.TeamsPhoneTokens"
 	)
-	failsEach(t, "no-tenant", map[string]string{
+	suitecheck.FailsEach(t, "IDENTITYTEST_UNDECLARED", "no-tenant", map[string]string{
 		"ExchangeTeamsUserToken":                  noEntra,
 		"ExchangeChecksArgumentsBeforeSending":    noEntra,
 		"ExchangeRefusesTokensThatCannotWork":     noEntra,
@@ -60,36 +59,5 @@ func TestSuiteSkipsOnlyWhatIsDeclared(t *testing.T) {
 		"TeamsExtensionAssignmentChecksArguments": noTenant,
 		"ExchangeTeamsPhoneToken":                 noTenant,
 	})
-	failsEach(t, "no-phone-tokens", map[string]string{"ExchangeTeamsPhoneToken": noPhone})
-}
-
-// failsEach runs the cases named in why in a child process with
-// IDENTITYTEST_UNDECLARED=mode and checks that each fails with its reason.
-func failsEach(t *testing.T, mode string, why map[string]string) {
-	t.Helper()
-	var names []string
-	for c := range why {
-		names = append(names, c)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteSkipsOnlyWhatIsDeclared$/^("+strings.Join(names, "|")+")$", "-test.v")
-	cmd.Env = append(os.Environ(), "IDENTITYTEST_UNDECLARED="+mode)
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("%s: the suite passed an environment that left things out undeclared:\n%s", mode, out)
-	}
-	// go test -v prints each subtest's log after its "=== RUN" line.
-	for _, run := range strings.Split(string(out), "=== RUN")[1:] {
-		name, log, _ := strings.Cut(strings.TrimSpace(run), "\n")
-		c, ok := strings.CutPrefix(name, "TestSuiteSkipsOnlyWhatIsDeclared/")
-		if !ok {
-			continue
-		}
-		if !strings.Contains(log, why[c]) || !strings.Contains(string(out), "--- FAIL: "+name+" ") {
-			t.Errorf("%s: case %s did not fail with %q:\n%s", mode, c, why[c], log)
-		}
-		delete(why, c)
-	}
-	for c := range why {
-		t.Errorf("%s: case %s did not run:\n%s", mode, c, out)
-	}
+	suitecheck.FailsEach(t, "IDENTITYTEST_UNDECLARED", "no-phone-tokens", map[string]string{"ExchangeTeamsPhoneToken": noPhone})
 }
